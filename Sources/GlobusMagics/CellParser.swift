@@ -1,0 +1,67 @@
+/// One command of a cell: a line (continuations joined) and, for `%%name`, the cell body.
+struct Command: Equatable {
+    enum Kind: Equatable {
+        case run
+        /// `NAME?` / `?NAME` (level 1) or `NAME??` (level 2): help in the pager.
+        case help(level: Int)
+    }
+    var line: String
+    var body: String?
+    var kind: Kind = .run
+}
+
+/// Splits a cell into commands: blank lines and `#` comments are skipped, a trailing `\` or an
+/// open quote continues onto the next line, and a first line `%%name …` takes the rest as body.
+enum CellParser {
+    static func commands(_ code: String) -> [Command] {
+        let lines = code.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let first = lines.firstIndex(where: { !$0.trimmed.isEmpty }), lines[first].trimmed.hasPrefix("%%") {
+            let header = String(lines[first].trimmed.dropFirst())
+            let body = lines[(first + 1)...].joined(separator: "\n")
+            return [classify(Command(line: header, body: body))]
+        }
+        var out: [Command] = []
+        var pending = ""
+        for raw in lines {
+            var line = raw
+            if pending.isEmpty && (line.trimmed.isEmpty || line.trimmed.hasPrefix("#")) { continue }
+            if line.hasSuffix("\\") && !line.hasSuffix("\\\\") {
+                line.removeLast()
+                pending += line
+                continue
+            }
+            pending += line
+            if ShellWords.needsMore(pending) { pending += "\n"; continue }
+            out.append(classify(Command(line: pending.trimmed)))
+            pending = ""
+        }
+        if !pending.trimmed.isEmpty { out.append(classify(Command(line: pending.trimmed))) }
+        return out
+    }
+
+    static func classify(_ c: Command) -> Command {
+        var c = c
+        guard c.body == nil else { return c }
+        if c.line.hasSuffix("??") {
+            c.line = String(c.line.dropLast(2)).trimmed
+            c.kind = .help(level: 2)
+        } else if c.line.hasSuffix("?") && !c.line.contains(" ") || c.line == "?" {
+            c.line = String(c.line.dropLast()).trimmed
+            c.kind = .help(level: 1)
+        } else if c.line.hasPrefix("?") {
+            let level = c.line.hasPrefix("??") ? 2 : 1
+            c.line = String(c.line.dropFirst(level)).trimmed
+            c.kind = .help(level: level)
+        }
+        return c
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces, tabs and newlines.
+    var trimmed: String {
+        let ws: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let a = firstIndex(where: { !ws($0) }), let b = lastIndex(where: { !ws($0) }) else { return "" }
+        return String(self[a...b])
+    }
+}

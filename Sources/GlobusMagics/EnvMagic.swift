@@ -1,0 +1,122 @@
+import JSON
+import JupyterKernel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `%env`: reads and sets the kernel's environment (so a notebook can set
+/// `GLOBUS_SDK_ENVIRONMENT` and friends). Values of secret-looking names are never shown.
+struct EnvMagic: Magic {
+    let name = "env"
+    let summary = "Show or set environment variables of the kernel."
+    let usage = "%env [NAME[=VALUE] | NAME VALUE | NAME --ask | --unset NAME]"
+    let details = """
+        With no argument, lists the variables. `%env NAME` shows one value; `%env NAME=VALUE` sets it.
+        `%env NAME --ask` asks for the value with a password prompt, so it never lands in the notebook.
+        Values of names that look secret (SECRET, TOKEN, PASSWORD, KEY, CREDENTIAL) are never shown.
+
+        Examples:
+          %env GLOBUS_SDK_ENVIRONMENT=preview
+          %env GLOBUS_CLIENT_SECRET --ask
+          %env GLOBUS_SDK_ENVIRONMENT
+        """
+    let arguments = ArgumentSpec(options: [
+        .init(names: ["--ask"], takesValue: false, help: "ask for the value (hidden input)"),
+        .init(names: ["--unset"], takesValue: false, help: "remove the variable"),
+    ])
+
+    func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
+        let args = call.arguments
+        let out = session.output
+        if args.positionals.isEmpty {
+            guard !args.flag("--ask") && !args.flag("--unset") else { throw .usage("env: name the variable", command: name) }
+            return listing()
+        }
+        var name = args.positionals[0]
+        var value: String?
+        if let eq = name.firstIndex(of: "=") {
+            value = String(name[name.index(after: eq)...])
+            name = String(name[..<eq])
+            if args.positionals.count > 1 { value! += " " + args.positionals.dropFirst().joined(separator: " ") }
+        } else if args.positionals.count > 1 {
+            value = args.positionals.dropFirst().joined(separator: " ")
+        }
+        guard isValidName(name) else { throw .usage("env: '\(name)' is not a valid variable name", command: self.name) }
+        if args.flag("--unset") {
+            unsetenv(name)
+            out.stream(.stdout, "env: \(name) unset\n")
+            return nil
+        }
+        if args.flag("--ask") {
+            guard value == nil else { throw .usage("env: --ask takes no value", command: self.name) }
+            do {
+                value = try out.input(prompt: "Value for \(name): ", password: true)
+            } catch {
+                switch error {
+                case .notAllowed:
+                    throw .failed(ExecutionError(ename: "StdinNotAllowed", evalue: "this frontend cannot answer input requests",
+                        traceback: ["StdinNotAllowed: %env \(name) --ask needs a frontend that allows input (this run set allow_stdin=false).",
+                                    "Set the variable in the kernel's environment instead, e.g. before starting Jupyter."]))
+                case .interrupted: throw .interrupted
+                case .endOfFile: throw .failed(ExecutionError(ename: "EOFError", evalue: "no value was entered"))
+                }
+            }
+            setenv(name, value!, 1)
+            out.stream(.stdout, "env: \(name) set (value hidden)\n")
+            return nil
+        }
+        if let value {
+            setenv(name, value, 1)
+            out.stream(.stdout, "env: \(name)=\(looksSecret(name) ? "<hidden>" : value)\n")
+            return nil
+        }
+        guard let v = getenv(name).map({ String(cString: $0) }) else {
+            throw .failed(ExecutionError(ename: "KeyError", evalue: "environment variable \(name) is not set",
+                                         traceback: ["KeyError: environment variable \(name) is not set", "Set it with %env \(name)=VALUE"]))
+        }
+        return MimeBundle(text: looksSecret(name) ? "<hidden: \(name) is set>" : v)
+    }
+
+    func completePositional(_ args: [String], prefix: String, session: MagicSession) -> [String] {
+        guard args.isEmpty else { return [] }
+        return environmentNames().filter { $0.hasPrefix(prefix) }.sorted()
+    }
+
+    func listing() -> MimeBundle {
+        var lines: [String] = []
+        var obj = JSONObject()
+        for name in environmentNames().sorted() {
+            let v = looksSecret(name) ? "<hidden>" : (getenv(name).map { String(cString: $0) } ?? "")
+            lines.append("\(name)=\(v)")
+            obj[name] = .string(v)
+        }
+        var b = MimeBundle(text: lines.joined(separator: "\n"))
+        b["application/json"] = .object(obj)
+        return b
+    }
+}
+
+/// Whether a variable name suggests its value is a secret.
+func looksSecret(_ name: String) -> Bool {
+    let n = name.uppercased()
+    return ["SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE", "APIKEY", "API_KEY"].contains { n.contains($0) }
+        || n == "KEY" || n.hasSuffix("_KEY") || n.hasPrefix("KEY_")
+}
+
+func isValidName(_ name: String) -> Bool {
+    guard let f = name.unicodeScalars.first, ShellWords.isNameStart(f) else { return false }
+    return name.unicodeScalars.allSatisfy(ShellWords.isNameChar)
+}
+
+/// The names in the process environment.
+func environmentNames() -> [String] {
+    var names: [String] = []
+    var p = environ
+    while let entry = p.pointee {
+        let s = String(cString: entry)
+        if let eq = s.firstIndex(of: "=") { names.append(String(s[..<eq])) }
+        p += 1
+    }
+    return names
+}

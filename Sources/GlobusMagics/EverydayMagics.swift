@@ -1,0 +1,113 @@
+import JSON
+import JupyterKernel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `%echo`: writes its words to stdout (or stderr).
+struct EchoMagic: Magic {
+    let name = "echo"
+    let summary = "Print text to stdout (or stderr with --stderr)."
+    let usage = "%echo [--stderr] [--] TEXT…"
+    let details = "Words are joined by single spaces. Quotes and $NAME expansion work as in a shell.\n\nExamples:\n  %echo hello, world\n  %echo --stderr \"something went wrong\"\n  %echo Using environment $GLOBUS_SDK_ENVIRONMENT"
+    let arguments = ArgumentSpec(options: [.init(names: ["--stderr"], takesValue: false, help: "write to stderr instead of stdout")])
+
+    func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
+        let text = call.arguments.positionals.joined(separator: " ") + "\n"
+        session.output.stream(call.arguments.flag("--stderr") ? .stderr : .stdout, text)
+        return nil
+    }
+}
+
+/// `%clear`: clears the cell's output.
+struct ClearMagic: Magic {
+    let name = "clear"
+    let summary = "Clear this cell's output."
+    let usage = "%clear [--wait]"
+    let arguments = ArgumentSpec(options: [.init(names: ["--wait"], takesValue: false, help: "clear only when new output arrives (no flicker)")])
+
+    func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
+        session.output.clearOutput(wait: call.arguments.flag("--wait"))
+        return nil
+    }
+}
+
+/// `%sleep`: waits, and can be interrupted.
+struct SleepMagic: Magic {
+    let name = "sleep"
+    let summary = "Wait for SECONDS (interruptible with the stop button or Ctrl-C)."
+    let usage = "%sleep SECONDS"
+    let arguments = ArgumentSpec(options: [])
+
+    func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
+        guard call.arguments.positionals.count == 1, let s = Double(call.arguments.positionals[0]), s >= 0, s <= 86400 else {
+            throw .usage("sleep: expected a number of seconds between 0 and 86400", command: name)
+        }
+        session.output.flush()
+        let end = monotonicNanoseconds() + UInt64(s * 1e9)
+        while monotonicNanoseconds() < end {
+            if session.output.isInterrupted { throw .interrupted }
+            usleep(5_000)
+        }
+        return nil
+    }
+}
+
+/// `%time`: runs a command and reports the wall time it took.
+struct TimeMagic: Magic {
+    let name = "time"
+    let summary = "Run a command and print how long it took."
+    let usage = "%time COMMAND…"
+    let details = "Example:\n  %time %sleep 0.1"
+    let arguments = ArgumentSpec(options: [])
+
+    func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
+        let line = call.source.drop { $0 != " " && $0 != "\t" }.drop { $0 == " " || $0 == "\t" }
+        guard !line.isEmpty else { throw .usage("time: give a command to time, e.g. %time %sleep 0.1", command: name) }
+        let command = line.hasPrefix("%") ? String(line) : "%" + line
+        let start = monotonicNanoseconds()
+        let value = try session.runLine(command)
+        let elapsed = Double(monotonicNanoseconds() - start) / 1e6
+        session.output.stream(.stdout, "Wall time: \(formatMilliseconds(elapsed))\n")
+        return value
+    }
+}
+
+/// Formats a duration given in milliseconds: "850 µs", "12.3 ms", "1.25 s".
+func formatMilliseconds(_ ms: Double) -> String {
+    func fixed(_ v: Double, _ digits: Int) -> String {
+        let scale = Double([1, 10, 100, 1000][digits])
+        let r = (v * scale).rounded() / scale
+        var s = String(r)
+        if let dot = s.firstIndex(of: ".") {
+            let decimals = s.distance(from: dot, to: s.endIndex) - 1
+            if decimals < digits { s += String(repeating: "0", count: digits - decimals) }
+        }
+        return s
+    }
+    if ms < 1 { return "\(Int((ms * 1000).rounded())) µs" }
+    if ms < 1000 { return "\(fixed(ms, ms < 10 ? 2 : 1)) ms" }
+    return "\(fixed(ms / 1000, 2)) s"
+}
+
+/// `%lsmagic`: lists the commands.
+struct LsMagic: Magic {
+    let name = "lsmagic"
+    let summary = "List the available commands."
+    let usage = "%lsmagic"
+    let arguments = ArgumentSpec(options: [])
+
+    func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
+        let names = session.registry.all.map { "%" + $0.name }
+        let cells = session.registry.all.filter { $0 is CellMagic }.map { "%%" + $0.name }
+        var text = "Available line magics:\n" + names.joined(separator: "  ")
+        if !cells.isEmpty { text += "\n\nAvailable cell magics:\n" + cells.joined(separator: "  ") }
+        var b = MimeBundle(text: text)
+        b["application/json"] = ["line": .array(names.map(JSON.string)), "cell": .array(cells.map(JSON.string))]
+        return b
+    }
+}
+
+/// Marks commands that also work as `%%name`, taking the rest of the cell as their body.
+protocol CellMagic: Magic {}

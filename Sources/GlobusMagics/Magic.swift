@@ -1,0 +1,93 @@
+import JSON
+import JupyterKernel
+
+/// One `%name` command of the kernel's language.
+protocol Magic: Sendable {
+    /// The name without `%`.
+    var name: String { get }
+    /// One line for `%lsmagic` and `%help`.
+    var summary: String { get }
+    /// The synopsis, e.g. `%echo [--stderr] TEXT…`.
+    var usage: String { get }
+    /// Longer help with examples (Markdown-friendly plain text).
+    var details: String { get }
+    /// Options and flags.
+    var arguments: ArgumentSpec { get }
+    /// Runs the command. A returned bundle is the command's value (`Out[n]` when last).
+    func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle?
+    /// Candidate words for a positional argument (after `args`) starting with `prefix`.
+    func completePositional(_ args: [String], prefix: String, session: MagicSession) -> [String]
+}
+
+extension Magic {
+    var details: String { "" }
+    func completePositional(_ args: [String], prefix: String, session: MagicSession) -> [String] { [] }
+
+    /// The full help text: usage, summary, options, details.
+    var helpText: String {
+        var lines = ["Usage: \(usage)", "", summary]
+        if !arguments.options.isEmpty {
+            lines.append("")
+            lines.append("Options:")
+            for o in arguments.options {
+                let names = o.names.joined(separator: ", ") + (o.takesValue ? " \(o.valueName)" : "")
+                lines.append("  \(names.padding(to: 28))\(o.help)")
+            }
+        }
+        if !details.isEmpty { lines += ["", details] }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// One parsed command: its words after the magic name and, for `%%` cells, the cell body.
+struct Invocation {
+    var magic: String
+    var words: [String]
+    var arguments: ParsedArguments
+    var body: String?
+    /// The command line as typed (for messages).
+    var source: String
+}
+
+/// Why a command failed, as the user sees it.
+enum MagicError: Error {
+    /// Wrong usage; the message says what is wrong, `command` names the help to read.
+    case usage(String, command: String?)
+    /// Any other failure, already phrased as a Jupyter error.
+    case failed(ExecutionError)
+    /// The user interrupted.
+    case interrupted
+
+    var executionError: ExecutionError {
+        switch self {
+        case .usage(let message, let command):
+            let hint = command.map { "See '%help \($0)' for usage." } ?? "Type %help to see what the kernel understands."
+            return ExecutionError(ename: "UsageError", evalue: message, traceback: ["UsageError: \(message)", hint])
+        case .failed(let e): return e
+        case .interrupted: return .interrupted
+        }
+    }
+}
+
+/// What a running command can use: the output sink, the request context and the registry.
+final class MagicSession {
+    let output: OutputSink
+    let context: ExecutionContext
+    let registry: MagicRegistry
+    /// Runs another command line in this session (for `%time`).
+    let runLine: (String) throws(MagicError) -> MimeBundle?
+
+    init(output: OutputSink, context: ExecutionContext, registry: MagicRegistry,
+         runLine: @escaping (String) throws(MagicError) -> MimeBundle?) {
+        self.output = output
+        self.context = context
+        self.registry = registry
+        self.runLine = runLine
+    }
+}
+
+extension String {
+    func padding(to width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}

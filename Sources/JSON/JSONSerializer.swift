@@ -1,0 +1,100 @@
+extension JSON {
+    /// Serializes compactly (`{"a":1}`), keys in stored order, slashes not escaped.
+    public var serialized: String { serialized() }
+
+    /// Serializes the value. `indent` > 0 pretty-prints with that many spaces per level
+    /// (Python's `json.dumps(indent=…)` layout); `sortKeys` orders object members by key.
+    public func serialized(indent: Int = 0, sortKeys: Bool = false) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(into: &out, indent: indent, sortKeys: sortKeys, level: 0)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Serializes compactly into UTF-8 bytes.
+    public var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(128)
+        write(into: &out, indent: 0, sortKeys: false, level: 0)
+        return out
+    }
+
+    func write(into out: inout [UInt8], indent: Int, sortKeys: Bool, level: Int) {
+        switch self {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .double(let d): out.append(contentsOf: JSON.format(d).utf8)
+        case .string(let s): JSON.writeString(s, into: &out)
+        case .array(let a):
+            if a.isEmpty { out.append(contentsOf: "[]".utf8); return }
+            out.append(UInt8(ascii: "["))
+            for (i, v) in a.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSON.newline(&out, indent: indent, level: level + 1)
+                v.write(into: &out, indent: indent, sortKeys: sortKeys, level: level + 1)
+            }
+            JSON.newline(&out, indent: indent, level: level)
+            out.append(UInt8(ascii: "]"))
+        case .object(let o):
+            if o.isEmpty { out.append(contentsOf: "{}".utf8); return }
+            out.append(UInt8(ascii: "{"))
+            let keys = sortKeys ? o.keys.sorted() : o.keys
+            for (i, k) in keys.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSON.newline(&out, indent: indent, level: level + 1)
+                JSON.writeString(k, into: &out)
+                out.append(UInt8(ascii: ":"))
+                if indent > 0 { out.append(UInt8(ascii: " ")) }
+                o[k]!.write(into: &out, indent: indent, sortKeys: sortKeys, level: level + 1)
+            }
+            JSON.newline(&out, indent: indent, level: level)
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    static func newline(_ out: inout [UInt8], indent: Int, level: Int) {
+        guard indent > 0 else { return }
+        out.append(0x0A)
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
+    }
+
+    /// Formats a double as JSON: shortest round-trip form; non-finite values become `null`.
+    static func format(_ d: Double) -> String {
+        guard d.isFinite else { return "null" }
+        return "\(d)"
+    }
+
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Writes `s` as a JSON string literal with the minimal escapes.
+    public static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(0x22)
+        for b in s.utf8 {
+            switch b {
+            case 0x22: out.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+            case 0..<0x20:
+                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(b >> 4)], hexDigits[Int(b & 0xF)]])
+            default: out.append(b)
+            }
+        }
+        out.append(0x22)
+    }
+
+    /// `s` as a quoted JSON string literal.
+    public static func quoted(_ s: String) -> String {
+        var out: [UInt8] = []
+        writeString(s, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension JSON: CustomStringConvertible {
+    public var description: String { serialized }
+}

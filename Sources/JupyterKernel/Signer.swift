@@ -1,0 +1,105 @@
+import Crypto
+
+/// Signs and verifies messages with HMAC-SHA256 over the raw header, parent, metadata and
+/// content frames, keyed with the UTF-8 bytes of the connection file's `key`. An empty key
+/// disables signing. Verification is constant time and rejects replays of a recent signature.
+public final class Signer: @unchecked Sendable {
+    private let key: SymmetricKey?
+    private var history = DigestHistory(capacity: 16384)
+
+    /// Why a message's signature was refused.
+    public enum Failure: Error, Equatable, Sendable { case missing, invalid, replayed }
+
+    public init(key: String) {
+        self.key = key.isEmpty ? nil : SymmetricKey(data: Array(key.utf8))
+    }
+
+    /// Whether messages are signed at all.
+    public var isEnabled: Bool { key != nil }
+
+    /// The lowercase hex signature of the four frames (empty when signing is off).
+    public func sign(_ frames: [[UInt8]]) -> [UInt8] {
+        guard let key else { return [] }
+        var mac = HMAC<SHA256>(key: key)
+        for f in frames { mac.update(data: f) }
+        return hex(Array(mac.finalize()))
+    }
+
+    /// Checks `signature` against the frames. Each signature is accepted once.
+    /// Not thread safe: each socket's owner thread holds its own `Signer`.
+    public func verify(_ signature: [UInt8], frames: [[UInt8]]) throws(Failure) {
+        guard let key else { return }
+        if signature.isEmpty { throw .missing }
+        guard signature.count == 64, let raw = unhex(signature) else { throw .invalid }
+        var mac = HMAC<SHA256>(key: key)
+        for f in frames { mac.update(data: f) }
+        let expected = Array(mac.finalize())
+        guard constantTimeEqual(expected, raw) else { throw .invalid }
+        guard history.insert(signature) else { throw .replayed }
+    }
+
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    func hex(_ bytes: [UInt8]) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(Signer.digits[Int(b >> 4)])
+            out.append(Signer.digits[Int(b & 0xF)])
+        }
+        return out
+    }
+
+    func unhex(_ s: [UInt8]) -> [UInt8]? {
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+            default: nil
+            }
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(s.count / 2)
+        var i = 0
+        while i + 1 < s.count {
+            guard let hi = nibble(s[i]), let lo = nibble(s[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+            i += 2
+        }
+        return out
+    }
+}
+
+/// Remembers the most recent `capacity` signatures, forgetting the oldest first.
+struct DigestHistory {
+    let capacity: Int
+    private var seen: Set<[UInt8]> = []
+    private var order: [[UInt8]] = []
+    private var next = 0
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// Adds `digest`; false when it was already present.
+    mutating func insert(_ digest: [UInt8]) -> Bool {
+        guard seen.insert(digest).inserted else { return false }
+        if order.count < capacity {
+            order.append(digest)
+        } else {
+            seen.remove(order[next])
+            order[next] = digest
+            next = (next + 1) % capacity
+        }
+        return true
+    }
+
+    var count: Int { seen.count }
+}
+
+/// Compares two byte strings in time that depends only on their length.
+func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    guard a.count == b.count else { return false }
+    var diff: UInt8 = 0
+    for i in 0..<a.count { diff |= a[i] ^ b[i] }
+    return diff == 0
+}

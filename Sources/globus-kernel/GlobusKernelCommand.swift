@@ -1,0 +1,119 @@
+import ArgumentParser
+import FoundationEssentials
+import GlobusMagics
+import JupyterKernel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `globus-kernel`: the Globus Jupyter kernel.
+@main
+struct GlobusKernelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "globus-kernel",
+        abstract: "A Jupyter kernel for Globus: %globus login, %globus call and friends.",
+        version: GlobusInterpreter.version,
+        subcommands: [Run.self, Install.self, Uninstall.self])
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve one kernel (Jupyter starts this for you).")
+
+    @Option(name: [.customShort("f"), .long], help: "The connection file written by Jupyter.")
+    var connectionFile: String
+
+    func run() throws {
+        do {
+            let info = try ConnectionInfo(path: connectionFile)
+            let server = try KernelServer(connection: info, interpreter: GlobusInterpreter())
+            try server.run()
+        } catch {
+            fail("\(error)")
+        }
+    }
+}
+
+/// Where to put the kernelspec (shared by install and uninstall).
+struct LocationOptions: ParsableArguments {
+    @Flag(help: "The user's Jupyter data directory (the default; honours JUPYTER_DATA_DIR).")
+    var user = false
+    @Flag(help: "The active Python environment's prefix (VIRTUAL_ENV or CONDA_PREFIX).")
+    var sysPrefix = false
+    @Option(help: "Install under DIR/share/jupyter/kernels.")
+    var prefix: String?
+    @Option(help: "The kernelspec name.")
+    var name = "globus"
+
+    func location() -> KernelSpec.Location {
+        if [user, sysPrefix, prefix != nil].filter({ $0 }).count > 1 { fail("choose one of --user, --sys-prefix and --prefix") }
+        if let prefix { return .prefix(absolute(prefix)) }
+        if sysPrefix {
+            guard let p = getenv("VIRTUAL_ENV") ?? getenv("CONDA_PREFIX") else {
+                fail("--sys-prefix needs an active Python environment (VIRTUAL_ENV or CONDA_PREFIX)")
+            }
+            return .prefix(String(cString: p))
+        }
+        return .user
+    }
+}
+
+struct Install: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Install the kernelspec so Jupyter can find this kernel.")
+
+    @OptionGroup var where_: LocationOptions
+    @Option(help: "The name shown in Jupyter's launcher.")
+    var displayName = "Globus"
+    @Option(name: .customLong("env"), help: "An environment variable for the kernel, NAME=VALUE (repeatable).")
+    var environment: [String] = []
+
+    func run() throws {
+        var spec = KernelSpec(name: where_.name, displayName: displayName, language: "globus",
+                              argv: [executablePath(), "run", "--connection-file", "{connection_file}"])
+        spec.metadata = ["debugger": false, "supported_encryption": ["curve"]]
+        for pair in environment {
+            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else { fail("--env takes NAME=VALUE, got '\(pair)'") }
+            spec.env.append((String(pair[..<eq]), String(pair[pair.index(after: eq)...])))
+        }
+        spec.resources = kernelSpecAssets.map { (name: $0.name, bytes: Array(Data(base64Encoded: $0.base64) ?? Data())) }
+        do {
+            let dir = try spec.install(into: where_.location())
+            print("Installed kernelspec \(spec.name) in \(dir)")
+        } catch { fail("\(error)") }
+    }
+}
+
+struct Uninstall: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Remove the kernelspec.")
+
+    @OptionGroup var where_: LocationOptions
+
+    func run() throws {
+        do {
+            let dir = try KernelSpec.uninstall(name: where_.name, from: where_.location())
+            print("Removed \(dir)")
+        } catch { fail("\(error)") }
+    }
+}
+
+/// Prints `globus-kernel: message` on stderr and exits with status 1.
+func fail(_ message: String) -> Never {
+    let line = Array("globus-kernel: \(message)\n".utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    Glibc.exit(1)
+}
+
+/// The absolute path of this executable.
+func executablePath() -> String {
+    var buf = [CChar](repeating: 0, count: 4096)
+    let n = readlink("/proc/self/exe", &buf, buf.count - 1)
+    guard n > 0 else { return absolute(CommandLine.arguments[0]) }
+    return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+func absolute(_ path: String) -> String {
+    if path.hasPrefix("/") { return path }
+    var buf = [CChar](repeating: 0, count: 4096)
+    guard getcwd(&buf, buf.count) != nil else { return path }
+    return String(cString: buf) + "/" + path
+}
