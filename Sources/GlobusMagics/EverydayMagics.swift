@@ -33,23 +33,40 @@ struct ClearMagic: Magic {
     }
 }
 
-/// `%sleep`: waits, and can be interrupted.
+/// `%sleep`: waits, and can be interrupted; `--progress` shows a countdown updated in place.
 struct SleepMagic: Magic {
     let name = "sleep"
     let summary = "Wait for SECONDS (interruptible with the stop button or Ctrl-C)."
-    let usage = "%sleep SECONDS"
-    let arguments = ArgumentSpec(options: [])
+    let usage = "%sleep [--progress] SECONDS"
+    let details = "Example:\n  %sleep --progress 3"
+    let arguments = ArgumentSpec(options: [.init(names: ["--progress"], takesValue: false, help: "show a countdown that updates in place")])
 
     func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
         guard call.arguments.positionals.count == 1, let s = Double(call.arguments.positionals[0]), s >= 0, s <= 86400 else {
             throw .usage("sleep: expected a number of seconds between 0 and 86400", command: name)
         }
-        session.output.flush()
-        let end = monotonicNanoseconds() + UInt64(s * 1e9)
-        while monotonicNanoseconds() < end {
-            if session.output.isInterrupted { throw .interrupted }
-            usleep(5_000)
+        let out = session.output
+        out.flush()
+        let progressID = call.arguments.flag("--progress") ? "sleep-\(session.context.executionCount)-\(monotonicNanoseconds())" : nil
+        func show(_ left: Double, first: Bool) {
+            guard let id = progressID else { return }
+            let b = MimeBundle(text: left > 0 ? "Waiting… \(formatMilliseconds(left * 1000)) left" : "Done waiting \(formatMilliseconds(s * 1000)).")
+            if first { out.display(b, metadata: [:], displayID: id) } else { out.updateDisplay(b, metadata: [:], displayID: id) }
         }
+        let start = monotonicNanoseconds()
+        let end = start + UInt64(s * 1e9)
+        show(s, first: true)
+        var lastShown = start
+        while monotonicNanoseconds() < end {
+            if out.isInterrupted { throw .interrupted }
+            usleep(5_000)
+            let now = monotonicNanoseconds()
+            if now - lastShown >= 1_000_000_000 && now < end {
+                lastShown = now
+                show(Double(end - now) / 1e9, first: false)
+            }
+        }
+        show(0, first: false)
         return nil
     }
 }

@@ -1,0 +1,43 @@
+# The Globus kernel. Two commands do everything on a fresh machine:
+#   make demo   build, install the kernelspec locally, run the teaching notebook, show the result
+#   make test   build and run every test (Swift unit tests and the Python-driven conformance suite)
+SHELL := /bin/bash
+BUILD := .build/debug
+JUPYTER_DIR := $(CURDIR)/build/share/jupyter
+PY := .venv/bin/python
+
+.PHONY: all setup build release test swift-test conformance demo bench clean kernelspec
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	swift build
+
+release: setup
+	swift build -c release
+
+# A kernelspec inside the build folder, found through JUPYTER_PATH (nothing in $HOME changes).
+kernelspec: build
+	@$(BUILD)/globus-kernel install --prefix $(CURDIR)/build >/dev/null
+	@echo "kernelspec: $(JUPYTER_DIR)/kernels/globus"
+
+swift-test: build
+	swift test
+
+conformance: kernelspec
+	JUPYTER_PATH=$(JUPYTER_DIR) GLOBUS_KERNEL_BIN=$(CURDIR)/$(BUILD)/globus-kernel \
+	  $(PY) -m pytest -q -p no:cacheprovider --timeout=120 Tests/conformance
+
+test: swift-test conformance
+
+demo: kernelspec
+	JUPYTER_PATH=$(JUPYTER_DIR) $(PY) scripts/run_notebook.py notebooks/tour.ipynb --html build/tour.html
+
+bench: release
+	$(PY) bench/kernel_bench.py --kernel $(CURDIR)/.build/release/globus-kernel
+
+clean:
+	rm -rf .build build

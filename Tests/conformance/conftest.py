@@ -1,0 +1,96 @@
+"""Shared fixtures: the kernel under test is the build-local kernelspec found via JUPYTER_PATH."""
+import json
+import os
+import socket
+import subprocess
+import time
+
+import pytest
+import zmq
+from jupyter_client import BlockingKernelClient
+from jupyter_client.connect import write_connection_file
+from jupyter_client.manager import start_new_kernel
+from jupyter_client.session import Session
+
+KERNEL_NAME = "globus"
+KERNEL_BIN = os.environ.get("GLOBUS_KERNEL_BIN", "globus-kernel")
+
+
+@pytest.fixture
+def kernel():
+    """A running kernel started the way Jupyter starts it: (manager, blocking client)."""
+    km, kc = start_new_kernel(kernel_name=KERNEL_NAME)
+    yield km, kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def run_cell(kc, code, timeout=10, **kw):
+    """Executes code; returns (reply, [iopub messages between busy and idle])."""
+    msg_id = kc.execute(code, **kw)
+    reply = kc.get_shell_msg(timeout=timeout)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=timeout)
+    return reply, collect_iopub(kc, msg_id, timeout)
+
+
+def collect_iopub(kc, msg_id, timeout=10):
+    msgs = []
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        m = kc.get_iopub_msg(timeout=timeout)
+        if m["parent_header"].get("msg_id") != msg_id:
+            continue
+        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+            return msgs
+        msgs.append(m)
+    raise AssertionError(f"no idle for {msg_id}")
+
+
+def stdout_of(msgs, name="stdout"):
+    return "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream" and m["content"]["name"] == name)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RawKernel:
+    """The kernel binary started on a connection file we write, plus raw ZeroMQ sockets, for
+    sending malformed and hand-signed messages."""
+
+    def __init__(self, tmp_path, transport="tcp", **extra):
+        self.path = str(tmp_path / "kernel.json")
+        ip = "127.0.0.1" if transport == "tcp" else str(tmp_path / "k")
+        self.path, self.cfg = write_connection_file(self.path, ip=ip, transport=transport, **extra)
+        self.proc = subprocess.Popen([KERNEL_BIN, "run", "--connection-file", self.path],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.ctx = zmq.Context()
+        self.session = Session(key=self.cfg["key"].encode())
+
+    def endpoint(self, channel):
+        port = self.cfg[f"{channel}_port"]
+        if self.cfg["transport"] == "ipc":
+            return f"ipc://{self.cfg['ip']}-{port}"
+        return f"tcp://{self.cfg['ip']}:{port}"
+
+    def client(self):
+        kc = BlockingKernelClient()
+        kc.load_connection_file(self.path)
+        kc.start_channels()
+        kc.wait_for_ready(timeout=20)
+        return kc
+
+    def dealer(self, channel="shell"):
+        s = self.ctx.socket(zmq.DEALER)
+        s.linger = 0
+        s.connect(self.endpoint(channel))
+        return s
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=5)
+        self.ctx.destroy(linger=0)

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, on a fresh Debian machine or an existing one:
+# Debian packages (apt-get) and the Python tools (into the ignored .venv).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+for p in libzmq3-dev libcurl4-openssl-dev pkg-config tmux; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${need[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+req=Tests/conformance/requirements.txt
+stamp=.venv/.requirements.stamp
+if [ ! -x .venv/bin/python ] || ! cmp -s "$req" "$stamp"; then
+  echo "setup: preparing the Python environment in .venv"
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check -r "$req"
+  cp "$req" "$stamp"
+fi
