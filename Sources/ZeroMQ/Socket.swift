@@ -5,6 +5,8 @@ import CZeroMQ
 /// socket can be handed to its owner thread at start-up.
 public final class Socket: @unchecked Sendable {
     let handle: UnsafeMutableRawPointer
+    /// Keeps the context alive until every socket is closed (`zmq_ctx_term` waits for them).
+    private let context: Context
     private var closed = false
 
     init(context: Context, type: SocketType) throws {
@@ -12,6 +14,7 @@ public final class Socket: @unchecked Sendable {
             throw ZMQError.last("zmq_socket")
         }
         handle = h
+        self.context = context
     }
 
     deinit { close() }

@@ -1,5 +1,6 @@
 """Shared fixtures: the kernel under test is the build-local kernelspec found via JUPYTER_PATH."""
 import json
+import secrets
 import os
 import socket
 import subprocess
@@ -26,7 +27,7 @@ def kernel():
 
 
 def run_cell(kc, code, timeout=10, **kw):
-    """Executes code; returns (reply, [iopub messages between busy and idle])."""
+    """Executes code; returns (reply, [iopub messages between busy and idle, status excluded])."""
     msg_id = kc.execute(code, **kw)
     reply = kc.get_shell_msg(timeout=timeout)
     while reply["parent_header"].get("msg_id") != msg_id:
@@ -41,8 +42,10 @@ def collect_iopub(kc, msg_id, timeout=10):
         m = kc.get_iopub_msg(timeout=timeout)
         if m["parent_header"].get("msg_id") != msg_id:
             continue
-        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
-            return msgs
+        if m["msg_type"] == "status":
+            if m["content"]["execution_state"] == "idle":
+                return msgs
+            continue
         msgs.append(m)
     raise AssertionError(f"no idle for {msg_id}")
 
@@ -64,6 +67,7 @@ class RawKernel:
     def __init__(self, tmp_path, transport="tcp", **extra):
         self.path = str(tmp_path / "kernel.json")
         ip = "127.0.0.1" if transport == "tcp" else str(tmp_path / "k")
+        extra.setdefault("key", secrets.token_hex(16).encode())
         self.path, self.cfg = write_connection_file(self.path, ip=ip, transport=transport, **extra)
         self.proc = subprocess.Popen([KERNEL_BIN, "run", "--connection-file", self.path],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
