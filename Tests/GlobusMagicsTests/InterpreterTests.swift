@@ -1,0 +1,215 @@
+import JSON
+import JupyterKernel
+import Testing
+@testable import GlobusMagics
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Records what a cell sends, like a frontend would see it.
+final class RecordingOutput: OutputSink {
+    var stdout = "", stderr = ""
+    var displays: [MimeBundle] = []
+    var updates: [String] = []
+    var results: [MimeBundle] = []
+    var clears = 0
+    var answers: [String] = []
+    var prompts: [(String, Bool)] = []
+    var allowInput = true
+    var interrupted = false
+
+    func stream(_ name: StreamName, _ text: String) { if name == .stdout { stdout += text } else { stderr += text } }
+    func display(_ data: MimeBundle, metadata: JSON, displayID: String?) { displays.append(data) }
+    func updateDisplay(_ data: MimeBundle, metadata: JSON, displayID: String) { updates.append(displayID) }
+    func result(_ data: MimeBundle, metadata: JSON) { results.append(data) }
+    func clearOutput(wait: Bool) { clears += 1 }
+    func input(prompt: String, password: Bool) throws(InputError) -> String {
+        guard allowInput else { throw .notAllowed }
+        prompts.append((prompt, password))
+        guard !answers.isEmpty else { throw .endOfFile }
+        return answers.removeFirst()
+    }
+    func flush() {}
+    var isInterrupted: Bool { interrupted }
+}
+
+@Suite struct ShellWordsTests {
+    let env: (String) -> String? = { ["HOME": "/home/u", "EMPTY": ""][$0] }
+
+    @Test func quotingAndEscapes() throws {
+        #expect(try ShellWords.split(#"a 'b c' "d e" f\ g"#, environment: env) == ["a", "b c", "d e", "f g"])
+        #expect(try ShellWords.split(#"'it''s' "say \"hi\"""#, environment: env) == ["its", #"say "hi""#])
+        #expect(try ShellWords.split("  ", environment: env) == [])
+        #expect(try ShellWords.split("''", environment: env) == [""])
+    }
+
+    @Test func expandsVariablesExceptInSingleQuotes() throws {
+        #expect(try ShellWords.split(#"$HOME "${HOME}/x" '$HOME' \$HOME $NOPE. $"#, environment: env)
+                == ["/home/u", "/home/u/x", "$HOME", "$HOME", ".", "$"])
+    }
+
+    @Test func reportsUnterminatedInput() {
+        #expect(throws: ShellWords.Failure.unterminatedQuote("'")) { try ShellWords.split("a 'b", environment: env) }
+        #expect(throws: ShellWords.Failure.unterminatedQuote("\"")) { try ShellWords.split("a \"b", environment: env) }
+        #expect(throws: ShellWords.Failure.trailingBackslash) { try ShellWords.split("a \\", environment: env) }
+        #expect(throws: ShellWords.Failure.unterminatedBrace) { try ShellWords.split("${A", environment: env) }
+    }
+
+    @Test func quoteRoundTrips() throws {
+        for w in ["plain", "with space", "it's", "", "urn:globus:auth:scope:transfer.api.globus.org:all[*x]"] {
+            #expect(try ShellWords.split(ShellWords.quote(w), environment: env) == [w])
+        }
+    }
+}
+
+@Suite struct CellParserTests {
+    @Test func splitsLinesSkippingBlanksAndComments() {
+        let c = CellParser.commands("%echo a\n\n# note\n  %echo b  \n")
+        #expect(c.map(\.line) == ["%echo a", "%echo b"])
+    }
+
+    @Test func joinsContinuationsAndOpenQuotes() {
+        #expect(CellParser.commands("%echo a \\\n  b").map(\.line) == ["%echo a   b"])
+        #expect(CellParser.commands("%echo 'x\ny'\n%echo z").map(\.line) == ["%echo 'x\ny'", "%echo z"])
+    }
+
+    @Test func cellMagicTakesTheBody() {
+        let c = CellParser.commands("%%echo --x\n{\"a\": 1}\n")
+        #expect(c == [Command(line: "%echo --x", body: "{\"a\": 1}\n")])
+    }
+
+    @Test func helpForms() {
+        #expect(CellParser.commands("%echo?")[0].kind == .help(level: 1))
+        #expect(CellParser.commands("?%echo")[0].kind == .help(level: 1))
+        #expect(CellParser.commands("%echo??")[0].kind == .help(level: 2))
+        #expect(CellParser.commands("%echo what?")[0].kind == .run)
+    }
+}
+
+@Suite(.serialized) struct InterpreterTests {
+    let interp = GlobusInterpreter()
+
+    func run(_ code: String, _ out: RecordingOutput = RecordingOutput(), stdin: Bool = true) -> (ExecutionOutcome, RecordingOutput) {
+        let r = interp.execute(code, context: ExecutionContext(executionCount: 1, allowStdin: stdin), output: out)
+        return (r, out)
+    }
+
+    @Test func echoAndStderr() {
+        let (r, o) = run("%echo hello,   world\n%echo --stderr oops")
+        #expect(r == .ok())
+        #expect(o.stdout == "hello, world\n")
+        #expect(o.stderr == "oops\n")
+    }
+
+    @Test func lastValueIsTheResultEarlierOnesAreDisplayed() {
+        let (_, o) = run("%env T_A=1\n%env T_A\n%env T_A")
+        #expect(o.displays.count == 1 && o.results.count == 1)
+        #expect(o.results[0]["text/plain"] == "1")
+    }
+
+    @Test func stopsAtTheFirstError() {
+        let (r, o) = run("%echo one\n%bogus\n%echo two")
+        guard case .error(let e) = r else { Issue.record("expected an error"); return }
+        #expect(e.ename == "UsageError")
+        #expect(e.evalue.contains("unknown command '%bogus'"))
+        #expect(e.evalue.contains("%echo"))
+        #expect(o.stdout == "one\n")
+    }
+
+    @Test func nonCommandsExplainWhatIsUnderstood() {
+        guard case .error(let e) = run("print('hi')").0 else { Issue.record("expected an error"); return }
+        #expect(e.evalue.contains("is not a command"))
+        #expect(e.traceback.last!.contains("%help"))
+    }
+
+    @Test func unknownOptionsAndMissingValues() {
+        guard case .error(let e) = run("%echo --loud x").0 else { Issue.record("expected an error"); return }
+        #expect(e.evalue == "echo: unknown option '--loud'")
+        #expect(e.traceback.contains("See '%help echo' for usage."))
+    }
+
+    @Test func envAskUsesAPasswordPromptAndHidesTheValue() {
+        let out = RecordingOutput()
+        out.answers = ["hunter2"]
+        let (r, o) = run("%env T_SECRET_TOKEN --ask", out)
+        #expect(r == .ok())
+        #expect(o.prompts.count == 1 && o.prompts[0].1 == true)
+        #expect(!o.stdout.contains("hunter2"))
+        #expect(String(cString: getenv("T_SECRET_TOKEN")) == "hunter2")
+        let (_, shown) = run("%env T_SECRET_TOKEN\n%env")
+        #expect(!"\(shown.results) \(shown.displays)".contains("hunter2"))
+        let (_, set) = run("%env T_PASSWORD=abc")
+        #expect(set.stdout == "env: T_PASSWORD=<hidden>\n")
+    }
+
+    @Test func envAskWithoutStdinIsAClearError() {
+        let out = RecordingOutput()
+        out.allowInput = false
+        guard case .error(let e) = run("%env X --ask", out).0 else { Issue.record("expected an error"); return }
+        #expect(e.ename == "StdinNotAllowed")
+    }
+
+    @Test func variablesExpandFromTheKernelEnvironment() {
+        _ = run("%env T_WHO=world")
+        #expect(run("%echo hello $T_WHO ${T_WHO}!").1.stdout == "hello world world!\n")
+    }
+
+    @Test func sleepIsInterruptible() {
+        let out = RecordingOutput()
+        out.interrupted = true
+        #expect(run("%sleep 5", out).0 == .error(.interrupted))
+    }
+
+    @Test func helpPayloadAndHelpDisplay() {
+        guard case .ok(let payload) = run("%echo?").0 else { Issue.record("expected ok"); return }
+        #expect(payload.count == 1 && payload[0]["source"] == "page")
+        #expect(payload[0]["data"]?["text/plain"]?.string?.hasPrefix("Usage: %echo") == true)
+        let (_, o) = run("%help")
+        #expect(o.displays[0]["text/markdown"] != nil && o.displays[0]["text/html"] != nil)
+    }
+
+    @Test func timeReportsWallTimeAndPassesTheValueThrough() {
+        let (_, o) = run("%env T_V=7\n%time %env T_V")
+        #expect(o.stdout.contains("Wall time: "))
+        #expect(o.results[0]["text/plain"] == "7")
+    }
+
+    @Test func completion() {
+        #expect(interp.complete("%e", cursor: 2) == Completion(matches: ["%echo", "%env"], start: 0, end: 2))
+        #expect(interp.complete("%echo --s", cursor: 9).matches == ["--stderr"])
+        #expect(interp.complete("%help sl", cursor: 8) == Completion(matches: ["sleep"], start: 6, end: 8))
+        let code = "%echo é😀\n%cl"
+        let n = code.unicodeScalars.count
+        #expect(interp.complete(code, cursor: n) == Completion(matches: ["%clear"], start: n - 3, end: n))
+        #expect(interp.complete("", cursor: 0).matches.count == interp.registry.all.count)
+    }
+
+    @Test func isComplete() {
+        #expect(interp.isComplete("%echo hi") == .complete)
+        #expect(interp.isComplete("") == .complete)
+        #expect(interp.isComplete("%echo 'open") == .incomplete(indent: ""))
+        #expect(interp.isComplete("%echo a \\") == .incomplete(indent: ""))
+        #expect(interp.isComplete("%%%") == .invalid)
+        #expect(interp.isComplete("hello") == .invalid)
+        #expect(interp.isComplete("%echo?") == .complete)
+    }
+
+    @Test func inspectFindsTheCommandUnderTheCursor() {
+        let found = interp.inspect("%echo hi\n%env X", cursor: 12, detailLevel: 0)
+        #expect(found?.data["text/plain"]?.string?.hasPrefix("Usage: %env") == true)
+        #expect(interp.inspect("blah", cursor: 2, detailLevel: 0) == nil)
+    }
+
+    @Test func formatsDurations() {
+        #expect(formatMilliseconds(0.25) == "250 µs")
+        #expect(formatMilliseconds(3.14159) == "3.14 ms")
+        #expect(formatMilliseconds(42.06) == "42.1 ms")
+        #expect(formatMilliseconds(1500) == "1.50 s")
+    }
+
+    @Test func secretLookingNames() {
+        for n in ["GLOBUS_CLIENT_SECRET", "ACCESS_TOKEN", "DB_PASSWORD", "API_KEY", "SSH_KEY", "aws_secret_access_key"] { #expect(looksSecret(n)) }
+        for n in ["GLOBUS_SDK_ENVIRONMENT", "HOME", "KEYBOARD", "MONKEY_BUSINESS"] { #expect(!looksSecret(n)) }
+    }
+}

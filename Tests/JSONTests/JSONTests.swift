@@ -1,0 +1,67 @@
+import Testing
+@testable import JSON
+
+@Suite struct JSONParsingTests {
+    @Test func parsesScalarsAndKeepsIntDoubleDistinction() throws {
+        #expect(try JSON.parse("42") == .int(42))
+        #expect(try JSON.parse("-0.5") == .double(-0.5))
+        #expect(try JSON.parse("1e3") == .double(1000))
+        #expect(try JSON.parse("true") == .bool(true))
+        #expect(try JSON.parse("null") == .null)
+        if case .int = try JSON.parse("7") {} else { Issue.record("7 should stay an integer") }
+    }
+
+    @Test func objectsKeepInsertionOrder() throws {
+        let v = try JSON.parse(#"{"b":1,"a":2,"c":{"z":0,"y":1}}"#)
+        #expect(v.object?.keys == ["b", "a", "c"])
+        #expect(v.serialized == #"{"b":1,"a":2,"c":{"z":0,"y":1}}"#)
+        #expect(v.serialized(sortKeys: true) == #"{"a":2,"b":1,"c":{"y":1,"z":0}}"#)
+    }
+
+    @Test func decodesEscapesAndSurrogatePairs() throws {
+        #expect(try JSON.parse(#""a\"b\\c\/d\n\u00e9\ud83d\ude00""#) == .string("a\"b\\c/d\né😀"))
+        #expect(try JSON.parse(#""\ud83d""#) == .string("\u{FFFD}"))
+    }
+
+    @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "\"\u{01}\"", "tru", "[1] 2", "{\"a\":1,}", "\"\\x\""])
+    func rejectsInvalidText(_ text: String) {
+        #expect(throws: JSONParseError.self) { try JSON.parse(text) }
+    }
+
+    @Test func refusesExcessiveNesting() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONParseError.self) { try JSON.parse(deep) }
+        let ok = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect((try? JSON.parse(ok)) != nil)
+    }
+
+    @Test func rejectsInvalidUTF8() {
+        #expect(throws: JSONParseError.self) { try JSON.parse([0x22, 0xFF, 0x22]) }
+    }
+}
+
+@Suite struct JSONSerializingTests {
+    @Test func escapesOnlyWhatJSONRequires() {
+        #expect(JSON.string("a/b \"q\" \\ \n\t\u{01} é").serialized == #""a/b \"q\" \\ \n\t\u0001 é""#)
+    }
+
+    @Test func prettyPrintsLikePython() {
+        let v: JSON = ["a": [1, 2], "b": [:], "c": []]
+        #expect(v.serialized(indent: 2) == "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {},\n  \"c\": []\n}")
+    }
+
+    @Test func roundTrips() throws {
+        let text = #"{"data":[{"id":"x","n":1.5,"ok":false,"none":null,"nested":{"k":[1,"2",3.25e-05]}}]}"#
+        let v = try JSON.parse(text)
+        #expect(try JSON.parse(v.serialized) == v)
+    }
+
+    @Test func nonFiniteDoublesBecomeNull() {
+        #expect(JSON.double(.infinity).serialized == "null")
+    }
+
+    @Test func equalityIgnoresKeyOrderAndNumberKind() throws {
+        #expect(try JSON.parse(#"{"a":1,"b":2}"#) == JSON.parse(#"{"b":2.0,"a":1}"#))
+        #expect(JSON.string("1") != JSON.int(1))
+    }
+}
