@@ -1,0 +1,80 @@
+"""A scripted `jupyter console --kernel globus` session in tmux: a real terminal UI, read
+back from the rendered screen with capture-pane."""
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+
+class Tmux:
+    def __init__(self, command, env):
+        self.name = "gk-" + uuid.uuid4().hex[:8]
+        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "150", "-y", "50",
+                        f"env {exports} {command}"], check=True)
+
+    def screen(self):
+        return subprocess.run(["tmux", "capture-pane", "-p", "-J", "-S", "-200", "-t", self.name],
+                              capture_output=True, text=True).stdout
+
+    def expect(self, pattern, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            s = self.screen()
+            if re.search(pattern, s):
+                return s
+            time.sleep(0.1)
+        raise AssertionError(f"{pattern!r} not on screen:\n{self.screen()}")
+
+    def type(self, text, enter=True):
+        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
+        if enter:
+            subprocess.run(["tmux", "send-keys", "-t", self.name, "Enter"], check=True)
+
+    def kill(self):
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+@pytest.fixture
+def console(tmp_path):
+    env = {"JUPYTER_PATH": os.environ["JUPYTER_PATH"], "JUPYTER_RUNTIME_DIR": str(tmp_path),
+           "HOME": os.environ.get("HOME", "/root"), "PATH": os.environ["PATH"], "TERM": "xterm-256color"}
+    t = Tmux(f"{sys.executable} -m jupyter_console --kernel globus --no-confirm-exit", env)
+    try:
+        t.expect(r"Globus kernel \d+\.\d+\.\d+")
+        t.expect(r"In \[1\]:")
+        yield t
+    finally:
+        t.type("exit")
+        time.sleep(0.5)
+        t.kill()
+
+
+def test_echo_env_ask_and_continuation(console):
+    c = console
+    c.type("%echo hello from the console")
+    c.expect(r"(?m)^hello from the console")
+    c.expect(r"In \[2\]:")
+
+    c.type("%env CONSOLE_SECRET --ask")
+    c.expect("Value for CONSOLE_SECRET:")
+    c.type("top-secret-value")
+    screen = c.expect(r"set \(value hidden\)")
+    assert "top-secret-value" not in screen  # getpass: not echoed
+    c.expect(r"In \[3\]:")
+
+    # An open quote makes the kernel answer "incomplete": the console shows a continuation line.
+    c.type("%echo 'first")
+    c.expect(r"\.\.\.:")
+    c.type("second'")
+    c.expect(r"(?m)^first\s*\n\s*second")
+    c.expect(r"In \[4\]:")
+
+    c.type("%nonsense")
+    c.expect("UsageError: unknown command '%nonsense'")
+    c.expect(r"In \[5\]:")
