@@ -34,7 +34,7 @@ conformance: kernelspec
 test: swift-test conformance
 
 demo: kernelspec
-	JUPYTER_PATH=$(JUPYTER_DIR) $(PY) scripts/run_notebook.py notebooks/tour.ipynb --html build/tour.html
+	JUPYTER_PATH=$(JUPYTER_DIR) $(PY) scripts/run_notebook.py notebooks/kernel-basics.ipynb --out build/kernel-basics.ipynb --html build/kernel-basics.html
 
 bench: release
 	$(PY) bench/kernel_bench.py --kernel $(CURDIR)/.build/release/globus-kernel

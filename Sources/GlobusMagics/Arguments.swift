@@ -9,6 +9,9 @@ struct ArgumentSpec: Sendable {
     }
 
     var options: [Option]
+    /// Options are recognised only before the first positional; the rest is taken verbatim
+    /// (for commands that run another command, like `%time`).
+    var optionsBeforePositionals = false
 
     func option(named name: String) -> Option? { options.first { $0.names.contains(name) } }
 
@@ -37,6 +40,7 @@ extension ArgumentSpec {
             i += 1
             if onlyPositionals || !w.hasPrefix("-") || w == "-" || Double(w) != nil {
                 out.positionals.append(w)
+                if optionsBeforePositionals { onlyPositionals = true }
                 continue
             }
             if w == "--" { onlyPositionals = true; continue }

@@ -77,7 +77,7 @@ struct TimeMagic: Magic {
     let summary = "Run a command and print how long it took."
     let usage = "%time COMMAND…"
     let details = "Example:\n  %time %sleep 0.1"
-    let arguments = ArgumentSpec(options: [])
+    let arguments = ArgumentSpec(options: [], optionsBeforePositionals: true)
 
     func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
         let line = call.source.drop { $0 != " " && $0 != "\t" }.drop { $0 == " " || $0 == "\t" }

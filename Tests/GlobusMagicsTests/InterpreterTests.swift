@@ -173,6 +173,9 @@ final class RecordingOutput: OutputSink {
         let (_, o) = run("%env T_V=7\n%time %env T_V")
         #expect(o.stdout.contains("Wall time: "))
         #expect(o.results[0]["text/plain"] == "7")
+        let (r, timed) = run("%time %echo --stderr timed")
+        #expect(r == .ok())
+        #expect(timed.stderr == "timed\n")
     }
 
     @Test func completion() {
