@@ -7,11 +7,16 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "globus-kernel", targets: ["globus-kernel"]),
+        .executable(name: "globus-sim", targets: ["globus-sim"]),
         .library(name: "JupyterKernel", targets: ["JupyterKernel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.2.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.5.0"),
     ],
     targets: [
         // System libraries (Debian: libzmq3-dev).
@@ -38,7 +43,23 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // An offline Globus for tests, demos and benchmarks. Not part of the kernel's graph.
+        .target(name: "GlobusSimulator", dependencies: [
+            "JSON",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
+        .executableTarget(name: "globus-sim", dependencies: [
+            "GlobusSimulator",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "GlobusSimulatorTests", dependencies: ["GlobusSimulator", "JSON"]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "ZeroMQ", "JSON"]),
         .testTarget(name: "GlobusMagicsTests", dependencies: ["GlobusMagics", "JupyterKernel", "JSON"]),
     ]

@@ -98,3 +98,49 @@ class RawKernel:
             self.proc.kill()
         self.proc.wait(timeout=5)
         self.ctx.destroy(linger=0)
+
+
+SIM_BIN = os.environ.get("GLOBUS_SIM_BIN", os.path.join(os.path.dirname(KERNEL_BIN), "globus-sim"))
+TUTORIAL_CLIENT = "61338d24-54d5-408f-a10d-66c06b59f6d2"
+AUTOMATION_CLIENT = ("7a1c2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "sim-automation-secret-do-not-use-in-production")
+
+
+class Sim:
+    """A globus-sim process on a free loopback port, and its environment."""
+
+    def __init__(self, *args):
+        self.proc = subprocess.Popen([SIM_BIN, "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.env = {}
+        while len(self.env) < 9:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError("globus-sim did not start: " + self.proc.stderr.read())
+            k, v = line.strip().removeprefix("export ").split("=", 1)
+            self.env[k] = v
+        self.admin = self.env["GLOBUS_SIM_ADMIN_URL"]
+
+    def url(self, service):
+        return self.env[f"GLOBUS_SDK_SERVICE_URL_{service.upper()}"]
+
+    def post_admin(self, path, body=None):
+        import requests
+        r = requests.post(self.admin + path, json=body or {}, timeout=10)
+        r.raise_for_status()
+        return r.json()
+
+    def approve(self, authorize_url, identity="alice@uchicago.edu"):
+        """What a person does in the browser: sign in and copy the code."""
+        return self.post_admin("approve", {"authorize_url": authorize_url, "identity": identity})["code"]
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=5)
+
+
+@pytest.fixture
+def sim(monkeypatch):
+    s = Sim()
+    for k, v in s.env.items():
+        monkeypatch.setenv(k, v)
+    yield s
+    s.stop()

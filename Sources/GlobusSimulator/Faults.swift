@@ -1,0 +1,187 @@
+import JSON
+
+/// A misbehaviour to inject, on one route (a path prefix like `/transfer/v0.10/task_list`) or on all.
+public struct Fault: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// Answer after this many milliseconds.
+        case latency(Int)
+        /// Answer with this 5xx status.
+        case status(Int)
+        /// Answer 429 with `Retry-After: seconds`.
+        case rateLimit(retryAfter: Int)
+        /// Drop the connection without answering.
+        case drop
+        /// Answer 403 with a GARE requiring an identity from this domain.
+        case requireDomain(String)
+        /// Answer 403 with a GARE requiring multi-factor authentication.
+        case requireMFA
+    }
+
+    public var kind: Kind
+    /// A path prefix; nil for every request.
+    public var route: String?
+    /// How many requests it affects; nil for all.
+    public var times: Int?
+
+    public init(kind: Kind, route: String? = nil, times: Int? = nil) {
+        self.kind = kind
+        self.route = route
+        self.times = times
+    }
+
+    /// Parses `KIND[=ARG][@ROUTE][xN]`: `latency=200`, `status=503@/transfer/x2`, `429=3`, `drop@/groups/`,
+    /// `domain=uchicago.edu@/transfer/v0.10/operation`, `mfa`.
+    public init?(spec: String) {
+        var s = Substring(spec)
+        var times: Int?
+        if let x = s.lastIndex(of: "x"), let n = Int(s[s.index(after: x)...]), x != s.startIndex {
+            times = n
+            s = s[..<x]
+        }
+        var route: String?
+        if let at = s.firstIndex(of: "@") {
+            route = String(s[s.index(after: at)...])
+            s = s[..<at]
+        }
+        let parts = s.split(separator: "=", maxSplits: 1).map(String.init)
+        let arg = parts.count > 1 ? parts[1] : nil
+        let kind: Kind
+        switch parts.first ?? "" {
+        case "latency": guard let ms = arg.flatMap({ Int($0) }) else { return nil }; kind = .latency(ms)
+        case "status", "5xx": kind = .status(arg.flatMap { Int($0) } ?? 503)
+        case "429", "ratelimit": kind = .rateLimit(retryAfter: arg.flatMap { Int($0) } ?? 1)
+        case "drop": kind = .drop
+        case "domain": guard let d = arg else { return nil }; kind = .requireDomain(d)
+        case "mfa": kind = .requireMFA
+        default: return nil
+        }
+        self.init(kind: kind, route: route, times: times)
+    }
+
+    /// The fault as JSON (for the admin endpoint's listing).
+    var json: JSON {
+        let (name, arg): (String, JSON) = switch kind {
+        case .latency(let ms): ("latency", .int(ms))
+        case .status(let s): ("status", .int(s))
+        case .rateLimit(let r): ("429", .int(r))
+        case .drop: ("drop", .null)
+        case .requireDomain(let d): ("domain", .string(d))
+        case .requireMFA: ("mfa", .null)
+        }
+        return ["kind": .string(name), "arg": arg, "route": route.map(JSON.string) ?? .null, "times": times.map(JSON.int) ?? .null]
+    }
+}
+
+extension Simulator {
+    /// Takes the faults that apply to this request: every latency, at most one response fault
+    /// (status, 429, drop; the oldest first), and the session requirements (checked, not consumed).
+    func takeFaults(for path: String) -> [Fault] {
+        withState { s in
+            var hit: [Fault] = []
+            var answered = false
+            var i = 0
+            while i < s.faults.count {
+                let f = s.faults[i]
+                guard f.route.map({ path.hasPrefix($0) }) ?? true else { i += 1; continue }
+                switch f.kind {
+                case .requireDomain, .requireMFA:
+                    hit.append(f)
+                    i += 1
+                    continue
+                case .status, .rateLimit, .drop:
+                    if answered { i += 1; continue }
+                    answered = true
+                case .latency:
+                    break
+                }
+                hit.append(f)
+                if let n = f.times, n <= 1 {
+                    s.faults.remove(at: i)
+                    continue
+                } else if let n = f.times {
+                    s.faults[i].times = n - 1
+                }
+                i += 1
+            }
+            return hit
+        }
+    }
+
+    /// The GARE response for a session requirement the caller's token does not meet, if any.
+    func sessionRequirementUnmet(_ faults: [Fault], _ r: SimRequest) -> SimResponse? {
+        let tokens = withState { s in s.accessTokens[r.bearer ?? ""] }
+        for f in faults {
+            switch f.kind {
+            case .requireDomain(let d):
+                if tokens?.session?.domain == d { continue }
+                return .json(["code": "AuthorizationRequired", "message": .string("This resource requires an identity from \(d)"),
+                              "request_id": .string(requestID()),
+                              "authorization_parameters": ["session_message": .string("Log in with your \(d) identity to access this resource."),
+                                                           "session_required_single_domain": [.string(d)]]], status: 403)
+            case .requireMFA:
+                if tokens?.session?.mfa == true { continue }
+                return .json(["code": "AuthorizationRequired", "message": "This resource requires multi-factor authentication",
+                              "request_id": .string(requestID()),
+                              "authorization_parameters": ["session_message": "Multi-factor authentication is required.",
+                                                           "session_required_mfa": true]], status: 403)
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    /// `/admin/…`: change the simulator while it runs (tests, demos, the fault matrix).
+    func admin(_ r: SimRequest, _ path: String) -> SimResponse {
+        switch (r.method, path) {
+        case ("GET", "/faults"): return .json(["faults": .array(withState { $0.faults }.map(\.json))])
+        case ("POST", "/faults"):
+            let specs = r.json?["faults"]?.array?.compactMap(\.string) ?? r.json?["fault"]?.string.map { [$0] } ?? []
+            let parsed = specs.compactMap(Fault.init(spec:))
+            guard !specs.isEmpty, parsed.count == specs.count else {
+                return .json(["error": "expected {\"fault\": \"KIND[=ARG][@ROUTE][xN]\"} or {\"faults\": [...]}"], status: 400)
+            }
+            withState { $0.faults += parsed }
+            return .json(["faults": .array(withState { $0.faults }.map(\.json))])
+        case ("DELETE", "/faults"):
+            withState { $0.faults = [] }
+            return .json(["faults": []])
+        case ("POST", "/expire-tokens"):
+            let n = withState { s in
+                let now = s.now
+                for k in s.accessTokens.keys { s.accessTokens[k]!.expiresAt = now - 1 }
+                return s.accessTokens.count
+            }
+            return .json(["expired": .int(n)])
+        case ("POST", "/revoke-refresh-tokens"):
+            let n = withState { s in
+                for k in s.refreshTokens.keys { s.refreshTokens[k]!.revoked = true }
+                return s.refreshTokens.count
+            }
+            return .json(["revoked": .int(n)])
+        case ("POST", "/clock"):
+            guard let off = r.json?["offset"]?.int else { return .json(["error": "expected {\"offset\": SECONDS}"], status: 400) }
+            withState { $0.clockOffset = off }
+            return .json(["offset": .int(off)])
+        case ("POST", "/token-lifetime"):
+            guard let secs = r.json?["seconds"]?.int, secs > 0 else { return .json(["error": "expected {\"seconds\": N}"], status: 400) }
+            withState { $0.tokenLifetime = secs }
+            return .json(["seconds": .int(secs)])
+        case ("GET", "/state"):
+            return .json(withState { s in
+                ["access_tokens": .int(s.accessTokens.count), "refresh_tokens": .int(s.refreshTokens.count),
+                 "active_access_tokens": .int(s.accessTokens.values.filter { !$0.revoked && $0.expiresAt > s.now }.count),
+                 "consents": .int(s.consents.count), "tasks": .int(s.transfer.tasks.count), "clock_offset": .int(s.clockOffset)]
+            })
+        case ("POST", "/approve"):
+            // Scripted login: {"authorize_url": "...", "identity": "alice@uchicago.edu"} -> {"code": ...}
+            guard let url = r.json?["authorize_url"]?.string, let q = url.split(separator: "?", maxSplits: 1).last else {
+                return .json(["error": "expected {\"authorize_url\": URL, \"identity\": USERNAME}"], status: 400)
+            }
+            var req = SimRequest(method: "GET", path: "", query: FormCoding.decode(String(q)), headers: ["accept": "application/json"])
+            req.query.append(("identity", r.json?["identity"]?.string ?? withState { $0.identities[0].username }))
+            return approve(req)
+        default:
+            return .json(["error": .string("no admin resource \(r.method) \(path)")], status: 404)
+        }
+    }
+}

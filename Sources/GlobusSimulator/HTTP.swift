@@ -1,0 +1,175 @@
+import JSON
+
+/// A request as the simulator's services see it (independent of the HTTP server package).
+public struct SimRequest: Sendable {
+    public var method: String
+    /// The path without the query, e.g. `/transfer/v0.10/task_list`.
+    public var path: String
+    /// Decoded query parameters in order.
+    public var query: [(String, String)]
+    /// Header names lowercased.
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public init(method: String, path: String, query: [(String, String)] = [], headers: [String: String] = [:], body: [UInt8] = []) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first value of a query parameter.
+    public func param(_ name: String) -> String? { query.first { $0.0 == name }?.1 }
+
+    /// The body decoded as `application/x-www-form-urlencoded`.
+    public var form: [(String, String)] { FormCoding.decode(String(decoding: body, as: UTF8.self)) }
+
+    /// The body parsed as JSON, or nil.
+    public var json: JSON? { try? JSON.parse(body) }
+
+    /// The bearer token, if the request has one.
+    public var bearer: String? {
+        guard let a = headers["authorization"], a.hasPrefix("Bearer ") else { return nil }
+        return String(a.dropFirst(7))
+    }
+
+    /// `(user, password)` from HTTP Basic authorization.
+    public var basic: (String, String)? {
+        guard let a = headers["authorization"], a.hasPrefix("Basic "),
+              let decoded = Base64.decode(String(a.dropFirst(6))),
+              let text = String(validating: decoded, as: UTF8.self),
+              let colon = text.firstIndex(of: ":") else { return nil }
+        return (String(text[..<colon]), String(text[text.index(after: colon)...]))
+    }
+}
+
+/// A response from a simulated service.
+public struct SimResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+    /// When set, the server drops the connection instead of answering (fault injection).
+    public var dropConnection = false
+
+    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// A JSON response.
+    public static func json(_ value: JSON, status: Int = 200, headers: [(String, String)] = []) -> SimResponse {
+        SimResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: value.bytes)
+    }
+
+    /// An HTML page.
+    public static func html(_ text: String, status: Int = 200) -> SimResponse {
+        SimResponse(status: status, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(text.utf8))
+    }
+}
+
+/// Lets a ready response travel as the failure of a `Result`.
+extension SimResponse: Error {}
+
+/// URL form encoding and decoding.
+public enum FormCoding {
+    /// Decodes `a=1&b=two+words`.
+    public static func decode(_ text: String) -> [(String, String)] {
+        text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (unescape(String(parts[0])), parts.count > 1 ? unescape(String(parts[1])) : "")
+        }
+    }
+
+    /// Percent-decodes, with `+` as space.
+    public static func unescape(_ s: String) -> String {
+        var out: [UInt8] = []
+        var bytes = Array(s.utf8)[...]
+        while let b = bytes.popFirst() {
+            if b == UInt8(ascii: "+") { out.append(0x20); continue }
+            if b == UInt8(ascii: "%"), bytes.count >= 2,
+               let v = UInt8(String(decoding: bytes.prefix(2), as: UTF8.self), radix: 16) {
+                out.append(v)
+                bytes = bytes.dropFirst(2)
+                continue
+            }
+            out.append(b)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Percent-encodes for a query component (unreserved characters kept).
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(b))
+            default:
+                out += "%" + String(b, radix: 16, uppercase: true).leftPad(2)
+            }
+        }
+        return out
+    }
+
+    /// Encodes pairs as a query string.
+    public static func encode(_ pairs: [(String, String)]) -> String {
+        pairs.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
+    }
+}
+
+/// Base64 and base64url without Foundation.
+public enum Base64 {
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    public static func encode(_ bytes: [UInt8], url: Bool = false) -> String {
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            let n = min(3, bytes.count - i)
+            var v = UInt32(bytes[i]) << 16
+            if n > 1 { v |= UInt32(bytes[i + 1]) << 8 }
+            if n > 2 { v |= UInt32(bytes[i + 2]) }
+            for k in 0..<4 {
+                if k <= n { out.append(alphabet[Int((v >> (18 - 6 * UInt32(k))) & 63)]) } else if !url { out.append(UInt8(ascii: "=")) }
+            }
+            i += 3
+        }
+        var s = String(decoding: out, as: UTF8.self)
+        if url { s = String(s.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 }) }
+        return s
+    }
+
+    public static func decode(_ text: String) -> [UInt8]? {
+        var vals: [UInt8] = []
+        for c in text.utf8 {
+            switch c {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): vals.append(c - 65)
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): vals.append(c - 71)
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): vals.append(c + 4)
+            case UInt8(ascii: "+"), UInt8(ascii: "-"): vals.append(62)
+            case UInt8(ascii: "/"), UInt8(ascii: "_"): vals.append(63)
+            case UInt8(ascii: "="), UInt8(ascii: "\n"), UInt8(ascii: "\r"): continue
+            default: return nil
+            }
+        }
+        var out: [UInt8] = []
+        var i = 0
+        while i + 1 < vals.count {
+            let chunk = vals[i..<min(i + 4, vals.count)]
+            var v: UInt32 = 0
+            for (k, x) in chunk.enumerated() { v |= UInt32(x) << (18 - 6 * UInt32(k)) }
+            out.append(UInt8((v >> 16) & 0xFF))
+            if chunk.count > 2 { out.append(UInt8((v >> 8) & 0xFF)) }
+            if chunk.count > 3 { out.append(UInt8(v & 0xFF)) }
+            i += 4
+        }
+        return out
+    }
+}
+
+extension String {
+    func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
+}

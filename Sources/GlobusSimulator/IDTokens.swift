@@ -1,0 +1,63 @@
+import _CryptoExtras
+import JSON
+import JWTKit
+
+/// Signs id_tokens with an RSA key made at start-up (RS512, like Globus Auth) and publishes
+/// the public key as a JWKS.
+actor IDTokens {
+    private let keys = JWTKeyCollection()
+    private let privateKey: JWTKit.Insecure.RSA.PrivateKey
+    private let publicKey: JWTKit.Insecure.RSA.PublicKey
+    private let kid = "sim-" + String(randomToken("").dropFirst(3).prefix(8))
+    private var keyAdded = false
+
+    init() throws {
+        privateKey = try JWTKit.Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048))
+        publicKey = privateKey.publicKey
+    }
+
+    struct Claims: JWTPayload {
+        var sub: SubjectClaim
+        var aud: AudienceClaim
+        var iss: IssuerClaim
+        var exp: ExpirationClaim
+        var iat: IssuedAtClaim
+        var name: String
+        var preferred_username: String
+        var email: String
+        var organization: String
+        var identity_provider_display_name: String
+        var last_authentication: Int
+        var identity_set: [IdentityItem]
+
+        struct IdentityItem: Codable, Sendable {
+            var sub: String
+            var username: String
+            var name: String
+            var email: String
+            var organization: String
+        }
+
+        func verify(using algorithm: some JWTAlgorithm) throws {}
+    }
+
+    func make(for p: SimIdentity, clientID: String, issuer: String, now: Int, lifetime: Int, authTime: Int) async -> String? {
+        let claims = Claims(
+            sub: .init(value: p.id), aud: .init(value: [clientID]), iss: .init(value: issuer),
+            exp: .init(value: .init(timeIntervalSince1970: Double(now + lifetime))), iat: .init(value: .init(timeIntervalSince1970: Double(now))),
+            name: p.name, preferred_username: p.username, email: p.email, organization: p.organization,
+            identity_provider_display_name: p.organization, last_authentication: authTime,
+            identity_set: [.init(sub: p.id, username: p.username, name: p.name, email: p.email, organization: p.organization)])
+        if !keyAdded {
+            await keys.add(rsa: privateKey, digestAlgorithm: .sha512, kid: JWKIdentifier(string: kid))
+            keyAdded = true
+        }
+        return try? await keys.sign(claims, kid: JWKIdentifier(string: kid))
+    }
+
+    func jwks() -> JSON {
+        guard let (n, e) = try? publicKey.getKeyPrimitives() else { return ["keys": []] }
+        return ["keys": [["kty": "RSA", "alg": "RS512", "use": "sig", "kid": .string(kid),
+                          "n": .string(Base64.encode(Array(n), url: true)), "e": .string(Base64.encode(Array(e), url: true))]]]
+    }
+}

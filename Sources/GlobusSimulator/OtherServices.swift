@@ -1,0 +1,110 @@
+import JSON
+
+/// Groups, Search, Timers, Flows and Compute: enough of each for listings and lookups.
+extension Simulator {
+    static let groups: [(id: String, name: String, description: String, members: [String])] = [
+        ("e5a1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a41", "Research Computing Users", "Everyone with an allocation on the cluster",
+         ["alice@uchicago.edu", "carol@anl.gov"]),
+        ("f6b2c3d4-e5f6-4071-9b8c-0d1e2f3a4b52", "Data Science 101", "Students and staff of the course", ["alice@uchicago.edu", "bob@globusid.org"]),
+        ("a7c3d4e5-f607-4182-8c9d-1e2f3a4b5c63", "Beamline 7 Collaboration", "Shared data from the beamline", ["carol@anl.gov"]),
+    ]
+
+    func groupsService(_ r: SimRequest, _ path: String) -> SimResponse {
+        guard let token = withState({ $0.validToken(r.bearer, for: "groups.api.globus.org") }) else {
+            return .json(["code": "UNAUTHORIZED", "detail": "Token is not active or not valid for Groups", "status": 401], status: 401)
+        }
+        let me = token.identityID.flatMap { id in withState { $0.identity(id) } }
+        func doc(_ g: (id: String, name: String, description: String, members: [String]), withMembers: Bool) -> JSON {
+            var o: JSON = ["id": .string(g.id), "name": .string(g.name), "description": .string(g.description), "parent_id": .null,
+                           "group_type": "regular", "enforce_session": false, "session_limit": 28800, "session_timeouts": [:],
+                           "policies": ["group_visibility": "private", "group_members_visibility": "members"]]
+            if let me, g.members.contains(me.username) {
+                o = merge(o, ["my_memberships": [["group_id": .string(g.id), "identity_id": .string(me.id), "username": .string(me.username),
+                                                  "role": g.members.first == me.username ? "admin" : "member", "status": "active"]]])
+            }
+            if withMembers {
+                let people = withState { $0.identities }
+                o = merge(o, ["memberships": .array(g.members.compactMap { u in people.first { $0.username == u } }.map { p in
+                    ["group_id": .string(g.id), "identity_id": .string(p.id), "username": .string(p.username), "role": "member", "status": "active"]
+                })])
+            }
+            return o
+        }
+        let mine = Simulator.groups.filter { g in me.map { g.members.contains($0.username) } ?? false }
+        if r.method == "GET" && path == "/v2/groups/my_groups" {
+            return .json(.array(mine.map { doc($0, withMembers: false) }))
+        }
+        if r.method == "GET", path.hasPrefix("/v2/groups/") {
+            let id = String(path.dropFirst("/v2/groups/".count))
+            guard let g = mine.first(where: { $0.id == id }) else {
+                return .json(["code": "NOT_FOUND", "detail": "Group \(id) not found or not visible", "status": 404], status: 404)
+            }
+            return .json(doc(g, withMembers: (r.param("include") ?? "").contains("memberships")))
+        }
+        return .json(["code": "NOT_FOUND", "detail": "No such resource: \(path)", "status": 404], status: 404)
+    }
+
+    static let searchIndex = "b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e"
+    static let searchDocuments: [JSON] = [
+        ["subject": "https://example.org/datasets/ocean-temperature", "title": "Ocean temperature 2020-2025", "keywords": ["ocean", "climate"], "size_gb": 12],
+        ["subject": "https://example.org/datasets/beamline-7-run-42", "title": "Beamline 7, run 42", "keywords": ["xray", "beamline"], "size_gb": 230],
+        ["subject": "https://example.org/datasets/city-air-quality", "title": "City air quality sensors", "keywords": ["air", "climate", "sensors"], "size_gb": 3],
+    ]
+
+    func search(_ r: SimRequest, _ path: String) -> SimResponse {
+        if r.bearer != nil && withState({ $0.validToken(r.bearer, for: "search.api.globus.org") }) == nil {
+            return .json(["@datatype": "GError", "code": "AuthenticationFailed", "message": "Token is not active or not valid for Search",
+                          "status": 401, "request_id": .string(requestID())], status: 401)
+        }
+        let prefix = "/v1/index/\(Simulator.searchIndex)"
+        if r.method == "GET" && path == prefix {
+            return .json(["@datatype": "GSearchIndex", "id": .string(Simulator.searchIndex), "display_name": "Simulator datasets",
+                          "description": "A small public index of example datasets", "num_subjects": .int(Simulator.searchDocuments.count)])
+        }
+        guard path == prefix + "/search", r.method == "GET" || r.method == "POST" else {
+            return .json(["@datatype": "GError", "code": "NotFound.Generic", "message": "No such index or resource: \(path)", "status": 404,
+                          "request_id": .string(requestID())], status: 404)
+        }
+        let q = (r.method == "POST" ? r.json?["q"]?.string : r.param("q")) ?? "*"
+        let limit = (r.method == "POST" ? r.json?["limit"]?.int : Int(r.param("limit") ?? "")) ?? 10
+        let terms = q.lowercased().split(separator: " ").map(String.init).filter { $0 != "*" }
+        let hits = Simulator.searchDocuments.filter { d in
+            let text = d.serialized.lowercased()
+            return terms.allSatisfy { text.contains($0) }
+        }
+        return .json(["@datatype": "GSearchResult", "@version": "2017-09-01", "count": .int(min(limit, hits.count)), "offset": 0,
+                      "total": .int(hits.count), "has_next_page": .bool(hits.count > limit),
+                      "gmeta": .array(hits.prefix(limit).map { d in
+                          ["@datatype": "GMetaResult", "@version": "2019-08-27", "subject": d["subject"]!,
+                           "entries": [["content": d, "entry_id": .null, "matched_principal_sets": ["public"]]]]
+                      })])
+    }
+
+    func timers(_ r: SimRequest, _ path: String) -> SimResponse {
+        guard withState({ $0.validToken(r.bearer, for: SimulatedServices.timersID) }) != nil else {
+            return .json(["error": ["code": "AUTHENTICATION_ERROR", "detail": "Token is not active or not valid for Timers"]], status: 401)
+        }
+        if r.method == "GET" && (path == "/v2/timers" || path == "/v2/timers/") { return .json(["timers": []]) }
+        return .json(["error": ["code": "NOT_FOUND", "detail": "No such resource: \(path)"]], status: 404)
+    }
+
+    func flows(_ r: SimRequest, _ path: String) -> SimResponse {
+        guard withState({ $0.validToken(r.bearer, for: "flows.globus.org") }) != nil else {
+            return .json(["error": ["code": "AUTHENTICATION_ERROR", "detail": "Token is not active or not valid for Flows"]], status: 401)
+        }
+        switch path {
+        case "/flows", "/flows/": return .json(["flows": [], "limit": 20, "has_next_page": false, "marker": .null])
+        case "/runs", "/runs/": return .json(["runs": [], "limit": 20, "has_next_page": false, "marker": .null])
+        default: return .json(["error": ["code": "NOT_FOUND", "detail": "No such resource: \(path)"]], status: 404)
+        }
+    }
+
+    func compute(_ r: SimRequest, _ path: String) -> SimResponse {
+        if path == "/v2/version" { return .json(["api": "1.0.0", "min_sdk_version": "2.0.0", "min_endpoint_version": "2.0.0"]) }
+        guard withState({ $0.validToken(r.bearer, for: "funcx_service") }) != nil else {
+            return .json(["code": 1, "error_args": [], "reason": "Token is not active or not valid for Compute"], status: 401)
+        }
+        if path == "/v2/endpoints" || path == "/v3/endpoints" { return .json([]) }
+        return .json(["code": 0, "reason": "No such resource: \(path)"], status: 404)
+    }
+}

@@ -1,0 +1,132 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import JSON
+import NIOCore
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An offline Globus on loopback: Auth, Transfer, Groups, Search, Timers, Flows and Compute,
+/// each under its own base URL (`http://127.0.0.1:PORT/<service>/`), checking what the real
+/// services check, with faults on demand. Start it in-process (tests) or with `globus-sim`.
+public final class Simulator: Sendable {
+    /// How to set the simulator up.
+    public struct Configuration: Sendable {
+        public var identities = SimIdentity.defaults
+        public var clients = SimClient.defaults
+        /// Access token lifetime in seconds (Globus: 172800).
+        public var tokenLifetime = 172_800
+        /// Faults active from the start.
+        public var faults: [Fault] = []
+        /// Approve every authorize request at once as this username (demos, scripted runs).
+        public var autoApprove: String?
+        /// Seconds a transfer task stays ACTIVE.
+        public var taskDuration = 1
+
+        public init() {}
+    }
+
+    private let state: Mutex<SimState>
+    let idTokens: IDTokens
+    private let portBox = Mutex<Int>(0)
+
+    public init(_ configuration: Configuration = Configuration()) throws {
+        var s = SimState(identities: configuration.identities, clients: configuration.clients, tokenLifetime: configuration.tokenLifetime)
+        s.faults = configuration.faults
+        s.autoApprove = configuration.autoApprove
+        s.transfer.taskDuration = configuration.taskDuration
+        state = Mutex(s)
+        idTokens = try IDTokens()
+    }
+
+    func withState<T>(_ body: (inout SimState) throws -> T) rethrows -> T {
+        try state.withLock { try body(&$0) }
+    }
+
+    /// The port the server listens on (0 until started).
+    public var port: Int { portBox.withLock { $0 } }
+
+    /// `http://127.0.0.1:PORT/<service>/`.
+    public func serviceURL(_ service: String) -> String { "http://127.0.0.1:\(port)/\(service)/" }
+
+    /// The environment that points the Python SDK, globus-cli and this project's SDK here.
+    public var environment: [(String, String)] {
+        [("GLOBUS_SDK_ENVIRONMENT", "production")]
+            + ["auth", "transfer", "groups", "search", "timer", "flows", "compute"].map {
+                ("GLOBUS_SDK_SERVICE_URL_\($0.uppercased())", serviceURL($0))
+            }
+            + [("GLOBUS_SIM_ADMIN_URL", serviceURL("admin"))]
+    }
+
+    /// Serves on 127.0.0.1:`port` (0: any free port) until the task is cancelled; `ready` is
+    /// called with the bound port.
+    public func run(port: Int = 0, ready: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        let router = CallbackResponder<BasicRequestContext> { [self] request, _ in
+            var request = request
+            let body = try await request.collectBody(upTo: 64 * 1024 * 1024)
+            var headers: [String: String] = [:]
+            for f in request.headers { headers[f.name.canonicalName] = f.value }
+            let q = request.uri.query.map { FormCoding.decode(String($0)) } ?? []
+            let sim = SimRequest(method: request.method.rawValue, path: request.uri.path, query: q, headers: headers,
+                                 body: Array(body.readableBytesView))
+            let r = await self.handle(sim)
+            if r.dropConnection { throw DroppedConnection() }
+            var h = HTTPFields()
+            for (k, v) in r.headers { if let name = HTTPField.Name(k) { h[name] = v } }
+            return Response(status: .init(code: r.status), headers: h, body: .init(byteBuffer: ByteBuffer(bytes: r.body)))
+        }
+        let app = Application(responder: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+                              onServerRunning: { [self] channel in
+                                  let p = channel.localAddress?.port ?? 0
+                                  self.portBox.withLock { $0 = p }
+                                  ready(p)
+                              }, logger: .init(label: "globus-sim", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try await app.runService(gracefulShutdownSignals: [])
+    }
+
+    struct DroppedConnection: Error {}
+
+    /// Answers one request: faults first, then the service under the first path component.
+    public func handle(_ r: SimRequest) async -> SimResponse {
+        let faults = takeFaults(for: r.path)
+        for f in faults {
+            switch f.kind {
+            case .latency(let ms): try? await Task.sleep(nanoseconds: UInt64(ms) * 1_000_000)
+            case .status(let code):
+                return .json(["code": "ServiceUnavailable", "message": .string("The simulator was told to fail (\(code))"), "request_id": .string(requestID())], status: code)
+            case .rateLimit(let after):
+                return .json(["code": "RateLimited", "message": "Too many requests", "request_id": .string(requestID())], status: 429,
+                             headers: [("Retry-After", String(after))])
+            case .drop:
+                var resp = SimResponse(status: 500)
+                resp.dropConnection = true
+                return resp
+            case .requireDomain, .requireMFA: break
+            }
+        }
+        let trimmed = r.path.drop { $0 == "/" }
+        let service = String(trimmed.prefix { $0 != "/" })
+        let rest = String(trimmed.dropFirst(service.count))
+        let path = rest.isEmpty ? "/" : rest
+        if service != "auth" && service != "admin", let gare = sessionRequirementUnmet(faults, r) { return gare }
+        switch service {
+        case "auth": return await auth(r, path)
+        case "transfer": return transfer(r, path)
+        case "groups": return groupsService(r, path)
+        case "search": return search(r, path)
+        case "timer", "timers": return timers(r, path)
+        case "flows": return flows(r, path)
+        case "compute": return compute(r, path)
+        case "admin": return admin(r, path)
+        case "": return .html(page(title: "Globus Simulator", body: "<h1>Globus Simulator</h1><p>Services: /auth/ /transfer/ /groups/ /search/ /timer/ /flows/ /compute/ /admin/</p>"))
+        default: return .json(["code": "NotFound", "message": .string("No simulated service '\(service)'")], status: 404)
+        }
+    }
+
+    func errorPage(_ status: Int, _ message: String) -> SimResponse {
+        .html(page(title: "Error - Globus Simulator", body: "<h1>Something went wrong</h1><p class=msg>\(escapeHTML(message))</p>"), status: status)
+    }
+}

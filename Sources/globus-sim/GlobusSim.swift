@@ -1,0 +1,62 @@
+import ArgumentParser
+import GlobusSimulator
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `globus-sim`: an offline Globus on loopback.
+@main
+struct GlobusSim: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "globus-sim",
+        abstract: "An offline Globus (Auth, Transfer, Groups, Search, Timers, Flows) on 127.0.0.1.",
+        discussion: """
+            Prints the environment that points Globus SDKs here, as shell export lines. Faults:
+              latency=MS  status=CODE  429=RETRY_AFTER  drop  domain=DOMAIN  mfa
+            each optionally @ROUTE (a path prefix such as /transfer/v0.10/task_list) and xN (only N times),
+            e.g. --fault 'status=503@/transfer/x2'. At run time: POST /admin/faults {"fault": SPEC}.
+            """)
+
+    @Option(help: "Port on 127.0.0.1 (0: any free port).")
+    var port = 0
+    @Option(help: "Also write the export lines to this file.")
+    var envFile: String?
+    @Option(name: .customLong("fault"), help: "A fault to inject (repeatable); also GLOBUS_SIM_FAULTS, comma-separated.")
+    var faults: [String] = []
+    @Option(help: "Access token lifetime in seconds.")
+    var tokenLifetime = 172_800
+    @Option(help: "Approve logins at once as this username (for demos and scripts).")
+    var autoApprove: String?
+    @Option(help: "Exit when this process id goes away (for a parent that starts the simulator).")
+    var parentPid: Int32?
+
+    func run() async throws {
+        var config = Simulator.Configuration()
+        config.tokenLifetime = tokenLifetime
+        config.autoApprove = autoApprove
+        let fromEnv = getenv("GLOBUS_SIM_FAULTS").map { String(cString: $0).split(separator: ",").map(String.init) } ?? []
+        for spec in faults + fromEnv {
+            guard let f = Fault(spec: spec) else { throw ValidationError("invalid fault '\(spec)'") }
+            config.faults.append(f)
+        }
+        let sim = try Simulator(config)
+        let envFile = self.envFile
+        let parent = parentPid
+        try await sim.run(port: port) { _ in
+            let lines = sim.environment.map { "export \($0.0)=\($0.1)" }.joined(separator: "\n") + "\n"
+            print(lines, terminator: "")
+            fflush(nil)
+            if let envFile, let f = fopen(envFile, "w") {
+                fputs(lines, f)
+                fclose(f)
+            }
+            if let parent {
+                Task.detached {
+                    while kill(parent, 0) == 0 { try? await Task.sleep(nanoseconds: 500_000_000) }
+                    Glibc.exit(0)
+                }
+            }
+        }
+    }
+}
