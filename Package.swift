@@ -21,6 +21,7 @@ let package = Package(
     targets: [
         // System libraries (Debian: libzmq3-dev).
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Thin Swift wrapper over libzmq: context, sockets, multipart, poll, proxy, CURVE.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
@@ -32,6 +33,14 @@ let package = Package(
         .target(name: "JupyterKernel", dependencies: [
             "ZeroMQ", "JSON",
             .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
+        // A reusable Swift Globus SDK: transport, scopes, Auth, login flows, token storage, apps.
+        // Knows nothing of Jupyter.
+        .target(name: "GlobusSDK", dependencies: [
+            "CCurl", "JSON",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "JWTKit", package: "jwt-kit"),
         ]),
 
         // The interpreter: the magic command language.
@@ -60,6 +69,7 @@ let package = Package(
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "GlobusSimulatorTests", dependencies: ["GlobusSimulator", "JSON"]),
+        .testTarget(name: "GlobusSDKTests", dependencies: ["GlobusSDK", "GlobusSimulator", "JSON"]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "ZeroMQ", "JSON"]),
         .testTarget(name: "GlobusMagicsTests", dependencies: ["GlobusMagics", "JupyterKernel", "JSON"]),
     ]

@@ -11,6 +11,16 @@ extension JSON {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Serializes on one line with Python's default separators (`", "` and `": "`), as
+    /// `json.dumps(value)` writes it.
+    public var pythonSerialized: String {
+        switch self {
+        case .array(let a): return "[" + a.map(\.pythonSerialized).joined(separator: ", ") + "]"
+        case .object(let o): return "{" + o.map { JSON.quoted($0.key) + ": " + $0.value.pythonSerialized }.joined(separator: ", ") + "}"
+        default: return serialized
+        }
+    }
+
     /// Serializes compactly into UTF-8 bytes.
     public var bytes: [UInt8] {
         var out: [UInt8] = []

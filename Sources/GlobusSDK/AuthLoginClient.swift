@@ -1,0 +1,113 @@
+import JSON
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The OAuth2 side of Globus Auth for one client: native (PKCE) or confidential (secret).
+public struct AuthLoginClient: Sendable {
+    public let clientID: String
+    /// Nil for a native app.
+    let clientSecret: String?
+    public let environment: GlobusEnvironment
+    public let http: GlobusHTTP
+
+    public init(clientID: String, clientSecret: String? = nil, environment: GlobusEnvironment, http: GlobusHTTP = GlobusHTTP()) {
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.environment = environment
+        self.http = http
+    }
+
+    public var isConfidential: Bool { clientSecret != nil }
+    public var baseURL: String { environment.baseURL("auth") }
+    /// The Globus page that shows the code to copy (native apps' default redirect).
+    public var authCodeRedirect: String { baseURL + "v2/web/auth-code" }
+
+    /// What an authorize URL needs besides the client.
+    public struct AuthorizeOptions: Sendable {
+        public var scopes: [Scope]
+        public var redirectURI: String
+        public var refreshTokens: Bool
+        public var pkce: PKCE?
+        public var prefillNamedGrant: String?
+        public var parameters: AuthorizationParameters?
+        public var state = "_default"
+
+        public init(scopes: [Scope], redirectURI: String, refreshTokens: Bool, pkce: PKCE?, prefillNamedGrant: String? = nil,
+                    parameters: AuthorizationParameters? = nil) {
+            self.scopes = scopes
+            self.redirectURI = redirectURI
+            self.refreshTokens = refreshTokens
+            self.pkce = pkce
+            self.prefillNamedGrant = prefillNamedGrant
+            self.parameters = parameters
+        }
+    }
+
+    /// The authorize URL, with parameters in the Python SDK's order.
+    public func authorizeURL(_ o: AuthorizeOptions) -> String {
+        var q: [(String, String)] = [("client_id", clientID), ("redirect_uri", o.redirectURI), ("scope", ScopeParser.serialize(o.scopes)),
+                                     ("state", o.state), ("response_type", "code"), ("access_type", o.refreshTokens ? "offline" : "online")]
+        if let p = o.pkce { q += [("code_challenge", p.challenge), ("code_challenge_method", "S256")] }
+        if let n = o.prefillNamedGrant { q.append(("prefill_named_grant", n)) }
+        if let a = o.parameters {
+            if let m = a.sessionRequiredMFA { q.append(("session_required_mfa", m ? "True" : "False")) }
+            if let m = a.sessionMessage { q.append(("session_message", m)) }
+            if let p = a.prompt { q.append(("prompt", p)) }
+            if let d = a.sessionRequiredSingleDomain, !d.isEmpty { q.append(("session_required_single_domain", d.joined(separator: ","))) }
+            if let p = a.sessionRequiredPolicies, !p.isEmpty { q.append(("session_required_policies", p.joined(separator: ","))) }
+            if let i = a.sessionRequiredIdentities, !i.isEmpty { q.append(("session_required_identities", i.joined(separator: ","))) }
+        }
+        return baseURL + "v2/oauth2/authorize?" + FormEncoding.encode(q)
+    }
+
+    func tokenRequest(_ fields: [(String, String)], path: String = "v2/oauth2/token") -> HTTPRequest {
+        var headers = [("Content-Type", "application/x-www-form-urlencoded")]
+        var body = fields
+        if let secret = clientSecret {
+            headers.append(("Authorization", "Basic " + base64(Array("\(clientID):\(secret)".utf8))))
+        } else if !fields.contains(where: { $0.0 == "client_id" }) {
+            body.append(("client_id", clientID))
+        }
+        return HTTPRequest(method: "POST", url: baseURL + path, headers: headers, body: Array(FormEncoding.encode(body).utf8))
+    }
+
+    func tokens(_ fields: [(String, String)], isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) -> (TokenResponse, JSON) {
+        let json = try http.json(tokenRequest(fields), isCancelled: isCancelled)
+        return (try TokenResponse(json: json), json)
+    }
+
+    /// Exchanges an authorization code (with the PKCE verifier for native apps).
+    public func exchange(code: String, redirectURI: String, pkce: PKCE?, isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> TokenResponse {
+        var fields: [(String, String)] = []
+        if !isConfidential { fields.append(("client_id", clientID)) }
+        fields += [("grant_type", "authorization_code"), ("code", code)]
+        if let pkce, !isConfidential { fields.append(("code_verifier", pkce.verifier)) }
+        fields.append(("redirect_uri", redirectURI))
+        return try tokens(fields, isCancelled: isCancelled).0
+    }
+
+    /// Uses a refresh token.
+    public func refresh(_ refreshToken: String, isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> TokenResponse {
+        try tokens([("refresh_token", refreshToken), ("grant_type", "refresh_token")], isCancelled: isCancelled).0
+    }
+
+    /// Client credentials for a confidential client.
+    public func clientCredentials(scopes: [Scope], isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> TokenResponse {
+        guard isConfidential else { throw .usage("client credentials need a client secret") }
+        return try tokens([("grant_type", "client_credentials"), ("scope", ScopeParser.serialize(scopes))], isCancelled: isCancelled).0
+    }
+
+    /// Revokes an access or refresh token.
+    public func revoke(_ token: String, isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) {
+        _ = try http.perform(tokenRequest([("token", token)], path: "v2/oauth2/token/revoke"), isCancelled: isCancelled)
+    }
+
+    /// Introspects a token (confidential clients).
+    public func introspect(_ token: String, include: String? = nil) throws(GlobusError) -> JSON {
+        var f = [("token", token)]
+        if let include { f.append(("include", include)) }
+        return try http.json(tokenRequest(f, path: "v2/oauth2/token/introspect"))
+    }
+}

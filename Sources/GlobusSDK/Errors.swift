@@ -1,0 +1,225 @@
+import JSON
+
+/// Every failure the SDK reports.
+public enum GlobusError: Error, Sendable, CustomStringConvertible {
+    /// A service answered outside 200–399.
+    case api(GlobusAPIError)
+    /// The request never got an answer.
+    case network(NetworkError)
+    /// The caller cancelled (an interrupt).
+    case cancelled
+    /// Tokens are missing, expired, revoked or lack a scope: log in (again).
+    case loginRequired(LoginRequired)
+    /// The SDK was used wrongly or misconfigured.
+    case usage(String)
+    /// The token store could not be read or written.
+    case storage(String)
+    /// An id_token failed verification.
+    case idToken(String)
+
+    public var description: String {
+        switch self {
+        case .api(let e): e.description
+        case .network(let e): e.description
+        case .cancelled: "cancelled"
+        case .loginRequired(let l): l.description
+        case .usage(let m), .storage(let m), .idToken(let m): m
+        }
+    }
+}
+
+/// A request that got no response. Names the request, never its credentials.
+public struct NetworkError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable { case connect = "ConnectionError", timeout = "TimeoutError", other = "NetworkError" }
+    public let kind: Kind
+    public let method: String
+    public let url: String
+    public let detail: String
+    public var description: String { "\(kind.rawValue) on \(method) \(url): \(detail)" }
+}
+
+/// Why tokens cannot be used as they are, and what a login must ask for.
+public struct LoginRequired: Error, Sendable, CustomStringConvertible {
+    public enum Reason: Sendable, Equatable {
+        case noTokens, expired, noRefreshToken, refreshRejected, missingScopes([String]), identityChanged
+    }
+    public let reason: Reason
+    public let resourceServer: String
+    /// Extra parameters the next login must carry (from a GARE).
+    public var authorizationParameters: AuthorizationParameters?
+
+    public var description: String {
+        switch reason {
+        case .noTokens: "No login for \(resourceServer)"
+        case .expired: "The login for \(resourceServer) has expired"
+        case .noRefreshToken: "No refresh token for \(resourceServer)"
+        case .refreshRejected: "The refresh token for \(resourceServer) was rejected (expired or revoked)"
+        case .missingScopes(let s): "The login for \(resourceServer) lacks \(s.joined(separator: " "))"
+        case .identityChanged: "The stored tokens belong to another identity"
+        }
+    }
+}
+
+/// The parameters of an authorization requirement (`authorization_parameters` of a GARE).
+public struct AuthorizationParameters: Sendable, Equatable {
+    public var sessionMessage: String?
+    public var sessionRequiredIdentities: [String]?
+    public var sessionRequiredSingleDomain: [String]?
+    public var sessionRequiredPolicies: [String]?
+    public var sessionRequiredMFA: Bool?
+    public var requiredScopes: [String]?
+    public var prompt: String?
+
+    public init(sessionMessage: String? = nil, sessionRequiredIdentities: [String]? = nil, sessionRequiredSingleDomain: [String]? = nil,
+                sessionRequiredPolicies: [String]? = nil, sessionRequiredMFA: Bool? = nil, requiredScopes: [String]? = nil, prompt: String? = nil) {
+        self.sessionMessage = sessionMessage
+        self.sessionRequiredIdentities = sessionRequiredIdentities
+        self.sessionRequiredSingleDomain = sessionRequiredSingleDomain
+        self.sessionRequiredPolicies = sessionRequiredPolicies
+        self.sessionRequiredMFA = sessionRequiredMFA
+        self.requiredScopes = requiredScopes
+        self.prompt = prompt
+    }
+
+    /// Parses an `authorization_parameters` object; lists may also be comma strings (legacy).
+    public init?(json: JSON) {
+        guard case .object = json else { return nil }
+        func list(_ k: String) -> [String]? {
+            if let a = json[k]?.array { return a.compactMap(\.string) }
+            if let s = json[k]?.string { return s.split(separator: ",").map(String.init) }
+            return nil
+        }
+        sessionMessage = json["session_message"]?.string
+        sessionRequiredIdentities = list("session_required_identities")
+        sessionRequiredSingleDomain = list("session_required_single_domain")
+        sessionRequiredPolicies = list("session_required_policies")
+        sessionRequiredMFA = json["session_required_mfa"]?.bool
+        requiredScopes = list("required_scopes")
+        prompt = json["prompt"]?.string
+    }
+
+    /// True when it asks for something about the session (not only scopes).
+    public var hasSessionRequirements: Bool {
+        !(sessionRequiredIdentities ?? []).isEmpty || !(sessionRequiredSingleDomain ?? []).isEmpty
+            || !(sessionRequiredPolicies ?? []).isEmpty || sessionRequiredMFA == true || prompt == "login"
+    }
+}
+
+/// A Globus Auth Requirements Error: a `code` and the parameters a login must satisfy.
+public struct GARE: Sendable, Equatable {
+    public var code: String
+    public var authorizationParameters: AuthorizationParameters
+
+    /// Recognises the canonical form and the legacy variants, root first, then sub-documents.
+    public init?(json: JSON) {
+        if let g = GARE.one(json) { self = g; return }
+        for sub in json["errors"]?.array ?? [] {
+            if let g = GARE.one(sub) { self = g; return }
+        }
+        return nil
+    }
+
+    init(code: String, authorizationParameters: AuthorizationParameters) {
+        self.code = code
+        self.authorizationParameters = authorizationParameters
+    }
+
+    static func one(_ j: JSON) -> GARE? {
+        guard case .object = j else { return nil }
+        // Canonical and legacy authorization_parameters.
+        if let p = j["authorization_parameters"].flatMap(AuthorizationParameters.init(json:)) {
+            var params = p
+            if params.requiredScopes == nil, let rs = j["required_scopes"]?.array?.compactMap(\.string) { params.requiredScopes = rs }
+            let hasContent = params.hasSessionRequirements || !(params.requiredScopes ?? []).isEmpty || params.sessionMessage != nil
+            if hasContent { return GARE(code: j["code"]?.string ?? "AuthorizationRequired", authorizationParameters: params) }
+        }
+        // Legacy ConsentRequired (Transfer and action providers).
+        if j["code"]?.string == "ConsentRequired" {
+            let scopes = j["required_scopes"]?.array?.compactMap(\.string) ?? j["required_scope"]?.string.map { [$0] }
+            if let scopes, !scopes.isEmpty {
+                return GARE(code: "ConsentRequired", authorizationParameters: AuthorizationParameters(
+                    sessionMessage: j["message"]?.string ?? j["description"]?.string, requiredScopes: scopes))
+            }
+        }
+        // Legacy Auth dependent consent.
+        if j["error"]?.string == "dependent_consent_required" || j["code"]?.string == "DEPENDENT_CONSENT_REQUIRED" {
+            let scopes = (j["unapproved_scopes"] ?? j["errors"]?.array?.first?["unapproved_scopes"])?.array?.compactMap(\.string) ?? []
+            if !scopes.isEmpty {
+                return GARE(code: "ConsentRequired", authorizationParameters: AuthorizationParameters(requiredScopes: scopes))
+            }
+        }
+        return nil
+    }
+}
+
+/// An error response from a Globus service, parsed like the Python SDK's `GlobusAPIError`.
+public struct GlobusAPIError: Error, Sendable, CustomStringConvertible {
+    public let method: String
+    /// The request URL (never carries a token).
+    public let url: String
+    public let httpStatus: Int
+    public let code: String?
+    public let messages: [String]
+    public let requestID: String?
+    /// The parsed JSON body, when the body was JSON.
+    public let json: JSON?
+    public let text: String
+    public let headers: [(String, String)]
+
+    public var message: String? { messages.isEmpty ? nil : messages.joined(separator: "; ") }
+
+    /// The authorization requirement carried by the error, if any.
+    public var gare: GARE? { json.flatMap(GARE.init(json:)) }
+
+    /// The scopes a ConsentRequired error asks for.
+    public var consentRequiredScopes: [String]? {
+        guard code == "ConsentRequired" || gare?.code == "ConsentRequired" else { return nil }
+        return gare?.authorizationParameters.requiredScopes
+    }
+
+    public init(method: String, url: String, status: Int, headers: [(String, String)], body: [UInt8]) {
+        self.method = method
+        self.url = url
+        httpStatus = status
+        self.headers = headers
+        text = String(decoding: body, as: UTF8.self)
+        let contentType = headers.first { $0.0 == "content-type" }?.1.lowercased() ?? ""
+        let isJSON = contentType.hasPrefix("application/json") || (contentType.hasPrefix("application/") && contentType.contains("+json"))
+        let doc = isJSON ? (try? JSON.parse(body)) : nil
+        json = doc
+        var code: String?, messages: [String] = [], requestID: String?
+        if let doc, case .object = doc {
+            let subdocs = doc["errors"]?.array?.filter { $0.object != nil } ?? []
+            func messageOf(_ d: JSON) -> String? { d["message"]?.string ?? d["detail"]?.string ?? d["title"]?.string }
+            if contentType.hasPrefix("application/vnd.api+json"), !subdocs.isEmpty {
+                let codes = Set(subdocs.compactMap { $0["code"]?.string })
+                code = codes.count == 1 ? codes.first : nil
+                messages = subdocs.compactMap { $0["detail"]?.string ?? $0["title"]?.string }
+            } else if let c = doc["code"]?.string, let m = doc["message"]?.string {
+                code = c
+                messages = [m]
+                requestID = doc["request_id"]?.string
+            } else {
+                let docs = subdocs.isEmpty ? [doc] : subdocs
+                if let c = doc["code"]?.string { code = c } else {
+                    let codes = Set(docs.compactMap { $0["code"]?.string })
+                    code = codes.count == 1 ? codes.first : nil
+                }
+                messages = docs.compactMap(messageOf)
+                requestID = doc["request_id"]?.string
+            }
+            // Auth puts a request id in every sub-document.
+            if requestID == nil, !subdocs.isEmpty {
+                let ids = Set(subdocs.compactMap { $0["id"]?.string })
+                if ids.count == 1 { requestID = ids.first }
+            }
+        }
+        self.code = code
+        self.messages = messages
+        self.requestID = requestID
+    }
+
+    public var description: String {
+        "\(httpStatus) \(code ?? "Error"): \(message ?? (text.isEmpty ? "(no body)" : String(text.prefix(200)))) (\(method) \(url)\(requestID.map { ", request id " + $0 } ?? ""))"
+    }
+}

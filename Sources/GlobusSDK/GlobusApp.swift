@@ -1,0 +1,277 @@
+import JSON
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A Globus application: the scopes it needs per resource server, where its tokens live, and
+/// how it gets them — a person logging in (`UserApp`) or a service account with client
+/// credentials (`ClientApp`). Like the Python SDK's `GlobusApp`, with these differences:
+/// expiry is checked on every use; refresh tokens are on by default; a rejected refresh means
+/// "log in again"; a refresh answer without a refresh token keeps the old one; logout forgets the
+/// identity so someone else can log in; `openid` is always required.
+public final class GlobusApp: @unchecked Sendable {
+    /// Mirrors the Python SDK's `GlobusAppConfig`.
+    public struct Config: Sendable {
+        public var environment: GlobusEnvironment
+        public var storage: any TokenStorage
+        public var requestRefreshTokens = true
+        /// The redirect URI (default: Globus's auth-code page for native apps).
+        public var redirectURI: String?
+        /// With a GARE on a call, log in with its parameters and retry once.
+        public var autoRedriveGARE = false
+
+        public init(environment: GlobusEnvironment, storage: any TokenStorage) {
+            self.environment = environment
+            self.storage = storage
+        }
+    }
+
+    public let appName: String
+    public let clientID: String
+    public let isClientApp: Bool
+    public let config: Config
+    public let login: AuthLoginClient
+    public let http: GlobusHTTP
+    public let idTokens: IDTokenVerifier
+    private let state = Mutex<State>(State())
+
+    struct State {
+        var requirements: [(String, [Scope])] = [("auth.globus.org", [Scope(uncheckedName: "openid", optional: false, dependencies: [])])]
+        var identityID: String?
+        var identityKnown = false
+    }
+
+    /// A person's app (native with PKCE, or confidential with a redirect URI).
+    public static func user(_ appName: String, clientID: String, clientSecret: String? = nil, config: Config,
+                            transport: any Transport = CurlTransport.shared) -> GlobusApp {
+        GlobusApp(appName: appName, clientID: clientID, clientSecret: clientSecret, isClientApp: false, config: config, transport: transport)
+    }
+
+    /// A service account's app (client credentials).
+    public static func client(_ appName: String, clientID: String, clientSecret: String, config: Config,
+                              transport: any Transport = CurlTransport.shared) -> GlobusApp {
+        GlobusApp(appName: appName, clientID: clientID, clientSecret: clientSecret, isClientApp: true, config: config, transport: transport)
+    }
+
+    init(appName: String, clientID: String, clientSecret: String?, isClientApp: Bool, config: Config, transport: any Transport) {
+        self.appName = appName
+        self.clientID = clientID
+        self.isClientApp = isClientApp
+        self.config = config
+        http = GlobusHTTP(transport: transport, appName: appName)
+        login = AuthLoginClient(clientID: clientID, clientSecret: clientSecret, environment: config.environment, http: http)
+        idTokens = IDTokenVerifier(http: http, environment: config.environment, clientID: clientID)
+    }
+
+    // MARK: scope requirements
+
+    /// The required scopes by resource server.
+    public var scopeRequirements: [(String, [Scope])] { state.withLock { $0.requirements } }
+
+    /// Adds required scopes for a resource server (merged, not duplicated).
+    public func addScopeRequirements(_ resourceServer: String, _ scopes: [Scope]) {
+        state.withLock { s in
+            if let i = s.requirements.firstIndex(where: { $0.0 == resourceServer }) {
+                s.requirements[i].1 = ScopeParser.merge(s.requirements[i].1, scopes)
+            } else {
+                s.requirements.append((resourceServer, ScopeParser.merge([], scopes)))
+            }
+        }
+    }
+
+    /// Every required scope, merged.
+    public var allRequiredScopes: [Scope] { scopeRequirements.reduce([]) { ScopeParser.merge($0, $1.1) } }
+
+    // MARK: identity
+
+    /// The identity the stored tokens belong to (user apps).
+    public func identityID() throws(GlobusError) -> String? {
+        if let known = state.withLock({ $0.identityKnown ? Optional($0.identityID) : nil }) { return known }
+        let id = try config.storage.all().values.compactMap(\.identityID).first
+        state.withLock { $0.identityID = id; $0.identityKnown = true }
+        return id
+    }
+
+    // MARK: checking tokens
+
+    /// Why the stored tokens for `resourceServer` cannot be used as they are, or nil when they can.
+    public func problem(with resourceServer: String, now: Int = Int(time(nil))) throws(GlobusError) -> LoginRequired? {
+        let required = scopeRequirements.first { $0.0 == resourceServer }?.1 ?? []
+        guard let t = try config.storage.get(resourceServer) else {
+            return isClientApp ? nil : LoginRequired(reason: .noTokens, resourceServer: resourceServer)
+        }
+        let granted = Set(t.scopes)
+        let missing = required.map(\.name).filter { !granted.contains($0) }
+        if !missing.isEmpty { return LoginRequired(reason: .missingScopes(missing), resourceServer: resourceServer) }
+        if isClientApp { return nil }
+        if config.requestRefreshTokens {
+            if t.refreshToken == nil && t.expiresAtSeconds <= now { return LoginRequired(reason: .noRefreshToken, resourceServer: resourceServer) }
+        } else if t.expiresAtSeconds <= now {
+            return LoginRequired(reason: .expired, resourceServer: resourceServer)
+        }
+        return nil
+    }
+
+    /// True when some required resource server has no usable tokens.
+    public func loginRequired() throws(GlobusError) -> Bool {
+        for (rs, _) in scopeRequirements where try problem(with: rs) != nil { return true }
+        return false
+    }
+
+    // MARK: logging in
+
+    /// Starts a login: the URL to show, and the state to finish it with.
+    public func startLogin(parameters: AuthorizationParameters? = nil, extraScopes: [Scope] = []) throws(GlobusError) -> PendingLogin {
+        guard !isClientApp else { throw .usage("A ClientApp logs in with client credentials; it has no browser login.") }
+        var scopes = ScopeParser.merge(allRequiredScopes, extraScopes)
+        if let more = parameters?.requiredScopes {
+            for s in more {
+                do { scopes = ScopeParser.merge(scopes, try ScopeParser.parse(s)) } catch { throw .usage("invalid required scope '\(s)': \(error)") }
+            }
+        }
+        let pkce = login.isConfidential ? nil : PKCE()
+        let redirect = config.redirectURI ?? login.authCodeRedirect
+        if login.isConfidential && config.redirectURI == nil {
+            throw .usage("Use of a Confidential client requires an explicit redirect_uri.")
+        }
+        var options = AuthLoginClient.AuthorizeOptions(scopes: scopes, redirectURI: redirect, refreshTokens: config.requestRefreshTokens, pkce: pkce,
+                                                       prefillNamedGrant: login.isConfidential ? nil : GlobusApp.namedGrant(appName), parameters: parameters)
+        options.state = "_default"
+        return PendingLogin(authorizeURL: login.authorizeURL(options), pkce: pkce, redirectURI: redirect, scopes: scopes, parameters: parameters)
+    }
+
+    /// "<app name> on <host>", as the Python SDK pre-fills the consent's name.
+    static func namedGrant(_ appName: String) -> String {
+        var buf = [CChar](repeating: 0, count: 256)
+        gethostname(&buf, buf.count)
+        var host = String(cString: buf)
+        if host.hasSuffix(".local") { host = String(host.dropLast(6)) }
+        return host.isEmpty ? appName : "\(appName) on \(host)"
+    }
+
+    /// Finishes a login with the pasted code: exchanges it, verifies the id_token, checks the
+    /// identity, stores the tokens. Returns who logged in.
+    @discardableResult
+    public func finishLogin(_ pending: PendingLogin, code: String, isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> IdentityClaims {
+        let response = try login.exchange(code: code.trimmingCharacters(" \t\r\n"), redirectURI: pending.redirectURI, pkce: pending.pkce, isCancelled: isCancelled)
+        guard let idToken = response.idToken else {
+            throw .idToken("Token grant response doesn't contain an id_token. This normally occurs if the auth flow didn't include 'openid' alongside other scopes.")
+        }
+        let claims = try idTokens.verify(idToken)
+        if let prior = try identityID(), prior != claims.sub {
+            // Do not mix two people's tokens in one store.
+            for rs in response.resourceServers { if let t = response.byResourceServer[rs] { try? login.revoke(t.accessToken) } }
+            throw .loginRequired(LoginRequired(reason: .identityChanged, resourceServer: "auth.globus.org"))
+        }
+        try config.storage.store(response.resourceServers.map { TokenData(response.byResourceServer[$0]!, identityID: claims.sub) })
+        state.withLock { $0.identityID = claims.sub; $0.identityKnown = true }
+        return claims
+    }
+
+    /// Logs in through `flow` when needed (or always with `force` or parameters).
+    @discardableResult
+    public func login(flow: some LoginFlow, force: Bool = false, parameters: AuthorizationParameters? = nil,
+                      isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> IdentityClaims? {
+        if isClientApp { try clientCredentialsLogin(isCancelled: isCancelled); return nil }
+        let needed = try loginRequired()
+        guard force || parameters != nil || needed else { return nil }
+        let pending = try startLogin(parameters: parameters)
+        let code = try flow.obtainCode(authorizeURL: pending.authorizeURL)
+        return try finishLogin(pending, code: code, isCancelled: isCancelled)
+    }
+
+    /// Gets client-credentials tokens for every required resource server (ClientApp).
+    public func clientCredentialsLogin(isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) {
+        guard isClientApp else { throw .usage("client credentials are for a ClientApp") }
+        let r = try login.clientCredentials(scopes: allRequiredScopes, isCancelled: isCancelled)
+        try config.storage.store(r.resourceServers.map { TokenData(r.byResourceServer[$0]!, identityID: nil) })
+    }
+
+    /// Revokes and removes tokens (those of required resource servers, or all with `sweep`),
+    /// and forgets the identity so that another person can log in.
+    public func logout(sweep: Bool = false) throws(GlobusError) -> [String] {
+        let stored = try config.storage.all()
+        let targets = sweep ? Array(stored.keys).sorted() : scopeRequirements.map(\.0).filter { stored[$0] != nil }
+        var firstError: GlobusError?
+        for rs in targets {
+            guard let t = stored[rs] else { continue }
+            for token in [t.accessToken] + (t.refreshToken.map { [$0] } ?? []) {
+                do { try login.revoke(token) } catch { firstError = firstError ?? error }
+            }
+            try config.storage.remove(rs)
+        }
+        state.withLock { $0.identityID = nil; $0.identityKnown = true }
+        if let firstError, case .network = firstError { throw firstError }
+        return targets
+    }
+
+    // MARK: authorizers
+
+    /// The authorizer for calls to `resourceServer`: checks expiry on every use, refreshes
+    /// (user apps with refresh tokens) or renews (client apps) as needed.
+    public func authorizer(for resourceServer: String, isCancelled: @escaping @Sendable () -> Bool = { false }) -> any Authorizer {
+        AppAuthorizer(app: self, resourceServer: resourceServer, isCancelled: isCancelled)
+    }
+
+    /// A usable access token for `resourceServer`, refreshing or renewing first if needed.
+    func accessToken(for rs: String, forceRenew: Bool, isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) -> String {
+        let now = Int(time(nil))
+        if let p = try problem(with: rs, now: now) { throw .loginRequired(p) }
+        let stored = try config.storage.get(rs)
+        if let t = stored, !forceRenew, t.expiresAtSeconds - 60 > now { return t.accessToken }
+        if isClientApp {
+            let scopes = scopeRequirements.first { $0.0 == rs }?.1 ?? []
+            guard !scopes.isEmpty else { throw .usage("no scope requirements for resource server \(rs)") }
+            let r = try login.clientCredentials(scopes: scopes, isCancelled: isCancelled)
+            try config.storage.store(r.resourceServers.map { TokenData(r.byResourceServer[$0]!, identityID: nil) })
+            guard let t = r.byResourceServer[rs] else { throw .usage("client credentials did not return a token for \(rs)") }
+            return t.accessToken
+        }
+        guard let t = stored else { throw .loginRequired(LoginRequired(reason: .noTokens, resourceServer: rs)) }
+        guard config.requestRefreshTokens, let refresh = t.refreshToken else {
+            throw .loginRequired(LoginRequired(reason: .expired, resourceServer: rs))
+        }
+        let response: TokenResponse
+        do {
+            response = try login.refresh(refresh, isCancelled: isCancelled)
+        } catch {
+            if case .api(let e) = error, (400...401).contains(e.httpStatus), e.json?["error"]?.string == "invalid_grant" || e.code == "invalid_grant" {
+                throw .loginRequired(LoginRequired(reason: .refreshRejected, resourceServer: rs))
+            }
+            throw error
+        }
+        guard response.resourceServers.count == 1, var fresh = response.byResourceServer[rs] else {
+            throw .usage("Attempting refresh for \(rs) didn't return exactly one token. Possible service error.")
+        }
+        if fresh.refreshToken == nil { fresh.refreshToken = refresh }
+        try config.storage.store([TokenData(fresh, identityID: t.identityID)])
+        return fresh.accessToken
+    }
+}
+
+/// Bearer tokens from a `GlobusApp`, checked on every use.
+final class AppAuthorizer: Authorizer {
+    let app: GlobusApp
+    let resourceServer: String
+    let isCancelled: @Sendable () -> Bool
+    let renewNext = Mutex(false)
+
+    init(app: GlobusApp, resourceServer: String, isCancelled: @escaping @Sendable () -> Bool) {
+        self.app = app
+        self.resourceServer = resourceServer
+        self.isCancelled = isCancelled
+    }
+
+    func authorization() throws(GlobusError) -> String? {
+        let force = renewNext.withLock { v in defer { v = false }; return v }
+        return "Bearer " + (try app.accessToken(for: resourceServer, forceRenew: force, isCancelled: isCancelled))
+    }
+
+    func handleUnauthorized() throws(GlobusError) -> Bool {
+        guard app.isClientApp || app.config.requestRefreshTokens else { return false }
+        renewNext.withLock { $0 = true }
+        return true
+    }
+}

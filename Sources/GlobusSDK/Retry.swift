@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// When and how long to retry, as the Python SDK's `RetryConfig`: network errors and
+/// 429/500/502/503/504, backoff `(0.25 + 0.5·random)·2^attempt` capped at 10 s, and an integer
+/// `Retry-After` honoured for 429 and 503.
+public struct RetryPolicy: Sendable {
+    public var maxRetries = 5
+    public var maxSleep = 10.0
+    public var transientStatuses: Set<Int> = [429, 500, 502, 503, 504]
+    public var retryAfterStatuses: Set<Int> = [429, 503]
+    /// Transfer does not retry errors whose code says the fault is at the endpoint.
+    public var noRetryCodes: [String] = []
+
+    public init() {}
+
+    /// No retries at all.
+    public static var none: RetryPolicy { var p = RetryPolicy(); p.maxRetries = 0; return p }
+
+    /// The delay before retry number `attempt` (0-based) after `response`, or nil for "do not retry".
+    public func delay(attempt: Int, status: Int?, retryAfter: String?, errorCode: String?) -> Double? {
+        guard attempt < maxRetries else { return nil }
+        if let status {
+            guard transientStatuses.contains(status) else { return nil }
+            if let c = errorCode, noRetryCodes.contains(where: { c.contains($0) }) { return nil }
+            if retryAfterStatuses.contains(status), let ra = retryAfter.flatMap({ Int($0.trimmingCharacters(" ")) }), ra >= 0 {
+                return min(Double(ra), maxSleep)
+            }
+        }
+        let backoff = (0.25 + 0.5 * Double.random(in: 0..<1)) * pow(2, Double(attempt))
+        return min(backoff, maxSleep)
+    }
+}
+
+/// Sleeps up to `seconds`, waking early when cancelled. Returns false if cancelled.
+func interruptibleSleep(_ seconds: Double, isCancelled: () -> Bool) -> Bool {
+    var left = seconds
+    while left > 0 {
+        if isCancelled() { return false }
+        let step = min(left, 0.01)
+        usleep(UInt32(step * 1_000_000))
+        left -= step
+    }
+    return !isCancelled()
+}

@@ -1,0 +1,101 @@
+import JSON
+
+/// The SDK's identity on the wire.
+public enum SDKInfo {
+    public static let version = "0.1.0"
+    public static let userAgent = "globus-sdk-swift-\(version)"
+    public static let clientInfo = "product=swift-sdk,version=\(version)"
+}
+
+/// Something that supplies an `Authorization` header and can renew it once after a 401.
+public protocol Authorizer: Sendable {
+    /// The header value, e.g. `Bearer …`, refreshing first if needed.
+    func authorization() throws(GlobusError) -> String?
+    /// Called after a 401: true when it renewed its credentials and the call may be retried.
+    func handleUnauthorized() throws(GlobusError) -> Bool
+}
+
+/// Sends requests with Globus's headers, retries and error handling.
+public struct GlobusHTTP: Sendable {
+    public var transport: any Transport
+    public var appName: String?
+
+    public init(transport: any Transport = CurlTransport.shared, appName: String? = nil) {
+        self.transport = transport
+        self.appName = appName
+    }
+
+    /// Performs a request; answers outside 200–399 become `.api` errors unless `allowErrors`.
+    public func perform(_ request: HTTPRequest, authorizer: (any Authorizer)? = nil, retry: RetryPolicy = RetryPolicy(),
+                        allowErrors: Bool = false, isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> HTTPResponse {
+        var attempt = 0
+        var renewed = false
+        while true {
+            var r = request
+            r.headers = [("Accept", "application/json"), ("User-Agent", SDKInfo.userAgent + (appName.map { "/" + $0 } ?? "")),
+                         ("X-Globus-Client-Info", SDKInfo.clientInfo)]
+                .filter { h in !request.headers.contains { $0.0.lowercased() == h.0.lowercased() } } + request.headers
+            if let authorizer, let value = try authorizer.authorization() {
+                r.headers.removeAll { $0.0.lowercased() == "authorization" }
+                r.headers.append(("Authorization", value))
+            }
+            let response: HTTPResponse
+            do {
+                response = try transport.send(r, isCancelled: isCancelled)
+            } catch {
+                guard case .network = error, let wait = retry.delay(attempt: attempt, status: nil, retryAfter: nil, errorCode: nil) else { throw error }
+                attempt += 1
+                guard interruptibleSleep(wait, isCancelled: isCancelled) else { throw .cancelled }
+                continue
+            }
+            if response.status == 401, let authorizer, !renewed {
+                renewed = true
+                if try authorizer.handleUnauthorized() { continue }
+            }
+            if response.status >= 400 {
+                let err = GlobusAPIError(method: r.method, url: redacted(r.url), status: response.status, headers: response.headers, body: response.body)
+                if let wait = retry.delay(attempt: attempt, status: response.status, retryAfter: response.header("retry-after"), errorCode: err.code) {
+                    attempt += 1
+                    guard interruptibleSleep(wait, isCancelled: isCancelled) else { throw .cancelled }
+                    continue
+                }
+                if allowErrors { return response }
+                throw .api(err)
+            }
+            return response
+        }
+    }
+
+    /// Performs a request and parses the JSON answer.
+    public func json(_ request: HTTPRequest, authorizer: (any Authorizer)? = nil, retry: RetryPolicy = RetryPolicy(),
+                     isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> JSON {
+        let r = try perform(request, authorizer: authorizer, retry: retry, isCancelled: isCancelled)
+        do { return try JSON.parse(r.body) } catch {
+            throw .api(GlobusAPIError(method: request.method, url: redacted(request.url), status: r.status, headers: r.headers, body: r.body))
+        }
+    }
+}
+
+/// Form encoding for token requests.
+public enum FormEncoding {
+    public static func encode(_ pairs: [(String, String)]) -> String {
+        pairs.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
+    }
+
+    /// `quote_plus`: unreserved kept, space as `+`, everything else percent-encoded.
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(b))
+            case UInt8(ascii: " "): out += "+"
+            default:
+                let hex = String(b, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,85 @@
+import JSON
+
+/// A call to a Globus service API, `globus api`-style.
+public struct ServiceRequest: Sendable {
+    public var service: GlobusService
+    public var method: String
+    public var path: String
+    public var query: [(String, String)] = []
+    public var headers: [(String, String)] = []
+    public var body: [UInt8]?
+    public var followRedirects = false
+    public var retry = RetryPolicy()
+    /// Answer 4xx/5xx bodies instead of throwing.
+    public var allowErrors = false
+    /// A full base URL overriding the service's (GCS managers).
+    public var baseURL: String?
+
+    public init(service: GlobusService, method: String, path: String) {
+        self.service = service
+        self.method = method.uppercased()
+        self.path = path
+    }
+
+    /// The request URL: base URL, the service's path prefix, the path, the query.
+    public func url(environment: GlobusEnvironment) -> String {
+        if path.hasPrefix("https://") || path.hasPrefix("http://") { return path + queryString }
+        var base = baseURL ?? environment.baseURL(service.name)
+        if base.hasSuffix("/") { base.removeLast() }
+        return base + service.prefixed(path) + queryString
+    }
+
+    var queryString: String { query.isEmpty ? "" : "?" + query.map { percentEncode($0.0) + "=" + percentEncode($0.1) }.joined(separator: "&") }
+
+    func percentEncode(_ s: String) -> String { FormEncoding.escape(s).replacingPlus() }
+}
+
+extension String {
+    func replacingPlus() -> String { split(separator: "+", omittingEmptySubsequences: false).joined(separator: "%20") }
+}
+
+extension GlobusApp {
+    /// Calls a service with this app's tokens for it. When tokens are missing or unusable, or
+    /// (with `autoRedriveGARE` or `redrive`) the service answers with an authorization
+    /// requirement, `onLoginRequired` runs (it should log in), and the call is retried once.
+    public func call(_ request: ServiceRequest, resourceServer: String? = nil,
+                     onLoginRequired: ((LoginRequired) throws(GlobusError) -> Void)? = nil,
+                     redrive: Bool? = nil,
+                     isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> HTTPResponse {
+        let rs = resourceServer ?? request.service.resourceServer
+        if !scopeRequirements.contains(where: { $0.0 == rs }) {
+            let defaults = request.service.defaultScopes.compactMap { try? Scope.parse($0) }
+            if !defaults.isEmpty { addScopeRequirements(rs, defaults) }
+        }
+        let http = HTTPRequest(method: request.method, url: request.url(environment: config.environment), headers: request.headers,
+                               body: request.body, followRedirects: request.followRedirects)
+        var retried = false
+        while true {
+            do {
+                let response = try self.http.perform(http, authorizer: authorizer(for: rs, isCancelled: isCancelled), retry: request.retry,
+                                                     allowErrors: request.allowErrors, isCancelled: isCancelled)
+                if !retried, redrive ?? config.autoRedriveGARE, let handler = onLoginRequired, response.status == 403,
+                   let body = try? JSON.parse(response.body), let gare = GARE(json: body) {
+                    retried = true
+                    try handler(LoginRequired(reason: .missingScopes(gare.authorizationParameters.requiredScopes ?? []), resourceServer: rs,
+                                              authorizationParameters: gare.authorizationParameters))
+                    continue
+                }
+                return response
+            } catch {
+                switch error {
+                case .loginRequired(let need) where !retried && onLoginRequired != nil:
+                    retried = true
+                    try onLoginRequired!(need)
+                case .api(let e) where !retried && e.httpStatus == 403 && (redrive ?? config.autoRedriveGARE) && onLoginRequired != nil:
+                    guard let gare = e.gare else { throw error }
+                    retried = true
+                    try onLoginRequired!(LoginRequired(reason: .missingScopes(gare.authorizationParameters.requiredScopes ?? []), resourceServer: rs,
+                                                       authorizationParameters: gare.authorizationParameters))
+                default:
+                    throw error
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+/// A Globus service: its name (as in `GLOBUS_SDK_SERVICE_URL_<NAME>`), resource server, default
+/// scopes, and the path prefix `globus api`-style calls add.
+public struct GlobusService: Sendable, Equatable {
+    public let name: String
+    public let resourceServer: String
+    public let defaultScopes: [String]
+    /// Prepended to call paths unless they already start with it or an exempt prefix.
+    public let pathPrefix: String?
+    public let exemptPrefixes: [String]
+
+    public static let auth = GlobusService(name: "auth", resourceServer: "auth.globus.org",
+                                           defaultScopes: ["openid", "profile", "email"], pathPrefix: nil, exemptPrefixes: [])
+    public static let transfer = GlobusService(name: "transfer", resourceServer: "transfer.api.globus.org",
+                                               defaultScopes: [Scopes.transferAll], pathPrefix: "/v0.10", exemptPrefixes: ["/v2/"])
+    public static let groups = GlobusService(name: "groups", resourceServer: "groups.api.globus.org",
+                                             defaultScopes: [Scopes.groupsViewMyGroups], pathPrefix: "/v2", exemptPrefixes: [])
+    public static let search = GlobusService(name: "search", resourceServer: "search.api.globus.org",
+                                             defaultScopes: [Scopes.searchSearch], pathPrefix: nil, exemptPrefixes: [])
+    public static let timers = GlobusService(name: "timer", resourceServer: Scopes.timersResourceServer,
+                                             defaultScopes: [Scopes.timers], pathPrefix: nil, exemptPrefixes: [])
+    public static let flows = GlobusService(name: "flows", resourceServer: "flows.globus.org",
+                                            defaultScopes: [Scopes.flowsAll], pathPrefix: nil, exemptPrefixes: [])
+    public static let compute = GlobusService(name: "compute", resourceServer: "funcx_service",
+                                              defaultScopes: [Scopes.computeAll], pathPrefix: nil, exemptPrefixes: [])
+
+    /// The services reachable by name.
+    public static let all: [GlobusService] = [.auth, .transfer, .groups, .search, .timers, .flows, .compute]
+
+    /// Looks a service up by the name users type (`timers` and `timer` both work).
+    public static func named(_ n: String) -> GlobusService? {
+        all.first { $0.name == n || ($0.name == "timer" && n == "timers") }
+    }
+
+    /// A path with the service's API prefix added when missing (`/task_list` → `/v0.10/task_list`).
+    public func prefixed(_ path: String) -> String {
+        let p = path.hasPrefix("/") ? path : "/" + path
+        guard let prefix = pathPrefix, !p.hasPrefix(prefix + "/"), p != prefix,
+              !exemptPrefixes.contains(where: { p.hasPrefix($0) }) else { return p }
+        return prefix + p
+    }
+}
+
+/// Scope strings of the Globus services (as the Python SDK's scope collections).
+public enum Scopes {
+    public static let openid = "openid", profile = "profile", email = "email"
+    public static let authViewIdentitySet = "urn:globus:auth:scope:auth.globus.org:view_identity_set"
+    public static let authViewConsents = "urn:globus:auth:scope:auth.globus.org:view_consents"
+    public static let transferAll = "urn:globus:auth:scope:transfer.api.globus.org:all"
+    public static let groupsAll = "urn:globus:auth:scope:groups.api.globus.org:all"
+    public static let groupsViewMyGroups = "urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships"
+    public static let searchAll = "urn:globus:auth:scope:search.api.globus.org:all"
+    public static let searchSearch = "urn:globus:auth:scope:search.api.globus.org:search"
+    public static let timersResourceServer = "524230d7-ea86-4a52-8312-86065a9e0417"
+    public static let timers = "https://auth.globus.org/scopes/524230d7-ea86-4a52-8312-86065a9e0417/timer"
+    public static let flowsClientID = "eec9b274-0c81-4334-bdc2-54e90e689b9a"
+    public static let flowsAll = "https://auth.globus.org/scopes/eec9b274-0c81-4334-bdc2-54e90e689b9a/all"
+    public static let computeAll = "https://auth.globus.org/scopes/facd7ccc-c5f4-42aa-916b-a0e270e2c2a9/all"
+
+    /// `https://auth.globus.org/scopes/<collection>/data_access`.
+    public static func dataAccess(_ collection: String) -> String { "https://auth.globus.org/scopes/\(collection)/data_access" }
+
+    /// Transfer with a mapped collection's data_access: `transfer:all[*…/data_access]`.
+    public static func transferDataAccess(_ collections: [String]) -> Scope {
+        Scope(uncheckedName: transferAll, optional: false,
+              dependencies: collections.map { Scope(uncheckedName: dataAccess($0), optional: true, dependencies: []) })
+    }
+
+    /// The resource server a scope string belongs to, when it can be told from the string.
+    public static func resourceServer(of scope: String) -> String? {
+        if ["openid", "profile", "email"].contains(scope) { return "auth.globus.org" }
+        if scope.hasPrefix("urn:globus:auth:scope:") {
+            let rest = scope.dropFirst("urn:globus:auth:scope:".count)
+            guard let colon = rest.lastIndex(of: ":") else { return nil }
+            return String(rest[..<colon])
+        }
+        if scope.hasPrefix("https://auth.globus.org/scopes/") {
+            let id = scope.dropFirst("https://auth.globus.org/scopes/".count).prefix { $0 != "/" }
+            switch String(id) {
+            case flowsClientID: return "flows.globus.org"
+            case "facd7ccc-c5f4-42aa-916b-a0e270e2c2a9": return "funcx_service"
+            default: return String(id)
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,43 @@
+import JSON
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One resource server's tokens from a token response.
+public struct TokenSet: Sendable, Equatable {
+    public var resourceServer: String
+    public var scope: String
+    public var accessToken: String
+    public var refreshToken: String?
+    public var expiresAtSeconds: Int
+    public var tokenType: String?
+}
+
+/// A Globus Auth token response: the top-level token and `other_tokens`, by resource server.
+public struct TokenResponse: Sendable {
+    public var byResourceServer: [String: TokenSet]
+    /// The order resource servers appeared in.
+    public var resourceServers: [String]
+    public var idToken: String?
+
+    /// Parses a token response; `now` is the receipt time (epoch seconds).
+    public init(json: JSON, now: Int = Int(time(nil))) throws(GlobusError) {
+        func one(_ j: JSON) throws(GlobusError) -> TokenSet {
+            guard let rs = j["resource_server"]?.string, let scope = j["scope"]?.string, let at = j["access_token"]?.string else {
+                throw .usage("token response without resource_server, scope or access_token")
+            }
+            return TokenSet(resourceServer: rs, scope: scope, accessToken: at, refreshToken: j["refresh_token"]?.string,
+                            expiresAtSeconds: now + (j["expires_in"]?.int ?? 0), tokenType: j["token_type"]?.string)
+        }
+        var all = [try one(json)]
+        for o in json["other_tokens"]?.array ?? [] { all.append(try one(o)) }
+        byResourceServer = [:]
+        resourceServers = []
+        for t in all {
+            if byResourceServer[t.resourceServer] == nil { resourceServers.append(t.resourceServer) }
+            byResourceServer[t.resourceServer] = t
+        }
+        idToken = json["id_token"]?.string
+    }
+}

@@ -1,0 +1,211 @@
+import JSON
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Tokens in memory, lost when the process ends.
+public final class MemoryTokenStorage: TokenStorage {
+    public let namespace: String
+    private let data = Mutex<[String: TokenData]>([:])
+
+    public init(namespace: String = "DEFAULT") { self.namespace = namespace }
+    public var location: String { "memory" }
+    public func all() -> [String: TokenData] { data.withLock { $0 } }
+    public func store(_ entries: [TokenData]) { data.withLock { for e in entries { $0[e.resourceServer] = e } } }
+    @discardableResult public func remove(_ rs: String) -> Bool { data.withLock { $0.removeValue(forKey: rs) != nil } }
+}
+
+/// The Python SDK's JSON token file (format 2.0; reads 1.0), made safe: writes are atomic
+/// (temp file, fsync, rename), the file is 0600 and its directory 0700, read-modify-write is
+/// serialised across processes with `flock` on a sibling lock file, and a file that cannot be
+/// parsed is moved aside (never overwritten) with an error that says where it went.
+public final class JSONTokenStorage: TokenStorage {
+    public let path: String
+    public let namespace: String
+    /// Written as `globus-sdk.version`, like the Python SDK (which rewrites it on every store).
+    public static let sdkVersionField = "globus-sdk.version"
+
+    public init(path: String, namespace: String = "DEFAULT") throws(GlobusError) {
+        self.path = path
+        self.namespace = namespace
+        guard makePrivateDirectories(parent(of: path)) else {
+            throw .storage("Encountered an error while initializing the token storage file '\(path)': \(String(cString: strerror(errno)))")
+        }
+    }
+
+    public var location: String { path }
+
+    /// `~/.globus/app/{client_id}/{slug(app name)}/{env-}tokens.json`, as the Python SDK's `UserApp`.
+    public static func defaultPath(clientID: String, appName: String, environment: String, fileExtension: String = "json") throws(GlobusError) -> String {
+        let home = environmentValue("HOME") ?? "/"
+        let prefix = environment == "production" ? "" : "\(environment)-"
+        return "\(home)/.globus/app/\(clientID)/\(try slug(appName))/\(prefix)tokens.\(fileExtension)"
+    }
+
+    /// The app-name slug: `<>:"/\|?*` → `+`, `.` and space → `-`, non-printables dropped, lowercased.
+    public static func slug(_ name: String) throws(GlobusError) -> String {
+        var out = ""
+        for c in name.unicodeScalars {
+            if "<>:\"/\\|?*".unicodeScalars.contains(c) { out += "+" } else if c == "." || c == " " { out += "-" } else if c.properties.generalCategory != .control && c.value >= 0x20 { out.unicodeScalars.append(c) }
+        }
+        out = out.lowercased()
+        if out.isEmpty { throw .usage("App name results in the empty string. Please choose a different name.") }
+        let reserved = ["con", "prn", "aux", "nul"] + (0...9).map { "com\($0)" } + (0...9).map { "lpt\($0)" }
+        if reserved.contains(out) { throw .usage("App name results in a reserved filename (\"\(out)\"). Please choose a different name.") }
+        return out
+    }
+
+    public func all() throws(GlobusError) -> [String: TokenData] {
+        try withLock { () throws(GlobusError) in try read().entries[namespace] ?? [:] }
+    }
+
+    public func store(_ entries: [TokenData]) throws(GlobusError) {
+        try withLock { () throws(GlobusError) in
+            var f = try read()
+            for e in entries { f.entries[namespace, default: [:]][e.resourceServer] = e }
+            try write(f)
+        }
+    }
+
+    @discardableResult public func remove(_ rs: String) throws(GlobusError) -> Bool {
+        try withLock { () throws(GlobusError) in
+            var f = try read()
+            let existed = f.entries[namespace]?.removeValue(forKey: rs) != nil
+            try write(f)
+            return existed
+        }
+    }
+
+    /// The file's content: entries by namespace (in file order) plus unknown top-level keys kept.
+    struct FileContent {
+        var entries: [String: [String: TokenData]] = [:]
+        var namespaceOrder: [String] = []
+        var rsOrder: [String: [String]] = [:]
+    }
+
+    func read() throws(GlobusError) -> FileContent {
+        guard let bytes = readFile(path) else {
+            if errno == ENOENT { return FileContent() }
+            throw .storage("cannot read token file '\(path)': \(String(cString: strerror(errno)))")
+        }
+        do {
+            return try parse(bytes)
+        } catch {
+            let aside = path + ".corrupt-\(time(nil))"
+            let moved = rename(path, aside) == 0
+            throw .storage("The token file '\(path)' could not be read (\(error)). " + (moved
+                ? "It was moved aside to '\(aside)' and nothing was lost; log in again to create a new one."
+                : "It was left untouched; fix or remove it, then log in again."))
+        }
+    }
+
+    func parse(_ bytes: [UInt8]) throws(GlobusError) -> FileContent {
+        let doc: JSON
+        do { doc = try JSON.parse(bytes) } catch { throw .storage("not valid JSON: \(error)") }
+        guard case .object = doc else { throw .storage("Found non-dict root data while loading from '\(path)' for JSON Token Storage") }
+        var data: JSON
+        switch doc["format_version"]?.string {
+        case "2.0":
+            guard let d = doc["data"], doc[JSONTokenStorage.sdkVersionField] != nil else {
+                throw .storage("Missing required keys in '\(path)' (data, format_version, globus-sdk.version)")
+            }
+            data = d
+        case "1.0":
+            guard let byRS = doc["by_rs"] else { throw .storage("Missing required key 'by_rs' in format 1.0 file '\(path)'") }
+            data = ["DEFAULT": byRS]
+        default:
+            throw .storage("cannot store data using JSONTokenStorage(\(path)) existing data file is in an unknown format (format_version=\(doc["format_version"]?.serialized ?? "missing"))")
+        }
+        var f = FileContent()
+        guard let namespaces = data.object else { throw .storage("'data' must be an object") }
+        for (ns, entries) in namespaces {
+            f.namespaceOrder.append(ns)
+            guard let e = entries.object else { throw .storage("namespace '\(ns)' must be an object") }
+            for (rs, v) in e {
+                f.entries[ns, default: [:]][rs] = try TokenData(json: v)
+                f.rsOrder[ns, default: []].append(rs)
+            }
+        }
+        return f
+    }
+
+    func write(_ f: FileContent) throws(GlobusError) {
+        var data = JSONObject()
+        let namespaces = f.namespaceOrder.filter { f.entries[$0] != nil } + f.entries.keys.filter { !f.namespaceOrder.contains($0) }.sorted()
+        for ns in namespaces {
+            var o = JSONObject()
+            let entries = f.entries[ns] ?? [:]
+            let order = (f.rsOrder[ns] ?? []).filter { entries[$0] != nil } + entries.keys.filter { !(f.rsOrder[ns] ?? []).contains($0) }.sorted()
+            for rs in order { o[rs] = entries[rs]!.json }
+            data[ns] = .object(o)
+        }
+        let doc: JSON = ["data": .object(data), "format_version": "2.0", JSONTokenStorage.sdkVersionField: .string(SDKInfo.pythonCompatibleVersion)]
+        let bytes = Array(doc.pythonSerialized.utf8)
+        let tmp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw .storage("cannot write token file '\(path)': \(String(cString: strerror(errno)))") }
+        var ok = true
+        var off = 0
+        while off < bytes.count {
+            let n = bytes[off...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; ok = false; break }
+            off += n
+        }
+        ok = ok && fsync(fd) == 0
+        close(fd)
+        guard ok, rename(tmp, path) == 0 else {
+            let why = String(cString: strerror(errno))
+            unlink(tmp)
+            throw .storage("cannot write token file '\(path)': \(why)")
+        }
+        let dfd = open(parent(of: path), O_RDONLY)
+        if dfd >= 0 { fsync(dfd); close(dfd) }
+    }
+
+    /// Runs `body` holding an exclusive lock shared by every process using this file.
+    func withLock<T>(_ body: () throws(GlobusError) -> T) throws(GlobusError) -> T {
+        let fd = open(path + ".lock", O_RDWR | O_CREAT, 0o600)
+        guard fd >= 0 else { throw .storage("cannot open lock file '\(path).lock': \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 { guard errno == EINTR else { break } }
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+}
+
+extension SDKInfo {
+    /// What `globus-sdk.version` says in files we write: the Python SDK format this matches.
+    public static let pythonCompatibleVersion = "4.10.0"
+}
+
+func parent(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+}
+
+/// `mkdir -p` creating missing directories with mode 0700.
+func makePrivateDirectories(_ path: String) -> Bool {
+    var built = path.hasPrefix("/") ? "" : "."
+    for part in path.split(separator: "/") {
+        built += "/" + part
+        if mkdir(built, 0o700) != 0 && errno != EEXIST { return false }
+    }
+    return true
+}
+
+/// Reads a whole file, or nil (errno set).
+func readFile(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var out: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 { if errno == EINTR { continue }; return nil }
+        if n == 0 { return out }
+        out += buf[0..<n]
+    }
+}

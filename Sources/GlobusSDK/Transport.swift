@@ -1,0 +1,173 @@
+import CCurl
+import JSON
+import Synchronization
+
+/// An HTTP request.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: [(String, String)]
+    public var body: [UInt8]?
+    public var followRedirects: Bool
+
+    public init(method: String, url: String, headers: [(String, String)] = [], body: [UInt8]? = nil, followRedirects: Bool = false) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.followRedirects = followRedirects
+    }
+}
+
+/// An HTTP response. Header names are lowercased.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(String, String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? {
+        let n = name.lowercased()
+        return headers.last { $0.0 == n }?.1
+    }
+
+    /// The body as text.
+    public var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// Sends HTTP requests. The production transport is libcurl; tests may substitute one.
+public protocol Transport: Sendable {
+    /// Sends `request`, returning promptly with `.cancelled` once `isCancelled` turns true.
+    func send(_ request: HTTPRequest, isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) -> HTTPResponse
+}
+
+/// HTTP over libcurl on the calling thread (never call it from Swift's cooperative pool).
+/// Easy handles are pooled so that connections are kept alive between calls.
+public final class CurlTransport: Transport {
+    /// An easy handle; used by one thread at a time (taken from and returned to the pool).
+    struct Handle: @unchecked Sendable { let pointer: UnsafeMutableRawPointer }
+    private let pool = Mutex<[Handle]>([])
+
+    public static let shared = CurlTransport()
+
+    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    public init() { _ = CurlTransport.globalInit }
+
+    final class Exchange {
+        var body: [UInt8] = []
+        var headers: [(String, String)] = []
+        let isCancelled: @Sendable () -> Bool
+        /// Responses larger than this are refused rather than exhausting memory.
+        let limit = 512 * 1024 * 1024
+        var overLimit = false
+        init(_ c: @escaping @Sendable () -> Bool) { isCancelled = c }
+    }
+
+    public func send(_ request: HTTPRequest, isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) -> HTTPResponse {
+        if isCancelled() { throw .cancelled }
+        let handle = pool.withLock { $0.popLast() } ?? Handle(pointer: UnsafeMutableRawPointer(curl_easy_init()!))
+        let h = handle.pointer
+        defer {
+            curl_easy_reset(h)
+            let keep = pool.withLock { p in p.count < 8 ? { p.append(handle); return true }() : false }
+            if !keep { curl_easy_cleanup(h) }
+        }
+        let exchange = Exchange(isCancelled)
+        let box = Unmanaged.passRetained(exchange)
+        defer { box.release() }
+
+        var list: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(list) }
+        for (k, v) in request.headers { list = curl_slist_append(list, "\(k): \(v)") }
+        if request.body != nil && !request.headers.contains(where: { $0.0.lowercased() == "expect" }) {
+            list = curl_slist_append(list, "Expect:")
+        }
+
+        gk_setopt_string(h, CURLOPT_URL, request.url)
+        gk_setopt_long(h, CURLOPT_NOSIGNAL, 1)
+        gk_setopt_string(h, CURLOPT_ACCEPT_ENCODING, "")
+        gk_setopt_long(h, CURLOPT_FOLLOWLOCATION, request.followRedirects ? 1 : 0)
+        gk_setopt_slist(h, CURLOPT_HTTPHEADER, list)
+        switch request.method {
+        case "GET": gk_setopt_long(h, CURLOPT_HTTPGET, 1)
+        case "HEAD": gk_setopt_long(h, CURLOPT_NOBODY, 1)
+        default: gk_setopt_string(h, CURLOPT_CUSTOMREQUEST, request.method)
+        }
+        if let body = request.body {
+            _ = body.withUnsafeBytes { gk_setopt_blob(h, CURLOPT_POSTFIELDS, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), body.count) }
+        }
+        if let timeout = try GlobusEnvironment.httpTimeout() {
+            gk_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Int(timeout * 1000))
+            gk_setopt_long(h, CURLOPT_LOW_SPEED_LIMIT, 1)
+            gk_setopt_long(h, CURLOPT_LOW_SPEED_TIME, max(1, Int(timeout)))
+        }
+        switch try GlobusEnvironment.tlsVerification() {
+        case .on: break
+        case .off:
+            gk_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 0)
+            gk_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 0)
+        case .caBundle(let path): gk_setopt_string(h, CURLOPT_CAINFO, path)
+        }
+        let ctx = box.toOpaque()
+        gk_setopt_write(h, CURLOPT_WRITEFUNCTION) { ptr, size, n, user in
+            let ex = Unmanaged<Exchange>.fromOpaque(user!).takeUnretainedValue()
+            let count = size * n
+            if ex.body.count + count > ex.limit { ex.overLimit = true; return 0 }
+            if let ptr { ptr.withMemoryRebound(to: UInt8.self, capacity: count) { ex.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: count)) } }
+            return count
+        }
+        gk_setopt_pointer(h, CURLOPT_WRITEDATA, ctx)
+        gk_setopt_write(h, CURLOPT_HEADERFUNCTION) { ptr, size, n, user in
+            let ex = Unmanaged<Exchange>.fromOpaque(user!).takeUnretainedValue()
+            let count = size * n
+            guard let ptr else { return count }
+            let line = ptr.withMemoryRebound(to: UInt8.self, capacity: count) { String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self) }
+            if line.hasPrefix("HTTP/") { ex.headers = [] } else if let colon = line.firstIndex(of: ":") {
+                let name = line[..<colon].lowercased()
+                let value = line[line.index(after: colon)...].trimmingCharacters(" \t\r\n")
+                ex.headers.append((name, value))
+            }
+            return count
+        }
+        gk_setopt_pointer(h, CURLOPT_HEADERDATA, ctx)
+        gk_setopt_long(h, CURLOPT_NOPROGRESS, 0)
+        gk_setopt_progress(h) { user, _, _, _, _ in
+            Unmanaged<Exchange>.fromOpaque(user!).takeUnretainedValue().isCancelled() ? 1 : 0
+        }
+        gk_setopt_pointer(h, CURLOPT_XFERINFODATA, ctx)
+
+        let rc = curl_easy_perform(h)
+        if rc != CURLE_OK {
+            if rc == CURLE_ABORTED_BY_CALLBACK { throw .cancelled }
+            let detail = exchange.overLimit ? "response larger than \(exchange.limit / 1024 / 1024) MB" : String(cString: curl_easy_strerror(rc))
+            let kind: NetworkError.Kind = switch rc {
+            case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: .connect
+            case CURLE_OPERATION_TIMEDOUT: .timeout
+            default: .other
+            }
+            throw .network(NetworkError(kind: kind, method: request.method, url: redacted(request.url), detail: detail))
+        }
+        var status = 0
+        gk_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)
+        return HTTPResponse(status: status, headers: exchange.headers, body: exchange.body)
+    }
+}
+
+/// A URL without its query string (queries can carry codes or tokens; errors never show them).
+func redacted(_ url: String) -> String {
+    guard let q = url.firstIndex(of: "?") else { return url }
+    return String(url[..<q])
+}
+
+extension StringProtocol {
+    func trimmingCharacters(_ set: String) -> String {
+        guard let a = firstIndex(where: { !set.contains($0) }), let b = lastIndex(where: { !set.contains($0) }) else { return "" }
+        return String(self[a...b])
+    }
+}
