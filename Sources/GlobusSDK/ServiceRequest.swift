@@ -39,9 +39,10 @@ extension String {
 }
 
 extension GlobusApp {
-    /// Calls a service with this app's tokens for it. When tokens are missing or unusable, or
-    /// (with `autoRedriveGARE` or `redrive`) the service answers with an authorization
-    /// requirement, `onLoginRequired` runs (it should log in), and the call is retried once.
+    /// Calls a service with this app's tokens for it. When tokens are missing or unusable,
+    /// `onLoginRequired` runs (it should log in) and the call is retried once; likewise, once,
+    /// when (with `autoRedriveGARE` or `redrive`) the service answers with an authorization
+    /// requirement.
     public func call(_ request: ServiceRequest, resourceServer: String? = nil,
                      onLoginRequired: ((LoginRequired) throws(GlobusError) -> Void)? = nil,
                      redrive: Bool? = nil,
@@ -53,14 +54,14 @@ extension GlobusApp {
         }
         let http = HTTPRequest(method: request.method, url: request.url(environment: config.environment), headers: request.headers,
                                body: request.body, followRedirects: request.followRedirects)
-        var retried = false
+        var loggedIn = false, redriven = false
         while true {
             do {
                 let response = try self.http.perform(http, authorizer: authorizer(for: rs, isCancelled: isCancelled), retry: request.retry,
                                                      allowErrors: request.allowErrors, isCancelled: isCancelled)
-                if !retried, redrive ?? config.autoRedriveGARE, let handler = onLoginRequired, response.status == 403,
+                if !redriven, redrive ?? config.autoRedriveGARE, let handler = onLoginRequired, response.status == 403,
                    let body = try? JSON.parse(response.body), let gare = GARE(json: body) {
-                    retried = true
+                    redriven = true
                     try handler(LoginRequired(reason: .missingScopes(gare.authorizationParameters.requiredScopes ?? []), resourceServer: rs,
                                               authorizationParameters: gare.authorizationParameters))
                     continue
@@ -68,12 +69,12 @@ extension GlobusApp {
                 return response
             } catch {
                 switch error {
-                case .loginRequired(let need) where !retried && onLoginRequired != nil:
-                    retried = true
+                case .loginRequired(let need) where !loggedIn && onLoginRequired != nil:
+                    loggedIn = true
                     try onLoginRequired!(need)
-                case .api(let e) where !retried && e.httpStatus == 403 && (redrive ?? config.autoRedriveGARE) && onLoginRequired != nil:
+                case .api(let e) where !redriven && e.httpStatus == 403 && (redrive ?? config.autoRedriveGARE) && onLoginRequired != nil:
                     guard let gare = e.gare else { throw error }
-                    retried = true
+                    redriven = true
                     try onLoginRequired!(LoginRequired(reason: .missingScopes(gare.authorizationParameters.requiredScopes ?? []), resourceServer: rs,
                                                        authorizationParameters: gare.authorizationParameters))
                 default:

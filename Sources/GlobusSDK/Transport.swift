@@ -49,8 +49,12 @@ public protocol Transport: Sendable {
 /// HTTP over libcurl on the calling thread (never call it from Swift's cooperative pool).
 /// Easy handles are pooled so that connections are kept alive between calls.
 public final class CurlTransport: Transport {
-    /// An easy handle; used by one thread at a time (taken from and returned to the pool).
-    struct Handle: @unchecked Sendable { let pointer: UnsafeMutableRawPointer }
+    /// An easy handle and the multi handle that drives it (and caches its connections); used by
+    /// one thread at a time, taken from and returned to the pool.
+    struct Handle: @unchecked Sendable {
+        let pointer: UnsafeMutableRawPointer
+        let multi: UnsafeMutableRawPointer
+    }
     private let pool = Mutex<[Handle]>([])
 
     public static let shared = CurlTransport()
@@ -71,12 +75,12 @@ public final class CurlTransport: Transport {
 
     public func send(_ request: HTTPRequest, isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) -> HTTPResponse {
         if isCancelled() { throw .cancelled }
-        let handle = pool.withLock { $0.popLast() } ?? Handle(pointer: UnsafeMutableRawPointer(curl_easy_init()!))
+        let handle = pool.withLock { $0.popLast() } ?? Handle(pointer: UnsafeMutableRawPointer(curl_easy_init()!), multi: curl_multi_init()!)
         let h = handle.pointer
         defer {
             curl_easy_reset(h)
             let keep = pool.withLock { p in p.count < 8 ? { p.append(handle); return true }() : false }
-            if !keep { curl_easy_cleanup(h) }
+            if !keep { curl_easy_cleanup(h); curl_multi_cleanup(handle.multi) }
         }
         let exchange = Exchange(isCancelled)
         let box = Unmanaged.passRetained(exchange)
@@ -142,7 +146,22 @@ public final class CurlTransport: Transport {
         }
         gk_setopt_pointer(h, CURLOPT_XFERINFODATA, ctx)
 
-        let rc = curl_easy_perform(h)
+        // Drive the transfer in 50 ms slices so that a cancel ends it promptly.
+        let m = handle.multi
+        curl_multi_add_handle(m, h)
+        defer { curl_multi_remove_handle(m, h) }
+        var running: Int32 = 1
+        while true {
+            curl_multi_perform(m, &running)
+            if running == 0 { break }
+            if isCancelled() { throw .cancelled }
+            curl_multi_poll(m, nil, 0, 50, nil)
+        }
+        var rc = CURLE_OK
+        var left: Int32 = 0
+        while let msg = curl_multi_info_read(m, &left) {
+            if msg.pointee.msg == CURLMSG_DONE { rc = msg.pointee.data.result }
+        }
         if rc != CURLE_OK {
             if rc == CURLE_ABORTED_BY_CALLBACK { throw .cancelled }
             let detail = exchange.overLimit ? "response larger than \(exchange.limit / 1024 / 1024) MB" : String(cString: curl_easy_strerror(rc))

@@ -1,0 +1,269 @@
+import Dispatch
+import GlobusSimulator
+import JSON
+import Synchronization
+import Testing
+@testable import GlobusSDK
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A simulator serving on a loopback port for the lifetime of a test.
+final class RunningSimulator: Sendable {
+    let sim: Simulator
+    let task: Task<Void, Never>
+    let port: Int
+
+    init(_ config: Simulator.Configuration = Simulator.Configuration()) async throws {
+        let sim = try Simulator(config)
+        let ready = AsyncStream<Int>.makeStream()
+        task = Task { try? await sim.run(port: 0) { p in ready.continuation.yield(p) } }
+        var it = ready.stream.makeAsyncIterator()
+        port = await it.next() ?? 0
+        self.sim = sim
+        for (k, v) in sim.environment { setenv(k, v, 1) }
+    }
+
+    func stop() { task.cancel() }
+
+    /// What the person does in the browser: approve and copy the code.
+    func approve(_ url: String, as identity: String = "alice@uchicago.edu") async -> String {
+        let q = url.split(separator: "?", maxSplits: 1).last.map(String.init) ?? ""
+        let r = await sim.handle(SimRequest(method: "GET", path: "/auth/sim/approve", query: FormCoding.decode(q) + [("identity", identity)],
+                                            headers: ["accept": "application/json"]))
+        return (try? JSON.parse(r.body)["code"]?.string) ?? ""
+    }
+
+    func admin(_ path: String, _ body: String = "{}") async {
+        _ = await sim.handle(SimRequest(method: path == "faults-clear" ? "DELETE" : "POST", path: "/admin/" + (path == "faults-clear" ? "faults" : path), body: Array(body.utf8)))
+    }
+}
+
+/// Runs blocking SDK work on a dedicated thread (libcurl must not block the cooperative pool,
+/// which also serves the in-process simulator).
+func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { c in
+        var tid = pthread_t()
+        let box = Unmanaged.passRetained(Box { c.resume(with: Result { try body() }) }).toOpaque()
+        pthread_create(&tid, nil, { p in Unmanaged<Box>.fromOpaque(p!).takeRetainedValue().run(); return nil }, box)
+        pthread_detach(tid)
+    }
+}
+
+final class Box { let run: () -> Void; init(_ r: @escaping () -> Void) { run = r } }
+
+let tutorialClient = "61338d24-54d5-408f-a10d-66c06b59f6d2"
+
+func makeApp(storage: any TokenStorage = MemoryTokenStorage(), refresh: Bool = true) -> GlobusApp {
+    var config = GlobusApp.Config(environment: GlobusEnvironment(name: "production"), storage: storage)
+    config.requestRefreshTokens = refresh
+    return GlobusApp.user("SDK Test", clientID: tutorialClient, config: config)
+}
+
+/// A login flow that approves through the simulator, counting how often it ran.
+final class ScriptedFlow: LoginFlow, @unchecked Sendable {
+    let sim: RunningSimulator
+    let identity: String
+    let runs = Mutex(0)
+    init(_ sim: RunningSimulator, identity: String = "alice@uchicago.edu") { self.sim = sim; self.identity = identity }
+    func obtainCode(authorizeURL: String) throws(GlobusError) -> String {
+        runs.withLock { $0 += 1 }
+        let sim = self.sim, identity = self.identity
+        let code = Mutex("")
+        let done = DispatchSemaphore(value: 0)
+        Task.detached { let c = await sim.approve(authorizeURL, as: identity); code.withLock { $0 = c }; done.signal() }
+        done.wait()
+        return code.withLock { $0 }
+    }
+}
+
+@Suite(.serialized) struct SimulatorBackedTests {
+    @Test func loginCallRefreshAndLogout() async throws {
+        let sim = try await RunningSimulator()
+        defer { sim.stop() }
+        let app = makeApp()
+        let flow = ScriptedFlow(sim)
+        let (who, listing, newToken) = try await onThread { () throws -> (IdentityClaims?, JSON, Bool) in
+            app.addScopeRequirements("transfer.api.globus.org", [Scope(Scopes.transferAll)])
+            #expect(try app.loginRequired())
+            let who = try app.login(flow: flow)
+            #expect(try !app.loginRequired())
+            let r = try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list"))
+            let before = try app.config.storage.get("transfer.api.globus.org")!.accessToken
+            // Force expiry locally: the next call refreshes before sending.
+            var t = try app.config.storage.get("transfer.api.globus.org")!
+            t.expiresAtSeconds = Int(time(nil)) - 10
+            try app.config.storage.store([t])
+            _ = try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list"))
+            let after = try app.config.storage.get("transfer.api.globus.org")!
+            return (who, try JSON.parse(r.body), after.accessToken != before && after.refreshToken == t.refreshToken)
+        }
+        #expect(who?.preferredUsername == "alice@uchicago.edu")
+        #expect(listing["DATA_TYPE"] == "task_list")
+        #expect(newToken)
+        #expect(flow.runs.withLock { $0 } == 1)
+        // Server-side expiry: a 401, then a refresh, then success.
+        await sim.admin("expire-tokens")
+        let ok = try await onThread { try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")).status }
+        #expect(ok == 200)
+        let removed = try await onThread { try app.logout() }
+        #expect(removed.contains("transfer.api.globus.org"))
+        #expect(try await onThread { try app.identityID() } == nil)
+    }
+
+    @Test func revokedRefreshTokenMeansLoginRequiredAndTheHandlerLogsIn() async throws {
+        let sim = try await RunningSimulator()
+        defer { sim.stop() }
+        let app = makeApp()
+        let flow = ScriptedFlow(sim)
+        try await onThread {
+            app.addScopeRequirements("groups.api.globus.org", [Scope(Scopes.groupsViewMyGroups)])
+            try app.login(flow: flow)
+        }
+        await sim.admin("expire-tokens")
+        await sim.admin("revoke-refresh-tokens")
+        let outcome = try await onThread { () -> String in
+            do {
+                _ = try app.call(ServiceRequest(service: .groups, method: "GET", path: "/groups/my_groups"))
+                return "no error"
+            } catch {
+                if case .loginRequired(let l)? = error as? GlobusError { return "\(l.reason)" }
+                return "other: \(error)"
+            }
+        }
+        #expect(outcome == "refreshRejected")
+        let status = try await onThread {
+            try app.call(ServiceRequest(service: .groups, method: "GET", path: "/groups/my_groups"),
+                         onLoginRequired: { _ throws(GlobusError) in try app.login(flow: flow, force: true) }).status
+        }
+        #expect(status == 200)
+        #expect(flow.runs.withLock { $0 } == 2)
+    }
+
+    @Test func consentRequiredThenLoginWithTheRequiredScopes() async throws {
+        let sim = try await RunningSimulator()
+        defer { sim.stop() }
+        let app = makeApp()
+        let flow = ScriptedFlow(sim)
+        let mapped = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
+        let (first, scopes) = try await onThread { () -> (Int, [String]) in
+            app.addScopeRequirements("transfer.api.globus.org", [Scope(Scopes.transferAll)])
+            try app.login(flow: flow, force: true)
+            do {
+                _ = try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/operation/endpoint/\(mapped)/ls"))
+                return (0, [])
+            } catch {
+                guard case .api(let e)? = error as? GlobusError else { return (-1, []) }
+                return (e.httpStatus, e.consentRequiredScopes ?? [])
+            }
+        }
+        #expect(first == 403)
+        #expect(scopes == [Scopes.transferDataAccess([mapped]).description])
+        let status = try await onThread {
+            try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/operation/endpoint/\(mapped)/ls"),
+                         onLoginRequired: { need throws(GlobusError) in try app.login(flow: flow, parameters: need.authorizationParameters) },
+                         redrive: true).status
+        }
+        #expect(status == 200)
+    }
+
+    @Test func clientAppUsesClientCredentials() async throws {
+        let sim = try await RunningSimulator()
+        defer { sim.stop() }
+        let c = SimClient.defaults[1]
+        let app = GlobusApp.client("Automation", clientID: c.id, clientSecret: c.secret!,
+                                   config: GlobusApp.Config(environment: GlobusEnvironment(name: "production"), storage: MemoryTokenStorage()))
+        let body = try await onThread { try JSON.parse(app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")).body) }
+        #expect(body["total"] == 0)
+        let bad = GlobusApp.client("Automation", clientID: c.id, clientSecret: "wrong",
+                                   config: GlobusApp.Config(environment: GlobusEnvironment(name: "production"), storage: MemoryTokenStorage()))
+        let err = try await onThread { () -> Int in
+            do { _ = try bad.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")); return 0 } catch {
+                if case .api(let e)? = error as? GlobusError { return e.httpStatus }
+                return -1
+            }
+        }
+        #expect(err == 401)
+    }
+
+    @Test func retriesInjectedFailuresAndHonoursNoRetry() async throws {
+        let sim = try await RunningSimulator()
+        defer { sim.stop() }
+        let c = SimClient.defaults[1]
+        let app = GlobusApp.client("Automation", clientID: c.id, clientSecret: c.secret!,
+                                   config: GlobusApp.Config(environment: GlobusEnvironment(name: "production"), storage: MemoryTokenStorage()))
+        _ = try await onThread { try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")) }
+        await sim.admin("faults", #"{"faults":["status=503@/transfer/v0.10/task_listx2","429=0@/transfer/v0.10/task_listx1","drop@/transfer/v0.10/task_listx1"]}"#)
+        let status = try await onThread { try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")).status }
+        #expect(status == 200)
+        await sim.admin("faults", #"{"fault":"status=502@/transfer/v0.10/task_listx1"}"#)
+        var req = ServiceRequest(service: .transfer, method: "GET", path: "/task_list")
+        req.retry = .none
+        let noRetry = req
+        let failed = try await onThread { () -> Int in
+            do { _ = try app.call(noRetry); return 0 } catch { if case .api(let e)? = error as? GlobusError { return e.httpStatus }; return -1 }
+        }
+        #expect(failed == 502)
+    }
+
+    @Test func cancellationEndsASlowCallPromptly() async throws {
+        let sim = try await RunningSimulator()
+        defer { sim.stop() }
+        let c = SimClient.defaults[1]
+        let app = GlobusApp.client("Automation", clientID: c.id, clientSecret: c.secret!,
+                                   config: GlobusApp.Config(environment: GlobusEnvironment(name: "production"), storage: MemoryTokenStorage()))
+        _ = try await onThread { try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")) }
+        await sim.admin("faults", #"{"fault":"latency=5000@/transfer/v0.10/task_list"}"#)
+        let cancel = Mutex(false)
+        let flag = CancelFlag()
+        let started = monotonicSeconds()
+        async let result: (String, Double) = onThread {
+            do { _ = try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list"), isCancelled: { flag.isSet }); return ("finished", 0) } catch {
+                if case .cancelled? = error as? GlobusError { return ("cancelled", monotonicSeconds()) }
+                return ("\(error)", 0)
+            }
+        }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let at = monotonicSeconds()
+        flag.set()
+        _ = cancel
+        let (what, when) = try await result
+        #expect(what == "cancelled")
+        #expect(when - at < 0.2)
+        #expect(when - started < 1.5)
+    }
+
+    @Test func tokensStoredInTheFileAreSharedWithANewApp() async throws {
+        let sim = try await RunningSimulator()
+        defer { sim.stop() }
+        var t = Array("/tmp/gk-sdk-XXXXXX".utf8CString)
+        let dir = String(cString: mkdtemp(&t)!)
+        let flow = ScriptedFlow(sim)
+        try await onThread {
+            let app = makeApp(storage: try JSONTokenStorage(path: dir + "/tokens.json"))
+            app.addScopeRequirements("transfer.api.globus.org", [Scope(Scopes.transferAll)])
+            try app.login(flow: flow)
+        }
+        let status = try await onThread { () -> Int in
+            let app = makeApp(storage: try JSONTokenStorage(path: dir + "/tokens.json"))
+            app.addScopeRequirements("transfer.api.globus.org", [Scope(Scopes.transferAll)])
+            #expect(try !app.loginRequired())
+            return try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")).status
+        }
+        #expect(status == 200)
+        #expect(flow.runs.withLock { $0 } == 1)
+    }
+}
+
+final class CancelFlag: Sendable {
+    private let v = Mutex(false)
+    func set() { v.withLock { $0 = true } }
+    var isSet: Bool { v.withLock { $0 } }
+}
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
