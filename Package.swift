@@ -43,8 +43,11 @@ let package = Package(
             .product(name: "JWTKit", package: "jwt-kit"),
         ]),
 
+        // JMESPath (jmespath.org) over JSON values: --jmespath in %globus call.
+        .target(name: "JMESPath", dependencies: ["JSON"]),
+
         // The interpreter: the magic command language.
-        .target(name: "GlobusMagics", dependencies: ["JupyterKernel", "JSON"]),
+        .target(name: "GlobusMagics", dependencies: ["JupyterKernel", "GlobusSDK", "JMESPath", "JSON"]),
 
         // The executable: run, install, uninstall, --version.
         .executableTarget(name: "globus-kernel", dependencies: [
@@ -68,6 +71,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSON"], resources: [.copy("compliance")]),
         .testTarget(name: "GlobusSimulatorTests", dependencies: ["GlobusSimulator", "JSON"]),
         .testTarget(name: "GlobusSDKTests", dependencies: ["GlobusSDK", "GlobusSimulator", "JSON"]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "ZeroMQ", "JSON"]),

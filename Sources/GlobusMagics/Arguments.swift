@@ -73,3 +73,22 @@ extension ArgumentSpec {
         return out
     }
 }
+
+extension ArgumentSpec {
+    /// Completions for the word being typed: an option's choices after an option that takes a
+    /// value, option names after `-`, else what `positional` offers for the positionals so far.
+    func complete(_ args: [String], prefix: String, positional: ([String]) -> [String]) -> [String] {
+        if let last = args.last, let opt = option(named: last), opt.takesValue {
+            return opt.choices.filter { $0.hasPrefix(prefix) }
+        }
+        if prefix.hasPrefix("-") { return allNames.filter { $0.hasPrefix(prefix) } }
+        var positionals: [String] = []
+        var i = 0
+        while i < args.count {
+            if let o = option(named: args[i]) { i += o.takesValue ? 2 : 1; continue }
+            positionals.append(args[i])
+            i += 1
+        }
+        return positional(positionals)
+    }
+}

@@ -121,16 +121,9 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
             }
             matches = matches.filter { $0.hasPrefix(prefix.isEmpty ? "%" : prefix) }
         } else if let magic = registry[String(before[0].drop { $0 == "%" })] {
-            let args = Array(before.dropFirst())
-            if let last = args.last, let opt = magic.arguments.option(named: last), opt.takesValue {
-                matches = opt.choices.filter { $0.hasPrefix(prefix) }
-            } else if prefix.hasPrefix("-") {
-                matches = magic.arguments.allNames.filter { $0.hasPrefix(prefix) }
-            } else {
-                let session = MagicSession(output: NullOutput(), context: ExecutionContext(executionCount: 0, allowStdin: false),
-                                           registry: registry) { _ throws(MagicError) in nil }
-                matches = magic.completePositional(args.filter { !$0.hasPrefix("-") }, prefix: prefix, session: session)
-            }
+            let session = MagicSession(output: NullOutput(), context: ExecutionContext(executionCount: 0, allowStdin: false),
+                                       registry: registry) { _ throws(MagicError) in nil }
+            matches = magic.complete(Array(before.dropFirst()), prefix: prefix, session: session)
         }
         return Completion(matches: matches, start: start, end: cursor)
     }
@@ -200,4 +193,5 @@ final class NullOutput: OutputSink {
     func input(prompt: String, password: Bool) throws(InputError) -> String { throw .notAllowed }
     func flush() {}
     var isInterrupted: Bool { false }
+    var interruptionCheck: @Sendable () -> Bool { { false } }
 }

@@ -17,11 +17,17 @@ protocol Magic: Sendable {
     func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle?
     /// Candidate words for a positional argument (after `args`) starting with `prefix`.
     func completePositional(_ args: [String], prefix: String, session: MagicSession) -> [String]
+    /// Candidate words for the word being typed after `args` (options, option values, positionals).
+    func complete(_ args: [String], prefix: String, session: MagicSession) -> [String]
 }
 
 extension Magic {
     var details: String { "" }
     func completePositional(_ args: [String], prefix: String, session: MagicSession) -> [String] { [] }
+
+    func complete(_ args: [String], prefix: String, session: MagicSession) -> [String] {
+        arguments.complete(args, prefix: prefix) { completePositional($0, prefix: prefix, session: session) }
+    }
 
     /// The full help text: usage, summary, options, details.
     var helpText: String {
@@ -74,6 +80,8 @@ final class MagicSession {
     let output: OutputSink
     let context: ExecutionContext
     let registry: MagicRegistry
+    /// Whether the user interrupted, as a sendable check for SDK calls.
+    var isCancelled: @Sendable () -> Bool { output.interruptionCheck }
     /// Runs another command line in this session (for `%time`).
     let runLine: (String) throws(MagicError) -> MimeBundle?
 

@@ -22,6 +22,7 @@ struct MagicRegistry: Sendable {
         r.register(TimeMagic())
         r.register(ClearMagic())
         r.register(SleepMagic())
+        r.register(GlobusMagic())
         return r
     }
 }

@@ -8,6 +8,14 @@ public struct GlobusService: Sendable, Equatable {
     public let pathPrefix: String?
     public let exemptPrefixes: [String]
 
+    public init(name: String, resourceServer: String, defaultScopes: [String], pathPrefix: String?, exemptPrefixes: [String]) {
+        self.name = name
+        self.resourceServer = resourceServer
+        self.defaultScopes = defaultScopes
+        self.pathPrefix = pathPrefix
+        self.exemptPrefixes = exemptPrefixes
+    }
+
     public static let auth = GlobusService(name: "auth", resourceServer: "auth.globus.org",
                                            defaultScopes: ["openid", "profile", "email"], pathPrefix: nil, exemptPrefixes: [])
     public static let transfer = GlobusService(name: "transfer", resourceServer: "transfer.api.globus.org",

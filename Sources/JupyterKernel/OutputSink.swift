@@ -20,6 +20,8 @@ public protocol OutputSink: AnyObject {
     func flush()
     /// True once the user asked to interrupt the running cell.
     var isInterrupted: Bool { get }
+    /// The same check as a sendable closure, for work that polls it from elsewhere (HTTP calls).
+    var interruptionCheck: @Sendable () -> Bool { get }
 }
 
 extension OutputSink {

@@ -32,6 +32,7 @@ final class RequestOutput: OutputSink {
     }
 
     var isInterrupted: Bool { interruption.isRequested }
+    var interruptionCheck: @Sendable () -> Bool { { [interruption] in interruption.isRequested } }
 
     func stream(_ name: StreamName, _ text: String) {
         guard !silent, !text.isEmpty else { return }

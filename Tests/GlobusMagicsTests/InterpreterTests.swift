@@ -32,6 +32,7 @@ final class RecordingOutput: OutputSink {
     }
     func flush() {}
     var isInterrupted: Bool { interrupted }
+    var interruptionCheck: @Sendable () -> Bool { { false } }
 }
 
 @Suite struct ShellWordsTests {

@@ -1,0 +1,72 @@
+import GlobusSDK
+import JSON
+import Synchronization
+
+/// The kernel's Globus state: configuration, the app built from it, and a login waiting for its
+/// code (the two-step form used when the frontend cannot answer input requests).
+final class GlobusSession: @unchecked Sendable {
+    /// The public Globus tutorial native client (fine for teaching; register your own for real use).
+    static let tutorialClientID = "61338d24-54d5-408f-a10d-66c06b59f6d2"
+    static let defaultAppName = "Globus Kernel"
+
+    /// Settings changed with `%globus config KEY=VALUE` (environment variables give the defaults).
+    struct Settings: Equatable {
+        var clientID: String?
+        var appName: String?
+        var storage = "json"
+        var tokenPath: String?
+        var refreshTokens = true
+        var autoRelogin = false
+    }
+
+    var settings = Settings()
+    private var cachedApp: (key: String, app: GlobusApp)?
+    /// A login started without stdin, waiting for `%globus login --code`.
+    var pending: PendingLogin?
+    let memory = MemoryTokenStorage()
+
+    var clientID: String { settings.clientID ?? environmentValue("GLOBUS_CLIENT_ID").flatMap { $0.isEmpty ? nil : $0 } ?? GlobusSession.tutorialClientID }
+    var appName: String { settings.appName ?? environmentValue("GLOBUS_APP_NAME").flatMap { $0.isEmpty ? nil : $0 } ?? GlobusSession.defaultAppName }
+    /// Set with GLOBUS_CLIENT_SECRET (never stored or shown by the kernel).
+    var clientSecret: String? { environmentValue("GLOBUS_CLIENT_SECRET").flatMap { $0.isEmpty ? nil : $0 } }
+    /// A service account when both GLOBUS_CLIENT_ID and GLOBUS_CLIENT_SECRET are set.
+    var isClientApp: Bool { clientSecret != nil }
+
+    /// The default scopes of a plain `%globus login`: auth, transfer, groups and search.
+    static let loginServices: [GlobusService] = [.auth, .transfer, .groups, .search]
+
+    /// The app for the current configuration (rebuilt when it changes).
+    func app() throws(GlobusError) -> GlobusApp {
+        if isClientApp && environmentValue("GLOBUS_CLIENT_ID").map({ $0.isEmpty }) ?? true && settings.clientID == nil {
+            throw .usage("GLOBUS_CLIENT_SECRET is set but GLOBUS_CLIENT_ID is not. Set both to run as a service account, or unset GLOBUS_CLIENT_SECRET to log in as a person.")
+        }
+        let env = try GlobusEnvironment.current()
+        let path = try tokenPath(env)
+        let key = [clientID, appName, env.name, settings.storage, path, String(settings.refreshTokens), String(isClientApp),
+                   env.baseURL("auth")].joined(separator: "|")
+        if let c = cachedApp, c.key == key { return c.app }
+        let storage: any TokenStorage = settings.storage == "memory" ? memory : try JSONTokenStorage(path: path)
+        var config = GlobusApp.Config(environment: env, storage: storage)
+        config.requestRefreshTokens = settings.refreshTokens
+        let app: GlobusApp
+        if let secret = clientSecret {
+            app = GlobusApp.client(appName, clientID: clientID, clientSecret: secret, config: config)
+        } else {
+            app = GlobusApp.user(appName, clientID: clientID, config: config)
+        }
+        for s in GlobusSession.loginServices where s != .auth {
+            app.addScopeRequirements(s.resourceServer, s.defaultScopes.compactMap { try? Scope.parse($0) })
+        }
+        if !isClientApp { app.addScopeRequirements("auth.globus.org", GlobusService.auth.defaultScopes.map { Scope($0) }) }
+        cachedApp = (key, app)
+        pending = nil
+        return app
+    }
+
+    /// Where tokens are stored: the configured path or the Python SDK's default.
+    func tokenPath(_ env: GlobusEnvironment) throws(GlobusError) -> String {
+        if settings.storage == "memory" { return "memory" }
+        if let p = settings.tokenPath { return p }
+        return try JSONTokenStorage.defaultPath(clientID: clientID, appName: appName, environment: env.name)
+    }
+}

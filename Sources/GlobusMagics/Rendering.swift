@@ -1,0 +1,181 @@
+import GlobusSDK
+import JSON
+import JupyterKernel
+
+/// How a result is shown.
+enum OutputFormat: String, CaseIterable {
+    case auto, json, table, text, raw
+}
+
+enum Rendering {
+    /// Above this many bytes of JSON, the HTML table and the pretty text are shortened.
+    static let largeResponse = 1_000_000
+    static let maxTableRows = 200
+
+    /// A JSON document as a result: the tree (`application/json`), pretty text with stable key
+    /// order, and an HTML table when the document is a listing.
+    static func bundle(for doc: JSON, format: OutputFormat, rawBody: String? = nil, title: String? = nil) -> MimeBundle {
+        switch format {
+        case .raw, .text:
+            return MimeBundle(text: rawBody ?? doc.serialized(indent: 2, sortKeys: true))
+        case .table:
+            var b = MimeBundle(text: asciiTable(doc) ?? doc.serialized(indent: 2, sortKeys: true))
+            if let html = htmlTable(doc) { b["text/html"] = .string(html) }
+            return b
+        case .json, .auto:
+            let pretty = doc.serialized(indent: 2, sortKeys: true)
+            var b = MimeBundle(text: pretty.utf8.count > largeResponse ? shortened(pretty) : pretty)
+            b["application/json"] = doc
+            if format == .auto, pretty.utf8.count <= largeResponse * 4, let html = htmlTable(doc) { b["text/html"] = .string(html) }
+            return b
+        }
+    }
+
+    static func shortened(_ text: String) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        return lines.prefix(2000).joined(separator: "\n") + "\n… (\(lines.count - 2000) more lines; use --jmespath to select, or --format raw)"
+    }
+
+    /// The rows of a listing document: `DATA`, a top-level array, `gmeta`, or a single array member.
+    static func rows(_ doc: JSON) -> [JSON]? {
+        if let a = doc.array { return a.allSatisfy { $0.object != nil } && !a.isEmpty ? a : nil }
+        guard let o = doc.object else { return nil }
+        for key in ["DATA", "gmeta", "tasks", "flows", "runs", "identities", "consents", "timers", "endpoints", "groups", "identity_set"] {
+            if let a = o[key]?.array, !a.isEmpty, a.allSatisfy({ $0.object != nil }) { return a }
+        }
+        return nil
+    }
+
+    /// Columns: scalar members in order of first appearance, the most common first, at most 8.
+    static func columns(_ rows: [JSON]) -> [String] {
+        var order: [String] = []
+        var count: [String: Int] = [:]
+        for r in rows.prefix(100) {
+            for (k, v) in r.object! where v.array == nil && v.object == nil {
+                if count[k] == nil { order.append(k) }
+                count[k, default: 0] += 1
+            }
+        }
+        let preferred = ["name", "display_name", "id", "task_id", "status", "type", "size", "label", "username", "subject"]
+        let ranked = order.enumerated().sorted { a, b in
+            let pa = preferred.firstIndex(of: a.element) ?? 100, pb = preferred.firstIndex(of: b.element) ?? 100
+            if pa != pb { return pa < pb }
+            return (count[a.element]!, -a.offset) > (count[b.element]!, -b.offset)
+        }
+        return Array(ranked.map(\.element).filter { $0 != "DATA_TYPE" && !$0.hasPrefix("@") }.prefix(8))
+    }
+
+    static func cell(_ v: JSON?) -> String {
+        switch v {
+        case nil, .null?: ""
+        case .string(let s)?: s
+        default: v!.serialized
+        }
+    }
+
+    static func htmlTable(_ doc: JSON) -> String? {
+        guard let rows = rows(doc) else { return nil }
+        let cols = columns(rows)
+        guard !cols.isEmpty else { return nil }
+        var h = "<table><thead><tr>" + cols.map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead><tbody>"
+        for r in rows.prefix(maxTableRows) {
+            h += "<tr>" + cols.map { "<td>\(escapeHTML(cell(r[$0])))</td>" }.joined() + "</tr>"
+        }
+        h += "</tbody></table>"
+        if rows.count > maxTableRows { h += "<p>… and \(rows.count - maxTableRows) more rows</p>" }
+        return h
+    }
+
+    static func asciiTable(_ doc: JSON) -> String? {
+        guard let rows = rows(doc) else { return nil }
+        let cols = columns(rows)
+        guard !cols.isEmpty else { return nil }
+        let data = rows.prefix(maxTableRows).map { r in cols.map { String(cell(r[$0]).prefix(60)) } }
+        let widths = cols.indices.map { i in max(cols[i].count, data.map { $0[i].count }.max() ?? 0) }
+        func line(_ v: [String]) -> String { v.enumerated().map { $0.element.padding(to: widths[$0.offset]) }.joined(separator: " | ").trimmedTrailing }
+        var out = [line(cols), widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-")]
+        out += data.map(line)
+        if rows.count > maxTableRows { out.append("… and \(rows.count - maxTableRows) more rows") }
+        return out.joined(separator: "\n")
+    }
+
+    // MARK: errors
+
+    /// A Globus failure as the Jupyter error the user sees: a name, a one-line value, and a short
+    /// traceback with the request and the exact command that fixes it. Never a token.
+    static func error(_ e: GlobusError) -> ExecutionError {
+        switch e {
+        case .api(let a):
+            var tb = ["GlobusAPIError: \(summary(a))", "  request:    \(a.method) \(a.url)"]
+            if let id = a.requestID { tb.append("  request id: \(id)") }
+            if let m = a.message { tb.append("  message:    \(m)") }
+            tb += remedy(for: a)
+            return ExecutionError(ename: "GlobusAPIError", evalue: summary(a), traceback: tb)
+        case .network(let n):
+            return ExecutionError(ename: "NetworkError", evalue: "\(n.kind.rawValue) on \(n.method) \(n.url)",
+                                  traceback: ["NetworkError: \(n.kind.rawValue) on \(n.method) \(n.url)", "  \(n.detail)",
+                                              "Check the network connection (and GLOBUS_SDK_SERVICE_URL_* if set), then run the cell again."])
+        case .cancelled:
+            return .interrupted
+        case .loginRequired(let l):
+            var tb = ["LoginRequired: \(l.description)"]
+            switch l.reason {
+            case .identityChanged:
+                tb.append("You logged in as someone else than the stored tokens belong to. To switch accounts, run:")
+                tb.append("  %globus logout")
+                tb.append("and then %globus login again.")
+            default:
+                tb.append("Log in (again) with:")
+                tb.append("  " + loginCommand(for: l.authorizationParameters))
+            }
+            return ExecutionError(ename: "LoginRequired", evalue: l.description, traceback: tb)
+        case .usage(let m):
+            return ExecutionError(ename: "UsageError", evalue: m, traceback: ["UsageError: \(m)"])
+        case .storage(let m):
+            return ExecutionError(ename: "TokenStorageError", evalue: m, traceback: ["TokenStorageError: \(m)"])
+        case .idToken(let m):
+            return ExecutionError(ename: "IDTokenError", evalue: m, traceback: ["IDTokenError: \(m)", "Try %globus login --force."])
+        }
+    }
+
+    static func summary(_ a: GlobusAPIError) -> String {
+        "\(a.httpStatus) \(a.code ?? "Error"): \(a.message ?? (a.json == nil ? String(a.text.prefix(120)) : "(no message)"))"
+    }
+
+    /// The exact command that satisfies an authorization requirement.
+    static func loginCommand(for p: AuthorizationParameters?) -> String {
+        var words = ["%globus", "login"]
+        guard let p else { return "%globus login --force" }
+        for s in p.requiredScopes ?? [] { words += ["--scope", ShellWords.quote(s)] }
+        for d in p.sessionRequiredSingleDomain ?? [] { words += ["--session-domain", ShellWords.quote(d)] }
+        for i in p.sessionRequiredIdentities ?? [] { words += ["--session-identity", ShellWords.quote(i)] }
+        for pol in p.sessionRequiredPolicies ?? [] { words += ["--session-policy", ShellWords.quote(pol)] }
+        if p.sessionRequiredMFA == true { words.append("--mfa") }
+        if p.prompt == "login" { words.append("--prompt-login") }
+        if words.count == 2 { words.append("--force") }
+        return words.joined(separator: " ")
+    }
+
+    static func remedy(for a: GlobusAPIError) -> [String] {
+        if let gare = a.gare {
+            let p = gare.authorizationParameters
+            let why = p.hasSessionRequirements
+                ? "This resource requires you to re-authenticate\(p.sessionMessage.map { ": " + $0 } ?? ".")"
+                : (a.message == "Missing required data_access consent"
+                    ? "The collection you are trying to access data on requires you to grant consent for this kernel to access it."
+                    : "The resource you are trying to access requires you to consent to additional access.")
+            return ["", why, "Run:", "  " + loginCommand(for: p)]
+        }
+        if a.httpStatus == 401 {
+            return ["", "Your login is missing, expired or was revoked. Run:", "  %globus login --force"]
+        }
+        return []
+    }
+}
+
+extension String {
+    var trimmedTrailing: String {
+        guard let last = lastIndex(where: { $0 != " " }) else { return "" }
+        return String(self[...last])
+    }
+}
