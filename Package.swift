@@ -75,6 +75,6 @@ let package = Package(
         .testTarget(name: "GlobusSimulatorTests", dependencies: ["GlobusSimulator", "JSON"]),
         .testTarget(name: "GlobusSDKTests", dependencies: ["GlobusSDK", "GlobusSimulator", "JSON"]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "ZeroMQ", "JSON"]),
-        .testTarget(name: "GlobusMagicsTests", dependencies: ["GlobusMagics", "JupyterKernel", "JSON"]),
+        .testTarget(name: "GlobusMagicsTests", dependencies: ["GlobusMagics", "GlobusSDK", "JupyterKernel", "JSON"]),
     ]
 )

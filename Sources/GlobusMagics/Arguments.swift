@@ -19,7 +19,7 @@ struct ArgumentSpec: Sendable {
     var allNames: [String] { options.flatMap(\.names) }
 }
 
-/// Parsed arguments: option values keyed by their first (canonical) name, and positionals.
+/// Parsed arguments: option values keyed by their first (canonical) name, whichever alias was typed, and positionals.
 struct ParsedArguments {
     var values: [String: [String]] = [:]
     var positionals: [String] = []
@@ -53,7 +53,7 @@ extension ArgumentSpec {
             guard let opt = option(named: name) else {
                 throw MagicError.usage("\(command): unknown option '\(name)'", command: command)
             }
-            let key = opt.names.last!
+            let key = opt.names[0]
             if opt.takesValue {
                 let v: String
                 if let inline { v = inline } else {

@@ -40,7 +40,7 @@ enum Rendering {
     static func rows(_ doc: JSON) -> [JSON]? {
         if let a = doc.array { return a.allSatisfy { $0.object != nil } && !a.isEmpty ? a : nil }
         guard let o = doc.object else { return nil }
-        for key in ["DATA", "gmeta", "tasks", "flows", "runs", "identities", "consents", "timers", "endpoints", "groups", "identity_set"] {
+        for key in ["DATA", "gmeta", "tokens", "tasks", "flows", "runs", "identities", "consents", "timers", "endpoints", "groups", "identity_set"] {
             if let a = o[key]?.array, !a.isEmpty, a.allSatisfy({ $0.object != nil }) { return a }
         }
         return nil
@@ -92,7 +92,8 @@ enum Rendering {
         guard !cols.isEmpty else { return nil }
         let data = rows.prefix(maxTableRows).map { r in cols.map { String(cell(r[$0]).prefix(60)) } }
         let widths = cols.indices.map { i in max(cols[i].count, data.map { $0[i].count }.max() ?? 0) }
-        func line(_ v: [String]) -> String { v.enumerated().map { $0.element.padding(to: widths[$0.offset]) }.joined(separator: " | ").trimmedTrailing }
+        func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
+        func line(_ v: [String]) -> String { v.enumerated().map { pad($0.element, widths[$0.offset]) }.joined(separator: " | ").trimmedTrailing }
         var out = [line(cols), widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-")]
         out += data.map(line)
         if rows.count > maxTableRows { out.append("… and \(rows.count - maxTableRows) more rows") }

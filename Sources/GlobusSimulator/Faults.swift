@@ -166,6 +166,9 @@ extension Simulator {
             guard let secs = r.json?["seconds"]?.int, secs > 0 else { return .json(["error": "expected {\"seconds\": N}"], status: 400) }
             withState { $0.tokenLifetime = secs }
             return .json(["seconds": .int(secs)])
+        case ("GET", "/issued-tokens"):
+            // For secrets audits: every token string issued, so tests can prove none leaked.
+            return .json(withState { s in .array((Array(s.accessTokens.keys) + Array(s.refreshTokens.keys)).sorted().map(JSON.string)) })
         case ("GET", "/state"):
             return .json(withState { s in
                 ["access_tokens": .int(s.accessTokens.count), "refresh_tokens": .int(s.refreshTokens.count),
