@@ -75,7 +75,15 @@ extension GlobusMagic {
     /// Returns false when the login waits for `%globus login --code`.
     @discardableResult
     func runLogin(_ app: GlobusApp, parameters: AuthorizationParameters?, extraScopes: [Scope] = [], _ s: MagicSession) throws(MagicError) -> Bool {
-        let pending = try sdk { () throws(GlobusError) in try app.startLogin(parameters: parameters, extraScopes: extraScopes) }
+        do { return try login(app, parameters: parameters, extraScopes: extraScopes, s) } catch {
+            if case .cancelled = error { throw .interrupted }
+            throw .failed(Rendering.error(error))
+        }
+    }
+
+    /// The login itself, keeping the SDK's error types (so a call's login handler can pass them on).
+    func login(_ app: GlobusApp, parameters: AuthorizationParameters?, extraScopes: [Scope] = [], _ s: MagicSession) throws(GlobusError) -> Bool {
+        let pending = try app.startLogin(parameters: parameters, extraScopes: extraScopes)
         let displayID = "globus-login-\(s.context.executionCount)-\(monotonicNanoseconds())"
         let url = pending.authorizeURL
         let link = "<a href=\"\(escapeHTML(url))\" target=\"_blank\" rel=\"noopener\">Sign in with Globus</a>"
@@ -87,24 +95,20 @@ extension GlobusMagic {
             let code: String
             do { code = try s.output.input(prompt: PasteCodeLoginFlow.prompt, password: false) } catch {
                 switch error {
-                case .interrupted: throw .interrupted
-                case .endOfFile: throw .failed(ExecutionError(ename: "LoginCancelled", evalue: "no Authorization Code was entered",
-                                                              traceback: ["LoginCancelled: no Authorization Code was entered", "Run %globus login to try again."]))
-                case .notAllowed: return try twoStep(pending, displayID: displayID, link: link, s)
+                case .interrupted: throw .cancelled
+                case .endOfFile: throw .usage("No Authorization Code was entered. Run %globus login to try again.")
+                case .notAllowed: return twoStep(pending, displayID: displayID, link: link, s)
                 }
             }
-            guard !code.trimmed.isEmpty else {
-                throw .failed(ExecutionError(ename: "LoginCancelled", evalue: "no Authorization Code was entered",
-                                             traceback: ["LoginCancelled: no Authorization Code was entered", "Run %globus login to try again."]))
-            }
-            let who = try sdk { () throws(GlobusError) in try app.finishLogin(pending, code: code, isCancelled: s.isCancelled) }
+            guard !code.trimmed.isEmpty else { throw .usage("No Authorization Code was entered. Run %globus login to try again.") }
+            let who = try app.finishLogin(pending, code: code, isCancelled: s.isCancelled)
             s.output.updateDisplay(loggedIn(who), metadata: [:], displayID: displayID)
             return true
         }
-        return try twoStep(pending, displayID: displayID, link: link, s)
+        return twoStep(pending, displayID: displayID, link: link, s)
     }
 
-    func twoStep(_ pending: PendingLogin, displayID: String, link: String, _ s: MagicSession) throws(MagicError) -> Bool {
+    func twoStep(_ pending: PendingLogin, displayID: String, link: String, _ s: MagicSession) -> Bool {
         session.pending = pending
         let url = pending.authorizeURL
         var b = MimeBundle(text: demoBanner() + "Please authenticate with Globus here:\n\(url)\n\nThen finish the login by running, in a new cell:\n%globus login --code PASTE_CODE_HERE\n")
@@ -138,15 +142,7 @@ extension GlobusMagic {
             if app.isClientApp { try app.clientCredentialsLogin(isCancelled: s.isCancelled); return }
             if case .identityChanged = need.reason { throw .loginRequired(need) }
             s.output.stream(.stderr, "\(need.description); logging in.\n")
-            let done: Bool
-            do { done = try self.runLogin(app, parameters: need.authorizationParameters, s) } catch let error as MagicError {
-                if case .failed(let e) = error, e.ename == "KeyboardInterrupt" { throw .cancelled }
-                if case .interrupted = error { throw .cancelled }
-                throw .usage("login failed: \(error.executionError.evalue)")
-            } catch {
-                throw .usage("login failed: \(error)")
-            }
-            if !done { throw .loginRequired(need) }
+            if try !self.login(app, parameters: need.authorizationParameters, s) { throw .loginRequired(need) }
         }
     }
 

@@ -145,15 +145,17 @@ extension Simulator {
               let person = withState({ $0.identity(named: name) }) else {
             return errorPage(400, "Choose a known identity to continue.")
         }
-        if !parsed.requiredDomain.isEmpty && !parsed.requiredDomain.contains(person.domain) {
-            return errorPage(403, "This resource requires an identity from \(parsed.requiredDomain.joined(separator: " or ")); \(person.username) is not.")
+        // The identity used to authenticate may be a linked one; its domain is the session's.
+        let usedDomain = person.linkedUsernames.contains(name) ? person.domain(of: name) : person.domain
+        if !parsed.requiredDomain.isEmpty && !parsed.requiredDomain.contains(usedDomain) {
+            return errorPage(403, "This resource requires an identity from \(parsed.requiredDomain.joined(separator: " or ")); \(name) is not.")
         }
         if !parsed.requiredIdentities.isEmpty && !parsed.requiredIdentities.contains(person.id) && !parsed.requiredIdentities.contains(person.username) {
             return errorPage(403, "This resource requires a specific identity; \(person.username) is not it.")
         }
         let code = randomToken("Code")
         withState { s in
-            let session = SessionInfo(identityID: person.id, domain: person.domain, mfa: parsed.mfa, authTime: s.now)
+            let session = SessionInfo(identityID: person.id, domain: usedDomain, mfa: parsed.mfa, authTime: s.now)
             s.codes[code] = AuthorizationCode(code: code, clientID: parsed.client.id, redirectURI: parsed.redirectURI, scopes: parsed.scopes,
                                               challenge: parsed.challenge, identityID: person.id, offline: parsed.offline,
                                               created: s.now, session: session, state: parsed.state)

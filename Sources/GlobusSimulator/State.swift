@@ -81,7 +81,9 @@ struct SimState: Sendable {
     var now: Int { Int(time(nil)) + clockOffset }
 
     func identity(_ id: String) -> SimIdentity? { identities.first { $0.id == id } }
-    func identity(named username: String) -> SimIdentity? { identities.first { $0.username == username || $0.id == username } }
+    func identity(named username: String) -> SimIdentity? {
+        identities.first { $0.username == username || $0.id == username || $0.linkedUsernames.contains(username) }
+    }
     func client(_ id: String) -> SimClient? { clients.first { $0.id == id } }
 
     /// Validates an access token for `resourceServer`.

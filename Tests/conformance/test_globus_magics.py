@@ -1,0 +1,290 @@
+"""%globus in a real kernel, driven by jupyter_client, against the simulator."""
+import json
+import os
+import time
+
+import pytest
+import requests
+from jupyter_client.manager import start_new_kernel
+
+from conftest import AUTOMATION_CLIENT, Sim, collect_iopub, run_cell, stdout_of
+
+MAPPED = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
+ALL_MESSAGES = []
+
+
+@pytest.fixture
+def globus(tmp_path):
+    """(sim, start) where start(**env) starts a kernel pointed at the simulator with its own HOME."""
+    sim = Sim()
+    kernels = []
+
+    def start(**env):
+        km, kc = start_new_kernel(kernel_name="globus", env={**os.environ, **sim.env, "HOME": str(tmp_path), **env})
+        kernels.append((km, kc))
+        return km, kc
+
+    yield sim, start
+    issued = requests.get(sim.admin + "issued-tokens").json()
+    for km, kc in kernels:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    sim.stop()
+    blob = json.dumps(ALL_MESSAGES)
+    leaked = [t for t in issued if t in blob]
+    ALL_MESSAGES.clear()
+    assert not leaked, f"{len(leaked)} issued token(s) appeared in kernel output"
+
+
+def cell(kc, code, **kw):
+    reply, msgs = run_cell(kc, code, **kw)
+    ALL_MESSAGES.append([reply["content"]] + [m["content"] for m in msgs])
+    return reply["content"], msgs
+
+
+def texts(msgs):
+    out = []
+    for m in msgs:
+        c = m["content"]
+        if m["msg_type"] == "stream":
+            out.append(c["text"])
+        elif "data" in c:
+            out.append(c["data"].get("text/plain", ""))
+        elif m["msg_type"] == "error":
+            out.append("\n".join(c["traceback"]))
+    return "\n".join(out)
+
+
+def url_in(msgs):
+    for line in texts(msgs).splitlines():
+        if line.startswith("http") and "oauth2/authorize" in line:
+            return line.strip()
+    raise AssertionError("no authorize URL in the output:\n" + texts(msgs))
+
+
+def login_with_stdin(sim, kc, code_line="%globus login", identity="alice@uchicago.edu"):
+    msg_id = kc.execute(code_line, allow_stdin=True)
+    req = kc.get_stdin_msg(timeout=10)
+    assert req["content"]["prompt"] == "Enter the resulting Authorization Code here: "
+    assert "Authorization Code" in req["content"]["prompt"] and req["content"]["password"] is False
+    shown = []
+    while True:
+        m = kc.get_iopub_msg(timeout=10)
+        if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "display_data":
+            shown.append(m)
+            break
+    url = url_in(shown)
+    assert "href=" in shown[0]["content"]["data"]["text/html"]
+    kc.input(sim.approve(url, identity))
+    reply = kc.get_shell_msg(timeout=10)
+    msgs = collect_iopub(kc, msg_id)
+    ALL_MESSAGES.append([reply["content"]] + [m["content"] for m in shown + msgs])
+    return reply["content"], shown[0], msgs
+
+
+def test_stdin_login_replaces_the_prompt_in_place(globus):
+    sim, start = globus
+    km, kc = start()
+    reply, prompt, msgs = login_with_stdin(sim, kc)
+    assert reply["status"] == "ok"
+    did = prompt["content"]["transient"]["display_id"]
+    update = [m for m in msgs if m["msg_type"] == "update_display_data"]
+    assert update and update[-1]["content"]["transient"]["display_id"] == did
+    assert update[-1]["content"]["data"]["text/plain"] == "Logged in as alice@uchicago.edu (Alice Researcher)"
+    assert "Globus Simulator" in prompt["content"]["data"]["text/plain"]  # nobody mistakes it for real Globus
+    r, msgs = cell(kc, "%globus login")
+    assert "Already logged in as alice@uchicago.edu" in stdout_of(msgs) and "--force" in stdout_of(msgs)
+
+
+def test_two_step_login_without_stdin_and_cached_login_after_restart(globus, tmp_path):
+    sim, start = globus
+    km, kc = start()
+    r, msgs = cell(kc, "%globus login", allow_stdin=False)
+    assert r["status"] == "ok"
+    assert "%globus login --code PASTE_CODE_HERE" in texts(msgs)
+    r, msgs = cell(kc, "%globus call transfer GET /task_list", allow_stdin=False)
+    assert r["status"] == "error" and r["ename"] == "LoginRequired"
+    assert "%globus login --code PASTE_CODE_HERE" in "\n".join(r["traceback"])
+    code = sim.approve(url_in(msgs))
+    r, msgs = cell(kc, f"%globus login --code {code}", allow_stdin=False)
+    assert r["status"] == "ok" and "Logged in as alice@uchicago.edu" in texts(msgs)
+    # The token file is the Python SDK's, at its default path, private.
+    path = tmp_path / ".globus/app/61338d24-54d5-408f-a10d-66c06b59f6d2/globus-kernel/tokens.json"
+    doc = json.loads(path.read_text())
+    assert doc["format_version"] == "2.0" and set(doc["data"]["DEFAULT"]) >= {"auth.globus.org", "transfer.api.globus.org"}
+    assert oct(path.stat().st_mode & 0o777) == "0o600" and oct(path.parent.stat().st_mode & 0o777) == "0o700"
+    # A restarted kernel uses the stored login without asking.
+    km.restart_kernel(now=True)
+    kc.wait_for_ready(timeout=20)
+    r, msgs = cell(kc, "%globus call transfer GET /task_list", allow_stdin=False)
+    assert r["status"] == "ok"
+    data = [m for m in msgs if m["msg_type"] == "execute_result"][0]["content"]["data"]
+    assert data["application/json"]["DATA_TYPE"] == "task_list"
+
+
+def test_call_renders_tree_text_and_table_and_filters(globus):
+    sim, start = globus
+    km, kc = start()
+    login_with_stdin(sim, kc)
+    r, msgs = cell(kc, "%globus call transfer GET /endpoint_search -Q filter_fulltext=tutorial")
+    data = [m for m in msgs if m["msg_type"] == "execute_result"][0]["content"]["data"]
+    assert {"application/json", "text/plain", "text/html"} <= set(data)
+    assert "<table>" in data["text/html"] and "Globus Tutorial Collection 1" in data["text/html"]
+    r, msgs = cell(kc, "%globus call transfer GET /endpoint_search -Q filter_fulltext=tutorial --jmespath 'DATA[].display_name'")
+    result = [m for m in msgs if m["msg_type"] == "execute_result"][0]["content"]["data"]["application/json"]
+    assert result == ["Globus Tutorial Collection 1", "Globus Tutorial Collection 2"]
+    r, msgs = cell(kc, "%globus call groups GET /groups/my_groups --format table")
+    assert "Research Computing Users" in texts(msgs) and " | " in texts(msgs)
+    r, msgs = cell(kc, "%globus call transfer GET /task_list --format raw")
+    assert json.loads([m for m in msgs if m["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"])["total"] == 0
+    # A cell body is the request body; the path gets /v0.10 added.
+    r, msgs = cell(kc, '%%globus call transfer POST /operation/endpoint/31ce9ba0-176d-45a5-add3-f37d233ba47d/mkdir\n{"DATA_TYPE": "mkdir", "path": "/~/made-by-test"}')
+    assert r["status"] == "ok" and "DirectoryCreated" in texts(msgs)
+    r, msgs = cell(kc, "%globus call transfer GET /operation/endpoint/31ce9ba0-176d-45a5-add3-f37d233ba47d/ls --jmespath 'DATA[].name'")
+    assert "made-by-test" in texts(msgs)
+    r, msgs = cell(kc, "%globus call transfer GET /endpoint/nope --allow-errors")
+    assert r["status"] == "ok" and "HTTP 404" in stdout_of(msgs, "stderr")
+    r, msgs = cell(kc, "%globus whoami")
+    assert texts(msgs).startswith("alice@uchicago.edu")
+    r, msgs = cell(kc, "%globus tokens")
+    t = texts(msgs)
+    assert "transfer.api.globus.org" in t and "refresh_token" in t
+
+
+def test_consent_error_has_the_remedy_and_it_works(globus):
+    sim, start = globus
+    km, kc = start()
+    login_with_stdin(sim, kc)
+    r, msgs = cell(kc, f"%globus call transfer GET /operation/endpoint/{MAPPED}/ls")
+    assert r["status"] == "error" and r["ename"] == "GlobusAPIError"
+    assert r["evalue"] == "403 ConsentRequired: Missing required data_access consent"
+    remedy = r["traceback"][-1].strip()
+    assert remedy == f"%globus login --scope 'urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/{MAPPED}/data_access]'"
+    reply, _, _ = login_with_stdin(sim, kc, remedy)
+    assert reply["status"] == "ok"
+    r, msgs = cell(kc, f"%globus call transfer GET /operation/endpoint/{MAPPED}/ls --jmespath 'DATA[].name'")
+    assert r["status"] == "ok" and "experiment-42" in texts(msgs)
+
+
+def test_auto_relogin_on_a_session_requirement(globus):
+    sim, start = globus
+    km, kc = start()
+    login_with_stdin(sim, kc)  # alice@uchicago.edu
+    sim.post_admin("faults", {"fault": "domain=anl.gov@/groups/"})
+    r, msgs = cell(kc, "%globus call groups GET /groups/my_groups")
+    assert r["ename"] == "GlobusAPIError" and r["traceback"][-1].strip() == "%globus login --session-domain anl.gov"
+    cell(kc, "%globus config auto_relogin=true")
+    msg_id = kc.execute("%globus call groups GET /groups/my_groups", allow_stdin=True)
+    kc.get_stdin_msg(timeout=10)
+    url = None
+    while url is None:
+        m = kc.get_iopub_msg(timeout=10)
+        if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "display_data":
+            url = url_in([m])
+    assert "session_required_single_domain=anl.gov" in url
+    kc.input(sim.approve(url, "alice@anl.gov"))  # Alice's linked identity at anl.gov
+    reply = kc.get_shell_msg(timeout=10)
+    msgs = collect_iopub(kc, msg_id)
+    ALL_MESSAGES.append([reply["content"]] + [m["content"] for m in msgs])
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert "Data Science 101" in texts(msgs)  # still Alice's groups
+
+
+def test_switching_accounts_needs_logout(globus):
+    sim, start = globus
+    km, kc = start()
+    login_with_stdin(sim, kc)
+    reply, _, msgs = login_with_stdin(sim, kc, "%globus login --force", identity="bob@globusid.org")
+    assert reply["status"] == "error" and reply["ename"] == "LoginRequired"
+    assert "%globus logout" in "\n".join(reply["traceback"])
+    cell(kc, "%globus logout")
+    reply, _, msgs = login_with_stdin(sim, kc, "%globus login", identity="bob@globusid.org")
+    assert reply["status"] == "ok"
+    r, msgs = cell(kc, "%globus whoami")
+    assert texts(msgs).startswith("bob@globusid.org")
+
+
+def test_refresh_after_expiry_and_relogin_after_revoked_refresh(globus):
+    sim, start = globus
+    km, kc = start()
+    login_with_stdin(sim, kc)
+    sim.post_admin("expire-tokens")
+    r, msgs = cell(kc, "%globus call transfer GET /task_list")
+    assert r["status"] == "ok"
+    sim.post_admin("expire-tokens")
+    sim.post_admin("revoke-refresh-tokens")
+    r, msgs = cell(kc, "%globus call transfer GET /task_list", allow_stdin=False)
+    assert r["status"] == "error" and r["ename"] == "LoginRequired"
+    assert "%globus login --code PASTE_CODE_HERE" in "\n".join(r["traceback"])
+
+
+def test_client_app_mode(globus):
+    sim, start = globus
+    cid, secret = AUTOMATION_CLIENT
+    km, kc = start(GLOBUS_CLIENT_ID=cid, GLOBUS_CLIENT_SECRET=secret)
+    r, msgs = cell(kc, "%globus login", allow_stdin=False)
+    assert r["status"] == "ok" and "no browser login is needed" in stdout_of(msgs)
+    assert secret not in json.dumps([m["content"] for m in msgs])
+    r, msgs = cell(kc, "%globus call transfer GET /task_list", allow_stdin=False)
+    assert r["status"] == "ok"
+    r, msgs = cell(kc, "%globus whoami")
+    assert "Service account" in texts(msgs)
+    r, msgs = cell(kc, "%globus config")
+    assert "(service account)" in texts(msgs) and secret not in texts(msgs)
+
+
+def test_interrupt_ends_a_slow_call_quickly(globus):
+    sim, start = globus
+    cid, secret = AUTOMATION_CLIENT
+    km, kc = start(GLOBUS_CLIENT_ID=cid, GLOBUS_CLIENT_SECRET=secret)
+    cell(kc, "%globus call transfer GET /task_list")
+    sim.post_admin("faults", {"fault": "latency=10000@/transfer/v0.10/task_list"})
+    msg_id = kc.execute("%globus call transfer GET /task_list")
+    time.sleep(0.5)
+    t = time.time()
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=5)
+    elapsed = time.time() - t
+    assert reply["content"]["ename"] == "KeyboardInterrupt"
+    assert elapsed < 0.5, f"interrupt took {elapsed:.3f} s"
+    collect_iopub(kc, msg_id)
+    requests.delete(sim.admin + "faults")
+    r, msgs = cell(kc, "%globus call transfer GET /task_list")
+    assert r["status"] == "ok"
+
+
+def test_errors_for_bad_usage_and_a_dead_network(globus):
+    sim, start = globus
+    km, kc = start(GLOBUS_SDK_SERVICE_URL_GROUPS="http://127.0.0.1:9/groups/")
+    for code, needle in [("%globus call nosuch GET /x", "unknown service 'nosuch'"),
+                         ("%globus call transfer FETCH /x", "unknown method 'FETCH'"),
+                         ("%globus call transfer GET /x -Q novalue", "invalid query param"),
+                         ("%globus call transfer GET /x --jmespath 'foo[' ", "invalid --jmespath"),
+                         ("%globus frobnicate", "unknown subcommand 'frobnicate'"),
+                         ("%globus login --code abc", "no login is waiting")]:
+        r, msgs = cell(kc, code, allow_stdin=False)
+        assert r["status"] == "error" and needle in r["evalue"], (code, r)
+    cid, secret = AUTOMATION_CLIENT
+    km2, kc2 = start(GLOBUS_CLIENT_ID=cid, GLOBUS_CLIENT_SECRET=secret, GLOBUS_SDK_SERVICE_URL_GROUPS="http://127.0.0.1:9/groups/")
+    r, msgs = cell(kc2, "%globus call groups GET /groups/my_groups --no-retry")
+    assert r["ename"] == "NetworkError" and "ConnectionError" in r["evalue"]
+
+
+def test_help_completion_and_is_complete(globus):
+    sim, start = globus
+    km, kc = start()
+    r, msgs = cell(kc, "%globus help call")
+    assert "--jmespath" in texts(msgs) and "Examples:" in texts(msgs)
+    for text, expected in [("%glo", ["%globus"]), ("%globus c", ["call", "config", "consent"]),
+                           ("%globus call tr", ["transfer"]), ("%globus call transfer G", ["GET"]),
+                           ("%globus call transfer GET /task", ["/task_list", "/task/"]),
+                           ("%globus call transfer GET /task_list --fo", ["--format"]),
+                           ("%globus call transfer GET /x --format t", ["table", "text"])]:
+        kc.complete(text, len(text))
+        assert sorted(kc.get_shell_msg(timeout=5)["content"]["matches"]) == sorted(expected), text
+    kc.inspect("%globus call", 3)
+    assert "Subcommands" in kc.get_shell_msg(timeout=5)["content"]["data"]["text/plain"]
+    kc.is_complete("%globus call transfer GET \\")
+    assert kc.get_shell_msg(timeout=5)["content"]["status"] == "incomplete"
+    kc.is_complete("%%globus call transfer POST /transfer\n{\"DATA\": [")
+    assert kc.get_shell_msg(timeout=5)["content"]["status"] == "incomplete"
