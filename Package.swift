@@ -70,6 +70,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Drives the JSON token store from many processes at once (the stress test).
+        .executableTarget(name: "gk-token-stress", dependencies: ["GlobusSDK"]),
+
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSON"], resources: [.copy("compliance")]),
         .testTarget(name: "GlobusSimulatorTests", dependencies: ["GlobusSimulator", "JSON"]),

@@ -69,6 +69,16 @@ public final class JSONTokenStorage: TokenStorage {
         }
     }
 
+    /// Reads, changes and writes one entry as a single step under the cross-process lock (a
+    /// refresh seen by every process, none lost).
+    public func update(_ rs: String, _ change: (TokenData?) throws(GlobusError) -> TokenData) throws(GlobusError) {
+        try withLock { () throws(GlobusError) in
+            var f = try read()
+            f.entries[namespace, default: [:]][rs] = try change(f.entries[namespace]?[rs])
+            try write(f)
+        }
+    }
+
     @discardableResult public func remove(_ rs: String) throws(GlobusError) -> Bool {
         try withLock { () throws(GlobusError) in
             var f = try read()
