@@ -22,6 +22,7 @@ let package = Package(
         // System libraries (Debian: libzmq3-dev).
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Thin Swift wrapper over libzmq: context, sockets, multipart, poll, proxy, CURVE.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
@@ -38,7 +39,7 @@ let package = Package(
         // A reusable Swift Globus SDK: transport, scopes, Auth, login flows, token storage, apps.
         // Knows nothing of Jupyter.
         .target(name: "GlobusSDK", dependencies: [
-            "CCurl", "JSON",
+            "CCurl", "CSQLite", "JSON",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "JWTKit", package: "jwt-kit"),
         ]),

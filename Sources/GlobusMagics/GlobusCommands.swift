@@ -369,7 +369,7 @@ extension GlobusMagic {
             guard GlobusEnvironment.known.contains(value) else { throw .usage("globus config: environment must be one of \(GlobusEnvironment.known.joined(separator: ", "))", command: "globus") }
             setenv("GLOBUS_SDK_ENVIRONMENT", value, 1)
         case "storage":
-            guard value == "json" || value == "memory" else { throw .usage("globus config: storage must be json or memory", command: "globus") }
+            guard ["json", "sqlite", "memory"].contains(value) else { throw .usage("globus config: storage must be json, sqlite or memory", command: "globus") }
             session.settings.storage = value
         case "token_path": session.settings.tokenPath = value.isEmpty ? nil : value
         case "refresh_tokens": session.settings.refreshTokens = try bool()

@@ -45,7 +45,11 @@ final class GlobusSession: @unchecked Sendable {
         let key = [clientID, appName, env.name, settings.storage, path, String(settings.refreshTokens), String(isClientApp),
                    env.baseURL("auth")].joined(separator: "|")
         if let c = cachedApp, c.key == key { return c.app }
-        let storage: any TokenStorage = settings.storage == "memory" ? memory : try JSONTokenStorage(path: path)
+        let storage: any TokenStorage = switch settings.storage {
+        case "memory": memory
+        case "sqlite": try SQLiteTokenStorage(path: path)
+        default: try JSONTokenStorage(path: path)
+        }
         var config = GlobusApp.Config(environment: env, storage: storage)
         config.requestRefreshTokens = settings.refreshTokens
         let app: GlobusApp
@@ -67,6 +71,7 @@ final class GlobusSession: @unchecked Sendable {
     func tokenPath(_ env: GlobusEnvironment) throws(GlobusError) -> String {
         if settings.storage == "memory" { return "memory" }
         if let p = settings.tokenPath { return p }
-        return try JSONTokenStorage.defaultPath(clientID: clientID, appName: appName, environment: env.name)
+        return try JSONTokenStorage.defaultPath(clientID: clientID, appName: appName, environment: env.name,
+                                                fileExtension: settings.storage == "sqlite" ? "db" : "json")
     }
 }

@@ -145,6 +145,23 @@ import Glibc
         #expect(try s.all().isEmpty)
     }
 
+    @Test func sqliteRoundTripWithThePythonSchema() throws {
+        let dir = tempDir()
+        let s = try SQLiteTokenStorage(path: dir + "/a/tokens.db")
+        let t = TokenData(resourceServer: "transfer.api.globus.org", identityID: "i", scope: "s", accessToken: "AT", refreshToken: nil,
+                          expiresAtSeconds: 10, tokenType: "Bearer")
+        try s.store([t])
+        #expect(try s.get("transfer.api.globus.org") == t)
+        let again = try SQLiteTokenStorage(path: dir + "/a/tokens.db")
+        #expect(try again.all().count == 1)
+        #expect(try again.remove("transfer.api.globus.org"))
+        #expect(try again.all().isEmpty)
+        var st = stat()
+        stat(dir + "/a/tokens.db", &st)
+        #expect(st.st_mode & 0o777 == 0o600)
+        #expect(throws: GlobusError.self) { try SQLiteTokenStorage(path: ":memory:") }
+    }
+
     @Test func validation() {
         #expect(throws: GlobusError.self) { try TokenData(json: ["resource_server": "x", "scope": "s", "access_token": "a", "expires_at_seconds": 1.5]) }
         #expect(throws: GlobusError.self) { try TokenData(json: ["resource_server": "x", "scope": "s", "access_token": "a", "expires_at_seconds": 1, "refresh_token": 3]) }

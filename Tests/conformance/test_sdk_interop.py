@@ -87,3 +87,27 @@ def test_eight_processes_hammering_one_token_file(tmp_path):
     # The Python SDK reads the result.
     store = globus_sdk.token_storage.JSONTokenStorage(str(path))
     assert store.get_token_data("shared").expires_at_seconds == 8 * n
+
+
+def test_sqlite_store_is_readable_by_the_python_sdk(tmp_path):
+    sim = Sim()
+    try:
+        km, kc = kernel(sim, tmp_path)
+        try:
+            run_cell(kc, "%globus config storage=sqlite")
+            _, msgs = run_cell(kc, "%globus login", allow_stdin=False)
+            url = next(l for m in msgs if m["msg_type"] == "display_data"
+                       for l in m["content"]["data"]["text/plain"].splitlines() if l.startswith("http"))
+            reply, _ = run_cell(kc, f"%globus login --code {sim.approve(url)}", allow_stdin=False)
+            assert reply["content"]["status"] == "ok"
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+        db = tmp_path / ".globus/app" / TUTORIAL_CLIENT / "globus-kernel/tokens.db"
+        assert oct(db.stat().st_mode & 0o777) == "0o600"
+        store = globus_sdk.token_storage.SQLiteTokenStorage(str(db))
+        t = store.get_token_data("transfer.api.globus.org")
+        assert t.refresh_token and t.identity_id
+        store.close()
+    finally:
+        sim.stop()
