@@ -21,7 +21,8 @@ let package = Package(
     targets: [
         // System libraries (Debian: libzmq3-dev).
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libcurl headers only: the library is loaded with dlopen on first use (see CurlLibrary.swift).
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Thin Swift wrapper over libzmq: context, sockets, multipart, poll, proxy, CURVE.

@@ -59,9 +59,7 @@ public final class CurlTransport: Transport {
 
     public static let shared = CurlTransport()
 
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
-
-    public init() { _ = CurlTransport.globalInit }
+    public init() {}
 
     final class Exchange {
         var body: [UInt8] = []
@@ -75,59 +73,63 @@ public final class CurlTransport: Transport {
 
     public func send(_ request: HTTPRequest, isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) -> HTTPResponse {
         if isCancelled() { throw .cancelled }
-        let handle = pool.withLock { $0.popLast() } ?? Handle(pointer: UnsafeMutableRawPointer(curl_easy_init()!), multi: curl_multi_init()!)
+        let curl = try CurlLibrary.shared.get()
+        let setopt = curl.setopt
+        guard let handle = pool.withLock({ $0.popLast() }) ?? curl.easyInit().flatMap({ e in curl.multiInit().map { Handle(pointer: e, multi: $0) } }) else {
+            throw .network(NetworkError(kind: .other, method: request.method, url: redacted(request.url), detail: "libcurl could not create a handle"))
+        }
         let h = handle.pointer
         defer {
-            curl_easy_reset(h)
+            curl.easyReset(h)
             let keep = pool.withLock { p in p.count < 8 ? { p.append(handle); return true }() : false }
-            if !keep { curl_easy_cleanup(h); curl_multi_cleanup(handle.multi) }
+            if !keep { curl.easyCleanup(h); _ = curl.multiCleanup(handle.multi) }
         }
         let exchange = Exchange(isCancelled)
         let box = Unmanaged.passRetained(exchange)
         defer { box.release() }
 
         var list: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(list) }
-        for (k, v) in request.headers { list = curl_slist_append(list, "\(k): \(v)") }
+        defer { curl.slistFreeAll(list) }
+        for (k, v) in request.headers { list = curl.slistAppend(list, "\(k): \(v)") }
         if request.body != nil && !request.headers.contains(where: { $0.0.lowercased() == "expect" }) {
-            list = curl_slist_append(list, "Expect:")
+            list = curl.slistAppend(list, "Expect:")
         }
 
-        gk_setopt_string(h, CURLOPT_URL, request.url)
-        gk_setopt_long(h, CURLOPT_NOSIGNAL, 1)
-        gk_setopt_string(h, CURLOPT_ACCEPT_ENCODING, "")
-        gk_setopt_long(h, CURLOPT_FOLLOWLOCATION, request.followRedirects ? 1 : 0)
-        gk_setopt_slist(h, CURLOPT_HTTPHEADER, list)
+        gk_setopt_string(setopt, h, CURLOPT_URL, request.url)
+        gk_setopt_long(setopt, h, CURLOPT_NOSIGNAL, 1)
+        gk_setopt_string(setopt, h, CURLOPT_ACCEPT_ENCODING, "")
+        gk_setopt_long(setopt, h, CURLOPT_FOLLOWLOCATION, request.followRedirects ? 1 : 0)
+        gk_setopt_slist(setopt, h, CURLOPT_HTTPHEADER, list)
         switch request.method {
-        case "GET": gk_setopt_long(h, CURLOPT_HTTPGET, 1)
-        case "HEAD": gk_setopt_long(h, CURLOPT_NOBODY, 1)
-        default: gk_setopt_string(h, CURLOPT_CUSTOMREQUEST, request.method)
+        case "GET": gk_setopt_long(setopt, h, CURLOPT_HTTPGET, 1)
+        case "HEAD": gk_setopt_long(setopt, h, CURLOPT_NOBODY, 1)
+        default: gk_setopt_string(setopt, h, CURLOPT_CUSTOMREQUEST, request.method)
         }
         if let body = request.body {
-            _ = body.withUnsafeBytes { gk_setopt_blob(h, CURLOPT_POSTFIELDS, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), body.count) }
+            _ = body.withUnsafeBytes { gk_setopt_blob(setopt, h, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), body.count) }
         }
         if let timeout = try GlobusEnvironment.httpTimeout() {
-            gk_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Int(timeout * 1000))
-            gk_setopt_long(h, CURLOPT_LOW_SPEED_LIMIT, 1)
-            gk_setopt_long(h, CURLOPT_LOW_SPEED_TIME, max(1, Int(timeout)))
+            gk_setopt_long(setopt, h, CURLOPT_CONNECTTIMEOUT_MS, Int(timeout * 1000))
+            gk_setopt_long(setopt, h, CURLOPT_LOW_SPEED_LIMIT, 1)
+            gk_setopt_long(setopt, h, CURLOPT_LOW_SPEED_TIME, max(1, Int(timeout)))
         }
         switch try GlobusEnvironment.tlsVerification() {
         case .on: break
         case .off:
-            gk_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 0)
-            gk_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 0)
-        case .caBundle(let path): gk_setopt_string(h, CURLOPT_CAINFO, path)
+            gk_setopt_long(setopt, h, CURLOPT_SSL_VERIFYPEER, 0)
+            gk_setopt_long(setopt, h, CURLOPT_SSL_VERIFYHOST, 0)
+        case .caBundle(let path): gk_setopt_string(setopt, h, CURLOPT_CAINFO, path)
         }
         let ctx = box.toOpaque()
-        gk_setopt_write(h, CURLOPT_WRITEFUNCTION) { ptr, size, n, user in
+        gk_setopt_write(setopt, h, CURLOPT_WRITEFUNCTION) { ptr, size, n, user in
             let ex = Unmanaged<Exchange>.fromOpaque(user!).takeUnretainedValue()
             let count = size * n
             if ex.body.count + count > ex.limit { ex.overLimit = true; return 0 }
             if let ptr { ptr.withMemoryRebound(to: UInt8.self, capacity: count) { ex.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: count)) } }
             return count
         }
-        gk_setopt_pointer(h, CURLOPT_WRITEDATA, ctx)
-        gk_setopt_write(h, CURLOPT_HEADERFUNCTION) { ptr, size, n, user in
+        gk_setopt_pointer(setopt, h, CURLOPT_WRITEDATA, ctx)
+        gk_setopt_write(setopt, h, CURLOPT_HEADERFUNCTION) { ptr, size, n, user in
             let ex = Unmanaged<Exchange>.fromOpaque(user!).takeUnretainedValue()
             let count = size * n
             guard let ptr else { return count }
@@ -139,32 +141,32 @@ public final class CurlTransport: Transport {
             }
             return count
         }
-        gk_setopt_pointer(h, CURLOPT_HEADERDATA, ctx)
-        gk_setopt_long(h, CURLOPT_NOPROGRESS, 0)
-        gk_setopt_progress(h) { user, _, _, _, _ in
+        gk_setopt_pointer(setopt, h, CURLOPT_HEADERDATA, ctx)
+        gk_setopt_long(setopt, h, CURLOPT_NOPROGRESS, 0)
+        gk_setopt_progress(setopt, h) { user, _, _, _, _ in
             Unmanaged<Exchange>.fromOpaque(user!).takeUnretainedValue().isCancelled() ? 1 : 0
         }
-        gk_setopt_pointer(h, CURLOPT_XFERINFODATA, ctx)
+        gk_setopt_pointer(setopt, h, CURLOPT_XFERINFODATA, ctx)
 
         // Drive the transfer in 50 ms slices so that a cancel ends it promptly.
         let m = handle.multi
-        curl_multi_add_handle(m, h)
-        defer { curl_multi_remove_handle(m, h) }
+        _ = curl.multiAdd(m, h)
+        defer { _ = curl.multiRemove(m, h) }
         var running: Int32 = 1
         while true {
-            curl_multi_perform(m, &running)
+            _ = curl.multiPerform(m, &running)
             if running == 0 { break }
             if isCancelled() { throw .cancelled }
-            curl_multi_poll(m, nil, 0, 50, nil)
+            _ = curl.multiPoll(m, nil, 0, 50, nil)
         }
         var rc = CURLE_OK
         var left: Int32 = 0
-        while let msg = curl_multi_info_read(m, &left) {
+        while let msg = curl.multiInfoRead(m, &left) {
             if msg.pointee.msg == CURLMSG_DONE { rc = msg.pointee.data.result }
         }
         if rc != CURLE_OK {
             if rc == CURLE_ABORTED_BY_CALLBACK { throw .cancelled }
-            let detail = exchange.overLimit ? "response larger than \(exchange.limit / 1024 / 1024) MB" : String(cString: curl_easy_strerror(rc))
+            let detail = exchange.overLimit ? "response larger than \(exchange.limit / 1024 / 1024) MB" : (curl.easyStrerror(rc).map { String(cString: $0) } ?? "error \(rc.rawValue)")
             let kind: NetworkError.Kind = switch rc {
             case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: .connect
             case CURLE_OPERATION_TIMEDOUT: .timeout
@@ -173,7 +175,7 @@ public final class CurlTransport: Transport {
             throw .network(NetworkError(kind: kind, method: request.method, url: redacted(request.url), detail: detail))
         }
         var status = 0
-        gk_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)
+        gk_getinfo_long(curl.getinfo, h, CURLINFO_RESPONSE_CODE, &status)
         return HTTPResponse(status: status, headers: exchange.headers, body: exchange.body)
     }
 }
