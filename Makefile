@@ -38,6 +38,8 @@ demo: kernelspec
 
 bench: release
 	$(PY) bench/kernel_bench.py --kernel $(CURDIR)/.build/release/globus-kernel
+	$(PY) bench/globus_bench.py --kernel $(CURDIR)/.build/release/globus-kernel --sim $(CURDIR)/.build/release/globus-sim
+	$(PY) bench/sim_bench.py --sim $(CURDIR)/.build/release/globus-sim
 
 clean:
 	rm -rf .build build
