@@ -88,6 +88,16 @@ extension GlobusMagic {
         let url = pending.authorizeURL
         let link = "<a href=\"\(escapeHTML(url))\" target=\"_blank\" rel=\"noopener\">Sign in with Globus</a>"
         let banner = demoBanner()
+        if let who = session.demo?.autoApprove {
+            // Demo mode for unattended runs: the simulator approves as `who`, as a person would by clicking.
+            let answer = try app.http.perform(HTTPRequest(method: "GET", url: url, headers: [("Accept", "application/json")]), isCancelled: s.isCancelled)
+            guard let code = (try? JSON.parse(answer.body))?["code"]?.string else { throw .usage("demo mode: the simulator did not approve the login") }
+            let claims = try app.finishLogin(pending, code: code, isCancelled: s.isCancelled)
+            var b = loggedIn(claims)
+            b["text/plain"] = .string(banner + "Demo: the simulator approved the sign-in as \(who).\n" + (b["text/plain"]?.string ?? ""))
+            s.output.display(b)
+            return true
+        }
         if s.context.allowStdin {
             var prompt = MimeBundle(text: banner + PasteCodeLoginFlow.terminalText(url).trimmed + "\n")
             prompt["text/html"] = .string(htmlBanner() + "<p><b>\(link)</b> (opens Globus in a new tab), then paste the Authorization Code below.</p><p><small>\(escapeHTML(url))</small></p>")

@@ -73,6 +73,12 @@ final class GlobusMagic: CellMagic, @unchecked Sendable {
                    summary: "Show or change the settings: client_id, app_name, environment, storage, token_path, refresh_tokens, auto_relogin.",
                    spec: ArgumentSpec(options: []), examples: ["%globus config", "%globus config auto_relogin=true", "%globus config storage=memory"],
                    run: { m, c, a, s throws(MagicError) in try m.config(c, a, s) }),
+        Subcommand(name: "demo", usage: "%globus demo on [--as USERNAME] | off | status",
+                   summary: "Offline demo: run against a local Globus Simulator (no account or network needed).",
+                   spec: ArgumentSpec(options: [.init(names: ["--as"], takesValue: true,
+                                                      help: "approve logins automatically as this simulated person (unattended runs)", valueName: "USERNAME")]),
+                   examples: ["%globus demo on", "%globus demo on --as alice@uchicago.edu", "%globus demo off"],
+                   run: { m, c, a, s throws(MagicError) in try m.demo(a, s) }),
         Subcommand(name: "help", usage: "%globus help [SUBCOMMAND]", summary: "Show the subcommands, or one subcommand's usage.",
                    spec: ArgumentSpec(options: []), examples: ["%globus help call"], run: { m, c, a, s throws(MagicError) in m.help(a) }),
         Subcommand(name: "version", usage: "%globus version", summary: "Show the versions of the kernel, the SDK and the libraries.",
@@ -93,6 +99,13 @@ final class GlobusMagic: CellMagic, @unchecked Sendable {
         }
         if call.body != nil && sub.name != "call" { throw .usage("%%globus works with call only (the cell body is the request body)", command: "globus") }
         let args = try sub.spec.parse(Array(call.words.dropFirst()), command: "globus \(sub.name)")
+        if sub.name != "demo" && sub.name != "help" {
+            _ = try sdk { () throws(GlobusError) in try self.session.startDemoFromEnvironment() }
+            if let banner = self.session.pendingBanner {
+                self.session.pendingBanner = nil
+                session.output.display(demoBannerBundle(banner))
+            }
+        }
         return try sub.run(self, call, args, session)
     }
 
@@ -149,10 +162,38 @@ final class GlobusMagic: CellMagic, @unchecked Sendable {
                 }
             case "help": return pos.isEmpty ? GlobusMagic.subcommands.map(\.name).filter { $0.hasPrefix(prefix) } : []
             case "config": return pos.isEmpty ? GlobusMagic.configKeys.filter { $0.hasPrefix(prefix) } : []
+            case "demo": return pos.isEmpty ? ["on", "off", "status"].filter { $0.hasPrefix(prefix) } : []
             default: return []
             }
         }
     }
 
     static let configKeys = ["client_id", "app_name", "environment", "storage", "token_path", "refresh_tokens", "auto_relogin"]
+}
+
+extension GlobusMagic {
+    func demoBannerBundle(_ text: String) -> MimeBundle {
+        var b = MimeBundle(text: "[" + text + "]")
+        b["text/html"] = .string("<p style=\"background:#ffb81c;padding:.3em .6em\"><b>\(escapeHTML(text))</b></p>")
+        return b
+    }
+
+    func demo(_ a: ParsedArguments, _ s: MagicSession) throws(MagicError) -> MimeBundle? {
+        switch a.positionals.first ?? "status" {
+        case "on":
+            try sdk { () throws(GlobusError) in try session.startDemo(autoApprove: a.value("--as")) }
+            session.pendingBanner = nil
+            s.output.display(demoBannerBundle(session.demo!.banner))
+            return nil
+        case "off":
+            guard session.demo != nil else { s.output.stream(.stdout, "Demo mode is off.\n"); return nil }
+            session.stopDemo()
+            s.output.stream(.stdout, "Demo mode is off: the simulator stopped; the kernel talks to \((try? GlobusEnvironment.current())?.baseURL("auth") ?? "Globus") again.\n")
+            return nil
+        case "status":
+            return MimeBundle(text: session.demo?.banner ?? "Demo mode is off.")
+        default:
+            throw .usage("globus demo: expected on, off or status", command: "globus")
+        }
+    }
 }

@@ -20,6 +20,10 @@ final class GlobusSession: @unchecked Sendable {
     }
 
     var settings = Settings()
+    /// The demo simulator, when demo mode is on.
+    var demo: DemoSimulator?
+    /// The banner still to show for a demo started from the environment.
+    var pendingBanner: String?
     private var cachedApp: (key: String, app: GlobusApp)?
     /// A login started without stdin, waiting for `%globus login --code`.
     var pending: PendingLogin?
@@ -35,8 +39,32 @@ final class GlobusSession: @unchecked Sendable {
     /// The default scopes of a plain `%globus login`: auth, transfer, groups and search.
     static let loginServices: [GlobusService] = [.auth, .transfer, .groups, .search]
 
+    /// Starts demo mode when `GLOBUS_KERNEL_DEMO` asks for it (`1`/`on`, or a username whose
+    /// logins are approved automatically), once.
+    func startDemoFromEnvironment() throws(GlobusError) {
+        guard demo == nil, !demoFromEnvironmentTried, let v = environmentValue("GLOBUS_KERNEL_DEMO"), !v.isEmpty, v != "0", v.lowercased() != "off" else { return }
+        demoFromEnvironmentTried = true
+        try startDemo(autoApprove: ["1", "on", "true", "yes"].contains(v.lowercased()) ? nil : v)
+    }
+    private var demoFromEnvironmentTried = false
+
+    func startDemo(autoApprove: String?) throws(GlobusError) {
+        stopDemo()
+        demo = try DemoSimulator(autoApprove: autoApprove)
+        pendingBanner = demo?.banner
+        cachedApp = nil
+    }
+
+    func stopDemo() {
+        demo?.stop()
+        demo = nil
+        cachedApp = nil
+        pending = nil
+    }
+
     /// The app for the current configuration (rebuilt when it changes).
     func app() throws(GlobusError) -> GlobusApp {
+        try startDemoFromEnvironment()
         if isClientApp && environmentValue("GLOBUS_CLIENT_ID").map({ $0.isEmpty }) ?? true && settings.clientID == nil {
             throw .usage("GLOBUS_CLIENT_SECRET is set but GLOBUS_CLIENT_ID is not. Set both to run as a service account, or unset GLOBUS_CLIENT_SECRET to log in as a person.")
         }

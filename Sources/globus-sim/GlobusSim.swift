@@ -53,7 +53,9 @@ struct GlobusSim: AsyncParsableCommand {
             }
             if let parent {
                 Task.detached {
-                    while kill(parent, 0) == 0 { try? await Task.sleep(nanoseconds: 500_000_000) }
+                    // Re-parenting happens the moment the parent exits (kill(pid, 0) still
+                    // succeeds while it is an unreaped zombie).
+                    while getppid() == parent && kill(parent, 0) == 0 { try? await Task.sleep(nanoseconds: 100_000_000) }
                     Glibc.exit(0)
                 }
             }
