@@ -33,8 +33,12 @@ conformance: kernelspec
 
 test: swift-test conformance
 
+# The tour, offline: demo mode starts the Globus Simulator and approves the login as a simulated
+# person; tokens go to a scratch HOME so nothing touches your own ~/.globus.
 demo: kernelspec
-	JUPYTER_PATH=$(JUPYTER_DIR) $(PY) scripts/run_notebook.py notebooks/kernel-basics.ipynb --out build/kernel-basics.ipynb --html build/kernel-basics.html
+	@mkdir -p build/demo-home
+	env -u GLOBUS_CLIENT_ID -u GLOBUS_CLIENT_SECRET HOME=$(CURDIR)/build/demo-home GLOBUS_KERNEL_DEMO=alice@uchicago.edu \
+	  JUPYTER_PATH=$(JUPYTER_DIR) $(PY) scripts/run_notebook.py notebooks/tour.ipynb --out build/tour.ipynb --html build/tour.html
 
 bench: release
 	$(PY) bench/kernel_bench.py --kernel $(CURDIR)/.build/release/globus-kernel
