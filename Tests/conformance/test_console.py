@@ -86,3 +86,36 @@ def test_echo_env_ask_and_continuation(console):
     c.type("%nonsense")
     c.expect("UsageError: unknown command '%nonsense'")
     c.expect(r"In \[5\]:")
+
+
+def test_login_through_the_console_prompt_then_call(tmp_path):
+    from conftest import Sim
+    sim = Sim()
+    env = {"JUPYTER_PATH": os.environ["JUPYTER_PATH"], "JUPYTER_RUNTIME_DIR": str(tmp_path), "HOME": str(tmp_path),
+           "PATH": os.environ["PATH"], "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1", **sim.env}
+    t = Tmux(f"{sys.executable} -m jupyter_console --kernel globus --no-confirm-exit", env)
+    try:
+        t.expect(r"In \[1\]:")
+        time.sleep(0.5)
+        t.type("%globus login")
+        screen = t.expect("Enter the resulting Authorization Code here:", nudge_after=5)
+        url = re.search(r"(http://127\.0\.0\.1:\d+/auth/v2/oauth2/authorize\?\S+)", screen.replace("\n", "")).group(1)
+        t.type(sim.approve(url))
+        # jupyter_console ignores update_display_data (the notebook UIs replace the prompt with
+        # "Logged in as …"), so confirm the sign-in with whoami.
+        t.expect(r"In \[2\]:")
+        t.type("%globus whoami")
+        t.expect(r"Name:  Alice Researcher")
+        t.expect(r"In \[3\]:")
+        t.type("%globus call transfer GET /task_list")
+        t.expect(r'"DATA_TYPE": "task_list"')
+        t.expect(r"In \[4\]:")
+        t.type("%globus call transfer GET \\")
+        t.expect(r"\.\.\.:")
+        t.type("/endpoint_search --jmespath 'DATA[].display_name'")
+        t.expect("Globus Tutorial Collection 2")
+    finally:
+        t.type("exit")
+        time.sleep(0.5)
+        t.kill()
+        sim.stop()
