@@ -103,7 +103,8 @@ extension GlobusMagic {
             prompt["text/html"] = .string(htmlBanner() + "<p><b>\(link)</b> (opens Globus in a new tab), then paste the Authorization Code below.</p><p><small>\(escapeHTML(url))</small></p>")
             s.output.display(prompt, metadata: [:], displayID: displayID)
             let code: String
-            do { code = try s.output.input(prompt: PasteCodeLoginFlow.prompt, password: false) } catch {
+            // Hidden input: the code is a short-lived credential and must not be saved in the notebook.
+            do { code = try s.output.input(prompt: PasteCodeLoginFlow.prompt, password: true) } catch {
                 switch error {
                 case .interrupted: throw .cancelled
                 case .endOfFile: throw .usage("No Authorization Code was entered. Run %globus login to try again.")
@@ -131,7 +132,7 @@ extension GlobusMagic {
         let user = who.preferredUsername ?? who.sub
         let text = "Logged in as \(user)" + (who.name.map { " (\($0))" } ?? "")
         var b = MimeBundle(text: text)
-        b["text/html"] = .string("<p>✅ \(escapeHTML(text))</p>")
+        b["text/html"] = .string("<p><b>\(escapeHTML(text))</b></p>")
         return b
     }
 
@@ -307,7 +308,7 @@ extension GlobusMagic {
         if rows.isEmpty { return MimeBundle(text: "No stored tokens (\(location)). Run %globus login.") }
         var b = Rendering.bundle(for: ["tokens": .array(rows)], format: .table)
         b["text/plain"] = .string("Token store: \(location)\n" + (Rendering.asciiTable(["tokens": .array(rows)]) ?? ""))
-        b["application/json"] = ["token_store": .string(location), "tokens": .array(rows)]
+        b["text/html"] = .string("<p>Token store: <code>\(escapeHTML(location))</code></p>" + (b["text/html"]?.string ?? ""))
         return b
     }
 

@@ -66,7 +66,7 @@ def login_with_stdin(sim, kc, code_line="%globus login", identity="alice@uchicag
     msg_id = kc.execute(code_line, allow_stdin=True)
     req = kc.get_stdin_msg(timeout=10)
     assert req["content"]["prompt"] == "Enter the resulting Authorization Code here: "
-    assert "Authorization Code" in req["content"]["prompt"] and req["content"]["password"] is False
+    assert "Authorization Code" in req["content"]["prompt"] and req["content"]["password"] is True
     shown = []
     while True:
         m = kc.get_iopub_msg(timeout=10)

@@ -1,0 +1,114 @@
+"""JupyterLab 4 in headless Chromium: open the tour, run every cell with the Globus kernel (demo
+mode, signing in through Lab's input box like a person), and check what renders."""
+import os
+import pathlib
+import re
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+selenium = pytest.importorskip("selenium")
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+
+ROOT = pathlib.Path(__file__).parents[2]
+SCREENSHOT = ROOT / "build" / "jupyterlab-tour.png"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def lab(tmp_path):
+    shutil.copy(ROOT / "notebooks" / "tour.ipynb", tmp_path / "tour.ipynb")
+    port, token = free_port(), "labtoken"
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("GLOBUS_")},
+           "HOME": str(tmp_path), "GLOBUS_KERNEL_DEMO": "1", "JUPYTER_CONFIG_DIR": str(tmp_path / ".jupyter")}
+    proc = subprocess.Popen(["jupyter-lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1", f"--IdentityProvider.token={token}",
+                             f"--ServerApp.root_dir={tmp_path}", "--LabApp.expose_app_in_browser=True", "--allow-root"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            executable=str(pathlib.Path(os.sys.executable).parent / "jupyter-lab"))
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=1)
+            break
+        except Exception:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        raise RuntimeError("JupyterLab did not start")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for a in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,2200"]:
+        opts.add_argument(a)
+    driver = webdriver.Chrome(service=webdriver.ChromeService("/usr/bin/chromedriver"), options=opts)
+    yield driver, f"{base}/lab/tree/tour.ipynb?token={token}"
+    driver.quit()
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def wait_for(driver, predicate, timeout=60, what="condition"):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            v = predicate()
+            if v:
+                return v
+        except Exception:
+            pass
+        time.sleep(0.25)
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    driver.save_screenshot(str(SCREENSHOT.with_name("jupyterlab-failure.png")))
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_tour_runs_in_jupyterlab(lab):
+    driver, url = lab
+    driver.get(url)
+    wait_for(driver, lambda: driver.execute_script(
+        "const w = window.jupyterapp; const p = w && w.shell.currentWidget;"
+        "return p && p.sessionContext && p.sessionContext.session && p.sessionContext.session.kernel"
+        " && p.sessionContext.session.kernel.connectionStatus === 'connected'"
+        " && p.sessionContext.session.kernel.name === 'globus';"), what="the Globus kernel to connect")
+    driver.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    # Sign in like a person: follow the link shown, copy the code, paste it into Lab's input box.
+    link = wait_for(driver, lambda: driver.find_element(By.XPATH, "//a[contains(., 'Sign in with Globus')]"), what="the sign-in link")
+    href = link.get_attribute("href")
+    assert re.match(r"http://127\.0\.0\.1:\d+/auth/v2/oauth2/authorize\?", href)
+    page = urllib.request.urlopen(urllib.request.Request(href + "&sim_identity=alice@uchicago.edu")).read().decode()
+    code = re.search(r'data-code="([^"]+)"', page).group(1)
+    box = wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, "input.jp-Stdin-input"), what="the code input box")
+    assert box.get_attribute("type") == "password"  # the code is hidden, never saved in the notebook
+    box.send_keys(code + Keys.ENTER)
+    wait_for(driver, lambda: "Logged in as alice@uchicago.edu" in driver.find_element(By.TAG_NAME, "body").text, what="the login")
+
+    def finished():
+        prompts = [p.text for p in driver.find_elements(By.CSS_SELECTOR, ".jp-CodeCell .jp-InputArea-prompt")]
+        return prompts and all(re.fullmatch(r"\[\d+\]:", p) for p in prompts) and prompts
+    prompts = wait_for(driver, finished, timeout=120, what="every cell to finish")
+    import nbformat
+    code_cells = [c for c in nbformat.read(ROOT / "notebooks" / "tour.ipynb", as_version=4).cells if c.cell_type == "code"]
+    assert len(prompts) == len(code_cells)
+    body = driver.find_element(By.TAG_NAME, "body").text
+    assert "Globus Simulator" in body
+    assert driver.find_elements(By.CSS_SELECTOR, ".jp-RenderedJSON"), "no JSON tree rendered"
+    tables = driver.find_elements(By.CSS_SELECTOR, ".jp-RenderedHTMLCommon table")
+    # Plain calls show the JSON tree (JupyterLab prefers application/json); --format table shows the table.
+    assert any("file1.txt" in t.text and "permissions" in t.text for t in tables), "no HTML table rendered"
+    assert "Globus Tutorial Collection 1" in body
+    assert "Logged out" in body
+    assert code not in body, "the authorization code was echoed into the notebook"
+    assert any("tokens.json" in t.text or "resource_server" in t.text for t in tables) or "Token store" in body
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    driver.save_screenshot(str(SCREENSHOT))
