@@ -39,8 +39,6 @@ public final class GlobusApp: @unchecked Sendable {
 
     struct State {
         var requirements: [(String, [Scope])] = [("auth.globus.org", [Scope(uncheckedName: "openid", optional: false, dependencies: [])])]
-        var identityID: String?
-        var identityKnown = false
     }
 
     /// A person's app (native with PKCE, or confidential with a redirect URI).
@@ -86,12 +84,10 @@ public final class GlobusApp: @unchecked Sendable {
 
     // MARK: identity
 
-    /// The identity the stored tokens belong to (user apps).
+    /// The identity the stored tokens belong to (user apps), read from the store each time:
+    /// other processes may share it.
     public func identityID() throws(GlobusError) -> String? {
-        if let known = state.withLock({ $0.identityKnown ? Optional($0.identityID) : nil }) { return known }
-        let id = try config.storage.all().values.compactMap(\.identityID).first
-        state.withLock { $0.identityID = id; $0.identityKnown = true }
-        return id
+        try config.storage.all().values.compactMap(\.identityID).first
     }
 
     // MARK: checking tokens
@@ -160,13 +156,12 @@ public final class GlobusApp: @unchecked Sendable {
             throw .idToken("Token grant response doesn't contain an id_token. This normally occurs if the auth flow didn't include 'openid' alongside other scopes.")
         }
         let claims = try idTokens.verify(idToken)
-        if let prior = try identityID(), prior != claims.sub {
-            // Do not mix two people's tokens in one store.
-            for rs in response.resourceServers { if let t = response.byResourceServer[rs] { try? login.revoke(t.accessToken) } }
+        // Never mix two people's tokens in one store (checked and written under the store's lock).
+        let entries = response.resourceServers.map { TokenData(response.byResourceServer[$0]!, identityID: claims.sub) }
+        if try config.storage.store(entries, ifIdentityIs: claims.sub) != nil {
+            for t in response.byResourceServer.values { try? login.revoke(t.accessToken); if let r = t.refreshToken { try? login.revoke(r) } }
             throw .loginRequired(LoginRequired(reason: .identityChanged, resourceServer: "auth.globus.org"))
         }
-        try config.storage.store(response.resourceServers.map { TokenData(response.byResourceServer[$0]!, identityID: claims.sub) })
-        state.withLock { $0.identityID = claims.sub; $0.identityKnown = true }
         return claims
     }
 
@@ -202,7 +197,6 @@ public final class GlobusApp: @unchecked Sendable {
             }
             try config.storage.remove(rs)
         }
-        state.withLock { $0.identityID = nil; $0.identityKnown = true }
         if let firstError, case .network = firstError { throw firstError }
         return targets
     }

@@ -83,4 +83,12 @@ public protocol TokenStorage: Sendable {
 
 extension TokenStorage {
     public func get(_ resourceServer: String) throws(GlobusError) -> TokenData? { try all()[resourceServer] }
+
+    /// Stores `entries` only if every stored entry belongs to `identity` (or none is stored);
+    /// returns the identity found otherwise. Stores that can, do this atomically.
+    public func store(_ entries: [TokenData], ifIdentityIs identity: String) throws(GlobusError) -> String? {
+        if let other = try all().values.compactMap(\.identityID).first(where: { $0 != identity }) { return other }
+        try store(entries)
+        return nil
+    }
 }

@@ -69,6 +69,18 @@ public final class JSONTokenStorage: TokenStorage {
         }
     }
 
+    /// The identity check and the write happen under one lock, so two processes logging in as
+    /// different people can never mix their tokens in the file.
+    public func store(_ entries: [TokenData], ifIdentityIs identity: String) throws(GlobusError) -> String? {
+        try withLock { () throws(GlobusError) -> String? in
+            var f = try read()
+            if let other = (f.entries[namespace] ?? [:]).values.compactMap(\.identityID).first(where: { $0 != identity }) { return other }
+            for e in entries { f.entries[namespace, default: [:]][e.resourceServer] = e }
+            try write(f)
+            return nil
+        }
+    }
+
     /// Reads, changes and writes one entry as a single step under the cross-process lock (a
     /// refresh seen by every process, none lost).
     public func update(_ rs: String, _ change: (TokenData?) throws(GlobusError) -> TokenData) throws(GlobusError) {
