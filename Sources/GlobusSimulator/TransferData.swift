@@ -47,7 +47,8 @@ struct TransferData: Sendable {
 
     static let sampleFiles: [String: [SimFile]] = [
         "/~/": [SimFile(name: "file1.txt", type: "file", size: 4), SimFile(name: "file2.txt", type: "file", size: 4),
-                SimFile(name: "file3.txt", type: "file", size: 6), SimFile(name: "data", type: "dir", size: 4096)],
+                SimFile(name: "file3.txt", type: "file", size: 6), SimFile(name: "data", type: "dir", size: 4096),
+                SimFile(name: "large", type: "dir", size: 4096)],
         "/~/data/": [SimFile(name: "results.csv", type: "file", size: 1832), SimFile(name: "readme.md", type: "file", size: 512)],
     ]
 

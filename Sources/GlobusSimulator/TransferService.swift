@@ -85,7 +85,10 @@ extension Simulator {
         guard let c = withState({ $0.transfer.collection(id) }) else { return notFound(id, path) }
         if let denied = dataAccessDenied(token, c, path) { return denied }
         let dir = normalized(r.param("path") ?? "/~/")
-        guard let entries = c.files[dir] else {
+        // A large generated directory (about 11 MB of JSON) for testing big responses.
+        let generated: [SimFile]? = dir == "/~/large/" && c.id == TransferData.tutorial1
+            ? (0..<50_000).map { SimFile(name: "sample-\($0).dat", type: "file", size: 1_048_576 + $0) } : nil
+        guard let entries = generated ?? c.files[dir] else {
             return transferError(404, "ClientError.NotFound", "Directory '\(dir)' not found on endpoint \(id)", resource: path)
         }
         let data: [JSON] = entries.map { f in
