@@ -3,6 +3,7 @@ clear error (a name and a message). GLOBUS_FUZZ_LINES sets the count (default 20
 import os
 import random
 
+import pytest
 from jupyter_client.manager import start_new_kernel
 
 from conftest import Sim, run_cell
@@ -26,6 +27,7 @@ def line(rng):
     return " ".join(words)
 
 
+@pytest.mark.timeout(900)
 def test_random_command_lines(tmp_path):
     sim = Sim()
     env = {**os.environ, **sim.env, "HOME": str(tmp_path), "GLOBUS_SDK_SERVICE_URL_SEARCH": "http://127.0.0.1:9/search/"}

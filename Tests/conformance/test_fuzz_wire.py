@@ -6,6 +6,7 @@ import os
 import random
 import time
 
+import pytest
 import zmq
 
 from conftest import RawKernel, run_cell, stdout_of
@@ -67,6 +68,7 @@ def make_frames(rng, session, sent):
     return [b"<IDS|MSG>", b""] + frames  # unsigned
 
 
+@pytest.mark.timeout(1200)
 def test_kernel_survives_the_fuzzer(tmp_path):
     rk = RawKernel(tmp_path)
     try:
