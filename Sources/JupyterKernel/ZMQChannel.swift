@@ -38,9 +38,14 @@ final class ZMQChannel: ChannelIO, @unchecked Sendable {
         return out
     }
 
+    /// Bad messages are logged at most 20 a minute (the rest are counted).
+    static let dropLog = RateLimiter(perWindow: 20, windowSeconds: 60)
+
     func decodeOrLog(_ frames: [[UInt8]], channel: String) -> Request? {
         do { return try codec.decode(frames) } catch {
-            log.warning("dropped a message on \(channel): \(error)")
+            if let suppressed = ZMQChannel.dropLog.admit() {
+                log.warning("dropped a message on \(channel): \(error)" + (suppressed > 0 ? " (\(suppressed) more not logged)" : ""))
+            }
             return nil
         }
     }
