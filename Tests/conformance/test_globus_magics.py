@@ -27,6 +27,11 @@ def globus(tmp_path):
     yield sim, start
     issued = requests.get(sim.admin + "issued-tokens").json()
     for km, kc in kernels:
+        try:  # history entries (inputs and outputs) are part of the audit too
+            kc.history(hist_access_type="tail", n=1000, output=True)
+            ALL_MESSAGES.append(kc.get_shell_msg(timeout=5)["content"])
+        except Exception:
+            pass
         kc.stop_channels()
         km.shutdown_kernel(now=True)
     sim.stop()
@@ -149,6 +154,21 @@ def test_call_renders_tree_text_and_table_and_filters(globus):
     r, msgs = cell(kc, "%globus tokens")
     t = texts(msgs)
     assert "transfer.api.globus.org" in t and "refresh_token" in t
+
+
+def test_consent_and_version(globus):
+    sim, start = globus
+    km, kc = start()
+    login_with_stdin(sim, kc)
+    scope = f"urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/{MAPPED}/data_access]"
+    reply, _, msgs = login_with_stdin(sim, kc, f"%globus consent '{scope}'")
+    assert reply["status"] == "ok"
+    r, msgs = cell(kc, f"%globus call transfer GET /operation/endpoint/{MAPPED}/ls --jmespath 'DATA[].name'")
+    assert r["status"] == "ok" and "notes.txt" in texts(msgs)
+    r, msgs = cell(kc, "%globus version")
+    assert "globus-kernel 0.1.0" in texts(msgs) and "globus-sdk 4.10.0" in texts(msgs)
+    r, msgs = cell(kc, "%globus consent")
+    assert r["status"] == "error" and "give one or more scopes" in r["evalue"]
 
 
 def test_consent_error_has_the_remedy_and_it_works(globus):

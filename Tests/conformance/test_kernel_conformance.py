@@ -15,24 +15,32 @@ class GlobusKernelTests(jkt.KernelTests):
     code_execute_result = [
         {"code": "%env JKT_SAMPLE=42\n%env JKT_SAMPLE", "result": "42"},
         {"code": "%time %env JKT_SAMPLE", "result": "42"},
+        {"code": "%globus config storage=memory\n%globus config storage", "result": "memory"},
     ]
     code_display_data = [
         {"code": "%help", "mime": "text/markdown"},
         {"code": "%help echo", "mime": "text/html"},
         {"code": "%sleep --progress 0", "mime": "text/plain"},
+        {"code": "%globus help call\n%echo (help shown above)", "mime": "text/markdown"},
     ]
-    code_page_something = "%echo?"
+    code_page_something = "%globus?"
     code_clear_output = "%clear"
-    code_inspect_sample = "%echo"
+    code_inspect_sample = "%globus call"
 
     completion_samples = [
         {"text": "%ec", "matches": ["%echo"]},
         {"text": "%e", "matches": ["%echo", "%env"]},
         {"text": "%echo --st", "matches": ["--stderr"]},
         {"text": "%help ec", "matches": ["echo"]},
+        {"text": "%glo", "matches": ["%globus"]},
+        {"text": "%globus ca", "matches": ["call"]},
+        {"text": "%globus call tra", "matches": ["transfer"]},
+        {"text": "%globus login --se", "matches": ["--service", "--session-domain", "--session-identity", "--session-policy"]},
     ]
-    complete_code_samples = ["%echo hi", "", "%help", "%echo 'a b'", "# a comment"]
-    incomplete_code_samples = ["%echo 'unterminated", '%echo "open', "%echo \\"]
+    complete_code_samples = ["%echo hi", "", "%help", "%echo 'a b'", "# a comment", "%globus whoami",
+                             "%%globus call transfer POST /transfer\n{\"DATA\": []}"]
+    incomplete_code_samples = ["%echo 'unterminated", '%echo "open', "%echo \\", "%globus call transfer GET \\",
+                               "%%globus call transfer POST /transfer\n{\"DATA\": ["]
     invalid_code_samples = ["%%%", "hello", "%no-such-command"]
 
     supported_history_operations = ("tail", "range", "search")
