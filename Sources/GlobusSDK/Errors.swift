@@ -48,6 +48,12 @@ public struct LoginRequired: Error, Sendable, CustomStringConvertible {
     /// Extra parameters the next login must carry (from a GARE).
     public var authorizationParameters: AuthorizationParameters?
 
+    public init(reason: Reason, resourceServer: String, authorizationParameters: AuthorizationParameters? = nil) {
+        self.reason = reason
+        self.resourceServer = resourceServer
+        self.authorizationParameters = authorizationParameters
+    }
+
     public var description: String {
         switch reason {
         case .noTokens: "No login for \(resourceServer)"

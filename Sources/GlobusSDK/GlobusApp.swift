@@ -39,6 +39,8 @@ public final class GlobusApp: @unchecked Sendable {
 
     struct State {
         var requirements: [(String, [Scope])] = [("auth.globus.org", [Scope(uncheckedName: "openid", optional: false, dependencies: [])])]
+        /// Scopes with dependencies already found in the consent forest (identity → scope strings).
+        var consentsMet: [String: Set<String>] = [:]
     }
 
     /// A person's app (native with PKCE, or confidential with a redirect URI).
@@ -101,11 +103,31 @@ public final class GlobusApp: @unchecked Sendable {
         let granted = Set(t.scopes)
         let missing = required.map(\.name).filter { !granted.contains($0) }
         if !missing.isEmpty { return LoginRequired(reason: .missingScopes(missing), resourceServer: resourceServer) }
+        if let unmet = try unmetDependentScope(required, identity: t.identityID) {
+            return LoginRequired(reason: .missingScopes([unmet.description]), resourceServer: resourceServer,
+                                 authorizationParameters: AuthorizationParameters(requiredScopes: [unmet.description]))
+        }
         if isClientApp { return nil }
         if config.requestRefreshTokens {
             if t.refreshToken == nil && t.expiresAtSeconds <= now { return LoginRequired(reason: .noRefreshToken, resourceServer: resourceServer) }
         } else if t.expiresAtSeconds <= now {
             return LoginRequired(reason: .expired, resourceServer: resourceServer)
+        }
+        return nil
+    }
+
+    /// A required scope whose dependencies the identity has not consented to (checked against the
+    /// consent forest once, then remembered), or nil.
+    func unmetDependentScope(_ required: [Scope], identity: String?) throws(GlobusError) -> Scope? {
+        let withDeps = required.filter { !$0.dependencies.isEmpty }
+        guard !withDeps.isEmpty, let identity, !isClientApp else { return nil }
+        let known = state.withLock { $0.consentsMet[identity] ?? [] }
+        let unknown = withDeps.filter { !known.contains($0.description) }
+        guard !unknown.isEmpty else { return nil }
+        let forest = ConsentForest(try consents(identityID: identity))
+        for s in unknown {
+            guard forest.meets(s) else { return s }
+            state.withLock { _ = $0.consentsMet[identity, default: []].insert(s.description) }
         }
         return nil
     }

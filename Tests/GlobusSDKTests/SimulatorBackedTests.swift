@@ -168,6 +168,30 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
         #expect(status == 200)
     }
 
+    @Test func dependentScopesAreCheckedAgainstTheConsentForest() async throws {
+        let sim = try await RunningSimulator()
+        defer { sim.stop() }
+        let app = makeApp()
+        let flow = ScriptedFlow(sim)
+        let mapped = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
+        let (before, after, who, found) = try await onThread { () throws -> (Bool, Bool, String?, Int) in
+            app.addScopeRequirements("transfer.api.globus.org", [Scope(Scopes.transferAll)])
+            try app.login(flow: flow)
+            // Now require data_access on the mapped collection: the root scope is there, the consent is not.
+            app.addScopeRequirements("transfer.api.globus.org", [Scopes.transferDataAccess([mapped])])
+            let before = try app.loginRequired()
+            try app.login(flow: flow)
+            let after = try app.loginRequired()
+            let info = try app.userinfo()
+            let ids = try app.identities(usernames: ["bob@globusid.org", "carol@anl.gov"])
+            return (before, after, info["preferred_username"]?.string, ids.count)
+        }
+        #expect(before)
+        #expect(!after)
+        #expect(who == "alice@uchicago.edu")
+        #expect(found == 2)
+    }
+
     @Test func clientAppUsesClientCredentials() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
