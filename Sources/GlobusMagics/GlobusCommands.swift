@@ -211,7 +211,7 @@ extension GlobusMagic {
         if a.value("--body") != nil && a.value("--body-file") != nil { throw .usage("globus call: --body and --body-file are mutually exclusive", command: "globus") }
         if let b = a.value("--body") { body = b }
         if let f = a.value("--body-file") {
-            guard let bytes = readWholeFile(f) else { throw .usage("globus call: cannot read --body-file '\(f)': \(String(cString: strerror(errno)))", command: "globus") }
+            guard let bytes = readFile(f) else { throw .usage("globus call: cannot read --body-file '\(f)': \(String(cString: strerror(errno)))", command: "globus") }
             body = String(decoding: bytes, as: UTF8.self)
         }
         if let cellBody = call.body {
@@ -387,20 +387,5 @@ extension GlobusMagic {
         case "auto_relogin": session.settings.autoRelogin = try bool()
         default: throw .usage("globus config: unknown key '\(key)'; keys: \(GlobusMagic.configKeys.joined(separator: ", "))", command: "globus")
         }
-    }
-}
-
-/// Reads a whole file, or nil.
-func readWholeFile(_ path: String) -> [UInt8]? {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var out: [UInt8] = []
-    var buf = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 { if errno == EINTR { continue }; return nil }
-        if n == 0 { return out }
-        out += buf[0..<n]
     }
 }

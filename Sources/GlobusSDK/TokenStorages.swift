@@ -218,7 +218,7 @@ func makePrivateDirectories(_ path: String) -> Bool {
 }
 
 /// Reads a whole file, or nil (errno set).
-func readFile(_ path: String) -> [UInt8]? {
+public func readFile(_ path: String) -> [UInt8]? {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { return nil }
     defer { close(fd) }

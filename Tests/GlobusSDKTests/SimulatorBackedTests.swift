@@ -61,6 +61,13 @@ func makeApp(storage: any TokenStorage = MemoryTokenStorage(), refresh: Bool = t
     return GlobusApp.user("SDK Test", clientID: tutorialClient, config: config)
 }
 
+/// A service-account app with the simulator's automation client (or a wrong secret).
+func makeClientApp(secret: String? = nil) -> GlobusApp {
+    let c = SimClient.defaults[1]
+    return GlobusApp.client("Automation", clientID: c.id, clientSecret: secret ?? c.secret!,
+                            config: GlobusApp.Config(environment: GlobusEnvironment(name: "production"), storage: MemoryTokenStorage()))
+}
+
 /// A login flow that approves through the simulator, counting how often it ran.
 final class ScriptedFlow: LoginFlow, @unchecked Sendable {
     let sim: RunningSimulator
@@ -195,13 +202,10 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
     @Test func clientAppUsesClientCredentials() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
-        let c = SimClient.defaults[1]
-        let app = GlobusApp.client("Automation", clientID: c.id, clientSecret: c.secret!,
-                                   config: GlobusApp.Config(environment: GlobusEnvironment(name: "production"), storage: MemoryTokenStorage()))
+        let app = makeClientApp()
         let body = try await onThread { try JSON.parse(app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")).body) }
         #expect(body["total"] == 0)
-        let bad = GlobusApp.client("Automation", clientID: c.id, clientSecret: "wrong",
-                                   config: GlobusApp.Config(environment: GlobusEnvironment(name: "production"), storage: MemoryTokenStorage()))
+        let bad = makeClientApp(secret: "wrong")
         let err = try await onThread { () -> Int in
             do { _ = try bad.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")); return 0 } catch {
                 if case .api(let e)? = error as? GlobusError { return e.httpStatus }
@@ -214,9 +218,7 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
     @Test func retriesInjectedFailuresAndHonoursNoRetry() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
-        let c = SimClient.defaults[1]
-        let app = GlobusApp.client("Automation", clientID: c.id, clientSecret: c.secret!,
-                                   config: GlobusApp.Config(environment: GlobusEnvironment(name: "production"), storage: MemoryTokenStorage()))
+        let app = makeClientApp()
         _ = try await onThread { try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")) }
         await sim.admin("faults", #"{"faults":["status=503@/transfer/v0.10/task_listx2","429=0@/transfer/v0.10/task_listx1","drop@/transfer/v0.10/task_listx1"]}"#)
         let status = try await onThread { try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")).status }
@@ -234,9 +236,7 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
     @Test func cancellationEndsASlowCallPromptly() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
-        let c = SimClient.defaults[1]
-        let app = GlobusApp.client("Automation", clientID: c.id, clientSecret: c.secret!,
-                                   config: GlobusApp.Config(environment: GlobusEnvironment(name: "production"), storage: MemoryTokenStorage()))
+        let app = makeClientApp()
         _ = try await onThread { try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")) }
         await sim.admin("faults", #"{"fault":"latency=5000@/transfer/v0.10/task_list"}"#)
         let cancel = Mutex(false)

@@ -24,6 +24,15 @@ def kernel(sim, home):
     return start_new_kernel(kernel_name="globus", env={**os.environ, **sim.env, "HOME": str(home)})
 
 
+def kernel_login(sim, kc):
+    """The two-step login (no stdin): start, approve as a person would, finish with the code."""
+    _, msgs = run_cell(kc, "%globus login", allow_stdin=False)
+    url = next(l for m in msgs if m["msg_type"] == "display_data"
+               for l in m["content"]["data"]["text/plain"].splitlines() if l.startswith("http"))
+    reply, _ = run_cell(kc, f"%globus login --code {sim.approve(url)}", allow_stdin=False)
+    assert reply["content"]["status"] == "ok"
+
+
 def test_tokens_stored_by_python_are_used_by_the_kernel(tmp_path, monkeypatch):
     sim = Sim()
     try:
@@ -50,12 +59,7 @@ def test_tokens_stored_by_the_kernel_are_used_by_python(tmp_path, monkeypatch):
     try:
         km, kc = kernel(sim, tmp_path)
         try:
-            run_cell(kc, "%globus login", allow_stdin=False)
-            _, msgs = run_cell(kc, "%globus login", allow_stdin=False)
-            url = next(l for m in msgs if m["msg_type"] == "display_data"
-                       for l in m["content"]["data"]["text/plain"].splitlines() if l.startswith("http"))
-            reply, _ = run_cell(kc, f"%globus login --code {sim.approve(url)}", allow_stdin=False)
-            assert reply["content"]["status"] == "ok"
+            kernel_login(sim, kc)
         finally:
             kc.stop_channels()
             km.shutdown_kernel(now=True)
@@ -95,11 +99,7 @@ def test_sqlite_store_is_readable_by_the_python_sdk(tmp_path):
         km, kc = kernel(sim, tmp_path)
         try:
             run_cell(kc, "%globus config storage=sqlite")
-            _, msgs = run_cell(kc, "%globus login", allow_stdin=False)
-            url = next(l for m in msgs if m["msg_type"] == "display_data"
-                       for l in m["content"]["data"]["text/plain"].splitlines() if l.startswith("http"))
-            reply, _ = run_cell(kc, f"%globus login --code {sim.approve(url)}", allow_stdin=False)
-            assert reply["content"]["status"] == "ok"
+            kernel_login(sim, kc)
         finally:
             kc.stop_channels()
             km.shutdown_kernel(now=True)
