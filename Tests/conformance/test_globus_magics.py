@@ -19,8 +19,13 @@ def globus(tmp_path):
     sim = Sim()
     kernels = []
 
+    logs = []
+
     def start(**env):
-        km, kc = start_new_kernel(kernel_name="globus", env={**os.environ, **sim.env, "HOME": str(tmp_path), **env})
+        log = open(tmp_path / f"kernel-{len(kernels)}.log", "w")  # the kernel's log lines, audited too
+        logs.append(log)
+        km, kc = start_new_kernel(kernel_name="globus", env={**os.environ, **sim.env, "HOME": str(tmp_path), **env,
+                                                             "GLOBUS_KERNEL_LOG": "debug"}, stderr=log)
         kernels.append((km, kc))
         return km, kc
 
@@ -35,10 +40,16 @@ def globus(tmp_path):
         kc.stop_channels()
         km.shutdown_kernel(now=True)
     sim.stop()
-    blob = json.dumps(ALL_MESSAGES)
+    for log in logs:
+        log.close()
+    blob = json.dumps(ALL_MESSAGES) + "".join(open(log.name).read() for log in logs)
     leaked = [t for t in issued if t in blob]
     ALL_MESSAGES.clear()
-    assert not leaked, f"{len(leaked)} issued token(s) appeared in kernel output"
+    assert not leaked, f"{len(leaked)} issued token(s) appeared in kernel output, history or logs"
+    assert AUTOMATION_CLIENT[1] not in blob, "the client secret appeared in kernel output or logs"
+    # Token files private, directories private.
+    for f in tmp_path.glob(".globus/app/*/*/tokens.*"):
+        assert oct(f.stat().st_mode & 0o777) == "0o600" and oct(f.parent.stat().st_mode & 0o777) == "0o700"
 
 
 def cell(kc, code, **kw):

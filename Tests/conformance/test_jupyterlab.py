@@ -109,6 +109,7 @@ def test_tour_runs_in_jupyterlab(lab):
     assert "Globus Tutorial Collection 1" in body
     assert "Logged out" in body
     assert code not in body, "the authorization code was echoed into the notebook"
+    assert "simAT" not in driver.page_source and "simRT" not in driver.page_source, "a token reached the page"
     assert any("tokens.json" in t.text or "resource_server" in t.text for t in tables) or "Token store" in body
     SCREENSHOT.parent.mkdir(exist_ok=True)
     driver.save_screenshot(str(SCREENSHOT))

@@ -55,5 +55,7 @@ def test_notebook_runs_in_demo_mode(path, tmp_path, monkeypatch):
         assert needle in shown, f"{path.stem}: expected {needle!r} in the outputs"
     for secret in NEVER:
         assert secret not in shown
+    # Every simulator token starts with simAT / simRT: none may reach a notebook.
+    assert "simAT" not in shown and "simRT" not in shown and "simCode" not in shown
     if path.stem != "kernel-basics":
         assert "Globus Simulator" in shown, "demo mode must say it is not the real Globus"
