@@ -6,7 +6,7 @@ BUILD := .build/debug
 JUPYTER_DIR := $(CURDIR)/build/share/jupyter
 PY := .venv/bin/python
 
-.PHONY: all setup build release test swift-test conformance demo bench clean kernelspec
+.PHONY: all setup build release test swift-test conformance demo bench clean kernelspec sanitize
 
 all: build
 
@@ -33,6 +33,11 @@ conformance: kernelspec
 
 test: swift-test conformance
 
+# The Swift test suite under the thread and the address sanitizer (separate build folders).
+sanitize: setup
+	swift test --sanitize=thread --scratch-path .build-tsan
+	swift test --sanitize=address --scratch-path .build-asan
+
 # The tour, offline: demo mode starts the Globus Simulator and approves the login as a simulated
 # person; tokens go to a scratch HOME so nothing touches your own ~/.globus.
 demo: kernelspec
@@ -46,4 +51,4 @@ bench: release
 	$(PY) bench/sim_bench.py --sim $(CURDIR)/.build/release/globus-sim
 
 clean:
-	rm -rf .build build
+	rm -rf .build .build-tsan .build-asan build
