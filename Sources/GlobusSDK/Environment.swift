@@ -2,8 +2,8 @@
 import Glibc
 #endif
 
-/// How the SDK is configured from the environment, read at each use (so a notebook's `%env`
-/// takes effect): `GLOBUS_SDK_ENVIRONMENT`, `GLOBUS_SDK_SERVICE_URL_<NAME>`,
+/// How the SDK is configured from the environment, read at each use (so changes made while the
+/// process runs take effect): `GLOBUS_SDK_ENVIRONMENT`, `GLOBUS_SDK_SERVICE_URL_<NAME>`,
 /// `GLOBUS_SDK_VERIFY_SSL`, `GLOBUS_SDK_HTTP_TIMEOUT`. Proxies follow libcurl's usual variables.
 public struct GlobusEnvironment: Sendable, Equatable {
     public let name: String

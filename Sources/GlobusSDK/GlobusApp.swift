@@ -96,8 +96,12 @@ public final class GlobusApp: @unchecked Sendable {
 
     /// Why the stored tokens for `resourceServer` cannot be used as they are, or nil when they can.
     public func problem(with resourceServer: String, now: Int = Int(time(nil))) throws(GlobusError) -> LoginRequired? {
+        try problem(with: resourceServer, stored: try config.storage.get(resourceServer), now: now)
+    }
+
+    func problem(with resourceServer: String, stored: TokenData?, now: Int) throws(GlobusError) -> LoginRequired? {
         let required = scopeRequirements.first { $0.0 == resourceServer }?.1 ?? []
-        guard let t = try config.storage.get(resourceServer) else {
+        guard let t = stored else {
             return isClientApp ? nil : LoginRequired(reason: .noTokens, resourceServer: resourceServer)
         }
         let granted = Set(t.scopes)
@@ -234,8 +238,9 @@ public final class GlobusApp: @unchecked Sendable {
     /// A usable access token for `resourceServer`, refreshing or renewing first if needed.
     func accessToken(for rs: String, forceRenew: Bool, isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) -> String {
         let now = Int(time(nil))
-        if let p = try problem(with: rs, now: now) { throw .loginRequired(p) }
+        // One read of the store per call: another process may have refreshed since the last one.
         let stored = try config.storage.get(rs)
+        if let p = try problem(with: rs, stored: stored, now: now) { throw .loginRequired(p) }
         if let t = stored, !forceRenew, t.expiresAtSeconds - 60 > now { return t.accessToken }
         if isClientApp {
             let scopes = scopeRequirements.first { $0.0 == rs }?.1 ?? []

@@ -1,6 +1,6 @@
 /// How a person gets from an authorize URL to a code. The paste-code flow takes "show this URL"
-/// and "ask for the code" from its caller: a notebook kernel shows a link and asks through the
-/// frontend; a terminal prints and reads stdin.
+/// and "ask for the code" from its caller: a graphical frontend shows a link and an input box;
+/// a terminal prints and reads stdin.
 public protocol LoginFlow {
     /// Shows `authorizeURL` and returns the authorization code the person pasted.
     func obtainCode(authorizeURL: String) throws(GlobusError) -> String

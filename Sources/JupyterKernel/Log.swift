@@ -4,8 +4,8 @@ import Synchronization
 import Glibc
 #endif
 
-/// A minimal leveled logger writing whole lines to stderr. Level from `GLOBUS_KERNEL_LOG`
-/// (`error`, `warning`, `info`, `debug`; default `warning`). Callers never pass secrets.
+/// A minimal leveled logger writing whole lines to stderr, each prefixed with `[label]`.
+/// Callers never pass secrets.
 ///
 /// Logging never blocks the kernel: a line is written only when stderr can take it at once
 /// (a full pipe nobody drains would otherwise freeze every thread that logs); skipped lines are
@@ -17,21 +17,30 @@ public struct Log: Sendable {
     }
 
     public let level: Level
+    public let label: String
     private static let skipped = Atomic<Int>(0)
     /// Lines longer than this are cut, so each write fits in one atomic pipe write.
     static let maxLine = 1000
 
-    public init(level: Level) { self.level = level }
+    public init(level: Level, label: String = "kernel") {
+        self.level = level
+        self.label = label
+    }
 
-    /// The logger configured from the environment.
-    public static let shared: Log = {
-        switch getenv("GLOBUS_KERNEL_LOG").map({ String(cString: $0).lowercased() }) {
-        case "error": Log(level: .error)
-        case "info": Log(level: .info)
-        case "debug": Log(level: .debug)
-        default: Log(level: .warning)
+    /// A logger whose level comes from the environment variable `variable` (`error`, `warning`,
+    /// `info`, `debug`; default `warning`).
+    public static func fromEnvironment(_ variable: String, label: String) -> Log {
+        let level: Level = switch getenv(variable).map({ String(cString: $0).lowercased() }) {
+        case "error": .error
+        case "info": .info
+        case "debug": .debug
+        default: .warning
         }
-    }()
+        return Log(level: level, label: label)
+    }
+
+    /// The default logger (`KERNEL_LOG` sets its level).
+    public static let shared = Log.fromEnvironment("KERNEL_LOG", label: "kernel")
 
     public func error(_ message: @autoclosure () -> String) { write(.error, message) }
     public func warning(_ message: @autoclosure () -> String) { write(.warning, message) }
@@ -46,7 +55,7 @@ public struct Log: Sendable {
             return
         }
         let missed = Log.skipped.exchange(0, ordering: .relaxed)
-        var text = "[globus-kernel] \(l): \(message())"
+        var text = "[\(label)] \(l): \(message())"
         if missed > 0 { text += " (\(missed) earlier log lines skipped: stderr was full)" }
         var line = Array(text.utf8.prefix(Log.maxLine))
         line.append(0x0A)

@@ -26,7 +26,8 @@ struct Run: ParsableCommand {
     func run() throws {
         do {
             let info = try ConnectionInfo(path: connectionFile)
-            let server = try KernelServer(connection: info, interpreter: GlobusInterpreter())
+            let log = Log.fromEnvironment("GLOBUS_KERNEL_LOG", label: "globus-kernel")
+            let server = try KernelServer(connection: info, interpreter: GlobusInterpreter(), log: log)
             try server.run()
         } catch {
             fail("\(error)")
