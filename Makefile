@@ -36,7 +36,7 @@ test: swift-test conformance
 # The Swift test suite under the thread and the address sanitizer (separate build folders).
 sanitize: setup
 	swift test --sanitize=thread --scratch-path .build-tsan
-	swift test --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp swift test --sanitize=address --scratch-path .build-asan
 
 # The tour, offline: demo mode starts the Globus Simulator and approves the login as a simulated
 # person; tokens go to a scratch HOME so nothing touches your own ~/.globus.
