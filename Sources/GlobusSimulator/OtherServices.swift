@@ -99,6 +99,30 @@ extension Simulator {
         }
     }
 
+    /// A GCS manager per collection: `/gcs/<id>/api/info` (public) and `/api/collections` (needs the
+    /// endpoint's manage_collections token).
+    func gcs(_ r: SimRequest, _ path: String) -> SimResponse {
+        let parts = path.split(separator: "/").map(String.init)
+        guard parts.count >= 3, parts[1] == "api", let c = withState({ $0.transfer.collection(parts[0]) }) else {
+            return .json(["code": "not_found", "http_response_code": 404, "detail": .string("No such GCS resource: \(path)")], status: 404)
+        }
+        switch parts[2] {
+        case "info":
+            return .json(["DATA_TYPE": "result#1.0.0", "code": "success", "http_response_code": 200,
+                          "data": [["DATA_TYPE": "info#1.0.0", "client_id": .string(c.id), "endpoint_id": .string(c.id), "api_version": "1.30.0"]]])
+        case "collections":
+            guard withState({ $0.validToken(r.bearer, for: c.id) }) != nil else {
+                return .json(["DATA_TYPE": "result#1.0.0", "code": "unauthorized", "http_response_code": 401,
+                              "detail": "Token is not active or not valid for this endpoint"], status: 401)
+            }
+            return .json(["DATA_TYPE": "result#1.0.0", "code": "success", "http_response_code": 200, "has_next_page": false,
+                          "data": [["DATA_TYPE": "collection#1.0.0", "id": .string(c.id), "display_name": .string(c.displayName),
+                                    "collection_type": .string(c.mapped ? "mapped" : "guest")]]])
+        default:
+            return .json(["code": "not_found", "http_response_code": 404, "detail": .string("No such GCS resource: \(path)")], status: 404)
+        }
+    }
+
     func compute(_ r: SimRequest, _ path: String) -> SimResponse {
         if path == "/v2/version" { return .json(["api": "1.0.0", "min_sdk_version": "2.0.0", "min_endpoint_version": "2.0.0"]) }
         guard withState({ $0.validToken(r.bearer, for: "funcx_service") }) != nil else {

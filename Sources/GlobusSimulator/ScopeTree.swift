@@ -44,7 +44,8 @@ struct ScopeTree: Equatable, Sendable {
             let rest = scope.dropFirst("urn:globus:auth:scope:".count)
             guard let colon = rest.lastIndex(of: ":") else { return nil }
             let rs = String(rest[..<colon])
-            return SimulatedServices.knownResourceServers.contains(rs) ? rs : nil
+            // GCS endpoints are resource servers too (manage_collections).
+            return SimulatedServices.knownResourceServers.contains(rs) || collections.contains(rs) ? rs : nil
         }
         if scope.hasPrefix("https://auth.globus.org/scopes/") {
             let parts = scope.dropFirst("https://auth.globus.org/scopes/".count).split(separator: "/")

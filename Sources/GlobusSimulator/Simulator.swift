@@ -120,6 +120,7 @@ public final class Simulator: Sendable {
         case "timer", "timers": return timers(r, path)
         case "flows": return flows(r, path)
         case "compute": return compute(r, path)
+        case "gcs": return gcs(r, path)
         case "admin": return admin(r, path)
         case "": return .html(page(title: "Globus Simulator", body: "<h1>Globus Simulator</h1><p>Services: /auth/ /transfer/ /groups/ /search/ /timer/ /flows/ /compute/ /admin/</p>"))
         default: return .json(["code": "NotFound", "message": .string("No simulated service '\(service)'")], status: 404)

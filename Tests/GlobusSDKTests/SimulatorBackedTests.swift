@@ -199,6 +199,33 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
         #expect(found == 2)
     }
 
+    @Test func confidentialClientLoginAndIntrospect() async throws {
+        let sim = try await RunningSimulator()
+        defer { sim.stop() }
+        let c = SimClient.defaults[1]
+        var config = GlobusApp.Config(environment: GlobusEnvironment(name: "production"), storage: MemoryTokenStorage())
+        config.redirectURI = "http://localhost:8080/callback"
+        let app = GlobusApp.user("Confidential", clientID: c.id, clientSecret: c.secret!, config: config)
+        let flow = ScriptedFlow(sim)
+        let (url, introspected, status) = try await onThread { () throws -> (String, JSON, Int) in
+            app.addScopeRequirements("transfer.api.globus.org", [Scope(Scopes.transferAll)])
+            let pending = try app.startLogin()
+            try app.finishLogin(pending, code: try flow.obtainCode(authorizeURL: pending.authorizeURL))
+            let token = try app.config.storage.get("transfer.api.globus.org")!.accessToken
+            let info = try app.login.introspect(token)
+            let status = try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")).status
+            return (pending.authorizeURL, info, status)
+        }
+        #expect(!url.contains("code_challenge"))                 // confidential: no PKCE
+        #expect(url.contains("redirect_uri=http%3A%2F%2Flocalhost%3A8080%2Fcallback"))
+        #expect(introspected["active"] == true && introspected["username"] == "alice@uchicago.edu")
+        #expect(status == 200)
+        // A confidential user app needs an explicit redirect URI.
+        let noRedirect = GlobusApp.user("Confidential", clientID: c.id, clientSecret: c.secret!,
+                                        config: GlobusApp.Config(environment: GlobusEnvironment(name: "production"), storage: MemoryTokenStorage()))
+        #expect(throws: GlobusError.self) { try noRedirect.startLogin() }
+    }
+
     @Test func clientAppUsesClientCredentials() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }

@@ -167,6 +167,30 @@ def test_call_renders_tree_text_and_table_and_filters(globus):
     assert "transfer.api.globus.org" in t and "refresh_token" in t
 
 
+def test_gcs_calls_find_the_manager_through_transfer(globus):
+    sim, start = globus
+    km, kc = start()
+    login_with_stdin(sim, kc)
+    endpoint = "6c54cade-bde5-45c1-bdea-f4bd71dba2cc"
+    msg_id = kc.execute(f"%globus call gcs {endpoint} GET /api/collections --jmespath 'data[].display_name'", allow_stdin=True)
+    # The endpoint's manage_collections scope is new: the kernel logs in for it, then retries.
+    kc.get_stdin_msg(timeout=10)
+    url = None
+    while url is None:
+        m = kc.get_iopub_msg(timeout=10)
+        if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "display_data":
+            url = url_in([m])
+    assert f"{endpoint}%3Amanage_collections" in url
+    kc.input(sim.approve(url))
+    reply = kc.get_shell_msg(timeout=10)
+    msgs = collect_iopub(kc, msg_id)
+    ALL_MESSAGES.append([reply["content"]] + [m["content"] for m in msgs])
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert "Globus Tutorial Collection 1" in texts(msgs)
+    r, msgs = cell(kc, f"%globus call gcs {endpoint} GET /api/info --jmespath 'data[0].endpoint_id'")
+    assert endpoint in texts(msgs)
+
+
 def test_consent_and_version(globus):
     sim, start = globus
     km, kc = start()
