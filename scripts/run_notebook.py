@@ -25,7 +25,7 @@ def text_of(output):
 
 def to_html(nb, title):
     parts = [f"<!doctype html><meta charset=utf-8><title>{html.escape(title)}</title>",
-             "<style>body{font-family:sans-serif;max-width:60em;margin:auto}pre{background:#f5f5f5;padding:.5em}"
+             "<style>body{font-family:sans-serif;max-width:60em;margin:auto}pre{background:#f5f5f5;padding:.5em;white-space:pre-wrap}"
              ".out{border-left:3px solid #1f3a68;padding-left:.5em;margin-bottom:1.5em}.err{color:#a00}</style>"]
     for cell in nb.cells:
         if cell.cell_type == "markdown":
