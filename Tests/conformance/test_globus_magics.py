@@ -78,6 +78,14 @@ def url_in(msgs):
     raise AssertionError("no authorize URL in the output:\n" + texts(msgs))
 
 
+def shown_login_url(kc, msg_id):
+    """The sign-in URL of the login display a running cell shows."""
+    while True:
+        m = kc.get_iopub_msg(timeout=10)
+        if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "display_data":
+            return url_in([m])
+
+
 def login_with_stdin(sim, kc, code_line="%globus login", identity="alice@uchicago.edu"):
     msg_id = kc.execute(code_line, allow_stdin=True)
     req = kc.get_stdin_msg(timeout=10)
@@ -175,11 +183,7 @@ def test_gcs_calls_find_the_manager_through_transfer(globus):
     msg_id = kc.execute(f"%globus call gcs {endpoint} GET /api/collections --jmespath 'data[].display_name'", allow_stdin=True)
     # The endpoint's manage_collections scope is new: the kernel logs in for it, then retries.
     kc.get_stdin_msg(timeout=10)
-    url = None
-    while url is None:
-        m = kc.get_iopub_msg(timeout=10)
-        if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "display_data":
-            url = url_in([m])
+    url = shown_login_url(kc, msg_id)
     assert f"{endpoint}%3Amanage_collections" in url
     kc.input(sim.approve(url))
     reply = kc.get_shell_msg(timeout=10)
@@ -231,11 +235,7 @@ def test_auto_relogin_on_a_session_requirement(globus):
     cell(kc, "%globus config auto_relogin=true")
     msg_id = kc.execute("%globus call groups GET /groups/my_groups", allow_stdin=True)
     kc.get_stdin_msg(timeout=10)
-    url = None
-    while url is None:
-        m = kc.get_iopub_msg(timeout=10)
-        if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "display_data":
-            url = url_in([m])
+    url = shown_login_url(kc, msg_id)
     assert "session_required_single_domain=anl.gov" in url
     kc.input(sim.approve(url, "alice@anl.gov"))  # Alice's linked identity at anl.gov
     reply = kc.get_shell_msg(timeout=10)
