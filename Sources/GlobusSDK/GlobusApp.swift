@@ -21,6 +21,8 @@ public final class GlobusApp: @unchecked Sendable {
         public var redirectURI: String?
         /// With a GARE on a call, log in with its parameters and retry once.
         public var autoRedriveGARE = false
+        /// Products built on this SDK, named in `X-Globus-Client-Info` (e.g. the kernel).
+        public var products: [ClientProduct] = []
 
         public init(environment: GlobusEnvironment, storage: any TokenStorage) {
             self.environment = environment
@@ -60,7 +62,7 @@ public final class GlobusApp: @unchecked Sendable {
         self.clientID = clientID
         self.isClientApp = isClientApp
         self.config = config
-        http = GlobusHTTP(transport: transport, appName: appName)
+        http = GlobusHTTP(transport: transport, appName: appName, products: config.products)
         login = AuthLoginClient(clientID: clientID, clientSecret: clientSecret, environment: config.environment, http: http)
         idTokens = IDTokenVerifier(http: http, environment: config.environment, clientID: clientID)
     }
@@ -181,7 +183,7 @@ public final class GlobusApp: @unchecked Sendable {
         guard let idToken = response.idToken else {
             throw .idToken("Token grant response doesn't contain an id_token. This normally occurs if the auth flow didn't include 'openid' alongside other scopes.")
         }
-        let claims = try idTokens.verify(idToken)
+        let claims = try idTokens.verify(idToken, isCancelled: isCancelled)
         // Never mix two people's tokens in one store (checked and written under the store's lock).
         let entries = response.resourceServers.map { TokenData(response.byResourceServer[$0]!, identityID: claims.sub) }
         if try config.storage.store(entries, ifIdentityIs: claims.sub) != nil {

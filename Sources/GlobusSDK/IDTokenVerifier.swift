@@ -1,6 +1,6 @@
-import Dispatch
+import _CryptoExtras
+import Crypto
 import JSON
-import JWTKit
 import Synchronization
 
 #if canImport(Glibc)
@@ -14,16 +14,22 @@ public struct IdentityClaims: Sendable, Equatable {
     public var preferredUsername: String?
     public var name: String?
     public var email: String?
+    /// The identity provider's name (`identity_provider_display_name`), e.g. "Globus ID".
+    public var identityProvider: String?
 }
 
-/// Verifies id_tokens against Globus Auth's published keys: signature (RS512 as configured),
-/// audience (this client), expiry and issue time with 300 s of leeway for clock skew.
-/// The OpenID configuration and keys are fetched once per verifier.
+/// Verifies id_tokens against Globus Auth's published keys, as Globus serves them: the key set
+/// has no `kid` and the token header has none (`{"typ": "JWT", "alg": "RS512"}`), so a token
+/// without `kid` is checked with the first key of the set (as the Python SDK does); a token with
+/// a `kid` is checked with the key of that id. The `alg` must be one the OpenID configuration
+/// lists in `id_token_signing_alg_values_supported` (Globus: RS512); audience (this client),
+/// expiry and issue time are checked with 300 s of leeway for clock skew. The OpenID
+/// configuration and keys are fetched once per verifier.
 public final class IDTokenVerifier: Sendable {
     let http: GlobusHTTP
     let environment: GlobusEnvironment
     let clientID: String
-    private let jwks = Mutex<String?>(nil)
+    private let published = Mutex<(keys: JSON, algorithms: [String])?>(nil)
     public static let leeway = 300
 
     public init(http: GlobusHTTP, environment: GlobusEnvironment, clientID: String) {
@@ -32,50 +38,108 @@ public final class IDTokenVerifier: Sendable {
         self.clientID = clientID
     }
 
-    struct Payload: JWTPayload {
-        var sub: String
-        var aud: AudienceClaim
-        var exp: Int
-        var iat: Int?
-        var preferred_username: String?
-        var name: String?
-        var email: String?
-        func verify(using algorithm: some JWTAlgorithm) throws {}
+    /// Verifies `token` at time `now` (epoch seconds), fetching Globus Auth's keys on first use.
+    public func verify(_ token: String, now: Int = Int(time(nil)), isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> IdentityClaims {
+        let (keys, algorithms) = try publishedKeys(isCancelled: isCancelled)
+        return try IDTokenVerifier.verify(token, keySet: keys, algorithms: algorithms, audience: clientID, now: now)
     }
 
-    /// Verifies `token` at time `now` (epoch seconds).
-    public func verify(_ token: String, now: Int = Int(time(nil))) throws(GlobusError) -> IdentityClaims {
-        let keysJSON: String
-        if let k = jwks.withLock({ $0 }) { keysJSON = k } else {
-            let config = try http.json(HTTPRequest(method: "GET", url: environment.baseURL("auth") + ".well-known/openid-configuration"))
-            guard let uri = config["jwks_uri"]?.string else { throw .idToken("Globus Auth's OpenID configuration has no jwks_uri") }
-            let k = try http.json(HTTPRequest(method: "GET", url: uri)).serialized
-            jwks.withLock { $0 = k }
-            keysJSON = k
+    /// The key set and the signing algorithms from Globus Auth's OpenID configuration.
+    func publishedKeys(isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) -> (JSON, [String]) {
+        if let p = published.withLock({ $0 }) { return p }
+        let config = try http.json(HTTPRequest(method: "GET", url: environment.baseURL("auth") + ".well-known/openid-configuration"),
+                                   isCancelled: isCancelled)
+        guard let uri = config["jwks_uri"]?.string else { throw .idToken("Globus Auth's OpenID configuration has no jwks_uri") }
+        let keys = try http.json(HTTPRequest(method: "GET", url: uri), isCancelled: isCancelled)
+        let algorithms = config["id_token_signing_alg_values_supported"]?.array?.compactMap(\.string) ?? ["RS512"]
+        published.withLock { $0 = (keys, algorithms) }
+        return (keys, algorithms)
+    }
+
+    /// Verifies `token` with a published key set (`{"keys": [...]}`) for `audience` at `now`,
+    /// accepting only the `algorithms` given (RSA PKCS#1 v1.5: RS256, RS384, RS512). Synchronous
+    /// (swift-crypto's RSA), so it is safe on any thread.
+    public static func verify(_ token: String, keySet: JSON, algorithms: [String], audience: String, now: Int) throws(GlobusError) -> IdentityClaims {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let headerBytes = base64urlDecode(String(parts[0])), let header = try? JSON.parse(headerBytes),
+              let payloadBytes = base64urlDecode(String(parts[1])), let signature = base64urlDecode(String(parts[2])) else {
+            throw .idToken("the id_token is not a JWT (expected three base64url parts with a JSON header)")
         }
-        let result = Mutex<Result<Payload, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            do {
-                let keys = try await JWTKeyCollection().add(jwksJSON: keysJSON)
-                let p = try await keys.verify(token, as: Payload.self)
-                result.withLock { $0 = .success(p) }
-            } catch {
-                result.withLock { $0 = .failure(error) }
+        guard let alg = header["alg"]?.string else { throw .idToken("the id_token's header names no algorithm") }
+        guard algorithms.contains(alg), ["RS256", "RS384", "RS512"].contains(alg) else {
+            throw .idToken("the id_token is signed with \(alg), which Globus Auth does not use for id_tokens (expected \(algorithms.joined(separator: " or ")))")
+        }
+        let keys = (keySet["keys"]?.array ?? []).filter { $0["kty"]?.string == "RSA" }
+        let jwk: JSON
+        if let kid = header["kid"]?.string {
+            guard let k = keys.first(where: { $0["kid"]?.string == kid }) else {
+                throw .idToken("Globus Auth's key set has no key '\(kid)' for the id_token")
             }
-            done.signal()
+            jwk = k
+        } else {
+            guard let k = keys.first else { throw .idToken("Globus Auth's key set has no RSA key") }
+            jwk = k
         }
-        done.wait()
-        let payload: Payload
-        switch result.withLock({ $0 })! {
-        case .success(let p): payload = p
-        case .failure(let e): throw .idToken("the id_token's signature could not be verified (\(e))")
+        if let keyAlg = jwk["alg"]?.string, keyAlg != alg {
+            throw .idToken("the id_token is signed with \(alg) but its key is for \(keyAlg)")
         }
-        guard payload.aud.value.contains(clientID) else { throw .idToken("the id_token was issued to another client") }
-        guard payload.exp + IDTokenVerifier.leeway >= now else { throw .idToken("the id_token has expired (check the computer's clock)") }
-        if let iat = payload.iat, iat - IDTokenVerifier.leeway > now {
+        guard let n = jwk["n"]?.string.flatMap(base64urlDecode), let e = jwk["e"]?.string.flatMap(base64urlDecode) else {
+            throw .idToken("Globus Auth's key has no valid modulus or exponent")
+        }
+        let signedInput = Array(token.utf8[..<token.utf8.lastIndex(of: UInt8(ascii: "."))!])
+        let valid: Bool
+        do {
+            let key = try _RSA.Signing.PublicKey(n: n, e: e)
+            let sig = _RSA.Signing.RSASignature(rawRepresentation: signature)
+            switch alg {
+            case "RS256": valid = key.isValidSignature(sig, for: SHA256.hash(data: signedInput), padding: .insecurePKCS1v1_5)
+            case "RS384": valid = key.isValidSignature(sig, for: SHA384.hash(data: signedInput), padding: .insecurePKCS1v1_5)
+            default: valid = key.isValidSignature(sig, for: SHA512.hash(data: signedInput), padding: .insecurePKCS1v1_5)
+            }
+        } catch {
+            throw .idToken("Globus Auth's key could not be used (\(error))")
+        }
+        guard valid else { throw .idToken("the id_token's signature could not be verified (it does not match Globus Auth's key)") }
+        guard let claims = try? JSON.parse(payloadBytes), let sub = claims["sub"]?.string, let exp = claims["exp"]?.int else {
+            throw .idToken("the id_token's claims are not valid (no sub or exp)")
+        }
+        let aud = claims["aud"]?.string.map { [$0] } ?? claims["aud"]?.array?.compactMap(\.string) ?? []
+        guard aud.contains(audience) else { throw .idToken("the id_token was issued to another client") }
+        guard exp + IDTokenVerifier.leeway >= now else { throw .idToken("the id_token has expired (check the computer's clock)") }
+        if let iat = claims["iat"]?.int, iat - IDTokenVerifier.leeway > now {
             throw .idToken("the id_token was issued in the future (the computer's clock is behind by more than \(IDTokenVerifier.leeway) s)")
         }
-        return IdentityClaims(sub: payload.sub, preferredUsername: payload.preferred_username, name: payload.name, email: payload.email)
+        return IdentityClaims(sub: sub, preferredUsername: claims["preferred_username"]?.string, name: claims["name"]?.string,
+                              email: claims["email"]?.string, identityProvider: claims["identity_provider_display_name"]?.string)
     }
+}
+
+/// Decodes base64url (padding optional), or nil.
+func base64urlDecode(_ text: String) -> [UInt8]? {
+    var vals: [UInt8] = []
+    vals.reserveCapacity(text.utf8.count)
+    for c in text.utf8 {
+        switch c {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): vals.append(c - 65)
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): vals.append(c - 71)
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): vals.append(c + 4)
+        case UInt8(ascii: "-"): vals.append(62)
+        case UInt8(ascii: "_"): vals.append(63)
+        case UInt8(ascii: "="): continue
+        default: return nil
+        }
+    }
+    if vals.count % 4 == 1 { return nil }
+    var out: [UInt8] = []
+    var i = 0
+    while i < vals.count {
+        let chunk = vals[i..<min(i + 4, vals.count)]
+        var v: UInt32 = 0
+        for (k, x) in chunk.enumerated() { v |= UInt32(x) << (18 - 6 * UInt32(k)) }
+        out.append(UInt8((v >> 16) & 0xFF))
+        if chunk.count > 2 { out.append(UInt8((v >> 8) & 0xFF)) }
+        if chunk.count > 3 { out.append(UInt8(v & 0xFF)) }
+        i += 4
+    }
+    return out
 }

@@ -3,17 +3,19 @@ import JSON
 import JWTKit
 
 /// Signs id_tokens with an RSA key made at start-up (RS512, like Globus Auth) and publishes
-/// the public key as a JWKS.
+/// the public key as a JWKS. By default in Globus Auth's shape: the key set has no `kid` and the
+/// token header is `{"typ": "JWT", "alg": "RS512"}`; with `keyID` both carry that `kid`.
 actor IDTokens {
     private let keys = JWTKeyCollection()
     private let privateKey: JWTKit.Insecure.RSA.PrivateKey
     private let publicKey: JWTKit.Insecure.RSA.PublicKey
-    private let kid = "sim-" + String(randomToken("").dropFirst(3).prefix(8))
+    private let kid: String?
     private var keyAdded = false
 
-    init() throws {
+    init(keyID: String?) throws {
         privateKey = try JWTKit.Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048))
         publicKey = privateKey.publicKey
+        kid = keyID
     }
 
     struct Claims: JWTPayload {
@@ -49,15 +51,21 @@ actor IDTokens {
             identity_provider_display_name: p.organization, last_authentication: authTime,
             identity_set: [.init(sub: p.id, username: p.username, name: p.name, email: p.email, organization: p.organization)])
         if !keyAdded {
-            await keys.add(rsa: privateKey, digestAlgorithm: .sha512, kid: JWKIdentifier(string: kid))
+            await keys.add(rsa: privateKey, digestAlgorithm: .sha512, kid: kid.map { JWKIdentifier(string: $0) })
             keyAdded = true
         }
-        return try? await keys.sign(claims, kid: JWKIdentifier(string: kid))
+        return try? await keys.sign(claims, kid: kid.map { JWKIdentifier(string: $0) })
     }
 
     func jwks() -> JSON {
         guard let (n, e) = try? publicKey.getKeyPrimitives() else { return ["keys": []] }
-        return ["keys": [["kty": "RSA", "alg": "RS512", "use": "sig", "kid": .string(kid),
-                          "n": .string(Base64.encode(Array(n), url: true)), "e": .string(Base64.encode(Array(e), url: true))]]]
+        var key = JSONObject()
+        key["alg"] = "RS512"
+        key["e"] = .string(Base64.encode(Array(e), url: true))
+        key["kty"] = "RSA"
+        key["n"] = .string(Base64.encode(Array(n), url: true))
+        key["use"] = "sig"
+        if let kid { key["kid"] = .string(kid) }
+        return ["keys": [.object(key)]]
     }
 }
