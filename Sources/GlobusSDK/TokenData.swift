@@ -45,6 +45,9 @@ public struct TokenData: Sendable, Equatable {
         return .object(o)
     }
 
+    /// The largest |expires_at_seconds| accepted (2^53).
+    static let maxSeconds = 1 << 53
+
     /// Validates and reads the stored form.
     public init(json: JSON) throws(GlobusError) {
         guard let o = json.object else { throw .storage("token data must be an object") }
@@ -57,7 +60,11 @@ public struct TokenData: Sendable, Equatable {
             guard let s = v.string else { throw .storage("'\(k)' must be a string or null") }
             return s
         }
-        guard case .int(let exp)? = o["expires_at_seconds"] else { throw .storage("'expires_at_seconds' must be an int") }
+        // Ints as the Python SDK writes them; an integral float (1.7e9) is the same instant. The
+        // range keeps date arithmetic from overflowing (about ±285 million years).
+        guard let exp = o["expires_at_seconds"]?.int, exp > -TokenData.maxSeconds, exp < TokenData.maxSeconds else {
+            throw .storage("'expires_at_seconds' must be an int (epoch seconds)")
+        }
         self.init(resourceServer: try string("resource_server"), identityID: try optional("identity_id"), scope: try string("scope"),
                   accessToken: try string("access_token"), refreshToken: try optional("refresh_token"), expiresAtSeconds: exp,
                   tokenType: try optional("token_type"))

@@ -64,7 +64,7 @@ public final class JSONTokenStorage: TokenStorage {
     public func store(_ entries: [TokenData]) throws(GlobusError) {
         try withLock { () throws(GlobusError) in
             var f = try read()
-            for e in entries { f.entries[namespace, default: [:]][e.resourceServer] = e }
+            for e in entries { f.set(namespace, e) }
             try write(f)
         }
     }
@@ -75,7 +75,7 @@ public final class JSONTokenStorage: TokenStorage {
         try withLock { () throws(GlobusError) -> String? in
             var f = try read()
             if let other = (f.entries[namespace] ?? [:]).values.compactMap(\.identityID).first(where: { $0 != identity }) { return other }
-            for e in entries { f.entries[namespace, default: [:]][e.resourceServer] = e }
+            for e in entries { f.set(namespace, e) }
             try write(f)
             return nil
         }
@@ -86,7 +86,7 @@ public final class JSONTokenStorage: TokenStorage {
     public func update(_ rs: String, _ change: (TokenData?) throws(GlobusError) -> TokenData) throws(GlobusError) {
         try withLock { () throws(GlobusError) in
             var f = try read()
-            f.entries[namespace, default: [:]][rs] = try change(f.entries[namespace]?[rs])
+            f.set(namespace, try change(f.entries[namespace]?[rs]))
             try write(f)
         }
     }
@@ -94,76 +94,123 @@ public final class JSONTokenStorage: TokenStorage {
     @discardableResult public func remove(_ rs: String) throws(GlobusError) -> Bool {
         try withLock { () throws(GlobusError) in
             var f = try read()
-            let existed = f.entries[namespace]?.removeValue(forKey: rs) != nil
-            try write(f)
+            let existed = f.remove(namespace, rs)
+            if existed { try write(f) }
             return existed
         }
     }
 
-    /// The file's content: entries by namespace (in file order) plus unknown top-level keys kept.
+    /// The file's content as read: the whole document (unknown top-level keys, other
+    /// namespaces and entries this process does not change are written back as they were, as
+    /// the Python SDK does), and the entries that pass validation. An entry that does not (say,
+    /// a float `expires_at_seconds`, which the Python SDK refuses too) is unusable, not a
+    /// reason to call the whole file corrupt: it is kept in the file and replaced at the next login.
     struct FileContent {
+        var document = JSONObject()
         var entries: [String: [String: TokenData]] = [:]
-        var namespaceOrder: [String] = []
-        var rsOrder: [String: [String]] = [:]
+        /// Entries that failed validation: "namespace/resource server: why".
+        var invalid: [String] = []
+
+        init() {
+            document["data"] = .object(JSONObject())
+            document["format_version"] = "2.0"
+            document[JSONTokenStorage.sdkVersionField] = .string(SDKInfo.pythonCompatibleVersion)
+        }
+
+        init(document: JSONObject, data: JSONObject) {
+            self.document = document
+            for (ns, values) in data {
+                guard let o = values.object else { invalid.append("\(ns): not an object"); continue }
+                for (rs, v) in o {
+                    do { entries[ns, default: [:]][rs] = try TokenData(json: v) } catch { invalid.append("\(ns)/\(rs): \(error)") }
+                }
+            }
+        }
+
+        var data: JSONObject {
+            get { document["data"]?.object ?? JSONObject() }
+            set { document["data"] = .object(newValue) }
+        }
+
+        mutating func set(_ ns: String, _ e: TokenData) {
+            entries[ns, default: [:]][e.resourceServer] = e
+            var d = data
+            var n = d[ns]?.object ?? JSONObject()
+            n[e.resourceServer] = e.json
+            d[ns] = .object(n)
+            data = d
+        }
+
+        mutating func remove(_ ns: String, _ rs: String) -> Bool {
+            entries[ns]?.removeValue(forKey: rs)
+            var d = data
+            guard var n = d[ns]?.object, n[rs] != nil else { return false }
+            n[rs] = nil
+            d[ns] = .object(n)
+            data = d
+            return true
+        }
     }
 
+    /// How long a file that cannot be parsed may keep changing before it is judged corrupt (the
+    /// Python SDK rewrites the file in place, without a lock: a reader can see it empty or half
+    /// written for a moment).
+    static let settleTime = 2.0
+    /// How long the same unreadable bytes must stay before the file is moved aside.
+    static let stableTime = 0.3
+
     func read() throws(GlobusError) -> FileContent {
-        guard let bytes = readFile(path) else {
-            if errno == ENOENT { return FileContent() }
-            throw .storage("cannot read token file '\(path)': \(String(cString: strerror(errno)))")
-        }
-        do {
-            return try parse(bytes)
-        } catch {
-            let aside = path + ".corrupt-\(time(nil))"
-            let moved = rename(path, aside) == 0
-            throw .storage("The token file '\(path)' could not be read (\(error)). " + (moved
-                ? "It was moved aside to '\(aside)' and nothing was lost; log in again to create a new one."
-                : "It was left untouched; fix or remove it, then log in again."))
+        var last: [UInt8]? = nil
+        var sameSince = monotonicSeconds()
+        let start = sameSince
+        while true {
+            guard let bytes = readFile(path) else {
+                if errno == ENOENT { return FileContent() }
+                throw .storage("cannot read token file '\(path)': \(String(cString: strerror(errno)))")
+            }
+            let problem: GlobusError
+            do { return try parse(bytes) } catch { problem = error }
+            let now = monotonicSeconds()
+            if bytes != last { last = bytes; sameSince = now }
+            if now - sameSince >= JSONTokenStorage.stableTime || now - start >= JSONTokenStorage.settleTime {
+                let aside = path + ".corrupt-\(time(nil))"
+                let moved = rename(path, aside) == 0
+                throw .storage("The token file '\(path)' could not be read (\(problem)). " + (moved
+                    ? "It was moved aside to '\(aside)' and nothing was lost; log in again to create a new one."
+                    : "It was left untouched; fix or remove it, then log in again."))
+            }
+            usleep(10_000)
         }
     }
 
     func parse(_ bytes: [UInt8]) throws(GlobusError) -> FileContent {
         let doc: JSON
         do { doc = try JSON.parse(bytes) } catch { throw .storage("not valid JSON: \(error)") }
-        guard case .object = doc else { throw .storage("Found non-dict root data while loading from '\(path)' for JSON Token Storage") }
-        var data: JSON
+        guard case .object(let top) = doc else { throw .storage("Found non-dict root data while loading from '\(path)' for JSON Token Storage") }
         switch doc["format_version"]?.string {
         case "2.0":
-            guard let d = doc["data"], doc[JSONTokenStorage.sdkVersionField] != nil else {
+            guard let d = doc["data"]?.object, doc[JSONTokenStorage.sdkVersionField]?.string != nil else {
                 throw .storage("Missing required keys in '\(path)' (data, format_version, globus-sdk.version)")
             }
-            data = d
+            return FileContent(document: top, data: d)
         case "1.0":
             guard let byRS = doc["by_rs"] else { throw .storage("Missing required key 'by_rs' in format 1.0 file '\(path)'") }
-            data = ["DEFAULT": byRS]
+            var f = FileContent()
+            var d = JSONObject()
+            d["DEFAULT"] = byRS
+            f = FileContent(document: f.document, data: d)
+            f.data = d
+            return f
         default:
             throw .storage("cannot store data using JSONTokenStorage(\(path)) existing data file is in an unknown format (format_version=\(doc["format_version"]?.serialized ?? "missing"))")
         }
-        var f = FileContent()
-        guard let namespaces = data.object else { throw .storage("'data' must be an object") }
-        for (ns, entries) in namespaces {
-            f.namespaceOrder.append(ns)
-            guard let e = entries.object else { throw .storage("namespace '\(ns)' must be an object") }
-            for (rs, v) in e {
-                f.entries[ns, default: [:]][rs] = try TokenData(json: v)
-                f.rsOrder[ns, default: []].append(rs)
-            }
-        }
-        return f
     }
 
     func write(_ f: FileContent) throws(GlobusError) {
-        var data = JSONObject()
-        let namespaces = f.namespaceOrder.filter { f.entries[$0] != nil } + f.entries.keys.filter { !f.namespaceOrder.contains($0) }.sorted()
-        for ns in namespaces {
-            var o = JSONObject()
-            let entries = f.entries[ns] ?? [:]
-            let order = (f.rsOrder[ns] ?? []).filter { entries[$0] != nil } + entries.keys.filter { !(f.rsOrder[ns] ?? []).contains($0) }.sorted()
-            for rs in order { o[rs] = entries[rs]!.json }
-            data[ns] = .object(o)
-        }
-        let doc: JSON = ["data": .object(data), "format_version": "2.0", JSONTokenStorage.sdkVersionField: .string(SDKInfo.pythonCompatibleVersion)]
+        var top = f.document
+        top["format_version"] = "2.0"
+        top[JSONTokenStorage.sdkVersionField] = .string(SDKInfo.pythonCompatibleVersion)
+        let doc = JSON.object(top)
         let bytes = Array(doc.pythonSerialized.utf8)
         let tmp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o600)

@@ -1,0 +1,91 @@
+import JSON
+import Synchronization
+import Testing
+@testable import GlobusSDK
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The token file is shared with the Python SDK, which rewrites it in place without a lock and
+/// keeps what it does not know: the kernel must read through a rewrite, keep what Python keeps,
+/// and never call a file corrupt for one entry it cannot use.
+@Suite(.serialized) struct TokenFileSharingTests {
+    func tempFile() -> String {
+        var t = Array("/tmp/gk-share-XXXXXX".utf8CString)
+        return String(cString: mkdtemp(&t)!) + "/tokens.json"
+    }
+
+    let entry = TokenData(resourceServer: "transfer.api.globus.org", identityID: "i1", scope: "urn:globus:auth:scope:transfer.api.globus.org:all",
+                          accessToken: "AT", refreshToken: "RT", expiresAtSeconds: 1_900_000_000, tokenType: "Bearer")
+
+    @Test func unknownKeysAndUntouchedEntriesAreKeptAsPythonKeepsThem() throws {
+        let path = tempFile()
+        _ = writeAll(path, #"""
+            {"data": {"DEFAULT": {"groups.api.globus.org": {"resource_server": "groups.api.globus.org", "identity_id": "i1", "scope": "s", "access_token": "G", "expires_at_seconds": 1900000000, "future_field": {"x": 1}}}, "other-ns": {"a": {"b": 1}}}, "format_version": "2.0", "globus-sdk.version": "4.11.0", "written_by": "a newer sdk"}
+            """#)
+        let s = try JSONTokenStorage(path: path)
+        try s.store([entry])
+        let doc = try JSON.parse(readFile(path)!)
+        #expect(doc["written_by"] == "a newer sdk")
+        #expect(doc["data"]?["other-ns"]?["a"]?["b"] == 1)
+        #expect(doc["data"]?["DEFAULT"]?["groups.api.globus.org"]?["future_field"]?["x"] == 1)
+        #expect(doc["data"]?["DEFAULT"]?["transfer.api.globus.org"]?["access_token"] == "AT")
+        #expect(doc["globus-sdk.version"] == "4.10.0")
+    }
+
+    @Test func anEntryThatCannotBeUsedDoesNotMakeTheFileCorrupt() throws {
+        let path = tempFile()
+        // Integral floats are the same instant; 1.5 is refused by the Python SDK too.
+        _ = writeAll(path, #"""
+            {"data": {"DEFAULT": {"auth.globus.org": {"resource_server": "auth.globus.org", "scope": "openid", "access_token": "A", "expires_at_seconds": 1.9e9}, "groups.api.globus.org": {"resource_server": "groups.api.globus.org", "scope": "s", "access_token": "G", "expires_at_seconds": 1.5}, "search.api.globus.org": {"resource_server": "search.api.globus.org", "scope": "s", "access_token": "S", "expires_at_seconds": -9223372036854775808}}}, "format_version": "2.0", "globus-sdk.version": "4.10.0"}
+            """#)
+        let s = try JSONTokenStorage(path: path)
+        let all = try s.all()
+        #expect(all["auth.globus.org"]?.expiresAtSeconds == 1_900_000_000)
+        #expect(all["groups.api.globus.org"] == nil)
+        #expect(all["search.api.globus.org"] == nil)
+        try s.store([entry])
+        let doc = try JSON.parse(readFile(path)!)
+        #expect(doc["data"]?["DEFAULT"]?["groups.api.globus.org"]?["expires_at_seconds"] == 1.5)
+        #expect(try listDir(parent(of: path)).allSatisfy { !$0.contains("corrupt") })
+    }
+
+    @Test func aFileBeingRewrittenIsReadAgainNotMovedAside() throws {
+        let path = tempFile()
+        let s = try JSONTokenStorage(path: path)
+        try s.store([entry])
+        let full = readFile(path)!
+        // What a reader sees in the middle of the Python SDK's in-place rewrite.
+        for partial in [[UInt8](), Array(full.prefix(full.count / 2))] {
+            _ = writeAll(path, String(decoding: partial, as: UTF8.self))
+            let writer = Thread { usleep(100_000); _ = writeAll(path, String(decoding: full, as: UTF8.self)) }
+            let all = try s.all()
+            writer.join()
+            #expect(all["transfer.api.globus.org"]?.accessToken == "AT")
+        }
+        #expect(try listDir(parent(of: path)).allSatisfy { !$0.contains("corrupt") })
+    }
+
+    @Test func aFileThatStaysUnreadableIsMovedAsideAfterItSettles() throws {
+        let path = tempFile()
+        _ = writeAll(path, "{\"data\": ")
+        let s = try JSONTokenStorage(path: path)
+        let start = monotonicSeconds()
+        do { _ = try s.all(); Issue.record("expected an error") } catch {
+            #expect("\(error)".contains("moved aside"))
+        }
+        let waited = monotonicSeconds() - start
+        #expect(waited >= JSONTokenStorage.stableTime && waited < JSONTokenStorage.settleTime + 1)
+    }
+}
+
+/// A plain thread for tests that must block (never the cooperative pool).
+final class Thread: @unchecked Sendable {
+    private var tid = pthread_t()
+    init(_ body: @escaping () -> Void) {
+        let box = Unmanaged.passRetained(Box(body)).toOpaque()
+        pthread_create(&tid, nil, { p in Unmanaged<Box>.fromOpaque(p!).takeRetainedValue().run(); return nil }, box)
+    }
+    func join() { pthread_join(tid, nil) }
+}
