@@ -80,6 +80,7 @@ final class GlobusSession: @unchecked Sendable {
         }
         var config = GlobusApp.Config(environment: env, storage: storage)
         config.requestRefreshTokens = settings.refreshTokens
+        config.products = [ClientProduct(name: "globus-kernel", version: GlobusInterpreter.version)]
         let app: GlobusApp
         if let secret = clientSecret {
             app = GlobusApp.client(appName, clientID: clientID, clientSecret: secret, config: config)

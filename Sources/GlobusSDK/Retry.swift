@@ -15,6 +15,10 @@ public struct RetryPolicy: Sendable {
 
     public init() {}
 
+    /// Transfer's policy: `ExternalError` and `EndpointError` answers are not retried (the fault
+    /// is at an endpoint, as the Python SDK's Transfer transport judges).
+    public static var transfer: RetryPolicy { var p = RetryPolicy(); p.noRetryCodes = ["ExternalError", "EndpointError"]; return p }
+
     /// No retries at all.
     public static var none: RetryPolicy { var p = RetryPolicy(); p.maxRetries = 0; return p }
 
@@ -22,11 +26,13 @@ public struct RetryPolicy: Sendable {
     public func delay(attempt: Int, status: Int?, retryAfter: String?, errorCode: String?) -> Double? {
         guard attempt < maxRetries else { return nil }
         if let status {
-            guard transientStatuses.contains(status) else { return nil }
-            if let c = errorCode, noRetryCodes.contains(where: { c.contains($0) }) { return nil }
+            // In the Python SDK's order: a Retry-After on 429/503 is honoured whatever the body
+            // says; otherwise transient statuses retry unless the error code is one not to retry.
             if retryAfterStatuses.contains(status), let ra = retryAfter.flatMap({ Int($0.trimmingCharacters(" ")) }), ra >= 0 {
                 return min(Double(ra), maxSleep)
             }
+            guard transientStatuses.contains(status) else { return nil }
+            if let c = errorCode, noRetryCodes.contains(where: { c.contains($0) }) { return nil }
         }
         let backoff = (0.25 + 0.5 * Double.random(in: 0..<1)) * pow(2, Double(attempt))
         return min(backoff, maxSleep)
@@ -43,4 +49,11 @@ func interruptibleSleep(_ seconds: Double, isCancelled: () -> Bool) -> Bool {
         left -= step
     }
     return !isCancelled()
+}
+
+/// Seconds on the monotonic clock (for timeouts and waits, never for token expiry).
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }

@@ -15,14 +15,32 @@ public protocol Authorizer: Sendable {
     func handleUnauthorized() throws(GlobusError) -> Bool
 }
 
+/// A product named in `X-Globus-Client-Info` after the SDK (the Globus CLI names itself so).
+public struct ClientProduct: Sendable, Equatable {
+    public var name: String
+    public var version: String
+    public init(name: String, version: String) { self.name = name; self.version = version }
+}
+
 /// Sends requests with Globus's headers, retries and error handling.
 public struct GlobusHTTP: Sendable {
     public var transport: any Transport
     public var appName: String?
+    /// Products using this SDK, named after it in `X-Globus-Client-Info`.
+    public var products: [ClientProduct]
 
-    public init(transport: any Transport = CurlTransport.shared, appName: String? = nil) {
+    public init(transport: any Transport = CurlTransport.shared, appName: String? = nil, products: [ClientProduct] = []) {
         self.transport = transport
         self.appName = appName
+        self.products = products
+    }
+
+    /// `User-Agent`: `globus-sdk-swift-VERSION/APP NAME`, as the Python SDK's `globus-sdk-py-VERSION/APP NAME`.
+    public var userAgent: String { SDKInfo.userAgent + (appName.map { "/" + $0 } ?? "") }
+
+    /// `X-Globus-Client-Info`: `product=swift-sdk,version=V;product=NAME,version=V…`.
+    public var clientInfo: String {
+        ([SDKInfo.clientInfo] + products.map { "product=\($0.name),version=\($0.version)" }).joined(separator: ";")
     }
 
     /// Performs a request; answers outside 200–399 become `.api` errors unless `allowErrors`.
@@ -32,8 +50,7 @@ public struct GlobusHTTP: Sendable {
         var renewed = false
         while true {
             var r = request
-            r.headers = [("Accept", "application/json"), ("User-Agent", SDKInfo.userAgent + (appName.map { "/" + $0 } ?? "")),
-                         ("X-Globus-Client-Info", SDKInfo.clientInfo)]
+            r.headers = [("Accept", "application/json"), ("User-Agent", userAgent), ("X-Globus-Client-Info", clientInfo)]
                 .filter { h in !request.headers.contains { $0.0.lowercased() == h.0.lowercased() } } + request.headers
             if let authorizer, let value = try authorizer.authorization() {
                 r.headers.removeAll { $0.0.lowercased() == "authorization" }

@@ -19,6 +19,7 @@ public struct ServiceRequest: Sendable {
         self.service = service
         self.method = method.uppercased()
         self.path = path
+        if service.resourceServer == GlobusService.transfer.resourceServer { retry = .transfer }
     }
 
     /// The request URL: base URL, the service's path prefix, the path, the query.
