@@ -36,7 +36,10 @@ final class DemoSimulator {
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
         posix_spawn_file_actions_addclose(&actions, fds[0])
         var args = [bin, "--port", "0", "--parent-pid", String(getpid())]
-        if let autoApprove { args += ["--auto-approve", autoApprove] }
+        // Unattended runs use HTTPS, as production does. When a person signs in, their own
+        // browser opens the simulator's page: plain HTTP on loopback, so that it opens without a
+        // certificate warning (the banner says so).
+        if let autoApprove { args += ["--auto-approve", autoApprove, "--tls"] }
         var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         defer { for a in argv { free(a) } }
         var child: pid_t = 0
@@ -45,11 +48,11 @@ final class DemoSimulator {
         close(fds[1])
         guard rc == 0 else { close(fds[0]); throw .usage("demo mode: cannot start globus-sim: \(String(cString: strerror(rc)))") }
         pid = child
-        // Read the export lines (the child prints them once it listens).
+        // Read the export lines (the child prints them once it listens, then its ready line).
         var text = ""
         var buf = [UInt8](repeating: 0, count: 4096)
         let deadline = time(nil) + 20
-        while text.split(separator: "\n").count < 9 && time(nil) < deadline {
+        while !text.contains(DemoSimulator.readyLine + "\n") && time(nil) < deadline {
             let n = buf.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
             if n <= 0 { break }
             text += String(decoding: buf[0..<n], as: UTF8.self)
@@ -60,7 +63,7 @@ final class DemoSimulator {
             guard let eq = l.firstIndex(of: "=") else { return nil }
             return (String(l[..<eq]), String(l[l.index(after: eq)...]))
         }
-        guard environment.count >= 8 else {
+        guard text.contains(DemoSimulator.readyLine), environment.count >= 8 else {
             kill(child, SIGTERM)
             throw .usage("demo mode: globus-sim did not start")
         }
@@ -78,10 +81,14 @@ final class DemoSimulator {
         for (k, v) in saved { if let v { setenv(k, v, 1) } else { unsetenv(k) } }
     }
 
+    /// What `globus-sim` prints after its export lines.
+    static let readyLine = "# globus-sim ready"
+
     var authURL: String { environment.first { $0.0 == "GLOBUS_SDK_SERVICE_URL_AUTH" }?.1 ?? "" }
 
     var banner: String {
         "Demo mode: this kernel talks to a local Globus Simulator at \(authURL), not the real Globus. "
-            + (autoApprove.map { "Logins are approved automatically as \($0)." } ?? "Sign in on the simulator's page and paste the code as usual.")
+            + (autoApprove.map { "Logins are approved automatically as \($0) (HTTPS with the simulator's own certificate authority)." }
+                ?? "Sign in on the simulator's page and paste the code as usual. The simulator uses plain HTTP on this computer only, so that your browser opens its sign-in page without a certificate warning.")
     }
 }

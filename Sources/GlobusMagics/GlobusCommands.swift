@@ -139,7 +139,8 @@ extension GlobusMagic {
     /// A visible reminder when the kernel talks to a local simulator rather than Globus.
     func demoBanner() -> String {
         let auth = (try? GlobusEnvironment.current())?.baseURL("auth") ?? ""
-        return auth.hasPrefix("http://127.0.0.1") || auth.hasPrefix("http://localhost") ? "[Globus Simulator at \(auth) - not the real Globus]\n" : ""
+        let local = ["http://127.0.0.1", "http://localhost", "https://127.0.0.1", "https://localhost"].contains { auth.hasPrefix($0) }
+        return local ? "[Globus Simulator at \(auth) - not the real Globus]\n" : ""
     }
 
     func htmlBanner() -> String {

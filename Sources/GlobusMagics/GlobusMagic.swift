@@ -105,6 +105,7 @@ final class GlobusMagic: CellMagic, @unchecked Sendable {
                 self.session.pendingBanner = nil
                 session.output.display(demoBannerBundle(banner))
             }
+            if let warning = self.session.insecureTLSWarning() { session.output.stream(.stderr, warning) }
         }
         return try sub.run(self, call, args, session)
     }

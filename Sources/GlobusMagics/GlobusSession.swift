@@ -36,6 +36,18 @@ final class GlobusSession: @unchecked Sendable {
     /// A service account when both GLOBUS_CLIENT_ID and GLOBUS_CLIENT_SECRET are set.
     var isClientApp: Bool { clientSecret != nil }
 
+    private var warnedInsecure = false
+
+    /// Once per kernel (and again after it was turned back on): a warning that certificates are
+    /// not checked, when `GLOBUS_SDK_VERIFY_SSL` says false.
+    func insecureTLSWarning() -> String? {
+        let off = (try? GlobusEnvironment.tlsVerification()) == .off
+        defer { warnedInsecure = off }
+        guard off, !warnedInsecure else { return nil }
+        return "Warning: GLOBUS_SDK_VERIFY_SSL is false: TLS certificates are NOT checked, so anyone on the network path can"
+            + " read your tokens and data. Use it only against a test service on this computer; set it to a CA bundle file instead.\n"
+    }
+
     /// The default scopes of a plain `%globus login`: auth, transfer, groups and search.
     static let loginServices: [GlobusService] = [.auth, .transfer, .groups, .search]
 

@@ -113,9 +113,11 @@ enum Rendering {
             tb += remedy(for: a)
             return ExecutionError(ename: "GlobusAPIError", evalue: summary(a), traceback: tb)
         case .network(let n):
+            let advice = n.kind == .tls
+                ? "Set GLOBUS_SDK_VERIFY_SSL to the CA bundle that signed this server's certificate (for example %env GLOBUS_SDK_VERIFY_SSL=/path/to/ca.pem), then run the cell again."
+                : "Check the network connection (and GLOBUS_SDK_SERVICE_URL_* if set), then run the cell again."
             return ExecutionError(ename: "NetworkError", evalue: "\(n.kind.rawValue) on \(n.method) \(n.url)",
-                                  traceback: ["NetworkError: \(n.kind.rawValue) on \(n.method) \(n.url)", "  \(n.detail)",
-                                              "Check the network connection (and GLOBUS_SDK_SERVICE_URL_* if set), then run the cell again."])
+                                  traceback: ["NetworkError: \(n.kind.rawValue) on \(n.method) \(n.url)", "  \(n.detail)", advice])
         case .cancelled:
             return .interrupted
         case .loginRequired(let l):

@@ -48,7 +48,17 @@ public struct GlobusEnvironment: Sendable, Equatable {
     }
 
     /// TLS verification (`GLOBUS_SDK_VERIFY_SSL`): on, off, or a CA bundle path.
-    public enum TLSVerification: Sendable, Equatable { case on, off, caBundle(String) }
+    public enum TLSVerification: Sendable, Equatable {
+        case on, off, caBundle(String)
+
+        /// What a certificate error adds about the current setting.
+        var caBundleNote: String {
+            switch self {
+            case .caBundle(let p): " (it is set to '\(p)', which did not verify this server)."
+            default: "."
+            }
+        }
+    }
 
     public static func tlsVerification() throws(GlobusError) -> TLSVerification {
         guard let v = environmentValue("GLOBUS_SDK_VERIFY_SSL"), !v.isEmpty else { return .on }

@@ -30,7 +30,11 @@ public enum GlobusError: Error, Sendable, CustomStringConvertible {
 
 /// A request that got no response. Names the request, never its credentials.
 public struct NetworkError: Error, Sendable, CustomStringConvertible {
-    public enum Kind: String, Sendable { case connect = "ConnectionError", timeout = "TimeoutError", other = "NetworkError" }
+    public enum Kind: String, Sendable {
+        case connect = "ConnectionError", timeout = "TimeoutError", other = "NetworkError"
+        /// The server's certificate could not be verified (never retried: it will not change).
+        case tls = "TLSError"
+    }
     public let kind: Kind
     public let method: String
     public let url: String

@@ -60,7 +60,7 @@ public struct GlobusHTTP: Sendable {
             do {
                 response = try transport.send(r, isCancelled: isCancelled)
             } catch {
-                guard case .network = error, let wait = retry.delay(attempt: attempt, status: nil, retryAfter: nil, errorCode: nil) else { throw error }
+                guard case .network(let n) = error, n.kind != .tls, let wait = retry.delay(attempt: attempt, status: nil, retryAfter: nil, errorCode: nil) else { throw error }
                 attempt += 1
                 guard interruptibleSleep(wait, isCancelled: isCancelled) else { throw .cancelled }
                 continue

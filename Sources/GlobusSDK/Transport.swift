@@ -166,11 +166,17 @@ public final class CurlTransport: Transport {
         }
         if rc != CURLE_OK {
             if rc == CURLE_ABORTED_BY_CALLBACK { throw .cancelled }
-            let detail = exchange.overLimit ? "response larger than \(exchange.limit / 1024 / 1024) MB" : (curl.easyStrerror(rc).map { String(cString: $0) } ?? "error \(rc.rawValue)")
+            var detail = exchange.overLimit ? "response larger than \(exchange.limit / 1024 / 1024) MB" : (curl.easyStrerror(rc).map { String(cString: $0) } ?? "error \(rc.rawValue)")
             let kind: NetworkError.Kind = switch rc {
             case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: .connect
             case CURLE_OPERATION_TIMEDOUT: .timeout
+            case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM: .tls
             default: .other
+            }
+            if kind == .tls {
+                detail += " — the server's certificate could not be verified against the trusted certificate authorities. If this Globus"
+                    + " service uses a private certificate authority, set GLOBUS_SDK_VERIFY_SSL to its CA bundle file"
+                    + (try GlobusEnvironment.tlsVerification()).caBundleNote
             }
             throw .network(NetworkError(kind: kind, method: request.method, url: redacted(request.url), detail: detail))
         }

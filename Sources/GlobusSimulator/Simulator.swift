@@ -1,8 +1,11 @@
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import JSON
 import NIOCore
+import NIOSSL
 import Synchronization
 
 #if canImport(Glibc)
@@ -10,8 +13,9 @@ import Glibc
 #endif
 
 /// An offline Globus on loopback: Auth, Transfer, Groups, Search, Timers, Flows and Compute,
-/// each under its own base URL (`http://127.0.0.1:PORT/<service>/`), checking what the real
-/// services check, with faults on demand. Start it in-process (tests) or with `globus-sim`.
+/// each under its own base URL (`https://127.0.0.1:PORT/<service>/` with TLS, else `http://`),
+/// checking what the real services check, with faults on demand. Start it in-process (tests) or
+/// with `globus-sim`.
 public final class Simulator: Sendable {
     /// How to set the simulator up.
     public struct Configuration: Sendable {
@@ -25,6 +29,12 @@ public final class Simulator: Sendable {
         public var autoApprove: String?
         /// Seconds a transfer task stays ACTIVE.
         public var taskDuration = 1
+        /// A `kid` for the signing key and id_token headers. Globus Auth uses none (nil).
+        public var signingKeyID: String?
+        /// Serve HTTPS with this certificate (made by `TLSMaterial.make()`); nil: plain HTTP.
+        public var tls: TLSMaterial?
+        /// Where clients find the CA that signed `tls` (announced as `GLOBUS_SDK_VERIFY_SSL`).
+        public var caPath: String?
 
         public init() {}
     }
@@ -32,6 +42,10 @@ public final class Simulator: Sendable {
     private let state: Mutex<SimState>
     let idTokens: IDTokens
     private let portBox = Mutex<Int>(0)
+    public let tls: TLSMaterial?
+    /// Where the CA certificate was written (TLS only).
+    public let caPath: String?
+    let log = Mutex(RequestLog())
 
     public init(_ configuration: Configuration = Configuration()) throws {
         var s = SimState(identities: configuration.identities, clients: configuration.clients, tokenLifetime: configuration.tokenLifetime)
@@ -39,7 +53,9 @@ public final class Simulator: Sendable {
         s.autoApprove = configuration.autoApprove
         s.transfer.taskDuration = configuration.taskDuration
         state = Mutex(s)
-        idTokens = try IDTokens()
+        idTokens = try IDTokens(keyID: configuration.signingKeyID)
+        tls = configuration.tls
+        caPath = configuration.caPath
     }
 
     func withState<T>(_ body: (inout SimState) throws -> T) rethrows -> T {
@@ -49,8 +65,11 @@ public final class Simulator: Sendable {
     /// The port the server listens on (0 until started).
     public var port: Int { portBox.withLock { $0 } }
 
-    /// `http://127.0.0.1:PORT/<service>/`.
-    public func serviceURL(_ service: String) -> String { "http://127.0.0.1:\(port)/\(service)/" }
+    /// `https://127.0.0.1:PORT/<service>/` (or `http://` without TLS).
+    public func serviceURL(_ service: String) -> String { "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)/\(service)/" }
+
+    /// The line `globus-sim` prints after its export lines, once it listens.
+    public static let readyLine = "# globus-sim ready"
 
     /// The environment that points the Python SDK, globus-cli and this project's SDK here.
     public var environment: [(String, String)] {
@@ -59,12 +78,13 @@ public final class Simulator: Sendable {
                 ("GLOBUS_SDK_SERVICE_URL_\($0.uppercased())", serviceURL($0))
             }
             + [("GLOBUS_SIM_ADMIN_URL", serviceURL("admin"))]
+            + (tls != nil ? [("GLOBUS_SDK_VERIFY_SSL", caPath ?? "")] : [])
     }
 
     /// Serves on 127.0.0.1:`port` (0: any free port) until the task is cancelled; `ready` is
     /// called with the bound port.
     public func run(port: Int = 0, ready: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        let router = CallbackResponder<BasicRequestContext> { [self] request, _ in
+        let router = CallbackResponder<SimContext> { [self] request, context in
             var request = request
             let body = try await request.collectBody(upTo: 64 * 1024 * 1024)
             var headers: [String: String] = [:]
@@ -72,13 +92,23 @@ public final class Simulator: Sendable {
             let q = request.uri.query.map { FormCoding.decode(String($0)) } ?? []
             let sim = SimRequest(method: request.method.rawValue, path: request.uri.path, query: q, headers: headers,
                                  body: Array(body.readableBytesView))
+            if let port = context.remoteAddress?.port { log.withLock { _ = $0.connections.insert(port) } }
             let r = await self.handle(sim)
             if r.dropConnection { throw DroppedConnection() }
             var h = HTTPFields()
             for (k, v) in r.headers { if let name = HTTPField.Name(k) { h[name] = v } }
             return Response(status: .init(code: r.status), headers: h, body: .init(byteBuffer: ByteBuffer(bytes: r.body)))
         }
-        let app = Application(responder: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+        let server: HTTPServerBuilder
+        if let tls {
+            let chain = try NIOSSLCertificate.fromPEMBytes(Array(tls.certificatePEM.utf8)).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(bytes: Array(tls.privateKeyPEM.utf8), format: .pem)
+            let config = NIOSSL.TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: NIOSSLPrivateKeySource.privateKey(key))
+            server = try .tls(.http1(), tlsConfiguration: config)
+        } else {
+            server = .http1()
+        }
+        let app = Application(responder: router, server: server, configuration: .init(address: .hostname("127.0.0.1", port: port)),
                               onServerRunning: { [self] channel in
                                   let p = channel.localAddress?.port ?? 0
                                   self.portBox.withLock { $0 = p }
@@ -89,8 +119,19 @@ public final class Simulator: Sendable {
 
     struct DroppedConnection: Error {}
 
+    /// The request context: Hummingbird's, plus the client's address (to count connections).
+    struct SimContext: RequestContext, RemoteAddressRequestContext {
+        var coreContext: CoreRequestContextStorage
+        let remoteAddress: SocketAddress?
+        init(source: ApplicationRequestContextSource) {
+            coreContext = .init(source: source)
+            remoteAddress = source.channel.remoteAddress
+        }
+    }
+
     /// Answers one request: faults first, then the service under the first path component.
     public func handle(_ r: SimRequest) async -> SimResponse {
+        if !r.path.hasPrefix("/admin/") { log.withLock { $0.add(RecordedRequest(r)) } }
         let faults = takeFaults(for: r.path)
         for f in faults {
             switch f.kind {

@@ -12,7 +12,9 @@ struct GlobusSim: AsyncParsableCommand {
         commandName: "globus-sim",
         abstract: "An offline Globus (Auth, Transfer, Groups, Search, Timers, Flows) on 127.0.0.1.",
         discussion: """
-            Prints the environment that points Globus SDKs here, as shell export lines. Faults:
+            Prints the environment that points Globus SDKs here, as shell export lines, then the line
+            "\(Simulator.readyLine)". With --tls it serves HTTPS with a private CA made at start and
+            exports GLOBUS_SDK_VERIFY_SSL=<its certificate>. Faults:
               latency=MS  status=CODE  429=RETRY_AFTER  drop  domain=DOMAIN  mfa
             each optionally @ROUTE (a path prefix such as /transfer/v0.10/task_list) and xN (only N times),
             e.g. --fault 'status=503@/transfer/x2'. At run time: POST /admin/faults {"fault": SPEC}.
@@ -28,6 +30,12 @@ struct GlobusSim: AsyncParsableCommand {
     var tokenLifetime = 172_800
     @Option(help: "Approve logins at once as this username (for demos and scripts).")
     var autoApprove: String?
+    @Flag(help: "Serve HTTPS with a private CA made at start (its certificate goes to --ca-file, announced as GLOBUS_SDK_VERIFY_SSL).")
+    var tls = false
+    @Option(help: "With --tls: where to write the CA certificate (default: a new folder under $TMPDIR).")
+    var caFile: String?
+    @Option(help: "Give the id_token signing key and id_token headers this kid (Globus Auth uses none).")
+    var signingKeyID: String?
     @Option(help: "Exit when this process id goes away (for a parent that starts the simulator).")
     var parentPid: Int32?
 
@@ -35,6 +43,18 @@ struct GlobusSim: AsyncParsableCommand {
         var config = Simulator.Configuration()
         config.tokenLifetime = tokenLifetime
         config.autoApprove = autoApprove
+        config.signingKeyID = signingKeyID
+        if tls {
+            let material = try TLSMaterial.make()
+            let path: String
+            if let caFile { path = caFile } else {
+                var template = Array(((getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/globus-sim-XXXXXX").utf8CString)
+                guard let dir = mkdtemp(&template) else { throw ValidationError("cannot make a folder for the CA certificate") }
+                path = String(cString: dir) + "/ca.pem"
+            }
+            config.tls = material
+            config.caPath = try material.writeCA(to: path)
+        }
         let fromEnv = getenv("GLOBUS_SIM_FAULTS").map { String(cString: $0).split(separator: ",").map(String.init) } ?? []
         for spec in faults + fromEnv {
             guard let f = Fault(spec: spec) else { throw ValidationError("invalid fault '\(spec)'") }
@@ -44,7 +64,8 @@ struct GlobusSim: AsyncParsableCommand {
         let envFile = self.envFile
         let parent = parentPid
         try await sim.run(port: port) { _ in
-            let lines = sim.environment.map { "export \($0.0)=\($0.1)" }.joined(separator: "\n") + "\n"
+            // The last line marks the end, for programs that start the simulator and read this.
+            let lines = sim.environment.map { "export \($0.0)=\($0.1)" }.joined(separator: "\n") + "\n" + Simulator.readyLine + "\n"
             print(lines, terminator: "")
             fflush(nil)
             if let envFile, let f = fopen(envFile, "w") {

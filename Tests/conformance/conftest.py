@@ -106,25 +106,33 @@ AUTOMATION_CLIENT = ("7a1c2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "sim-automation-sec
 
 
 class Sim:
-    """A globus-sim process on a free loopback port, and its environment."""
+    """A globus-sim process on a free loopback port, and its environment. HTTPS by default, as
+    production is: the simulator makes a private CA and announces it as GLOBUS_SDK_VERIFY_SSL;
+    `http` is a requests session that trusts it."""
 
-    def __init__(self, *args):
-        self.proc = subprocess.Popen([SIM_BIN, "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    def __init__(self, *args, tls=True):
+        import requests
+        cmd = [SIM_BIN, "--port", "0", *(["--tls"] if tls else []), *args]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.env = {}
-        while len(self.env) < 9:
+        while True:
             line = self.proc.stdout.readline()
             if not line:
                 raise RuntimeError("globus-sim did not start: " + self.proc.stderr.read())
+            if line.strip() == "# globus-sim ready":
+                break
             k, v = line.strip().removeprefix("export ").split("=", 1)
             self.env[k] = v
         self.admin = self.env["GLOBUS_SIM_ADMIN_URL"]
+        self.ca = self.env.get("GLOBUS_SDK_VERIFY_SSL")
+        self.http = requests.Session()
+        self.http.verify = self.ca or True
 
     def url(self, service):
         return self.env[f"GLOBUS_SDK_SERVICE_URL_{service.upper()}"]
 
     def post_admin(self, path, body=None):
-        import requests
-        r = requests.post(self.admin + path, json=body or {}, timeout=10)
+        r = self.http.post(self.admin + path, json=body or {}, timeout=10)
         r.raise_for_status()
         return r.json()
 

@@ -99,7 +99,7 @@ def test_login_through_the_console_prompt_then_call(tmp_path):
         time.sleep(0.5)
         t.type("%globus login")
         screen = t.expect("Enter the resulting Authorization Code here:", nudge_after=5)
-        url = re.search(r"(http://127\.0\.0\.1:\d+/auth/v2/oauth2/authorize\?\S+)", screen.replace("\n", "")).group(1)
+        url = re.search(r"(https?://127\.0\.0\.1:\d+/auth/v2/oauth2/authorize\?\S+)", screen.replace("\n", "")).group(1)
         t.type(sim.approve(url))
         # jupyter_console ignores update_display_data (the notebook UIs replace the prompt with
         # "Logged in as …"), so confirm the sign-in with whoami.

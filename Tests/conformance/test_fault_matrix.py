@@ -34,7 +34,7 @@ def test_fault_matrix(tmp_path):
     rows = []
     try:
         for name, inject, options, expected in MATRIX:
-            requests.delete(sim.admin + "faults")
+            sim.http.delete(sim.admin + "faults")
             sim.post_admin("clock", {"offset": 0})
             if not token_file.exists() or not json.loads(token_file.read_text())["data"].get("DEFAULT"):
                 login_with_stdin(sim, kc)

@@ -30,7 +30,7 @@ def globus(tmp_path):
         return km, kc
 
     yield sim, start
-    issued = requests.get(sim.admin + "issued-tokens").json()
+    issued = sim.http.get(sim.admin + "issued-tokens").json()
     for km, kc in kernels:
         try:  # history entries (inputs and outputs) are part of the audit too
             kc.history(hist_access_type="tail", n=1000, output=True)
@@ -304,7 +304,7 @@ def test_interrupt_ends_a_slow_call_quickly(globus):
     assert elapsed < 0.5, f"interrupt took {elapsed:.3f} s"
     print(f"\ninterrupt during a held call: reply after {elapsed * 1000:.0f} ms")
     collect_iopub(kc, msg_id)
-    requests.delete(sim.admin + "faults")
+    sim.http.delete(sim.admin + "faults")
     r, msgs = cell(kc, "%globus call transfer GET /task_list")
     assert r["status"] == "ok"
 

@@ -20,7 +20,7 @@ class SimulatorLogin(CommandLineLoginFlowManager):
     def prompt_for_code(self):
         # What a person does: open the page, sign in as someone, copy the code shown there.
         import re
-        page = requests.get(self.url + "&sim_identity=" + self.identity, timeout=10).text
+        page = self.sim.http.get(self.url + "&sim_identity=" + self.identity, timeout=10).text
         return re.search(r'data-code="([^"]+)"', page).group(1)
 
 
@@ -54,7 +54,7 @@ def test_user_app_login_calls_refresh_and_logout(sim, tmp_path):
     # Logout revokes: the last access token no longer works.
     last = app.token_storage.get_token_data("transfer.api.globus.org").access_token
     app.logout()
-    r = requests.get(sim.url("transfer") + "v0.10/task_list", headers={"Authorization": f"Bearer {last}"})
+    r = sim.http.get(sim.url("transfer") + "v0.10/task_list", headers={"Authorization": f"Bearer {last}"})
     assert r.status_code == 401 and r.json()["code"] == "AuthenticationFailed"
 
 
@@ -108,16 +108,16 @@ def test_strict_auth_checks(sim):
     with pytest.raises(globus_sdk.AuthAPIError):
         auth.oauth2_exchange_code_for_tokens(code)
     # Authorize without PKCE or with an unregistered redirect is refused.
-    r = requests.get(sim.url("auth") + "v2/oauth2/authorize", params={
+    r = sim.http.get(sim.url("auth") + "v2/oauth2/authorize", params={
         "client_id": TUTORIAL_CLIENT, "redirect_uri": sim.url("auth") + "v2/web/auth-code", "scope": "openid", "response_type": "code"})
     assert r.status_code == 400 and "PKCE" in r.text
-    r = requests.get(sim.url("auth") + "v2/oauth2/authorize", params={
+    r = sim.http.get(sim.url("auth") + "v2/oauth2/authorize", params={
         "client_id": TUTORIAL_CLIENT, "redirect_uri": "https://evil.example/cb", "scope": "openid", "response_type": "code",
         "code_challenge": "a" * 43, "code_challenge_method": "S256"})
     assert r.status_code == 400 and "redirect_uri" in r.text
     # A token for one resource server is refused by another.
     at = tokens.by_resource_server["auth.globus.org"]["access_token"]
-    r = requests.get(sim.url("transfer") + "v0.10/task_list", headers={"Authorization": f"Bearer {at}"})
+    r = sim.http.get(sim.url("transfer") + "v0.10/task_list", headers={"Authorization": f"Bearer {at}"})
     assert r.status_code == 401
 
 
@@ -129,4 +129,4 @@ def test_sdk_retries_injected_faults(sim):
     tc.task_list()
     sim.post_admin("faults", {"faults": ["status=503@/transfer/v0.10/task_listx2", "429=0@/transfer/v0.10/task_listx1"]})
     assert tc.task_list()["DATA_TYPE"] == "task_list"          # the SDK's retries absorb 3 failures
-    assert requests.get(sim.admin + "faults").json()["faults"] == []
+    assert sim.http.get(sim.admin + "faults").json()["faults"] == []

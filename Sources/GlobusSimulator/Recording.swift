@@ -1,0 +1,62 @@
+import JSON
+
+/// What the simulator remembers of each request, for differential tests that compare what two
+/// SDKs send for the same operation. Secrets are never kept: the `Authorization` header is
+/// reduced to its scheme, and form fields that carry tokens, codes or secrets to `<redacted>`.
+struct RecordedRequest: Sendable {
+    var method: String
+    var path: String
+    var query: [(String, String)]
+    var contentType: String?
+    var authorization: String?
+    var userAgent: String?
+    var clientInfo: String?
+    var body: JSON
+
+    static let secretFields: Set<String> = ["token", "refresh_token", "code", "code_verifier", "client_secret", "access_token"]
+
+    init(_ r: SimRequest) {
+        method = r.method
+        path = r.path
+        query = r.query
+        contentType = r.headers["content-type"]
+        authorization = r.headers["authorization"].map { String($0.prefix { $0 != " " }) }
+        userAgent = r.headers["user-agent"]
+        clientInfo = r.headers["x-globus-client-info"]
+        if r.body.isEmpty {
+            body = .null
+        } else if contentType?.hasPrefix("application/x-www-form-urlencoded") == true {
+            var o = JSONObject()
+            for (k, v) in r.form { o[k] = .string(RecordedRequest.secretFields.contains(k) ? "<redacted>" : v) }
+            body = .object(o)
+        } else {
+            body = r.json ?? .string("<\(r.body.count) bytes, not JSON>")
+        }
+    }
+
+    var json: JSON {
+        var o = JSONObject()
+        o["method"] = .string(method)
+        o["path"] = .string(path)
+        o["query"] = .array(query.map { [.string($0.0), .string($0.1)] })
+        o["content_type"] = contentType.map(JSON.string) ?? .null
+        o["authorization"] = authorization.map(JSON.string) ?? .null
+        o["user_agent"] = userAgent.map(JSON.string) ?? .null
+        o["client_info"] = clientInfo.map(JSON.string) ?? .null
+        o["body"] = body
+        return .object(o)
+    }
+}
+
+/// The most recent requests (a bounded log) and the connections they came on.
+struct RequestLog: Sendable {
+    static let capacity = 10_000
+    var requests: [RecordedRequest] = []
+    /// Client ports seen: one per TCP connection (loopback), to show connection reuse.
+    var connections: Set<Int> = []
+
+    mutating func add(_ r: RecordedRequest) {
+        if requests.count >= RequestLog.capacity { requests.removeFirst(requests.count - RequestLog.capacity + 1) }
+        requests.append(r)
+    }
+}
