@@ -192,6 +192,11 @@ extension GlobusMagic {
             service = svc
         }
         guard pos.count == 2 else { throw .usage("globus call: expected SERVICE METHOD PATH, e.g. %globus call transfer GET /task_list", command: "globus") }
+        if service == .flows, let flow = Scopes.flowActedOn(path: pos[1]) {
+            // Running a flow acts as the flow: its own scope, its own token (as SpecificFlowClient).
+            resourceServer = flow
+            app.addScopeRequirements(flow, [Scope(Scopes.flowUser(flow))])
+        }
         let method = pos[0].uppercased()
         guard GlobusMagic.methods.contains(method) else {
             throw .usage("globus call: unknown method '\(pos[0])'; use one of \(GlobusMagic.methods.joined(separator: ", "))", command: "globus")
@@ -277,6 +282,11 @@ extension GlobusMagic {
         let app = try sdk { () throws(GlobusError) in try session.app() }
         guard !app.isClientApp else {
             return MimeBundle(text: "Service account: client \(app.clientID) (GLOBUS_CLIENT_ID / GLOBUS_CLIENT_SECRET)")
+        }
+        if a.flag("--linked-identities") {
+            // Globus Auth lists linked identities only to tokens with view_identity_set (as the
+            // Globus CLI asks for it); a token without it logs in for it first.
+            app.addScopeRequirements("auth.globus.org", [Scope(Scopes.authViewIdentitySet)])
         }
         let info = try whoamiDocument(app, s)
         if a.flag("--linked-identities") {

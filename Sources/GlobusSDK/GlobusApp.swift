@@ -209,7 +209,16 @@ public final class GlobusApp: @unchecked Sendable {
     public func clientCredentialsLogin(isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) {
         guard isClientApp else { throw .usage("client credentials are for a ClientApp") }
         let r = try login.clientCredentials(scopes: allRequiredScopes, isCancelled: isCancelled)
-        try config.storage.store(r.resourceServers.map { TokenData(r.byResourceServer[$0]!, identityID: nil) })
+        try storeClientTokens(r, isCancelled: isCancelled)
+    }
+
+    /// Stores a client-credentials response with the client's identity from its id_token (when
+    /// `openid` was asked for), as the Python SDK's ClientApp stores it.
+    func storeClientTokens(_ r: TokenResponse, isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) {
+        var identity: String?
+        if let t = r.idToken { identity = try idTokens.verify(t, isCancelled: isCancelled).sub }
+        if identity == nil { identity = try config.storage.all().values.compactMap(\.identityID).first }
+        try config.storage.store(r.resourceServers.map { TokenData(r.byResourceServer[$0]!, identityID: identity) })
     }
 
     /// Revokes and removes tokens (those of required resource servers, or all with `sweep`),
@@ -248,7 +257,7 @@ public final class GlobusApp: @unchecked Sendable {
             let scopes = scopeRequirements.first { $0.0 == rs }?.1 ?? []
             guard !scopes.isEmpty else { throw .usage("no scope requirements for resource server \(rs)") }
             let r = try login.clientCredentials(scopes: scopes, isCancelled: isCancelled)
-            try config.storage.store(r.resourceServers.map { TokenData(r.byResourceServer[$0]!, identityID: nil) })
+            try storeClientTokens(r, isCancelled: isCancelled)
             guard let t = r.byResourceServer[rs] else { throw .usage("client credentials did not return a token for \(rs)") }
             return t.accessToken
         }

@@ -64,6 +64,20 @@ public enum Scopes {
     public static let flowsAll = "https://auth.globus.org/scopes/eec9b274-0c81-4334-bdc2-54e90e689b9a/all"
     public static let computeAll = "https://auth.globus.org/scopes/facd7ccc-c5f4-42aa-916b-a0e270e2c2a9/all"
 
+    /// A flow's own user scope, `https://auth.globus.org/scopes/<flow>/flow_<flow with _>_user`
+    /// (what running the flow needs, as the Python SDK's `SpecificFlowClient` asks for).
+    public static func flowUser(_ flowID: String) -> String {
+        "https://auth.globus.org/scopes/\(flowID)/flow_\(String(flowID.map { $0 == "-" ? "_" : $0 }))_user"
+    }
+
+    /// The flow a Flows path acts on as that flow (`/flows/<id>/run`, `/flows/<id>/<id>/...`
+    /// resume), or nil: such calls need the flow's own scope and token.
+    public static func flowActedOn(path: String) -> String? {
+        let parts = path.split(separator: "/").map(String.init)
+        guard parts.count >= 3, parts[0] == "flows", parts[1].count == 36, parts[2] == "run" || parts.count >= 4 && parts[3] == "resume" else { return nil }
+        return parts[1]
+    }
+
     /// `https://auth.globus.org/scopes/<collection>/data_access`.
     public static func dataAccess(_ collection: String) -> String { "https://auth.globus.org/scopes/\(collection)/data_access" }
 

@@ -217,7 +217,16 @@ extension Simulator {
                 s.recordConsent(identityID: client.id, clientID: client.id, scopes: scopes)
                 return s.issue(scopes: scopes, clientID: client.id, identityID: nil, offline: false, session: nil)
             }
-            return .json(tokenResponse(issued, idToken: nil, state: nil))
+            // As Globus Auth: with openid, an id_token whose subject is the client's own identity.
+            var idToken: String?
+            if scopes.contains(where: { $0.name == "openid" }) {
+                let me = SimIdentity(id: client.id, username: "\(client.id)@clients.auth.globus.org", name: client.name,
+                                     email: "\(client.id)@clients.auth.globus.org", organization: client.name)
+                let now = withState { $0.now }
+                idToken = await idTokens.make(for: me, clientID: client.id, issuer: String(serviceURL("auth").dropLast()),
+                                              now: now, lifetime: withState { $0.tokenLifetime }, authTime: now)
+            }
+            return .json(tokenResponse(issued, idToken: idToken, state: nil))
         default:
             return oauthError(400, "unsupported_grant_type", "grant_type must be authorization_code, refresh_token or client_credentials")
         }
@@ -360,7 +369,19 @@ extension Simulator {
                        "organization": .string(p.organization), "identity_provider": .string(randomUUIDFor(p.domain)),
                        "identity_provider_display_name": .string(p.organization)]
         if t.scopes.contains(where: { $0.name == "email" }) { o = merge(o, ["email": .string(p.email)]) }
-        o = merge(o, ["identity_set": [identityDocument(p)], "last_authentication": .int(t.session?.authTime ?? t.issuedAt)])
+        o = merge(o, ["last_authentication": .int(t.session?.authTime ?? t.issuedAt)])
+        // As Globus Auth: the identity set (primary and linked identities) only with view_identity_set.
+        if t.scopes.contains(where: { $0.name == "urn:globus:auth:scope:auth.globus.org:view_identity_set" }) {
+            let linked: [JSON] = p.linkedUsernames.map { u in
+                ["sub": .string(randomUUIDFor("identity:" + u)), "username": .string(u), "name": .string(p.name), "email": .string(u),
+                 "organization": .string(p.organization), "identity_provider": .string(randomUUIDFor(p.domain(of: u))),
+                 "identity_provider_display_name": .string(p.domain(of: u))]
+            }
+            let primary: JSON = ["sub": .string(p.id), "username": .string(p.username), "name": .string(p.name), "email": .string(p.email),
+                                 "organization": .string(p.organization), "identity_provider": .string(randomUUIDFor(p.domain)),
+                                 "identity_provider_display_name": .string(p.organization)]
+            o = merge(o, ["identity_set": .array([primary] + linked)])
+        }
         return .json(o)
     }
 

@@ -89,6 +89,18 @@ extension Simulator {
     }
 
     func flows(_ r: SimRequest, _ path: String) -> SimResponse {
+        // Running a flow takes a token for the flow's own scope (its resource server is the flow).
+        let parts = path.split(separator: "/").map(String.init)
+        if r.method == "POST", parts.count == 3, parts[0] == "flows", parts[2] == "run", SimulatedServices.flows.contains(parts[1]) {
+            guard let t = withState({ $0.validToken(r.bearer, for: parts[1]) }) else {
+                return .json(["error": ["code": "AUTHENTICATION_ERROR", "detail": "Token is not active or not valid for this flow"]], status: 401)
+            }
+            let body = r.json ?? [:]
+            return .json(["run_id": .string(randomUUIDFor(requestID())), "flow_id": .string(parts[1]), "status": "ACTIVE",
+                          "label": body["label"] ?? .null, "run_managers": [], "run_monitors": [], "tags": body["tags"] ?? [],
+                          "user_role": "run_owner", "created_by": .string("urn:globus:auth:identity:" + (t.identityID ?? "")),
+                          "start_time": "2026-01-01T00:00:00.000000+00:00", "details": ["code": "FlowStarting"]], status: 201)
+        }
         guard withState({ $0.validToken(r.bearer, for: "flows.globus.org") }) != nil else {
             return .json(["error": ["code": "AUTHENTICATION_ERROR", "detail": "Token is not active or not valid for Flows"]], status: 401)
         }

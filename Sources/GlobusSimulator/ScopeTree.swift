@@ -53,6 +53,8 @@ struct ScopeTree: Equatable, Sendable {
             let id = String(parts[0])
             if let rs = SimulatedServices.clientResourceServers[id] { return rs }
             if collections.contains(id) { return id }
+            // A flow's own scope (flow_<id with underscores>_user): the flow is its resource server.
+            if SimulatedServices.flows.contains(id), parts[1] == "flow_" + String(id.map { $0 == "-" ? "_" : $0 }) + "_user" { return id }
         }
         return nil
     }
@@ -70,6 +72,8 @@ enum SimulatedServices {
     static let knownResourceServers: Set<String> = [
         "auth.globus.org", "transfer.api.globus.org", "groups.api.globus.org", "search.api.globus.org", "nexus.api.globus.org",
     ]
+    /// Deployed flows: each is a resource server with its own user scope, as in Globus Flows.
+    static let flows: Set<String> = ["24bc4997-b483-4c25-a19c-64b0afc00743"]
     static let clientResourceServers: [String: String] = [
         timersID: timersID, flowsClientID: "flows.globus.org", computeClientID: "funcx_service",
     ]

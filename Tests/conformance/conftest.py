@@ -127,6 +127,7 @@ class Sim:
         self.ca = self.env.get("GLOBUS_SDK_VERIFY_SSL")
         self.http = requests.Session()
         self.http.verify = self.ca or True
+        self.http.trust_env = False  # REQUESTS_CA_BUNDLE in the environment would override verify (requests #3829)
 
     def url(self, service):
         return self.env[f"GLOBUS_SDK_SERVICE_URL_{service.upper()}"]

@@ -21,7 +21,9 @@ class SimulatorLogin(CommandLineLoginFlowManager):
         # What a person does: open the page, sign in as someone, copy the code shown there.
         import re
         page = self.sim.http.get(self.url + "&sim_identity=" + self.identity, timeout=10).text
-        return re.search(r'data-code="([^"]+)"', page).group(1)
+        found = re.search(r'data-code="([^"]+)"', page)
+        assert found, "the simulator did not approve: " + re.sub(r"<[^>]+>", " ", page)[-400:]
+        return found.group(1)
 
 
 def user_app(sim, tmp_path, **config):
