@@ -209,6 +209,25 @@ public struct GlobusAPIError: Error, Sendable, CustomStringConvertible {
                 code = c
                 messages = [m]
                 requestID = doc["request_id"]?.string
+            } else if let inner = doc["error"], inner.object != nil {
+                // Flows and Timers: a top-level "error" object is the one subdocument; its
+                // "detail" may be a list of validation items with "msg".
+                code = inner["code"]?.string
+                if let details = inner["detail"]?.array, !details.isEmpty, details.allSatisfy({ $0.object != nil }) {
+                    messages = details.compactMap { $0["msg"]?.string }
+                } else {
+                    messages = [messageOf(inner)].compactMap { $0 }
+                }
+                requestID = doc["request_id"]?.string
+            } else if let details = doc["detail"]?.array, !details.isEmpty, details.allSatisfy({ $0.object != nil }) {
+                // Timers' validation errors: "msg: location.path" for each item.
+                let codes = Set(details.compactMap { $0["code"]?.string })
+                code = codes.count == 1 ? codes.first : nil
+                messages = details.compactMap { d in
+                    guard let m = d["msg"]?.string, let loc = d["loc"]?.array?.compactMap(\.string) else { return nil }
+                    return "\(m): \(loc.joined(separator: "."))"
+                }
+                requestID = doc["request_id"]?.string
             } else {
                 let docs = subdocs.isEmpty ? [doc] : subdocs
                 if let c = doc["code"]?.string { code = c } else {

@@ -211,6 +211,16 @@ import Glibc
         #expect(e.code == "UNAUTHORIZED" && e.message == "Call must be authenticated" && e.requestID == "abc-1")
     }
 
+    @Test func flowsAndTimersShapes() {
+        // Shapes from globus_sdk.testing (flows run_flow, timers create_job), read as the Python SDK reads them.
+        let flows = err(403, #"{"error": {"code": "MISSING_SCOPE", "detail": "This action requires the following scope: frobulate"}, "debug_id": "d1"}"#)
+        #expect(flows.code == "MISSING_SCOPE" && flows.message == "This action requires the following scope: frobulate")
+        let listed = err(422, #"{"error": {"code": "UNPROCESSABLE_ENTITY", "detail": [{"loc": ["definition"], "msg": "bad state", "type": "x"}]}}"#)
+        #expect(listed.code == "UNPROCESSABLE_ENTITY" && listed.message == "bad state")
+        let timers = err(422, #"{"detail": [{"loc": ["body", "start"], "msg": "field required", "type": "value_error.missing"}, {"loc": ["body", "callback_url"], "msg": "field required", "type": "value_error.missing"}]}"#)
+        #expect(timers.code == nil && timers.messages == ["field required: body.start", "field required: body.callback_url"])
+    }
+
     @Test func canonicalGAREAndLegacyVariants() {
         let g = err(403, #"{"code": "AuthorizationRequired", "authorization_parameters": {"session_message": "m", "session_required_single_domain": ["uchicago.edu"], "session_required_mfa": true}}"#).gare
         #expect(g?.authorizationParameters.sessionRequiredSingleDomain == ["uchicago.edu"] && g?.authorizationParameters.sessionRequiredMFA == true)
