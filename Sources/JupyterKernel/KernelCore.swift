@@ -58,9 +58,11 @@ public final class KernelCore: @unchecked Sendable {
         default:
             log.warning("ignoring unknown message type '\(request.msgType)' on \(channel.rawValue)")
         }
+        // Queued cells are aborted before this request's idle, as ipykernel does: a client that
+        // sends its next cell once it sees idle must never have that cell aborted.
+        if abort { drainAfterError(io: io, channel: channel) }
         io.publish("status", content: ["execution_state": "idle"], parent: request)
         if let restart = shutdown { onShutdown(restart); return }
-        if abort { drainAfterError(io: io, channel: channel) }
     }
 
     /// Interrupts the running cell, if any.

@@ -103,6 +103,12 @@ final class ScriptInterpreter: Interpreter, @unchecked Sendable {
         #expect(io.replies.map(\.type) == ["execute_reply", "execute_reply", "kernel_info_reply", "execute_reply"])
         #expect(io.replies.map { $0.content["status"]!.string! } == ["error", "aborted", "ok", "aborted"])
         #expect(io.published.contains { $0.type == "error" && $0.content["ename"] == "Oops" })
+        // Queued cells are aborted before the failed cell's idle: a client that sends its next
+        // cell when that idle arrives finds nothing left to abort it.
+        let failedIdle = io.published.lastIndex { $0.type == "status" && $0.parent == "f" && $0.content["execution_state"] == "idle" }!
+        let lastQueued = io.published.lastIndex { $0.parent == "q2" }!
+        #expect(lastQueued < failedIdle)
+        #expect(failedIdle == io.published.count - 1)
     }
 
     @Test func stopOnErrorFalseAbortsNothing() {

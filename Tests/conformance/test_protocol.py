@@ -129,10 +129,37 @@ def test_stop_on_error_aborts_only_queued(kernel):
         replies[r["parent_header"]["msg_id"]] = r["content"]["status"]
     assert replies[first] == "error"
     assert [replies[q] for q in queued] == ["aborted", "aborted"]
-    for q in [first] + queued:
+    # The queued cells are aborted (busy, reply, idle) before the failed cell's own idle.
+    for q in queued + [first]:
         collect_iopub(kc, q)
     reply, msgs = run_cell(kc, "%echo after")
     assert stdout_of(msgs) == "after\n"
+
+
+def test_a_cell_sent_when_idle_arrives_after_an_error_is_never_aborted(kernel):
+    """A fast client sends its next cell the moment the failed cell's idle arrives: queued cells
+    were aborted before that idle, so this one runs (1,000 times)."""
+    km, kc = kernel
+    # (The ordering that guarantees it is checked deterministically in KernelCoreTests.)
+    aborted = next_cells_aborted(kc, 1000)
+    assert aborted == 0, f"{aborted} of 1000 next cells were aborted"
+
+
+def next_cells_aborted(kc, n):
+    aborted = 0
+    for _ in range(n):
+        failed = kc.execute("%no-such-command")
+        while True:
+            m = kc.get_iopub_msg(timeout=10)
+            if m["parent_header"].get("msg_id") == failed and m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                break
+        nxt = kc.execute("%echo next")
+        statuses = {}
+        while nxt not in statuses:
+            r = kc.get_shell_msg(timeout=10)
+            statuses[r["parent_header"]["msg_id"]] = r["content"]["status"]
+        aborted += statuses[nxt] == "aborted"
+    return aborted
 
 
 def test_stop_on_error_false_runs_queued(kernel):
