@@ -344,3 +344,57 @@ def test_help_completion_and_is_complete(globus):
     assert kc.get_shell_msg(timeout=5)["content"]["status"] == "incomplete"
     kc.is_complete("%%globus call transfer POST /transfer\n{\"DATA\": [")
     assert kc.get_shell_msg(timeout=5)["content"]["status"] == "incomplete"
+
+
+def test_linked_identities_ask_for_view_identity_set(globus):
+    sim, start = globus
+    km, kc = start()
+    login_with_stdin(sim, kc)
+    # The default login has no view_identity_set: whoami --linked-identities logs in for it first.
+    reply, _, msgs = login_with_stdin(sim, kc, "%globus whoami --linked-identities")
+    assert reply["status"] == "ok"
+    listed = texts(msgs)
+    assert "alice@uchicago.edu" in listed and "alice@anl.gov" in listed
+
+
+def test_https_reuses_one_connection_for_fifty_calls(globus):
+    sim, start = globus
+    km, kc = start()
+    login_with_stdin(sim, kc)
+    reply, _ = run_cell(kc, "%globus call transfer GET /task_list")
+    before = sim.http.get(sim.admin + "connections").json()["connections"]
+    for _ in range(50):
+        reply, _ = run_cell(kc, "%globus call transfer GET /task_list --format raw")
+        assert reply["content"]["status"] == "ok"
+    after = sim.http.get(sim.admin + "connections").json()["connections"]
+    print(f"50 warm HTTPS calls opened {after - before} new connections")
+    assert after == before
+
+
+def test_a_certificate_from_another_ca_is_refused_and_named(globus):
+    sim, start = globus
+    other = Sim()  # its own private CA: not the one that signed this simulator's certificate
+    try:
+        km, kc = start(GLOBUS_SDK_VERIFY_SSL=other.ca)
+        run_cell(kc, "%globus login", allow_stdin=False)
+        t = time.time()
+        reply, msgs = run_cell(kc, "%globus login --code not-sent-anyway", allow_stdin=False, timeout=30)
+        c = reply["content"]
+        text = "\n".join(c["traceback"])
+        assert c["ename"] == "NetworkError" and "TLSError" in c["evalue"]
+        assert "certificate" in text and "GLOBUS_SDK_VERIFY_SSL" in text and other.ca in text
+        assert time.time() - t < 5, "a certificate error is not retried"
+    finally:
+        other.stop()
+
+
+def test_verification_off_works_and_says_it_is_insecure(globus):
+    sim, start = globus
+    km, kc = start(GLOBUS_SDK_VERIFY_SSL="false")
+    reply, msgs = run_cell(kc, "%globus config environment")
+    warned = stdout_of(msgs, "stderr")
+    assert "NOT checked" in warned and "GLOBUS_SDK_VERIFY_SSL" in warned
+    reply, shown, msgs = login_with_stdin(sim, kc)
+    assert reply["status"] == "ok"
+    reply, msgs = run_cell(kc, "%globus call transfer GET /task_list")
+    assert reply["content"]["status"] == "ok" and "NOT checked" not in stdout_of(msgs, "stderr")  # said once
