@@ -22,18 +22,24 @@ enum CellParser {
         }
         var out: [Command] = []
         var pending = ""
+        // Quote state carried from line to line: each character is scanned once (a cell with an
+        // unterminated quote is linear, not quadratic, to parse).
+        var quotes = QuoteScanner()
         for raw in lines {
             var line = raw
             if pending.isEmpty && (line.trimmed.isEmpty || line.trimmed.hasPrefix("#")) { continue }
             if line.hasSuffix("\\") && !line.hasSuffix("\\\\") {
                 line.removeLast()
                 pending += line
+                quotes.scan(line)
                 continue
             }
             pending += line
-            if ShellWords.needsMore(pending) { pending += "\n"; continue }
+            quotes.scan(line)
+            if quotes.needsMore { pending += "\n"; quotes.scan("\n"); continue }
             out.append(classify(Command(line: pending.trimmed)))
             pending = ""
+            quotes = QuoteScanner()
         }
         if !pending.trimmed.isEmpty { out.append(classify(Command(line: pending.trimmed))) }
         return out
@@ -54,6 +60,63 @@ enum CellParser {
             c.kind = .help(level: level)
         }
         return c
+    }
+}
+
+/// Whether text scanned so far ends inside a quote or after a lone backslash, by the rules of
+/// `ShellWords.split` (an unterminated `${` ends the command: `split` reports it as an error).
+struct QuoteScanner {
+    enum State { case plain, single, double, brace(returnTo: Bool) }
+    private var state = State.plain
+    /// A backslash was the last character seen (outside quotes: it escapes the next one).
+    private var escape = false
+    /// A backslash inside double quotes was the last character seen.
+    private var doubleEscape = false
+    /// A `$` was the last character seen (a `{` next opens a brace).
+    private var dollar = false
+
+    mutating func scan(_ text: some StringProtocol) {
+        for c in text.unicodeScalars {
+            if escape { escape = false; continue }
+            if doubleEscape {
+                doubleEscape = false
+                if c == "\"" || c == "\\" || c == "$" || c == "`" { continue }
+            }
+            let afterDollar = dollar
+            dollar = false
+            switch state {
+            case .plain:
+                switch c {
+                case "'": state = .single
+                case "\"": state = .double
+                case "\\": escape = true
+                case "$": dollar = true
+                case "{" where afterDollar: state = .brace(returnTo: false)
+                default: break
+                }
+            case .single:
+                if c == "'" { state = .plain }
+            case .double:
+                switch c {
+                case "\"": state = .plain
+                case "\\": doubleEscape = true
+                case "$": dollar = true
+                case "{" where afterDollar: state = .brace(returnTo: true)
+                default: break
+                }
+            case .brace(let inDouble):
+                if c == "}" { state = inDouble ? .double : .plain }
+            }
+        }
+    }
+
+    /// True inside single or double quotes, or after a trailing lone backslash.
+    var needsMore: Bool {
+        switch state {
+        case .single, .double: true
+        case .plain: escape
+        case .brace: false
+        }
     }
 }
 

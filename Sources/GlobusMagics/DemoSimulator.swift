@@ -13,6 +13,9 @@ final class DemoSimulator {
     let environment: [(String, String)]
     /// Logins are approved at once as this person (unattended runs), or by a click in the browser.
     let autoApprove: String?
+    /// A private folder for the demo's own token store: demo mode never reads, writes or revokes
+    /// the person's real tokens.
+    let folder: String
     private var saved: [(String, String?)] = []
 
     /// `globus-sim` next to this executable.
@@ -25,6 +28,9 @@ final class DemoSimulator {
 
     init(autoApprove: String?) throws(GlobusError) {
         self.autoApprove = autoApprove
+        var template = Array(((environmentValue("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/globus-kernel-demo-XXXXXX").utf8CString)
+        guard let dir = mkdtemp(&template) else { throw .usage("demo mode: cannot make a folder for the demo's tokens: \(String(cString: strerror(errno)))") }
+        folder = String(cString: dir)
         let bin = DemoSimulator.binary
         guard access(bin, X_OK) == 0 else {
             throw .usage("demo mode needs globus-sim beside the kernel (\(bin)); build it with `swift build --product globus-sim`")
@@ -73,11 +79,16 @@ final class DemoSimulator {
         }
     }
 
-    /// Stops the simulator and restores the environment.
+    /// The demo's token file (`tokens.json` or `tokens.db`) in its private folder.
+    func tokenPath(fileExtension: String) -> String { folder + "/tokens." + fileExtension }
+
+    /// Stops the simulator, removes the demo's tokens and restores the environment.
     func stop() {
         kill(pid, SIGTERM)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
+        for name in ["tokens.json", "tokens.json.lock", "tokens.db", "tokens.db-journal"] { unlink(folder + "/" + name) }
+        rmdir(folder)
         for (k, v) in saved { if let v { setenv(k, v, 1) } else { unsetenv(k) } }
     }
 

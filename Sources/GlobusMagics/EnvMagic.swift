@@ -68,7 +68,9 @@ struct EnvMagic: Magic {
         }
         if let value {
             setenv(name, value, 1)
-            out.stream(.stdout, "env: \(name)=\(looksSecret(name) ? "<hidden>" : value)\n")
+            // Masked when the name looks secret or the value came from a secret (`X=$SECRET`).
+            let shown = looksSecret(name) || secretValues().contains { value.contains($0) } ? "<hidden>" : value
+            out.stream(.stdout, "env: \(name)=\(shown)\n")
             return nil
         }
         guard let v = getenv(name).map({ String(cString: $0) }) else {
@@ -102,6 +104,21 @@ func looksSecret(_ name: String) -> Bool {
     let n = name.uppercased()
     return ["SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE", "APIKEY", "API_KEY"].contains { n.contains($0) }
         || n == "KEY" || n.hasSuffix("_KEY") || n.hasPrefix("KEY_")
+}
+
+/// The values of secret-looking variables in the kernel's environment (4 characters or more:
+/// shorter ones would mask ordinary words).
+func secretValues() -> [String] {
+    environmentNames().filter(looksSecret).compactMap { n in getenv(n).map { String(cString: $0) } }.filter { $0.count >= 4 }
+}
+
+extension ExecutionError {
+    /// This error with every occurrence of the given values replaced by `<hidden>`.
+    func masking(_ values: [String]) -> ExecutionError {
+        guard !values.isEmpty else { return self }
+        func mask(_ s: String) -> String { values.reduce(s) { $0.replacingAll($1, with: "<hidden>") } }
+        return ExecutionError(ename: ename, evalue: mask(evalue), traceback: traceback.map(mask))
+    }
 }
 
 func isValidName(_ name: String) -> Bool {

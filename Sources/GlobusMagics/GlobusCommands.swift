@@ -342,7 +342,14 @@ extension GlobusMagic {
 
     func logout(_ call: Invocation, _ a: ParsedArguments, _ s: MagicSession) throws(MagicError) -> MimeBundle? {
         let app = try sdk { () throws(GlobusError) in try session.app() }
-        let removed = try sdk { () throws(GlobusError) in try app.logout(sweep: a.flag("--all")) }
+        // Every token of the app's namespace, not only this session's services: a token left
+        // behind would keep the person logged in for the next one (as a sweep in the Python SDK).
+        let removed: [String]
+        do { removed = try app.logout(sweep: true, isCancelled: s.isCancelled) } catch {
+            session.pending = nil
+            if case .cancelled = error { throw .failed(ExecutionError(ename: "KeyboardInterrupt", evalue: "logout interrupted: the tokens were removed from this computer, but not all were revoked at Globus", traceback: ["KeyboardInterrupt: logout interrupted: the tokens were removed from this computer, but not all were revoked at Globus (they expire on their own)"])) }
+            throw .failed(Rendering.error(error))
+        }
         session.pending = nil
         s.output.stream(.stdout, removed.isEmpty ? "Nothing to log out of.\n" : "Logged out: revoked and removed the tokens for \(removed.joined(separator: ", ")).\n")
         return nil

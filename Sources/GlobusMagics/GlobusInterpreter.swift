@@ -43,7 +43,9 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
                     }
                 }
             } catch {
-                return .error(error.executionError)
+                // An error message may quote the command's words after `$NAME` expansion: the
+                // values of secret-looking variables never reach it.
+                return .error(error.executionError.masking(secretValues()))
             }
         }
         return .ok(payload: payload)

@@ -28,6 +28,8 @@ final class GlobusSession: @unchecked Sendable {
     /// A login started without stdin, waiting for `%globus login --code`.
     var pending: PendingLogin?
     let memory = MemoryTokenStorage()
+    /// Demo mode's in-memory store, apart from the real one.
+    let demoMemory = MemoryTokenStorage()
 
     var clientID: String { settings.clientID ?? environmentValue("GLOBUS_CLIENT_ID").flatMap { $0.isEmpty ? nil : $0 } ?? GlobusSession.tutorialClientID }
     var appName: String { settings.appName ?? environmentValue("GLOBUS_APP_NAME").flatMap { $0.isEmpty ? nil : $0 } ?? GlobusSession.defaultAppName }
@@ -86,7 +88,7 @@ final class GlobusSession: @unchecked Sendable {
                    env.baseURL("auth")].joined(separator: "|")
         if let c = cachedApp, c.key == key { return c.app }
         let storage: any TokenStorage = switch settings.storage {
-        case "memory": memory
+        case "memory": demo == nil ? memory : demoMemory
         case "sqlite": try SQLiteTokenStorage(path: path)
         default: try JSONTokenStorage(path: path)
         }
@@ -111,6 +113,8 @@ final class GlobusSession: @unchecked Sendable {
     /// Where tokens are stored: the configured path or the Python SDK's default.
     func tokenPath(_ env: GlobusEnvironment) throws(GlobusError) -> String {
         if settings.storage == "memory" { return "memory" }
+        // Demo mode has its own store, which can never be the person's real one.
+        if let demo { return demo.tokenPath(fileExtension: settings.storage == "sqlite" ? "db" : "json") }
         if let p = settings.tokenPath { return p }
         return try JSONTokenStorage.defaultPath(clientID: clientID, appName: appName, environment: env.name,
                                                 fileExtension: settings.storage == "sqlite" ? "db" : "json")

@@ -7,7 +7,7 @@ extension GlobusApp {
         r.query = query
         let response = try call(r, isCancelled: isCancelled)
         do { return try JSON.parse(response.body) } catch {
-            throw .api(GlobusAPIError(method: "GET", url: r.url(environment: config.environment), status: response.status,
+            throw .api(GlobusAPIError(method: "GET", url: (try? r.url(environment: config.environment)) ?? r.path, status: response.status,
                                       headers: response.headers, body: response.body))
         }
     }

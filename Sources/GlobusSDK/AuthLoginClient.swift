@@ -105,9 +105,9 @@ public struct AuthLoginClient: Sendable {
     }
 
     /// Introspects a token (confidential clients).
-    public func introspect(_ token: String, include: String? = nil) throws(GlobusError) -> JSON {
+    public func introspect(_ token: String, include: String? = nil, isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> JSON {
         var f = [("token", token)]
         if let include { f.append(("include", include)) }
-        return try http.json(tokenRequest(f, path: "v2/oauth2/token/introspect"))
+        return try http.json(tokenRequest(f, path: "v2/oauth2/token/introspect"), isCancelled: isCancelled)
     }
 }

@@ -43,7 +43,9 @@ public struct GlobusEnvironment: Sendable, Equatable {
     /// The request timeout in seconds (`GLOBUS_SDK_HTTP_TIMEOUT`, default 60; -1 for none).
     public static func httpTimeout() throws(GlobusError) -> Double? {
         guard let v = environmentValue("GLOBUS_SDK_HTTP_TIMEOUT"), !v.isEmpty else { return 60 }
-        guard let d = Double(v) else { throw .usage("Invalid config float: \(v) (GLOBUS_SDK_HTTP_TIMEOUT)") }
+        guard let d = Double(v), d.isFinite, d == -1 || (d > 0 && d <= 86_400) else {
+            throw .usage("GLOBUS_SDK_HTTP_TIMEOUT must be a number of seconds from 0 to 86400, or -1 for no timeout (got '\(v)')")
+        }
         return d == -1 ? nil : d
     }
 

@@ -101,7 +101,8 @@ public final class GlobusApp: @unchecked Sendable {
         try problem(with: resourceServer, stored: try config.storage.get(resourceServer), now: now)
     }
 
-    func problem(with resourceServer: String, stored: TokenData?, now: Int) throws(GlobusError) -> LoginRequired? {
+    func problem(with resourceServer: String, stored: TokenData?, now: Int,
+                 isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> LoginRequired? {
         let required = scopeRequirements.first { $0.0 == resourceServer }?.1 ?? []
         guard let t = stored else {
             return isClientApp ? nil : LoginRequired(reason: .noTokens, resourceServer: resourceServer)
@@ -109,7 +110,7 @@ public final class GlobusApp: @unchecked Sendable {
         let granted = Set(t.scopes)
         let missing = required.map(\.name).filter { !granted.contains($0) }
         if !missing.isEmpty { return LoginRequired(reason: .missingScopes(missing), resourceServer: resourceServer) }
-        if let unmet = try unmetDependentScope(required, identity: t.identityID) {
+        if let unmet = try unmetDependentScope(required, identity: t.identityID, isCancelled: isCancelled) {
             return LoginRequired(reason: .missingScopes([unmet.description]), resourceServer: resourceServer,
                                  authorizationParameters: AuthorizationParameters(requiredScopes: [unmet.description]))
         }
@@ -124,13 +125,13 @@ public final class GlobusApp: @unchecked Sendable {
 
     /// A required scope whose dependencies the identity has not consented to (checked against the
     /// consent forest once, then remembered), or nil.
-    func unmetDependentScope(_ required: [Scope], identity: String?) throws(GlobusError) -> Scope? {
+    func unmetDependentScope(_ required: [Scope], identity: String?, isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> Scope? {
         let withDeps = required.filter { !$0.dependencies.isEmpty }
         guard !withDeps.isEmpty, let identity, !isClientApp else { return nil }
         let known = state.withLock { $0.consentsMet[identity] ?? [] }
         let unknown = withDeps.filter { !known.contains($0.description) }
         guard !unknown.isEmpty else { return nil }
-        let forest = ConsentForest(try consents(identityID: identity))
+        let forest = ConsentForest(try consents(identityID: identity, isCancelled: isCancelled))
         for s in unknown {
             guard forest.meets(s) else { return s }
             state.withLock { _ = $0.consentsMet[identity, default: []].insert(s.description) }
@@ -187,7 +188,10 @@ public final class GlobusApp: @unchecked Sendable {
         // Never mix two people's tokens in one store (checked and written under the store's lock).
         let entries = response.resourceServers.map { TokenData(response.byResourceServer[$0]!, identityID: claims.sub) }
         if try config.storage.store(entries, ifIdentityIs: claims.sub) != nil {
-            for t in response.byResourceServer.values { try? login.revoke(t.accessToken); if let r = t.refreshToken { try? login.revoke(r) } }
+            for t in response.byResourceServer.values {
+                try? login.revoke(t.accessToken, isCancelled: isCancelled)
+                if let r = t.refreshToken { try? login.revoke(r, isCancelled: isCancelled) }
+            }
             throw .loginRequired(LoginRequired(reason: .identityChanged, resourceServer: "auth.globus.org"))
         }
         return claims
@@ -223,19 +227,23 @@ public final class GlobusApp: @unchecked Sendable {
 
     /// Revokes and removes tokens (those of required resource servers, or all with `sweep`),
     /// and forgets the identity so that another person can log in.
-    public func logout(sweep: Bool = false) throws(GlobusError) -> [String] {
+    /// An interrupt stops the revokes at once; the local tokens are still removed.
+    public func logout(sweep: Bool = false, isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> [String] {
         let stored = try config.storage.all()
         let targets = sweep ? Array(stored.keys).sorted() : scopeRequirements.map(\.0).filter { stored[$0] != nil }
         var firstError: GlobusError?
         for rs in targets {
             guard let t = stored[rs] else { continue }
             for token in [t.accessToken] + (t.refreshToken.map { [$0] } ?? []) {
-                do { try login.revoke(token) } catch { firstError = firstError ?? error }
+                if isCancelled() { firstError = firstError ?? .cancelled; break }
+                do { try login.revoke(token, isCancelled: isCancelled) } catch { firstError = firstError ?? error }
             }
             try config.storage.remove(rs)
         }
-        if let firstError, case .network = firstError { throw firstError }
-        return targets
+        switch firstError {
+        case .network?, .cancelled?: throw firstError!
+        default: return targets
+        }
     }
 
     // MARK: authorizers
@@ -251,7 +259,7 @@ public final class GlobusApp: @unchecked Sendable {
         let now = Int(time(nil))
         // One read of the store per call: another process may have refreshed since the last one.
         let stored = try config.storage.get(rs)
-        if let p = try problem(with: rs, stored: stored, now: now) { throw .loginRequired(p) }
+        if let p = try problem(with: rs, stored: stored, now: now, isCancelled: isCancelled) { throw .loginRequired(p) }
         if let t = stored, !forceRenew, t.expiresAtSeconds - 60 > now { return t.accessToken }
         if isClientApp {
             let scopes = scopeRequirements.first { $0.0 == rs }?.1 ?? []
@@ -278,7 +286,15 @@ public final class GlobusApp: @unchecked Sendable {
             throw .usage("Attempting refresh for \(rs) didn't return exactly one token. Possible service error.")
         }
         if fresh.refreshToken == nil { fresh.refreshToken = refresh }
-        try config.storage.store([TokenData(fresh, identityID: t.identityID)])
+        // Stored through the locked read-modify-write, checking that the entry still belongs to
+        // the same person (another process may have logged someone else in meanwhile).
+        let renewed = TokenData(fresh, identityID: t.identityID)
+        try config.storage.update(rs) { (current) throws(GlobusError) -> TokenData in
+            if let current, current.identityID != t.identityID {
+                throw .loginRequired(LoginRequired(reason: .identityChanged, resourceServer: rs))
+            }
+            return renewed
+        }
         return fresh.accessToken
     }
 }

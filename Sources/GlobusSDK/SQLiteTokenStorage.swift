@@ -85,12 +85,16 @@ public final class SQLiteTokenStorage: TokenStorage {
     public func all() throws(GlobusError) -> [String: TokenData] {
         var raw: [(String, String)] = []
         try run("SELECT resource_server, token_data_json FROM token_storage WHERE namespace=?", [namespace]) { s in
-            raw.append((String(cString: sqlite3_column_text(s, 0)), String(cString: sqlite3_column_text(s, 1))))
+            // A NULL column (another program's row) is an unusable entry, never a crash.
+            guard let rs = sqlite3_column_text(s, 0), let text = sqlite3_column_text(s, 1) else { return }
+            raw.append((String(cString: rs), String(cString: text)))
         }
         var out: [String: TokenData] = [:]
+        // As in the JSON store: an entry that cannot be used is skipped (a login replaces it),
+        // it does not make every other entry unreadable.
         for (rs, text) in raw {
-            guard let doc = try? JSON.parse(text) else { throw .storage("token database '\(path)': entry \(rs) is not valid JSON") }
-            out[rs] = try TokenData(json: doc)
+            guard let doc = try? JSON.parse(text), let t = try? TokenData(json: doc) else { continue }
+            out[rs] = t
         }
         return out
     }

@@ -48,8 +48,17 @@ public struct GlobusHTTP: Sendable {
                         allowErrors: Bool = false, isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> HTTPResponse {
         var attempt = 0
         var renewed = false
+        // Redirects are followed here, never by the transport, and only within the request's
+        // origin: the Authorization header must not travel to another host, whatever the
+        // libcurl version in use would do.
+        var current = request
+        current.followRedirects = false
+        var redirects = 0
+        // Retries of a dead network stop at the configured timeout: the call ends with a clear
+        // error in about that time, not after retries × connect timeouts.
+        let deadline = try GlobusEnvironment.httpTimeout().map { monotonicSeconds() + $0 }
         while true {
-            var r = request
+            var r = current
             r.headers = [("Accept", "application/json"), ("User-Agent", userAgent), ("X-Globus-Client-Info", clientInfo)]
                 .filter { h in !request.headers.contains { $0.0.lowercased() == h.0.lowercased() } } + request.headers
             if let authorizer, let value = try authorizer.authorization() {
@@ -60,9 +69,25 @@ public struct GlobusHTTP: Sendable {
             do {
                 response = try transport.send(r, isCancelled: isCancelled)
             } catch {
-                guard case .network(let n) = error, n.kind != .tls, let wait = retry.delay(attempt: attempt, status: nil, retryAfter: nil, errorCode: nil) else { throw error }
+                guard case .network(let n) = error, n.kind != .tls, let wait = retry.delay(attempt: attempt, status: nil, retryAfter: nil, errorCode: nil),
+                      deadline.map({ monotonicSeconds() + wait < $0 }) ?? true else { throw error }
                 attempt += 1
                 guard interruptibleSleep(wait, isCancelled: isCancelled) else { throw .cancelled }
+                continue
+            }
+            if request.followRedirects, [301, 302, 303, 307, 308].contains(response.status), let location = response.header("location") {
+                let next = GlobusHTTP.resolve(location, against: current.url)
+                guard let to = Origin(next), to == Origin(request.url) else {
+                    throw .usage("\(r.method) \(redacted(r.url)) redirected to \(Origin(next)?.description ?? redacted(next)), another origin: not followed, so that the token is not sent there")
+                }
+                redirects += 1
+                guard redirects <= 10 else { throw .usage("\(r.method) \(redacted(request.url)): more than 10 redirects") }
+                current.url = next
+                if response.status == 303 || (response.status != 307 && response.status != 308 && current.method == "POST") {
+                    current.method = "GET"
+                    current.body = nil
+                    current.headers.removeAll { $0.0.lowercased() == "content-type" }
+                }
                 continue
             }
             if response.status == 401, let authorizer, !renewed {
@@ -81,6 +106,20 @@ public struct GlobusHTTP: Sendable {
             }
             return response
         }
+    }
+
+    /// A redirect's `Location` made absolute against the URL that answered it.
+    static func resolve(_ location: String, against url: String) -> String {
+        if location.hasPrefix("https://") || location.hasPrefix("http://") { return location }
+        guard let sep = url.firstRange(of: "://") else { return location }
+        let afterScheme = url[sep.upperBound...]
+        let hostEnd = afterScheme.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? url.endIndex
+        let root = String(url[..<hostEnd])
+        if location.hasPrefix("//") { return url[..<sep.lowerBound] + ":" + location }
+        if location.hasPrefix("/") { return root + location }
+        let path = url[hostEnd...].prefix { $0 != "?" && $0 != "#" }
+        let dir = path.lastIndex(of: "/").map { String(path[...$0]) } ?? "/"
+        return root + dir + location
     }
 
     /// Performs a request and parses the JSON answer.

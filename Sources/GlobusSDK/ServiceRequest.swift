@@ -22,11 +22,24 @@ public struct ServiceRequest: Sendable {
         if service.resourceServer == GlobusService.transfer.resourceServer { retry = .transfer }
     }
 
-    /// The request URL: base URL, the service's path prefix, the path, the query.
-    public func url(environment: GlobusEnvironment) -> String {
-        if path.hasPrefix("https://") || path.hasPrefix("http://") { return path + queryString }
+    /// The service's base URL (a GCS manager's, when set), without a trailing slash.
+    func base(environment: GlobusEnvironment) -> String {
         var base = baseURL ?? environment.baseURL(service.name)
         if base.hasSuffix("/") { base.removeLast() }
+        return base
+    }
+
+    /// The request URL: base URL, the service's path prefix, the path, the query. A full URL is
+    /// accepted only on the service's own origin (scheme, host, port): the service's token goes
+    /// with the request, and a token goes only to its own service.
+    public func url(environment: GlobusEnvironment) throws(GlobusError) -> String {
+        let base = base(environment: environment)
+        if path.hasPrefix("https://") || path.hasPrefix("http://") {
+            guard let o = Origin(path), o == Origin(base) else {
+                throw .usage("Refusing to send the \(service.name) token to \(Origin(path)?.description ?? path): a full URL must be on \(Origin(base)?.description ?? base), the service's own address. Give a path instead, e.g. /task_list.")
+            }
+            return path + queryString
+        }
         return base + service.prefixed(path) + queryString
     }
 
@@ -53,7 +66,7 @@ extension GlobusApp {
             let defaults = request.service.defaultScopes.compactMap { try? Scope.parse($0) }
             if !defaults.isEmpty { addScopeRequirements(rs, defaults) }
         }
-        let http = HTTPRequest(method: request.method, url: request.url(environment: config.environment), headers: request.headers,
+        let http = HTTPRequest(method: request.method, url: try request.url(environment: config.environment), headers: request.headers,
                                body: request.body, followRedirects: request.followRedirects)
         var loggedIn = false, redriven = false
         while true {
@@ -84,4 +97,33 @@ extension GlobusApp {
             }
         }
     }
+}
+
+/// A URL's origin: scheme, host and port (the default port when none is written), compared
+/// case-insensitively. Tokens and redirects are confined to one origin.
+public struct Origin: Equatable, Sendable, CustomStringConvertible {
+    public let scheme: String
+    public let host: String
+    public let port: Int
+
+    public init?(_ url: String) {
+        guard let sep = url.firstRange(of: "://") else { return nil }
+        let scheme = url[..<sep.lowerBound].lowercased()
+        guard scheme == "https" || scheme == "http" else { return nil }
+        let rest = url[sep.upperBound...]
+        var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        var host = Substring(authority), port = scheme == "https" ? 443 : 80
+        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
+            guard let p = Int(authority[authority.index(after: colon)...]), (1...65535).contains(p) else { return nil }
+            port = p
+            host = authority[..<colon]
+        }
+        guard !host.isEmpty else { return nil }
+        self.scheme = scheme
+        self.host = host.lowercased()
+        self.port = port
+    }
+
+    public var description: String { "\(scheme)://\(host):\(port)" }
 }

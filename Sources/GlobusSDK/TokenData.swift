@@ -84,12 +84,23 @@ public protocol TokenStorage: Sendable {
     func store(_ entries: [TokenData]) throws(GlobusError)
     /// Removes one entry; true when it existed.
     @discardableResult func remove(_ resourceServer: String) throws(GlobusError) -> Bool
+    /// Stores `entries` only if every stored entry belongs to `identity`; returns the other
+    /// identity found otherwise (atomically where the store can).
+    func store(_ entries: [TokenData], ifIdentityIs identity: String) throws(GlobusError) -> String?
+    /// Reads, changes and stores one entry (atomically where the store can).
+    func update(_ rs: String, _ change: (TokenData?) throws(GlobusError) -> TokenData) throws(GlobusError)
     /// A human-readable location ("memory", a path).
     var location: String { get }
 }
 
 extension TokenStorage {
     public func get(_ resourceServer: String) throws(GlobusError) -> TokenData? { try all()[resourceServer] }
+
+    /// Reads, changes and stores one entry. Stores that can (the JSON file) do it as one step
+    /// under their cross-process lock; this default does it in three.
+    public func update(_ rs: String, _ change: (TokenData?) throws(GlobusError) -> TokenData) throws(GlobusError) {
+        try store([try change(try get(rs))])
+    }
 
     /// Stores `entries` only if every stored entry belongs to `identity` (or none is stored);
     /// returns the identity found otherwise. Stores that can, do this atomically.

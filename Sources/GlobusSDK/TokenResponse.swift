@@ -27,8 +27,14 @@ public struct TokenResponse: Sendable {
             guard let rs = j["resource_server"]?.string, let scope = j["scope"]?.string, let at = j["access_token"]?.string else {
                 throw .usage("token response without resource_server, scope or access_token")
             }
+            // Globus issues 48-hour tokens; anything outside 0…10 years is a broken answer, and
+            // is refused before it can overflow a date.
+            let expiresIn = j["expires_in"]?.int ?? 0
+            guard (0...315_360_000).contains(expiresIn) else {
+                throw .usage("Globus Auth answered with an invalid token lifetime (expires_in \(j["expires_in"]?.serialized ?? "?"))")
+            }
             return TokenSet(resourceServer: rs, scope: scope, accessToken: at, refreshToken: j["refresh_token"]?.string,
-                            expiresAtSeconds: now + (j["expires_in"]?.int ?? 0), tokenType: j["token_type"]?.string)
+                            expiresAtSeconds: now + expiresIn, tokenType: j["token_type"]?.string)
         }
         var all = [try one(json)]
         for o in json["other_tokens"]?.array ?? [] { all.append(try one(o)) }

@@ -238,7 +238,12 @@ public final class JSONTokenStorage: TokenStorage {
         let fd = open(path + ".lock", O_RDWR | O_CREAT, 0o600)
         guard fd >= 0 else { throw .storage("cannot open lock file '\(path).lock': \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 { guard errno == EINTR else { break } }
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                // Never write without the lock: another process could be writing too.
+                throw .storage("cannot lock the token file '\(path).lock': \(String(cString: strerror(errno)))")
+            }
+        }
         defer { flock(fd, LOCK_UN) }
         return try body()
     }

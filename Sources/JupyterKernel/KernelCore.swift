@@ -7,7 +7,7 @@ import JSON
 public final class KernelCore: @unchecked Sendable {
     public let interpreter: Interpreter
     public let interruption: Interruption
-    private var executionCount = 0
+    private(set) var executionCount = 0
     private var history = History()
     private let log: Log
 
@@ -22,10 +22,19 @@ public final class KernelCore: @unchecked Sendable {
 
     /// Answers one request that arrived on `channel`. Requests already queued behind a failed
     /// cell with `stop_on_error` are aborted (execute) or answered (anything else) here too.
+    /// What the control channel answers itself; anything else sent there is refused without
+    /// touching the state the shell thread owns (execution count, history, the interpreter).
+    static let controlRequests: Set<String> = ["kernel_info_request", "interrupt_request", "shutdown_request"]
+
     public func handle(_ request: Request, io: ChannelIO, channel: ChannelKind) {
         var abort = false
         var shutdown: Bool?
         io.publish("status", content: ["execution_state": "busy"], parent: request)
+        if channel == .control && !KernelCore.controlRequests.contains(request.msgType) {
+            refuseOnControl(request, io: io)
+            io.publish("status", content: ["execution_state": "idle"], parent: request)
+            return
+        }
         switch request.msgType {
         case "execute_request":
             abort = execute(request, io: io)
@@ -63,6 +72,20 @@ public final class KernelCore: @unchecked Sendable {
         if abort { drainAfterError(io: io, channel: channel) }
         io.publish("status", content: ["execution_state": "idle"], parent: request)
         if let restart = shutdown { onShutdown(restart); return }
+    }
+
+    /// Answers a shell request sent on control with an error reply (a comm message, which has
+    /// no reply, is dropped): the shell thread alone runs cells and keeps their state.
+    private func refuseOnControl(_ request: Request, io: ChannelIO) {
+        guard request.msgType.hasSuffix("_request") else {
+            log.warning("ignoring \(request.msgType) sent on the control channel")
+            return
+        }
+        let replyType = String(request.msgType.dropLast("_request".count)) + "_reply"
+        io.reply(replyType, content: ["status": "error", "ename": "WrongChannel",
+                                      "evalue": "\(request.msgType) is answered on the shell channel, not on control",
+                                      "traceback": ["WrongChannel: \(request.msgType) is answered on the shell channel, not on control"]],
+                 to: request)
     }
 
     /// Interrupts the running cell, if any.

@@ -27,7 +27,23 @@ public final class KernelServer: @unchecked Sendable {
 
     static let iopubInproc = "inproc://iopub"
 
-    public init(connection: ConnectionInfo, interpreter: Interpreter, log: Log = .shared) throws(StartError) {
+    /// The default limit on an inbound message part: a larger one disconnects its sender
+    /// before the kernel holds it in memory.
+    public static let defaultMaxMessageSize: Int64 = 64 * 1024 * 1024
+
+    /// Reads a message size limit: bytes, or with a `K`, `M` or `G` suffix (powers of 1024,
+    /// `MiB` and `MB` alike); nil when the text is not a positive size.
+    public static func parseSize(_ text: String) -> Int64? {
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        let units: [String: Int64] = ["": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        var suffix = text.dropFirst(digits.count).uppercased()
+        for tail in ["IB", "B"] where suffix.hasSuffix(tail) && suffix.count > tail.count { suffix.removeLast(tail.count); break }
+        guard let n = Int64(digits), n > 0, let unit = units[suffix], n <= Int64.max / unit else { return nil }
+        return n * unit
+    }
+
+    public init(connection: ConnectionInfo, interpreter: Interpreter, log: Log = .shared,
+                maxMessageSize: Int64 = KernelServer.defaultMaxMessageSize) throws(StartError) {
         self.connection = connection
         self.log = log
         core = KernelCore(interpreter: interpreter, log: log)
@@ -48,7 +64,10 @@ public final class KernelServer: @unchecked Sendable {
         for (name, socket, port) in named {
             do {
                 try socket.setLinger(1000)
-                if name == "shell" || name == "control" || name == "stdin" { try socket.set(ZMQ_ROUTER_HANDOVER, 1) }
+                if name == "shell" || name == "control" || name == "stdin" {
+                    try socket.set(ZMQ_ROUTER_HANDOVER, 1)
+                    try socket.set(ZMQ_MAXMSGSIZE, int64: maxMessageSize)
+                }
                 if name == "iopub" { try socket.set(ZMQ_SNDHWM, 100_000) }
                 if let secret = connection.curveSecretKey {
                     guard Context.hasCurve else { throw StartError(description: "this libzmq was built without CURVE support") }
@@ -87,10 +106,12 @@ public final class KernelServer: @unchecked Sendable {
         spawnThread(name: "heartbeat") { proxy(frontend: heartbeat, backend: heartbeat) }
         spawnThread(name: "iopub") { proxy(frontend: iopubPull, backend: iopub) }
 
+        // One replay history for every channel: a message accepted on shell is a replay on control.
+        let replays = ReplayHistory()
         let controlIO = ZMQChannel(socket: control, iopub: try makeIOPubPush(), stdin: nil,
-                                   codec: MessageCodec(key: key, headers: headers), log: log)
+                                   codec: MessageCodec(key: key, headers: headers, history: replays), log: log)
         let shellIO = ZMQChannel(socket: shell, iopub: try makeIOPubPush(), stdin: stdin,
-                                 codec: MessageCodec(key: key, headers: headers), log: log)
+                                 codec: MessageCodec(key: key, headers: headers, history: replays), log: log)
         let core = self.core
         spawnThread(name: "control") { KernelServer.serve(controlIO, core: core, channel: .control) }
         spawnThread(name: "shell") { KernelServer.serve(shellIO, core: core, channel: .shell) }

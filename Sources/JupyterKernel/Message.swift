@@ -68,13 +68,10 @@ public final class MessageCodec: @unchecked Sendable {
     public let signer: Signer
     public let headers: HeaderFactory
 
-    public init(key: String, headers: HeaderFactory) {
-        self.signer = Signer(key: key)
+    public init(key: String, headers: HeaderFactory, history: ReplayHistory = ReplayHistory()) {
+        self.signer = Signer(key: key, history: history)
         self.headers = headers
     }
-
-    /// A codec sharing the key and session but with its own replay history (for another thread).
-    public func sibling(key: String) -> MessageCodec { MessageCodec(key: key, headers: headers) }
 
     /// Splits, verifies and parses a multipart message.
     public func decode(_ frames: [[UInt8]]) throws(DecodeFailure) -> Request {

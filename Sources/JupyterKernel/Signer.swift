@@ -1,17 +1,21 @@
 import Crypto
+import Synchronization
 
 /// Signs and verifies messages with HMAC-SHA256 over the raw header, parent, metadata and
 /// content frames, keyed with the UTF-8 bytes of the connection file's `key`. An empty key
-/// disables signing. Verification is constant time and rejects replays of a recent signature.
-public final class Signer: @unchecked Sendable {
+/// disables signing. Verification is constant time; the signature must be canonical (64
+/// lowercase hex digits, as Jupyter clients sign) and each MAC is accepted once across every
+/// channel that shares the `ReplayHistory`.
+public final class Signer: Sendable {
     private let key: SymmetricKey?
-    private var history = DigestHistory(capacity: 16384)
+    private let history: ReplayHistory
 
     /// Why a message's signature was refused.
     public enum Failure: Error, Equatable, Sendable { case missing, invalid, replayed }
 
-    public init(key: String) {
+    public init(key: String, history: ReplayHistory = ReplayHistory()) {
         self.key = key.isEmpty ? nil : SymmetricKey(data: Array(key.utf8))
+        self.history = history
     }
 
     /// Whether messages are signed at all.
@@ -25,8 +29,8 @@ public final class Signer: @unchecked Sendable {
         return hex(Array(mac.finalize()))
     }
 
-    /// Checks `signature` against the frames. Each signature is accepted once.
-    /// Not thread safe: each socket's owner thread holds its own `Signer`.
+    /// Checks `signature` against the frames. Each MAC is accepted once, whatever its spelling
+    /// and whichever channel it arrives on.
     public func verify(_ signature: [UInt8], frames: [[UInt8]]) throws(Failure) {
         guard let key else { return }
         if signature.isEmpty { throw .missing }
@@ -35,7 +39,7 @@ public final class Signer: @unchecked Sendable {
         for f in frames { mac.update(data: f) }
         let expected = Array(mac.finalize())
         guard constantTimeEqual(expected, raw) else { throw .invalid }
-        guard history.insert(signature) else { throw .replayed }
+        guard history.insert(raw) else { throw .replayed }
     }
 
     private static let digits = Array("0123456789abcdef".utf8)
@@ -55,8 +59,7 @@ public final class Signer: @unchecked Sendable {
             switch c {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
             case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-            default: nil
+            default: nil  // upper case is not the canonical form: refused
             }
         }
         var out = [UInt8]()
@@ -69,6 +72,15 @@ public final class Signer: @unchecked Sendable {
         }
         return out
     }
+}
+
+/// The MACs already accepted, shared by every channel of a kernel (a message replayed on control
+/// is as much a replay as one on shell).
+public final class ReplayHistory: Sendable {
+    private let digests: Mutex<DigestHistory>
+    public init(capacity: Int = 16384) { digests = Mutex(DigestHistory(capacity: capacity)) }
+    /// Adds a MAC; false when it was already accepted.
+    func insert(_ mac: [UInt8]) -> Bool { digests.withLock { $0.insert(mac) } }
 }
 
 /// Remembers the most recent `capacity` signatures, forgetting the oldest first.

@@ -54,6 +54,14 @@ public final class Socket: @unchecked Sendable {
         }
     }
 
+    /// Sets a 64-bit integer option (`ZMQ_MAXMSGSIZE`).
+    public func set(_ option: Int32, int64 value: Int64) throws {
+        var v = value
+        guard zmq_setsockopt(handle, option, &v, MemoryLayout<Int64>.size) == 0 else {
+            throw ZMQError.last("setsockopt \(option)")
+        }
+    }
+
     /// Sets a byte-string option (`ZMQ_SUBSCRIBE`, `ZMQ_IDENTITY`, CURVE keys, …).
     public func set(_ option: Int32, bytes: [UInt8]) throws {
         let rc = bytes.withUnsafeBytes { zmq_setsockopt(handle, option, $0.baseAddress, $0.count) }

@@ -27,7 +27,14 @@ struct Run: ParsableCommand {
         do {
             let info = try ConnectionInfo(path: connectionFile)
             let log = Log.fromEnvironment("GLOBUS_KERNEL_LOG", label: "globus-kernel")
-            let server = try KernelServer(connection: info, interpreter: GlobusInterpreter(), log: log)
+            var limit = KernelServer.defaultMaxMessageSize
+            if let text = ProcessInfo.processInfo.environment["GLOBUS_KERNEL_MAX_MESSAGE_SIZE"], !text.isEmpty {
+                guard let n = KernelServer.parseSize(text) else {
+                    fail("GLOBUS_KERNEL_MAX_MESSAGE_SIZE must be a size in bytes, optionally with K, M or G (got '\(text)')")
+                }
+                limit = n
+            }
+            let server = try KernelServer(connection: info, interpreter: GlobusInterpreter(), log: log, maxMessageSize: limit)
             try server.run()
         } catch {
             fail("\(error)")

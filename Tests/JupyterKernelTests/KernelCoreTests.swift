@@ -149,6 +149,19 @@ final class ScriptInterpreter: Interpreter, @unchecked Sendable {
         #expect(io.replies[0].content == ["status": "ok"])
     }
 
+    @Test func shellRequestsOnControlAreRefusedWithoutTouchingState() {
+        let core = KernelCore(interpreter: ScriptInterpreter(), interruption: Interruption())
+        let io = MockChannel()
+        for type in ["execute_request", "history_request", "complete_request", "inspect_request", "is_complete_request", "comm_info_request"] {
+            core.handle(Request(msgType: type, content: ["code": "x"], msgID: type), io: io, channel: .control)
+        }
+        #expect(io.replies.allSatisfy { $0.content["status"] == "error" && $0.content["ename"] == "WrongChannel" })
+        #expect(io.replies.map(\.type) == ["execute_reply", "history_reply", "complete_reply", "inspect_reply", "is_complete_reply", "comm_info_reply"])
+        #expect(core.executionCount == 0)
+        core.handle(execute("x", id: "s"), io: io, channel: .shell)
+        #expect(io.replies.last?.content["execution_count"] == 1)
+    }
+
     @Test func cursorIsClampedAndCountedInScalars() {
         #expect(clampCursor(nil, in: "é😀") == 2)
         #expect(clampCursor(99, in: "é😀") == 2)

@@ -23,6 +23,20 @@ import Testing
         #expect(throws: Signer.Failure.replayed) { try s.verify(sig, frames: frames) }
     }
 
+    @Test func aReplayIsRefusedWhateverItsCaseAndWhicheverChannel() throws {
+        let shared = ReplayHistory()
+        let shell = Signer(key: "k", history: shared), control = Signer(key: "k", history: shared)
+        let sig = shell.sign(frames)
+        // Upper-case hex is not the canonical form Jupyter clients send: refused outright.
+        let upper = Array(String(decoding: sig, as: UTF8.self).uppercased().utf8)
+        #expect(throws: Signer.Failure.invalid) { try shell.verify(upper, frames: frames) }
+        try shell.verify(sig, frames: frames)
+        #expect(throws: Signer.Failure.replayed) { try control.verify(sig, frames: frames) }
+        var mixed = sig
+        if let i = mixed.firstIndex(where: { $0 >= UInt8(ascii: "a") }) { mixed[i] -= 32 }
+        #expect(throws: Signer.Failure.self) { try control.verify(mixed, frames: frames) }
+    }
+
     @Test func refusesMissingWrongAndMalformedSignatures() {
         let s = Signer(key: "k")
         #expect(throws: Signer.Failure.missing) { try s.verify([], frames: frames) }

@@ -398,3 +398,46 @@ def test_verification_off_works_and_says_it_is_insecure(globus):
     assert reply["status"] == "ok"
     reply, msgs = run_cell(kc, "%globus call transfer GET /task_list")
     assert reply["content"]["status"] == "ok" and "NOT checked" not in stdout_of(msgs, "stderr")  # said once
+
+
+def test_demo_mode_never_touches_the_real_token_file(globus, tmp_path):
+    sim, start = globus
+    real_dir = tmp_path / ".globus" / "app" / "61338d24-54d5-408f-a10d-66c06b59f6d2" / "globus-kernel"
+    real_dir.mkdir(parents=True, mode=0o700)
+    real = real_dir / "tokens.json"
+    real.write_text(json.dumps({"data": {"DEFAULT": {"transfer.api.globus.org": {
+        "resource_server": "transfer.api.globus.org", "identity_id": "real-person", "scope": "urn:globus:auth:scope:transfer.api.globus.org:all",
+        "access_token": "REAL-TOKEN-AT-GLOBUS", "refresh_token": "REAL-REFRESH", "expires_at_seconds": 4102444800, "token_type": "Bearer"}}},
+        "format_version": "2.0", "globus-sdk.version": "4.10.0"}))
+    real.chmod(0o600)
+    before = (real.read_bytes(), real.stat().st_mtime_ns, sorted(p.name for p in real_dir.iterdir()))
+    km, kc = start(GLOBUS_KERNEL_DEMO="")
+    for line in ["%globus demo on --as alice@uchicago.edu", "%globus login", "%globus call transfer GET /task_list",
+                 "%globus tokens", "%globus logout", "%globus demo off"]:
+        reply, msgs = run_cell(kc, line, allow_stdin=False, timeout=60)
+        assert reply["content"]["status"] == "ok", (line, reply["content"])
+        if line == "%globus tokens":
+            assert "REAL-" not in texts(msgs) and "real-person" not in texts(msgs)
+    after = (real.read_bytes(), real.stat().st_mtime_ns, sorted(p.name for p in real_dir.iterdir()))
+    assert after == before, "demo mode changed the real token folder"
+    # And back out of demo mode, the real login is there as it was.
+    reply, msgs = run_cell(kc, "%globus tokens", allow_stdin=False)
+    assert "transfer.api.globus.org" in texts(msgs) and "real-person" in texts(msgs)
+
+
+def test_logout_removes_every_token_even_those_another_session_stored(globus, tmp_path):
+    sim, start = globus
+    km, kc = start()
+    login_with_stdin(sim, kc)
+    # A Timers token, stored by this session; the next kernel has never heard of Timers.
+    reply, _, _ = login_with_stdin(sim, kc, "%globus call timers GET /jobs/ --allow-errors")
+    km.restart_kernel(now=True)
+    kc.wait_for_ready(timeout=30)
+    reply, msgs = run_cell(kc, "%globus logout", allow_stdin=False, timeout=60)
+    assert reply["content"]["status"] == "ok"
+    assert "524230d7-ea86-4a52-8312-86065a9e0417" in stdout_of(msgs)
+    stored = json.loads((tmp_path / ".globus" / "app" / "61338d24-54d5-408f-a10d-66c06b59f6d2" / "globus-kernel" / "tokens.json").read_text())
+    assert stored["data"].get("DEFAULT", {}) == {}
+    # The next person logs in without being told to log out first.
+    reply, _, _ = login_with_stdin(sim, kc, identity="bob@globusid.org")
+    assert reply["status"] == "ok"

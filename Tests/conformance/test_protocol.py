@@ -289,6 +289,11 @@ def test_bad_input_is_dropped_and_kernel_keeps_serving(tmp_path):
         raw.recv_multipart()
         raw.send_multipart(valid)
         assert not raw.poll(300), "kernel answered a replayed message"
+        # The same MAC upper-cased, mixed-cased, or sent on control instead: still a replay.
+        ctl_replay = rk.dealer("control")
+        for spelling, sock in [(sig.upper(), raw), (sig[:32].upper() + sig[32:], raw), (sig, ctl_replay)]:
+            sock.send_multipart([b"<IDS|MSG>", spelling, header, parent, meta, content])
+            assert not sock.poll(300), f"kernel answered a replay spelled {spelling[:8]!r}… on {'control' if sock is ctl_replay else 'shell'}"
         # Unknown message type: busy/idle, no reply.
         unknown = sess.msg("no_such_request")
         sess.send(raw, unknown)
