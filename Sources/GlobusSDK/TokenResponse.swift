@@ -29,7 +29,8 @@ public struct TokenResponse: Sendable {
             }
             // Globus issues 48-hour tokens; anything outside 0…10 years is a broken answer, and
             // is refused before it can overflow a date.
-            let expiresIn = j["expires_in"]?.int ?? 0
+            let given = j["expires_in"].flatMap { $0.isNull ? nil : $0 }
+            let expiresIn = given == nil ? 0 : given!.int ?? -1
             guard (0...315_360_000).contains(expiresIn) else {
                 throw .usage("Globus Auth answered with an invalid token lifetime (expires_in \(j["expires_in"]?.serialized ?? "?"))")
             }
