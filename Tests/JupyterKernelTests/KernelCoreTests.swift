@@ -1,3 +1,7 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 import JSON
 import Testing
 @testable import JupyterKernel
@@ -162,6 +166,30 @@ final class ScriptInterpreter: Interpreter, @unchecked Sendable {
         #expect(io.replies.last?.content["execution_count"] == 1)
     }
 
+    /// Shell and control on their own threads at once, as the server runs them: under the
+    /// thread sanitizer (make sanitize) this shows that control touches no shell state.
+    @Test func shellAndControlAtOnceShareNoState() async {
+        let core = KernelCore(interpreter: ScriptInterpreter(), interruption: Interruption())
+        let n = 2000
+        let shell = MockChannel(), control = MockChannel()
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let finished = Mutex(0)
+            for (io, channel) in [(shell, ChannelKind.shell), (control, ChannelKind.control)] {
+                let box = UncheckedBox((core, io))
+                detachThread {
+                    let (core, io) = box.value
+                    for i in 0..<n {
+                        let type = channel == .shell ? "execute_request" : (i % 2 == 0 ? "execute_request" : "kernel_info_request")
+                        core.handle(Request(msgType: type, content: ["code": "x"], msgID: "\(channel)-\(i)"), io: io, channel: channel)
+                    }
+                    if finished.withLock({ $0 += 1; return $0 }) == 2 { done.resume() }
+                }
+            }
+        }
+        #expect(core.executionCount == n)
+        #expect(control.replies.filter { $0.type == "execute_reply" }.allSatisfy { $0.content["ename"] == "WrongChannel" })
+    }
+
     @Test func cursorIsClampedAndCountedInScalars() {
         #expect(clampCursor(nil, in: "é😀") == 2)
         #expect(clampCursor(99, in: "é😀") == 2)
@@ -206,4 +234,16 @@ final class ScriptInterpreter: Interpreter, @unchecked Sendable {
     @Test func outputPairs() {
         #expect(history.answer(["hist_access_type": "tail", "n": 1, "output": true]) == [[1, 4, ["%env Y", "2"]]])
     }
+}
+
+/// Hands a non-Sendable value to one other thread (the test joins before reading it again).
+struct UncheckedBox<T>: @unchecked Sendable { let value: T; init(_ v: T) { value = v } }
+
+/// Runs `body` on a new POSIX thread (never Swift's cooperative pool).
+func detachThread(_ body: @escaping @Sendable () -> Void) {
+    final class Job { let run: @Sendable () -> Void; init(_ r: @escaping @Sendable () -> Void) { run = r } }
+    var tid = pthread_t()
+    let job = Unmanaged.passRetained(Job(body)).toOpaque()
+    pthread_create(&tid, nil, { p in Unmanaged<Job>.fromOpaque(p!).takeRetainedValue().run(); return nil }, job)
+    pthread_detach(tid)
 }
