@@ -28,7 +28,8 @@ struct Run: ParsableCommand {
             let info = try ConnectionInfo(path: connectionFile)
             let log = Log.fromEnvironment("GLOBUS_KERNEL_LOG", label: "globus-kernel")
             var limit = KernelServer.defaultMaxMessageSize
-            if let text = ProcessInfo.processInfo.environment["GLOBUS_KERNEL_MAX_MESSAGE_SIZE"], !text.isEmpty {
+            // getenv, not ProcessInfo: Foundation's process info costs milliseconds at every start.
+            if let text = getenv("GLOBUS_KERNEL_MAX_MESSAGE_SIZE").map({ String(cString: $0) }), !text.isEmpty {
                 guard let n = KernelServer.parseSize(text) else {
                     fail("GLOBUS_KERNEL_MAX_MESSAGE_SIZE must be a size in bytes, optionally with K, M or G (got '\(text)')")
                 }
