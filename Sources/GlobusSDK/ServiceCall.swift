@@ -60,7 +60,7 @@ public struct GlobusHTTP: Sendable {
         while true {
             var r = current
             r.headers = [("Accept", "application/json"), ("User-Agent", userAgent), ("X-Globus-Client-Info", clientInfo)]
-                .filter { h in !request.headers.contains { $0.0.lowercased() == h.0.lowercased() } } + request.headers
+                .filter { h in !current.headers.contains { $0.0.lowercased() == h.0.lowercased() } } + current.headers
             if let authorizer, let value = try authorizer.authorization() {
                 r.headers.removeAll { $0.0.lowercased() == "authorization" }
                 r.headers.append(("Authorization", value))

@@ -58,6 +58,20 @@ import Testing
         #expect(try http.perform(req, authorizer: FixedToken(), allowErrors: true).status == 302)
     }
 
+    @Test func a303TurnsAPostIntoAGetWithoutItsBody() throws {
+        let transport = ScriptedTransport { r in
+            r.url.hasSuffix("/submit") ? HTTPResponse(status: 303, headers: [("location", "/result")], body: [])
+                : HTTPResponse(status: 200, headers: [], body: Array("{}".utf8))
+        }
+        let req = HTTPRequest(method: "POST", url: "https://transfer.api.globus.org/submit", headers: [("Content-Type", "application/json")],
+                              body: Array("{}".utf8), followRedirects: true)
+        #expect(try GlobusHTTP(transport: transport).perform(req, authorizer: FixedToken()).status == 200)
+        let last = try #require(transport.sent.withLock { $0.last })
+        #expect(last.method == "GET" && last.body == nil && last.url == "https://transfer.api.globus.org/result")
+        #expect(!last.headers.contains { $0.0.lowercased() == "content-type" })
+        #expect(last.headers.contains { $0 == ("Authorization", "Bearer SECRET-TRANSFER-TOKEN") })
+    }
+
     @Test func relativeLocationsResolve() {
         #expect(GlobusHTTP.resolve("c", against: "https://h:1/a/b?q=1") == "https://h:1/a/c")
         #expect(GlobusHTTP.resolve("/z", against: "https://h/a/b") == "https://h/z")
