@@ -117,9 +117,10 @@ public final class JSONTokenStorage: TokenStorage {
             document[JSONTokenStorage.sdkVersionField] = .string(SDKInfo.pythonCompatibleVersion)
         }
 
-        init(document: JSONObject, data: JSONObject) {
+        /// Reads the entries of `document["data"]` (checked to be an object by the caller).
+        init(document: JSONObject) {
             self.document = document
-            for (ns, values) in data {
+            for (ns, values) in document["data"]?.object ?? JSONObject() {
                 guard let o = values.object else { invalid.append("\(ns): not an object"); continue }
                 for (rs, v) in o {
                     do { entries[ns, default: [:]][rs] = try TokenData(json: v) } catch { invalid.append("\(ns)/\(rs): \(error)") }
@@ -189,18 +190,16 @@ public final class JSONTokenStorage: TokenStorage {
         guard case .object(let top) = doc else { throw .storage("Found non-dict root data while loading from '\(path)' for JSON Token Storage") }
         switch doc["format_version"]?.string {
         case "2.0":
-            guard let d = doc["data"]?.object, doc[JSONTokenStorage.sdkVersionField]?.string != nil else {
+            guard doc["data"]?.object != nil, doc[JSONTokenStorage.sdkVersionField]?.string != nil else {
                 throw .storage("Missing required keys in '\(path)' (data, format_version, globus-sdk.version)")
             }
-            return FileContent(document: top, data: d)
+            return FileContent(document: top)
         case "1.0":
             guard let byRS = doc["by_rs"] else { throw .storage("Missing required key 'by_rs' in format 1.0 file '\(path)'") }
-            var f = FileContent()
-            var d = JSONObject()
-            d["DEFAULT"] = byRS
-            f = FileContent(document: f.document, data: d)
-            f.data = d
-            return f
+            // Rewritten as format 2.0 with the entries under DEFAULT, as the Python SDK does.
+            var top = FileContent().document
+            top["data"] = ["DEFAULT": byRS]
+            return FileContent(document: top)
         default:
             throw .storage("cannot store data using JSONTokenStorage(\(path)) existing data file is in an unknown format (format_version=\(doc["format_version"]?.serialized ?? "missing"))")
         }
