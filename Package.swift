@@ -56,7 +56,7 @@ let package = Package(
 
         // The executable: run, install, uninstall, --version.
         .executableTarget(name: "globus-kernel", dependencies: [
-            "JupyterKernel", "GlobusMagics",
+            "JupyterKernel", "GlobusMagics", "GlobusSDK",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

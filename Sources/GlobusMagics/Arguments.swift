@@ -1,7 +1,9 @@
-/// A magic's command-line grammar: flags, options with values (repeatable), positionals.
+/// A command's grammar: flags, options with values (repeatable), positionals. Options are
+/// declared once, as typed keys (`Flag`, `Option<Value>`), and the same declarations give
+/// parsing, validation, help and completion.
 struct ArgumentSpec: Sendable {
     struct Option: Sendable {
-        var names: [String]          // e.g. ["-Q", "--query-param"]
+        var names: [String]          // e.g. ["-Q", "--query-param"]; the first is the canonical one
         var takesValue: Bool
         var help: String
         var valueName: String = "VALUE"
@@ -13,20 +15,82 @@ struct ArgumentSpec: Sendable {
     /// (for commands that run another command, like `%time`).
     var optionsBeforePositionals = false
 
+    init(options: [Option], optionsBeforePositionals: Bool = false) {
+        self.options = options
+        self.optionsBeforePositionals = optionsBeforePositionals
+    }
+
+    /// A grammar of typed keys.
+    init(_ keys: [any ArgumentKey], optionsBeforePositionals: Bool = false) {
+        self.init(options: keys.map(\.option), optionsBeforePositionals: optionsBeforePositionals)
+    }
+
     func option(named name: String) -> Option? { options.first { $0.names.contains(name) } }
 
     /// Every option spelling, for completion.
     var allNames: [String] { options.flatMap(\.names) }
+
+    /// The options part of help text.
+    var optionsHelp: [String] {
+        options.map { o in
+            let names = o.names.joined(separator: ", ") + (o.takesValue ? " \(o.valueName)" : "")
+            return "  \(names.padding(to: 30))\(o.help)" + (o.choices.isEmpty ? "" : " (\(o.choices.joined(separator: "|")))")
+        }
+    }
 }
 
-/// Parsed arguments: option values keyed by their first (canonical) name, whichever alias was typed, and positionals.
+/// A value an option can take: text, or one of a fixed set of words (an enum).
+protocol ArgumentValue: Sendable {
+    init?(argument: String)
+    /// The accepted words, when the set is fixed (offered by completion, listed in help).
+    static var choices: [String] { get }
+}
+
+extension String: ArgumentValue {
+    init?(argument: String) { self = argument }
+    static var choices: [String] { [] }
+}
+
+extension ArgumentValue where Self: RawRepresentable, Self: CaseIterable, RawValue == String {
+    init?(argument: String) { self.init(rawValue: argument) }
+    static var choices: [String] { allCases.map(\.rawValue) }
+}
+
+/// A declared option or flag: what parsing stores and a command reads back, under one name.
+protocol ArgumentKey: Sendable {
+    var option: ArgumentSpec.Option { get }
+}
+
+/// An option without a value (`--force`).
+struct Flag: ArgumentKey {
+    let option: ArgumentSpec.Option
+    init(_ names: String..., help: String) {
+        option = .init(names: names, takesValue: false, help: help)
+    }
+}
+
+/// An option with a typed value (`--format table`), repeatable.
+struct Option<Value: ArgumentValue>: ArgumentKey {
+    let option: ArgumentSpec.Option
+    init(_ names: String..., value: String, help: String) {
+        option = .init(names: names, takesValue: true, help: help, valueName: value, choices: Value.choices)
+    }
+}
+
+/// Parsed arguments: option values keyed by their canonical name, whichever alias was typed, and positionals.
 struct ParsedArguments {
     var values: [String: [String]] = [:]
     var positionals: [String] = []
 
+    /// Whether a flag was given.
+    subscript(_ flag: Flag) -> Bool { values[flag.option.names[0]] != nil }
+    /// An option's last value.
+    subscript<V>(_ key: Option<V>) -> V? { all(key).last }
+    /// Every value of a repeatable option, in order.
+    func all<V>(_ key: Option<V>) -> [V] { (values[key.option.names[0]] ?? []).compactMap(V.init(argument:)) }
+
+    /// A flag of a grammar without typed keys (the everyday magics).
     func flag(_ name: String) -> Bool { values[name] != nil }
-    func value(_ name: String) -> String? { values[name]?.last }
-    func all(_ name: String) -> [String] { values[name] ?? [] }
 }
 
 extension ArgumentSpec {
@@ -72,9 +136,7 @@ extension ArgumentSpec {
         }
         return out
     }
-}
 
-extension ArgumentSpec {
     /// Completions for the word being typed: an option's choices after an option that takes a
     /// value, option names after `-`, else what `positional` offers for the positionals so far.
     func complete(_ args: [String], prefix: String, positional: ([String]) -> [String]) -> [String] {

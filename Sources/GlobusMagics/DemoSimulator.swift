@@ -1,4 +1,5 @@
 import GlobusSDK
+import JSON
 import JupyterKernel
 
 #if canImport(Glibc)
@@ -6,17 +7,18 @@ import Glibc
 #endif
 
 /// The offline demo: a `globus-sim` child process (installed beside the kernel; the kernel
-/// itself contains none of the simulator's code) on loopback, with the kernel's environment
-/// pointed at it. The child exits with the kernel.
+/// itself contains none of the simulator's code) on loopback. Its service URLs are variables laid
+/// over the kernel's own when the settings are made; nothing in the process changes. The child
+/// exits with the kernel.
 final class DemoSimulator {
     let pid: pid_t
-    let environment: [(String, String)]
+    /// What the simulator announced: its service URLs, CA bundle and environment name.
+    let variables: [String: String]
     /// Logins are approved at once as this person (unattended runs), or by a click in the browser.
     let autoApprove: String?
     /// A private folder for the demo's own token store: demo mode never reads, writes or revokes
     /// the person's real tokens.
     let folder: String
-    private var saved: [(String, String?)] = []
 
     /// `globus-sim` next to this executable.
     static var binary: String {
@@ -26,80 +28,87 @@ final class DemoSimulator {
         return String(exe[..<(exe.lastIndex(of: "/") ?? exe.startIndex)]) + "/globus-sim"
     }
 
-    init(autoApprove: String?) throws(GlobusError) {
+    /// Starts the simulator with the kernel's environment and reads its announcement: one JSON
+    /// line, `{"ready": true, "environment": {…}}` (`globus-sim --ready-json`).
+    init(autoApprove: String?, environment: KernelEnvironment) throws(GlobusError) {
         self.autoApprove = autoApprove
-        var template = Array(((environmentValue("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/globus-kernel-demo-XXXXXX").utf8CString)
-        guard let dir = mkdtemp(&template) else { throw .usage("demo mode: cannot make a folder for the demo's tokens: \(String(cString: strerror(errno)))") }
-        folder = String(cString: dir)
         let bin = DemoSimulator.binary
         guard access(bin, X_OK) == 0 else {
-            throw .usage("demo mode needs globus-sim beside the kernel (\(bin)); build it with `swift build --product globus-sim`")
+            throw .configuration("demo mode needs globus-sim beside the kernel (\(bin)); build it with `swift build --product globus-sim`, or reinstall with `make kernelspec`")
         }
+        var template = Array(((environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/globus-kernel-demo-XXXXXX").utf8CString)
+        guard let dir = mkdtemp(&template) else { throw .configuration("demo mode: cannot make a folder for the demo's tokens: \(String(cString: strerror(errno)))") }
+        folder = String(cString: dir)
         var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw .usage("demo mode: cannot create a pipe") }
+        guard pipe(&fds) == 0 else { rmdir(folder); throw .configuration("demo mode: cannot create a pipe: \(String(cString: strerror(errno)))") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
         posix_spawn_file_actions_addclose(&actions, fds[0])
-        var args = [bin, "--port", "0", "--parent-pid", String(getpid())]
+        var args = [bin, "--port", "0", "--parent-pid", String(getpid()), "--ready-json"]
         // Unattended runs use HTTPS, as production does. When a person signs in, their own
         // browser opens the simulator's page: plain HTTP on loopback, so that it opens without a
         // certificate warning (the banner says so).
         if let autoApprove { args += ["--auto-approve", autoApprove, "--tls"] }
         var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
-        defer { for a in argv { free(a) } }
+        var envp: [UnsafeMutablePointer<CChar>?] = environment.childEnvironment().map { strdup($0) } + [nil]
+        defer { for a in argv + envp { free(a) } }
         var child: pid_t = 0
-        let rc = posix_spawn(&child, bin, &actions, nil, &argv, environ)
+        let rc = posix_spawn(&child, bin, &actions, nil, &argv, &envp)
         posix_spawn_file_actions_destroy(&actions)
         close(fds[1])
-        guard rc == 0 else { close(fds[0]); throw .usage("demo mode: cannot start globus-sim: \(String(cString: strerror(rc)))") }
+        guard rc == 0 else { close(fds[0]); rmdir(folder); throw .configuration("demo mode: cannot start globus-sim: \(String(cString: strerror(rc)))") }
         pid = child
-        // Read the export lines (the child prints them once it listens, then its ready line).
-        var text = ""
-        var buf = [UInt8](repeating: 0, count: 4096)
-        let deadline = time(nil) + 20
-        while !text.contains(DemoSimulator.readyLine + "\n") && time(nil) < deadline {
-            let n = buf.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            text += String(decoding: buf[0..<n], as: UTF8.self)
-        }
+        // One line of JSON once it listens.
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        let deadline = monotonicNanoseconds() + 20_000_000_000
+        var pfd = pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)
+        while monotonicNanoseconds() < deadline, poll(&pfd, 1, Int32((deadline - monotonicNanoseconds()) / 1_000_000)) == 1,
+              read(fds[0], &byte, 1) == 1, byte != UInt8(ascii: "\n") { line.append(byte) }
         close(fds[0])
-        environment = text.split(separator: "\n").compactMap { line in
-            let l = line.hasPrefix("export ") ? line.dropFirst(7) : line[...]
-            guard let eq = l.firstIndex(of: "=") else { return nil }
-            return (String(l[..<eq]), String(l[l.index(after: eq)...]))
-        }
-        guard text.contains(DemoSimulator.readyLine), environment.count >= 8 else {
+        guard let doc = try? JSON.parse(line), doc["ready"]?.bool == true, let env = doc["environment"]?.object,
+              env["GLOBUS_SDK_SERVICE_URL_AUTH"]?.string != nil else {
             kill(child, SIGTERM)
-            throw .usage("demo mode: globus-sim did not start")
+            waitpid(child, nil, 0)
+            rmdir(folder)
+            throw .configuration("demo mode: globus-sim did not start (it announced: \(String(decoding: line.prefix(200), as: UTF8.self)))")
         }
-        for (k, v) in environment {
-            saved.append((k, environmentValue(k)))
-            setenv(k, v, 1)
-        }
+        variables = env.reduce(into: [:]) { $0[$1.key] = $1.value.string }
     }
 
     /// The demo's token file (`tokens.json` or `tokens.db`) in its private folder.
     func tokenPath(fileExtension: String) -> String { folder + "/tokens." + fileExtension }
 
-    /// Stops the simulator, removes the demo's tokens and restores the environment.
+    /// Stops the simulator and removes the demo's tokens.
     func stop() {
         kill(pid, SIGTERM)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         for name in ["tokens.json", "tokens.json.lock", "tokens.db", "tokens.db-journal"] { unlink(folder + "/" + name) }
         rmdir(folder)
-        for (k, v) in saved { if let v { setenv(k, v, 1) } else { unsetenv(k) } }
     }
 
-    /// What `globus-sim` prints after its export lines.
-    static let readyLine = "# globus-sim ready"
-
-    var authURL: String { environment.first { $0.0 == "GLOBUS_SDK_SERVICE_URL_AUTH" }?.1 ?? "" }
+    var authURL: String { variables["GLOBUS_SDK_SERVICE_URL_AUTH"] ?? "" }
 
     var banner: String {
         "Demo mode: this kernel talks to a local Globus Simulator at \(authURL), not the real Globus. "
             + (autoApprove.map { "Logins are approved automatically as \($0) (HTTPS with the simulator's own certificate authority)." }
                 ?? "Sign in on the simulator's page and paste the code as usual. The simulator uses plain HTTP on this computer only, so that your browser opens its sign-in page without a certificate warning.")
+    }
+}
+
+/// Demo mode's unattended sign-in, as a login flow: the simulator's sign-in page, asked for JSON,
+/// approves at once as the demo's person and answers the code (what a person does by clicking).
+struct SimulatorApproval: LoginFlow {
+    let http: GlobusHTTP
+    let identity: String
+
+    func obtainCode(authorizeURL: String) throws(GlobusError) -> String {
+        let answer = try http.perform(HTTPRequest(method: "GET", url: authorizeURL, headers: [("Accept", "application/json")]))
+        guard let code = (try? JSON.parse(answer.body))?["code"]?.string else {
+            throw .auth("demo mode: the simulator did not approve the sign-in (HTTP \(answer.status))")
+        }
+        return code
     }
 }

@@ -1,12 +1,10 @@
 import JSON
 import JupyterKernel
 
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// `%env`: reads and sets the kernel's environment (so a notebook can set
-/// `GLOBUS_SDK_ENVIRONMENT` and friends). Values of secret-looking names are never shown.
+/// `%env`: reads and sets the kernel's environment variables (so a notebook can set
+/// `GLOBUS_SDK_ENVIRONMENT` and friends; the Globus settings are remade from them). Values of
+/// secret-looking names are never shown.
 struct EnvMagic: Magic {
     let name = "env"
     let summary = "Show or set environment variables of the kernel."
@@ -29,9 +27,10 @@ struct EnvMagic: Magic {
     func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
         let args = call.arguments
         let out = session.output
+        let env = session.environment
         if args.positionals.isEmpty {
             guard !args.flag("--ask") && !args.flag("--unset") else { throw .usage("env: name the variable", command: name) }
-            return listing()
+            return listing(env)
         }
         var name = args.positionals[0]
         var value: String?
@@ -44,7 +43,7 @@ struct EnvMagic: Magic {
         }
         guard isValidName(name) else { throw .usage("env: '\(name)' is not a valid variable name", command: self.name) }
         if args.flag("--unset") {
-            unsetenv(name)
+            env.set(name, nil)
             out.stream(.stdout, "env: \(name) unset\n")
             return nil
         }
@@ -62,18 +61,18 @@ struct EnvMagic: Magic {
                 case .endOfFile: throw .failed(ExecutionError(ename: "EOFError", evalue: "no value was entered"))
                 }
             }
-            setenv(name, value!, 1)
+            env.set(name, value!)
             out.stream(.stdout, "env: \(name) set (value hidden)\n")
             return nil
         }
         if let value {
-            setenv(name, value, 1)
             // Masked when the name looks secret or the value came from a secret (`X=$SECRET`).
-            let shown = looksSecret(name) || secretValues().contains { value.contains($0) } ? "<hidden>" : value
+            let shown = looksSecret(name) || env.secretValues().contains { value.contains($0) } ? "<hidden>" : value
+            env.set(name, value)
             out.stream(.stdout, "env: \(name)=\(shown)\n")
             return nil
         }
-        guard let v = getenv(name).map({ String(cString: $0) }) else {
+        guard let v = env[name] else {
             throw .failed(ExecutionError(ename: "KeyError", evalue: "environment variable \(name) is not set",
                                          traceback: ["KeyError: environment variable \(name) is not set", "Set it with %env \(name)=VALUE"]))
         }
@@ -82,14 +81,14 @@ struct EnvMagic: Magic {
 
     func completePositional(_ args: [String], prefix: String, session: MagicSession) -> [String] {
         guard args.isEmpty else { return [] }
-        return environmentNames().filter { $0.hasPrefix(prefix) }.sorted()
+        return session.environment.variables.keys.filter { $0.hasPrefix(prefix) }.sorted()
     }
 
-    func listing() -> MimeBundle {
+    func listing(_ env: KernelEnvironment) -> MimeBundle {
         var lines: [String] = []
         var obj = JSONObject()
-        for name in environmentNames().sorted() {
-            let v = looksSecret(name) ? "<hidden>" : (getenv(name).map { String(cString: $0) } ?? "")
+        for (name, value) in env.variables.sorted(by: { $0.key < $1.key }) {
+            let v = looksSecret(name) ? "<hidden>" : value
             lines.append("\(name)=\(v)")
             obj[name] = .string(v)
         }
@@ -97,19 +96,6 @@ struct EnvMagic: Magic {
         b["application/json"] = .object(obj)
         return b
     }
-}
-
-/// Whether a variable name suggests its value is a secret.
-func looksSecret(_ name: String) -> Bool {
-    let n = name.uppercased()
-    return ["SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE", "APIKEY", "API_KEY"].contains { n.contains($0) }
-        || n == "KEY" || n.hasSuffix("_KEY") || n.hasPrefix("KEY_")
-}
-
-/// The values of secret-looking variables in the kernel's environment (4 characters or more:
-/// shorter ones would mask ordinary words).
-func secretValues() -> [String] {
-    environmentNames().filter(looksSecret).compactMap { n in getenv(n).map { String(cString: $0) } }.filter { $0.count >= 4 }
 }
 
 extension ExecutionError {
@@ -124,16 +110,4 @@ extension ExecutionError {
 func isValidName(_ name: String) -> Bool {
     guard let f = name.unicodeScalars.first, ShellWords.isNameStart(f) else { return false }
     return name.unicodeScalars.allSatisfy(ShellWords.isNameChar)
-}
-
-/// The names in the process environment.
-func environmentNames() -> [String] {
-    var names: [String] = []
-    var p = environ
-    while let entry = p.pointee {
-        let s = String(cString: entry)
-        if let eq = s.firstIndex(of: "=") { names.append(String(s[..<eq])) }
-        p += 1
-    }
-    return names
 }

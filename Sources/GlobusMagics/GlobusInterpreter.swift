@@ -7,9 +7,14 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
     public static let version = "0.1.0"
 
     let registry: MagicRegistry
+    /// The kernel's environment variables (`%env`, `$NAME`, and what the Globus settings are made from).
+    let environment: KernelEnvironment
 
-    public init() {
-        registry = MagicRegistry.standard
+    /// An interpreter whose environment variables start as `variables` (a program passes its
+    /// process's, `Settings.processVariables()`; tests pass their own).
+    public init(variables: [String: String]) {
+        environment = KernelEnvironment(variables)
+        registry = MagicRegistry.standard(globus: GlobusSession(environment: environment))
     }
 
     public var info: KernelInfo {
@@ -45,15 +50,15 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
             } catch {
                 // An error message may quote the command's words after `$NAME` expansion: the
                 // values of secret-looking variables never reach it.
-                return .error(error.executionError.masking(secretValues()))
+                return .error(error.executionError.masking(environment.secretValues()))
             }
         }
         return .ok(payload: payload)
     }
 
     func makeSession(output: OutputSink, context: ExecutionContext) -> MagicSession {
-        MagicSession(output: output, context: context, registry: registry) { [unowned self] line throws(MagicError) in
-            let nested = MagicSession(output: output, context: context, registry: self.registry) { _ throws(MagicError) in nil }
+        MagicSession(output: output, context: context, registry: registry, environment: environment) { [unowned self] line throws(MagicError) in
+            let nested = MagicSession(output: output, context: context, registry: self.registry, environment: self.environment) { _ throws(MagicError) in nil }
             return try self.run(Command(line: line), session: nested)
         }
     }
@@ -71,7 +76,7 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
             throw .usage("%%\(name) is not a cell command; use %\(name) on a line of its own", command: name)
         }
         let words: [String]
-        do { words = try ShellWords.split(rest) } catch {
+        do { words = try ShellWords.split(rest, environment: { session.environment[$0] }) } catch {
             throw .usage("\(name): \(describe(error))", command: name)
         }
         let args = try magic.arguments.parse(words, command: name)
@@ -124,7 +129,7 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
             matches = matches.filter { $0.hasPrefix(prefix.isEmpty ? "%" : prefix) }
         } else if let magic = registry[String(before[0].drop { $0 == "%" })] {
             let session = MagicSession(output: NullOutput(), context: ExecutionContext(executionCount: 0, allowStdin: false),
-                                       registry: registry) { _ throws(MagicError) in nil }
+                                       registry: registry, environment: environment) { _ throws(MagicError) in nil }
             matches = magic.complete(Array(before.dropFirst()), prefix: prefix, session: session)
         }
         return Completion(matches: matches, start: start, end: cursor)

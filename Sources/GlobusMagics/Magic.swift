@@ -1,3 +1,4 @@
+import GlobusSDK
 import JSON
 import JupyterKernel
 
@@ -32,14 +33,7 @@ extension Magic {
     /// The full help text: usage, summary, options, details.
     var helpText: String {
         var lines = ["Usage: \(usage)", "", summary]
-        if !arguments.options.isEmpty {
-            lines.append("")
-            lines.append("Options:")
-            for o in arguments.options {
-                let names = o.names.joined(separator: ", ") + (o.takesValue ? " \(o.valueName)" : "")
-                lines.append("  \(names.padding(to: 28))\(o.help)")
-            }
-        }
+        if !arguments.options.isEmpty { lines += ["", "Options:"] + arguments.optionsHelp }
         if !details.isEmpty { lines += ["", details] }
         return lines.joined(separator: "\n")
     }
@@ -55,10 +49,17 @@ struct Invocation {
     var source: String
 }
 
-/// Why a command failed, as the user sees it.
+/// Why a command failed, by kind; each kind renders with its own name and, where one exists,
+/// the command that fixes it.
 enum MagicError: Error {
     /// Wrong usage; the message says what is wrong, `command` names the help to read.
     case usage(String, command: String?)
+    /// A setting is invalid or missing; `fix` is what to run or set.
+    case configuration(String, fix: String?)
+    /// A Globus failure (API, network, login required, Auth, token storage), from the SDK.
+    case globus(GlobusError)
+    /// The kernel itself failed (a program it needs is missing or did not start).
+    case `internal`(String)
     /// Any other failure, already phrased as a Jupyter error.
     case failed(ExecutionError)
     /// The user interrupted.
@@ -69,6 +70,15 @@ enum MagicError: Error {
         case .usage(let message, let command):
             let hint = command.map { "See '%help \($0)' for usage." } ?? "Type %help to see what the kernel understands."
             return ExecutionError(ename: "UsageError", evalue: message, traceback: ["UsageError: \(message)", hint])
+        case .configuration(let message, let fix):
+            return ExecutionError(ename: "ConfigurationError", evalue: message,
+                                  traceback: ["ConfigurationError: \(message)"] + (fix.map { ["Fix it with:", "  " + $0] } ?? []))
+        case .globus(let e): return Rendering.error(e)
+        case .internal(let message):
+            return ExecutionError(ename: "InternalError", evalue: message, traceback: [
+                "InternalError: \(message)",
+                "This is a problem of the kernel or its installation, not of your command. Reinstall the kernel (make kernelspec), or report it.",
+            ])
         case .failed(let e): return e
         case .interrupted: return .interrupted
         }
@@ -80,16 +90,19 @@ final class MagicSession {
     let output: OutputSink
     let context: ExecutionContext
     let registry: MagicRegistry
+    /// The kernel's environment variables (`%env`, `$NAME`).
+    let environment: KernelEnvironment
     /// Whether the user interrupted, as a sendable check for SDK calls.
     var isCancelled: @Sendable () -> Bool { output.interruptionCheck }
     /// Runs another command line in this session (for `%time`).
     let runLine: (String) throws(MagicError) -> MimeBundle?
 
-    init(output: OutputSink, context: ExecutionContext, registry: MagicRegistry,
+    init(output: OutputSink, context: ExecutionContext, registry: MagicRegistry, environment: KernelEnvironment,
          runLine: @escaping (String) throws(MagicError) -> MimeBundle?) {
         self.output = output
         self.context = context
         self.registry = registry
+        self.environment = environment
         self.runLine = runLine
     }
 }

@@ -12,8 +12,8 @@ struct MagicRegistry: Sendable {
     /// All commands in registration order.
     var all: [any Magic] { order.map { magics[$0]! } }
 
-    /// The kernel's everyday commands.
-    static var standard: MagicRegistry {
+    /// The kernel's commands, with `%globus` working on `session`.
+    static func standard(globus session: GlobusSession) -> MagicRegistry {
         var r = MagicRegistry()
         r.register(HelpMagic())
         r.register(LsMagic())
@@ -22,7 +22,7 @@ struct MagicRegistry: Sendable {
         r.register(TimeMagic())
         r.register(ClearMagic())
         r.register(SleepMagic())
-        r.register(GlobusMagic())
+        r.register(GlobusMagic(session: session))
         return r
     }
 }

@@ -3,7 +3,7 @@ import JSON
 import JupyterKernel
 
 /// How a result is shown.
-enum OutputFormat: String, CaseIterable {
+enum OutputFormat: String, CaseIterable, ArgumentValue {
     case auto, json, table, text, raw
 }
 
@@ -113,9 +113,11 @@ enum Rendering {
             tb += remedy(for: a)
             return ExecutionError(ename: "GlobusAPIError", evalue: summary(a), traceback: tb)
         case .network(let n):
-            let advice = n.kind == .tls
-                ? "Set GLOBUS_SDK_VERIFY_SSL to the CA bundle that signed this server's certificate (for example %env GLOBUS_SDK_VERIFY_SSL=/path/to/ca.pem), then run the cell again."
-                : "Check the network connection (and GLOBUS_SDK_SERVICE_URL_* if set), then run the cell again."
+            let advice = switch n.kind {
+            case .tls: "Set GLOBUS_SDK_VERIFY_SSL to the CA bundle that signed this server's certificate (for example %env GLOBUS_SDK_VERIFY_SSL=/path/to/ca.pem), then run the cell again."
+            case .redirectRefused: "The service sent the request elsewhere; call the new address's service directly, without -L."
+            default: "Check the network connection (and GLOBUS_SDK_SERVICE_URL_* if set), then run the cell again."
+            }
             return ExecutionError(ename: "NetworkError", evalue: "\(n.kind.rawValue) on \(n.method) \(n.url)",
                                   traceback: ["NetworkError: \(n.kind.rawValue) on \(n.method) \(n.url)", "  \(n.detail)", advice])
         case .cancelled:
@@ -134,11 +136,25 @@ enum Rendering {
             return ExecutionError(ename: "LoginRequired", evalue: l.description, traceback: tb)
         case .usage(let m):
             return ExecutionError(ename: "UsageError", evalue: m, traceback: ["UsageError: \(m)"])
+        case .configuration(let m):
+            return MagicError.configuration(m, fix: configurationFix(m)).executionError
+        case .auth(let m):
+            return ExecutionError(ename: "AuthError", evalue: m, traceback: [
+                "AuthError: \(m)", "Globus Auth answered in a way the login protocol does not allow. Try again with:", "  %globus login --force"])
         case .storage(let m):
             return ExecutionError(ename: "TokenStorageError", evalue: m, traceback: ["TokenStorageError: \(m)"])
         case .idToken(let m):
             return ExecutionError(ename: "IDTokenError", evalue: m, traceback: ["IDTokenError: \(m)", "Try %globus login --force."])
         }
+    }
+
+    /// The command that fixes a configuration error naming a variable: `%env NAME=…`, or, for
+    /// a secret without its client id, setting the id.
+    static func configurationFix(_ message: String) -> String? {
+        guard let r = message.firstRange(of: "GLOBUS_") else { return nil }
+        let name = String(message[r.lowerBound...].prefix { $0.isUppercase || $0 == "_" || $0.isNumber })
+        if name == "GLOBUS_CLIENT_SECRET" { return "%env GLOBUS_CLIENT_ID=YOUR_CLIENT_ID   (or %env --unset GLOBUS_CLIENT_SECRET)" }
+        return "%env \(name)=VALUE   (or %env --unset \(name) for the default)"
     }
 
     static func summary(_ a: GlobusAPIError) -> String {

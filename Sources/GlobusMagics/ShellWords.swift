@@ -13,7 +13,7 @@ enum ShellWords {
         case trailingBackslash
     }
 
-    static func split(_ line: String, environment: (String) -> String? = ShellWords.getenv) throws(Failure) -> [String] {
+    static func split(_ line: String, environment: (String) -> String?) throws(Failure) -> [String] {
         var words: [String] = []
         var current = ""
         var inWord = false
@@ -90,11 +90,6 @@ enum ShellWords {
             return word
         }
         return "'" + word.replacingAll("'", with: "'\\''") + "'"
-    }
-
-    static func getenv(_ name: String) -> String? {
-        guard let v = Glibc.getenv(name) else { return nil }
-        return String(cString: v)
     }
 
     static func isNameStart(_ c: Unicode.Scalar) -> Bool {

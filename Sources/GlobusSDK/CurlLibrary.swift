@@ -28,7 +28,7 @@ struct CurlLibrary: @unchecked Sendable {
 
     static func load() -> Result<CurlLibrary, GlobusError> {
         guard let h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL) ?? dlopen("libcurl.so", RTLD_NOW | RTLD_LOCAL) else {
-            return .failure(.usage("libcurl could not be loaded (\(dlerror().map { String(cString: $0) } ?? "not found")); install libcurl4 (Debian: apt-get install libcurl4)"))
+            return .failure(.configuration("libcurl could not be loaded (\(dlerror().map { String(cString: $0) } ?? "not found")); install libcurl4 (Debian: apt-get install libcurl4)"))
         }
         var missing: [String] = []
         func sym<T>(_ name: String, _: T.Type) -> T {
@@ -52,7 +52,7 @@ struct CurlLibrary: @unchecked Sendable {
             multiInfoRead: sym("curl_multi_info_read", (@convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<Int32>?) -> UnsafeMutablePointer<CURLMsg>?).self),
             multiCleanup: sym("curl_multi_cleanup", (@convention(c) (UnsafeMutableRawPointer?) -> CURLMcode).self))
         if dlsym(h, "curl_easy_setopt") == nil || dlsym(h, "curl_easy_getinfo") == nil { missing.append("curl_easy_setopt/getinfo") }
-        guard missing.isEmpty else { return .failure(.usage("this libcurl lacks \(missing.joined(separator: ", ")) (need 7.66 or later)")) }
+        guard missing.isEmpty else { return .failure(.configuration("this libcurl lacks \(missing.joined(separator: ", ")) (need 7.66 or later)")) }
         let globalInit = unsafeBitCast(dlsym(h, "curl_global_init"), to: (@convention(c) (Int) -> CURLcode).self)
         _ = globalInit(Int(CURL_GLOBAL_DEFAULT))
         return .success(lib)

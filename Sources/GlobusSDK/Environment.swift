@@ -1,30 +1,30 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// How the SDK is configured from the environment, read at each use (so changes made while the
-/// process runs take effect): `GLOBUS_SDK_ENVIRONMENT`, `GLOBUS_SDK_SERVICE_URL_<NAME>`,
-/// `GLOBUS_SDK_VERIFY_SSL`, `GLOBUS_SDK_HTTP_TIMEOUT`. Proxies follow libcurl's usual variables.
+/// A Globus environment: its name (production, preview, sandbox, …) and any service URLs that
+/// replace the environment's own (`GLOBUS_SDK_SERVICE_URL_<NAME>`, as in the Python SDK).
+/// A value: the SDK never reads the process environment; `Settings(variables:)` does, once.
 public struct GlobusEnvironment: Sendable, Equatable {
     public let name: String
+    /// Base URLs by lowercased service name, each ending with `/`.
+    public private(set) var serviceURLs: [String: String]
 
     public static let known = ["production", "preview", "sandbox", "integration", "test", "staging"]
 
-    /// The environment named by `GLOBUS_SDK_ENVIRONMENT` (default production).
-    public static func current() throws(GlobusError) -> GlobusEnvironment {
-        let n = environmentValue("GLOBUS_SDK_ENVIRONMENT").flatMap { $0.isEmpty ? nil : $0 } ?? "production"
-        guard known.contains(n) else { throw .usage("Unrecognized environment \"\(n)\" (GLOBUS_SDK_ENVIRONMENT); use one of \(known.joined(separator: ", "))") }
-        return GlobusEnvironment(name: n)
+    public static let production = GlobusEnvironment(name: "production")
+
+    /// An environment by name; `serviceURLs` maps service names (`auth`, `transfer`, …) to base URLs.
+    public init(name: String, serviceURLs: [String: String] = [:]) {
+        self.name = name
+        self.serviceURLs = [:]
+        for (k, v) in serviceURLs { setServiceURL(k, v) }
     }
 
-    public init(name: String) { self.name = name }
+    /// Replaces the base URL of one service (an empty URL removes the replacement).
+    public mutating func setServiceURL(_ service: String, _ url: String) {
+        serviceURLs[service.lowercased()] = url.isEmpty ? nil : (url.hasSuffix("/") ? url : url + "/")
+    }
 
-    /// The base URL of a service (with a trailing slash), from `GLOBUS_SDK_SERVICE_URL_<NAME>` or
-    /// the environment's rules.
+    /// The base URL of a service (with a trailing slash): a replacement, or the environment's rules.
     public func baseURL(_ service: String) -> String {
-        if let v = environmentValue("GLOBUS_SDK_SERVICE_URL_\(service.uppercased())"), !v.isEmpty {
-            return v.hasSuffix("/") ? v : v + "/"
-        }
+        if let v = serviceURLs[service.lowercased()] { return v }
         let domain = name == "production" ? "globus.org" : name == "preview" ? "preview.globus.org" : "\(name).globuscs.info"
         if name == "production" {
             switch service {
@@ -39,40 +39,54 @@ public struct GlobusEnvironment: Sendable, Equatable {
         default: return "https://\(service).api.\(domain)/"
         }
     }
+}
 
-    /// The request timeout in seconds (`GLOBUS_SDK_HTTP_TIMEOUT`, default 60; -1 for none).
-    public static func httpTimeout() throws(GlobusError) -> Double? {
-        guard let v = environmentValue("GLOBUS_SDK_HTTP_TIMEOUT"), !v.isEmpty else { return 60 }
-        guard let d = Double(v), d.isFinite, d == -1 || (d > 0 && d <= 86_400) else {
-            throw .usage("GLOBUS_SDK_HTTP_TIMEOUT must be a number of seconds from 0 to 86400, or -1 for no timeout (got '\(v)')")
-        }
-        return d == -1 ? nil : d
-    }
+/// How HTTPS certificates are checked (`GLOBUS_SDK_VERIFY_SSL`): on, off, or against a CA bundle.
+public enum TLSVerification: Sendable, Equatable {
+    case on, off, caBundle(String)
 
-    /// TLS verification (`GLOBUS_SDK_VERIFY_SSL`): on, off, or a CA bundle path.
-    public enum TLSVerification: Sendable, Equatable {
-        case on, off, caBundle(String)
-
-        /// What a certificate error adds about the current setting.
-        var caBundleNote: String {
-            switch self {
-            case .caBundle(let p): " (it is set to '\(p)', which did not verify this server)."
-            default: "."
-            }
-        }
-    }
-
-    public static func tlsVerification() throws(GlobusError) -> TLSVerification {
-        guard let v = environmentValue("GLOBUS_SDK_VERIFY_SSL"), !v.isEmpty else { return .on }
-        switch v.lowercased() {
-        case "y", "yes", "t", "true", "on", "1": return .on
-        case "n", "no", "f", "false", "off", "0": return .off
-        default:
-            if access(v, R_OK) == 0 { return .caBundle(v) }
-            throw .usage("GLOBUS_SDK_VERIFY_SSL must be a boolean or a CA bundle path, got '\(v)'")
+    /// What a certificate error adds about the current setting.
+    var caBundleNote: String {
+        switch self {
+        case .caBundle(let p): " (it is set to '\(p)', which did not verify this server)."
+        default: "."
         }
     }
 }
 
-/// The value of an environment variable.
-public func environmentValue(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+/// The proxies to use, from the usual variables (`https_proxy`, `http_proxy`, `all_proxy`,
+/// `no_proxy`, as libcurl reads them). Passed to the transport explicitly, so that a change made
+/// while the process runs (a notebook's `%env https_proxy=…`) takes effect.
+public struct ProxySettings: Sendable, Equatable {
+    public var http: String?
+    public var https: String?
+    public var all: String?
+    public var noProxy: String?
+
+    public init(http: String? = nil, https: String? = nil, all: String? = nil, noProxy: String? = nil) {
+        self.http = http
+        self.https = https
+        self.all = all
+        self.noProxy = noProxy
+    }
+
+    /// The proxy for `url` ("" for none).
+    public func proxy(for url: String) -> String {
+        let https = url.lowercased().hasPrefix("https:")
+        return (https ? self.https : self.http) ?? all ?? ""
+    }
+}
+
+/// How requests are sent: timeout, certificate checks, proxies.
+public struct HTTPSettings: Sendable, Equatable {
+    /// Seconds; nil for no timeout (`GLOBUS_SDK_HTTP_TIMEOUT`, default 60, -1 for none).
+    public var timeout: Double? = 60
+    public var tls: TLSVerification = .on
+    public var proxies = ProxySettings()
+
+    public init(timeout: Double? = 60, tls: TLSVerification = .on, proxies: ProxySettings = ProxySettings()) {
+        self.timeout = timeout
+        self.tls = tls
+        self.proxies = proxies
+    }
+}

@@ -10,8 +10,12 @@ public enum GlobusError: Error, Sendable, CustomStringConvertible {
     case cancelled
     /// Tokens are missing, expired, revoked or lack a scope: log in (again).
     case loginRequired(LoginRequired)
-    /// The SDK was used wrongly or misconfigured.
+    /// The SDK was used wrongly (an invalid argument, a refused URL).
     case usage(String)
+    /// A setting is invalid or something the SDK needs is missing (a variable's value, libcurl).
+    case configuration(String)
+    /// Globus Auth answered in a way the login protocol does not allow (a malformed token response).
+    case auth(String)
     /// The token store could not be read or written.
     case storage(String)
     /// An id_token failed verification.
@@ -23,7 +27,7 @@ public enum GlobusError: Error, Sendable, CustomStringConvertible {
         case .network(let e): e.description
         case .cancelled: "cancelled"
         case .loginRequired(let l): l.description
-        case .usage(let m), .storage(let m), .idToken(let m): m
+        case .usage(let m), .configuration(let m), .auth(let m), .storage(let m), .idToken(let m): m
         }
     }
 }
@@ -34,6 +38,8 @@ public struct NetworkError: Error, Sendable, CustomStringConvertible {
         case connect = "ConnectionError", timeout = "TimeoutError", other = "NetworkError"
         /// The server's certificate could not be verified (never retried: it will not change).
         case tls = "TLSError"
+        /// A redirect to another origin, not followed (the token would go with it).
+        case redirectRefused = "RedirectRefused"
     }
     public let kind: Kind
     public let method: String

@@ -15,6 +15,8 @@ public final class GlobusApp: @unchecked Sendable {
     /// Mirrors the Python SDK's `GlobusAppConfig`.
     public struct Config: Sendable {
         public var environment: GlobusEnvironment
+        /// Timeout, certificate checks and proxies of every request.
+        public var http = HTTPSettings()
         public var storage: any TokenStorage
         public var requestRefreshTokens = true
         /// The redirect URI (default: Globus's auth-code page for native apps).
@@ -27,6 +29,13 @@ public final class GlobusApp: @unchecked Sendable {
         public init(environment: GlobusEnvironment, storage: any TokenStorage) {
             self.environment = environment
             self.storage = storage
+        }
+
+        /// The environment, HTTP settings and refresh choice of `settings`, with `storage`.
+        public init(settings: Settings, storage: any TokenStorage) {
+            self.init(environment: settings.environment, storage: storage)
+            http = settings.http
+            requestRefreshTokens = settings.refreshTokens
         }
     }
 
@@ -62,7 +71,7 @@ public final class GlobusApp: @unchecked Sendable {
         self.clientID = clientID
         self.isClientApp = isClientApp
         self.config = config
-        http = GlobusHTTP(transport: transport, appName: appName, products: config.products)
+        http = GlobusHTTP(transport: transport, appName: appName, products: config.products, settings: config.http)
         login = AuthLoginClient(clientID: clientID, clientSecret: clientSecret, environment: config.environment, http: http)
         idTokens = IDTokenVerifier(http: http, environment: config.environment, clientID: clientID)
     }
@@ -159,7 +168,7 @@ public final class GlobusApp: @unchecked Sendable {
         let pkce = login.isConfidential ? nil : PKCE()
         let redirect = config.redirectURI ?? login.authCodeRedirect
         if login.isConfidential && config.redirectURI == nil {
-            throw .usage("Use of a Confidential client requires an explicit redirect_uri.")
+            throw .configuration("Use of a Confidential client requires an explicit redirect_uri.")
         }
         var options = AuthLoginClient.AuthorizeOptions(scopes: scopes, redirectURI: redirect, refreshTokens: config.requestRefreshTokens, pkce: pkce,
                                                        prefillNamedGrant: login.isConfidential ? nil : GlobusApp.namedGrant(appName), parameters: parameters)
@@ -266,7 +275,7 @@ public final class GlobusApp: @unchecked Sendable {
             guard !scopes.isEmpty else { throw .usage("no scope requirements for resource server \(rs)") }
             let r = try login.clientCredentials(scopes: scopes, isCancelled: isCancelled)
             try storeClientTokens(r, isCancelled: isCancelled)
-            guard let t = r.byResourceServer[rs] else { throw .usage("client credentials did not return a token for \(rs)") }
+            guard let t = r.byResourceServer[rs] else { throw .auth("client credentials did not return a token for \(rs)") }
             return t.accessToken
         }
         guard let t = stored else { throw .loginRequired(LoginRequired(reason: .noTokens, resourceServer: rs)) }
@@ -283,7 +292,7 @@ public final class GlobusApp: @unchecked Sendable {
             throw error
         }
         guard response.resourceServers.count == 1, var fresh = response.byResourceServer[rs] else {
-            throw .usage("Attempting refresh for \(rs) didn't return exactly one token. Possible service error.")
+            throw .auth("Attempting refresh for \(rs) didn't return exactly one token. Possible service error.")
         }
         if fresh.refreshToken == nil { fresh.refreshToken = refresh }
         // Stored through the locked read-modify-write, checking that the entry still belongs to

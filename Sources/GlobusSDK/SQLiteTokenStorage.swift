@@ -23,7 +23,7 @@ public final class SQLiteTokenStorage: TokenStorage {
 
     public init(path: String, namespace: String = "DEFAULT") throws(GlobusError) {
         guard path != ":memory:" else {
-            throw .usage("SQLiteTokenStorage cannot be used with a ':memory:' database. If you want to store tokens in memory, use MemoryTokenStorage instead.")
+            throw .configuration("SQLiteTokenStorage cannot be used with a ':memory:' database. If you want to store tokens in memory, use MemoryTokenStorage instead.")
         }
         self.path = path
         self.namespace = namespace

@@ -28,11 +28,15 @@ public struct GlobusHTTP: Sendable {
     public var appName: String?
     /// Products using this SDK, named after it in `X-Globus-Client-Info`.
     public var products: [ClientProduct]
+    /// Timeout, certificate checks and proxies of every request it sends.
+    public var settings: HTTPSettings
 
-    public init(transport: any Transport = CurlTransport.shared, appName: String? = nil, products: [ClientProduct] = []) {
+    public init(transport: any Transport = CurlTransport.shared, appName: String? = nil, products: [ClientProduct] = [],
+                settings: HTTPSettings = HTTPSettings()) {
         self.transport = transport
         self.appName = appName
         self.products = products
+        self.settings = settings
     }
 
     /// `User-Agent`: `globus-sdk-swift-VERSION/APP NAME`, as the Python SDK's `globus-sdk-py-VERSION/APP NAME`.
@@ -53,10 +57,11 @@ public struct GlobusHTTP: Sendable {
         // libcurl version in use would do.
         var current = request
         current.followRedirects = false
+        current.settings = settings
         var redirects = 0
         // Retries of a dead network stop at the configured timeout: the call ends with a clear
         // error in about that time, not after retries × connect timeouts.
-        let deadline = try GlobusEnvironment.httpTimeout().map { monotonicSeconds() + $0 }
+        let deadline = settings.timeout.map { monotonicSeconds() + $0 }
         while true {
             var r = current
             r.headers = [("Accept", "application/json"), ("User-Agent", userAgent), ("X-Globus-Client-Info", clientInfo)]
@@ -78,10 +83,10 @@ public struct GlobusHTTP: Sendable {
             if request.followRedirects, [301, 302, 303, 307, 308].contains(response.status), let location = response.header("location") {
                 let next = GlobusHTTP.resolve(location, against: current.url)
                 guard let to = Origin(next), to == Origin(request.url) else {
-                    throw .usage("\(r.method) \(redacted(r.url)) redirected to \(Origin(next)?.description ?? redacted(next)), another origin: not followed, so that the token is not sent there")
+                    throw .network(NetworkError(kind: .redirectRefused, method: r.method, url: redacted(r.url), detail: "redirected to \(Origin(next)?.description ?? redacted(next)), another origin: not followed, so that the token is not sent there"))
                 }
                 redirects += 1
-                guard redirects <= 10 else { throw .usage("\(r.method) \(redacted(request.url)): more than 10 redirects") }
+                guard redirects <= 10 else { throw .network(NetworkError(kind: .redirectRefused, method: r.method, url: redacted(request.url), detail: "more than 10 redirects")) }
                 current.url = next
                 if response.status == 303 || (response.status != 307 && response.status != 308 && current.method == "POST") {
                     current.method = "GET"

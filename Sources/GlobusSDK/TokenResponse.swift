@@ -25,14 +25,14 @@ public struct TokenResponse: Sendable {
     public init(json: JSON, now: Int = Int(time(nil))) throws(GlobusError) {
         func one(_ j: JSON) throws(GlobusError) -> TokenSet {
             guard let rs = j["resource_server"]?.string, let scope = j["scope"]?.string, let at = j["access_token"]?.string else {
-                throw .usage("token response without resource_server, scope or access_token")
+                throw .auth("token response without resource_server, scope or access_token")
             }
             // Globus issues 48-hour tokens; anything outside 0…10 years is a broken answer, and
             // is refused before it can overflow a date.
             let given = j["expires_in"].flatMap { $0.isNull ? nil : $0 }
             let expiresIn = given == nil ? 0 : given!.int ?? -1
             guard (0...315_360_000).contains(expiresIn) else {
-                throw .usage("Globus Auth answered with an invalid token lifetime (expires_in \(j["expires_in"]?.serialized ?? "?"))")
+                throw .auth("Globus Auth answered with an invalid token lifetime (expires_in \(j["expires_in"]?.serialized ?? "?"))")
             }
             return TokenSet(resourceServer: rs, scope: scope, accessToken: at, refreshToken: j["refresh_token"]?.string,
                             expiresAtSeconds: now + expiresIn, tokenType: j["token_type"]?.string)

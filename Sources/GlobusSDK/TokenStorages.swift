@@ -38,8 +38,8 @@ public final class JSONTokenStorage: TokenStorage {
     public var location: String { path }
 
     /// `~/.globus/app/{client_id}/{slug(app name)}/{env-}tokens.json`, as the Python SDK's `UserApp`.
-    public static func defaultPath(clientID: String, appName: String, environment: String, fileExtension: String = "json") throws(GlobusError) -> String {
-        let home = environmentValue("HOME") ?? "/"
+    public static func defaultPath(clientID: String, appName: String, environment: String, fileExtension: String = "json",
+                                   home: String) throws(GlobusError) -> String {
         let prefix = environment == "production" ? "" : "\(environment)-"
         return "\(home)/.globus/app/\(clientID)/\(try slug(appName))/\(prefix)tokens.\(fileExtension)"
     }
@@ -51,9 +51,9 @@ public final class JSONTokenStorage: TokenStorage {
             if "<>:\"/\\|?*".unicodeScalars.contains(c) { out += "+" } else if c == "." || c == " " { out += "-" } else if c.properties.generalCategory != .control && c.value >= 0x20 { out.unicodeScalars.append(c) }
         }
         out = out.lowercased()
-        if out.isEmpty { throw .usage("App name results in the empty string. Please choose a different name.") }
+        if out.isEmpty { throw .configuration("App name results in the empty string. Please choose a different name.") }
         let reserved = ["con", "prn", "aux", "nul"] + (0...9).map { "com\($0)" } + (0...9).map { "lpt\($0)" }
-        if reserved.contains(out) { throw .usage("App name results in a reserved filename (\"\(out)\"). Please choose a different name.") }
+        if reserved.contains(out) { throw .configuration("App name results in a reserved filename (\"\(out)\"). Please choose a different name.") }
         return out
     }
 

@@ -9,13 +9,17 @@ public struct HTTPRequest: Sendable {
     public var headers: [(String, String)]
     public var body: [UInt8]?
     public var followRedirects: Bool
+    /// Timeout, certificate checks and proxies for this request (`GlobusHTTP` sets its own).
+    public var settings: HTTPSettings
 
-    public init(method: String, url: String, headers: [(String, String)] = [], body: [UInt8]? = nil, followRedirects: Bool = false) {
+    public init(method: String, url: String, headers: [(String, String)] = [], body: [UInt8]? = nil, followRedirects: Bool = false,
+                settings: HTTPSettings = HTTPSettings()) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.followRedirects = followRedirects
+        self.settings = settings
     }
 }
 
@@ -108,12 +112,16 @@ public final class CurlTransport: Transport {
         if let body = request.body {
             _ = body.withUnsafeBytes { gk_setopt_blob(setopt, h, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), body.count) }
         }
-        if let timeout = try GlobusEnvironment.httpTimeout() {
+        let settings = request.settings
+        if let timeout = settings.timeout {
             gk_setopt_long(setopt, h, CURLOPT_CONNECTTIMEOUT_MS, Int(timeout * 1000))
             gk_setopt_long(setopt, h, CURLOPT_LOW_SPEED_LIMIT, 1)
             gk_setopt_long(setopt, h, CURLOPT_LOW_SPEED_TIME, max(1, Int(timeout)))
         }
-        switch try GlobusEnvironment.tlsVerification() {
+        // Always set: an empty proxy turns off libcurl's own reading of the process environment.
+        gk_setopt_string(setopt, h, CURLOPT_PROXY, settings.proxies.proxy(for: request.url))
+        if let noProxy = settings.proxies.noProxy { gk_setopt_string(setopt, h, CURLOPT_NOPROXY, noProxy) }
+        switch settings.tls {
         case .on: break
         case .off:
             gk_setopt_long(setopt, h, CURLOPT_SSL_VERIFYPEER, 0)
@@ -176,7 +184,7 @@ public final class CurlTransport: Transport {
             if kind == .tls {
                 detail += " — the server's certificate could not be verified against the trusted certificate authorities. If this Globus"
                     + " service uses a private certificate authority, set GLOBUS_SDK_VERIFY_SSL to its CA bundle file"
-                    + (try GlobusEnvironment.tlsVerification()).caBundleNote
+                    + settings.tls.caBundleNote
             }
             throw .network(NetworkError(kind: kind, method: request.method, url: redacted(request.url), detail: detail))
         }

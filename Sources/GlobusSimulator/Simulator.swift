@@ -81,6 +81,17 @@ public final class Simulator: Sendable {
             + (tls != nil ? [("GLOBUS_SDK_VERIFY_SSL", caPath ?? "")] : [])
     }
 
+    /// The machine-readable announcement of a running simulator: one line of JSON,
+    /// `{"ready": true, "environment": {NAME: VALUE, …}}`.
+    public var readyDocument: String {
+        var env = JSONObject()
+        for (k, v) in environment { env[k] = .string(v) }
+        var doc = JSONObject()
+        doc["ready"] = .bool(true)
+        doc["environment"] = .object(env)
+        return JSON.object(doc).serialized
+    }
+
     /// Serves on 127.0.0.1:`port` (0: any free port) until the task is cancelled; `ready` is
     /// called with the bound port.
     public func run(port: Int = 0, ready: @escaping @Sendable (Int) -> Void = { _ in }) async throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import GlobusMagics
+import GlobusSDK
 import JupyterKernel
 
 #if canImport(Glibc)
@@ -35,7 +36,7 @@ struct Run: ParsableCommand {
                 }
                 limit = n
             }
-            let server = try KernelServer(connection: info, interpreter: GlobusInterpreter(), log: log, maxMessageSize: limit)
+            let server = try KernelServer(connection: info, interpreter: GlobusInterpreter(variables: Settings.processVariables()), log: log, maxMessageSize: limit)
             try server.run()
         } catch {
             fail("\(error)")

@@ -36,6 +36,8 @@ struct GlobusSim: AsyncParsableCommand {
     var caFile: String?
     @Option(help: "Give the id_token signing key and id_token headers this kid (Globus Auth uses none).")
     var signingKeyID: String?
+    @Flag(help: "Print one JSON line instead of the export lines: {\"ready\": true, \"environment\": {NAME: VALUE, …}} (for programs that start the simulator).")
+    var readyJSON = false
     @Option(help: "Exit when this process id goes away (for a parent that starts the simulator).")
     var parentPid: Int32?
 
@@ -63,10 +65,11 @@ struct GlobusSim: AsyncParsableCommand {
         let sim = try Simulator(config)
         let envFile = self.envFile
         let parent = parentPid
+        let readyJSON = self.readyJSON
         try await sim.run(port: port) { _ in
             // The last line marks the end, for programs that start the simulator and read this.
             let lines = sim.environment.map { "export \($0.0)=\($0.1)" }.joined(separator: "\n") + "\n" + Simulator.readyLine + "\n"
-            print(lines, terminator: "")
+            print(readyJSON ? sim.readyDocument + "\n" : lines, terminator: "")
             fflush(nil)
             if let envFile, let f = fopen(envFile, "w") {
                 fputs(lines, f)

@@ -89,8 +89,8 @@ final class RecordingOutput: OutputSink {
     }
 }
 
-@Suite(.serialized) struct InterpreterTests {
-    let interp = GlobusInterpreter()
+@Suite struct InterpreterTests {
+    let interp = GlobusInterpreter(variables: ["HOME": "/nonexistent-home"])
 
     func run(_ code: String, _ out: RecordingOutput = RecordingOutput(), stdin: Bool = true) -> (ExecutionOutcome, RecordingOutput) {
         let r = interp.execute(code, context: ExecutionContext(executionCount: 1, allowStdin: stdin), output: out)
@@ -138,7 +138,7 @@ final class RecordingOutput: OutputSink {
         #expect(r == .ok())
         #expect(o.prompts.count == 1 && o.prompts[0].1 == true)
         #expect(!o.stdout.contains("hunter2"))
-        #expect(String(cString: getenv("T_SECRET_TOKEN")) == "hunter2")
+        #expect(interp.environment["T_SECRET_TOKEN"] == "hunter2")
         let (_, shown) = run("%env T_SECRET_TOKEN\n%env")
         #expect(!"\(shown.results) \(shown.displays)".contains("hunter2"))
         let (_, set) = run("%env T_PASSWORD=abc")
@@ -220,26 +220,28 @@ final class RecordingOutput: OutputSink {
 }
 
 @Suite struct ArgumentTests {
-    let spec = ArgumentSpec(options: [
-        .init(names: ["-Q", "--query-param"], takesValue: true, help: ""),
-        .init(names: ["--format", "-F"], takesValue: true, help: "", choices: ["json", "table"]),
-        .init(names: ["-L", "--location"], takesValue: false, help: ""),
-    ])
+    static let query = Option<String>("-Q", "--query-param", value: "K=V", help: "")
+    static let format = Option<OutputFormat>("--format", "-F", value: "FORMAT", help: "")
+    static let location = Flag("-L", "--location", help: "")
+    let spec = ArgumentSpec([query, format, location])
 
-    @Test func aliasesAreStoredUnderTheCanonicalName() throws {
+    @Test func aliasesAreReadBackThroughTheDeclaredKey() throws {
         let a = try spec.parse(["--query-param", "a=1", "-Q", "b=2", "-F", "table", "--location", "x"], command: "t")
-        #expect(a.all("-Q") == ["a=1", "b=2"])
-        #expect(a.value("--format") == "table")
-        #expect(a.flag("-L"))
+        #expect(a.all(Self.query) == ["a=1", "b=2"])
+        #expect(a[Self.format] == .table)
+        #expect(a[Self.location])
         #expect(a.positionals == ["x"])
-        let inline = try spec.parse(["--format=json"], command: "t")
-        #expect(inline.value("--format") == "json")
+        // Whichever spelling was typed, the key declared with it finds it (the old `-L` bug).
+        #expect(try spec.parse(["-L"], command: "t")[Self.location])
+        #expect(try spec.parse(["--format=json"], command: "t")[Self.format] == .json)
+        #expect(try spec.parse([], command: "t")[Self.format] == nil)
     }
 
-    @Test func badValuesAreRefused() {
+    @Test func badValuesAreRefusedWithTheChoices() {
         #expect(throws: MagicError.self) { try spec.parse(["--format", "xml"], command: "t") }
         #expect(throws: MagicError.self) { try spec.parse(["-Q"], command: "t") }
         #expect(throws: MagicError.self) { try spec.parse(["--location=1"], command: "t") }
+        #expect(spec.option(named: "-F")?.choices == OutputFormat.allCases.map(\.rawValue))
     }
 }
 

@@ -126,7 +126,7 @@ extension SimulatorBackedTests {
         defer { sim.stop() }
         let jwks = try JSON.parse(await sim.sim.handle(SimRequest(method: "GET", path: "/auth/jwk.json")).body)
         #expect(jwks["keys"]?.array?.first?["kid"]?.string == keyID)
-        let app = makeApp()
+        let app = makeApp(sim)
         let flow = ScriptedFlow(sim)
         let who = try await onThread { try app.login(flow: flow) }
         #expect(who?.preferredUsername == "alice@uchicago.edu")

@@ -22,8 +22,10 @@ final class RunningSimulator: Sendable {
         var it = ready.stream.makeAsyncIterator()
         port = await it.next() ?? 0
         self.sim = sim
-        for (k, v) in sim.environment { setenv(k, v, 1) }
     }
+
+    /// The settings that point the SDK here (what `globus-sim` prints as variables).
+    var settings: Settings { try! Settings(variables: Dictionary(uniqueKeysWithValues: sim.environment)) }
 
     func stop() { task.cancel() }
 
@@ -55,17 +57,17 @@ final class Box { let run: () -> Void; init(_ r: @escaping () -> Void) { run = r
 
 let tutorialClient = "61338d24-54d5-408f-a10d-66c06b59f6d2"
 
-func makeApp(storage: any TokenStorage = MemoryTokenStorage(), refresh: Bool = true) -> GlobusApp {
-    var config = GlobusApp.Config(environment: GlobusEnvironment(name: "production"), storage: storage)
+func makeApp(_ sim: RunningSimulator, storage: any TokenStorage = MemoryTokenStorage(), refresh: Bool = true, settings: Settings? = nil) -> GlobusApp {
+    var config = GlobusApp.Config(settings: settings ?? sim.settings, storage: storage)
     config.requestRefreshTokens = refresh
     return GlobusApp.user("SDK Test", clientID: tutorialClient, config: config)
 }
 
 /// A service-account app with the simulator's automation client (or a wrong secret).
-func makeClientApp(secret: String? = nil) -> GlobusApp {
+func makeClientApp(_ sim: RunningSimulator, secret: String? = nil) -> GlobusApp {
     let c = SimClient.defaults[1]
     return GlobusApp.client("Automation", clientID: c.id, clientSecret: secret ?? c.secret!,
-                            config: GlobusApp.Config(environment: GlobusEnvironment(name: "production"), storage: MemoryTokenStorage()))
+                            config: GlobusApp.Config(settings: sim.settings, storage: MemoryTokenStorage()))
 }
 
 /// A login flow that approves through the simulator, counting how often it ran.
@@ -89,7 +91,7 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
     @Test func loginCallRefreshAndLogout() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
-        let app = makeApp()
+        let app = makeApp(sim)
         let flow = ScriptedFlow(sim)
         let (who, listing, newToken) = try await onThread { () throws -> (IdentityClaims?, JSON, Bool) in
             app.addScopeRequirements("transfer.api.globus.org", [Scope(Scopes.transferAll)])
@@ -122,7 +124,7 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
     @Test func revokedRefreshTokenMeansLoginRequiredAndTheHandlerLogsIn() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
-        let app = makeApp()
+        let app = makeApp(sim)
         let flow = ScriptedFlow(sim)
         try await onThread {
             app.addScopeRequirements("groups.api.globus.org", [Scope(Scopes.groupsViewMyGroups)])
@@ -151,7 +153,7 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
     @Test func consentRequiredThenLoginWithTheRequiredScopes() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
-        let app = makeApp()
+        let app = makeApp(sim)
         let flow = ScriptedFlow(sim)
         let mapped = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
         let (first, scopes) = try await onThread { () -> (Int, [String]) in
@@ -178,7 +180,7 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
     @Test func dependentScopesAreCheckedAgainstTheConsentForest() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
-        let app = makeApp()
+        let app = makeApp(sim)
         let flow = ScriptedFlow(sim)
         let mapped = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
         let (before, after, who, found) = try await onThread { () throws -> (Bool, Bool, String?, Int) in
@@ -203,7 +205,7 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
         let c = SimClient.defaults[1]
-        var config = GlobusApp.Config(environment: GlobusEnvironment(name: "production"), storage: MemoryTokenStorage())
+        var config = GlobusApp.Config(settings: sim.settings, storage: MemoryTokenStorage())
         config.redirectURI = "http://localhost:8080/callback"
         let app = GlobusApp.user("Confidential", clientID: c.id, clientSecret: c.secret!, config: config)
         let flow = ScriptedFlow(sim)
@@ -222,17 +224,17 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
         #expect(status == 200)
         // A confidential user app needs an explicit redirect URI.
         let noRedirect = GlobusApp.user("Confidential", clientID: c.id, clientSecret: c.secret!,
-                                        config: GlobusApp.Config(environment: GlobusEnvironment(name: "production"), storage: MemoryTokenStorage()))
+                                        config: GlobusApp.Config(settings: sim.settings, storage: MemoryTokenStorage()))
         #expect(throws: GlobusError.self) { try noRedirect.startLogin() }
     }
 
     @Test func clientAppUsesClientCredentials() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
-        let app = makeClientApp()
+        let app = makeClientApp(sim)
         let body = try await onThread { try JSON.parse(app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")).body) }
         #expect(body["total"] == 0)
-        let bad = makeClientApp(secret: "wrong")
+        let bad = makeClientApp(sim, secret: "wrong")
         let err = try await onThread { () -> Int in
             do { _ = try bad.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")); return 0 } catch {
                 if case .api(let e)? = error as? GlobusError { return e.httpStatus }
@@ -245,7 +247,7 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
     @Test func retriesInjectedFailuresAndHonoursNoRetry() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
-        let app = makeClientApp()
+        let app = makeClientApp(sim)
         _ = try await onThread { try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")) }
         await sim.admin("faults", #"{"faults":["status=503@/transfer/v0.10/task_listx2","429=0@/transfer/v0.10/task_listx1","drop@/transfer/v0.10/task_listx1"]}"#)
         let status = try await onThread { try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")).status }
@@ -263,7 +265,7 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
     @Test func cancellationEndsASlowCallPromptly() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
-        let app = makeClientApp()
+        let app = makeClientApp(sim)
         _ = try await onThread { try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")) }
         await sim.admin("faults", #"{"fault":"latency=5000@/transfer/v0.10/task_list"}"#)
         let cancel = Mutex(false)
@@ -292,12 +294,12 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
         let dir = String(cString: mkdtemp(&t)!)
         let flow = ScriptedFlow(sim)
         try await onThread {
-            let app = makeApp(storage: try JSONTokenStorage(path: dir + "/tokens.json"))
+            let app = makeApp(sim, storage: try JSONTokenStorage(path: dir + "/tokens.json"))
             app.addScopeRequirements("transfer.api.globus.org", [Scope(Scopes.transferAll)])
             try app.login(flow: flow)
         }
         let status = try await onThread { () -> Int in
-            let app = makeApp(storage: try JSONTokenStorage(path: dir + "/tokens.json"))
+            let app = makeApp(sim, storage: try JSONTokenStorage(path: dir + "/tokens.json"))
             app.addScopeRequirements("transfer.api.globus.org", [Scope(Scopes.transferAll)])
             #expect(try !app.loginRequired())
             return try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")).status

@@ -8,7 +8,6 @@ import Glibc
 #endif
 
 /// HTTPS as in production: the simulator's private CA trusted through GLOBUS_SDK_VERIFY_SSL.
-/// (Part of the serialized simulator suite: simulators announce their URLs process-wide.)
 extension SimulatorBackedTests {
     func tlsSimulator() async throws -> RunningSimulator {
         var config = Simulator.Configuration()
@@ -19,8 +18,8 @@ extension SimulatorBackedTests {
     }
 
     /// Logs in and calls Transfer `count` times; returns the connections the simulator saw.
-    func warmCalls(_ sim: RunningSimulator, count: Int) async throws -> Int {
-        let app = makeApp()
+    func warmCalls(_ sim: RunningSimulator, count: Int, settings: Settings? = nil) async throws -> Int {
+        let app = makeApp(sim, settings: settings)
         let flow = ScriptedFlow(sim)
         try await onThread {
             app.addScopeRequirements("transfer.api.globus.org", [Scope(Scopes.transferAll)])
@@ -37,7 +36,7 @@ extension SimulatorBackedTests {
         let sim = try await tlsSimulator()
         defer { sim.stop() }
         #expect(sim.sim.serviceURL("auth").hasPrefix("https://127.0.0.1:"))
-        #expect(environmentValue("GLOBUS_SDK_VERIFY_SSL") == sim.sim.caPath)
+        #expect(sim.settings.http.tls == .caBundle(sim.sim.caPath!))
         // Login (Auth) opened its own connection(s) before; the 50 Transfer calls reuse one.
         let before = try JSON.parse(await sim.sim.handle(SimRequest(method: "GET", path: "/admin/connections")).body)["connections"]?.int ?? 0
         let after = try await warmCalls(sim, count: 50)
@@ -48,9 +47,9 @@ extension SimulatorBackedTests {
         let sim = try await tlsSimulator()
         defer { sim.stop() }
         let other = try TLSMaterial.make().writeCA(to: parent(of: sim.sim.caPath!) + "/other-ca.pem")
-        setenv("GLOBUS_SDK_VERIFY_SSL", other, 1)
-        defer { unsetenv("GLOBUS_SDK_VERIFY_SSL") }
-        let app = makeApp()
+        var settings = sim.settings
+        settings.http.tls = .caBundle(other)
+        let app = makeApp(sim, settings: settings)
         let start = monotonicSeconds()
         let outcome = try await onThread { () -> String in
             do { _ = try app.startLogin(); _ = try app.idTokens.verify("x.y.z"); return "no error" } catch { return "\(error)" }
@@ -64,8 +63,8 @@ extension SimulatorBackedTests {
     @Test func verificationOffStillWorks() async throws {
         let sim = try await tlsSimulator()
         defer { sim.stop() }
-        setenv("GLOBUS_SDK_VERIFY_SSL", "false", 1)
-        defer { unsetenv("GLOBUS_SDK_VERIFY_SSL") }
-        #expect(try await warmCalls(sim, count: 3) >= 1)
+        var settings = sim.settings
+        settings.http.tls = .off
+        #expect(try await warmCalls(sim, count: 3, settings: settings) >= 1)
     }
 }

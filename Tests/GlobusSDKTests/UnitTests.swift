@@ -64,7 +64,6 @@ import Glibc
     }
 
     @Test func authorizeURLMatchesThePythonSDKByteForByte() throws {
-        setenv("GLOBUS_SDK_SERVICE_URL_AUTH", "", 1)
         let client = AuthLoginClient(clientID: "61338d24-54d5-408f-a10d-66c06b59f6d2", environment: GlobusEnvironment(name: "production"))
         let url = client.authorizeURL(.init(
             scopes: try ScopeParser.parse("openid urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/abc/data_access]"),
@@ -78,7 +77,6 @@ import Glibc
     }
 
     @Test func environmentsAndServiceURLs() {
-        unsetenv("GLOBUS_SDK_SERVICE_URL_TRANSFER")
         #expect(GlobusEnvironment(name: "production").baseURL("transfer") == "https://transfer.api.globus.org/")
         #expect(GlobusEnvironment(name: "preview").baseURL("auth") == "https://auth.preview.globus.org/")
         #expect(GlobusEnvironment(name: "sandbox").baseURL("groups") == "https://groups.api.sandbox.globuscs.info/")
@@ -174,8 +172,8 @@ import Glibc
         #expect(try JSONTokenStorage.slug("Globus Kernel") == "globus-kernel")
         #expect(throws: GlobusError.self) { try JSONTokenStorage.slug("\u{1}") }
         #expect(throws: GlobusError.self) { try JSONTokenStorage.slug("CON") }
-        setenv("HOME", "/home/u", 1)
-        #expect(try JSONTokenStorage.defaultPath(clientID: "cid", appName: "x", environment: "preview", fileExtension: "db") == "/home/u/.globus/app/cid/x/preview-tokens.db")
+        #expect(try JSONTokenStorage.defaultPath(clientID: "cid", appName: "x", environment: "preview", fileExtension: "db", home: "/home/u")
+                == "/home/u/.globus/app/cid/x/preview-tokens.db")
     }
 }
 

@@ -1,0 +1,96 @@
+import GlobusSDK
+import JSON
+import JupyterKernel
+
+/// One `%globus` subcommand: its declaration (name, usage, summary, typed options, examples),
+/// from which parsing, help and completion are made, and its typed arguments and run.
+protocol GlobusSubcommand {
+    static var declaration: SubcommandDeclaration { get }
+    /// Whether `%%globus NAME` takes the rest of the cell as its body.
+    static var takesCellBody: Bool { get }
+    /// Whether it needs the Globus settings (false for help, version and demo: they run even
+    /// when a setting is broken, and start no demo).
+    static var needsGlobus: Bool { get }
+    /// The typed arguments from the parsed words (and the cell body, when it takes one).
+    init(_ arguments: ParsedArguments, body: String?) throws(MagicError)
+    func run(_ globus: GlobusContext) throws(MagicError) -> MimeBundle?
+    /// Candidates for the next positional argument after `positionals`.
+    static func completePositional(_ positionals: [String], prefix: String) -> [String]
+}
+
+extension GlobusSubcommand {
+    static var takesCellBody: Bool { false }
+    static var needsGlobus: Bool { true }
+    static func completePositional(_ positionals: [String], prefix: String) -> [String] { [] }
+    /// The name used in messages, e.g. `globus login`.
+    static var commandName: String { "globus " + declaration.name }
+    /// A usage error of this subcommand.
+    static func usage(_ message: String) -> MagicError { .usage("\(commandName): \(message)", command: "globus \(declaration.name)") }
+}
+
+/// What a subcommand declares about itself.
+struct SubcommandDeclaration: Sendable {
+    var name: String
+    var usage: String
+    var summary: String
+    var arguments: ArgumentSpec
+    /// Two or three real examples (they start the help).
+    var examples: [String]
+
+    init(name: String, usage: String, summary: String, options: [any ArgumentKey] = [], examples: [String] = []) {
+        self.name = name
+        self.usage = usage
+        self.summary = summary
+        arguments = ArgumentSpec(options)
+        self.examples = examples
+    }
+
+    /// The help text: usage, summary, options, examples.
+    var helpText: String {
+        var lines = ["Usage: \(usage)", "", summary]
+        if !arguments.options.isEmpty { lines += ["", "Options:"] + arguments.optionsHelp }
+        if !examples.isEmpty { lines += ["", "Examples:"] + examples.map { "  " + $0.replacingAll("\n", with: "\n  ") } }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Every `%globus` subcommand, in the order help lists them.
+enum GlobusSubcommands {
+    static let all: [any GlobusSubcommand.Type] = [
+        LoginCommand.self, CallCommand.self, WhoamiCommand.self, TokensCommand.self, ConsentCommand.self,
+        LogoutCommand.self, ConfigCommand.self, DemoCommand.self, GlobusHelpCommand.self, VersionCommand.self,
+    ]
+
+    static func named(_ name: String) -> (any GlobusSubcommand.Type)? { all.first { $0.declaration.name == name } }
+
+    static var names: [String] { all.map { $0.declaration.name } }
+}
+
+/// What a subcommand runs with: the kernel's Globus session and the running cell.
+struct GlobusContext {
+    let session: GlobusSession
+    let cell: MagicSession
+
+    var output: OutputSink { cell.output }
+    var isCancelled: @Sendable () -> Bool { cell.isCancelled }
+
+    /// Runs an SDK operation, mapping its failure to the error the user sees. While a login waits
+    /// for its code (no stdin), a login requirement says how to finish it.
+    func sdk<T>(_ body: () throws(GlobusError) -> T) throws(MagicError) -> T {
+        do { return try body() } catch {
+            if case .loginRequired(let need) = error, session.pending != nil, need.reason != .identityChanged {
+                throw .failed(ExecutionError(ename: "LoginRequired", evalue: "\(need.description): finish signing in first", traceback: [
+                    "LoginRequired: \(need.description)",
+                    "Open the sign-in link shown above, copy the Authorization Code, then run:",
+                    "  %globus login --code PASTE_CODE_HERE",
+                    "and run this cell again.",
+                ]))
+            }
+            if case .cancelled = error { throw .interrupted }
+            throw .globus(error)
+        }
+    }
+
+    /// The app for the current settings.
+    func app() throws(MagicError) -> GlobusApp { try sdk { () throws(GlobusError) in try session.app() } }
+}

@@ -1,0 +1,47 @@
+import Synchronization
+
+/// The kernel's environment variables: a copy of the process's, taken once at start and changed
+/// only by `%env`. `$NAME` expansion reads it, the Globus settings are made from it, and programs
+/// the kernel starts get it; the process environment itself is never changed (no `setenv`).
+final class KernelEnvironment: Sendable {
+    private let state: Mutex<(variables: [String: String], generation: Int)>
+
+    init(_ variables: [String: String]) {
+        state = Mutex((variables, 0))
+    }
+
+    /// One variable's value.
+    subscript(name: String) -> String? { state.withLock { $0.variables[name] } }
+
+    /// Every variable.
+    var variables: [String: String] { state.withLock { $0.variables } }
+
+    /// Counts changes (so that what is made from the variables is remade only after one).
+    var generation: Int { state.withLock { $0.generation } }
+
+    /// Sets (or, with nil, removes) a variable.
+    func set(_ name: String, _ value: String?) {
+        state.withLock {
+            $0.variables[name] = value
+            $0.generation += 1
+        }
+    }
+
+    /// `NAME=VALUE` strings for a child process.
+    func childEnvironment(adding extra: [String: String] = [:]) -> [String] {
+        variables.merging(extra) { _, new in new }.map { "\($0.key)=\($0.value)" }
+    }
+
+    /// The values of secret-looking variables (4 characters or more: shorter ones would mask
+    /// ordinary words).
+    func secretValues() -> [String] {
+        state.withLock { s in s.variables.filter { looksSecret($0.key) && $0.value.count >= 4 }.map(\.value) }
+    }
+}
+
+/// Whether a variable name suggests its value is a secret.
+func looksSecret(_ name: String) -> Bool {
+    let n = name.uppercased()
+    return ["SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE", "APIKEY", "API_KEY"].contains { n.contains($0) }
+        || n == "KEY" || n.hasSuffix("_KEY") || n.hasPrefix("KEY_")
+}

@@ -1,0 +1,218 @@
+import GlobusSDK
+import JMESPath
+import JSON
+import JupyterKernel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `%globus call SERVICE METHOD PATH …`: any Globus service API, with the service's token.
+struct CallCommand: GlobusSubcommand {
+    static let queryParam = Option<String>("-Q", "--query-param", value: "KEY=VALUE", help: "a query parameter (repeatable)")
+    static let header = Option<String>("-H", "--header", value: "'KEY: VALUE'", help: "a header (repeatable)")
+    static let body = Option<String>("--body", value: "TEXT", help: "the request body")
+    static let bodyFile = Option<String>("--body-file", value: "FILE", help: "read the request body from a file")
+    static let contentType = Option<BodyEncoding>("--content-type", value: "TYPE", help: "the body's encoding (default auto)")
+    static let allowErrors = Flag("--allow-errors", help: "show 4xx/5xx answers instead of failing")
+    static let noRetry = Flag("--no-retry", help: "do not retry on 429/5xx or network errors")
+    static let location = Flag("-L", "--location", help: "follow redirects (within the service's own address)")
+    static let jmespath = Option<String>("--jmespath", "--jq", value: "EXPR", help: "filter the JSON answer with a JMESPath expression")
+    static let format = Option<OutputFormat>("--format", "-F", value: "FORMAT", help: "how to show the answer (default: tree, text and a table for listings)")
+    static let scope = Option<String>("--scope", value: "SCOPE", help: "a scope this call needs (repeatable; e.g. with data_access)")
+
+    static let declaration = SubcommandDeclaration(
+        name: "call",
+        usage: "%globus call SERVICE METHOD PATH [-Q k=v]… [-H 'K: V']… [--body TEXT | --body-file F] [--content-type T] [--allow-errors] [--no-retry] [-L] [--jmespath EXPR] [--format F] [--scope SCOPE]",
+        summary: "Call a Globus service API; %%globus call takes the JSON body from the rest of the cell.",
+        options: [queryParam, header, body, bodyFile, contentType, allowErrors, noRetry, location, jmespath, format, scope],
+        examples: ["%globus call transfer GET /task_list -Q limit=5", "%globus call groups GET /groups/my_groups --format table",
+                   "%globus call transfer GET /endpoint_search -Q filter_fulltext=tutorial --jmespath 'DATA[].display_name'",
+                   "%%globus call transfer POST /operation/endpoint/$COLLECTION/mkdir\n{\"DATA_TYPE\": \"mkdir\", \"path\": \"/~/new\"}"])
+    static var takesCellBody: Bool { true }
+
+    static let methods = ["HEAD", "GET", "PUT", "POST", "PATCH", "DELETE"]
+    static let serviceNames = GlobusService.all.map(\.name) + ["timers", "gcs"]
+
+    /// Where the call goes: a named service, or a Globus Connect Server endpoint's manager.
+    enum Target: Equatable {
+        case service(GlobusService)
+        case gcs(endpoint: String)
+    }
+
+    var target: Target
+    var method: String
+    var path: String
+    var query: [(String, String)] = []
+    var headers: [(String, String)] = []
+    var bodyText: String?
+    var encoding: BodyEncoding
+    var allowErrors: Bool
+    var noRetry: Bool
+    var followRedirects: Bool
+    var filter: JMESPathExpression?
+    var format: OutputFormat
+    var scopes: [Scope] = []
+
+    init(_ a: ParsedArguments, body cellBody: String?) throws(MagicError) {
+        var pos = a.positionals
+        guard !pos.isEmpty else { throw Self.usage("name a service: \(GlobusService.all.map(\.name).joined(separator: ", ")), gcs ENDPOINT_ID") }
+        let name = pos.removeFirst()
+        if name == "gcs" {
+            guard pos.count == 3 else { throw Self.usage("expected gcs ENDPOINT_ID METHOD PATH") }
+            target = .gcs(endpoint: pos.removeFirst())
+        } else {
+            guard let svc = GlobusService.named(name) else {
+                throw Self.usage("unknown service '\(name)'; use one of \(GlobusService.all.map(\.name).joined(separator: ", ")), gcs")
+            }
+            target = .service(svc)
+        }
+        guard pos.count == 2 else { throw Self.usage("expected SERVICE METHOD PATH, e.g. %globus call transfer GET /task_list") }
+        method = pos[0].uppercased()
+        guard Self.methods.contains(method) else { throw Self.usage("unknown method '\(pos[0])'; use one of \(Self.methods.joined(separator: ", "))") }
+        path = pos[1]
+        for q in a.all(Self.queryParam) {
+            guard let eq = q.firstIndex(of: "=") else { throw Self.usage("invalid query param '\(q)' (expected KEY=VALUE)") }
+            query.append((String(q[..<eq]), String(q[q.index(after: eq)...])))
+        }
+        for h in a.all(Self.header) {
+            guard let colon = h.firstIndex(of: ":") else { throw Self.usage("invalid header param '\(h)' (expected 'KEY: VALUE')") }
+            var value = h[h.index(after: colon)...]
+            if value.first == " " { value = value.dropFirst() }
+            headers.append((String(h[..<colon]), String(value)))
+        }
+        let sources = [a[Self.body] != nil, a[Self.bodyFile] != nil, cellBody != nil].filter { $0 }.count
+        guard sources <= 1 else {
+            throw Self.usage(cellBody != nil ? "the %%globus cell body is the request body; do not also give --body or --body-file" : "--body and --body-file are mutually exclusive")
+        }
+        bodyText = a[Self.body]
+        if let f = a[Self.bodyFile] {
+            guard let bytes = readFile(f) else { throw Self.usage("cannot read --body-file '\(f)': \(String(cString: strerror(errno)))") }
+            bodyText = String(decoding: bytes, as: UTF8.self)
+        }
+        if let cellBody { bodyText = cellBody.trimmed.isEmpty ? nil : cellBody }
+        encoding = a[Self.contentType] ?? .auto
+        allowErrors = a[Self.allowErrors]
+        noRetry = a[Self.noRetry]
+        followRedirects = a[Self.location]
+        if let text = a[Self.jmespath] {
+            do { filter = try JMESPathExpression(text) } catch { throw Self.usage("invalid --jmespath expression: \(error)") }
+        }
+        format = a[Self.format] ?? .auto
+        for text in a.all(Self.scope) {
+            do { scopes += try ScopeParser.parse(text) } catch { throw Self.usage("invalid scope '\(text)': \(error)") }
+        }
+    }
+
+    static func completePositional(_ pos: [String], prefix: String) -> [String] {
+        switch pos.count {
+        case 0: return serviceNames.filter { $0.hasPrefix(prefix) }
+        case 1 where pos[0] == "gcs": return []
+        case 1, 2 where pos[0] == "gcs" && pos.count == 2: return methods.filter { $0.hasPrefix(prefix.uppercased()) }
+        case 2: return (commonPaths[pos[0]] ?? []).filter { $0.hasPrefix(prefix) }
+        default: return []
+        }
+    }
+
+    static let commonPaths: [String: [String]] = [
+        "transfer": ["/task_list", "/endpoint_search", "/endpoint/", "/operation/endpoint/", "/submission_id", "/transfer", "/delete", "/task/"],
+        "groups": ["/groups/my_groups", "/groups/"],
+        "auth": ["/v2/oauth2/userinfo", "/v2/api/identities", "/v2/api/identities/"],
+        "search": ["/v1/index/", "/v1/index_list"],
+        "timer": ["/v2/timers"], "timers": ["/v2/timers"],
+        "flows": ["/flows", "/runs"],
+        "compute": ["/v2/version", "/v3/endpoints"],
+    ]
+
+    /// The request, for a service whose base URL is known (`baseURL` for a GCS manager).
+    func request(service: GlobusService, baseURL: String? = nil) -> ServiceRequest {
+        var req = ServiceRequest(service: service, method: method, path: path)
+        req.baseURL = baseURL
+        req.query = query
+        req.headers = headers
+        if let bodyText {
+            req.body = Array(bodyText.utf8)
+            if let type = encoding.contentType(for: bodyText), !headers.contains(where: { $0.0.lowercased() == "content-type" }) {
+                req.headers.append(("Content-Type", type))
+            }
+        }
+        if noRetry { req.retry = .none }
+        req.followRedirects = followRedirects
+        req.allowErrors = allowErrors
+        return req
+    }
+
+    func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
+        let app = try g.app()
+        var service: GlobusService
+        var baseURL: String?
+        var resourceServer: String?
+        switch target {
+        case .service(let s): service = s
+        case .gcs(let endpoint):
+            (service, baseURL) = try Self.gcsManager(endpoint, app: app, g)
+            resourceServer = endpoint
+        }
+        if service == .flows, let flow = Scopes.flowActedOn(path: path) {
+            // Running a flow acts as the flow: its own scope, its own token (as SpecificFlowClient).
+            resourceServer = flow
+            app.addScopeRequirements(flow, [Scope(Scopes.flowUser(flow))])
+        }
+        for scope in scopes {
+            app.addScopeRequirements(Scopes.resourceServer(of: scope.name) ?? (resourceServer ?? service.resourceServer), [scope])
+        }
+        let response = try g.call(app, request(service: service, baseURL: baseURL), resourceServer: resourceServer,
+                                  redrive: g.session.choices.autoRelogin)
+        if response.status >= 400 { g.output.stream(.stderr, "HTTP \(response.status)\n") }
+        return try ResponseView(filter: filter, format: format).bundle(response)
+    }
+
+    /// A Globus Connect Server endpoint as a service: its manager's URL (from Transport) and scope.
+    static func gcsManager(_ endpoint: String, app: GlobusApp, _ g: GlobusContext) throws(MagicError) -> (GlobusService, String) {
+        let answer = try g.call(app, ServiceRequest(service: .transfer, method: "GET", path: "/endpoint/\(endpoint)"))
+        guard let manager = (try? JSON.parse(answer.body))?["gcs_manager_url"]?.string else {
+            throw .failed(ExecutionError(ename: "GlobusAPIError", evalue: "endpoint \(endpoint) has no GCS manager URL",
+                                         traceback: ["GlobusAPIError: endpoint \(endpoint) has no GCS manager URL (is it a Globus Connect Server v5 endpoint?)"]))
+        }
+        let service = GlobusService(name: "gcs", resourceServer: endpoint, defaultScopes: ["urn:globus:auth:scope:\(endpoint):manage_collections"],
+                                    pathPrefix: nil, exemptPrefixes: [])
+        return (service, manager)
+    }
+}
+
+/// How a request body is encoded (`--content-type`).
+enum BodyEncoding: String, ArgumentValue, CaseIterable {
+    case json, form, text, none, auto
+
+    /// The Content-Type header for `body`: as chosen, or (auto) JSON when it parses, a form when
+    /// it is one line of `k=v`, else none.
+    func contentType(for body: String) -> String? {
+        switch self {
+        case .json: "application/json"
+        case .form: "application/x-www-form-urlencoded"
+        case .text: "text/plain"
+        case .none: nil
+        case .auto: (try? JSON.parse(body)) != nil ? "application/json"
+            : (!body.trimmed.contains("\n") && body.contains("=") ? "application/x-www-form-urlencoded" : nil)
+        }
+    }
+}
+
+/// How an answer is shown: filtered with JMESPath, in the chosen format.
+struct ResponseView {
+    var filter: JMESPathExpression?
+    var format: OutputFormat
+
+    func bundle(_ response: HTTPResponse) throws(MagicError) -> MimeBundle {
+        if format == .raw { return MimeBundle(text: response.text) }
+        guard !response.body.isEmpty else { return MimeBundle(text: "(HTTP \(response.status), no content)") }
+        guard var doc = try? JSON.parse(response.body) else {
+            if filter != nil { throw .usage("globus call: --jmespath needs a JSON answer, got \(response.header("content-type") ?? "no content type")", command: "globus call") }
+            return MimeBundle(text: response.text)
+        }
+        if let filter {
+            do { doc = try filter.search(doc) } catch { throw .failed(ExecutionError(ename: "JMESPathError", evalue: "\(error)")) }
+        }
+        return Rendering.bundle(for: doc, format: format, rawBody: filter == nil ? response.text : nil)
+    }
+}

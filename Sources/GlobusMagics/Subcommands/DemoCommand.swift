@@ -1,0 +1,54 @@
+import GlobusSDK
+import JupyterKernel
+
+/// `%globus demo on|off|status`: the offline demo against a local Globus Simulator.
+struct DemoCommand: GlobusSubcommand {
+    static let approveAs = Option<String>("--as", value: "USERNAME", help: "approve logins automatically as this simulated person (unattended runs)")
+    static let declaration = SubcommandDeclaration(
+        name: "demo", usage: "%globus demo on [--as USERNAME] | off | status",
+        summary: "Offline demo: run against a local Globus Simulator (no account or network needed).",
+        options: [approveAs], examples: ["%globus demo on", "%globus demo on --as alice@uchicago.edu", "%globus demo off"])
+    static var needsGlobus: Bool { false }
+
+    enum Action: String, CaseIterable { case on, off, status }
+    var action: Action
+    var approveAs: String?
+
+    init(_ a: ParsedArguments, body: String?) throws(MagicError) {
+        guard a.positionals.count <= 1, let action = Action(rawValue: a.positionals.first ?? "status") else {
+            throw Self.usage("expected on, off or status")
+        }
+        self.action = action
+        approveAs = a[Self.approveAs]
+        if approveAs != nil && action != .on { throw Self.usage("--as goes with demo on") }
+    }
+
+    static func completePositional(_ pos: [String], prefix: String) -> [String] {
+        pos.isEmpty ? Action.allCases.map(\.rawValue).filter { $0.hasPrefix(prefix) } : []
+    }
+
+    func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
+        switch action {
+        case .on:
+            try g.sdk { () throws(GlobusError) in try g.session.startDemo(autoApprove: approveAs) }
+            g.session.pendingBanner = nil
+            g.output.display(Self.banner(g.session.demo!.banner))
+            return nil
+        case .off:
+            guard g.session.demo != nil else { g.output.stream(.stdout, "Demo mode is off.\n"); return nil }
+            g.session.stopDemo()
+            let auth = (try? g.session.settings())?.environment.baseURL("auth") ?? "Globus"
+            g.output.stream(.stdout, "Demo mode is off: the simulator stopped; the kernel talks to \(auth) again.\n")
+            return nil
+        case .status:
+            return MimeBundle(text: g.session.demo?.banner ?? "Demo mode is off.")
+        }
+    }
+
+    /// The demo banner, hard to miss in every frontend.
+    static func banner(_ text: String) -> MimeBundle {
+        var b = MimeBundle(text: "[" + text + "]")
+        b["text/html"] = .string("<p style=\"background:#ffb81c;padding:.3em .6em\"><b>\(escapeHTML(text))</b></p>")
+        return b
+    }
+}

@@ -1,0 +1,45 @@
+import GlobusSDK
+import JSON
+import JupyterKernel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `%globus tokens`: what is stored, never the tokens themselves.
+struct TokensCommand: GlobusSubcommand {
+    static let declaration = SubcommandDeclaration(
+        name: "tokens", usage: "%globus tokens",
+        summary: "List the stored logins: resource servers, scopes, expiry, refresh (never the tokens).", examples: ["%globus tokens"])
+
+    init(_ a: ParsedArguments, body: String?) throws(MagicError) {
+        guard a.positionals.isEmpty else { throw Self.usage("unexpected argument '\(a.positionals[0])'") }
+    }
+
+    func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
+        let app = try g.app()
+        let stored = try g.sdk { () throws(GlobusError) in try app.config.storage.all() }
+        let location = app.config.storage.location
+        if stored.isEmpty { return MimeBundle(text: "No stored tokens (\(location)). Run %globus login.") }
+        let rows = Self.rows(stored, now: Int(time(nil)))
+        var b = Rendering.bundle(for: ["tokens": .array(rows)], format: .table)
+        b["text/plain"] = .string("Token store: \(location)\n" + (Rendering.asciiTable(["tokens": .array(rows)]) ?? ""))
+        b["text/html"] = .string("<p>Token store: <code>\(escapeHTML(location))</code></p>" + (b["text/html"]?.string ?? ""))
+        return b
+    }
+
+    /// One row per resource server: scopes, time left, refresh, identity.
+    static func rows(_ stored: [String: TokenData], now: Int) -> [JSON] {
+        stored.keys.sorted().map { rs in
+            let t = stored[rs]!
+            let left = t.expiresAtSeconds - now
+            return ["resource_server": .string(rs), "scopes": .string(t.scope), "expires": .string(left <= 0 ? "expired" : "in " + duration(left)),
+                    "expires_at": .int(t.expiresAtSeconds), "refresh_token": .bool(t.refreshToken != nil),
+                    "identity_id": t.identityID.map(JSON.string) ?? .null]
+        }
+    }
+
+    static func duration(_ s: Int) -> String {
+        s >= 7200 ? "\(s / 3600) h" : s >= 120 ? "\(s / 60) min" : "\(s) s"
+    }
+}

@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where an app keeps its tokens.
+public enum TokenStorageKind: String, Sendable, Equatable, CaseIterable {
+    /// A JSON file shared with the Python SDK's `JSONTokenStorage` (the default).
+    case json
+    /// An SQLite database shared with the Python SDK's `SQLiteTokenStorage`.
+    case sqlite
+    /// Memory only: gone when the process ends.
+    case memory
+
+    /// The file extension of its default path.
+    public var fileExtension: String { self == .sqlite ? "db" : "json" }
+}
+
+/// Everything the SDK takes from outside: the Globus environment and service URLs, how requests
+/// are sent, the client's credentials and name, and where tokens live. Read from environment
+/// variables once (`init(variables:)`), then passed explicitly to apps, the HTTP client and the
+/// transport; changing a setting means making a new value, never changing the process.
+public struct Settings: Sendable, Equatable {
+    public var environment: GlobusEnvironment
+    public var http: HTTPSettings
+    /// `GLOBUS_CLIENT_ID`.
+    public var clientID: String?
+    /// `GLOBUS_CLIENT_SECRET`: with a client id, the app is a service account. Never shown.
+    public var clientSecret: String?
+    /// `GLOBUS_APP_NAME`.
+    public var appName: String?
+    public var storage: TokenStorageKind = .json
+    /// A token file in place of the default path.
+    public var tokenPath: String?
+    public var refreshTokens = true
+    /// The home folder of the default token path (`HOME`).
+    public var home: String
+
+    public init(environment: GlobusEnvironment = .production, http: HTTPSettings = HTTPSettings(), home: String = "/") {
+        self.environment = environment
+        self.http = http
+        self.home = home
+    }
+
+    /// The variables `init(variables:)` reads, besides `GLOBUS_SDK_SERVICE_URL_*` and the proxy variables.
+    public static let variableNames = ["GLOBUS_SDK_ENVIRONMENT", "GLOBUS_SDK_VERIFY_SSL", "GLOBUS_SDK_HTTP_TIMEOUT",
+                                       "GLOBUS_CLIENT_ID", "GLOBUS_CLIENT_SECRET", "GLOBUS_APP_NAME", "HOME"]
+
+    /// Whether a variable is one that settings are read from.
+    public static func reads(_ name: String) -> Bool {
+        variableNames.contains(name) || name.hasPrefix("GLOBUS_SDK_SERVICE_URL_") || proxyVariables.contains(name)
+    }
+
+    static let proxyVariables = ["http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"]
+
+    /// Settings from environment variables (for example `Settings.processVariables()`), with the
+    /// Python SDK's names and defaults. An invalid value is a configuration error naming the variable.
+    public init(variables v: [String: String]) throws(GlobusError) {
+        func value(_ name: String) -> String? { v[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let name = value("GLOBUS_SDK_ENVIRONMENT") ?? "production"
+        guard GlobusEnvironment.known.contains(name) else {
+            throw .configuration("Unrecognized environment \"\(name)\" (GLOBUS_SDK_ENVIRONMENT); use one of \(GlobusEnvironment.known.joined(separator: ", "))")
+        }
+        var env = GlobusEnvironment(name: name)
+        for (k, url) in v where k.hasPrefix("GLOBUS_SDK_SERVICE_URL_") {
+            env.setServiceURL(String(k.dropFirst("GLOBUS_SDK_SERVICE_URL_".count)), url)
+        }
+        var http = HTTPSettings()
+        http.timeout = try Settings.timeout(value("GLOBUS_SDK_HTTP_TIMEOUT"))
+        http.tls = try Settings.tls(value("GLOBUS_SDK_VERIFY_SSL"))
+        http.proxies = ProxySettings(http: value("http_proxy"), https: value("https_proxy") ?? value("HTTPS_PROXY"),
+                                     all: value("all_proxy") ?? value("ALL_PROXY"), noProxy: value("no_proxy") ?? value("NO_PROXY"))
+        self.init(environment: env, http: http, home: value("HOME") ?? "/")
+        clientID = value("GLOBUS_CLIENT_ID")
+        clientSecret = value("GLOBUS_CLIENT_SECRET")
+        appName = value("GLOBUS_APP_NAME")
+    }
+
+    /// `GLOBUS_SDK_HTTP_TIMEOUT`: seconds in (0, 86400], or -1 for none; default 60.
+    static func timeout(_ text: String?) throws(GlobusError) -> Double? {
+        guard let text else { return 60 }
+        guard let d = Double(text), d.isFinite, d == -1 || (d > 0 && d <= 86_400) else {
+            throw .configuration("GLOBUS_SDK_HTTP_TIMEOUT must be a number of seconds from 0 to 86400, or -1 for no timeout (got '\(text)')")
+        }
+        return d == -1 ? nil : d
+    }
+
+    /// `GLOBUS_SDK_VERIFY_SSL`: a boolean, or a readable CA bundle file.
+    static func tls(_ text: String?) throws(GlobusError) -> TLSVerification {
+        guard let text else { return .on }
+        switch text.lowercased() {
+        case "y", "yes", "t", "true", "on", "1": return .on
+        case "n", "no", "f", "false", "off", "0": return .off
+        default:
+            if access(text, R_OK) == 0 { return .caBundle(text) }
+            throw .configuration("GLOBUS_SDK_VERIFY_SSL must be a boolean or a readable CA bundle file, got '\(text)'")
+        }
+    }
+
+    /// The process's environment variables, read once by the caller (a program's entry point).
+    public static func processVariables() -> [String: String] {
+        var out: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") { out[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+            p += 1
+        }
+        return out
+    }
+
+    /// Whether a client secret makes this a service account (`ClientApp`).
+    public var isClientApp: Bool { clientSecret != nil }
+}
