@@ -86,8 +86,10 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSON"], resources: [.copy("compliance")]),
         .testTarget(name: "GlobusSimulatorTests", dependencies: ["GlobusSimulator", "JSON"]),
-        .testTarget(name: "GlobusSDKTests", dependencies: ["GlobusSDK", "GlobusSimulator", "JSON"]),
+        // An in-process simulator for the SDK's and the magics' tests.
+        .target(name: "SimulatorSupport", dependencies: ["GlobusSimulator", "JSON"], path: "Tests/SimulatorSupport"),
+        .testTarget(name: "GlobusSDKTests", dependencies: ["GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JSON"]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "ZeroMQ", "JSON"]),
-        .testTarget(name: "GlobusMagicsTests", dependencies: ["GlobusMagics", "GlobusSDK", "JupyterKernel", "JSON"]),
+        .testTarget(name: "GlobusMagicsTests", dependencies: ["GlobusMagics", "GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JupyterKernel", "JSON"]),
     ]
 )

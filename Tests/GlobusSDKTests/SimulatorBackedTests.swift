@@ -1,6 +1,7 @@
 import Dispatch
 import GlobusSimulator
 import JSON
+import SimulatorSupport
 import Synchronization
 import Testing
 @testable import GlobusSDK
@@ -9,51 +10,10 @@ import Testing
 import Glibc
 #endif
 
-/// A simulator serving on a loopback port for the lifetime of a test.
-final class RunningSimulator: Sendable {
-    let sim: Simulator
-    let task: Task<Void, Never>
-    let port: Int
-
-    init(_ config: Simulator.Configuration = Simulator.Configuration()) async throws {
-        let sim = try Simulator(config)
-        let ready = AsyncStream<Int>.makeStream()
-        task = Task { try? await sim.run(port: 0) { p in ready.continuation.yield(p) } }
-        var it = ready.stream.makeAsyncIterator()
-        port = await it.next() ?? 0
-        self.sim = sim
-    }
-
-    /// The settings that point the SDK here (what `globus-sim` prints as variables).
-    var settings: Settings { try! Settings(variables: Dictionary(uniqueKeysWithValues: sim.environment)) }
-
-    func stop() { task.cancel() }
-
-    /// What the person does in the browser: approve and copy the code.
-    func approve(_ url: String, as identity: String = "alice@uchicago.edu") async -> String {
-        let q = url.split(separator: "?", maxSplits: 1).last.map(String.init) ?? ""
-        let r = await sim.handle(SimRequest(method: "GET", path: "/auth/sim/approve", query: FormCoding.decode(q) + [("identity", identity)],
-                                            headers: ["accept": "application/json"]))
-        return (try? JSON.parse(r.body)["code"]?.string) ?? ""
-    }
-
-    func admin(_ path: String, _ body: String = "{}") async {
-        _ = await sim.handle(SimRequest(method: path == "faults-clear" ? "DELETE" : "POST", path: "/admin/" + (path == "faults-clear" ? "faults" : path), body: Array(body.utf8)))
-    }
+extension RunningSimulator {
+    /// The settings that point the SDK here.
+    var settings: Settings { try! Settings(variables: variables) }
 }
-
-/// Runs blocking SDK work on a dedicated thread (libcurl must not block the cooperative pool,
-/// which also serves the in-process simulator).
-func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { c in
-        var tid = pthread_t()
-        let box = Unmanaged.passRetained(Box { c.resume(with: Result { try body() }) }).toOpaque()
-        pthread_create(&tid, nil, { p in Unmanaged<Box>.fromOpaque(p!).takeRetainedValue().run(); return nil }, box)
-        pthread_detach(tid)
-    }
-}
-
-final class Box { let run: () -> Void; init(_ r: @escaping () -> Void) { run = r } }
 
 let tutorialClient = "61338d24-54d5-408f-a10d-66c06b59f6d2"
 
@@ -78,12 +38,7 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
     init(_ sim: RunningSimulator, identity: String = "alice@uchicago.edu") { self.sim = sim; self.identity = identity }
     func obtainCode(authorizeURL: String) throws(GlobusError) -> String {
         runs.withLock { $0 += 1 }
-        let sim = self.sim, identity = self.identity
-        let code = Mutex("")
-        let done = DispatchSemaphore(value: 0)
-        Task.detached { let c = await sim.approve(authorizeURL, as: identity); code.withLock { $0 = c }; done.signal() }
-        done.wait()
-        return code.withLock { $0 }
+        return sim.approveBlocking(authorizeURL, as: identity)
     }
 }
 

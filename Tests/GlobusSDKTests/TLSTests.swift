@@ -1,5 +1,6 @@
 import GlobusSimulator
 import JSON
+import SimulatorSupport
 import Testing
 @testable import GlobusSDK
 

@@ -1,4 +1,5 @@
 import JSON
+import SimulatorSupport
 import Synchronization
 import Testing
 @testable import GlobusSDK

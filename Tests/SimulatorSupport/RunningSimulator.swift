@@ -1,0 +1,65 @@
+import Dispatch
+import GlobusSimulator
+import JSON
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A simulator serving on a loopback port for the lifetime of a test (shared by the SDK's and
+/// the magics' tests).
+public final class RunningSimulator: Sendable {
+    public let sim: Simulator
+    let task: Task<Void, Never>
+    public let port: Int
+
+    public init(_ config: Simulator.Configuration = Simulator.Configuration()) async throws {
+        let sim = try Simulator(config)
+        let ready = AsyncStream<Int>.makeStream()
+        task = Task { try? await sim.run(port: 0) { p in ready.continuation.yield(p) } }
+        var it = ready.stream.makeAsyncIterator()
+        port = await it.next() ?? 0
+        self.sim = sim
+    }
+
+    public func stop() { task.cancel() }
+
+    /// The variables that point a Globus SDK here (what `globus-sim` prints).
+    public var variables: [String: String] { Dictionary(uniqueKeysWithValues: sim.environment) }
+
+    /// What the person does in the browser: approve and copy the code.
+    public func approve(_ url: String, as identity: String = "alice@uchicago.edu") async -> String {
+        let q = url.split(separator: "?", maxSplits: 1).last.map(String.init) ?? ""
+        let r = await sim.handle(SimRequest(method: "GET", path: "/auth/sim/approve", query: FormCoding.decode(q) + [("identity", identity)],
+                                            headers: ["accept": "application/json"]))
+        return (try? JSON.parse(r.body)["code"]?.string) ?? ""
+    }
+
+    /// `approve`, from a thread that may block (not the cooperative pool).
+    public func approveBlocking(_ url: String, as identity: String = "alice@uchicago.edu") -> String {
+        let code = Mutex("")
+        let done = DispatchSemaphore(value: 0)
+        Task.detached { let c = await self.approve(url, as: identity); code.withLock { $0 = c }; done.signal() }
+        done.wait()
+        return code.withLock { $0 }
+    }
+
+    public func admin(_ path: String, _ body: String = "{}") async {
+        _ = await sim.handle(SimRequest(method: path == "faults-clear" ? "DELETE" : "POST", path: "/admin/" + (path == "faults-clear" ? "faults" : path), body: Array(body.utf8)))
+    }
+}
+
+/// Runs blocking work on a dedicated thread (libcurl must not block the cooperative pool,
+/// which also serves the in-process simulator).
+public func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { c in
+        var tid = pthread_t()
+        let box = Unmanaged.passRetained(Box { c.resume(with: Result { try body() }) }).toOpaque()
+        pthread_create(&tid, nil, { p in Unmanaged<Box>.fromOpaque(p!).takeRetainedValue().run(); return nil }, box)
+        pthread_detach(tid)
+    }
+}
+
+/// A closure to run on a new thread.
+public final class Box { public let run: () -> Void; public init(_ r: @escaping () -> Void) { run = r } }
