@@ -93,23 +93,9 @@ public final class Simulator: Sendable {
     }
 
     /// Serves on 127.0.0.1:`port` (0: any free port) until the task is cancelled; `ready` is
-    /// called with the bound port.
+    /// called with the bound port. Requests go through Hummingbird's router: middleware turns
+    /// each into a `SimRequest`, records it and applies faults; then the route of its service answers.
     public func run(port: Int = 0, ready: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        let router = CallbackResponder<SimContext> { [self] request, context in
-            var request = request
-            let body = try await request.collectBody(upTo: 64 * 1024 * 1024)
-            var headers: [String: String] = [:]
-            for f in request.headers { headers[f.name.canonicalName] = f.value }
-            let q = request.uri.query.map { FormCoding.decode(String($0)) } ?? []
-            let sim = SimRequest(method: request.method.rawValue, path: request.uri.path, query: q, headers: headers,
-                                 body: Array(body.readableBytesView))
-            if let port = context.remoteAddress?.port { log.withLock { _ = $0.connections.insert(port) } }
-            let r = await self.handle(sim)
-            if r.dropConnection { throw DroppedConnection() }
-            var h = HTTPFields()
-            for (k, v) in r.headers { if let name = HTTPField.Name(k) { h[name] = v } }
-            return Response(status: .init(code: r.status), headers: h, body: .init(byteBuffer: ByteBuffer(bytes: r.body)))
-        }
         let server: HTTPServerBuilder
         if let tls {
             let chain = try NIOSSLCertificate.fromPEMBytes(Array(tls.certificatePEM.utf8)).map { NIOSSLCertificateSource.certificate($0) }
@@ -119,7 +105,7 @@ public final class Simulator: Sendable {
         } else {
             server = .http1()
         }
-        let app = Application(responder: router, server: server, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+        let app = Application(router: router(), server: server, configuration: .init(address: .hostname("127.0.0.1", port: port)),
                               onServerRunning: { [self] channel in
                                   let p = channel.localAddress?.port ?? 0
                                   self.portBox.withLock { $0 = p }
@@ -128,22 +114,56 @@ public final class Simulator: Sendable {
         try await app.runService(gracefulShutdownSignals: [])
     }
 
-    struct DroppedConnection: Error {}
-
-    /// The request context: Hummingbird's, plus the client's address (to count connections).
-    struct SimContext: RequestContext, RemoteAddressRequestContext {
-        var coreContext: CoreRequestContextStorage
-        let remoteAddress: SocketAddress?
-        init(source: ApplicationRequestContextSource) {
-            coreContext = .init(source: source)
-            remoteAddress = source.channel.remoteAddress
-        }
+    /// Answers one request in process, as the server does: recorded, faults applied, then routed.
+    public func handle(_ r: SimRequest) async -> SimResponse {
+        record(r)
+        let faults = takeFaults(for: r.path)
+        if let answer = await respond(to: faults, r) { return answer }
+        return await route(r)
     }
 
-    /// Answers one request: faults first, then the service under the first path component.
-    public func handle(_ r: SimRequest) async -> SimResponse {
+    /// The services by the first component of the path.
+    static let services: [String: @Sendable (Simulator, SimRequest, String) async -> SimResponse] = [
+        "auth": { await $0.auth($1, $2) },
+        "transfer": { $0.transfer($1, $2) },
+        "groups": { $0.groupsService($1, $2) },
+        "search": { $0.search($1, $2) },
+        "timer": { $0.timers($1, $2) },
+        "timers": { $0.timers($1, $2) },
+        "flows": { $0.flows($1, $2) },
+        "compute": { $0.compute($1, $2) },
+        "gcs": { $0.gcs($1, $2) },
+        "admin": { $0.admin($1, $2) },
+    ]
+
+    /// Splits `/service/rest` into the service and the path within it.
+    static func split(_ path: String) -> (service: String, path: String) {
+        let trimmed = path.drop { $0 == "/" }
+        let service = String(trimmed.prefix { $0 != "/" })
+        let rest = String(trimmed.dropFirst(service.count))
+        return (service, rest.isEmpty ? "/" : rest)
+    }
+
+    /// The answer of the service the path names (or the index page, or 404).
+    func route(_ r: SimRequest) async -> SimResponse {
+        let (service, path) = Simulator.split(r.path)
+        if let handler = Simulator.services[service] { return await handler(self, r, path) }
+        if service.isEmpty { return index() }
+        return .json(["code": "NotFound", "message": .string("No simulated service '\(service)'")], status: 404)
+    }
+
+    func index() -> SimResponse {
+        .html(page(title: "Globus Simulator", body: "<h1>Globus Simulator</h1><p>Services: /auth/ /transfer/ /groups/ /search/ /timer/ /flows/ /compute/ /admin/</p>"))
+    }
+
+    /// Records a request for `GET /admin/requests` (the admin API itself is not recorded).
+    func record(_ r: SimRequest) {
         if !r.path.hasPrefix("/admin/") { log.withLock { $0.add(RecordedRequest(r)) } }
-        let faults = takeFaults(for: r.path)
+    }
+
+    /// The answer the faults give instead of the service's, if any: latency first, then a status,
+    /// a rate limit, a dropped connection, or an unmet session requirement (a GARE).
+    func respond(to faults: [Fault], _ r: SimRequest) async -> SimResponse? {
         for f in faults {
             switch f.kind {
             case .latency(let ms): try? await Task.sleep(nanoseconds: UInt64(ms) * 1_000_000)
@@ -159,24 +179,9 @@ public final class Simulator: Sendable {
             case .requireDomain, .requireMFA: break
             }
         }
-        let trimmed = r.path.drop { $0 == "/" }
-        let service = String(trimmed.prefix { $0 != "/" })
-        let rest = String(trimmed.dropFirst(service.count))
-        let path = rest.isEmpty ? "/" : rest
+        let service = Simulator.split(r.path).service
         if service != "auth" && service != "admin", let gare = sessionRequirementUnmet(faults, r) { return gare }
-        switch service {
-        case "auth": return await auth(r, path)
-        case "transfer": return transfer(r, path)
-        case "groups": return groupsService(r, path)
-        case "search": return search(r, path)
-        case "timer", "timers": return timers(r, path)
-        case "flows": return flows(r, path)
-        case "compute": return compute(r, path)
-        case "gcs": return gcs(r, path)
-        case "admin": return admin(r, path)
-        case "": return .html(page(title: "Globus Simulator", body: "<h1>Globus Simulator</h1><p>Services: /auth/ /transfer/ /groups/ /search/ /timer/ /flows/ /compute/ /admin/</p>"))
-        default: return .json(["code": "NotFound", "message": .string("No simulated service '\(service)'")], status: 404)
-        }
+        return nil
     }
 
     func errorPage(_ status: Int, _ message: String) -> SimResponse {

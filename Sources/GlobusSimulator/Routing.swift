@@ -1,0 +1,96 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The simulator's HTTP side on Hummingbird: a request context carrying the simulator's view of
+/// the request, three middleware (read, record, faults) and one route per service.
+extension Simulator {
+    /// Hummingbird's request context, plus the client's address (to count connections), the
+    /// request as the services see it and the faults taken for it.
+    struct SimContext: RequestContext, RemoteAddressRequestContext {
+        var coreContext: CoreRequestContextStorage
+        let remoteAddress: SocketAddress?
+        /// Set by `ReadRequest` before any other middleware runs.
+        var simRequest = SimRequest(method: "GET", path: "/")
+
+        init(source: ApplicationRequestContextSource) {
+            coreContext = .init(source: source)
+            remoteAddress = source.channel.remoteAddress
+        }
+    }
+
+    /// Thrown to make the server drop a connection instead of answering (the `drop` fault).
+    struct DroppedConnection: Error {}
+
+    /// The router: middleware in order, then the services' routes.
+    func router() -> Router<SimContext> {
+        let router = Router(context: SimContext.self)
+        router.add(middleware: ReadRequest(simulator: self))
+        router.add(middleware: RecordRequest(simulator: self))
+        router.add(middleware: InjectFaults(simulator: self))
+        let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .head, .options]
+        for (service, handler) in Simulator.services {
+            for method in methods {
+                for path in ["/\(service)", "/\(service)/**"] {
+                    router.on(RouterPath(path), method: method) { [self] _, context in
+                        try Simulator.response(await handler(self, context.simRequest, Simulator.split(context.simRequest.path).path))
+                    }
+                }
+            }
+        }
+        // The index page, and a JSON 404 for any other path (as Globus services answer).
+        for method in methods {
+            for path: RouterPath in ["/", "/**"] {
+                router.on(path, method: method) { [self] _, context in try Simulator.response(await route(context.simRequest)) }
+            }
+        }
+        return router
+    }
+
+    /// A simulated response as Hummingbird's.
+    static func response(_ r: SimResponse) throws -> Response {
+        if r.dropConnection { throw DroppedConnection() }
+        var h = HTTPFields()
+        for (k, v) in r.headers { if let name = HTTPField.Name(k) { h[name] = v } }
+        return Response(status: .init(code: r.status), headers: h, body: .init(byteBuffer: ByteBuffer(bytes: r.body)))
+    }
+
+    /// Reads the body and makes the `SimRequest` the services see; counts the client's connection.
+    struct ReadRequest: RouterMiddleware {
+        let simulator: Simulator
+
+        func handle(_ request: Request, context: SimContext, next: (Request, SimContext) async throws -> Response) async throws -> Response {
+            var request = request
+            var context = context
+            let body = try await request.collectBody(upTo: 64 * 1024 * 1024)
+            var headers: [String: String] = [:]
+            for f in request.headers { headers[f.name.canonicalName] = f.value }
+            let query = request.uri.query.map { FormCoding.decode(String($0)) } ?? []
+            context.simRequest = SimRequest(method: request.method.rawValue, path: request.uri.path, query: query, headers: headers,
+                                            body: Array(body.readableBytesView))
+            if let port = context.remoteAddress?.port { simulator.log.withLock { _ = $0.connections.insert(port) } }
+            return try await next(request, context)
+        }
+    }
+
+    /// Records the request for `GET /admin/requests`.
+    struct RecordRequest: RouterMiddleware {
+        let simulator: Simulator
+
+        func handle(_ request: Request, context: SimContext, next: (Request, SimContext) async throws -> Response) async throws -> Response {
+            simulator.record(context.simRequest)
+            return try await next(request, context)
+        }
+    }
+
+    /// Applies the faults queued for the path: they answer instead of the service, or delay it.
+    struct InjectFaults: RouterMiddleware {
+        let simulator: Simulator
+
+        func handle(_ request: Request, context: SimContext, next: (Request, SimContext) async throws -> Response) async throws -> Response {
+            let faults = simulator.takeFaults(for: context.simRequest.path)
+            if let answer = await simulator.respond(to: faults, context.simRequest) { return try Simulator.response(answer) }
+            return try await next(request, context)
+        }
+    }
+}
