@@ -43,7 +43,8 @@ public final class GlobusApp: @unchecked Sendable {
     public let clientID: String
     public let isClientApp: Bool
     public let config: Config
-    public let login: AuthLoginClient
+    /// Globus Auth's login endpoints for this app's client (authorize, token, revoke, introspect).
+    public let authClient: AuthLoginClient
     public let http: GlobusHTTP
     public let idTokens: IDTokenVerifier
     private let state = Mutex<State>(State())
@@ -72,7 +73,7 @@ public final class GlobusApp: @unchecked Sendable {
         self.isClientApp = isClientApp
         self.config = config
         http = GlobusHTTP(transport: transport, appName: appName, products: config.products, settings: config.http)
-        login = AuthLoginClient(clientID: clientID, clientSecret: clientSecret, environment: config.environment, http: http)
+        authClient = AuthLoginClient(clientID: clientID, clientSecret: clientSecret, environment: config.environment, http: http)
         idTokens = IDTokenVerifier(http: http, environment: config.environment, clientID: clientID)
     }
 
@@ -165,15 +166,15 @@ public final class GlobusApp: @unchecked Sendable {
                 do { scopes = ScopeParser.merge(scopes, try ScopeParser.parse(s)) } catch { throw .usage("invalid required scope '\(s)': \(error)") }
             }
         }
-        let pkce = login.isConfidential ? nil : PKCE()
-        let redirect = config.redirectURI ?? login.authCodeRedirect
-        if login.isConfidential && config.redirectURI == nil {
+        let pkce = authClient.isConfidential ? nil : PKCE()
+        let redirect = config.redirectURI ?? authClient.authCodeRedirect
+        if authClient.isConfidential && config.redirectURI == nil {
             throw .configuration("Use of a Confidential client requires an explicit redirect_uri.")
         }
         var options = AuthLoginClient.AuthorizeOptions(scopes: scopes, redirectURI: redirect, refreshTokens: config.requestRefreshTokens, pkce: pkce,
-                                                       prefillNamedGrant: login.isConfidential ? nil : GlobusApp.namedGrant(appName), parameters: parameters)
+                                                       prefillNamedGrant: authClient.isConfidential ? nil : GlobusApp.namedGrant(appName), parameters: parameters)
         options.state = "_default"
-        return PendingLogin(authorizeURL: login.authorizeURL(options), pkce: pkce, redirectURI: redirect, scopes: scopes, parameters: parameters)
+        return PendingLogin(authorizeURL: authClient.authorizeURL(options), pkce: pkce, redirectURI: redirect, scopes: scopes, parameters: parameters)
     }
 
     /// "<app name> on <host>", as the Python SDK pre-fills the consent's name.
@@ -189,7 +190,7 @@ public final class GlobusApp: @unchecked Sendable {
     /// identity, stores the tokens. Returns who logged in.
     @discardableResult
     public func finishLogin(_ pending: PendingLogin, code: String, isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> IdentityClaims {
-        let response = try login.exchange(code: code.trimmingCharacters(" \t\r\n"), redirectURI: pending.redirectURI, pkce: pending.pkce, isCancelled: isCancelled)
+        let response = try authClient.exchange(code: code.trimmingCharacters(" \t\r\n"), redirectURI: pending.redirectURI, pkce: pending.pkce, isCancelled: isCancelled)
         guard let idToken = response.idToken else {
             throw .idToken("Token grant response doesn't contain an id_token. This normally occurs if the auth flow didn't include 'openid' alongside other scopes.")
         }
@@ -198,8 +199,8 @@ public final class GlobusApp: @unchecked Sendable {
         let entries = response.resourceServers.map { TokenData(response.byResourceServer[$0]!, identityID: claims.sub) }
         if try config.storage.store(entries, ifIdentityIs: claims.sub) != nil {
             for t in response.byResourceServer.values {
-                try? login.revoke(t.accessToken, isCancelled: isCancelled)
-                if let r = t.refreshToken { try? login.revoke(r, isCancelled: isCancelled) }
+                try? authClient.revoke(t.accessToken, isCancelled: isCancelled)
+                if let r = t.refreshToken { try? authClient.revoke(r, isCancelled: isCancelled) }
             }
             throw .loginRequired(LoginRequired(reason: .identityChanged, resourceServer: "auth.globus.org"))
         }
@@ -221,7 +222,7 @@ public final class GlobusApp: @unchecked Sendable {
     /// Gets client-credentials tokens for every required resource server (ClientApp).
     public func clientCredentialsLogin(isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) {
         guard isClientApp else { throw .usage("client credentials are for a ClientApp") }
-        let r = try login.clientCredentials(scopes: allRequiredScopes, isCancelled: isCancelled)
+        let r = try authClient.clientCredentials(scopes: allRequiredScopes, isCancelled: isCancelled)
         try storeClientTokens(r, isCancelled: isCancelled)
     }
 
@@ -245,7 +246,7 @@ public final class GlobusApp: @unchecked Sendable {
             guard let t = stored[rs] else { continue }
             for token in [t.accessToken] + (t.refreshToken.map { [$0] } ?? []) {
                 if isCancelled() { firstError = firstError ?? .cancelled; break }
-                do { try login.revoke(token, isCancelled: isCancelled) } catch { firstError = firstError ?? error }
+                do { try authClient.revoke(token, isCancelled: isCancelled) } catch { firstError = firstError ?? error }
             }
             try config.storage.remove(rs)
         }
@@ -273,7 +274,7 @@ public final class GlobusApp: @unchecked Sendable {
         if isClientApp {
             let scopes = scopeRequirements.first { $0.0 == rs }?.1 ?? []
             guard !scopes.isEmpty else { throw .usage("no scope requirements for resource server \(rs)") }
-            let r = try login.clientCredentials(scopes: scopes, isCancelled: isCancelled)
+            let r = try authClient.clientCredentials(scopes: scopes, isCancelled: isCancelled)
             try storeClientTokens(r, isCancelled: isCancelled)
             guard let t = r.byResourceServer[rs] else { throw .auth("client credentials did not return a token for \(rs)") }
             return t.accessToken
@@ -284,7 +285,7 @@ public final class GlobusApp: @unchecked Sendable {
         }
         let response: TokenResponse
         do {
-            response = try login.refresh(refresh, isCancelled: isCancelled)
+            response = try authClient.refresh(refresh, isCancelled: isCancelled)
         } catch {
             if case .api(let e) = error, (400...401).contains(e.httpStatus), e.json?["error"]?.string == "invalid_grant" || e.code == "invalid_grant" {
                 throw .loginRequired(LoginRequired(reason: .refreshRejected, resourceServer: rs))

@@ -169,7 +169,7 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
             let pending = try app.startLogin()
             try app.finishLogin(pending, code: try flow.obtainCode(authorizeURL: pending.authorizeURL))
             let token = try app.config.storage.get("transfer.api.globus.org")!.accessToken
-            let info = try app.login.introspect(token)
+            let info = try app.authClient.introspect(token)
             let status = try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")).status
             return (pending.authorizeURL, info, status)
         }

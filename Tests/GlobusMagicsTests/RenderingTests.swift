@@ -1,0 +1,44 @@
+import JSON
+import JupyterKernel
+import Testing
+@testable import GlobusMagics
+import GlobusSDK
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite struct RenderingTests {
+    let listing: JSON = ["DATA_TYPE": "file_list", "DATA": [["DATA_TYPE": "file", "name": "a.txt", "size": 4, "type": "file"],
+                                                            ["DATA_TYPE": "file", "name": "data", "size": 4096, "type": "dir"]]]
+
+    @Test func listingsGetATableTreeAndStableText() {
+        let b = Rendering.bundle(for: listing, format: .auto)
+        #expect(b["application/json"] == listing)
+        #expect(b["text/plain"]?.string?.hasPrefix("{\n  \"DATA\": [") == true)   // sorted keys
+        let html = b["text/html"]?.string ?? ""
+        #expect(html.contains("<th>name</th>") && html.contains("<td>data</td>") && !html.contains("DATA_TYPE"))
+    }
+
+    @Test func asciiTableColumnsLineUp() {
+        let text = Rendering.asciiTable(listing)!
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "name  | type | size")
+        #expect(lines[1] == "------+------+-----")
+        #expect(lines[2] == "a.txt | file | 4")
+        #expect(lines[3] == "data  | dir  | 4096")
+    }
+
+    @Test func errorsCarryTheRemedyAndNeverTheToken() {
+        let body = #"{"code":"ConsentRequired","message":"Missing required data_access consent","request_id":"r1","required_scopes":["urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/c1/data_access]"]}"#
+        let e = GlobusAPIError(method: "GET", url: "https://transfer.api.globus.org/v0.10/operation/endpoint/c1/ls", status: 403,
+                               headers: [("content-type", "application/json")], body: Array(body.utf8))
+        let x = Rendering.error(.api(e))
+        #expect(x.ename == "GlobusAPIError")
+        #expect(x.evalue == "403 ConsentRequired: Missing required data_access consent")
+        #expect(x.traceback.last == "  %globus login --scope 'urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/c1/data_access]'")
+        #expect(x.traceback.contains("  request id: r1"))
+        let session = Rendering.loginCommand(for: AuthorizationParameters(sessionRequiredSingleDomain: ["anl.gov"], sessionRequiredMFA: true))
+        #expect(session == "%globus login --session-domain anl.gov --mfa")
+    }
+}

@@ -1,0 +1,57 @@
+import GlobusSimulator
+import JSON
+import JupyterKernel
+import SimulatorSupport
+import Testing
+@testable import GlobusMagics
+@testable import GlobusSDK
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class SimulatedNotebook: @unchecked Sendable {
+    let sim: RunningSimulator
+    let interp: GlobusInterpreter
+    let home: String
+    private var count = 0
+
+    init(_ sim: RunningSimulator, variables extra: [String: String] = [:]) {
+        self.sim = sim
+        var t = Array("/tmp/gk-nb-XXXXXX".utf8CString)
+        home = String(cString: mkdtemp(&t)!)
+        interp = GlobusInterpreter(variables: sim.variables.merging(["HOME": home]) { $1 }.merging(extra) { $1 })
+    }
+
+    /// Runs a cell on its own thread (libcurl blocks); a code prompt is answered by signing in
+    /// as `person` in the simulator.
+    func run(_ code: String, stdin: Bool = true, as person: String = "alice@uchicago.edu",
+             answers: [String] = []) async throws -> (ExecutionOutcome, RecordingOutput) {
+        count += 1
+        let out = RecordingOutput()
+        out.allowInput = stdin
+        out.answers = answers
+        let sim = self.sim
+        out.person = { o in sim.approveBlocking(o.signInURL ?? "", as: person) }
+        let context = ExecutionContext(executionCount: count, allowStdin: stdin)
+        let interp = self.interp
+        let outcome = try await onThread { interp.execute(code, context: context, output: out) }
+        return (outcome, out)
+    }
+
+    /// The error a cell ended with.
+    func failure(_ code: String, stdin: Bool = true) async throws -> ExecutionError? {
+        if case .error(let e) = try await run(code, stdin: stdin).0 { return e }
+        return nil
+    }
+
+    /// The token file of the kernel's app (the Python SDK's default path under this home).
+    var tokenFile: String { home + "/.globus/app/\(GlobusSession.tutorialClientID)/globus-kernel/tokens.json" }
+}
+
+/// Runs `body` with a fresh simulator and notebook.
+func withNotebook(_ variables: [String: String] = [:], _ body: (SimulatedNotebook) async throws -> Void) async throws {
+    let sim = try await RunningSimulator()
+    defer { sim.stop() }
+    try await body(SimulatedNotebook(sim, variables: variables))
+}
