@@ -1,3 +1,4 @@
+import GlobusSDK
 import JSON
 import JupyterKernel
 
@@ -70,6 +71,7 @@ struct EnvMagic: Magic {
             let shown = looksSecret(name) || env.secretValues().contains { value.contains($0) } ? "<hidden>" : value
             env.set(name, value)
             out.stream(.stdout, "env: \(name)=\(shown)\n")
+            warnIfInvalid(name, env, out)
             return nil
         }
         guard let v = env[name] else {
@@ -77,6 +79,15 @@ struct EnvMagic: Magic {
                                          traceback: ["KeyError: environment variable \(name) is not set", "Set it with %env \(name)=VALUE"]))
         }
         return MimeBundle(text: looksSecret(name) ? "<hidden: \(name) is set>" : v)
+    }
+
+    /// A Globus setting is checked as soon as it is set: a bad value is named now, not at the
+    /// next Globus command.
+    func warnIfInvalid(_ name: String, _ env: KernelEnvironment, _ out: OutputSink) {
+        guard Settings.reads(name) else { return }
+        do { _ = try Settings(variables: env.variables) } catch {
+            out.stream(.stderr, "Warning: \(error.description) %globus commands will fail until it is fixed.\n")
+        }
     }
 
     func completePositional(_ args: [String], prefix: String, session: MagicSession) -> [String] {

@@ -48,3 +48,15 @@ import Glibc
         #expect(MagicError.globus(.storage("x")).executionError.ename == "TokenStorageError")
     }
 }
+
+@Suite struct EnvSettingsTests {
+    @Test func aBadGlobusVariableIsNamedWhenItIsSet() {
+        let interp = GlobusInterpreter(variables: [:])
+        let out = RecordingOutput()
+        _ = interp.execute("%env GLOBUS_SDK_VERIFY_SSL=perhaps", context: ExecutionContext(executionCount: 1, allowStdin: false), output: out)
+        #expect(out.stderr.hasPrefix("Warning: GLOBUS_SDK_VERIFY_SSL must be a boolean or a readable CA bundle file, got 'perhaps'"))
+        let fine = RecordingOutput()
+        _ = interp.execute("%env GLOBUS_SDK_VERIFY_SSL=true\n%env OTHER=perhaps", context: ExecutionContext(executionCount: 2, allowStdin: false), output: fine)
+        #expect(fine.stderr.isEmpty)
+    }
+}
