@@ -8,6 +8,7 @@
 Usage: bench/globus_bench.py --kernel PATH --sim PATH [--calls 200] [--starts 5]
 """
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -34,9 +35,9 @@ def run(client, code, timeout=60):
 
 
 def start_sim(path):
-    p = subprocess.Popen([path, "--port", "0"], stdout=subprocess.PIPE, text=True)
-    env = dict(p.stdout.readline().strip().removeprefix("export ").split("=", 1) for _ in range(9))
-    return p, env
+    # One JSON line announces the simulator (--ready-json); plain HTTP, as in earlier figures.
+    p = subprocess.Popen([path, "--port", "0", "--ready-json"], stdout=subprocess.PIPE, text=True)
+    return p, json.loads(p.stdout.readline())["environment"]
 
 
 def cache_tokens(env, home):

@@ -6,6 +6,7 @@ so no Python client overhead is in the figure.
 Usage: bench/sim_bench.py --sim PATH [--requests 2000]
 """
 import argparse
+import json
 import statistics
 import subprocess
 
@@ -17,8 +18,8 @@ def main():
     ap.add_argument("--sim", required=True)
     ap.add_argument("--requests", type=int, default=2000)
     a = ap.parse_args()
-    proc = subprocess.Popen([a.sim, "--port", "0"], stdout=subprocess.PIPE, text=True)
-    env = dict(proc.stdout.readline().strip().removeprefix("export ").split("=", 1) for _ in range(9))
+    proc = subprocess.Popen([a.sim, "--port", "0", "--ready-json"], stdout=subprocess.PIPE, text=True)
+    env = json.loads(proc.stdout.readline())["environment"]
     try:
         cid, secret = "7a1c2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "sim-automation-secret-do-not-use-in-production"
         tok = requests.post(env["GLOBUS_SDK_SERVICE_URL_AUTH"] + "v2/oauth2/token", auth=(cid, secret),
