@@ -296,14 +296,16 @@ public final class GlobusApp: @unchecked Sendable {
             throw .auth("Attempting refresh for \(rs) didn't return exactly one token. Possible service error.")
         }
         if fresh.refreshToken == nil { fresh.refreshToken = refresh }
-        // Stored through the locked read-modify-write, checking that the entry still belongs to
-        // the same person (another process may have logged someone else in meanwhile).
+        // Stored under the store's lock only if no entry belongs to someone else: another process
+        // may have logged someone else in meanwhile, or be logging them out entry by entry (a
+        // check of this entry alone let one person's refreshed token join another's).
         let renewed = TokenData(fresh, identityID: t.identityID)
-        try config.storage.update(rs) { (current) throws(GlobusError) -> TokenData in
-            if let current, current.identityID != t.identityID {
+        if let identity = t.identityID {
+            if try config.storage.store([renewed], ifIdentityIs: identity) != nil {
                 throw .loginRequired(LoginRequired(reason: .identityChanged, resourceServer: rs))
             }
-            return renewed
+        } else {
+            try config.storage.update(rs) { _ throws(GlobusError) in renewed }
         }
         return fresh.accessToken
     }

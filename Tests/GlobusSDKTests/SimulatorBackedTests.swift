@@ -76,6 +76,30 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
         #expect(try await onThread { try app.identityID() } == nil)
     }
 
+    @Test func aRefreshNeverJoinsAnotherPersonsTokens() async throws {
+        // Another process logs alice out entry by entry and bob in while alice's refresh is on the
+        // wire: her refreshed Transfer token must not be stored beside bob's entries.
+        let sim = try await RunningSimulator()
+        defer { sim.stop() }
+        let storage = SwappedDuringRefresh()
+        let app = makeApp(sim, storage: storage)
+        let outcome = try await onThread { () throws -> String in
+            app.addScopeRequirements("transfer.api.globus.org", [Scope(Scopes.transferAll)])
+            try app.login(flow: ScriptedFlow(sim))
+            var t = try storage.get("transfer.api.globus.org")!
+            t.expiresAtSeconds = Int(time(nil)) - 10
+            try storage.store([t])
+            storage.swap.withLock { $0 = [TokenData(resourceServer: "auth.globus.org", identityID: "bob-id", scope: "openid",
+                                                    accessToken: "bob-token", refreshToken: nil, expiresAtSeconds: Int(time(nil)) + 3600, tokenType: "Bearer")] }
+            do { _ = try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")); return "stored" } catch {
+                if case GlobusError.loginRequired(let l)? = error as? GlobusError { return "\(l.reason)" }
+                return "\(error)"
+            }
+        }
+        #expect(outcome == "identityChanged")
+        #expect(Set(storage.all().values.compactMap(\.identityID)) == ["bob-id"])
+    }
+
     @Test func revokedRefreshTokenMeansLoginRequiredAndTheHandlerLogsIn() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
@@ -274,4 +298,22 @@ func monotonicSeconds() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// A token store whose content another process replaces just before a refreshed token is stored.
+final class SwappedDuringRefresh: TokenStorage, @unchecked Sendable {
+    let inner = MemoryTokenStorage()
+    let swap = Mutex<[TokenData]?>(nil)
+    var namespace: String { inner.namespace }
+    var location: String { "memory" }
+    func all() -> [String: TokenData] { inner.all() }
+    func store(_ entries: [TokenData]) { inner.store(entries) }
+    func remove(_ rs: String) -> Bool { inner.remove(rs) }
+    func store(_ entries: [TokenData], ifIdentityIs identity: String) throws(GlobusError) -> String? {
+        if let replaced = swap.withLock({ s in defer { s = nil }; return s }) {
+            for rs in inner.all().keys { inner.remove(rs) }
+            inner.store(replaced)
+        }
+        return try inner.store(entries, ifIdentityIs: identity)
+    }
 }
