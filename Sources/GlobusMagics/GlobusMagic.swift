@@ -36,8 +36,11 @@ final class GlobusMagic: CellMagic, @unchecked Sendable {
         if call.body != nil && !sub.takesCellBody {
             throw .usage("%%globus works with call only (the cell body is the request body)", command: "globus")
         }
-        let args = try sub.declaration.arguments.parse(Array(call.words.dropFirst()), command: sub.commandName)
-        let command = try sub.init(args, body: call.body)
+        var words: [String] = []
+        for w in call.words.dropFirst() { words.append(try session.kept.expand(w)) }
+        let keepAs = sub.keepsResult ? try GlobusMagic.takeKeepName(&words, command: sub.commandName) : nil
+        let args = try sub.declaration.arguments.parse(words, command: sub.commandName)
+        let command = try sub.init(args, body: call.body.map { (body: String) throws(MagicError) in try session.kept.expand(body) })
         let g = GlobusContext(session: session, cell: cell)
         if sub.needsGlobus {
             try g.sdk { () throws(GlobusError) in try session.startDemoFromEnvironment() }
@@ -47,12 +50,41 @@ final class GlobusMagic: CellMagic, @unchecked Sendable {
             }
             if let warning = session.insecureTLSWarning() { cell.output.stream(.stderr, warning) }
         }
-        return try command.run(g)
+        let result = try command.run(g)
+        if let keepAs {
+            guard let value = result?["application/json"] else { throw .usage("\(sub.commandName): there is no result to keep as \(keepAs)", command: sub.commandName) }
+            try session.kept.keep(keepAs, value)
+            cell.output.stream(.stdout, "Kept as \(keepAs): use @{\(keepAs)} or @{\(keepAs).PATH} in later lines (%globus vars lists them).\n")
+        }
+        return result
+    }
+
+    /// Removes `--as NAME` (or `--as=NAME`) from the words, returning the name.
+    static func takeKeepName(_ words: inout [String], command: String) throws(MagicError) -> String? {
+        var name: String?
+        var i = 0
+        while i < words.count {
+            if words[i] == "--" { break }
+            if words[i] == "--as" {
+                guard i + 1 < words.count else { throw .usage("\(command): --as needs a name", command: command) }
+                name = words[i + 1]
+                words.removeSubrange(i...(i + 1))
+            } else if words[i].hasPrefix("--as=") {
+                name = String(words[i].dropFirst(5))
+                words.remove(at: i)
+            } else {
+                i += 1
+            }
+        }
+        return name
     }
 
     func complete(_ args: [String], prefix: String, session: MagicSession) -> [String] {
+        if prefix.hasPrefix("@{") { return self.session.kept.order.map { "@{" + $0 + "}" }.filter { $0.hasPrefix(prefix) } }
         guard let first = args.first else { return GlobusSubcommands.names.filter { $0.hasPrefix(prefix) } }
         guard let sub = GlobusSubcommands.named(first) else { return [] }
-        return sub.declaration.arguments.complete(Array(args.dropFirst()), prefix: prefix) { sub.completePositional($0, prefix: prefix) }
+        if args.last == "--as" && sub.keepsResult { return [] }
+        let names = sub.declaration.arguments.complete(Array(args.dropFirst()), prefix: prefix) { sub.completePositional($0, prefix: prefix) }
+        return sub.keepsResult && "--as".hasPrefix(prefix) && prefix.hasPrefix("-") ? names + ["--as"] : names
     }
 }

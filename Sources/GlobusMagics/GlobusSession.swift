@@ -31,6 +31,10 @@ final class GlobusSession: @unchecked Sendable {
     var pendingBanner: String?
     /// A login started without stdin, waiting for `%globus login --code`.
     var pending: PendingLogin?
+    /// Results kept with `--as NAME`, for `@{NAME.path}` in later lines (for the kernel's life).
+    var kept = KeptValues()
+    /// Collection ids by the names that found them (`%globus ls "Tutorial Collection 1":/~/`).
+    var collectionIDs: [String: String] = [:]
     let memory = MemoryTokenStorage()
     /// Demo mode's in-memory store, apart from the real one.
     let demoMemory = MemoryTokenStorage()

@@ -11,6 +11,8 @@ protocol GlobusSubcommand {
     /// Whether it needs the Globus settings (false for help, version and demo: they run even
     /// when a setting is broken, and start no demo).
     static var needsGlobus: Bool { get }
+    /// Whether its JSON result can be kept with `--as NAME`.
+    static var keepsResult: Bool { get }
     /// The typed arguments from the parsed words (and the cell body, when it takes one).
     init(_ arguments: ParsedArguments, body: String?) throws(MagicError)
     func run(_ globus: GlobusContext) throws(MagicError) -> MimeBundle?
@@ -21,9 +23,12 @@ protocol GlobusSubcommand {
 extension GlobusSubcommand {
     static var takesCellBody: Bool { false }
     static var needsGlobus: Bool { true }
+    static var keepsResult: Bool { false }
     static func completePositional(_ positionals: [String], prefix: String) -> [String] { [] }
     /// The name used in messages, e.g. `globus login`.
     static var commandName: String { "globus " + declaration.name }
+    /// Its help text.
+    static var helpText: String { declaration.helpText(keepsResult: keepsResult) }
     /// A usage error of this subcommand.
     static func usage(_ message: String) -> MagicError { .usage("\(commandName): \(message)", command: "globus \(declaration.name)") }
 }
@@ -45,10 +50,12 @@ struct SubcommandDeclaration: Sendable {
         self.examples = examples
     }
 
-    /// The help text: usage, summary, options, examples.
-    var helpText: String {
+    /// The help text: usage, summary, options (with `--as NAME` when the result can be kept), examples.
+    func helpText(keepsResult: Bool = false) -> String {
         var lines = ["Usage: \(usage)", "", summary]
-        if !arguments.options.isEmpty { lines += ["", "Options:"] + arguments.optionsHelp }
+        var options = arguments.optionsHelp
+        if keepsResult { options.append("  " + "--as NAME".padding(to: 30) + "keep the result for later lines: @{NAME} or @{NAME.PATH}") }
+        if !options.isEmpty { lines += ["", "Options:"] + options }
         if !examples.isEmpty { lines += ["", "Examples:"] + examples.map { "  " + $0.replacingAll("\n", with: "\n  ") } }
         return lines.joined(separator: "\n")
     }
@@ -56,9 +63,11 @@ struct SubcommandDeclaration: Sendable {
 
 /// Every `%globus` subcommand, in the order help lists them.
 enum GlobusSubcommands {
-    static let all: [any GlobusSubcommand.Type] = [
+    nonisolated(unsafe) static let all: [any GlobusSubcommand.Type] = [
         LoginCommand.self, CallCommand.self, WhoamiCommand.self, TokensCommand.self, ConsentCommand.self,
-        LogoutCommand.self, ConfigCommand.self, DemoCommand.self, GlobusHelpCommand.self, VersionCommand.self,
+        LogoutCommand.self, LsCommand.self, MkdirCommand.self, RenameCommand.self, RmCommand.self, TransferCommand.self,
+        TaskCommand.self, CollectionCommand.self, VarsCommand.self,
+        ConfigCommand.self, DemoCommand.self, GlobusHelpCommand.self, VersionCommand.self,
     ]
 
     static func named(_ name: String) -> (any GlobusSubcommand.Type)? { all.first { $0.declaration.name == name } }

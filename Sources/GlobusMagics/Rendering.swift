@@ -100,6 +100,16 @@ enum Rendering {
         return out.joined(separator: "\n")
     }
 
+    /// Rows of text under headers, in aligned columns.
+    static func columns(_ headers: [String], _ rows: [[String]]) -> String {
+        let widths = headers.indices.map { i in max(headers[i].count, rows.map { $0[i].count }.max() ?? 0) }
+        func line(_ v: [String]) -> String {
+            v.enumerated().map { $0.element + String(repeating: " ", count: max(0, widths[$0.offset] - $0.element.count)) }
+                .joined(separator: "  ").trimmedTrailing
+        }
+        return ([line(headers)] + rows.map(line)).joined(separator: "\n")
+    }
+
     // MARK: errors
 
     /// A Globus failure as the Jupyter error the user sees: a name, a one-line value, and a short

@@ -15,6 +15,20 @@ public struct Fault: Sendable, Equatable {
         case requireDomain(String)
         /// Answer 403 with a GARE requiring multi-factor authentication.
         case requireMFA
+        /// The next submitted transfer or delete task fails halfway (a fatal error).
+        case taskFail
+        /// The next submitted task reports this many faults (retried errors) and still succeeds.
+        case taskFaults(Int)
+        /// The next submitted task is paused by an administrator and makes no progress.
+        case taskPause
+
+        /// Whether it acts on a task at submission rather than on a response.
+        var isTaskFault: Bool {
+            switch self {
+            case .taskFail, .taskFaults, .taskPause: true
+            default: false
+            }
+        }
     }
 
     public var kind: Kind
@@ -53,6 +67,9 @@ public struct Fault: Sendable, Equatable {
         case "drop": kind = .drop
         case "domain": guard let d = arg else { return nil }; kind = .requireDomain(d)
         case "mfa": kind = .requireMFA
+        case "taskfail": kind = .taskFail
+        case "taskfaults": kind = .taskFaults(arg.flatMap { Int($0) } ?? 3)
+        case "taskpause": kind = .taskPause
         default: return nil
         }
         self.init(kind: kind, route: route, times: times)
@@ -67,6 +84,9 @@ public struct Fault: Sendable, Equatable {
         case .drop: ("drop", .null)
         case .requireDomain(let d): ("domain", .string(d))
         case .requireMFA: ("mfa", .null)
+        case .taskFail: ("taskfail", .null)
+        case .taskFaults(let n): ("taskfaults", .int(n))
+        case .taskPause: ("taskpause", .null)
         }
         return ["kind": .string(name), "arg": arg, "route": route.map(JSON.string) ?? .null, "times": times.map(JSON.int) ?? .null]
     }
@@ -83,6 +103,8 @@ extension Simulator {
             while i < s.faults.count {
                 let f = s.faults[i]
                 guard f.route.map({ path.hasPrefix($0) }) ?? true else { i += 1; continue }
+                // Task faults wait for a task submission.
+                if f.kind.isTaskFault && !(path.hasSuffix("/transfer") || path.hasSuffix("/delete")) { i += 1; continue }
                 switch f.kind {
                 case .requireDomain, .requireMFA:
                     hit.append(f)
@@ -91,7 +113,7 @@ extension Simulator {
                 case .status, .rateLimit, .drop:
                     if answered { i += 1; continue }
                     answered = true
-                case .latency:
+                case .latency, .taskFail, .taskFaults, .taskPause:
                     break
                 }
                 hit.append(f)

@@ -10,6 +10,8 @@ public struct SimRequest: Sendable {
     /// Header names lowercased.
     public var headers: [String: String]
     public var body: [UInt8]
+    /// The faults taken for this request (the task faults act at submission).
+    var faults: [Fault] = []
 
     public init(method: String, path: String, query: [(String, String)] = [], headers: [String: String] = [:], body: [UInt8] = []) {
         self.method = method

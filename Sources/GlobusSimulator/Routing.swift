@@ -88,8 +88,9 @@ extension Simulator {
         let simulator: Simulator
 
         func handle(_ request: Request, context: SimContext, next: (Request, SimContext) async throws -> Response) async throws -> Response {
-            let faults = simulator.takeFaults(for: context.simRequest.path)
-            if let answer = await simulator.respond(to: faults, context.simRequest) { return try Simulator.response(answer) }
+            var context = context
+            context.simRequest.faults = simulator.takeFaults(for: context.simRequest.path)
+            if let answer = await simulator.respond(to: context.simRequest.faults, context.simRequest) { return try Simulator.response(answer) }
             return try await next(request, context)
         }
     }

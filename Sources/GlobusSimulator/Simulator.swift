@@ -27,8 +27,8 @@ public final class Simulator: Sendable {
         public var faults: [Fault] = []
         /// Approve every authorize request at once as this username (demos, scripted runs).
         public var autoApprove: String?
-        /// Seconds a transfer task stays ACTIVE.
-        public var taskDuration = 1
+        /// Seconds a transfer or delete task stays ACTIVE, making progress, before it ends.
+        public var taskDuration: Double = 1
         /// A `kid` for the signing key and id_token headers. Globus Auth uses none (nil).
         public var signingKeyID: String?
         /// Serve HTTPS with this certificate (made by `TLSMaterial.make()`); nil: plain HTTP.
@@ -117,8 +117,9 @@ public final class Simulator: Sendable {
     /// Answers one request in process, as the server does: recorded, faults applied, then routed.
     public func handle(_ r: SimRequest) async -> SimResponse {
         record(r)
-        let faults = takeFaults(for: r.path)
-        if let answer = await respond(to: faults, r) { return answer }
+        var r = r
+        r.faults = takeFaults(for: r.path)
+        if let answer = await respond(to: r.faults, r) { return answer }
         return await route(r)
     }
 
@@ -176,7 +177,7 @@ public final class Simulator: Sendable {
                 var resp = SimResponse(status: 500)
                 resp.dropConnection = true
                 return resp
-            case .requireDomain, .requireMFA: break
+            case .requireDomain, .requireMFA, .taskFail, .taskFaults, .taskPause: break
             }
         }
         let service = Simulator.split(r.path).service

@@ -80,6 +80,13 @@ struct SimState: Sendable {
     /// Simulated "now" in epoch seconds (real time plus the configured clock offset).
     var now: Int { Int(time(nil)) + clockOffset }
 
+    /// `now` with its fraction (for tasks that progress smoothly).
+    var preciseNow: Double {
+        var t = timespec()
+        clock_gettime(CLOCK_REALTIME, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9 + Double(clockOffset)
+    }
+
     func identity(_ id: String) -> SimIdentity? { identities.first { $0.id == id } }
     func identity(named username: String) -> SimIdentity? {
         identities.first { $0.username == username || $0.id == username || $0.linkedUsernames.contains(username) }

@@ -17,7 +17,8 @@ struct SimFile: Sendable {
     var size: Int
 }
 
-/// A transfer or delete task.
+/// A transfer or delete task. It makes progress in its own time: files and bytes grow evenly
+/// from `requestedAt` over `duration` seconds, unless it is paused, cancelled or made to fail.
 struct SimTask: Sendable {
     var id: String
     var type: String
@@ -25,9 +26,44 @@ struct SimTask: Sendable {
     var label: String?
     var source: String
     var destination: String?
-    var items: [(String, String?)]
+    /// Source (or deleted) path, destination path, recursive.
+    var items: [(String, String?, Bool)]
+    /// Epoch seconds (simulated clock), whole and precise.
     var requested: Int
+    var requestedAt: Double
+    var duration: Double
+    /// The files the task moves or deletes, and their bytes.
+    var fileCount: Int
+    var bytes: Int
+    var syncLevel: Int?
+    var verifyChecksum: Bool
+    /// Faults reported (retried errors), from a `taskfaults` fault.
+    var faults = 0
+    /// Fails at half its duration (a `taskfail` fault, or a missing path).
+    var failsHalfway = false
+    /// The fatal error's code and description when it fails.
+    var failure: (String, String)?
+    /// Paused by an administrator (a `taskpause` fault): no progress.
+    var paused = false
+    /// When it was cancelled (its progress stops there).
+    var canceledAt: Double?
     var applied = false
+
+    /// How far it got at `now`, from 0 to 1.
+    func progress(at now: Double) -> Double {
+        if paused { return 0 }
+        let end = min(now, canceledAt ?? now)
+        let f = duration <= 0 ? 1 : (end - requestedAt) / duration
+        return max(0, min(failsHalfway ? 0.5 : 1, f))
+    }
+
+    /// `ACTIVE`, `SUCCEEDED` or `FAILED` at `now`.
+    func status(at now: Double) -> String {
+        if canceledAt != nil { return "FAILED" }
+        if paused { return "ACTIVE" }
+        if failsHalfway { return now - requestedAt >= duration / 2 ? "FAILED" : "ACTIVE" }
+        return progress(at: now) >= 1 ? "SUCCEEDED" : "ACTIVE"
+    }
 }
 
 /// The Transfer service's data.
@@ -35,7 +71,7 @@ struct TransferData: Sendable {
     var collections: [SimCollection] = TransferData.tutorial
     var tasks: [SimTask] = []
     /// Seconds a task stays ACTIVE before it succeeds.
-    var taskDuration = 1
+    var taskDuration: Double = 1
 
     var collectionIDs: Set<String> { Set(collections.map(\.id)) }
 

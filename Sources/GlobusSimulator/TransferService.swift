@@ -33,6 +33,9 @@ extension Simulator {
         case ("POST", "operation") where parts.count == 4 && parts[1] == "endpoint" && parts[3] == "mkdir":
             return mkdir(token, parts[2], r, path)
         case ("POST", "transfer"), ("POST", "delete"): return submit(token, r, kind: parts[0], path)
+        case ("POST", "task") where parts.count == 3 && parts[2] == "cancel": return cancel(token, parts[1], path)
+        case ("POST", "operation") where parts.count == 4 && parts[1] == "endpoint" && parts[3] == "rename":
+            return rename(token, parts[2], r, path)
         default:
             return transferError(404, "ClientError.NotFound", "No such resource: \(fullPath)", resource: path)
         }
@@ -126,106 +129,6 @@ extension Simulator {
         }
     }
 
-    func submit(_ token: AccessToken, _ r: SimRequest, kind: String, _ path: String) -> SimResponse {
-        guard let doc = r.json, let items = doc["DATA"]?.array else {
-            return transferError(400, "ClientError.BadRequest", "A \(kind) document with DATA items is required", resource: path)
-        }
-        let sourceKey = kind == "transfer" ? "source_endpoint" : "endpoint"
-        guard let src = doc[sourceKey]?.string, let source = withState({ $0.transfer.collection(src) }) else {
-            return notFound(doc[sourceKey]?.string ?? "", path)
-        }
-        if let denied = dataAccessDenied(token, source, path) { return denied }
-        var dest: SimCollection?
-        if kind == "transfer" {
-            guard let d = doc["destination_endpoint"]?.string, let dc = withState({ $0.transfer.collection(d) }) else {
-                return notFound(doc["destination_endpoint"]?.string ?? "", path)
-            }
-            if let denied = dataAccessDenied(token, dc, path) { return denied }
-            dest = dc
-        }
-        let pairs: [(String, String?)] = items.compactMap { item in
-            guard let s = (item["source_path"] ?? item["path"])?.string else { return nil }
-            return (s, item["destination_path"]?.string)
-        }
-        let id = randomUUID()
-        withState { s in
-            s.transfer.tasks.append(SimTask(id: id, type: kind.uppercased(), owner: token.identityID ?? token.clientID, label: doc["label"]?.string,
-                                            source: source.id, destination: dest?.id, items: pairs, requested: s.now))
-        }
-        let result = kind == "transfer" ? "transfer_result" : "delete_result"
-        return .json(["DATA_TYPE": .string(result), "code": "Accepted",
-                      "message": .string("The \(kind) has been accepted and a task has been created and queued for execution"),
-                      "request_id": .string(requestID()), "resource": .string(path), "submission_id": doc["submission_id"] ?? .string(randomUUID()),
-                      "task_id": .string(id), "task_link": ["DATA_TYPE": "link", "href": .string("task/\(id)?format=json"), "rel": "related",
-                                                            "resource": "task", "title": "related task"]], status: 202)
-    }
-
-    /// Completes the copies and deletions of tasks whose time has come.
-    func applyFinishedTasks() {
-        withState { s in
-            for i in s.transfer.tasks.indices where !s.transfer.tasks[i].applied && s.now - s.transfer.tasks[i].requested >= s.transfer.taskDuration {
-                let t = s.transfer.tasks[i]
-                s.transfer.tasks[i].applied = true
-                for (srcPath, dstPath) in t.items {
-                    guard let si = s.transfer.collections.firstIndex(where: { $0.id == t.source }) else { continue }
-                    let (srcDir, name) = splitPath(srcPath)
-                    if t.type == "DELETE" {
-                        s.transfer.collections[si].files[srcDir]?.removeAll { $0.name == name }
-                        continue
-                    }
-                    guard let file = s.transfer.collections[si].files[srcDir]?.first(where: { $0.name == name }),
-                          let dstPath, let di = s.transfer.collections.firstIndex(where: { $0.id == t.destination }) else { continue }
-                    let (dstDir, dstName) = splitPath(dstPath)
-                    if s.transfer.collections[di].files[dstDir] == nil { s.transfer.collections[di].files[dstDir] = [] }
-                    s.transfer.collections[di].files[dstDir]!.removeAll { $0.name == dstName }
-                    s.transfer.collections[di].files[dstDir]!.append(SimFile(name: dstName.isEmpty ? file.name : dstName, type: file.type, size: file.size))
-                }
-            }
-        }
-    }
-
-    func splitPath(_ p: String) -> (String, String) {
-        let full = p.hasPrefix("/") ? p : "/~/" + p
-        let trimmed = full.hasSuffix("/") ? String(full.dropLast()) : full
-        guard let slash = trimmed.lastIndex(of: "/") else { return ("/~/", trimmed) }
-        return (String(trimmed[...slash]), String(trimmed[trimmed.index(after: slash)...]))
-    }
-
-    func taskDocument(_ t: SimTask, now: Int, duration: Int) -> JSON {
-        let done = now - t.requested >= duration
-        let names = withState { s in (s.transfer.collection(t.source)?.displayName, t.destination.flatMap { s.transfer.collection($0)?.displayName }) }
-        return ["DATA_TYPE": "task", "task_id": .string(t.id), "type": .string(t.type), "status": .string(done ? "SUCCEEDED" : "ACTIVE"),
-                "label": t.label.map(JSON.string) ?? .null, "owner_id": .string(t.owner),
-                "source_endpoint_id": .string(t.source), "source_endpoint_display_name": names.0.map(JSON.string) ?? .null,
-                "destination_endpoint_id": t.destination.map(JSON.string) ?? .null,
-                "destination_endpoint_display_name": names.1.map(JSON.string) ?? .null,
-                "request_time": .string(isoDate(t.requested)), "completion_time": done ? .string(isoDate(t.requested + duration)) : .null,
-                "files": .int(t.items.count), "files_transferred": .int(done && t.type == "TRANSFER" ? t.items.count : 0),
-                "bytes_transferred": .int(done ? 4 * t.items.count : 0), "subtasks_total": .int(t.items.count),
-                "subtasks_succeeded": .int(done ? t.items.count : 0), "subtasks_pending": .int(done ? 0 : t.items.count),
-                "faults": 0, "is_paused": false, "nice_status": done ? .null : "Queued", "fatal_error": .null,
-                "command": "API 0.10", "verify_checksum": true, "sync_level": .null]
-    }
-
-    func taskList(_ token: AccessToken, _ r: SimRequest) -> SimResponse {
-        applyFinishedTasks()
-        let me = token.identityID ?? token.clientID
-        let (tasks, now, dur) = withState { s in (s.transfer.tasks.filter { $0.owner == me }, s.now, s.transfer.taskDuration) }
-        let limit = Int(r.param("limit") ?? "") ?? 1000
-        let offset = Int(r.param("offset") ?? "") ?? 0
-        let page = Array(tasks.reversed().dropFirst(offset).prefix(limit))
-        return .json(["DATA_TYPE": "task_list", "DATA": .array(page.map { taskDocument($0, now: now, duration: dur) }),
-                      "length": .int(page.count), "limit": .int(limit), "offset": .int(offset), "total": .int(tasks.count)])
-    }
-
-    func task(_ token: AccessToken, _ id: String, _ path: String) -> SimResponse {
-        applyFinishedTasks()
-        let me = token.identityID ?? token.clientID
-        guard let (t, now, dur) = withState({ s in s.transfer.tasks.first { $0.id == id && $0.owner == me }.map { ($0, s.now, s.transfer.taskDuration) } }) else {
-            return transferError(404, "TaskNotFound", "Task '\(id)' not found", resource: path)
-        }
-        return .json(taskDocument(t, now: now, duration: dur))
-    }
 }
 
 extension String {

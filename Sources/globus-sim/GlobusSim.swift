@@ -14,7 +14,7 @@ struct GlobusSim: AsyncParsableCommand {
         discussion: """
             Prints the environment that points Globus SDKs here, as shell export lines, then the line
             "\(Simulator.readyLine)". With --tls it serves HTTPS with a private CA made at start and
-            exports GLOBUS_SDK_VERIFY_SSL=<its certificate>. Faults:
+            exports GLOBUS_SDK_VERIFY_SSL=<its certificate>. Faults (also taskfail, taskfaults=N, taskpause: the next submitted task fails halfway, reports N faults, or is paused):
               latency=MS  status=CODE  429=RETRY_AFTER  drop  domain=DOMAIN  mfa
             each optionally @ROUTE (a path prefix such as /transfer/v0.10/task_list) and xN (only N times),
             e.g. --fault 'status=503@/transfer/x2'. At run time: POST /admin/faults {"fault": SPEC}.
@@ -28,6 +28,8 @@ struct GlobusSim: AsyncParsableCommand {
     var faults: [String] = []
     @Option(help: "Access token lifetime in seconds.")
     var tokenLifetime = 172_800
+    @Option(help: "Seconds a transfer or delete task takes, making progress (files, bytes, rate) as it goes.")
+    var taskSeconds: Double = 1
     @Option(help: "Approve logins at once as this username (for demos and scripts).")
     var autoApprove: String?
     @Flag(help: "Serve HTTPS with a private CA made at start (its certificate goes to --ca-file, announced as GLOBUS_SDK_VERIFY_SSL).")
@@ -44,6 +46,8 @@ struct GlobusSim: AsyncParsableCommand {
     func run() async throws {
         var config = Simulator.Configuration()
         config.tokenLifetime = tokenLifetime
+        guard taskSeconds >= 0 && taskSeconds <= 86_400 else { throw ValidationError("--task-seconds must be from 0 to 86400") }
+        config.taskDuration = taskSeconds
         config.autoApprove = autoApprove
         config.signingKeyID = signingKeyID
         if tls {

@@ -1,4 +1,5 @@
 import JSON
+import Synchronization
 import JupyterKernel
 import Testing
 @testable import GlobusMagics
@@ -8,6 +9,7 @@ import GlobusSDK
 import Glibc
 #endif
 
+/// Records what a cell sends, like a frontend would see it.
 final class RecordingOutput: OutputSink, @unchecked Sendable {
     var stdout = "", stderr = ""
     var displays: [MimeBundle] = []
@@ -17,7 +19,12 @@ final class RecordingOutput: OutputSink, @unchecked Sendable {
     var answers: [String] = []
     var prompts: [(String, Bool)] = []
     var allowInput = true
-    var interrupted = false
+    /// Set from any thread (a test interrupts a running cell).
+    var interrupted: Bool {
+        get { interruptFlag.withLock { $0 } }
+        set { interruptFlag.withLock { $0 = newValue } }
+    }
+    private let interruptFlag = Mutex(false)
     /// Answers input requests when set (after `answers` runs out): what a person would type.
     var person: ((RecordingOutput) -> String)?
 

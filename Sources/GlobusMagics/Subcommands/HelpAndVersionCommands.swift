@@ -23,7 +23,7 @@ struct GlobusHelpCommand: GlobusSubcommand {
     }
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
-        if let topic { return HelpMagic.bundle(title: "%globus \(topic.declaration.name)", text: topic.declaration.helpText) }
+        if let topic { return HelpMagic.bundle(title: "%globus \(topic.declaration.name)", text: topic.helpText) }
         return HelpMagic.bundle(title: "%globus", text: GlobusMagic.overview)
     }
 }

@@ -1,0 +1,74 @@
+import JMESPath
+import JSON
+
+/// Results kept between cells: `%globus … --as NAME` keeps a command's JSON result, and
+/// `@{NAME}` or `@{NAME.PATH}` (a JMESPath expression into it) in a later line stands for it.
+/// `@{…}` cannot be taken for `$NAME` environment expansion. Nothing secret is kept: a result
+/// holding tokens is refused.
+struct KeptValues {
+    private(set) var values: [String: JSON] = [:]
+    /// Names in the order they were first kept.
+    private(set) var order: [String] = []
+
+    /// Keys that mark a secret (a token response, a client secret).
+    static let secretKeys: Set<String> = ["access_token", "refresh_token", "id_token", "client_secret", "secret", "password"]
+
+    /// Keeps `value` under `name`; refuses names that are not identifiers and values holding secrets.
+    mutating func keep(_ name: String, _ value: JSON) throws(MagicError) {
+        guard isValidName(name) else { throw .usage("--as: '\(name)' is not a valid name (letters, digits and _; not starting with a digit)", command: "globus vars") }
+        if KeptValues.holdsSecret(value) {
+            throw .usage("--as \(name): this result holds a token or secret, and secrets are never kept. Keep a part of it instead (for example with --jmespath).", command: "globus vars")
+        }
+        if values.updateValue(value, forKey: name) == nil { order.append(name) }
+    }
+
+    static func holdsSecret(_ v: JSON) -> Bool {
+        if let o = v.object { return o.contains { secretKeys.contains($0.key.lowercased()) || holdsSecret($0.value) } }
+        if let a = v.array { return a.contains(where: holdsSecret) }
+        return false
+    }
+
+    subscript(name: String) -> JSON? { values[name] }
+
+    /// `word` with each `@{NAME}` / `@{NAME.PATH}` replaced: strings as they are, other values as
+    /// compact JSON. `@@{` stands for a literal `@{`.
+    func expand(_ word: String) throws(MagicError) -> String {
+        guard word.contains("@{") else { return word }
+        var out = ""
+        var rest = Substring(word)
+        while let r = rest.firstRange(of: "@{") {
+            if r.lowerBound > rest.startIndex && rest[rest.index(before: r.lowerBound)] == "@" {
+                out += rest[..<rest.index(before: r.lowerBound)] + "@{"
+                rest = rest[r.upperBound...]
+                continue
+            }
+            out += rest[..<r.lowerBound]
+            guard let close = rest[r.upperBound...].firstIndex(of: "}") else { throw .usage("unterminated @{ in '\(word)'", command: "globus vars") }
+            out += try value(String(rest[r.upperBound..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+
+    /// The text that `@{reference}` stands for.
+    func value(_ reference: String) throws(MagicError) -> String {
+        let name = String(reference.prefix { $0 != "." && $0 != "[" })
+        guard let doc = values[name] else {
+            let known = order.isEmpty ? "nothing is kept yet (keep a result with --as NAME)" : "kept: \(order.joined(separator: ", "))"
+            throw .usage("@{\(reference)}: no kept value named '\(name)'; \(known)", command: "globus vars")
+        }
+        var v = doc
+        var path = reference.dropFirst(name.count)
+        if path.hasPrefix(".") { path = path.dropFirst() }
+        if !path.isEmpty {
+            do { v = try JMESPathExpression(String(path)).search(doc) } catch {
+                throw .usage("@{\(reference)}: \(error)", command: "globus vars")
+            }
+        }
+        switch v {
+        case .null: throw .usage("@{\(reference)} is empty (null): nothing there in \(name)", command: "globus vars")
+        case .string(let s): return s
+        default: return v.serialized
+        }
+    }
+}

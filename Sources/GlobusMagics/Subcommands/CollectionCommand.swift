@@ -1,0 +1,45 @@
+import GlobusSDK
+import JSON
+import JupyterKernel
+
+/// `%globus collection search TEXT` / `%globus collection show ID|NAME`.
+struct CollectionCommand: GlobusSubcommand {
+    static let declaration = SubcommandDeclaration(
+        name: "collection", usage: "%globus collection search TEXT | show COLLECTION  [--as NAME]",
+        summary: "Find collections by name or description, or show one (by id, or by a name only one collection has).",
+        examples: ["%globus collection search tutorial", "%globus collection show 'Globus Tutorial Collection 1' --as c1"])
+    static var keepsResult: Bool { true }
+
+    enum Action: String, CaseIterable { case search, show }
+    var action: Action
+    var text: String
+
+    init(_ a: ParsedArguments, body: String?) throws(MagicError) {
+        guard let first = a.positionals.first, let action = Action(rawValue: first) else { throw Self.usage("expected search TEXT or show COLLECTION") }
+        guard a.positionals.count >= 2 else { throw Self.usage("\(first) needs \(action == .search ? "TEXT" : "a COLLECTION")") }
+        self.action = action
+        text = a.positionals.dropFirst().joined(separator: " ")
+    }
+
+    static func completePositional(_ pos: [String], prefix: String) -> [String] {
+        pos.isEmpty ? Action.allCases.map(\.rawValue).filter { $0.hasPrefix(prefix) } : []
+    }
+
+    func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
+        let app = try g.app()
+        switch action {
+        case .search:
+            let doc = try g.json(app, TransferAPI.searchCollections(text))
+            if (doc["DATA"]?.array ?? []).isEmpty { return MimeBundle(text: "No collection matches '\(text)'.").adding(json: doc) }
+            return Rendering.bundle(for: doc, format: .table).adding(json: doc)
+        case .show:
+            let doc = try g.json(app, TransferAPI.collection(try g.collectionID(text, app: app)))
+            var lines = ["\(doc["display_name"]?.string ?? "?")", "ID:     \(doc["id"]?.string ?? "?")"]
+            if let o = doc["owner_string"]?.string { lines.append("Owner:  \(o)") }
+            if let d = doc["description"]?.string { lines.append("About:  \(d)") }
+            var b = MimeBundle(text: lines.joined(separator: "\n"))
+            b["application/json"] = doc
+            return b
+        }
+    }
+}

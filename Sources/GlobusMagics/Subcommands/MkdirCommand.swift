@@ -1,0 +1,26 @@
+import GlobusSDK
+import JSON
+import JupyterKernel
+
+/// `%globus mkdir COLLECTION:PATH`.
+struct MkdirCommand: GlobusSubcommand {
+    static let declaration = SubcommandDeclaration(
+        name: "mkdir", usage: "%globus mkdir COLLECTION:PATH", summary: "Make a folder on a collection.",
+        examples: ["%globus mkdir 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/results"])
+
+    var location: CollectionPath
+
+    init(_ a: ParsedArguments, body: String?) throws(MagicError) {
+        guard a.positionals.count == 1 else { throw Self.usage("expected one COLLECTION:PATH") }
+        location = CollectionPath(a.positionals[0])
+        guard location.path != nil else { throw Self.usage("name the folder to make: COLLECTION:PATH") }
+    }
+
+    func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
+        let app = try g.app()
+        let id = try g.collectionID(location.collection, app: app)
+        _ = try g.json(app, TransferAPI.mkdir(id, path: location.path!))
+        g.output.stream(.stdout, "Made the folder \(location.path!) on \(location.collection).\n")
+        return nil
+    }
+}

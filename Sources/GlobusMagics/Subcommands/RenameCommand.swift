@@ -1,0 +1,28 @@
+import GlobusSDK
+import JSON
+import JupyterKernel
+
+/// `%globus rename COLLECTION:OLD NEW`.
+struct RenameCommand: GlobusSubcommand {
+    static let declaration = SubcommandDeclaration(
+        name: "rename", usage: "%globus rename COLLECTION:OLD_PATH NEW_PATH", summary: "Rename or move a file or folder within a collection.",
+        examples: ["%globus rename 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/results /~/results-2026"])
+
+    var location: CollectionPath
+    var newPath: String
+
+    init(_ a: ParsedArguments, body: String?) throws(MagicError) {
+        guard a.positionals.count == 2 else { throw Self.usage("expected COLLECTION:OLD_PATH NEW_PATH") }
+        location = CollectionPath(a.positionals[0])
+        guard location.path != nil else { throw Self.usage("name what to rename: COLLECTION:OLD_PATH") }
+        newPath = a.positionals[1]
+    }
+
+    func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
+        let app = try g.app()
+        let id = try g.collectionID(location.collection, app: app)
+        _ = try g.json(app, TransferAPI.rename(id, from: location.path!, to: newPath))
+        g.output.stream(.stdout, "Renamed \(location.path!) to \(newPath) on \(location.collection).\n")
+        return nil
+    }
+}

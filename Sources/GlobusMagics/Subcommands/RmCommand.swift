@@ -1,0 +1,52 @@
+import GlobusSDK
+import JSON
+import JupyterKernel
+
+/// `%globus rm COLLECTION:PATH [--recursive]`: a delete task.
+struct RmCommand: GlobusSubcommand {
+    static let recursive = Flag("-r", "--recursive", help: "delete a folder and everything in it")
+    static let label = Option<String>("--label", value: "TEXT", help: "a label for the task")
+    static let declaration = SubcommandDeclaration(
+        name: "rm", usage: "%globus rm COLLECTION:PATH… [--recursive] [--label TEXT] [--as NAME]",
+        summary: "Delete files or folders (a delete task; watch it with %globus task wait).",
+        options: [recursive, label],
+        examples: ["%globus rm 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/old.txt", "%globus rm 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/results --recursive --as cleanup"])
+    static var keepsResult: Bool { true }
+
+    var locations: [CollectionPath]
+    var recursive: Bool
+    var label: String?
+
+    init(_ a: ParsedArguments, body: String?) throws(MagicError) {
+        guard !a.positionals.isEmpty else { throw Self.usage("expected COLLECTION:PATH") }
+        locations = a.positionals.map(CollectionPath.init)
+        guard locations.allSatisfy({ $0.path != nil }) else { throw Self.usage("name what to delete: COLLECTION:PATH") }
+        guard Set(locations.map(\.collection)).count == 1 else { throw Self.usage("one delete task works on one collection") }
+        recursive = a[Self.recursive]
+        label = a[Self.label]
+    }
+
+    func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
+        let app = try g.app()
+        var doc = TaskDocument(kind: .delete, source: try g.collectionID(locations[0].collection, app: app))
+        doc.items = locations.map { TaskDocument.Item(source: $0.path!, recursive: recursive) }
+        doc.label = label
+        return try g.submit(doc, app: app)
+    }
+}
+
+extension GlobusContext {
+    /// Submits a task with a fresh submission id (safe to retry); its result names the task and
+    /// how to watch it.
+    func submit(_ document: TaskDocument, app: GlobusApp) throws(MagicError) -> MimeBundle {
+        var doc = document
+        doc.submissionID = try json(app, TransferAPI.submissionID)["value"]?.string
+        let answer = try json(app, TransferAPI.submit(doc))
+        let id = answer["task_id"]?.string ?? "?"
+        let text = "Submitted \(doc.kind.rawValue) task \(id).\nWatch it: %globus task wait \(id)"
+        var b = MimeBundle(text: text)
+        b["application/json"] = answer
+        b["text/html"] = .string("<p>Submitted \(doc.kind.rawValue) task <code>\(escapeHTML(id))</code>. Watch it: <code>%globus task wait \(escapeHTML(id))</code></p>")
+        return b
+    }
+}

@@ -1,0 +1,152 @@
+import GlobusSDK
+import JSON
+import JupyterKernel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `%globus task list|show|wait|cancel`: Transfer tasks.
+struct TaskCommand: GlobusSubcommand {
+    static let limit = Option<String>("--limit", value: "N", help: "list at most N tasks (default 10)")
+    static let timeout = Option<String>("--timeout", value: "SECONDS", help: "wait at most this long")
+    static let interval = Option<String>("--interval", value: "SECONDS", help: "how often to look (default 1)")
+    static let declaration = SubcommandDeclaration(
+        name: "task", usage: "%globus task list [--limit N] | show TASK | wait TASK [--timeout S] [--interval S] | cancel TASK  [--as NAME]",
+        summary: "Your Transfer tasks: list them, show one, wait for one with live progress (interrupt stops the waiting, not the task), cancel one.",
+        options: [limit, timeout, interval],
+        examples: ["%globus task list", "%globus task wait @{task.task_id}", "%globus task cancel TASK_ID"])
+    static var keepsResult: Bool { true }
+
+    enum Action: String, CaseIterable { case list, show, wait, cancel }
+    var action: Action
+    var task: String?
+    var limit: Int
+    var timeout: Double?
+    var interval: Double
+
+    init(_ a: ParsedArguments, body: String?) throws(MagicError) {
+        guard let first = a.positionals.first, let action = Action(rawValue: first) else {
+            throw Self.usage("expected list, show, wait or cancel")
+        }
+        self.action = action
+        if action == .list {
+            guard a.positionals.count == 1 else { throw Self.usage("list takes no task id") }
+        } else {
+            guard a.positionals.count == 2 else { throw Self.usage("\(action.rawValue) needs one TASK id") }
+            task = a.positionals[1]
+        }
+        limit = try Self.number(a[Self.limit], "--limit", default: 10, range: 1...1000).map(Int.init) ?? 10
+        timeout = try Self.number(a[Self.timeout], "--timeout", default: nil, range: 0...604_800)
+        interval = try Self.number(a[Self.interval], "--interval", default: 1, range: 0.2...600) ?? 1
+    }
+
+    static func number(_ text: String?, _ name: String, default d: Double?, range: ClosedRange<Double>) throws(MagicError) -> Double? {
+        guard let text else { return d }
+        guard let v = Double(text), range.contains(v) else { throw usage("\(name) takes a number from \(formatDecimal(range.lowerBound, digits: 1)) to \(Int(range.upperBound))") }
+        return v
+    }
+
+    static func completePositional(_ pos: [String], prefix: String) -> [String] {
+        pos.isEmpty ? Action.allCases.map(\.rawValue).filter { $0.hasPrefix(prefix) } : []
+    }
+
+    func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
+        let app = try g.app()
+        switch action {
+        case .list:
+            let doc = try g.json(app, TransferAPI.taskList(limit: limit))
+            if (doc["DATA"]?.array ?? []).isEmpty {
+                var b = MimeBundle(text: "No tasks yet. Start one with %globus transfer.")
+                b["application/json"] = doc
+                return b
+            }
+            return Rendering.bundle(for: doc, format: .table).adding(json: doc)
+        case .show:
+            let doc = try g.json(app, TransferAPI.task(task!))
+            guard let p = TaskProgress(doc) else { return Rendering.bundle(for: doc, format: .auto) }
+            return TaskView.bundle(p, doc: doc)
+        case .cancel:
+            let doc = try g.json(app, TransferAPI.cancel(task!))
+            let text = doc["code"]?.string == "Canceled" ? "Cancelled task \(task!)." : "\(doc["message"]?.string ?? "Not cancelled") (task \(task!))."
+            var b = MimeBundle(text: text)
+            b["application/json"] = doc
+            return b
+        case .wait:
+            return try TaskView.wait(task!, app: app, g, timeout: timeout, interval: interval)
+        }
+    }
+}
+
+/// How a task looks: one line of progress, a bar in HTML, and the wait loop that updates it in place.
+enum TaskView {
+    static func line(_ p: TaskProgress) -> String {
+        var parts = ["Task \(p.id): \(p.status)" + (p.niceStatus.map { $0 == "OK" || $0 == "Queued" ? "" : " (\($0))" } ?? "")]
+        if p.files > 0 { parts.append("\(p.filesDone)/\(p.files) files") }
+        if p.type == "TRANSFER" {
+            parts.append(formatBytes(p.bytesDone))
+            if p.bytesPerSecond > 0 { parts.append("\(formatBytes(p.bytesPerSecond))/s") }
+        }
+        parts.append("\(p.faults) fault\(p.faults == 1 ? "" : "s")")
+        if let e = p.fatalError, p.status == "FAILED" { parts.append("error: \(e)") }
+        return parts.joined(separator: ", ")
+    }
+
+    static func bundle(_ p: TaskProgress, doc: JSON, note: String? = nil) -> MimeBundle {
+        let text = line(p) + (note.map { "\n" + $0 } ?? "")
+        var b = MimeBundle(text: text)
+        b["application/json"] = doc
+        let fraction = p.files > 0 ? Double(p.filesDone) / Double(p.files) : (p.status == "SUCCEEDED" ? 1 : 0)
+        let colour = p.status == "FAILED" ? "#c0392b" : (p.status == "SUCCEEDED" ? "#2e8540" : "#1f6fb2")
+        b["text/html"] = .string("<div><progress value=\"\(formatDecimal(fraction, digits: 1))\" max=\"1\" style=\"width:20em;accent-color:\(colour)\"></progress> "
+            + "<code>\(escapeHTML(line(p)))</code>" + (note.map { "<br><small>\(escapeHTML($0))</small>" } ?? "") + "</div>")
+        return b
+    }
+
+    /// Waits for a task, showing one display updated in place, until it ends, the timeout
+    /// passes, or the cell is interrupted (which stops the waiting, never the task). Between looks
+    /// it sleeps (in short slices, to notice an interrupt): next to no CPU.
+    static func wait(_ id: String, app: GlobusApp, _ g: GlobusContext, timeout: Double?, interval: Double) throws(MagicError) -> MimeBundle {
+        let displayID = "globus-task-\(id)-\(monotonicNanoseconds())"
+        let start = monotonicNanoseconds()
+        var shown = false
+        while true {
+            let doc = try g.json(app, TransferAPI.task(id))
+            guard let p = TaskProgress(doc) else { return Rendering.bundle(for: doc, format: .auto) }
+            if p.isDone {
+                // The live display gives way to the result (frontends without display updates,
+                // such as the console, show the result).
+                if shown { g.output.updateDisplay(MimeBundle(text: ""), metadata: [:], displayID: displayID) }
+                return bundle(p, doc: doc)
+            }
+            let view = bundle(p, doc: doc, note: "Waiting; interrupt to stop waiting (the task goes on).")
+            if shown { g.output.updateDisplay(view, metadata: [:], displayID: displayID) } else {
+                g.output.display(view, metadata: [:], displayID: displayID)
+                shown = true
+            }
+            let elapsed = Double(monotonicNanoseconds() - start) / 1e9
+            if let timeout, elapsed >= timeout {
+                throw .failed(ExecutionError(ename: "TimeoutError", evalue: "task \(id) is still \(p.status) after \(Int(timeout)) s",
+                                             traceback: ["TimeoutError: task \(id) is still \(p.status) after \(Int(timeout)) s",
+                                                         "It goes on at Globus. Wait again with:", "  %globus task wait \(id)"]))
+            }
+            let until = monotonicNanoseconds() + UInt64(min(interval, timeout.map { max(0.05, $0 - elapsed) } ?? interval) * 1e9)
+            while monotonicNanoseconds() < until {
+                if g.output.isInterrupted {
+                    g.output.stream(.stderr, "Stopped waiting. Task \(id) goes on at Globus: %globus task wait \(id) watches it again; %globus task cancel \(id) stops it.\n")
+                    throw .interrupted
+                }
+                usleep(50_000)
+            }
+        }
+    }
+}
+
+extension MimeBundle {
+    /// This bundle with `doc` as its JSON.
+    func adding(json doc: JSON) -> MimeBundle {
+        var b = self
+        b["application/json"] = doc
+        return b
+    }
+}

@@ -1,0 +1,217 @@
+import JSON
+
+/// Transfer and delete tasks: submitted, making progress in their own time (files, bytes, rate),
+/// cancelled, failed or paused on demand, and applied to the collections when they succeed.
+extension Simulator {
+    func submit(_ token: AccessToken, _ r: SimRequest, kind: String, _ path: String) -> SimResponse {
+        guard let doc = r.json, let items = doc["DATA"]?.array else {
+            return transferError(400, "ClientError.BadRequest", "A \(kind) document with DATA items is required", resource: path)
+        }
+        let sourceKey = kind == "transfer" ? "source_endpoint" : "endpoint"
+        guard let src = doc[sourceKey]?.string, let source = withState({ $0.transfer.collection(src) }) else {
+            return notFound(doc[sourceKey]?.string ?? "", path)
+        }
+        if let denied = dataAccessDenied(token, source, path) { return denied }
+        var dest: SimCollection?
+        if kind == "transfer" {
+            guard let d = doc["destination_endpoint"]?.string, let dc = withState({ $0.transfer.collection(d) }) else {
+                return notFound(doc["destination_endpoint"]?.string ?? "", path)
+            }
+            if let denied = dataAccessDenied(token, dc, path) { return denied }
+            dest = dc
+        }
+        let pairs: [(String, String?, Bool)] = items.compactMap { item in
+            guard let s = (item["source_path"] ?? item["path"])?.string else { return nil }
+            return (s, item["destination_path"]?.string, item["recursive"]?.bool ?? (kind == "delete" && doc["recursive"]?.bool == true))
+        }
+        guard !pairs.isEmpty else { return transferError(400, "ClientError.BadRequest", "No items to \(kind)", resource: path) }
+        // Transfer accepts the task and finds a missing path (or a folder without recursive)
+        // when it runs: the task then fails with that error.
+        var files: [SimFile] = []
+        var failure: (String, String)?
+        for (p, _, recursive) in pairs {
+            let (dir, name) = splitPath(p)
+            guard let entry = source.files[dir]?.first(where: { $0.name == name }) else {
+                failure = failure ?? ("FILE_NOT_FOUND", "No such file or directory: \(p)")
+                continue
+            }
+            if entry.type == "dir" && !recursive {
+                failure = failure ?? ("IS_A_DIRECTORY", "\(p) is a directory; use recursive")
+                continue
+            }
+            files += entry.type == "dir" ? tree(source, under: dir + name + "/") : [entry]
+        }
+        let taskFaults = r.faults.map(\.kind).filter(\.isTaskFault)
+        let id = randomUUID()
+        withState { s in
+            var t = SimTask(id: id, type: kind.uppercased(), owner: token.identityID ?? token.clientID, label: doc["label"]?.string,
+                            source: source.id, destination: dest?.id, items: pairs, requested: s.now, requestedAt: s.preciseNow,
+                            duration: s.transfer.taskDuration, fileCount: files.count, bytes: files.reduce(0) { $0 + $1.size },
+                            syncLevel: doc["sync_level"]?.int, verifyChecksum: doc["verify_checksum"]?.bool ?? (kind == "transfer"))
+            if let failure {
+                t.failsHalfway = true
+                t.failure = failure
+            }
+            for f in taskFaults {
+                switch f {
+                case .taskFail: t.failsHalfway = true
+                case .taskFaults(let n): t.faults = n
+                case .taskPause: t.paused = true
+                default: break
+                }
+            }
+            s.transfer.tasks.append(t)
+        }
+        let result = kind == "transfer" ? "transfer_result" : "delete_result"
+        return .json(["DATA_TYPE": .string(result), "code": "Accepted",
+                      "message": .string("The \(kind) has been accepted and a task has been created and queued for execution"),
+                      "request_id": .string(requestID()), "resource": .string(path), "submission_id": doc["submission_id"] ?? .string(randomUUID()),
+                      "task_id": .string(id), "task_link": ["DATA_TYPE": "link", "href": .string("task/\(id)?format=json"), "rel": "related",
+                                                            "resource": "task", "title": "related task"]], status: 202)
+    }
+
+    /// Every file below `dir` (a path ending in `/`), at any depth.
+    func tree(_ c: SimCollection, under dir: String) -> [SimFile] {
+        c.files.filter { $0.key.hasPrefix(dir) }.flatMap { $0.value.filter { $0.type == "file" } }
+    }
+
+    /// Applies the copies and deletions of tasks that succeeded.
+    func applyFinishedTasks() {
+        withState { s in
+            let now = s.preciseNow
+            for i in s.transfer.tasks.indices where !s.transfer.tasks[i].applied && s.transfer.tasks[i].status(at: now) == "SUCCEEDED" {
+                s.transfer.tasks[i].applied = true
+                let t = s.transfer.tasks[i]
+                guard let si = s.transfer.collections.firstIndex(where: { $0.id == t.source }) else { continue }
+                for (srcPath, dstPath, _) in t.items {
+                    let (srcDir, name) = splitPath(srcPath)
+                    if t.type == "DELETE" {
+                        s.transfer.collections[si].files[srcDir]?.removeAll { $0.name == name }
+                        let below = srcDir + name + "/"
+                        for key in s.transfer.collections[si].files.keys where key.hasPrefix(below) { s.transfer.collections[si].files[key] = nil }
+                        continue
+                    }
+                    guard let file = s.transfer.collections[si].files[srcDir]?.first(where: { $0.name == name }),
+                          let dstPath, let di = s.transfer.collections.firstIndex(where: { $0.id == t.destination }) else { continue }
+                    let (dstDir, dstName) = splitPath(dstPath)
+                    let target = dstName.isEmpty ? file.name : dstName
+                    if s.transfer.collections[di].files[dstDir] == nil { s.transfer.collections[di].files[dstDir] = [] }
+                    s.transfer.collections[di].files[dstDir]!.removeAll { $0.name == target }
+                    s.transfer.collections[di].files[dstDir]!.append(SimFile(name: target, type: file.type, size: file.size))
+                    // A folder brings its whole tree.
+                    let from = srcDir + name + "/", to = dstDir + target + "/"
+                    for (key, entries) in s.transfer.collections[si].files where key.hasPrefix(from) {
+                        s.transfer.collections[di].files[to + key.dropFirst(from.count)] = entries
+                    }
+                }
+            }
+        }
+    }
+
+    func splitPath(_ p: String) -> (String, String) {
+        let full = p.hasPrefix("/") ? p : "/~/" + p
+        let trimmed = full.hasSuffix("/") ? String(full.dropLast()) : full
+        guard let slash = trimmed.lastIndex(of: "/") else { return ("/~/", trimmed) }
+        return (String(trimmed[...slash]), String(trimmed[trimmed.index(after: slash)...]))
+    }
+
+    func taskDocument(_ t: SimTask, now: Double) -> JSON {
+        let status = t.status(at: now)
+        let f = t.progress(at: now)
+        let files = Int((Double(t.fileCount) * f).rounded(.down)), bytes = Int((Double(t.bytes) * f).rounded(.down))
+        let elapsed = max(0.001, min(now, t.canceledAt ?? now) - t.requestedAt)
+        let names = withState { s in (s.transfer.collection(t.source)?.displayName, t.destination.flatMap { s.transfer.collection($0)?.displayName }) }
+        let ended = status != "ACTIVE"
+        let fatal: JSON = t.canceledAt != nil ? ["code": "CANCELED", "description": "canceled"]
+            : (status == "FAILED" ? ["code": .string(t.failure?.0 ?? "PERMISSION_DENIED"),
+                                     "description": .string(t.failure?.1 ?? "permission denied (simulated failure)")] : .null)
+        let niceStatus: JSON = ended ? .null : (t.paused ? "PAUSED_BY_ADMIN" : (f == 0 ? "Queued" : "OK"))
+        return ["DATA_TYPE": "task", "task_id": .string(t.id), "type": .string(t.type), "status": .string(status),
+                "label": t.label.map(JSON.string) ?? .null, "owner_id": .string(t.owner),
+                "source_endpoint_id": .string(t.source), "source_endpoint_display_name": names.0.map(JSON.string) ?? .null,
+                "destination_endpoint_id": t.destination.map(JSON.string) ?? .null,
+                "destination_endpoint_display_name": names.1.map(JSON.string) ?? .null,
+                "request_time": .string(isoDate(t.requested)),
+                "completion_time": ended ? .string(isoDate(t.requested + Int(elapsed.rounded(.up)))) : .null,
+                "files": .int(t.fileCount), "directories": 0, "files_skipped": 0,
+                "files_transferred": .int(t.type == "TRANSFER" ? files : 0), "delete_fails": 0,
+                "bytes_transferred": .int(t.type == "TRANSFER" ? bytes : 0), "bytes_checksummed": .int(t.verifyChecksum ? bytes : 0),
+                "effective_bytes_per_second": .int(t.type == "TRANSFER" ? Int(Double(bytes) / elapsed) : 0),
+                "subtasks_total": .int(t.fileCount), "subtasks_succeeded": .int(files),
+                "subtasks_pending": .int(ended ? 0 : t.fileCount - files), "subtasks_canceled": .int(t.canceledAt != nil ? t.fileCount - files : 0),
+                "subtasks_failed": .int(status == "FAILED" && t.canceledAt == nil ? t.fileCount - files : 0),
+                "subtasks_retrying": 0, "subtasks_expired": 0, "subtasks_skipped_errors": 0,
+                "faults": .int(t.faults), "is_paused": .bool(t.paused), "nice_status": niceStatus, "fatal_error": fatal,
+                "command": "API 0.10", "verify_checksum": .bool(t.verifyChecksum), "sync_level": t.syncLevel.map(JSON.int) ?? .null,
+                "deadline": .string(isoDate(t.requested + 86_400))]
+    }
+
+    func taskList(_ token: AccessToken, _ r: SimRequest) -> SimResponse {
+        applyFinishedTasks()
+        let me = token.identityID ?? token.clientID
+        let (tasks, now) = withState { s in (s.transfer.tasks.filter { $0.owner == me }, s.preciseNow) }
+        let limit = min(1000, Int(r.param("limit") ?? "") ?? 10)
+        let offset = Int(r.param("offset") ?? "") ?? 0
+        let page = Array(tasks.reversed().dropFirst(offset).prefix(limit))
+        return .json(["DATA_TYPE": "task_list", "DATA": .array(page.map { taskDocument($0, now: now) }),
+                      "length": .int(page.count), "limit": .int(limit), "offset": .int(offset), "total": .int(tasks.count)])
+    }
+
+    func task(_ token: AccessToken, _ id: String, _ path: String) -> SimResponse {
+        applyFinishedTasks()
+        let me = token.identityID ?? token.clientID
+        guard let (t, now) = withState({ s in s.transfer.tasks.first { $0.id == id && $0.owner == me }.map { ($0, s.preciseNow) } }) else {
+            return transferError(404, "TaskNotFound", "Task '\(id)' not found", resource: path)
+        }
+        return .json(taskDocument(t, now: now))
+    }
+
+    /// `POST /task/ID/cancel`: stops an active task where it is.
+    func cancel(_ token: AccessToken, _ id: String, _ path: String) -> SimResponse {
+        applyFinishedTasks()
+        let me = token.identityID ?? token.clientID
+        return withState { s in
+            guard let i = s.transfer.tasks.firstIndex(where: { $0.id == id && $0.owner == me }) else {
+                return transferError(404, "TaskNotFound", "Task '\(id)' not found", resource: path)
+            }
+            guard s.transfer.tasks[i].status(at: s.preciseNow) == "ACTIVE" else {
+                return .json(["DATA_TYPE": "result", "code": "TaskComplete", "message": "The task completed before it could be cancelled",
+                              "request_id": .string(requestID()), "resource": .string(path)])
+            }
+            s.transfer.tasks[i].canceledAt = s.preciseNow
+            return .json(["DATA_TYPE": "result", "code": "Canceled", "message": "The task has been cancelled successfully.",
+                          "request_id": .string(requestID()), "resource": .string(path)])
+        }
+    }
+
+    /// `POST /operation/endpoint/ID/rename {"old_path", "new_path"}`.
+    func rename(_ token: AccessToken, _ id: String, _ r: SimRequest, _ path: String) -> SimResponse {
+        guard let old = r.json?["old_path"]?.string, let new = r.json?["new_path"]?.string else {
+            return transferError(400, "ClientError.BadRequest", "old_path and new_path are required", resource: path)
+        }
+        guard let c = withState({ $0.transfer.collection(id) }) else { return notFound(id, path) }
+        if let denied = dataAccessDenied(token, c, path) { return denied }
+        let (oldDir, oldName) = splitPath(old), (newDir, newName) = splitPath(new)
+        return withState { s in
+            guard let i = s.transfer.collections.firstIndex(where: { $0.id == id }),
+                  let entry = s.transfer.collections[i].files[oldDir]?.first(where: { $0.name == oldName }) else {
+                return transferError(404, "ClientError.NotFound", "Path '\(old)' not found on endpoint \(id)", resource: path)
+            }
+            guard s.transfer.collections[i].files[newDir] != nil else {
+                return transferError(404, "ClientError.NotFound", "Directory '\(newDir)' not found on endpoint \(id)", resource: path)
+            }
+            guard !(s.transfer.collections[i].files[newDir]!.contains { $0.name == newName }) else {
+                return transferError(409, "ExternalError.RenameFailed.Exists", "A file or directory named '\(new)' already exists", resource: path)
+            }
+            s.transfer.collections[i].files[oldDir]!.removeAll { $0.name == oldName }
+            s.transfer.collections[i].files[newDir]!.append(SimFile(name: newName, type: entry.type, size: entry.size))
+            let from = oldDir + oldName + "/", to = newDir + newName + "/"
+            for (key, entries) in s.transfer.collections[i].files where key.hasPrefix(from) {
+                s.transfer.collections[i].files[key] = nil
+                s.transfer.collections[i].files[to + key.dropFirst(from.count)] = entries
+            }
+            return .json(["DATA_TYPE": "result", "code": "FileRenamed", "message": "File or directory renamed successfully",
+                          "request_id": .string(requestID()), "resource": .string(path)])
+        }
+    }
+}
