@@ -1,0 +1,74 @@
+"""Notebook workflows through a real kernel: submit a transfer, watch it with one live display
+updated in place, list the destination, in three cells that pass the task id along with
+@{NAME}; interrupting a wait stops the waiting, not the task; a mapped collection's missing
+consent ends with the exact login."""
+import time
+
+from conftest import collect_iopub
+from test_globus_magics import cell, globus, login_with_stdin, texts  # noqa: F401 (fixture)
+
+T1 = "6c54cade-bde5-45c1-bdea-f4bd71dba2cc"
+T2 = "31ce9ba0-176d-45a5-add3-f37d233ba47d"
+MAPPED = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
+
+
+def test_submit_watch_and_list_in_three_cells(globus):
+    sim, start = globus
+    km, kc = start()
+    assert login_with_stdin(sim, kc)[0]["status"] == "ok"
+    r, msgs = cell(kc, f"%globus transfer '{T1}:/~/data' {T2}:/~/copy --recursive --as task")
+    assert r["status"] == "ok", texts(msgs)
+    assert "Kept as task" in texts(msgs)
+    r, msgs = cell(kc, "%globus task wait @{task.task_id} --interval 0.2 --as done", timeout=30)
+    assert r["status"] == "ok", texts(msgs)
+    shown = [m for m in msgs if m["msg_type"] == "display_data"]
+    updates = [m for m in msgs if m["msg_type"] == "update_display_data"]
+    assert len(shown) == 1 and len(updates) >= 2, "one display, updated in place"
+    ids = {m["content"]["transient"]["display_id"] for m in shown + updates}
+    assert len(ids) == 1
+    assert any("/2 files" in m["content"]["data"]["text/plain"] for m in shown + updates)
+    result = [m for m in msgs if m["msg_type"] == "execute_result"][-1]["content"]["data"]
+    assert result["application/json"]["status"] == "SUCCEEDED"
+    assert "<progress" in result["text/html"]
+    r, msgs = cell(kc, "%globus ls @{done.destination_endpoint_id}:/~/copy")
+    assert r["status"] == "ok", texts(msgs)
+    assert texts(msgs).strip().splitlines() == ["results.csv", "readme.md"]
+
+
+def test_interrupting_a_wait_stops_the_waiting_not_the_task(globus):
+    sim, start = globus
+    km, kc = start()
+    assert login_with_stdin(sim, kc)[0]["status"] == "ok"
+    sim.post_admin("faults", {"fault": "taskpause"})
+    r, msgs = cell(kc, f"%globus transfer {T1}:/~/file1.txt {T2}:/~/file1.txt --as t")
+    assert r["status"] == "ok", texts(msgs)
+    msg_id = kc.execute("%globus task wait @{t.task_id}")
+    time.sleep(1.5)
+    t = time.time()
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=5)
+    elapsed = time.time() - t
+    assert reply["content"]["ename"] == "KeyboardInterrupt"
+    assert elapsed < 0.5, f"the wait took {elapsed:.3f} s to stop"
+    said = texts(collect_iopub(kc, msg_id))
+    assert "Stopped waiting" in said and "goes on at Globus" in said
+    r, msgs = cell(kc, "%globus task show @{t.task_id}")
+    data = [m for m in msgs if m["msg_type"] == "execute_result"][-1]["content"]["data"]["application/json"]
+    assert data["status"] == "ACTIVE" and data["is_paused"] is True
+    r, msgs = cell(kc, "%globus task cancel @{t.task_id}")
+    assert "Cancelled task" in texts(msgs)
+
+
+def test_a_mapped_collection_asks_for_exactly_its_consent(globus):
+    sim, start = globus
+    km, kc = start()
+    assert login_with_stdin(sim, kc)[0]["status"] == "ok"
+    r, msgs = cell(kc, f"%globus transfer {MAPPED}:/~/notes.txt {T2}:/~/notes.txt")
+    assert r["status"] == "error" and r["ename"] == "GlobusAPIError"
+    remedy = [l.strip() for l in r["traceback"] if l.strip().startswith("%globus login --scope")]
+    assert remedy and f"{MAPPED}/data_access" in remedy[0], r["traceback"]
+    # The remedy, run as shown, makes the same transfer work.
+    reply, _, _ = login_with_stdin(sim, kc, remedy[0])
+    assert reply["status"] == "ok"
+    r, msgs = cell(kc, f"%globus transfer {MAPPED}:/~/notes.txt {T2}:/~/notes.txt")
+    assert r["status"] == "ok" and "Submitted transfer task" in texts(msgs)
