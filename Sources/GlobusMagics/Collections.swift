@@ -57,6 +57,27 @@ extension GlobusContext {
     }
 }
 
+extension GlobusContext {
+    /// Every page of a listing (or the first `limit` items), merged, with one progress line
+    /// updated in place while pages arrive.
+    func fetchAll(_ app: GlobusApp, _ request: ServiceRequest, scheme: PagingScheme, limit: Int?, resourceServer: String? = nil) throws(MagicError) -> JSON {
+        let displayID = "globus-pages-\(monotonicNanoseconds())"
+        var shown = false
+        let doc = try sdk { () throws(GlobusError) -> JSON in
+            try app.paginate(request, scheme: scheme, limit: limit, resourceServer: resourceServer, onLoginRequired: loginHandler(app),
+                             progress: { pages, items in
+                                 let b = MimeBundle(text: "Fetching: \(pages) page\(pages == 1 ? "" : "s"), \(items) items…")
+                                 if shown { output.updateDisplay(b, metadata: [:], displayID: displayID) } else if pages > 1 {
+                                     output.display(b, metadata: [:], displayID: displayID)
+                                     shown = true
+                                 }
+                             }, isCancelled: isCancelled)
+        }
+        if shown { output.updateDisplay(MimeBundle(text: ""), metadata: [:], displayID: displayID) }
+        return doc
+    }
+}
+
 /// Byte counts for people: 1.2 MB, 512 KB, 12 B.
 func formatBytes(_ n: Int) -> String {
     let units = ["B", "KB", "MB", "GB", "TB", "PB"]

@@ -27,6 +27,15 @@ extension GlobusSubcommand {
     static func completePositional(_ positionals: [String], prefix: String) -> [String] { [] }
     /// The name used in messages, e.g. `globus login`.
     static var commandName: String { "globus " + declaration.name }
+    /// A number option's value (`default` when not given), checked against `range`.
+    static func number(_ text: String?, _ name: String, default d: Double?, range: ClosedRange<Double>) throws(MagicError) -> Double? {
+        guard let text else { return d }
+        guard let v = Double(text), range.contains(v) else {
+            throw usage("\(name) takes a number from \(formatDecimal(range.lowerBound, digits: 1)) to \(Int(range.upperBound))")
+        }
+        return v
+    }
+
     /// Its help text.
     static var helpText: String { declaration.helpText(keepsResult: keepsResult) }
     /// A usage error of this subcommand.

@@ -184,6 +184,22 @@ extension Simulator {
             guard let off = r.json?["offset"]?.int else { return .json(["error": "expected {\"offset\": SECONDS}"], status: 400) }
             withState { $0.clockOffset = off }
             return .json(["offset": .int(off)])
+        case ("POST", "/tasks"):
+            // Finished tasks for a person, to page through (benchmarks, pagination tests).
+            guard let count = r.json?["count"]?.int, (1...1_000_000).contains(count), let who = r.json?["identity"]?.string,
+                  let id = withState({ s in s.identities.first { $0.username == who }?.id }) else {
+                return .json(["error": "expected {\"count\": N, \"identity\": USERNAME}"], status: 400)
+            }
+            withState { s in
+                let now = s.preciseNow
+                for i in 0..<count {
+                    s.transfer.tasks.append(SimTask(id: randomUUID(), type: "TRANSFER", owner: id, label: "seeded \(i)", source: TransferData.tutorial1,
+                                                    destination: TransferData.tutorial2, items: [("/~/file1.txt", "/~/file1.txt", false)],
+                                                    requested: s.now - 3600, requestedAt: now - 3600, duration: 1, fileCount: 1, bytes: 4,
+                                                    syncLevel: nil, verifyChecksum: true, applied: true))
+                }
+            }
+            return .json(["tasks": .int(count)])
         case ("POST", "/token-lifetime"):
             guard let secs = r.json?["seconds"]?.int, secs > 0 else { return .json(["error": "expected {\"seconds\": N}"], status: 400) }
             withState { $0.tokenLifetime = secs }

@@ -72,8 +72,14 @@ extension Simulator {
         let found = withState { $0.transfer.collections }.filter {
             text.isEmpty || $0.displayName.lowercased().contains(text) || $0.description.lowercased().contains(text) || $0.id == text
         }
-        return .json(["DATA_TYPE": "endpoint_list", "DATA": .array(found.map(endpointDocument)), "has_next_page": false,
-                      "limit": 100, "offset": 0])
+        let limit = max(1, min(100, Int(r.param("limit") ?? "") ?? 25))
+        let offset = max(0, Int(r.param("offset") ?? "") ?? 0)
+        guard offset + limit <= 1000 else {
+            return transferError(400, "ClientError.BadRequest", "offset + limit must be at most 1000", resource: "/endpoint_search")
+        }
+        let page = Array(found.dropFirst(offset).prefix(limit))
+        return .json(["DATA_TYPE": "endpoint_list", "DATA": .array(page.map(endpointDocument)), "has_next_page": .bool(offset + page.count < found.count),
+                      "limit": .int(limit), "offset": .int(offset)])
     }
 
     func normalized(_ p: String) -> String {

@@ -137,3 +137,52 @@ let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
         }
     }
 }
+
+/// Listings fetched page by page in each service's own way, merged into one result.
+@Suite struct PaginationTests {
+    @Test func taskListPagesByOffsetAndTotal() async throws {
+        let sim = try await RunningSimulator()
+        defer { sim.stop() }
+        await sim.admin("tasks", #"{"count": 2500, "identity": "alice@uchicago.edu"}"#)
+        let nb = SimulatedNotebook(sim)
+        _ = try await nb.run("%globus login")
+        let (r, o) = try await nb.run("%globus call transfer GET /task_list --paginate --as all")
+        #expect(r == .ok(), "\(o.text)")
+        #expect(o.stdout.hasPrefix("2500 items in 3 pages."))
+        #expect((nb.interp.registry["globus"] as? GlobusMagic)?.session.kept["all"]?["DATA"]?.array?.count == 2500)
+        let limited = try await nb.run("%globus call transfer GET /task_list --paginate --limit 1200 --jmespath 'length(DATA)'").1
+        #expect(limited.results.last?["text/plain"] == "1200")
+        #expect(limited.stdout.hasPrefix("1200 items in 2 pages."))
+        let listed = try await nb.run("%globus task list --limit 1500").1.results.last?["application/json"]?["DATA"]?.array?.count
+        #expect(listed == 1500)
+    }
+
+    @Test func collectionSearchPagesByHasNextPage() async throws {
+        try await withNotebook { nb in
+            _ = try await nb.run("%globus login")
+            let (r, o) = try await nb.run("%globus call transfer GET /endpoint_search -Q filter_fulltext=collection -Q limit=1 --paginate --jmespath 'DATA[].id'")
+            #expect(r == .ok(), "\(o.text)")
+            #expect(o.stdout.hasPrefix("3 items in 3 pages."), "\(o.stdout)")
+            #expect(o.results.last?["application/json"]?.array?.count == 3)
+        }
+    }
+
+    @Test func unpagedListingsSaySo() async throws {
+        try await withNotebook { nb in
+            let e = try await nb.failure("%globus call groups GET /groups/my_groups --paginate")
+            #expect(e?.ename == "UsageError" && e?.evalue.contains("is not a paged listing") == true)
+            let limitAlone = try await nb.failure("%globus call transfer GET /task_list --limit 5")
+            #expect(limitAlone?.evalue.contains("--limit goes with --paginate") == true)
+        }
+    }
+
+    @Test func schemesFollowThePythonSDK() {
+        #expect(PagingScheme.forRequest(.transfer, method: "GET", path: "/task_list") == .offsetTotal(pageSize: 1000))
+        #expect(PagingScheme.forRequest(.transfer, method: "GET", path: "/endpoint_search") == .offsetHasNextPage(pageSize: 100, maxOffset: 1000))
+        #expect(PagingScheme.forRequest(.transfer, method: "GET", path: "/task/abc/successful_transfers") == .marker(answerKey: "next_marker"))
+        #expect(PagingScheme.forRequest(.transfer, method: "GET", path: "/endpoint_manager/task_list") == .lastKey)
+        #expect(PagingScheme.forRequest(.flows, method: "GET", path: "/flows") == .marker(answerKey: "marker"))
+        #expect(PagingScheme.forRequest(.groups, method: "GET", path: "/groups/my_groups") == nil)
+        #expect(PagingScheme.forRequest(.transfer, method: "POST", path: "/task_list") == nil)
+    }
+}

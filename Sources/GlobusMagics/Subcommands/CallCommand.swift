@@ -20,16 +20,20 @@ struct CallCommand: GlobusSubcommand {
     static let jmespath = Option<String>("--jmespath", "--jq", value: "EXPR", help: "filter the JSON answer with a JMESPath expression")
     static let format = Option<OutputFormat>("--format", "-F", value: "FORMAT", help: "how to show the answer (default: tree, text and a table for listings)")
     static let scope = Option<String>("--scope", value: "SCOPE", help: "a scope this call needs (repeatable; e.g. with data_access)")
+    static let paginate = Flag("--paginate", help: "fetch every page of a listing, in the service's own way, merged into one result")
+    static let limit = Option<String>("--limit", value: "N", help: "with --paginate: stop after N items")
 
     static let declaration = SubcommandDeclaration(
         name: "call",
-        usage: "%globus call SERVICE METHOD PATH [-Q k=v]… [-H 'K: V']… [--body TEXT | --body-file F] [--content-type T] [--allow-errors] [--no-retry] [-L] [--jmespath EXPR] [--format F] [--scope SCOPE]",
+        usage: "%globus call SERVICE METHOD PATH [-Q k=v]… [-H 'K: V']… [--body TEXT | --body-file F] [--content-type T] [--allow-errors] [--no-retry] [-L] [--jmespath EXPR] [--format F] [--scope SCOPE] [--paginate [--limit N]] [--as NAME]",
         summary: "Call a Globus service API; %%globus call takes the JSON body from the rest of the cell.",
-        options: [queryParam, header, body, bodyFile, contentType, allowErrors, noRetry, location, jmespath, format, scope],
+        options: [queryParam, header, body, bodyFile, contentType, allowErrors, noRetry, location, jmespath, format, scope, paginate, limit],
         examples: ["%globus call transfer GET /task_list -Q limit=5", "%globus call groups GET /groups/my_groups --format table",
                    "%globus call transfer GET /endpoint_search -Q filter_fulltext=tutorial --jmespath 'DATA[].display_name'",
+                   "%globus call transfer GET /task_list --paginate --limit 5000 --format table",
                    "%%globus call transfer POST /operation/endpoint/$COLLECTION/mkdir\n{\"DATA_TYPE\": \"mkdir\", \"path\": \"/~/new\"}"])
     static var takesCellBody: Bool { true }
+    static var keepsResult: Bool { true }
 
     static let methods = ["HEAD", "GET", "PUT", "POST", "PATCH", "DELETE"]
     static let serviceNames = GlobusService.all.map(\.name) + ["timers", "gcs"]
@@ -53,6 +57,8 @@ struct CallCommand: GlobusSubcommand {
     var filter: JMESPathExpression?
     var format: OutputFormat
     var scopes: [Scope] = []
+    var paginate: Bool
+    var limit: Int?
 
     init(_ a: ParsedArguments, body cellBody: String?) throws(MagicError) {
         var pos = a.positionals
@@ -99,6 +105,12 @@ struct CallCommand: GlobusSubcommand {
             do { filter = try JMESPathExpression(text) } catch { throw Self.usage("invalid --jmespath expression: \(error)") }
         }
         format = a[Self.format] ?? .auto
+        paginate = a[Self.paginate]
+        if let text = a[Self.limit] {
+            guard paginate else { throw Self.usage("--limit goes with --paginate") }
+            guard let n = Int(text), n > 0 else { throw Self.usage("--limit takes a positive number of items") }
+            limit = n
+        }
         for text in a.all(Self.scope) {
             do { scopes += try ScopeParser.parse(text) } catch { throw Self.usage("invalid scope '\(text)': \(error)") }
         }
@@ -160,6 +172,16 @@ struct CallCommand: GlobusSubcommand {
         }
         for scope in scopes {
             app.addScopeRequirements(Scopes.resourceServer(of: scope.name) ?? (resourceServer ?? service.resourceServer), [scope])
+        }
+        if paginate {
+            guard let scheme = PagingScheme.forRequest(service, method: method, path: path) else {
+                throw Self.usage("--paginate: \(method) \(path) on \(service.name) is not a paged listing (paged: Transfer task_list, endpoint_search, event and successful_transfers lists; Search queries; Flows flows and runs)")
+            }
+            let doc = try g.fetchAll(app, request(service: service, baseURL: baseURL), scheme: scheme, limit: limit, resourceServer: resourceServer)
+            let paged = doc["paged"]
+            g.output.stream(.stdout, "\(paged?["items"]?.int ?? 0) items in \(paged?["pages"]?.int ?? 0) page\(paged?["pages"]?.int == 1 ? "" : "s").\n")
+            let body = Array(doc.serialized.utf8)
+            return try ResponseView(filter: filter, format: format).bundle(HTTPResponse(status: 200, headers: [("content-type", "application/json")], body: body))
         }
         let response = try g.call(app, request(service: service, baseURL: baseURL), resourceServer: resourceServer,
                                   redrive: g.session.choices.autoRelogin)

@@ -4,21 +4,25 @@ import JupyterKernel
 
 /// `%globus collection search TEXT` / `%globus collection show ID|NAME`.
 struct CollectionCommand: GlobusSubcommand {
+    static let limit = Option<String>("--limit", value: "N", help: "show at most N matches (default 25, at most 1000)")
     static let declaration = SubcommandDeclaration(
-        name: "collection", usage: "%globus collection search TEXT | show COLLECTION  [--as NAME]",
+        name: "collection", usage: "%globus collection search TEXT [--limit N] | show COLLECTION  [--as NAME]",
         summary: "Find collections by name or description, or show one (by id, or by a name only one collection has).",
+        options: [limit],
         examples: ["%globus collection search tutorial", "%globus collection show 'Globus Tutorial Collection 1' --as c1"])
     static var keepsResult: Bool { true }
 
     enum Action: String, CaseIterable { case search, show }
     var action: Action
     var text: String
+    var limit: Int
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
         guard let first = a.positionals.first, let action = Action(rawValue: first) else { throw Self.usage("expected search TEXT or show COLLECTION") }
         guard a.positionals.count >= 2 else { throw Self.usage("\(first) needs \(action == .search ? "TEXT" : "a COLLECTION")") }
         self.action = action
         text = a.positionals.dropFirst().joined(separator: " ")
+        limit = try Self.number(a[Self.limit], "--limit", default: 25, range: 1...1000).map(Int.init) ?? 25
     }
 
     static func completePositional(_ pos: [String], prefix: String) -> [String] {
@@ -29,7 +33,7 @@ struct CollectionCommand: GlobusSubcommand {
         let app = try g.app()
         switch action {
         case .search:
-            let doc = try g.json(app, TransferAPI.searchCollections(text))
+            let doc = try g.fetchAll(app, TransferAPI.searchCollections(text), scheme: .offsetHasNextPage(pageSize: 100, maxOffset: 1000), limit: limit)
             if (doc["DATA"]?.array ?? []).isEmpty { return MimeBundle(text: "No collection matches '\(text)'.").adding(json: doc) }
             return Rendering.bundle(for: doc, format: .table).adding(json: doc)
         case .show:

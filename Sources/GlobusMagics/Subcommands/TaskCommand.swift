@@ -8,7 +8,7 @@ import Glibc
 
 /// `%globus task list|show|wait|cancel`: Transfer tasks.
 struct TaskCommand: GlobusSubcommand {
-    static let limit = Option<String>("--limit", value: "N", help: "list at most N tasks (default 10)")
+    static let limit = Option<String>("--limit", value: "N", help: "list at most N tasks, newest first (default 10; more than 1000 are fetched page by page)")
     static let timeout = Option<String>("--timeout", value: "SECONDS", help: "wait at most this long")
     static let interval = Option<String>("--interval", value: "SECONDS", help: "how often to look (default 1)")
     static let declaration = SubcommandDeclaration(
@@ -36,15 +36,9 @@ struct TaskCommand: GlobusSubcommand {
             guard a.positionals.count == 2 else { throw Self.usage("\(action.rawValue) needs one TASK id") }
             task = a.positionals[1]
         }
-        limit = try Self.number(a[Self.limit], "--limit", default: 10, range: 1...1000).map(Int.init) ?? 10
+        limit = try Self.number(a[Self.limit], "--limit", default: 10, range: 1...1_000_000).map(Int.init) ?? 10
         timeout = try Self.number(a[Self.timeout], "--timeout", default: nil, range: 0...604_800)
         interval = try Self.number(a[Self.interval], "--interval", default: 1, range: 0.2...600) ?? 1
-    }
-
-    static func number(_ text: String?, _ name: String, default d: Double?, range: ClosedRange<Double>) throws(MagicError) -> Double? {
-        guard let text else { return d }
-        guard let v = Double(text), range.contains(v) else { throw usage("\(name) takes a number from \(formatDecimal(range.lowerBound, digits: 1)) to \(Int(range.upperBound))") }
-        return v
     }
 
     static func completePositional(_ pos: [String], prefix: String) -> [String] {
@@ -55,7 +49,7 @@ struct TaskCommand: GlobusSubcommand {
         let app = try g.app()
         switch action {
         case .list:
-            let doc = try g.json(app, TransferAPI.taskList(limit: limit))
+            let doc = try g.fetchAll(app, TransferAPI.taskList(limit: limit), scheme: .offsetTotal(pageSize: 1000), limit: limit)
             if (doc["DATA"]?.array ?? []).isEmpty {
                 var b = MimeBundle(text: "No tasks yet. Start one with %globus transfer.")
                 b["application/json"] = doc
