@@ -96,19 +96,64 @@ extension Simulator {
                 return .json(["error": ["code": "AUTHENTICATION_ERROR", "detail": "Token is not active or not valid for this flow"]], status: 401)
             }
             let body = r.json ?? [:]
-            return .json(["run_id": .string(randomUUIDFor(requestID())), "flow_id": .string(parts[1]), "status": "ACTIVE",
-                          "label": body["label"] ?? .null, "run_managers": [], "run_monitors": [], "tags": body["tags"] ?? [],
-                          "user_role": "run_owner", "created_by": .string("urn:globus:auth:identity:" + (t.identityID ?? "")),
-                          "start_time": "2026-01-01T00:00:00.000000+00:00", "details": ["code": "FlowStarting"]], status: 201)
+            let run = withState { s in
+                let run = SimRun(id: randomUUID(), flowID: parts[1], owner: t.identityID ?? t.clientID, label: body["label"]?.string,
+                                 tags: body["tags"] ?? [], startedAt: s.preciseNow, duration: max(0.5, s.transfer.taskDuration * 2))
+                s.runs.append(run)
+                return run
+            }
+            return .json(runDocument(run, now: withState { $0.preciseNow }), status: 201)
         }
-        guard withState({ $0.validToken(r.bearer, for: "flows.globus.org") }) != nil else {
+        guard let token = withState({ $0.validToken(r.bearer, for: "flows.globus.org") }) else {
             return .json(["error": ["code": "AUTHENTICATION_ERROR", "detail": "Token is not active or not valid for Flows"]], status: 401)
         }
-        switch path {
-        case "/flows", "/flows/": return .json(["flows": [], "limit": 20, "has_next_page": false, "marker": .null])
-        case "/runs", "/runs/": return .json(["runs": [], "limit": 20, "has_next_page": false, "marker": .null])
-        default: return .json(["error": ["code": "NOT_FOUND", "detail": "No such resource: \(path)"]], status: 404)
+        let me = token.identityID ?? token.clientID
+        let (runs, now) = withState { s in (s.runs.filter { $0.owner == me }, s.preciseNow) }
+        switch (r.method, parts.first ?? "", parts.count) {
+        case ("GET", "flows", 1):
+            return .json(["flows": .array(SimulatedServices.flows.sorted().map(flowDocument)), "limit": 20, "has_next_page": false, "marker": .null])
+        case ("GET", "flows", 2) where SimulatedServices.flows.contains(parts[1]):
+            return .json(flowDocument(parts[1]))
+        case ("GET", "runs", 1):
+            return .json(["runs": .array(runs.reversed().map { runDocument($0, now: now) }), "limit": 20, "has_next_page": false, "marker": .null])
+        case ("GET", "runs", 2):
+            guard let run = runs.first(where: { $0.id == parts[1] }) else {
+                return .json(["error": ["code": "NOT_FOUND", "detail": .string("No run with id \(parts[1])")]], status: 404)
+            }
+            return .json(runDocument(run, now: now))
+        default: return .json(["error": ["code": "NOT_FOUND", "detail": .string("No such resource: \(path)")]], status: 404)
         }
+    }
+
+    func flowDocument(_ id: String) -> JSON {
+        ["id": .string(id), "title": "Move and share", "subtitle": "Transfer a folder, then share it",
+         "description": "A deployed flow of the simulator: it runs through its states in its own time.",
+         "flow_owner": "urn:globus:auth:identity:b5f1f8d2-7c3a-4d7e-9a51-2f0e6c1d9a01", "keywords": ["demo"],
+         "globus_auth_scope": .string("https://auth.globus.org/scopes/\(id)/flow_\(String(id.map { $0 == "-" ? "_" : $0 }))_user"),
+         "created_at": "2026-01-01T00:00:00.000000+00:00"]
+    }
+
+    /// A run moves through its states: FlowStarting, then the transfer action, then the end.
+    func runDocument(_ run: SimRun, now: Double) -> JSON {
+        let f = (now - run.startedAt) / run.duration
+        let (status, code, step): (String, String, Int) = f >= 1 ? ("SUCCEEDED", "FlowSucceeded", 2)
+            : (f >= 0.5 ? ("ACTIVE", "ActionStarted", 1) : ("ACTIVE", "FlowStarting", 0))
+        let states = ["Start", "Transfer", "Share"]
+        var doc = JSONObject()
+        doc["run_id"] = .string(run.id)
+        doc["flow_id"] = .string(run.flowID)
+        doc["status"] = .string(status)
+        doc["label"] = run.label.map(JSON.string) ?? .null
+        doc["tags"] = run.tags
+        doc["run_managers"] = []
+        doc["run_monitors"] = []
+        doc["user_role"] = "run_owner"
+        doc["created_by"] = .string("urn:globus:auth:identity:" + run.owner)
+        doc["start_time"] = .string(isoDate(Int(run.startedAt)))
+        doc["details"] = ["code": .string(code), "description": .string("State " + states[step])]
+        doc["completion_time"] = f >= 1 ? .string(isoDate(Int(run.startedAt + run.duration))) : .null
+        doc["display_status"] = .string(status)
+        return .object(doc)
     }
 
     /// A GCS manager per collection: `/gcs/<id>/api/info` (public) and `/api/collections` (needs the

@@ -75,6 +75,8 @@ struct SimState: Sendable {
     var nextConsentID = 1000
     var faults: [Fault] = []
     var transfer = TransferData()
+    /// Runs of deployed flows.
+    var runs: [SimRun] = []
     var autoApprove: String?
 
     /// Simulated "now" in epoch seconds (real time plus the configured clock offset).

@@ -100,3 +100,14 @@ struct TransferData: Sendable {
                               "/~/experiment-42/": [SimFile(name: "raw.h5", type: "file", size: 10_485_760)]]),
     ]
 }
+
+/// A run of a deployed flow: ACTIVE through its states for `duration` seconds, then SUCCEEDED.
+struct SimRun: Sendable {
+    var id: String
+    var flowID: String
+    var owner: String
+    var label: String?
+    var tags: JSON
+    var startedAt: Double
+    var duration: Double
+}

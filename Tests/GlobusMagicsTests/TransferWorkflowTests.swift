@@ -186,3 +186,28 @@ let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
         #expect(PagingScheme.forRequest(.transfer, method: "POST", path: "/task_list") == nil)
     }
 }
+
+/// Flows: list, run with the flow's own scope (consent asked once), follow a run to its end.
+@Suite struct FlowsCommandTests {
+    static let flow = "24bc4997-b483-4c25-a19c-64b0afc00743"
+
+    @Test func runAFlowAndFollowItToTheEnd() async throws {
+        try await withNotebook { nb in
+            _ = try await nb.run("%globus login --service flows")
+            let list = try await nb.run("%globus flows list").1
+            #expect(list.results.last?["text/plain"]?.string?.contains("Move and share") == true)
+            let (r, o) = try await nb.run("%globus flows run \(Self.flow) --body '{\"source\": \"/~/data\"}' --label demo --as run")
+            #expect(r == .ok(), "\(o.text)")
+            #expect(o.prompts.count == 1 && o.signInURL?.contains("flow_24bc4997_b483_4c25_a19c_64b0afc00743_user") == true,
+                    "the flow's own scope is consented once")
+            let again = try await nb.run("%globus flows run \(Self.flow) --as run2").1
+            #expect(again.prompts.isEmpty, "no second consent")
+            let (w, followed) = try await nb.run("%globus flows status @{run.run_id} --wait --interval 0.2")
+            #expect(w == .ok(), "\(followed.text)")
+            #expect(followed.results.last?["application/json"]?["status"] == "SUCCEEDED")
+            #expect(followed.displays.count == 1 && !followed.updated.isEmpty)
+            let bad = try await nb.failure("%globus flows run \(Self.flow) --body '[1]'")
+            #expect(bad?.evalue.contains("--body must be a JSON object") == true)
+        }
+    }
+}

@@ -14,7 +14,9 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 EXPECT = {
     "kernel-basics": ["hello, world", "Welcome to Research Data 101", "Wall time:"],
-    "tour": ["Logged in as alice@uchicago.edu", "Globus Tutorial Collection 1", "file1.txt", "Data Science 101", "Logged out"],
+    "tour": ["Logged in as alice@uchicago.edu", "Globus Tutorial Collection 1", "file1.txt", "results.csv\nreadme.md",
+             "Submitted transfer task", "SUCCEEDED, 2/2 files", "notebook tour", "Move and share", "Run ", ": SUCCEEDED",
+             "Data Science 101", "Logged out"],
     "data-access": ["ConsentRequired", "%globus login --scope", "experiment-42"],
     "automation": ["(service account)", "no browser login is needed"],
     "how-it-works": ["token_path", "tokens.json", "alice@uchicago.edu"],

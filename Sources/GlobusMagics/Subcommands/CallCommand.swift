@@ -180,8 +180,7 @@ struct CallCommand: GlobusSubcommand {
             let doc = try g.fetchAll(app, request(service: service, baseURL: baseURL), scheme: scheme, limit: limit, resourceServer: resourceServer)
             let paged = doc["paged"]
             g.output.stream(.stdout, "\(paged?["items"]?.int ?? 0) items in \(paged?["pages"]?.int ?? 0) page\(paged?["pages"]?.int == 1 ? "" : "s").\n")
-            let body = Array(doc.serialized.utf8)
-            return try ResponseView(filter: filter, format: format).bundle(HTTPResponse(status: 200, headers: [("content-type", "application/json")], body: body))
+            return try ResponseView(filter: filter, format: format).bundle(doc)
         }
         let response = try g.call(app, request(service: service, baseURL: baseURL), resourceServer: resourceServer,
                                   redrive: g.session.choices.autoRelogin)
@@ -228,13 +227,20 @@ struct ResponseView {
     func bundle(_ response: HTTPResponse) throws(MagicError) -> MimeBundle {
         if format == .raw { return MimeBundle(text: response.text) }
         guard !response.body.isEmpty else { return MimeBundle(text: "(HTTP \(response.status), no content)") }
-        guard var doc = try? JSON.parse(response.body) else {
+        guard let doc = try? JSON.parse(response.body) else {
             if filter != nil { throw .usage("globus call: --jmespath needs a JSON answer, got \(response.header("content-type") ?? "no content type")", command: "globus call") }
             return MimeBundle(text: response.text)
         }
+        return try bundle(doc, rawBody: response.text)
+    }
+
+    /// A JSON document (an answer, or pages merged), filtered and shown.
+    func bundle(_ doc: JSON, rawBody: String? = nil) throws(MagicError) -> MimeBundle {
+        var doc = doc
         if let filter {
             do { doc = try filter.search(doc) } catch { throw .failed(ExecutionError(ename: "JMESPathError", evalue: "\(error)")) }
         }
-        return Rendering.bundle(for: doc, format: format, rawBody: filter == nil ? response.text : nil)
+        if format == .raw && filter == nil && rawBody == nil { return MimeBundle(text: doc.serialized) }
+        return Rendering.bundle(for: doc, format: format, rawBody: filter == nil ? rawBody : nil)
     }
 }

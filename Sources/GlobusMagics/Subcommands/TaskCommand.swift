@@ -97,40 +97,61 @@ enum TaskView {
         return b
     }
 
-    /// Waits for a task, showing one display updated in place, until it ends, the timeout
-    /// passes, or the cell is interrupted (which stops the waiting, never the task). Between looks
-    /// it sleeps (in short slices, to notice an interrupt): next to no CPU.
+    /// Waits for a task with one live display (see `LiveWait`).
     static func wait(_ id: String, app: GlobusApp, _ g: GlobusContext, timeout: Double?, interval: Double) throws(MagicError) -> MimeBundle {
-        let displayID = "globus-task-\(id)-\(monotonicNanoseconds())"
+        try LiveWait(what: "task \(id)", again: "%globus task wait \(id)", stop: "%globus task cancel \(id)", timeout: timeout, interval: interval)
+            .run(g) { () throws(MagicError) -> (MimeBundle, Bool) in
+                let doc = try g.json(app, TransferAPI.task(id))
+                guard let p = TaskProgress(doc) else { return (Rendering.bundle(for: doc, format: .auto), true) }
+                return (bundle(p, doc: doc, note: p.isDone ? nil : LiveWait.note), p.isDone)
+            }
+    }
+}
+
+/// Waiting for something at Globus (a task, a flow run) with one display updated in place, until
+/// it ends, the timeout passes, or the cell is interrupted (which stops the waiting, never the
+/// thing). Between looks it sleeps in short slices, to notice an interrupt: next to no CPU.
+struct LiveWait {
+    var what: String
+    /// The command that waits again, and the one that stops the thing itself.
+    var again: String
+    var stop: String?
+    var timeout: Double?
+    var interval: Double
+
+    static let note = "Waiting; interrupt to stop waiting (it goes on at Globus)."
+
+    /// `look` answers the current view and whether it has ended; the last view is the result.
+    func run(_ g: GlobusContext, look: () throws(MagicError) -> (MimeBundle, Bool)) throws(MagicError) -> MimeBundle {
+        let displayID = "globus-wait-\(monotonicNanoseconds())"
         let start = monotonicNanoseconds()
         var shown = false
         while true {
-            let doc = try g.json(app, TransferAPI.task(id))
-            guard let p = TaskProgress(doc) else { return Rendering.bundle(for: doc, format: .auto) }
-            if p.isDone {
+            let (view, done) = try look()
+            if done {
                 // The live display gives way to the result (frontends without display updates,
                 // such as the console, show the result).
                 if shown { g.output.updateDisplay(MimeBundle(text: ""), metadata: [:], displayID: displayID) }
-                return bundle(p, doc: doc)
+                return view
             }
-            let view = bundle(p, doc: doc, note: "Waiting; interrupt to stop waiting (the task goes on).")
             if shown { g.output.updateDisplay(view, metadata: [:], displayID: displayID) } else {
                 g.output.display(view, metadata: [:], displayID: displayID)
                 shown = true
             }
             let elapsed = Double(monotonicNanoseconds() - start) / 1e9
             if let timeout, elapsed >= timeout {
-                throw .failed(ExecutionError(ename: "TimeoutError", evalue: "task \(id) is still \(p.status) after \(Int(timeout)) s",
-                                             traceback: ["TimeoutError: task \(id) is still \(p.status) after \(Int(timeout)) s",
-                                                         "It goes on at Globus. Wait again with:", "  %globus task wait \(id)"]))
+                let message = "\(what) has not ended after \(Int(timeout)) s"
+                throw .failed(ExecutionError(ename: "TimeoutError", evalue: message,
+                                             traceback: ["TimeoutError: \(message)", "It goes on at Globus. Wait again with:", "  \(again)"]))
             }
             let until = monotonicNanoseconds() + UInt64(min(interval, timeout.map { max(0.05, $0 - elapsed) } ?? interval) * 1e9)
             while monotonicNanoseconds() < until {
                 if g.output.isInterrupted {
-                    g.output.stream(.stderr, "Stopped waiting. Task \(id) goes on at Globus: %globus task wait \(id) watches it again; %globus task cancel \(id) stops it.\n")
+                    g.output.stream(.stderr, "Stopped waiting. The \(what) goes on at Globus: \(again) watches it again"
+                                    + (stop.map { "; \($0) stops it" } ?? "") + ".\n")
                     throw .interrupted
                 }
-                usleep(50_000)
+                usleep(100_000)
             }
         }
     }

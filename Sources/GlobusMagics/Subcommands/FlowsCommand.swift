@@ -1,0 +1,86 @@
+import GlobusSDK
+import JSON
+import JupyterKernel
+
+/// `%globus flows list | run FLOW_ID --body JSON | status RUN_ID [--wait]`: Globus Flows. A flow
+/// runs with its own scope (`…/flow_FLOW_ID_user`) and token, as the Python SDK's `SpecificFlowClient`.
+struct FlowsCommand: GlobusSubcommand {
+    static let body = Option<String>("--body", value: "JSON", help: "the run's input (a JSON object)")
+    static let label = Option<String>("--label", value: "TEXT", help: "a label for the run")
+    static let wait = Flag("--wait", help: "with status: wait until the run ends, with live progress")
+    static let interval = Option<String>("--interval", value: "SECONDS", help: "with --wait: how often to look (default 1)")
+    static let declaration = SubcommandDeclaration(
+        name: "flows", usage: "%globus flows list | run FLOW_ID [--body JSON] [--label TEXT] | status RUN_ID [--wait]  [--as NAME]",
+        summary: "Globus Flows: list the flows you can run, run one (consent to its scope is asked once), follow a run.",
+        options: [body, label, wait, interval],
+        examples: ["%globus flows list", "%globus flows run 24bc4997-b483-4c25-a19c-64b0afc00743 --body '{\"source\": \"/~/data\"}' --as run",
+                   "%globus flows status @{run.run_id} --wait"])
+    static var keepsResult: Bool { true }
+
+    enum Action: String, CaseIterable { case list, run, status }
+    var action: Action
+    var id: String?
+    var input: JSON = .object(JSONObject())
+    var label: String?
+    var wait: Bool
+    var interval: Double
+
+    init(_ a: ParsedArguments, body: String?) throws(MagicError) {
+        guard let first = a.positionals.first, let action = Action(rawValue: first) else { throw Self.usage("expected list, run or status") }
+        self.action = action
+        guard a.positionals.count == (action == .list ? 1 : 2) else {
+            throw Self.usage(action == .list ? "list takes no id" : "\(first) needs one \(action == .run ? "FLOW_ID" : "RUN_ID")")
+        }
+        id = a.positionals.count > 1 ? a.positionals[1] : nil
+        if let text = a[Self.body] {
+            guard action == .run else { throw Self.usage("--body goes with run") }
+            guard let doc = try? JSON.parse(text), doc.object != nil else { throw Self.usage("--body must be a JSON object, e.g. '{\"source\": \"/~/data\"}'") }
+            input = doc
+        }
+        label = a[Self.label]
+        wait = a[Self.wait]
+        if wait && action != .status { throw Self.usage("--wait goes with status") }
+        interval = try Self.number(a[Self.interval], "--interval", default: 1, range: 0.2...600) ?? 1
+    }
+
+    static func completePositional(_ pos: [String], prefix: String) -> [String] {
+        pos.isEmpty ? Action.allCases.map(\.rawValue).filter { $0.hasPrefix(prefix) } : []
+    }
+
+    func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
+        let app = try g.app()
+        switch action {
+        case .list:
+            let doc = try g.fetchAll(app, ServiceRequest(service: .flows, method: "GET", path: "/flows"), scheme: .marker(answerKey: "marker"), limit: nil)
+            if (doc["flows"]?.array ?? []).isEmpty { return MimeBundle(text: "No flows to show.").adding(json: doc) }
+            return Rendering.bundle(for: doc, format: .table).adding(json: doc)
+        case .run:
+            let flow = id!
+            // The run acts as the flow: its own scope and token.
+            app.addScopeRequirements(flow, [Scope(Scopes.flowUser(flow))])
+            var request = ServiceRequest(service: .flows, method: "POST", path: "/flows/\(flow)/run")
+            var body = JSONObject()
+            body["body"] = input
+            if let label { body["label"] = .string(label) }
+            request.body = Array(JSON.object(body).serialized.utf8)
+            request.headers = [("Content-Type", "application/json")]
+            let answer = try g.call(app, request, resourceServer: flow, redrive: g.session.choices.autoRelogin)
+            guard let doc = try? JSON.parse(answer.body) else { throw .failed(ExecutionError(ename: "GlobusAPIError", evalue: "the run did not answer JSON")) }
+            let run = doc["run_id"]?.string ?? "?"
+            return MimeBundle(text: "Started run \(run) of flow \(flow).\nFollow it: %globus flows status \(run) --wait").adding(json: doc)
+        case .status:
+            let run = id!
+            let look = { () throws(MagicError) -> (MimeBundle, Bool) in
+                let doc = try g.json(app, ServiceRequest(service: .flows, method: "GET", path: "/runs/\(run)"))
+                let status = doc["status"]?.string ?? "?"
+                let done = ["SUCCEEDED", "FAILED", "ENDED"].contains(status)
+                let step = doc["details"]?["description"]?.string ?? doc["details"]?["code"]?.string ?? ""
+                var text = "Run \(run): \(status)" + (step.isEmpty ? "" : " (\(step))")
+                if !done && wait { text += "\n" + LiveWait.note }
+                return (MimeBundle(text: text).adding(json: doc), done)
+            }
+            if !wait { return try look().0 }
+            return try LiveWait(what: "run \(run)", again: "%globus flows status \(run) --wait", stop: nil, timeout: nil, interval: interval).run(g, look: look)
+        }
+    }
+}

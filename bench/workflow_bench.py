@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Notebook workflows: the Globus kernel's verbs versus the Python globus-sdk inside ipykernel,
+same simulator, same token file.
+
+  transfer submit   a warm cell that submits a one-file transfer (submission id + POST); median
+  task wait CPU     the kernel process's CPU while a cell waits for a 6-second task (% of one core)
+  pagination        a cell that fetches a 10,000-task listing page by page and counts it
+
+Usage: bench/workflow_bench.py --kernel PATH --sim PATH [--submits 30] [--items 10000]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from globus_bench import PY_SETUP, cache_tokens, run  # noqa: E402
+from kernel_bench import LeanClient, launch, stop  # noqa: E402
+
+T1 = "6c54cade-bde5-45c1-bdea-f4bd71dba2cc"
+T2 = "31ce9ba0-176d-45a5-add3-f37d233ba47d"
+TASK_SECONDS = 6
+
+GK = {
+    "submit": f"%globus transfer {T1}:/~/file1.txt {T2}:/~/file1.txt --as t",
+    "wait": "%globus task wait @{t.task_id}",
+    "paginate": "%globus call transfer GET /task_list --paginate --jmespath 'length(DATA)'",
+}
+PY = {
+    "setup": PY_SETUP,
+    "submit": (f"td = globus_sdk.TransferData(source_endpoint='{T1}', destination_endpoint='{T2}')\n"
+               "td.add_item('/~/file1.txt', '/~/file1.txt')\nt = tc.submit_transfer(td)"),
+    "wait": "tc.task_wait(t['task_id'], timeout=120, polling_interval=1)",
+    "paginate": "sum(len(page['DATA']) for page in tc.paginated.task_list(limit=1000))",
+}
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(argv, cells, a, tmp):
+    proc, client, _ = launch(argv, tmp, LeanClient)
+    time.sleep(0.3)
+    if "setup" in cells:
+        run(client, cells["setup"])
+    for _ in range(3):
+        run(client, cells["submit"])
+    submits = []
+    for _ in range(a.submits):
+        t = time.perf_counter()
+        run(client, cells["submit"])
+        submits.append((time.perf_counter() - t) * 1000)
+    # One task to wait for: the last submitted one takes TASK_SECONDS.
+    c0, t0 = cpu_seconds(proc.pid), time.perf_counter()
+    run(client, cells["wait"], timeout=120)
+    wall = time.perf_counter() - t0
+    cpu = cpu_seconds(proc.pid) - c0
+    run(client, cells["paginate"], timeout=300)
+    pages = []
+    for _ in range(a.pages):
+        t = time.perf_counter()
+        run(client, cells["paginate"], timeout=300)
+        pages.append((time.perf_counter() - t) * 1000)
+    stop(proc, client)
+    return {"submit": statistics.median(submits), "wait_cpu": 100 * cpu / wall, "wait_wall": wall,
+            "paginate": statistics.median(pages)}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--sim", required=True)
+    ap.add_argument("--submits", type=int, default=30)
+    ap.add_argument("--pages", type=int, default=3)
+    ap.add_argument("--items", type=int, default=10000)
+    a = ap.parse_args()
+    sim = subprocess.Popen([a.sim, "--port", "0", "--ready-json", "--task-seconds", str(TASK_SECONDS)],
+                           stdout=subprocess.PIPE, text=True)
+    env = json.loads(sim.stdout.readline())["environment"]
+    home = tempfile.mkdtemp()
+    cache_tokens(env, home)
+    import requests
+    requests.post(env["GLOBUS_SIM_ADMIN_URL"] + "tasks", json={"count": a.items, "identity": "alice@uchicago.edu"}).raise_for_status()
+    old = dict(os.environ)
+    os.environ.update({**env, "HOME": home})
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            g = measure([a.kernel, "run", "--connection-file", "{cf}"], GK, a, tmp)
+            p = measure([sys.executable, "-m", "ipykernel_launcher", "-f", "{cf}"], PY, a, tmp)
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+        sim.terminate()
+    print(f"{'metric':<44}{'globus-kernel':>15}{'ipykernel+sdk':>15}{'ratio':>9}")
+    print(f"{'transfer submit, warm cell, median (ms)':<44}{g['submit']:>15.2f}{p['submit']:>15.2f}{p['submit'] / g['submit']:>8.1f}x")
+    print(f"{'task wait, CPU while waiting (% of a core)':<44}{g['wait_cpu']:>15.2f}{p['wait_cpu']:>15.2f}"
+          f"{(p['wait_cpu'] / g['wait_cpu'] if g['wait_cpu'] else float('inf')):>8.1f}x")
+    print(f"{'pagination, ~%d tasks, median (ms)' % a.items:<44}{g['paginate']:>15.1f}{p['paginate']:>15.1f}"
+          f"{p['paginate'] / g['paginate']:>8.1f}x")
+    print(f"(wait: {g['wait_wall']:.1f} s and {p['wait_wall']:.1f} s of a {TASK_SECONDS}-second simulated task; "
+          "ratio = ipykernel / globus-kernel; lower CPU is better)")
+
+
+if __name__ == "__main__":
+    main()
