@@ -49,6 +49,7 @@ bench: release
 	$(PY) bench/kernel_bench.py --kernel $(CURDIR)/.build/release/globus-kernel
 	$(PY) bench/globus_bench.py --kernel $(CURDIR)/.build/release/globus-kernel --sim $(CURDIR)/.build/release/globus-sim
 	$(PY) bench/sim_bench.py --sim $(CURDIR)/.build/release/globus-sim
+	$(PY) bench/workflow_bench.py --kernel $(CURDIR)/.build/release/globus-kernel --sim $(CURDIR)/.build/release/globus-sim
 
 clean:
 	rm -rf .build .build-tsan .build-asan build

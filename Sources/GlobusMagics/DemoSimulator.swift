@@ -50,6 +50,9 @@ final class DemoSimulator {
         // browser opens the simulator's page: plain HTTP on loopback, so that it opens without a
         // certificate warning (the banner says so).
         if let autoApprove { args += ["--auto-approve", autoApprove, "--tls"] }
+        // A person watching a demo sees tasks move (4 s); unattended runs take 1 s.
+        // GLOBUS_SIM_TASK_SECONDS in the kernel's environment sets it either way.
+        if environment["GLOBUS_SIM_TASK_SECONDS"] == nil && autoApprove == nil { args += ["--task-seconds", "4"] }
         var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         var envp: [UnsafeMutablePointer<CChar>?] = environment.childEnvironment().map { strdup($0) } + [nil]
         defer { for a in argv + envp { free(a) } }

@@ -50,12 +50,13 @@ final class GlobusMagic: CellMagic, @unchecked Sendable {
             }
             if let warning = session.insecureTLSWarning() { cell.output.stream(.stderr, warning) }
         }
-        let result = try command.run(g)
+        var result = try command.run(g)
         if let keepAs {
             guard let value = result?["application/json"] else { throw .usage("\(sub.commandName): there is no result to keep as \(keepAs)", command: sub.commandName) }
             try session.kept.keep(keepAs, value)
             cell.output.stream(.stdout, "Kept as \(keepAs): use @{\(keepAs)} or @{\(keepAs).PATH} in later lines (%globus vars lists them).\n")
         }
+        if !sub.showsJSONTree, result?["text/html"] != nil { result?["application/json"] = nil }
         return result
     }
 

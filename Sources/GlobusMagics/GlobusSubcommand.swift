@@ -13,6 +13,10 @@ protocol GlobusSubcommand {
     static var needsGlobus: Bool { get }
     /// Whether its JSON result can be kept with `--as NAME`.
     static var keepsResult: Bool { get }
+    /// Whether a result with both HTML and JSON is shown as the JSON tree (`call`), or as its
+    /// HTML (the verbs' tables and progress bars; JupyterLab prefers the JSON tree when both are
+    /// there, so the JSON is then kept for `--as` but not sent).
+    static var showsJSONTree: Bool { get }
     /// The typed arguments from the parsed words (and the cell body, when it takes one).
     init(_ arguments: ParsedArguments, body: String?) throws(MagicError)
     func run(_ globus: GlobusContext) throws(MagicError) -> MimeBundle?
@@ -24,6 +28,7 @@ extension GlobusSubcommand {
     static var takesCellBody: Bool { false }
     static var needsGlobus: Bool { true }
     static var keepsResult: Bool { false }
+    static var showsJSONTree: Bool { false }
     static func completePositional(_ positionals: [String], prefix: String) -> [String] { [] }
     /// The name used in messages, e.g. `globus login`.
     static var commandName: String { "globus " + declaration.name }

@@ -28,8 +28,8 @@ struct GlobusSim: AsyncParsableCommand {
     var faults: [String] = []
     @Option(help: "Access token lifetime in seconds.")
     var tokenLifetime = 172_800
-    @Option(help: "Seconds a transfer or delete task takes, making progress (files, bytes, rate) as it goes.")
-    var taskSeconds: Double = 1
+    @Option(help: "Seconds a transfer or delete task takes, making progress (files, bytes, rate) as it goes (default 1, or GLOBUS_SIM_TASK_SECONDS).")
+    var taskSeconds: Double?
     @Option(help: "Approve logins at once as this username (for demos and scripts).")
     var autoApprove: String?
     @Flag(help: "Serve HTTPS with a private CA made at start (its certificate goes to --ca-file, announced as GLOBUS_SDK_VERIFY_SSL).")
@@ -46,8 +46,12 @@ struct GlobusSim: AsyncParsableCommand {
     func run() async throws {
         var config = Simulator.Configuration()
         config.tokenLifetime = tokenLifetime
-        guard taskSeconds >= 0 && taskSeconds <= 86_400 else { throw ValidationError("--task-seconds must be from 0 to 86400") }
-        config.taskDuration = taskSeconds
+        let seconds = try taskSeconds ?? getenv("GLOBUS_SIM_TASK_SECONDS").map { (text: UnsafeMutablePointer<CChar>) throws -> Double in
+            guard let v = Double(String(cString: text)) else { throw ValidationError("GLOBUS_SIM_TASK_SECONDS must be a number of seconds") }
+            return v
+        } ?? 1
+        guard seconds >= 0 && seconds <= 86_400 else { throw ValidationError("--task-seconds must be from 0 to 86400") }
+        config.taskDuration = seconds
         config.autoApprove = autoApprove
         config.signingKeyID = signingKeyID
         if tls {

@@ -45,6 +45,9 @@ final class SimulatedNotebook: @unchecked Sendable {
         return nil
     }
 
+    /// A result kept with `--as NAME`.
+    func kept(_ name: String) -> JSON? { (interp.registry["globus"] as? GlobusMagic)?.session.kept[name] }
+
     /// The token file of the kernel's app (the Python SDK's default path under this home).
     var tokenFile: String { home + "/.globus/app/\(GlobusSession.tutorialClientID)/globus-kernel/tokens.json" }
 }

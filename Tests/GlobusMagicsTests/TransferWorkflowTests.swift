@@ -53,9 +53,11 @@ let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
             let submit = try await nb.run("%globus transfer \(tutorial1):/~/data \(tutorial2):/~/data --recursive --label 'notebook copy' --as task")
             #expect(submit.0 == .ok(), "\(submit.1.text)")
             #expect(submit.1.stdout.contains("Kept as task"))
-            let wait = try await nb.run("%globus task wait @{task.task_id} --interval 0.2")
+            let wait = try await nb.run("%globus task wait @{task.task_id} --interval 0.2 --as done")
             #expect(wait.0 == .ok(), "\(wait.1.text)")
-            let done = wait.1.results.last?["application/json"]
+            #expect(wait.1.results.last?["application/json"] == nil && wait.1.results.last?["text/html"]?.string?.contains("<progress") == true,
+                    "shown as its progress bar; the JSON is kept")
+            let done = nb.kept("done")
             #expect(done?["status"] == "SUCCEEDED" && done?["files"] == 2 && done?["bytes_transferred"] == 2344)
             #expect(wait.1.displays.count == 1, "one live display, updated in place")
             #expect(wait.1.updated.count >= 2)
@@ -90,7 +92,8 @@ let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
         #expect(try await outcome == .error(.interrupted))
         #expect(Double(monotonicNanoseconds() - started) / 1e9 < 3, "the wait stops promptly")
         #expect(out.stderr.contains("Stopped waiting") && out.stderr.contains("goes on at Globus"))
-        let shown = try await nb.run("%globus task show @{t.task_id}").1.results.last?["application/json"]
+        _ = try await nb.run("%globus task show @{t.task_id} --as shown")
+        let shown = nb.kept("shown")
         #expect(shown?["status"] == "ACTIVE" && shown?["is_paused"] == true, "the task itself goes on")
     }
 
@@ -105,7 +108,8 @@ let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
         await sim.admin("faults", #"{"fault": "taskpause"}"#)
         let cancel = try await nb.run("%globus transfer \(tutorial1):/~/file1.txt \(tutorial2):/~/f.txt --as p\n%globus task cancel @{p.task_id}").1
         #expect(cancel.results.last?["text/plain"]?.string?.hasPrefix("Cancelled task") == true)
-        #expect(try await nb.run("%globus task show @{p.task_id}").1.results.last?["application/json"]?["status"] == "FAILED")
+        _ = try await nb.run("%globus task show @{p.task_id} --as p2")
+        #expect(nb.kept("p2")?["status"] == "FAILED")
     }
 
     @Test func aMappedCollectionNeedsConsentAndSaysHow() async throws {
@@ -149,12 +153,12 @@ let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
         let (r, o) = try await nb.run("%globus call transfer GET /task_list --paginate --as all")
         #expect(r == .ok(), "\(o.text)")
         #expect(o.stdout.hasPrefix("2500 items in 3 pages."))
-        #expect((nb.interp.registry["globus"] as? GlobusMagic)?.session.kept["all"]?["DATA"]?.array?.count == 2500)
+        #expect(nb.kept("all")?["DATA"]?.array?.count == 2500)
         let limited = try await nb.run("%globus call transfer GET /task_list --paginate --limit 1200 --jmespath 'length(DATA)'").1
         #expect(limited.results.last?["text/plain"] == "1200")
         #expect(limited.stdout.hasPrefix("1200 items in 2 pages."))
-        let listed = try await nb.run("%globus task list --limit 1500").1.results.last?["application/json"]?["DATA"]?.array?.count
-        #expect(listed == 1500)
+        _ = try await nb.run("%globus task list --limit 1500 --as listed")
+        #expect(nb.kept("listed")?["DATA"]?.array?.count == 1500)
     }
 
     @Test func collectionSearchPagesByHasNextPage() async throws {

@@ -34,6 +34,7 @@ struct CallCommand: GlobusSubcommand {
                    "%%globus call transfer POST /operation/endpoint/$COLLECTION/mkdir\n{\"DATA_TYPE\": \"mkdir\", \"path\": \"/~/new\"}"])
     static var takesCellBody: Bool { true }
     static var keepsResult: Bool { true }
+    static var showsJSONTree: Bool { true }
 
     static let methods = ["HEAD", "GET", "PUT", "POST", "PATCH", "DELETE"]
     static let serviceNames = GlobusService.all.map(\.name) + ["timers", "gcs"]

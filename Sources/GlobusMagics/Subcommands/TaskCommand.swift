@@ -103,7 +103,10 @@ enum TaskView {
             .run(g) { () throws(MagicError) -> (MimeBundle, Bool) in
                 let doc = try g.json(app, TransferAPI.task(id))
                 guard let p = TaskProgress(doc) else { return (Rendering.bundle(for: doc, format: .auto), true) }
-                return (bundle(p, doc: doc, note: p.isDone ? nil : LiveWait.note), p.isDone)
+                var view = bundle(p, doc: doc, note: p.isDone ? nil : LiveWait.note)
+                // The live line is HTML and text only (the JSON is the result's, at the end).
+                if !p.isDone { view["application/json"] = nil }
+                return (view, p.isDone)
             }
     }
 }
