@@ -103,10 +103,16 @@ extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Express
     }
 }
 
-/// A JSON object: members in insertion order, with hashed lookup.
+/// A JSON object: members in insertion order. Small objects (most API documents) are searched
+/// in order; past `indexThreshold` members a hashed index is kept too. Building a hash table for
+/// every small object was most of the cost of parsing a large listing.
 public struct JSONObject: Sendable, Equatable, Sequence {
     public private(set) var keys: [String] = []
-    private var storage: [String: JSON] = [:]
+    /// The values, in the order of `keys`.
+    public private(set) var values: [JSON] = []
+    private var index: [String: Int]?
+
+    static let indexThreshold = 48
 
     public init() {}
 
@@ -115,24 +121,44 @@ public struct JSONObject: Sendable, Equatable, Sequence {
     /// True when there are no members.
     public var isEmpty: Bool { keys.isEmpty }
 
+    func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return keys.firstIndex(of: key)
+    }
+
     /// Gets or sets a member. Setting `nil` removes it; setting an existing key keeps its place.
     public subscript(key: String) -> JSON? {
-        get { storage[key] }
+        get { position(of: key).map { values[$0] } }
         set {
             if let v = newValue {
-                if storage.updateValue(v, forKey: key) == nil { keys.append(key) }
-            } else if storage.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                if let i = position(of: key) {
+                    values[i] = v
+                } else {
+                    keys.append(key)
+                    values.append(v)
+                    if index != nil {
+                        index![key] = keys.count - 1
+                    } else if keys.count > JSONObject.indexThreshold {
+                        index = Dictionary(uniqueKeysWithValues: zip(keys, keys.indices))
+                    }
+                }
+            } else if let i = position(of: key) {
+                keys.remove(at: i)
+                values.remove(at: i)
+                if index != nil { index = Dictionary(uniqueKeysWithValues: zip(keys, keys.indices)) }
             }
         }
     }
 
-    /// The values in key order.
-    public var values: [JSON] { keys.map { storage[$0]! } }
-
     public func makeIterator() -> some IteratorProtocol<(key: String, value: JSON)> {
-        keys.lazy.map { (key: $0, value: storage[$0]!) }.makeIterator()
+        zip(keys, values).lazy.map { (key: $0.0, value: $0.1) }.makeIterator()
     }
 
-    public static func == (a: JSONObject, b: JSONObject) -> Bool { a.storage == b.storage }
+    /// Equal members, in any order.
+    public static func == (a: JSONObject, b: JSONObject) -> Bool {
+        guard a.count == b.count else { return false }
+        if a.keys == b.keys { return a.values == b.values }
+        for (k, v) in zip(a.keys, a.values) where b[k] != v { return false }
+        return true
+    }
 }
