@@ -2,13 +2,14 @@ import JSON
 
 /// How a listing is paged, per service and path, as the Python SDK's paginators do it.
 public enum PagingScheme: Sendable, Equatable {
-    /// `offset` and `limit`; the answer's `total` says when to stop (Transfer `task_list`, task events).
-    case offsetTotal(pageSize: Int)
+    /// `offset` and `limit`; the answer's `total` says when to stop, and the service serves at most
+    /// `maxTotal` (Transfer `task_list`: the newest 1000; task events).
+    case offsetTotal(pageSize: Int, maxTotal: Int)
     /// `offset` and `limit`; `has_next_page` says when to stop (Transfer `endpoint_search`, Search).
     case offsetHasNextPage(pageSize: Int, maxOffset: Int)
-    /// `marker` from the previous answer (`marker` or `next_marker`) while `has_next_page` (Flows,
-    /// Transfer `successful_transfers`).
-    case marker(answerKey: String)
+    /// `marker` from the previous answer's `answerKey` while `has_next_page` (Flows), or, with
+    /// `endsWithNull`, until that marker is null (Transfer `successful_transfers`, `skipped_errors`).
+    case marker(answerKey: String, endsWithNull: Bool)
     /// `last_key` from the previous answer while `has_next_page` (Transfer's endpoint-manager task list).
     case lastKey
 
@@ -20,13 +21,14 @@ public enum PagingScheme: Sendable, Equatable {
         switch service.name {
         case "transfer":
             if p.hasSuffix("/endpoint_manager/task_list") { return .lastKey }
-            if p.hasSuffix("/task_list") || (parts.count == 4 && parts[1] == "task" && parts[3] == "event_list") { return .offsetTotal(pageSize: 1000) }
+            if p.hasSuffix("/task_list") { return .offsetTotal(pageSize: 1000, maxTotal: 1000) }
+            if parts.count == 4 && parts[1] == "task" && parts[3] == "event_list" { return .offsetTotal(pageSize: 1000, maxTotal: 10_000) }
             if p.hasSuffix("/endpoint_search") { return .offsetHasNextPage(pageSize: 100, maxOffset: 1000) }
-            if parts.last == "successful_transfers" || parts.last == "skipped_errors" { return .marker(answerKey: "next_marker") }
+            if parts.last == "successful_transfers" || parts.last == "skipped_errors" { return .marker(answerKey: "next_marker", endsWithNull: true) }
         case "search":
             if parts.last == "search" { return .offsetHasNextPage(pageSize: 100, maxOffset: 10_000) }
         case "flows":
-            if ["flows", "runs"].contains(parts.last ?? "") { return .marker(answerKey: "marker") }
+            if ["flows", "runs"].contains(parts.last ?? "") { return .marker(answerKey: "marker", endsWithNull: false) }
         default: break
         }
         return nil
@@ -60,9 +62,10 @@ extension GlobusApp {
             var r = request
             r.query = base
             switch scheme {
-            case .offsetTotal(let most), .offsetHasNextPage(let most, _):
+            case .offsetTotal(let most, _), .offsetHasNextPage(let most, _):
                 let size = min(most, askedSize ?? most)
-                let want = min(size, limit.map { $0 - items.count } ?? size)
+                var want = min(size, limit.map { $0 - items.count } ?? size)
+                if case .offsetTotal(_, let maxTotal) = scheme { want = min(want, maxTotal - offset) }
                 r.query += [("offset", String(offset)), ("limit", String(want))]
             case .marker, .lastKey:
                 r.query += next
@@ -82,14 +85,14 @@ extension GlobusApp {
             if got.isEmpty { break }
             offset += got.count
             switch scheme {
-            case .offsetTotal:
-                guard let total = page["total"]?.int, offset < total else { break }
+            case .offsetTotal(_, let maxTotal):
+                guard let total = page["total"]?.int, offset < min(total, maxTotal) else { break }
                 continue
             case .offsetHasNextPage(_, let maxOffset):
                 guard page["has_next_page"]?.bool == true, offset < maxOffset else { break }
                 continue
-            case .marker(let answerKey):
-                guard page["has_next_page"]?.bool == true, let m = page[answerKey]?.string else { break }
+            case .marker(let answerKey, let endsWithNull):
+                guard endsWithNull || page["has_next_page"]?.bool == true, let m = page[answerKey]?.string else { break }
                 next = [("marker", m)]
                 continue
             case .lastKey:

@@ -185,8 +185,10 @@ extension Simulator {
             withState { $0.clockOffset = off }
             return .json(["offset": .int(off)])
         case ("POST", "/tasks"):
-            // Finished tasks for a person, to page through (benchmarks, pagination tests).
-            guard let count = r.json?["count"]?.int, (1...1_000_000).contains(count), let who = r.json?["identity"]?.string,
+            // Finished tasks for a person, to page through (benchmarks, pagination tests), each
+            // with `files` files (default 1).
+            let files = r.json?["files"]?.int ?? 1
+            guard let count = r.json?["count"]?.int, (1...1_000_000).contains(count), (1...10_000_000).contains(files), let who = r.json?["identity"]?.string,
                   let id = withState({ s in s.identities.first { $0.username == who }?.id }) else {
                 return .json(["error": "expected {\"count\": N, \"identity\": USERNAME}"], status: 400)
             }
@@ -194,12 +196,13 @@ extension Simulator {
                 let now = s.preciseNow
                 for i in 0..<count {
                     s.transfer.tasks.append(SimTask(id: randomUUID(), type: "TRANSFER", owner: id, label: "seeded \(i)", source: TransferData.tutorial1,
-                                                    destination: TransferData.tutorial2, items: [("/~/file1.txt", "/~/file1.txt", false)],
-                                                    requested: s.now - 3600, requestedAt: now - 3600, duration: 1, fileCount: 1, bytes: 4,
+                                                    destination: TransferData.tutorial2, items: [("/~/seeded", "/~/seeded", true)],
+                                                    requested: s.now - 3600, requestedAt: now - 3600, duration: 1, fileCount: files, bytes: 4 * files,
                                                     syncLevel: nil, verifyChecksum: true, applied: true))
                 }
             }
-            return .json(["tasks": .int(count)])
+            let ids = withState { s in s.transfer.tasks.suffix(count).map { JSON.string($0.id) } }
+            return .json(["tasks": .int(count), "task_ids": .array(ids)])
         case ("POST", "/token-lifetime"):
             guard let secs = r.json?["seconds"]?.int, secs > 0 else { return .json(["error": "expected {\"seconds\": N}"], status: 400) }
             withState { $0.tokenLifetime = secs }

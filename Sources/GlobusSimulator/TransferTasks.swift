@@ -150,8 +150,12 @@ extension Simulator {
         applyFinishedTasks()
         let me = token.identityID ?? token.clientID
         let (tasks, now) = withState { s in (s.transfer.tasks.filter { $0.owner == me }, s.preciseNow) }
-        let limit = min(1000, Int(r.param("limit") ?? "") ?? 10)
-        let offset = Int(r.param("offset") ?? "") ?? 0
+        let limit = max(1, min(1000, Int(r.param("limit") ?? "") ?? 10))
+        let offset = max(0, Int(r.param("offset") ?? "") ?? 0)
+        // Transfer lists the newest 1000 tasks at most.
+        guard offset + limit <= 1000 else {
+            return transferError(400, "ClientError.BadRequest", "offset + limit must be at most 1000", resource: "/task_list")
+        }
         let page = Array(tasks.reversed().dropFirst(offset).prefix(limit))
         return .json(["DATA_TYPE": "task_list", "DATA": .array(page.map { taskDocument($0, now: now) }),
                       "length": .int(page.count), "limit": .int(limit), "offset": .int(offset), "total": .int(tasks.count)])
@@ -164,6 +168,25 @@ extension Simulator {
             return transferError(404, "TaskNotFound", "Task '\(id)' not found", resource: path)
         }
         return .json(taskDocument(t, now: now))
+    }
+
+    /// `GET /task/ID/successful_transfers`: the files a task copied, `limit` (default 100, at most
+    /// 1000) a page, paged by `marker` until `next_marker` is null.
+    func successfulTransfers(_ token: AccessToken, _ id: String, _ r: SimRequest, _ path: String) -> SimResponse {
+        applyFinishedTasks()
+        let me = token.identityID ?? token.clientID
+        guard let (t, now) = withState({ s in s.transfer.tasks.first { $0.id == id && $0.owner == me }.map { ($0, s.preciseNow) } }) else {
+            return transferError(404, "TaskNotFound", "Task '\(id)' not found", resource: path)
+        }
+        let done = t.type == "TRANSFER" ? Int((Double(t.fileCount) * t.progress(at: now)).rounded(.down)) : 0
+        let limit = max(1, min(1000, Int(r.param("limit") ?? "") ?? 100))
+        let start = max(0, Int(r.param("marker") ?? "") ?? 0)
+        let end = min(done, start + limit)
+        let src = t.items.first?.0 ?? "/~/", dst = t.items.first?.1 ?? src
+        let data: [JSON] = start < end ? (start..<end).map { i in
+            ["DATA_TYPE": "successful_transfer", "source_path": .string("\(src)/file-\(i).dat"), "destination_path": .string("\(dst)/file-\(i).dat")]
+        } : []
+        return .json(["DATA_TYPE": "successful_transfers", "DATA": .array(data), "next_marker": end < done ? .string(String(end)) : .null])
     }
 
     /// `POST /task/ID/cancel`: stops an active task where it is.

@@ -123,7 +123,9 @@ public struct JSONObject: Sendable, Equatable, Sequence {
 
     func position(of key: String) -> Int? {
         if let index { return index[key] }
-        return keys.firstIndex(of: key)
+        // Lengths first: most keys of a document differ in length, and that test is cheap.
+        let n = key.utf8.count
+        return keys.firstIndex { $0.utf8.count == n && $0 == key }
     }
 
     /// Gets or sets a member. Setting `nil` removes it; setting an existing key keeps its place.

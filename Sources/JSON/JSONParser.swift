@@ -130,16 +130,19 @@ struct JSONReader {
     mutating func string() throws(JSONParseError) -> String {
         pos += 1
         let start = pos
-        // Fast path: no escapes.
+        // Fast path: no escapes. ASCII needs no validation (most keys and values are ASCII).
+        var ascii = true
         while pos < bytes.count {
             let c = bytes[pos]
             if c == UInt8(ascii: "\"") {
-                let s = try validated(UnsafeBufferPointer(rebasing: bytes[start..<pos]))
+                let raw = UnsafeBufferPointer(rebasing: bytes[start..<pos])
+                let s = ascii ? String(unsafeUninitializedCapacity: raw.count) { _ = $0.initialize(from: raw); return raw.count } : try validated(raw)
                 pos += 1
                 return s
             }
             if c == UInt8(ascii: "\\") { break }
             if c < 0x20 { throw error("control character in string") }
+            if c >= 0x80 { ascii = false }
             pos += 1
         }
         var out = Array(bytes[start..<pos])

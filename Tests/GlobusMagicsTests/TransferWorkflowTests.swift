@@ -144,21 +144,34 @@ let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
 
 /// Listings fetched page by page in each service's own way, merged into one result.
 @Suite struct PaginationTests {
-    @Test func taskListPagesByOffsetAndTotal() async throws {
+    @Test func taskListPagesByOffsetAndStopsAtTransfersThousand() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
         await sim.admin("tasks", #"{"count": 2500, "identity": "alice@uchicago.edu"}"#)
         let nb = SimulatedNotebook(sim)
         _ = try await nb.run("%globus login")
-        let (r, o) = try await nb.run("%globus call transfer GET /task_list --paginate --as all")
+        // Transfer lists the newest 1000 tasks: pages of 300 stop there, as the Python SDK does.
+        let (r, o) = try await nb.run("%globus call transfer GET /task_list -Q limit=300 --paginate --as all")
         #expect(r == .ok(), "\(o.text)")
-        #expect(o.stdout.hasPrefix("2500 items in 3 pages."))
-        #expect(nb.kept("all")?["DATA"]?.array?.count == 2500)
-        let limited = try await nb.run("%globus call transfer GET /task_list --paginate --limit 1200 --jmespath 'length(DATA)'").1
-        #expect(limited.results.last?["text/plain"] == "1200")
-        #expect(limited.stdout.hasPrefix("1200 items in 2 pages."))
-        _ = try await nb.run("%globus task list --limit 1500 --as listed")
-        #expect(nb.kept("listed")?["DATA"]?.array?.count == 1500)
+        #expect(o.stdout.hasPrefix("1000 items in 4 pages."), "\(o.stdout)")
+        #expect(nb.kept("all")?["DATA"]?.array?.count == 1000)
+        let limited = try await nb.run("%globus call transfer GET /task_list --paginate --limit 700 --jmespath 'length(DATA)'").1
+        #expect(limited.results.last?["text/plain"] == "700")
+        _ = try await nb.run("%globus task list --limit 1000 --as listed")
+        #expect(nb.kept("listed")?["DATA"]?.array?.count == 1000)
+    }
+
+    @Test func successfulTransfersPageByMarkerUntilItIsNull() async throws {
+        let sim = try await RunningSimulator()
+        defer { sim.stop() }
+        let seeded = await sim.sim.handle(SimRequest(method: "POST", path: "/admin/tasks", body: Array(#"{"count": 1, "identity": "alice@uchicago.edu", "files": 2345}"#.utf8)))
+        let id = try JSON.parse(seeded.body)["task_ids"]?.array?.first?.string ?? ""
+        let nb = SimulatedNotebook(sim)
+        _ = try await nb.run("%globus login")
+        let (r, o) = try await nb.run("%globus call transfer GET /task/\(id)/successful_transfers --paginate --jmespath 'DATA[-1].source_path'")
+        #expect(r == .ok(), "\(o.text)")
+        #expect(o.stdout.hasPrefix("2345 items in 24 pages."), "\(o.stdout)")
+        #expect(o.results.last?["application/json"] == "/~/seeded/file-2344.dat")
     }
 
     @Test func collectionSearchPagesByHasNextPage() async throws {
@@ -181,11 +194,11 @@ let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
     }
 
     @Test func schemesFollowThePythonSDK() {
-        #expect(PagingScheme.forRequest(.transfer, method: "GET", path: "/task_list") == .offsetTotal(pageSize: 1000))
+        #expect(PagingScheme.forRequest(.transfer, method: "GET", path: "/task_list") == .offsetTotal(pageSize: 1000, maxTotal: 1000))
         #expect(PagingScheme.forRequest(.transfer, method: "GET", path: "/endpoint_search") == .offsetHasNextPage(pageSize: 100, maxOffset: 1000))
-        #expect(PagingScheme.forRequest(.transfer, method: "GET", path: "/task/abc/successful_transfers") == .marker(answerKey: "next_marker"))
+        #expect(PagingScheme.forRequest(.transfer, method: "GET", path: "/task/abc/successful_transfers") == .marker(answerKey: "next_marker", endsWithNull: true))
         #expect(PagingScheme.forRequest(.transfer, method: "GET", path: "/endpoint_manager/task_list") == .lastKey)
-        #expect(PagingScheme.forRequest(.flows, method: "GET", path: "/flows") == .marker(answerKey: "marker"))
+        #expect(PagingScheme.forRequest(.flows, method: "GET", path: "/flows") == .marker(answerKey: "marker", endsWithNull: false))
         #expect(PagingScheme.forRequest(.groups, method: "GET", path: "/groups/my_groups") == nil)
         #expect(PagingScheme.forRequest(.transfer, method: "POST", path: "/task_list") == nil)
     }

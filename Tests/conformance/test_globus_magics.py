@@ -331,7 +331,7 @@ def test_help_completion_and_is_complete(globus):
     km, kc = start()
     r, msgs = cell(kc, "%globus help call")
     assert "--jmespath" in texts(msgs) and "Examples:" in texts(msgs)
-    for text, expected in [("%glo", ["%globus"]), ("%globus c", ["call", "config", "consent"]),
+    for text, expected in [("%glo", ["%globus"]), ("%globus c", ["call", "collection", "config", "consent"]),
                            ("%globus call tr", ["transfer"]), ("%globus call transfer G", ["GET"]),
                            ("%globus call transfer GET /task", ["/task_list", "/task/"]),
                            ("%globus call transfer GET /task_list --fo", ["--format"]),

@@ -176,7 +176,7 @@ struct CallCommand: GlobusSubcommand {
         }
         if paginate {
             guard let scheme = PagingScheme.forRequest(service, method: method, path: path) else {
-                throw Self.usage("--paginate: \(method) \(path) on \(service.name) is not a paged listing (paged: Transfer task_list, endpoint_search, event and successful_transfers lists; Search queries; Flows flows and runs)")
+                throw Self.usage("--paginate: \(method) \(path) on \(service.name) is not a paged listing (paged: Transfer task_list, endpoint_search, a task's event_list, successful_transfers and skipped_errors; Search queries; Flows flows and runs)")
             }
             let doc = try g.fetchAll(app, request(service: service, baseURL: baseURL), scheme: scheme, limit: limit, resourceServer: resourceServer)
             let paged = doc["paged"]

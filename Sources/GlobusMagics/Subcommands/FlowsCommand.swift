@@ -51,7 +51,7 @@ struct FlowsCommand: GlobusSubcommand {
         let app = try g.app()
         switch action {
         case .list:
-            let doc = try g.fetchAll(app, ServiceRequest(service: .flows, method: "GET", path: "/flows"), scheme: .marker(answerKey: "marker"), limit: nil)
+            let doc = try g.fetchAll(app, ServiceRequest(service: .flows, method: "GET", path: "/flows"), scheme: .marker(answerKey: "marker", endsWithNull: false), limit: nil)
             if (doc["flows"]?.array ?? []).isEmpty { return MimeBundle(text: "No flows to show.").adding(json: doc) }
             return Rendering.bundle(for: doc, format: .table).adding(json: doc)
         case .run:

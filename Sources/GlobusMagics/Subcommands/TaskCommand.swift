@@ -8,7 +8,7 @@ import Glibc
 
 /// `%globus task list|show|wait|cancel`: Transfer tasks.
 struct TaskCommand: GlobusSubcommand {
-    static let limit = Option<String>("--limit", value: "N", help: "list at most N tasks, newest first (default 10; more than 1000 are fetched page by page)")
+    static let limit = Option<String>("--limit", value: "N", help: "list at most N tasks, newest first (default 10; Transfer lists the newest 1000)")
     static let timeout = Option<String>("--timeout", value: "SECONDS", help: "wait at most this long")
     static let interval = Option<String>("--interval", value: "SECONDS", help: "how often to look (default 1)")
     static let declaration = SubcommandDeclaration(
@@ -36,7 +36,7 @@ struct TaskCommand: GlobusSubcommand {
             guard a.positionals.count == 2 else { throw Self.usage("\(action.rawValue) needs one TASK id") }
             task = a.positionals[1]
         }
-        limit = try Self.number(a[Self.limit], "--limit", default: 10, range: 1...1_000_000).map(Int.init) ?? 10
+        limit = try Self.number(a[Self.limit], "--limit", default: 10, range: 1...1000).map(Int.init) ?? 10
         timeout = try Self.number(a[Self.timeout], "--timeout", default: nil, range: 0...604_800)
         interval = try Self.number(a[Self.interval], "--interval", default: 1, range: 0.2...600) ?? 1
     }
@@ -49,7 +49,7 @@ struct TaskCommand: GlobusSubcommand {
         let app = try g.app()
         switch action {
         case .list:
-            let doc = try g.fetchAll(app, TransferAPI.taskList(limit: limit), scheme: .offsetTotal(pageSize: 1000), limit: limit)
+            let doc = try g.fetchAll(app, TransferAPI.taskList(limit: limit), scheme: .offsetTotal(pageSize: 1000, maxTotal: 1000), limit: limit)
             if (doc["DATA"]?.array ?? []).isEmpty {
                 var b = MimeBundle(text: "No tasks yet. Start one with %globus transfer.")
                 b["application/json"] = doc
