@@ -310,13 +310,26 @@ extension Simulator {
         }
     }
 
+    /// A confidential client authenticates; a native (public) client names itself with
+    /// `client_id` and may introspect only the tokens issued to it. `include=session_info` adds
+    /// the session: who authenticated, when, and how.
     func introspect(_ r: SimRequest) -> SimResponse {
-        guard let (id, secret) = r.basic, let c = withState({ $0.client(id) }), let cs = c.secret, constantTimeEqual(cs, secret) else {
+        let caller: String
+        if let (id, secret) = r.basic {
+            guard let c = withState({ $0.client(id) }), let cs = c.secret, constantTimeEqual(cs, secret) else {
+                return authError(401, "UNAUTHORIZED", "Unauthorized", "Call must be authenticated")
+            }
+            caller = id
+        } else if let id = r.form.first(where: { $0.0 == "client_id" })?.1, let c = withState({ $0.client(id) }), c.secret == nil {
+            caller = id
+        } else {
             return authError(401, "UNAUTHORIZED", "Unauthorized", "Call must be authenticated")
         }
         let token = r.form.first { $0.0 == "token" }?.1 ?? ""
+        let withSession = r.form.contains { $0.0 == "include" && $0.1.split(separator: ",").contains("session_info") }
         return withState { s in
-            guard let at = s.accessTokens[token], !at.revoked, at.expiresAt > s.now else { return .json(["active": false]) }
+            guard let at = s.accessTokens[token], !at.revoked, at.expiresAt > s.now,
+                  s.client(caller)?.secret != nil || at.clientID == caller else { return .json(["active": false]) }
             var o: JSON = ["active": true, "scope": .string(at.scopes.map(\.name).joined(separator: " ")), "client_id": .string(at.clientID),
                            "aud": [.string(at.resourceServer)], "exp": .int(at.expiresAt), "iat": .int(at.issuedAt), "nbf": .int(at.issuedAt),
                            "token_type": "Bearer"]
@@ -325,6 +338,15 @@ extension Simulator {
                               "identity_set": [.string(p.id)]])
             } else {
                 o = merge(o, ["sub": .string(at.clientID), "username": .string(at.clientID + "@clients.auth.globus.org")])
+            }
+            if withSession {
+                var auths = JSONObject()
+                if let session = at.session {
+                    auths[session.identityID] = ["auth_time": .int(session.authTime), "idp": .string(randomUUIDFor(session.domain)),
+                                                 "amr": session.mfa ? ["mfa"] : [], "acr": session.mfa ? "mfa" : .null]
+                }
+                o = merge(o, ["session_info": ["session_id": .string(randomUUIDFor(at.session.map { "\($0.identityID)\($0.authTime)" } ?? at.token)),
+                                               "authentications": .object(auths)]])
             }
             return .json(o)
         }

@@ -49,3 +49,23 @@ import Glibc
         }
     }
 }
+
+/// `%globus session show`: who is in the session, when, and with MFA or not.
+@Suite struct SessionCommandTests {
+    @Test func showsTheSessionsIdentitiesTimesAndMFA() async throws {
+        try await withNotebook { nb in
+            let (r, o) = try await nb.run("%globus session show --as s")
+            #expect(r == .ok(), "\(o.text)")
+            let text = o.results.last?["text/plain"]?.string ?? ""
+            #expect(text.hasPrefix("Logged in as alice@uchicago.edu\nIdentity"), "\(text)")
+            #expect(text.contains("alice@uchicago.edu") && text.contains(" UTC") && text.hasSuffix("no"))
+            #expect(nb.kept("s")?["authentications"]?.array?.first?["mfa"] == false)
+            _ = try await nb.run("%globus login --mfa --force")
+            let mfa = try await nb.run("%globus session show").1.results.last?["text/plain"]?.string ?? ""
+            #expect(mfa.hasSuffix("yes"), "\(mfa)")
+            let stored = try JSONTokenStorage(path: nb.tokenFile).all()
+            #expect(!stored.values.contains { o.text.contains($0.accessToken) })
+            #expect(try await nb.failure("%globus session list")?.ename == "UsageError")
+        }
+    }
+}
