@@ -80,7 +80,7 @@ enum GlobusSubcommands {
     nonisolated(unsafe) static let all: [any GlobusSubcommand.Type] = [
         LoginCommand.self, CallCommand.self, WhoamiCommand.self, TokensCommand.self, ConsentCommand.self,
         LogoutCommand.self, LsCommand.self, MkdirCommand.self, RenameCommand.self, RmCommand.self, TransferCommand.self,
-        TaskCommand.self, CollectionCommand.self, FlowsCommand.self, SessionCommand.self, VarsCommand.self,
+        TaskCommand.self, CollectionCommand.self, FlowsCommand.self, TimerCommand.self, SessionCommand.self, VarsCommand.self,
         ConfigCommand.self, DemoCommand.self, GlobusHelpCommand.self, VersionCommand.self,
     ]
 

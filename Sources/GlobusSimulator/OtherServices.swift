@@ -84,8 +84,7 @@ extension Simulator {
         guard withState({ $0.validToken(r.bearer, for: SimulatedServices.timersID) }) != nil else {
             return .json(["error": ["code": "AUTHENTICATION_ERROR", "detail": "Token is not active or not valid for Timers"]], status: 401)
         }
-        if r.method == "GET" && (path == "/v2/timers" || path == "/v2/timers/") { return .json(["timers": []]) }
-        return .json(["error": ["code": "NOT_FOUND", "detail": "No such resource: \(path)"]], status: 404)
+        return timerRoutes(r, path)
     }
 
     func flows(_ r: SimRequest, _ path: String) -> SimResponse {

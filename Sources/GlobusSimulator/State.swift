@@ -77,6 +77,8 @@ struct SimState: Sendable {
     var transfer = TransferData()
     /// Runs of deployed flows.
     var runs: [SimRun] = []
+    /// Transfer timers.
+    var timers: [SimTimer] = []
     var autoApprove: String?
 
     /// Simulated "now" in epoch seconds (real time plus the configured clock offset).

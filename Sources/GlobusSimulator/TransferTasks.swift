@@ -147,6 +147,7 @@ extension Simulator {
     }
 
     func taskList(_ token: AccessToken, _ r: SimRequest) -> SimResponse {
+        runDueTimers()
         applyFinishedTasks()
         let me = token.identityID ?? token.clientID
         let (tasks, now) = withState { s in (s.transfer.tasks.filter { $0.owner == me }, s.preciseNow) }

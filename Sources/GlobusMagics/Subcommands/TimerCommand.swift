@@ -1,0 +1,115 @@
+import GlobusSDK
+import JSON
+import JupyterKernel
+
+/// `%globus timer create transfer SRC:PATH DST:PATH … | list | show ID | delete ID`: Globus
+/// Timers. A timer on a mapped collection needs the timer scope's transfer data_access
+/// dependency; the kernel asks for exactly that consent, once, as the Globus CLI does.
+struct TimerCommand: GlobusSubcommand {
+    static let recursive = Flag("-r", "--recursive", help: "transfer a folder and everything in it")
+    static let name = Option<String>("--name", value: "NAME", help: "the timer's name")
+    static let interval = Option<String>("--interval", value: "SECONDS", help: "run every SECONDS (default: once, now)")
+    static let stopAfterRuns = Option<String>("--stop-after-runs", value: "N", help: "with --interval: stop after N runs")
+    static let declaration = SubcommandDeclaration(
+        name: "timer",
+        usage: "%globus timer create transfer SRC:PATH DST:PATH [--recursive] [--name NAME] [--interval SECONDS [--stop-after-runs N]] | list | show TIMER | delete TIMER  [--as NAME]",
+        summary: "Globus Timers: transfers that run later or again and again (consent for mapped collections is asked once).",
+        options: [recursive, name, interval, stopAfterRuns],
+        examples: ["%globus timer create transfer 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/data 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/nightly --recursive --interval 86400 --as nightly",
+                   "%globus timer list", "%globus timer delete @{nightly.timer.job_id}"])
+    static var keepsResult: Bool { true }
+
+    enum Action { case create(source: CollectionPath, destination: CollectionPath), list, show(String), delete(String) }
+    var action: Action
+    var recursive: Bool
+    var timerName: String?
+    var every: Int?
+    var runs: Int?
+
+    init(_ a: ParsedArguments, body: String?) throws(MagicError) {
+        let p = a.positionals
+        switch p.first {
+        case "create":
+            guard p.count == 4, p[1] == "transfer" else { throw Self.usage("expected: create transfer SRC:PATH DST:PATH") }
+            let src = CollectionPath(p[2]), dst = CollectionPath(p[3])
+            guard src.path != nil, dst.path != nil else { throw Self.usage("give both paths: SRC:PATH DST:PATH") }
+            action = .create(source: src, destination: dst)
+        case "list":
+            guard p.count == 1 else { throw Self.usage("list takes no id") }
+            action = .list
+        case "show", "delete":
+            guard p.count == 2 else { throw Self.usage("\(p[0]) needs one TIMER id") }
+            action = p[0] == "show" ? .show(p[1]) : .delete(p[1])
+        default:
+            throw Self.usage("expected create transfer, list, show or delete")
+        }
+        recursive = a[Self.recursive]
+        timerName = a[Self.name]
+        every = try Self.number(a[Self.interval], "--interval", default: nil, range: 60...31_536_000).map(Int.init)
+        runs = try Self.number(a[Self.stopAfterRuns], "--stop-after-runs", default: nil, range: 1...1_000_000).map(Int.init)
+        if runs != nil && every == nil { throw Self.usage("--stop-after-runs goes with --interval") }
+    }
+
+    static func completePositional(_ pos: [String], prefix: String) -> [String] {
+        switch pos.count {
+        case 0: return ["create", "list", "show", "delete"].filter { $0.hasPrefix(prefix) }
+        case 1 where pos[0] == "create": return "transfer".hasPrefix(prefix) ? ["transfer"] : []
+        default: return []
+        }
+    }
+
+    func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
+        let app = try g.app()
+        switch action {
+        case .list:
+            let doc = try g.json(app, ServiceRequest(service: .timers, method: "GET", path: "/jobs/"))
+            if (doc["jobs"]?.array ?? []).isEmpty { return MimeBundle(text: "No timers yet. Make one with %globus timer create transfer.").adding(json: doc) }
+            return Rendering.bundle(for: ["timers": doc["jobs"] ?? []], format: .table).adding(json: doc)
+        case .show(let id):
+            return Self.view(try g.json(app, ServiceRequest(service: .timers, method: "GET", path: "/jobs/\(id)")))
+        case .delete(let id):
+            let doc = try g.json(app, ServiceRequest(service: .timers, method: "DELETE", path: "/jobs/\(id)"))
+            return MimeBundle(text: "Deleted timer \(id) (\(doc["name"]?.string ?? "")).").adding(json: doc)
+        case .create(let src, let dst):
+            var doc = TaskDocument(kind: .transfer, source: try g.collectionID(src.collection, app: app),
+                                   destination: try g.collectionID(dst.collection, app: app))
+            doc.items = [TaskDocument.Item(source: src.path!, destination: dst.path!, recursive: recursive)]
+            // A mapped collection's data is reached through the timer: timer[transfer[data_access]].
+            var dataAccess: [String] = []
+            for id in [doc.source, doc.destination!] where try g.json(app, TransferAPI.collection(id))["entity_type"]?.string == "GCSv5_mapped_collection" {
+                dataAccess.append("*https://auth.globus.org/scopes/\(id)/data_access")
+            }
+            let scopeText = dataAccess.isEmpty ? Scopes.timers : "\(Scopes.timers)[\(Scopes.transferAll)[\(dataAccess.joined(separator: " "))]]"
+            do { app.addScopeRequirements(Scopes.timersResourceServer, try ScopeParser.parse(scopeText)) } catch {
+                throw .internal("the timer scope '\(scopeText)' did not parse: \(error)")
+            }
+            var timer = JSONObject()
+            timer["timer_type"] = "transfer"
+            timer["name"] = .string(timerName ?? "Transfer from the notebook")
+            if let every {
+                var schedule = JSONObject()
+                schedule["type"] = "recurring"
+                schedule["interval_seconds"] = .int(every)
+                if let runs { schedule["end"] = ["condition": "iterations", "count": .int(runs)] }
+                timer["schedule"] = .object(schedule)
+            } else {
+                timer["schedule"] = ["type": "once"]
+            }
+            timer["body"] = doc.json
+            var request = ServiceRequest(service: .timers, method: "POST", path: "/v2/timer")
+            let document: JSON = ["timer": .object(timer)]
+            request.body = Array(document.serialized.utf8)
+            request.headers = [("Content-Type", "application/json")]
+            let answer = try g.json(app, request)
+            return Self.view(answer["timer"] ?? answer).adding(json: answer)
+        }
+    }
+
+    static func view(_ t: JSON) -> MimeBundle {
+        let id = t["job_id"]?.string ?? t["timer_id"]?.string ?? "?"
+        var lines = ["Timer \(id): \(t["name"]?.string ?? "") (\(t["status"]?.string ?? "?"))",
+                     "Runs: \(t["number_of_runs"]?.int ?? 0)" + (t["next_run"]?.string.map { ", next \($0)" } ?? ", no more runs")]
+        if let task = t["last_task_id"]?.string { lines.append("Last task: \(task) (%globus task show \(task))") }
+        return MimeBundle(text: lines.joined(separator: "\n")).adding(json: t)
+    }
+}

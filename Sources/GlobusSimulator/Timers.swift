@@ -1,0 +1,153 @@
+import JSON
+
+/// A transfer timer: runs its transfer at `start`, then every `interval` seconds, `count` times
+/// at most (nil: until deleted); each run is a transfer task of its owner.
+struct SimTimer: Sendable {
+    var id: String
+    var owner: String
+    var clientID: String
+    var name: String
+    var body: JSON
+    var schedule: JSON
+    var start: Double
+    var interval: Double?
+    var count: Int?
+    var submittedAt: Int
+    var runs = 0
+    var lastRanAt: Int?
+    var taskIDs: [String] = []
+    var deleted = false
+}
+
+/// Globus Timers (v2): create a transfer timer, list, show and delete timers (`/jobs/`); due
+/// timers run when any Timers or Transfer request comes in.
+extension Simulator {
+    static let timerScope = "https://auth.globus.org/scopes/\(SimulatedServices.timersID)/timer"
+
+    func timerRoutes(_ r: SimRequest, _ path: String) -> SimResponse {
+        guard let token = withState({ $0.validToken(r.bearer, for: SimulatedServices.timersID) }) else {
+            return .json(["error": ["code": "AUTHENTICATION_ERROR", "detail": "Token is not active or not valid for Timers"]], status: 401)
+        }
+        runDueTimers()
+        let me = token.identityID ?? token.clientID
+        let parts = path.split(separator: "/").map(String.init)
+        switch (r.method, parts.first ?? "", parts.count) {
+        case ("POST", "v2", 2) where parts[1] == "timer": return createTimer(token, r)
+        case ("GET", "jobs", 1), ("GET", "v2", 2) where parts.last == "timers" || parts.first == "jobs":
+            let mine = withState { s in s.timers.filter { $0.owner == me && !$0.deleted } }
+            return .json([parts.first == "jobs" ? "jobs" : "timers": .array(mine.map(timerDocument))])
+        case ("GET", "jobs", 2), ("DELETE", "jobs", 2):
+            let found: SimTimer? = withState { s in
+                guard let i = s.timers.firstIndex(where: { $0.id == parts[1] && $0.owner == me && !$0.deleted }) else { return nil }
+                if r.method == "DELETE" { s.timers[i].deleted = true }
+                return s.timers[i]
+            }
+            guard let t = found else { return .json(["error": ["code": "NOT_FOUND", "detail": .string("No timer \(parts[1])")]], status: 404) }
+            return .json(timerDocument(t))
+        default:
+            return .json(["error": ["code": "NOT_FOUND", "detail": .string("No such resource: \(path)")]], status: 404)
+        }
+    }
+
+    /// `POST /v2/timer {"timer": {"timer_type": "transfer", "name", "schedule", "body"}}`. A mapped
+    /// collection in the body needs the timer scope's transfer data_access dependency.
+    func createTimer(_ token: AccessToken, _ r: SimRequest) -> SimResponse {
+        guard let timer = r.json?["timer"], timer["timer_type"]?.string == "transfer", let body = timer["body"],
+              let src = body["source_endpoint"]?.string, let dst = body["destination_endpoint"]?.string,
+              let schedule = timer["schedule"], let kind = schedule["type"]?.string, kind == "once" || kind == "recurring" else {
+            return .json(["error": ["code": "BAD_REQUEST", "detail": "expected {\"timer\": {\"timer_type\": \"transfer\", \"schedule\": {...}, \"body\": {...}}}"]], status: 422)
+        }
+        let subject = token.identityID ?? token.clientID
+        var missing: [String] = []
+        for id in [src, dst] {
+            guard let c = withState({ $0.transfer.collection(id) }) else {
+                return .json(["error": ["code": "NOT_FOUND", "detail": .string("No collection \(id)")]], status: 404)
+            }
+            let dataAccess = "https://auth.globus.org/scopes/\(c.id)/data_access"
+            if c.mapped && !withState({ $0.hasConsent(identityID: subject, clientID: token.clientID, path: [Simulator.timerScope, Simulator.transferScope, dataAccess]) }) {
+                missing.append("*" + dataAccess)
+            }
+        }
+        if !missing.isEmpty {
+            let required = "\(Simulator.timerScope)[\(Simulator.transferScope)[\(missing.joined(separator: " "))]]"
+            return .json(["code": "ConsentRequired", "message": "Missing required data_access consent for the timer's transfer",
+                          "required_scopes": [.string(required)],
+                          "authorization_parameters": ["session_message": "The timer needs consent to access data on a mapped collection",
+                                                       "required_scopes": [.string(required)]]], status: 403)
+        }
+        let interval = schedule["interval_seconds"]?.int.map(Double.init)
+        let t = withState { s in
+            let t = SimTimer(id: randomUUID(), owner: subject, clientID: token.clientID, name: timer["name"]?.string ?? "Transfer timer",
+                             body: body, schedule: schedule, start: s.preciseNow, interval: kind == "recurring" ? interval : nil,
+                             count: kind == "once" ? 1 : (schedule["end"]?["count"]?.int ?? schedule["end"]?["iterations"]?.int), submittedAt: s.now)
+            s.timers.append(t)
+            return t
+        }
+        runDueTimers()
+        return .json(["timer": timerDocument(withState { s in s.timers.first { $0.id == t.id } } ?? t)], status: 201)
+    }
+
+    /// Starts the transfer tasks of timers whose time has come.
+    func runDueTimers() {
+        let due: [(Int, SimTimer)] = withState { s in
+            let now = s.preciseNow
+            return s.timers.enumerated().filter { _, t in
+                guard !t.deleted, t.count.map({ t.runs < $0 }) ?? true else { return false }
+                return now >= t.start + Double(t.runs) * (t.interval ?? 0) && (t.interval != nil || t.runs == 0)
+            }
+        }
+        for (i, t) in due {
+            let id = startTimerTask(t)
+            withState { s in
+                s.timers[i].runs += 1
+                s.timers[i].lastRanAt = s.now
+                s.timers[i].taskIDs.append(id)
+            }
+        }
+    }
+
+    /// A timer's run: its transfer, as a task of the timer's owner.
+    func startTimerTask(_ t: SimTimer) -> String {
+        let items: [(String, String?, Bool)] = (t.body["DATA"]?.array ?? []).compactMap { i in
+            i["source_path"]?.string.map { ($0, i["destination_path"]?.string, i["recursive"]?.bool ?? false) }
+        }
+        return withState { s in
+            let source = s.transfer.collection(t.body["source_endpoint"]?.string ?? "")
+            var files: [SimFile] = []
+            for (p, _, recursive) in items {
+                let (dir, name) = splitPath(p)
+                if let e = source?.files[dir]?.first(where: { $0.name == name }) {
+                    files += e.type == "dir" && recursive ? source.map { tree($0, under: dir + name + "/") } ?? [] : [e]
+                }
+            }
+            let task = SimTask(id: randomUUID(), type: "TRANSFER", owner: t.owner, label: t.body["label"]?.string ?? t.name,
+                               source: source?.id ?? "", destination: t.body["destination_endpoint"]?.string, items: items,
+                               requested: s.now, requestedAt: s.preciseNow, duration: s.transfer.taskDuration, fileCount: files.count,
+                               bytes: files.reduce(0) { $0 + $1.size }, syncLevel: t.body["sync_level"]?.int,
+                               verifyChecksum: t.body["verify_checksum"]?.bool ?? true)
+            s.transfer.tasks.append(task)
+            return task.id
+        }
+    }
+
+    func timerDocument(_ t: SimTimer) -> JSON {
+        let finished = t.count.map { t.runs >= $0 } ?? false
+        let next: JSON = t.deleted || finished ? .null : .string(isoDate(Int(t.start + Double(t.runs) * (t.interval ?? 0))))
+        var o = JSONObject()
+        o["job_id"] = .string(t.id)
+        o["timer_id"] = .string(t.id)
+        o["name"] = .string(t.name)
+        o["timer_type"] = "transfer"
+        o["status"] = .string(t.deleted ? "deleted" : (finished ? "ended" : (t.runs == 0 ? "new" : "loaded")))
+        o["schedule"] = t.schedule
+        o["body"] = t.body
+        o["submitted_at"] = .string(isoDate(t.submittedAt))
+        o["last_ran_at"] = t.lastRanAt.map { .string(isoDate($0)) } ?? .null
+        o["next_run"] = next
+        o["number_of_runs"] = .int(t.runs)
+        o["number_of_errors"] = 0
+        o["inactive_reason"] = .null
+        o["last_task_id"] = t.taskIDs.last.map(JSON.string) ?? .null
+        return .object(o)
+    }
+}
