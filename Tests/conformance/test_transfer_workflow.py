@@ -71,3 +71,39 @@ def test_a_mapped_collection_asks_for_exactly_its_consent(globus):
     assert reply["status"] == "ok"
     r, msgs = cell(kc, f"%globus transfer {MAPPED}:/~/notes.txt {T2}:/~/notes.txt")
     assert r["status"] == "ok" and "Submitted transfer task" in texts(msgs)
+
+
+def test_every_verb_through_a_real_kernel(globus):
+    """Each verb once through jupyter_client, as a notebook would run it."""
+    sim, start = globus
+    km, kc = start()
+    assert login_with_stdin(sim, kc, "%globus login --service flows")[0]["status"] == "ok"
+    flow = "24bc4997-b483-4c25-a19c-64b0afc00743"
+    steps = [
+        ("%globus collection search 'Tutorial Collection' --as found", "Globus Tutorial Collection 2"),
+        ("%globus collection show @{found.DATA[0].id}", "ID:"),
+        (f"%globus mkdir {T2}:/~/verbs", "Made the folder /~/verbs"),
+        (f"%globus rename {T2}:/~/verbs /~/verbs-2", "Renamed /~/verbs to /~/verbs-2"),
+        (f"%globus ls {T2}:/~/ --long", "verbs-2/"),
+        (f"%globus rm {T2}:/~/verbs-2 --recursive --as gone", "Submitted delete task"),
+        ("%globus task wait @{gone.task_id} --interval 0.2", "SUCCEEDED"),
+        ("%globus task list --limit 3", "DELETE"),
+        (f"%%globus transfer {T1} {T2}\n/~/file1.txt /~/batch/file1.txt\n/~/file2.txt /~/batch/file2.txt", "Submitted transfer task"),
+        ("%globus call transfer GET /task_list --paginate --limit 2 --jmespath 'length(DATA)'", "2 items in 1 page"),
+        ("%globus session show", "alice@uchicago.edu"),
+        ("%globus vars", "@{found}"),
+    ]
+    for code, needle in steps:
+        r, msgs = cell(kc, code, timeout=60)
+        assert r["status"] == "ok" and needle in texts(msgs), (code, r, texts(msgs))
+    # Timers ask for their own consent, answered through stdin.
+    reply, _, msgs = login_with_stdin(sim, kc, f"%globus timer create transfer {T1}:/~/file3.txt {T2}:/~/file3.txt --name verbs --as tm")
+    assert reply["status"] == "ok" and "Timer " in texts(msgs), texts(msgs)
+    for code, needle in [("%globus timer list", "verbs"), ("%globus timer delete @{tm.timer.job_id}", "Deleted timer")]:
+        r, msgs = cell(kc, code, timeout=60)
+        assert r["status"] == "ok" and needle in texts(msgs), (code, r, texts(msgs))
+    # A flow asks for its own consent: answered through stdin, as a person would.
+    reply, _, msgs = login_with_stdin(sim, kc, f"%globus flows run {flow} --body '{{\"n\": 1}}' --as run")
+    assert reply["status"] == "ok" and "Started run" in texts(msgs)
+    r, msgs = cell(kc, "%globus flows status @{run.run_id} --wait --interval 0.2", timeout=60)
+    assert r["status"] == "ok" and "SUCCEEDED" in texts(msgs)
