@@ -40,7 +40,7 @@ enum Rendering {
     static func rows(_ doc: JSON) -> [JSON]? {
         if let a = doc.array { return a.allSatisfy { $0.object != nil } && !a.isEmpty ? a : nil }
         guard let o = doc.object else { return nil }
-        for key in ["DATA", "gmeta", "tokens", "tasks", "flows", "runs", "identities", "consents", "timers", "endpoints", "groups", "identity_set"] {
+        for key in ["DATA", "gmeta", "tokens", "tasks", "flows", "runs", "identities", "consents", "timers", "jobs", "endpoints", "groups", "identity_set"] {
             if let a = o[key]?.array, !a.isEmpty, a.allSatisfy({ $0.object != nil }) { return a }
         }
         return nil

@@ -26,7 +26,7 @@ struct CollectionCommand: GlobusSubcommand {
     }
 
     static func completePositional(_ pos: [String], prefix: String) -> [String] {
-        pos.isEmpty ? Action.allCases.map(\.rawValue).filter { $0.hasPrefix(prefix) } : []
+        completeAction(Action.self, pos, prefix: prefix)
     }
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
@@ -34,8 +34,7 @@ struct CollectionCommand: GlobusSubcommand {
         switch action {
         case .search:
             let doc = try g.fetchAll(app, TransferAPI.searchCollections(text), scheme: .offsetHasNextPage(pageSize: 100, maxOffset: 1000), limit: limit)
-            if (doc["DATA"]?.array ?? []).isEmpty { return MimeBundle(text: "No collection matches '\(text)'.").adding(json: doc) }
-            return Rendering.bundle(for: doc, format: .table).adding(json: doc)
+            return Self.listing(doc, key: "DATA", empty: "No collection matches '\(text)'.")
         case .show:
             let doc = try g.json(app, TransferAPI.collection(try g.collectionID(text, app: app)))
             var lines = ["\(doc["display_name"]?.string ?? "?")", "ID:     \(doc["id"]?.string ?? "?")"]

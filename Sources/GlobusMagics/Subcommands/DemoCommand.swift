@@ -24,7 +24,7 @@ struct DemoCommand: GlobusSubcommand {
     }
 
     static func completePositional(_ pos: [String], prefix: String) -> [String] {
-        pos.isEmpty ? Action.allCases.map(\.rawValue).filter { $0.hasPrefix(prefix) } : []
+        completeAction(Action.self, pos, prefix: prefix)
     }
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {

@@ -44,7 +44,7 @@ struct FlowsCommand: GlobusSubcommand {
     }
 
     static func completePositional(_ pos: [String], prefix: String) -> [String] {
-        pos.isEmpty ? Action.allCases.map(\.rawValue).filter { $0.hasPrefix(prefix) } : []
+        completeAction(Action.self, pos, prefix: prefix)
     }
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
@@ -52,8 +52,7 @@ struct FlowsCommand: GlobusSubcommand {
         switch action {
         case .list:
             let doc = try g.fetchAll(app, ServiceRequest(service: .flows, method: "GET", path: "/flows"), scheme: .marker(answerKey: "marker", endsWithNull: false), limit: nil)
-            if (doc["flows"]?.array ?? []).isEmpty { return MimeBundle(text: "No flows to show.").adding(json: doc) }
-            return Rendering.bundle(for: doc, format: .table).adding(json: doc)
+            return Self.listing(doc, key: "flows", empty: "No flows to show.")
         case .run:
             let flow = id!
             // The run acts as the flow: its own scope and token.

@@ -42,7 +42,7 @@ struct TaskCommand: GlobusSubcommand {
     }
 
     static func completePositional(_ pos: [String], prefix: String) -> [String] {
-        pos.isEmpty ? Action.allCases.map(\.rawValue).filter { $0.hasPrefix(prefix) } : []
+        completeAction(Action.self, pos, prefix: prefix)
     }
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
@@ -50,12 +50,7 @@ struct TaskCommand: GlobusSubcommand {
         switch action {
         case .list:
             let doc = try g.fetchAll(app, TransferAPI.taskList(limit: limit), scheme: .offsetTotal(pageSize: 1000, maxTotal: 1000), limit: limit)
-            if (doc["DATA"]?.array ?? []).isEmpty {
-                var b = MimeBundle(text: "No tasks yet. Start one with %globus transfer.")
-                b["application/json"] = doc
-                return b
-            }
-            return Rendering.bundle(for: doc, format: .table).adding(json: doc)
+            return Self.listing(doc, key: "DATA", empty: "No tasks yet. Start one with %globus transfer.")
         case .show:
             let doc = try g.json(app, TransferAPI.task(task!))
             guard let p = TaskProgress(doc) else { return Rendering.bundle(for: doc, format: .auto) }

@@ -63,8 +63,7 @@ struct TimerCommand: GlobusSubcommand {
         switch action {
         case .list:
             let doc = try g.json(app, ServiceRequest(service: .timers, method: "GET", path: "/jobs/"))
-            if (doc["jobs"]?.array ?? []).isEmpty { return MimeBundle(text: "No timers yet. Make one with %globus timer create transfer.").adding(json: doc) }
-            return Rendering.bundle(for: ["timers": doc["jobs"] ?? []], format: .table).adding(json: doc)
+            return Self.listing(doc, key: "jobs", empty: "No timers yet. Make one with %globus timer create transfer.")
         case .show(let id):
             return Self.view(try g.json(app, ServiceRequest(service: .timers, method: "GET", path: "/jobs/\(id)")))
         case .delete(let id):
