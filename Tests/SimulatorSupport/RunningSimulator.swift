@@ -51,13 +51,42 @@ public final class RunningSimulator: Sendable {
 }
 
 /// Runs blocking work on a dedicated thread (libcurl must not block the cooperative pool,
-/// which also serves the in-process simulator).
+/// which also serves the in-process simulator). What the thread wrote is visible to the caller
+/// afterwards, and the thread sanitizer can see why: the thread releases a pthread mutex before
+/// it resumes the caller, which takes it after (a continuation's own ordering lives in the
+/// uninstrumented Swift runtime, so objects the thread filled in were reported as races).
 public func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { c in
+    let gate = Gate()
+    let result: T = try await withCheckedThrowingContinuation { c in
         var tid = pthread_t()
-        let box = Unmanaged.passRetained(Box { c.resume(with: Result { try body() }) }).toOpaque()
+        let box = Unmanaged.passRetained(Box {
+            let r = Result { try body() }
+            gate.pass()
+            c.resume(with: r)
+        }).toOpaque()
         pthread_create(&tid, nil, { p in Unmanaged<Box>.fromOpaque(p!).takeRetainedValue().run(); return nil }, box)
         pthread_detach(tid)
+    }
+    gate.pass()
+    return result
+}
+
+/// A pthread mutex passed through (locked and unlocked): an ordering point the thread sanitizer sees.
+final class Gate: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
+        let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(m, nil)
+        return m
+    }()
+
+    func pass() {
+        pthread_mutex_lock(mutex)
+        pthread_mutex_unlock(mutex)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
     }
 }
 
