@@ -59,7 +59,8 @@ public final class CurlTransport: Transport {
         let pointer: UnsafeMutableRawPointer
         let multi: UnsafeMutableRawPointer
     }
-    private let pool = Mutex<[Handle]>([])
+    // Shared by every thread that sends (a pthread mutex, so that the thread sanitizer sees it).
+    private let pool = PThreadMutex<[Handle]>([])
 
     public static let shared = CurlTransport()
 
