@@ -104,8 +104,11 @@ public struct AuthLoginClient: Sendable {
         _ = try http.perform(tokenRequest([("token", token)], path: "v2/oauth2/token/revoke"), isCancelled: isCancelled)
     }
 
-    /// Introspects a token (confidential clients).
+    /// Introspects a token. Globus Auth answers only a confidential client authenticated with its
+    /// secret (as the Python SDK, which has it on `ConfidentialAppAuthClient` only); a native app
+    /// gets a usage error before anything is sent.
     public func introspect(_ token: String, include: String? = nil, isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> JSON {
+        guard isConfidential else { throw .usage("token introspection needs a confidential client (a client secret); Globus Auth refuses it from native apps") }
         var f = [("token", token)]
         if let include { f.append(("include", include)) }
         return try http.json(tokenRequest(f, path: "v2/oauth2/token/introspect"), isCancelled: isCancelled)

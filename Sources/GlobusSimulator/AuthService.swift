@@ -150,12 +150,14 @@ extension Simulator {
         if !parsed.requiredDomain.isEmpty && !parsed.requiredDomain.contains(usedDomain) {
             return errorPage(403, "This resource requires an identity from \(parsed.requiredDomain.joined(separator: " or ")); \(name) is not.")
         }
-        if !parsed.requiredIdentities.isEmpty && !parsed.requiredIdentities.contains(person.id) && !parsed.requiredIdentities.contains(person.username) {
-            return errorPage(403, "This resource requires a specific identity; \(person.username) is not it.")
+        let usedUsername = person.linkedUsernames.contains(name) ? name : person.username
+        if !parsed.requiredIdentities.isEmpty && !parsed.requiredIdentities.contains(person.identityID(of: usedUsername))
+            && !parsed.requiredIdentities.contains(usedUsername) {
+            return errorPage(403, "This resource requires a specific identity; \(usedUsername) is not it.")
         }
         let code = randomToken("Code")
         withState { s in
-            let session = SessionInfo(identityID: person.id, domain: usedDomain, mfa: parsed.mfa, authTime: s.now)
+            let session = SessionInfo(identityID: person.id, username: usedUsername, domain: usedDomain, mfa: parsed.mfa, authTime: s.now)
             s.codes[code] = AuthorizationCode(code: code, clientID: parsed.client.id, redirectURI: parsed.redirectURI, scopes: parsed.scopes,
                                               challenge: parsed.challenge, identityID: person.id, offline: parsed.offline,
                                               created: s.now, session: session, state: parsed.state)
@@ -224,7 +226,7 @@ extension Simulator {
                                      email: "\(client.id)@clients.auth.globus.org", organization: client.name)
                 let now = withState { $0.now }
                 idToken = await idTokens.make(for: me, clientID: client.id, issuer: String(serviceURL("auth").dropLast()),
-                                              now: now, lifetime: withState { $0.tokenLifetime }, authTime: now)
+                                              now: now, lifetime: withState { $0.tokenLifetime }, session: nil)
             }
             return .json(tokenResponse(issued, idToken: idToken, state: nil))
         default:
@@ -255,7 +257,7 @@ extension Simulator {
             if code.scopes.contains(where: { $0.name == "openid" }), let person = withState({ $0.identity(code.identityID) }) {
                 idToken = await idTokens.make(for: person, clientID: client.id, issuer: String(serviceURL("auth").dropLast()),
                                               now: withState { $0.now }, lifetime: withState { $0.tokenLifetime },
-                                              authTime: code.session.authTime)
+                                              session: code.session)
             }
             return .json(tokenResponse(issued, idToken: idToken, state: code.state))
         }
@@ -310,26 +312,17 @@ extension Simulator {
         }
     }
 
-    /// A confidential client authenticates; a native (public) client names itself with
-    /// `client_id` and may introspect only the tokens issued to it. `include=session_info` adds
-    /// the session: who authenticated, when, and how.
+    /// As Globus Auth: only a confidential client, authenticated with its secret, may introspect
+    /// (the Python SDK has `oauth2_token_introspect` on `ConfidentialAppAuthClient` only).
+    /// `include=session_info` adds the session: who authenticated, when, and how.
     func introspect(_ r: SimRequest) -> SimResponse {
-        let caller: String
-        if let (id, secret) = r.basic {
-            guard let c = withState({ $0.client(id) }), let cs = c.secret, constantTimeEqual(cs, secret) else {
-                return authError(401, "UNAUTHORIZED", "Unauthorized", "Call must be authenticated")
-            }
-            caller = id
-        } else if let id = r.form.first(where: { $0.0 == "client_id" })?.1, let c = withState({ $0.client(id) }), c.secret == nil {
-            caller = id
-        } else {
+        guard let (caller, secret) = r.basic, let c = withState({ $0.client(caller) }), let cs = c.secret, constantTimeEqual(cs, secret) else {
             return authError(401, "UNAUTHORIZED", "Unauthorized", "Call must be authenticated")
         }
         let token = r.form.first { $0.0 == "token" }?.1 ?? ""
         let withSession = r.form.contains { $0.0 == "include" && $0.1.split(separator: ",").contains("session_info") }
         return withState { s in
-            guard let at = s.accessTokens[token], !at.revoked, at.expiresAt > s.now,
-                  s.client(caller)?.secret != nil || at.clientID == caller else { return .json(["active": false]) }
+            guard let at = s.accessTokens[token], !at.revoked, at.expiresAt > s.now else { return .json(["active": false]) }
             var o: JSON = ["active": true, "scope": .string(at.scopes.map(\.name).joined(separator: " ")), "client_id": .string(at.clientID),
                            "aud": [.string(at.resourceServer)], "exp": .int(at.expiresAt), "iat": .int(at.issuedAt), "nbf": .int(at.issuedAt),
                            "token_type": "Bearer"]
@@ -342,7 +335,7 @@ extension Simulator {
             if withSession {
                 var auths = JSONObject()
                 if let session = at.session {
-                    auths[session.identityID] = ["auth_time": .int(session.authTime), "idp": .string(randomUUIDFor(session.domain)),
+                    auths[s.identity(session.identityID)?.identityID(of: session.username) ?? session.identityID] = ["auth_time": .int(session.authTime), "idp": .string(randomUUIDFor(session.domain)),
                                                  "amr": session.mfa ? ["mfa"] : [], "acr": session.mfa ? "mfa" : .null]
                 }
                 o = merge(o, ["session_info": ["session_id": .string(randomUUIDFor(at.session.map { "\($0.identityID)\($0.authTime)" } ?? at.token)),
@@ -362,15 +355,6 @@ extension Simulator {
         ["id": .string(p.id), "username": .string(p.username), "name": .string(p.name), "email": .string(p.email),
          "organization": .string(p.organization), "identity_provider": .string(randomUUIDFor(p.domain)),
          "identity_type": "login", "status": "used"]
-    }
-
-    /// A stable UUID-like id for an identity provider domain.
-    func randomUUIDFor(_ domain: String) -> String {
-        var h: UInt64 = 1469598103934665603
-        for b in domain.utf8 { h = (h ^ UInt64(b)) &* 1099511628211 }
-        let hex = String(h, radix: 16).leftPad(16) + String(h &* 31, radix: 16).leftPad(16)
-        let c = Array(hex)
-        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
     }
 
     /// The token for an Auth API call, or the Auth-shaped 401.
@@ -394,15 +378,7 @@ extension Simulator {
         o = merge(o, ["last_authentication": .int(t.session?.authTime ?? t.issuedAt)])
         // As Globus Auth: the identity set (primary and linked identities) only with view_identity_set.
         if t.scopes.contains(where: { $0.name == "urn:globus:auth:scope:auth.globus.org:view_identity_set" }) {
-            let linked: [JSON] = p.linkedUsernames.map { u in
-                ["sub": .string(randomUUIDFor("identity:" + u)), "username": .string(u), "name": .string(p.name), "email": .string(u),
-                 "organization": .string(p.organization), "identity_provider": .string(randomUUIDFor(p.domain(of: u))),
-                 "identity_provider_display_name": .string(p.domain(of: u))]
-            }
-            let primary: JSON = ["sub": .string(p.id), "username": .string(p.username), "name": .string(p.name), "email": .string(p.email),
-                                 "organization": .string(p.organization), "identity_provider": .string(randomUUIDFor(p.domain)),
-                                 "identity_provider_display_name": .string(p.organization)]
-            o = merge(o, ["identity_set": .array([primary] + linked)])
+            o = merge(o, ["identity_set": .array(p.identitySet(session: t.session).map(\.json))])
         }
         return .json(o)
     }

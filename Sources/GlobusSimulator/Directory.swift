@@ -1,3 +1,5 @@
+import JSON
+
 /// A person who can log in to the simulator.
 public struct SimIdentity: Sendable, Equatable {
     public var id: String
@@ -22,6 +24,21 @@ public struct SimIdentity: Sendable, Equatable {
     }
 
     func domain(of username: String) -> String { String(username.split(separator: "@").last ?? "") }
+
+    /// The identity id of the primary identity or of a linked one.
+    func identityID(of username: String) -> String { username == self.username ? id : randomUUIDFor("identity:" + username) }
+
+    /// The identity set as Globus Auth lists it in userinfo and id_tokens: the primary identity
+    /// first, then the linked ones; `last_authentication` is set for the identity that
+    /// authenticated in this session and null for the others.
+    func identitySet(session: SessionInfo?) -> [IdentitySetEntry] {
+        ([username] + linkedUsernames).map { u in
+            IdentitySetEntry(sub: identityID(of: u), username: u, name: name, email: u == username ? email : u, organization: organization,
+                             identity_provider: randomUUIDFor(domain(of: u)),
+                             identity_provider_display_name: u == username ? organization : domain(of: u),
+                             last_authentication: session?.username == u ? session?.authTime : nil)
+        }
+    }
 
     /// The default people: a student, a researcher at another institution, and a staff member.
     public static let defaults: [SimIdentity] = [
@@ -55,3 +72,45 @@ public struct SimClient: Sendable, Equatable {
                   secret: "sim-automation-secret-do-not-use-in-production"),
     ]
 }
+
+/// One identity of an identity set, with the keys Globus Auth gives it.
+struct IdentitySetEntry: Codable, Sendable {
+    var sub: String
+    var username: String
+    var name: String
+    var email: String
+    var organization: String
+    var identity_provider: String
+    var identity_provider_display_name: String
+    /// When this identity authenticated in the session; null (not absent) when it did not.
+    var last_authentication: Int?
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(sub, forKey: .sub)
+        try c.encode(username, forKey: .username)
+        try c.encode(name, forKey: .name)
+        try c.encode(email, forKey: .email)
+        try c.encode(organization, forKey: .organization)
+        try c.encode(identity_provider, forKey: .identity_provider)
+        try c.encode(identity_provider_display_name, forKey: .identity_provider_display_name)
+        try c.encode(last_authentication, forKey: .last_authentication)
+    }
+
+    var json: JSON {
+        ["sub": .string(sub), "username": .string(username), "name": .string(name), "email": .string(email),
+         "organization": .string(organization), "identity_provider": .string(identity_provider),
+         "identity_provider_display_name": .string(identity_provider_display_name),
+         "last_authentication": last_authentication.map { .int($0) } ?? .null]
+    }
+}
+
+/// A stable UUID-like id for an identity provider domain.
+func randomUUIDFor(_ domain: String) -> String {
+    var h: UInt64 = 1469598103934665603
+    for b in domain.utf8 { h = (h ^ UInt64(b)) &* 1099511628211 }
+    let hex = String(h, radix: 16).leftPad(16) + String(h &* 31, radix: 16).leftPad(16)
+    let c = Array(hex)
+    return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
+}
+

@@ -28,28 +28,23 @@ actor IDTokens {
         var preferred_username: String
         var email: String
         var organization: String
+        var identity_provider: String
         var identity_provider_display_name: String
         var last_authentication: Int
-        var identity_set: [IdentityItem]
-
-        struct IdentityItem: Codable, Sendable {
-            var sub: String
-            var username: String
-            var name: String
-            var email: String
-            var organization: String
-        }
+        var identity_set: [IdentitySetEntry]
 
         func verify(using algorithm: some JWTAlgorithm) throws {}
     }
 
-    func make(for p: SimIdentity, clientID: String, issuer: String, now: Int, lifetime: Int, authTime: Int) async -> String? {
+    /// An id_token for `p`; `session` (nil for a client) says who authenticated and when.
+    func make(for p: SimIdentity, clientID: String, issuer: String, now: Int, lifetime: Int, session: SessionInfo?) async -> String? {
         let claims = Claims(
             sub: .init(value: p.id), aud: .init(value: [clientID]), iss: .init(value: issuer),
             exp: .init(value: .init(timeIntervalSince1970: Double(now + lifetime))), iat: .init(value: .init(timeIntervalSince1970: Double(now))),
             name: p.name, preferred_username: p.username, email: p.email, organization: p.organization,
-            identity_provider_display_name: p.organization, last_authentication: authTime,
-            identity_set: [.init(sub: p.id, username: p.username, name: p.name, email: p.email, organization: p.organization)])
+            identity_provider: randomUUIDFor(p.domain), identity_provider_display_name: p.organization,
+            last_authentication: session?.authTime ?? now,
+            identity_set: p.identitySet(session: session))
         if !keyAdded {
             await keys.add(rsa: privateKey, digestAlgorithm: .sha512, kid: kid.map { JWKIdentifier(string: $0) })
             keyAdded = true

@@ -7,6 +7,8 @@ import Glibc
 /// What a login session proved: who authenticated, from which domain, with MFA or not.
 struct SessionInfo: Sendable {
     var identityID: String
+    /// The username that authenticated (the primary or a linked identity).
+    var username: String
     var domain: String
     var mfa: Bool
     var authTime: Int

@@ -207,6 +207,14 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
         #expect(throws: GlobusError.self) { try noRedirect.startLogin() }
     }
 
+    @Test func aNativeAppDoesNotAskToIntrospect() async throws {
+        let sim = try await RunningSimulator()
+        defer { sim.stop() }
+        let app = makeApp(sim)
+        #expect(throws: GlobusError.self) { try app.authClient.introspect("some-token") }
+        #expect(await sim.requestedPaths().isEmpty)
+    }
+
     @Test func clientAppUsesClientCredentials() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }

@@ -45,6 +45,12 @@ public final class RunningSimulator: Sendable {
         return code.withLock { $0 }
     }
 
+    /// The paths of the requests the simulator has served so far (oldest first).
+    public func requestedPaths() async -> [String] {
+        let r = await sim.handle(SimRequest(method: "GET", path: "/admin/requests"))
+        return ((try? JSON.parse(r.body)["requests"]?.array) ?? []).compactMap { $0["path"]?.string }
+    }
+
     public func admin(_ path: String, _ body: String = "{}") async {
         _ = await sim.handle(SimRequest(method: path == "faults-clear" ? "DELETE" : "POST", path: "/admin/" + (path == "faults-clear" ? "faults" : path), body: Array(body.utf8)))
     }

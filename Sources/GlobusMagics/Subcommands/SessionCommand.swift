@@ -6,13 +6,18 @@ import JupyterKernel
 import Glibc
 #endif
 
-/// `%globus session show`: the identities in the login session, when each authenticated, and
-/// whether with multi-factor authentication (Auth's token introspection with `session_info`,
-/// as `globus session show`). Never a token.
+/// `%globus session show`: the identities in the login session and when each authenticated.
+/// Never a token.
+///
+/// The kernel signs people in as a native app, and Globus Auth lets only confidential clients
+/// introspect tokens (the Globus CLI's `session show` uses its own confidential client). So this
+/// reads Auth's userinfo with `view_identity_set`, as Globus serves it: an identity whose
+/// `last_authentication` is set is in the session. Whether that authentication used MFA is not
+/// told to native apps; the output says so and names the login that requires it.
 struct SessionCommand: GlobusSubcommand {
     static let declaration = SubcommandDeclaration(
         name: "session", usage: "%globus session show  [--as NAME]",
-        summary: "Show the identities in your login session: when each authenticated, and whether with MFA.",
+        summary: "Show the identities in your login session and when each authenticated.",
         examples: ["%globus session show", "%globus login --session-identity alice@anl.gov"])
     static var keepsResult: Bool { true }
 
@@ -22,37 +27,40 @@ struct SessionCommand: GlobusSubcommand {
 
     static func completePositional(_ pos: [String], prefix: String) -> [String] { pos.isEmpty && "show".hasPrefix(prefix) ? ["show"] : [] }
 
+    /// One identity in the session.
+    struct Authentication {
+        var username: String
+        var id: String
+        var authTime: Int
+    }
+
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
         let app = try g.app()
         guard !app.isClientApp else { return MimeBundle(text: "A service account has no login session (client \(app.clientID)).") }
-        _ = try g.userinfo(app)   // logs in first when needed
-        let info = try g.sdk { () throws(GlobusError) -> JSON in
-            let bearer = try app.authorizer(for: "auth.globus.org", isCancelled: g.isCancelled).authorization() ?? ""
-            return try app.authClient.introspect(String(bearer.dropFirst("Bearer ".count)), include: "session_info", isCancelled: g.isCancelled)
-        }
-        let auths = info["session_info"]?["authentications"]?.object ?? JSONObject()
-        var names: [String: String] = [:]
-        if !auths.isEmpty {
-            var lookup = ServiceRequest(service: .auth, method: "GET", path: "/v2/api/identities")
-            lookup.query = [("ids", auths.keys.joined(separator: ","))]
-            for i in try g.json(app, lookup)["identities"]?.array ?? [] {
-                if let id = i["id"]?.string, let u = i["username"]?.string { names[id] = u }
-            }
-        }
-        let rows: [[String]] = auths.keys.map { id in
-            let a = auths[id]!
-            let mfa = (a["amr"]?.array ?? []).contains("mfa") || a["acr"]?.string == "mfa"
-            return [names[id] ?? id, id, a["auth_time"]?.int.map(Self.time) ?? "?", mfa ? "yes" : "no"]
-        }
+        let (username, auths) = try fromUserinfo(g, app)
         var doc = JSONObject()
-        doc["username"] = info["username"] ?? .null
-        doc["session_id"] = info["session_info"]?["session_id"] ?? .null
-        doc["authentications"] = .array(rows.map { ["username": .string($0[0]), "id": .string($0[1]), "auth_time": .string($0[2]), "mfa": .bool($0[3] == "yes")] })
-        let header = "Logged in as \(info["username"]?.string ?? "?")"
-        var b = MimeBundle(text: rows.isEmpty ? header + "\n(no authentications in this session)"
-                                             : header + "\n" + Rendering.columns(["Identity", "ID", "Authenticated", "MFA"], rows))
+        doc["username"] = .string(username)
+        doc["authentications"] = .array(auths.map { a in ["username": .string(a.username), "id": .string(a.id), "auth_time": .int(a.authTime)] })
+        let header = "Logged in as \(username)"
+        let text = auths.isEmpty
+            ? header + "\n(no identity has authenticated in this session)"
+            : header + "\n" + Rendering.columns(["Identity", "ID", "Authenticated"], auths.map { [$0.username, $0.id, Self.time($0.authTime)] })
+                + "\nMFA: Globus Auth does not tell native apps whether it was used. To require it: %globus login --mfa --force"
+        var b = MimeBundle(text: text)
         b["application/json"] = .object(doc)
         return b
+    }
+
+    /// A native app: userinfo's identity set (which needs `view_identity_set`; logs in for it first).
+    private func fromUserinfo(_ g: GlobusContext, _ app: GlobusApp) throws(MagicError) -> (String, [Authentication]) {
+        app.addScopeRequirements("auth.globus.org", [Scope(Scopes.authViewIdentitySet)])
+        let info = try g.userinfo(app)
+        let set = info["identity_set"]?.array ?? [info]
+        let auths = set.compactMap { i -> Authentication? in
+            guard let t = i["last_authentication"]?.int else { return nil }
+            return Authentication(username: i["username"]?.string ?? i["preferred_username"]?.string ?? "?", id: i["sub"]?.string ?? "?", authTime: t)
+        }
+        return (info["preferred_username"]?.string ?? "?", auths.sorted { $0.authTime > $1.authTime })
     }
 
     /// An epoch time as UTC `YYYY-MM-DD HH:MM:SS`.
