@@ -79,7 +79,7 @@ def main():
     ap.add_argument("--kernel", required=True)
     ap.add_argument("--sim", required=True)
     ap.add_argument("--submits", type=int, default=30)
-    ap.add_argument("--pages", type=int, default=3)
+    ap.add_argument("--pages", type=int, default=10)
     ap.add_argument("--items", type=int, default=10000)
     a = ap.parse_args()
     sim = subprocess.Popen([a.sim, "--port", "0", "--ready-json", "--task-seconds", str(TASK_SECONDS)],

@@ -59,15 +59,20 @@ extension GlobusContext {
 
 extension GlobusContext {
     /// Every page of a listing (or the first `limit` items), merged, with one progress line
-    /// updated in place while pages arrive.
+    /// updated in place while pages arrive: shown once fetching has taken a tenth of a second,
+    /// then refreshed at most ten times a second (a fast listing sends no progress at all).
     func fetchAll(_ app: GlobusApp, _ request: ServiceRequest, scheme: PagingScheme, limit: Int?, resourceServer: String? = nil) throws(MagicError) -> JSON {
         let displayID = "globus-pages-\(monotonicNanoseconds())"
         var shown = false
+        var lastShown = monotonicNanoseconds()
         let doc = try sdk { () throws(GlobusError) -> JSON in
             try app.paginate(request, scheme: scheme, limit: limit, resourceServer: resourceServer, onLoginRequired: loginHandler(app),
                              progress: { pages, items in
+                                 let now = monotonicNanoseconds()
+                                 guard now - lastShown >= GlobusContext.progressInterval else { return }
+                                 lastShown = now
                                  let b = MimeBundle(text: "Fetching: \(pages) page\(pages == 1 ? "" : "s"), \(items) items…")
-                                 if shown { output.updateDisplay(b, metadata: [:], displayID: displayID) } else if pages > 1 {
+                                 if shown { output.updateDisplay(b, metadata: [:], displayID: displayID) } else {
                                      output.display(b, metadata: [:], displayID: displayID)
                                      shown = true
                                  }
@@ -76,6 +81,9 @@ extension GlobusContext {
         if shown { output.updateDisplay(MimeBundle(text: ""), metadata: [:], displayID: displayID) }
         return doc
     }
+
+    /// How often a progress line may change (nanoseconds).
+    static let progressInterval: UInt64 = 100_000_000
 }
 
 /// Byte counts for people: 1.2 MB, 512 KB, 12 B.

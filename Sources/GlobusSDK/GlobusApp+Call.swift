@@ -14,8 +14,9 @@ extension GlobusApp {
             let defaults = request.service.defaultScopes.compactMap { try? Scope.parse($0) }
             if !defaults.isEmpty { addScopeRequirements(rs, defaults) }
         }
-        let http = HTTPRequest(method: request.method, url: try request.url(environment: config.environment), headers: request.headers,
+        var http = HTTPRequest(method: request.method, url: try request.url(environment: config.environment), headers: request.headers,
                                body: request.body, followRedirects: request.followRedirects)
+        http.whileWaiting = request.whileWaiting
         var loggedIn = false, redriven = false
         while true {
             do {

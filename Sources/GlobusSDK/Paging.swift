@@ -49,6 +49,14 @@ extension GlobusApp {
                          onLoginRequired: ((LoginRequired) throws(GlobusError) -> Void)? = nil,
                          progress: (Int, Int) -> Void = { _, _ in },
                          isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> JSON {
+        switch scheme {
+        case .marker, .lastKey:
+            if limit == nil {
+                return try paginateAhead(request, scheme: scheme, resourceServer: resourceServer, onLoginRequired: onLoginRequired,
+                                         progress: progress, isCancelled: isCancelled)
+            }
+        default: break
+        }
         var items: [JSON] = []
         var first: JSONObject?
         var key: String?
@@ -102,6 +110,81 @@ extension GlobusApp {
             }
             break
         }
+        return PagingScheme.merged(first: first, key: key, items: items, pages: pages)
+    }
+
+    /// A listing paged by a marker (or `last_key`) from each answer. The next request needs
+    /// only that marker, which a skim of the page's top level finds; the page itself is parsed
+    /// while the next one is on its way (on this thread, see `WhileWaiting`), so parsing and the
+    /// service's work overlap.
+    func paginateAhead(_ request: ServiceRequest, scheme: PagingScheme, resourceServer: String?,
+                       onLoginRequired: ((LoginRequired) throws(GlobusError) -> Void)?, progress: (Int, Int) -> Void,
+                       isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) -> JSON {
+        let (answerKey, param, endsWithNull): (String, String, Bool)
+        switch scheme {
+        case .marker(let key, let nullEnds): (answerKey, param, endsWithNull) = (key, "marker", nullEnds)
+        default: (answerKey, param, endsWithNull) = ("last_key", "last_key", false)
+        }
+        let base = request.query.filter { !["limit", "marker", "last_key"].contains($0.0) }
+        let pages = ParsedPages()
+        var next: [(String, String)] = []
+        var seen: Set<String> = []
+        var fetched = 0
+        while true {
+            var r = request
+            r.query = base + next
+            if let body = pages.waiting { r.whileWaiting = WhileWaiting { pages.parse(body) } }
+            if isCancelled() { throw .cancelled }
+            let answer = try call(r, resourceServer: resourceServer, onLoginRequired: onLoginRequired, isCancelled: isCancelled)
+            r.whileWaiting?.run()
+            let top: [String: JSON]
+            do { top = try JSON.members([answerKey, "has_next_page"], of: answer.body) } catch {
+                throw .api(GlobusAPIError(method: r.method, url: r.path, status: answer.status, headers: answer.headers, body: answer.body))
+            }
+            fetched += 1
+            pages.waiting = answer.body
+            pages.answers.append((answer.status, answer.headers, r.path))
+            progress(fetched, pages.items.count)
+            // A marker seen before would page forever: a service that repeats itself is done.
+            guard endsWithNull || top["has_next_page"]?.bool == true, let m = top[answerKey]?.string, seen.insert(m).inserted else { break }
+            next = [(param, m)]
+        }
+        if let body = pages.waiting { pages.parse(body) }
+        if let (i, body) = pages.failed {
+            let a = pages.answers[i]
+            throw .api(GlobusAPIError(method: request.method, url: a.path, status: a.status, headers: a.headers, body: body))
+        }
+        return PagingScheme.merged(first: pages.first, key: pages.key, items: pages.items, pages: fetched)
+    }
+}
+
+/// The pages of a listing as they are parsed, in order, on the thread that fetches them.
+final class ParsedPages {
+    /// The body fetched last, not parsed yet.
+    var waiting: [UInt8]?
+    var first: JSONObject?
+    var key: String?
+    var items: [JSON] = []
+    var parsed = 0
+    /// The first page that was not a JSON object: its index and body.
+    var failed: (Int, [UInt8])?
+    var answers: [(status: Int, headers: [(String, String)], path: String)] = []
+
+    func parse(_ body: [UInt8]) {
+        waiting = nil
+        defer { parsed += 1 }
+        guard failed == nil else { return }
+        guard let page = try? JSON.parse(body), let o = page.object else { failed = (parsed, body); return }
+        if first == nil { first = o }
+        key = key ?? PagingScheme.itemsKey(page)
+        items += key.flatMap { page[$0]?.array } ?? []
+    }
+}
+
+extension PagingScheme {
+    /// The first page's document with every page's items and `paged` (pages, items); the
+    /// paging members of one page (offset, marker…) are dropped.
+    static func merged(first: JSONObject?, key: String?, items: [JSON], pages: Int) -> JSON {
         var doc = first ?? JSONObject()
         if let key { doc[key] = .array(items) }
         for k in ["offset", "limit", "has_next_page", "marker", "next_marker", "last_key", "length"] where doc[k] != nil { doc[k] = nil }

@@ -14,6 +14,8 @@ public struct ServiceRequest: Sendable {
     public var allowErrors = false
     /// A full base URL overriding the service's (GCS managers).
     public var baseURL: String?
+    /// Work for the calling thread while the answer is awaited (see `WhileWaiting`).
+    public var whileWaiting: WhileWaiting?
 
     public init(service: GlobusService, method: String, path: String) {
         self.service = service

@@ -24,6 +24,10 @@ public final class MemoryTokenStorage: TokenStorage {
 public final class JSONTokenStorage: TokenStorage {
     public let path: String
     public let namespace: String
+    /// The entries last read, kept while the file is provably unchanged (see `all()`).
+    private let lastRead = PThreadMutex<CachedRead?>(nil)
+    /// How many times the file has been opened and parsed (for tests of the cache).
+    let fileReads = PThreadMutex(0)
     /// Written as `globus-sdk.version`, like the Python SDK (which rewrites it on every store).
     public static let sdkVersionField = "globus-sdk.version"
 
@@ -57,8 +61,22 @@ public final class JSONTokenStorage: TokenStorage {
         return out
     }
 
+    /// The entries. Every call is a fresh look at the file, because another process (a kernel,
+    /// the Python SDK) may have written it; when `stat` shows the same file, unchanged, since a
+    /// read that came well after its last change, the entries of that read are returned without
+    /// opening it (a warm call's token costs one `stat`, not a lock, a read and a parse).
     public func all() throws(GlobusError) -> [String: TokenData] {
-        try withLock { () throws(GlobusError) in try read().entries[namespace] ?? [:] }
+        let now = FileStamp.realtimeNow()
+        if let stamp = FileStamp(path: path), let kept = lastRead.withLock({ $0 }), kept.stamp == stamp, kept.settled {
+            return kept.entries
+        }
+        return try withLock { () throws(GlobusError) in
+            let before = FileStamp(path: path)
+            let entries = try read().entries[namespace] ?? [:]
+            // Kept only if the file did not change while it was read and had been quiet a while.
+            lastRead.withLock { $0 = before.flatMap { b in b == FileStamp(path: path) ? CachedRead(stamp: b, readAt: now, entries: entries) : nil } }
+            return entries
+        }
     }
 
     public func store(_ entries: [TokenData]) throws(GlobusError) {
@@ -161,6 +179,7 @@ public final class JSONTokenStorage: TokenStorage {
     static let stableTime = 0.3
 
     func read() throws(GlobusError) -> FileContent {
+        fileReads.withLock { $0 += 1 }
         var last: [UInt8]? = nil
         var sameSince = monotonicSeconds()
         let start = sameSince
@@ -206,6 +225,7 @@ public final class JSONTokenStorage: TokenStorage {
     }
 
     func write(_ f: FileContent) throws(GlobusError) {
+        lastRead.withLock { $0 = nil }
         var top = f.document
         top["format_version"] = "2.0"
         top[JSONTokenStorage.sdkVersionField] = .string(SDKInfo.pythonCompatibleVersion)
@@ -246,6 +266,54 @@ public final class JSONTokenStorage: TokenStorage {
         defer { flock(fd, LOCK_UN) }
         return try body()
     }
+}
+
+/// What `stat` says identifies a file's content: device, inode, size, modification and change times.
+struct FileStamp: Equatable {
+    var device: UInt64
+    var inode: UInt64
+    var size: Int64
+    var modified: timespec
+    var changed: timespec
+
+    init?(path: String) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
+        size = Int64(st.st_size)
+        modified = st.st_mtim
+        changed = st.st_ctim
+    }
+
+    static func == (a: FileStamp, b: FileStamp) -> Bool {
+        a.device == b.device && a.inode == b.inode && a.size == b.size
+            && a.modified.tv_sec == b.modified.tv_sec && a.modified.tv_nsec == b.modified.tv_nsec
+            && a.changed.tv_sec == b.changed.tv_sec && a.changed.tv_nsec == b.changed.tv_nsec
+    }
+
+    /// The latest of the two times, in seconds.
+    var lastChange: Double {
+        max(Double(modified.tv_sec) + Double(modified.tv_nsec) / 1e9, Double(changed.tv_sec) + Double(changed.tv_nsec) / 1e9)
+    }
+
+    static func realtimeNow() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_REALTIME, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+}
+
+/// A read of the token file and the stamp the file had then.
+struct CachedRead {
+    /// File times come from a coarse clock (a few milliseconds), so a write just after a read
+    /// could carry the same time as an earlier one. A read made at least this long after the
+    /// file's last change cannot be confused that way: any later write gets a later time.
+    static let quietTime = 1.0
+    var stamp: FileStamp
+    var readAt: Double
+    var entries: [String: TokenData]
+    var settled: Bool { readAt - stamp.lastChange >= CachedRead.quietTime }
 }
 
 extension SDKInfo {

@@ -11,6 +11,8 @@ public struct HTTPRequest: Sendable {
     public var followRedirects: Bool
     /// Timeout, certificate checks and proxies for this request (`GlobusHTTP` sets its own).
     public var settings: HTTPSettings
+    /// Work for the calling thread while the answer is awaited (see `WhileWaiting`).
+    public var whileWaiting: WhileWaiting?
 
     public init(method: String, url: String, headers: [(String, String)] = [], body: [UInt8]? = nil, followRedirects: Bool = false,
                 settings: HTTPSettings = HTTPSettings()) {
@@ -20,6 +22,24 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.followRedirects = followRedirects
         self.settings = settings
+    }
+}
+
+/// Work that the sending thread does once while a request's answer is on its way (a paginator
+/// parses the previous page there, so parsing and the server's work overlap without another
+/// thread). A transport runs it once the request is sent; `run` after the answer is a no-op if
+/// the transport already did (a transport that cannot wait that way need not run it at all).
+/// Used by one thread only: the one that sends.
+public final class WhileWaiting: @unchecked Sendable {
+    private var work: (() -> Void)?
+
+    public init(_ work: @escaping () -> Void) { self.work = work }
+
+    /// Runs the work if it has not run yet.
+    public func run() {
+        let w = work
+        work = nil
+        w?()
     }
 }
 
@@ -165,6 +185,7 @@ public final class CurlTransport: Transport {
         while true {
             _ = curl.multiPerform(m, &running)
             if running == 0 { break }
+            request.whileWaiting?.run()
             if isCancelled() { throw .cancelled }
             _ = curl.multiPoll(m, nil, 0, 50, nil)
         }

@@ -184,10 +184,33 @@ extension Simulator {
         let start = max(0, Int(r.param("marker") ?? "") ?? 0)
         let end = min(done, start + limit)
         let src = t.items.first?.0 ?? "/~/", dst = t.items.first?.1 ?? src
-        let data: [JSON] = start < end ? (start..<end).map { i in
-            ["DATA_TYPE": "successful_transfer", "source_path": .string("\(src)/file-\(i).dat"), "destination_path": .string("\(dst)/file-\(i).dat")]
-        } : []
-        return .json(["DATA_TYPE": "successful_transfers", "DATA": .array(data), "next_marker": end < done ? .string(String(end)) : .null])
+        // Written straight to bytes: a 10,000-file listing is a hundred of these pages, and
+        // building each item as a JSON tree first was most of the simulator's time for them.
+        // The quoted paths up to the file number, escaped once for the page.
+        func opening(_ dir: String) -> [UInt8] {
+            var q: [UInt8] = []
+            JSON.writeString(dir + "/file-", into: &q)
+            return Array(q.dropLast())
+        }
+        let srcOpening = opening(src), dstOpening = opening(dst)
+        var body: [UInt8] = []
+        body.reserveCapacity(64 + max(0, end - start) * (96 + srcOpening.count + dstOpening.count))
+        body += #"{"DATA_TYPE": "successful_transfers", "DATA": ["#.utf8
+        for i in stride(from: start, to: end, by: 1) {
+            if i > start { body += ", ".utf8 }
+            let number = String(i).utf8
+            body += #"{"DATA_TYPE": "successful_transfer", "source_path": "#.utf8
+            body += srcOpening
+            body += number
+            body += #".dat", "destination_path": "#.utf8
+            body += dstOpening
+            body += number
+            body += #".dat"}"#.utf8
+        }
+        body += #"], "next_marker": "#.utf8
+        if end < done { JSON.writeString(String(end), into: &body) } else { body += "null".utf8 }
+        body.append(UInt8(ascii: "}"))
+        return SimResponse(status: 200, headers: [("Content-Type", "application/json")], body: body)
     }
 
     /// `POST /task/ID/cancel`: stops an active task where it is.

@@ -227,3 +227,76 @@ struct JSONReader {
         return .double(d)
     }
 }
+
+extension JSON {
+    /// The members named in `keys` of a JSON text whose top level is an object, found without
+    /// building the rest: other values are stepped over, not parsed (a page's marker from a page
+    /// of thousands of items costs a scan, not their allocation). Values stepped over are checked
+    /// only enough to find where they end; parse the text to validate it.
+    public static func members(_ keys: Set<String>, of bytes: [UInt8]) throws(JSONParseError) -> [String: JSON] {
+        try bytes.withUnsafeBufferPointer { buf in
+            Result { () throws(JSONParseError) -> [String: JSON] in
+                var p = JSONReader(bytes: buf)
+                p.skipSpace()
+                guard p.pos < buf.count, buf[p.pos] == UInt8(ascii: "{") else { throw p.error("expected an object") }
+                p.pos += 1
+                var found: [String: JSON] = [:]
+                p.skipSpace()
+                if p.pos < buf.count && buf[p.pos] == UInt8(ascii: "}") { return found }
+                while true {
+                    p.skipSpace()
+                    guard p.pos < buf.count, buf[p.pos] == UInt8(ascii: "\"") else { throw p.error("expected a string key") }
+                    let key = try p.string()
+                    p.skipSpace()
+                    guard p.pos < buf.count, buf[p.pos] == UInt8(ascii: ":") else { throw p.error("expected ':'") }
+                    p.pos += 1
+                    p.skipSpace()
+                    if keys.contains(key) { found[key] = try p.value(depth: 1) } else { try p.skip(depth: 1) }
+                    p.skipSpace()
+                    guard p.pos < buf.count else { throw p.error("unterminated object") }
+                    if buf[p.pos] == UInt8(ascii: ",") { p.pos += 1; continue }
+                    if buf[p.pos] == UInt8(ascii: "}") { return found }
+                    throw p.error("expected ',' or '}'")
+                }
+            }
+        }.get()
+    }
+}
+
+extension JSONReader {
+    /// Steps over one value: strings (with their escapes), numbers, literals, and arrays and
+    /// objects by their brackets.
+    mutating func skip(depth: Int) throws(JSONParseError) {
+        guard pos < bytes.count else { throw error("unexpected end of input") }
+        if depth > JSON.maximumDepth { throw error("nesting deeper than \(JSON.maximumDepth)") }
+        switch bytes[pos] {
+        case UInt8(ascii: "\""):
+            pos += 1
+            while pos < bytes.count {
+                switch bytes[pos] {
+                case UInt8(ascii: "\""): pos += 1; return
+                case UInt8(ascii: "\\"): pos += 2
+                default: pos += 1
+                }
+            }
+            throw error("unterminated string")
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let close = bytes[pos] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            pos += 1
+            while true {
+                skipSpace()
+                guard pos < bytes.count else { throw error("unterminated \(close == UInt8(ascii: "}") ? "object" : "array")") }
+                switch bytes[pos] {
+                case close: pos += 1; return
+                case UInt8(ascii: ","), UInt8(ascii: ":"): pos += 1
+                default: try skip(depth: depth + 1)
+                }
+            }
+        default:
+            guard pos < bytes.count else { throw error("unexpected end of input") }
+            let start = pos
+            while pos < bytes.count, !" \t\r\n,]}:".utf8.contains(bytes[pos]) { pos += 1 }
+            if pos == start { throw error("unexpected character") }
+        }
+    }
+}

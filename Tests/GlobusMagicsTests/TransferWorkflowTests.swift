@@ -189,6 +189,26 @@ let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
         #expect(o.results.last?["application/json"] == "/~/seeded/file-2344.dat")
     }
 
+    @Test func aSlowListingShowsProgressAtMostTenTimesASecondAndClearsIt() async throws {
+        let sim = try await RunningSimulator()
+        defer { sim.stop() }
+        let seeded = await sim.sim.handle(SimRequest(method: "POST", path: "/admin/tasks", body: Array(#"{"count": 1, "identity": "alice@uchicago.edu", "files": 1200}"#.utf8)))
+        let id = try JSON.parse(seeded.body)["task_ids"]?.array?.first?.string ?? ""
+        let nb = SimulatedNotebook(sim)
+        _ = try await nb.run("%globus login")
+        await sim.admin("faults", #"{"fault": "latency=40@/transfer/"}"#)
+        let start = monotonicNanoseconds()
+        let (r, o) = try await nb.run("%globus call transfer GET /task/\(id)/successful_transfers --paginate --jmespath 'length(DATA)'")
+        let elapsed = Double(monotonicNanoseconds() - start) / 1e9
+        #expect(r == .ok() && o.stdout.hasPrefix("1200 items in 12 pages."), "\(o.text)")
+        // 12 pages at 40 ms or more each: the progress line appears, is updated in place...
+        #expect(o.displays.count == 1 && o.displays[0]["text/plain"]?.string?.hasPrefix("Fetching: ") == true)
+        #expect(o.updated.dropLast().allSatisfy { $0["text/plain"]?.string?.hasPrefix("Fetching: ") == true })
+        // ...no more than ten times a second, and is cleared at the end.
+        #expect(Double(o.displays.count + o.updated.count - 1) <= elapsed * 10 + 1, "\(o.updated.count) updates in \(elapsed) s")
+        #expect(o.updated.last?["text/plain"] == "")
+    }
+
     @Test func collectionSearchPagesByHasNextPage() async throws {
         try await withNotebook { nb in
             _ = try await nb.run("%globus login")

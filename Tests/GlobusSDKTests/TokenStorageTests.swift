@@ -34,6 +34,49 @@ import Glibc
         #expect(try s.all().keys.sorted() == ["transfer.api.globus.org"])
     }
 
+    @Test func aWarmReadIsOneStatAndEveryLaterWriteIsSeen() throws {
+        let dir = tempDir()
+        let path = dir + "/tokens.json"
+        func file(_ token: String) -> String {
+            #"{"data": {"DEFAULT": {"transfer.api.globus.org": {"resource_server": "transfer.api.globus.org", "identity_id": "i", "scope": "s", "access_token": "\#(token)", "refresh_token": null, "expires_at_seconds": 1796083916, "token_type": "Bearer"}}}, "format_version": "2.0", "globus-sdk.version": "4.10.0"}"#
+        }
+        let s = try JSONTokenStorage(path: path)
+        // Rewritten in place (as the Python SDK does), same size, many times within one tick of
+        // the file clock: each read still sees the newest bytes.
+        for i in 1000..<1300 {
+            _ = writeAll(path, file("T\(i)"))
+            #expect(try s.all()["transfer.api.globus.org"]?.accessToken == "T\(i)")
+        }
+        // Quiet for a while: reads after that are answered from the last parse...
+        sleep(1); usleep(200_000)
+        _ = try s.all()
+        let reads = s.fileReads.withLock { $0 }
+        for _ in 0..<20 { #expect(try s.all()["transfer.api.globus.org"]?.accessToken == "T1299") }
+        #expect(s.fileReads.withLock { $0 } == reads)
+        // ...until anything writes: in place, or by another storage (a new file renamed over it).
+        _ = writeAll(path, file("U1000"))
+        #expect(try s.all()["transfer.api.globus.org"]?.accessToken == "U1000")
+        try JSONTokenStorage(path: path).store([TokenData(resourceServer: "transfer.api.globus.org", identityID: "i", scope: "s", accessToken: "V1000",
+                                                          refreshToken: nil, expiresAtSeconds: 1796083916, tokenType: "Bearer")])
+        #expect(try s.all()["transfer.api.globus.org"]?.accessToken == "V1000")
+        unlink(path)
+        #expect(try s.all().isEmpty)
+    }
+
+    /// Older kernels stamp files from a clock a few milliseconds coarse (6.13 and later refine a
+    /// stamp once it has been looked at, so the loop above cannot show it here): a read is
+    /// trusted for later calls only when the file's last change was a second or more before it.
+    @Test func aReadSoonAfterAChangeIsNotKept() throws {
+        let dir = tempDir()
+        _ = writeAll(dir + "/f", "{}")
+        var stamp = try #require(FileStamp(path: dir + "/f"))
+        stamp.modified = timespec(tv_sec: 1000, tv_nsec: 0)
+        stamp.changed = timespec(tv_sec: 1000, tv_nsec: 500_000_000)
+        #expect(!CachedRead(stamp: stamp, readAt: 1000.9, entries: [:]).settled)
+        #expect(!CachedRead(stamp: stamp, readAt: 1001.4, entries: [:]).settled)
+        #expect(CachedRead(stamp: stamp, readAt: 1001.6, entries: [:]).settled)
+    }
+
     @Test func readsFormat1AndOmitsNulls() throws {
         let dir = tempDir()
         let path = dir + "/tokens.json"

@@ -43,6 +43,20 @@ import Testing
 @Suite struct JSONSerializingTests {
     @Test func escapesOnlyWhatJSONRequires() {
         #expect(JSON.string("a/b \"q\" \\ \n\t\u{01} é").serialized == #""a/b \"q\" \\ \n\t\u0001 é""#)
+        // Escapes first, last and back to back, between runs copied whole.
+        #expect(JSON.string("\r\u{08}\u{0C}x\u{1F}\"").serialized == #""\r\b\fx\u001f\"""#)
+        #expect(JSON.string("").serialized == #""""#)
+    }
+
+    @Test func membersAreFoundWithoutParsingTheRest() throws {
+        let text = #"{"DATA": [{"p": "a\"]}{", "n": [1, -2.5e3, true, null, {"x": {}}]}], "s": "}\\", "next_marker": "m2", "has_next_page": false}"#
+        let m = try JSON.members(["next_marker", "has_next_page", "absent"], of: Array(text.utf8))
+        #expect(m == ["next_marker": "m2", "has_next_page": false])
+        #expect(try JSON.members(["a"], of: Array("{}".utf8)).isEmpty)
+        // Not an object, cut short, or broken where a value should be: errors, as parse gives.
+        for bad in ["[1]", #"{"DATA": [1, 2"#, #"{"s": "open"#, #"{"a": }"#, #"{"a" 1}"#, ""] {
+            #expect(throws: JSONParseError.self, "\(bad)") { try JSON.members(["a"], of: Array(bad.utf8)) }
+        }
     }
 
     @Test func prettyPrintsLikePython() {
