@@ -11,9 +11,45 @@ extension GlobusContext {
     @discardableResult
     func runLogin(_ app: GlobusApp, parameters: AuthorizationParameters?, extraScopes: [Scope] = []) throws(MagicError) -> Bool {
         do { return try login(app, parameters: parameters, extraScopes: extraScopes) } catch {
-            if case .cancelled = error { throw .interrupted }
-            throw .globus(error)
+            switch error {
+            case .cancelled:
+                throw .failed(ExecutionError(ename: "KeyboardInterrupt", evalue: "the login was cancelled", traceback: [
+                    "KeyboardInterrupt: the login was cancelled; nothing was changed.", "To sign in, run:", "  %globus login"]))
+            case .network:
+                // The generic advice says to run the cell again; for a login, that is the login.
+                var e = Rendering.error(error)
+                e.traceback = Array(e.traceback.prefix(2)) + ["Check the network connection, then sign in again:", "  %globus login"]
+                throw .failed(e)
+            default:
+                throw .globus(error)
+            }
         }
+    }
+
+    /// How many times a person may paste something that is not a code before the login gives up.
+    static let codeAttempts = 3
+
+    /// Asks for the Authorization Code until what is pasted can be one: what is safe to strip
+    /// (spaces, line breaks, quotes around it) is stripped, the code inside a pasted redirect
+    /// link is taken from it, and a pasted sign-in link is answered with where the code is.
+    func askForCode() throws(GlobusError) -> String? {
+        var prompt = PasteCodeLoginFlow.prompt
+        for _ in 0..<Self.codeAttempts {
+            let typed: String
+            do { typed = try output.input(prompt: prompt, password: true) } catch {
+                switch error {
+                case .interrupted: throw .cancelled
+                case .endOfFile: throw .usage("No Authorization Code was entered. To try again, run: %globus login")
+                case .notAllowed: return nil
+                }
+            }
+            switch AuthorizationCodeInput(typed) {
+            case .code(let code): return code
+            case .empty: prompt = "Nothing was pasted. Paste the Authorization Code Globus showed after you signed in: "
+            case .signInLink: prompt = "That is the sign-in link, not the code. Open it, sign in, then paste the Authorization Code Globus shows: "
+            }
+        }
+        throw .usage("No Authorization Code was entered. To try again, run: %globus login")
     }
 
     /// The login itself, keeping the SDK's error types (so a call's login handler can pass them on).
@@ -34,18 +70,13 @@ extension GlobusContext {
             var prompt = MimeBundle(text: banner + PasteCodeLoginFlow.terminalText(url).trimmed + "\n")
             prompt["text/html"] = .string(htmlBanner() + "<p><b>\(link)</b> (opens Globus in a new tab), then paste the Authorization Code below.</p><p><small>\(escapeHTML(url))</small></p>")
             output.display(prompt, metadata: [:], displayID: displayID)
-            let code: String
             // Hidden input: the code is a short-lived credential and must not be saved in the notebook.
-            do { code = try output.input(prompt: PasteCodeLoginFlow.prompt, password: true) } catch {
-                switch error {
-                case .interrupted: throw .cancelled
-                case .endOfFile: throw .usage("No Authorization Code was entered. Run %globus login to try again.")
-                case .notAllowed: return twoStep(pending, displayID: displayID, link: link)
-                }
-            }
-            guard !code.trimmed.isEmpty else { throw .usage("No Authorization Code was entered. Run %globus login to try again.") }
+            guard let code = try askForCode() else { return twoStep(pending, displayID: displayID, link: link) }
             let who = try app.finishLogin(pending, code: code, isCancelled: isCancelled)
-            output.updateDisplay(loggedIn(who), metadata: [:], displayID: displayID)
+            // The used link is cleared in place, and the confirmation is a display of its own:
+            // frontends that ignore display updates (jupyter console) show it too, and none twice.
+            output.updateDisplay(MimeBundle(text: ""), metadata: [:], displayID: displayID)
+            output.display(loggedIn(who))
             return true
         }
         return twoStep(pending, displayID: displayID, link: link)
@@ -60,9 +91,10 @@ extension GlobusContext {
         return false
     }
 
+    /// "Logged in as alice@uchicago.edu (Alice Researcher) via University of Chicago".
     func loggedIn(_ who: IdentityClaims) -> MimeBundle {
         let user = who.preferredUsername ?? who.sub
-        let text = "Logged in as \(user)" + (who.name.map { " (\($0))" } ?? "")
+        let text = "Logged in as \(user)" + (who.name.map { " (\($0))" } ?? "") + (who.identityProvider.map { " via \($0)" } ?? "")
         var b = MimeBundle(text: text)
         b["text/html"] = .string("<p><b>\(escapeHTML(text))</b></p>")
         return b
@@ -102,5 +134,30 @@ extension GlobusContext {
             throw .failed(ExecutionError(ename: "GlobusAPIError", evalue: "userinfo did not answer JSON"))
         }
         return doc
+    }
+}
+
+/// What a person pasted at the code prompt.
+enum AuthorizationCodeInput: Equatable {
+    case code(String)
+    case empty
+    /// A Globus sign-in (authorize) link, which has no code in it.
+    case signInLink
+
+    /// Strips what cannot be part of a code (surrounding spaces, line breaks and quotes) and
+    /// takes the code out of a pasted redirect link (`…?code=…`).
+    init(_ typed: String) {
+        var text = Substring(typed)
+        let decoration: Set<Character> = [" ", "\t", "\r", "\n", "\r\n", "\"", "'", "`", "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}"]
+        while let c = text.first, decoration.contains(c) { text.removeFirst() }
+        while let c = text.last, decoration.contains(c) { text.removeLast() }
+        if text.isEmpty { self = .empty; return }
+        if text.hasPrefix("http://") || text.hasPrefix("https://") {
+            let query = text.split(separator: "?", maxSplits: 1).dropFirst().first ?? ""
+            let code = query.split(separator: "&").first { $0.hasPrefix("code=") }.map { String($0.dropFirst(5)) }
+            self = code.map { .code(FormEncoding.unescape($0)) } ?? .signInLink
+            return
+        }
+        self = .code(String(text))
     }
 }

@@ -133,6 +133,11 @@ enum Rendering {
         case .cancelled:
             return .interrupted
         case .loginRequired(let l):
+            if case .codeRejected = l.reason {
+                let again = l.authorizationParameters.map(loginCommand) ?? "%globus login"
+                return ExecutionError(ename: "LoginError", evalue: l.description, traceback: [
+                    "LoginError: \(l.description).", "Nothing was changed. Get a new code by signing in again:", "  " + again])
+            }
             var tb = ["LoginRequired: \(l.description)"]
             switch l.reason {
             case .identityChanged:

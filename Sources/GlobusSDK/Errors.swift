@@ -52,6 +52,9 @@ public struct NetworkError: Error, Sendable, CustomStringConvertible {
 public struct LoginRequired: Error, Sendable, CustomStringConvertible {
     public enum Reason: Sendable, Equatable {
         case noTokens, expired, noRefreshToken, refreshRejected, missingScopes([String]), identityChanged
+        /// Globus Auth refused the Authorization Code of a login (mistyped, expired or used
+        /// before), with its description when it gave one.
+        case codeRejected(String?)
     }
     public let reason: Reason
     public let resourceServer: String
@@ -72,6 +75,12 @@ public struct LoginRequired: Error, Sendable, CustomStringConvertible {
         case .refreshRejected: "The refresh token for \(resourceServer) was rejected (expired or revoked)"
         case .missingScopes(let s): "The login for \(resourceServer) lacks \(s.joined(separator: " "))"
         case .identityChanged: "The stored tokens belong to another identity"
+        case .codeRejected(let why):
+            switch why?.lowercased() {
+            case let w? where w.contains("expired"): "That Authorization Code has expired (a code lasts 10 minutes)"
+            case let w? where w.contains("already used"): "That Authorization Code was already used (each code works once)"
+            default: "Globus did not accept that Authorization Code: it may be mistyped, expired (a code lasts 10 minutes) or already used (each works once)"
+            }
         }
     }
 }

@@ -20,4 +20,20 @@ public enum FormEncoding {
         }
         return out
     }
+
+    /// The inverse of `escape`: `+` as space, `%XX` as its byte (a malformed escape is kept as it is).
+    public static func unescape(_ s: some StringProtocol) -> String {
+        var out: [UInt8] = []
+        var bytes = Array(s.utf8)[...]
+        while let b = bytes.popFirst() {
+            if b == UInt8(ascii: "+") { out.append(0x20); continue }
+            if b == UInt8(ascii: "%"), bytes.count >= 2, let v = UInt8(String(decoding: bytes.prefix(2), as: UTF8.self), radix: 16) {
+                out.append(v)
+                bytes = bytes.dropFirst(2)
+                continue
+            }
+            out.append(b)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }

@@ -190,7 +190,12 @@ public final class GlobusApp: @unchecked Sendable {
     /// identity, stores the tokens. Returns who logged in.
     @discardableResult
     public func finishLogin(_ pending: PendingLogin, code: String, isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> IdentityClaims {
-        let response = try authClient.exchange(code: code.trimmingCharacters(" \t\r\n"), redirectURI: pending.redirectURI, pkce: pending.pkce, isCancelled: isCancelled)
+        let response: TokenResponse
+        do {
+            response = try authClient.exchange(code: code.trimmingCharacters(" \t\r\n"), redirectURI: pending.redirectURI, pkce: pending.pkce, isCancelled: isCancelled)
+        } catch {
+            throw Self.loginFailure(error, clientID: clientID, pending: pending)
+        }
         guard let idToken = response.idToken else {
             throw .idToken("Token grant response doesn't contain an id_token. This normally occurs if the auth flow didn't include 'openid' alongside other scopes.")
         }
@@ -205,6 +210,22 @@ public final class GlobusApp: @unchecked Sendable {
             throw .loginRequired(LoginRequired(reason: .identityChanged, resourceServer: "auth.globus.org"))
         }
         return claims
+    }
+
+    /// What a refused code exchange means for the person logging in: a code Globus did not take
+    /// (`invalid_grant`) is a login to start again; a client Globus does not know
+    /// (`invalid_client`) is a configuration to fix. Anything else is passed on.
+    static func loginFailure(_ error: GlobusError, clientID: String, pending: PendingLogin) -> GlobusError {
+        guard case .api(let e) = error, (400...401).contains(e.httpStatus) else { return error }
+        switch e.json?["error"]?.string ?? e.code {
+        case "invalid_grant":
+            return .loginRequired(LoginRequired(reason: .codeRejected(e.json?["error_description"]?.string), resourceServer: "auth.globus.org",
+                                                authorizationParameters: pending.parameters))
+        case "invalid_client":
+            return .configuration("Globus Auth does not know the client id '\(clientID)' (GLOBUS_CLIENT_ID): register a native app at https://app.globus.org/settings/developers and set its id, or unset it for the default")
+        default:
+            return error
+        }
     }
 
     /// Logs in through `flow` when needed (or always with `force` or parameters).

@@ -49,7 +49,9 @@ extension Simulator {
 
     /// A simulated response as Hummingbird's.
     static func response(_ r: SimResponse) throws -> Response {
-        if r.dropConnection { throw DroppedConnection() }
+        // A dropped connection: the body fails before a byte of it is written, and the server
+        // closes the connection (a thrown error here would be answered as a 500 instead).
+        if r.dropConnection { return Response(status: .ok, body: ResponseBody { _ in throw DroppedConnection() }) }
         var h = HTTPFields()
         for (k, v) in r.headers { if let name = HTTPField.Name(k) { h[name] = v } }
         return Response(status: .init(code: r.status), headers: h, body: .init(byteBuffer: ByteBuffer(bytes: r.body)))

@@ -44,9 +44,13 @@ final class RecordingOutput: OutputSink, @unchecked Sendable {
     }
     func result(_ data: MimeBundle, metadata: JSON) { results.append(data) }
     func clearOutput(wait: Bool) { clears += 1 }
+    /// An answer that stands for the person pressing Ctrl-C at the prompt.
+    static let ctrlC = "\u{3}"
+
     func input(prompt: String, password: Bool) throws(InputError) -> String {
         guard allowInput else { throw .notAllowed }
         prompts.append((prompt, password))
+        if answers.first == Self.ctrlC { answers.removeFirst(); throw .interrupted }
         if answers.isEmpty, let person { return person(self) }
         guard !answers.isEmpty else { throw .endOfFile }
         return answers.removeFirst()

@@ -25,14 +25,15 @@ final class SimulatedNotebook: @unchecked Sendable {
 
     /// Runs a cell on its own thread (libcurl blocks); a code prompt is answered by signing in
     /// as `person` in the simulator.
+    /// `pasting` is what the person makes of the code when pasting it (quotes, spaces, a link).
     func run(_ code: String, stdin: Bool = true, as person: String = "alice@uchicago.edu",
-             answers: [String] = []) async throws -> (ExecutionOutcome, RecordingOutput) {
+             answers: [String] = [], pasting: @escaping (String) -> String = { $0 }) async throws -> (ExecutionOutcome, RecordingOutput) {
         count += 1
         let out = RecordingOutput()
         out.allowInput = stdin
         out.answers = answers
         let sim = self.sim
-        out.person = { o in sim.approveBlocking(o.signInURL ?? "", as: person) }
+        out.person = { o in pasting(sim.approveBlocking(o.signInURL ?? "", as: person)) }
         let context = ExecutionContext(executionCount: count, allowStdin: stdin)
         let interp = self.interp
         let outcome = try await onThread { interp.execute(code, context: context, output: out) }
@@ -40,8 +41,8 @@ final class SimulatedNotebook: @unchecked Sendable {
     }
 
     /// The error a cell ended with.
-    func failure(_ code: String, stdin: Bool = true) async throws -> ExecutionError? {
-        if case .error(let e) = try await run(code, stdin: stdin).0 { return e }
+    func failure(_ code: String, stdin: Bool = true, answers: [String] = []) async throws -> ExecutionError? {
+        if case .error(let e) = try await run(code, stdin: stdin, answers: answers).0 { return e }
         return nil
     }
 

@@ -101,8 +101,9 @@ def test_login_through_the_console_prompt_then_call(tmp_path):
         screen = t.expect("Enter the resulting Authorization Code here:", nudge_after=5)
         url = re.search(r"(https?://127\.0\.0\.1:\d+/auth/v2/oauth2/authorize\?\S+)", screen.replace("\n", "")).group(1)
         t.type(sim.approve(url))
-        # jupyter_console ignores update_display_data (the notebook UIs replace the prompt with
-        # "Logged in as …"), so confirm the sign-in with whoami.
+        # The console shows the confirmation too (it ignores display updates, so the confirmation
+        # is a display of its own).
+        t.expect(r"Logged in as alice@uchicago\.edu \(Alice Researcher\) via University of Chicago")
         t.expect(r"In \[2\]:")
         t.type("%globus whoami")
         t.expect(r"Name:  Alice Researcher")
