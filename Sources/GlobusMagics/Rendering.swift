@@ -19,6 +19,11 @@ enum Rendering {
         case .raw, .text:
             return MimeBundle(text: rawBody ?? doc.serialized(indent: 2, sortKeys: true))
         case .table:
+            if let empty = emptyListing(doc) {
+                var b = MimeBundle(text: empty)
+                b["text/html"] = .string("<p><i>\(escapeHTML(empty))</i></p>")
+                return b
+            }
             var b = MimeBundle(text: asciiTable(doc) ?? doc.serialized(indent: 2, sortKeys: true))
             if let html = htmlTable(doc) { b["text/html"] = .string(html) }
             return b
@@ -26,7 +31,11 @@ enum Rendering {
             let pretty = doc.serialized(indent: 2, sortKeys: true)
             var b = MimeBundle(text: pretty.utf8.count > largeResponse ? shortened(pretty) : pretty)
             b["application/json"] = doc
-            if format == .auto, pretty.utf8.count <= largeResponse * 4, let html = htmlTable(doc) { b["text/html"] = .string(html) }
+            if format == .auto, pretty.utf8.count <= largeResponse * 4 {
+                if let html = htmlTable(doc) { b["text/html"] = .string(html) } else if let empty = emptyListing(doc) {
+                    b["text/html"] = .string("<p><i>\(escapeHTML(empty))</i></p>")
+                }
+            }
             return b
         }
     }
@@ -36,28 +45,44 @@ enum Rendering {
         return lines.prefix(2000).joined(separator: "\n") + "\n… (\(lines.count - 2000) more lines; use --jmespath to select, or --format raw)"
     }
 
+    /// The members that hold a listing's rows, in the order they are looked for.
+    static let listingKeys = ["DATA", "gmeta", "tokens", "tasks", "flows", "runs", "identities", "consents", "timers", "jobs", "endpoints",
+                              "groups", "identity_set"]
+
     /// The rows of a listing document: `DATA`, a top-level array, `gmeta`, or a single array member.
     static func rows(_ doc: JSON) -> [JSON]? {
         if let a = doc.array { return a.allSatisfy { $0.object != nil } && !a.isEmpty ? a : nil }
         guard let o = doc.object else { return nil }
-        for key in ["DATA", "gmeta", "tokens", "tasks", "flows", "runs", "identities", "consents", "timers", "jobs", "endpoints", "groups", "identity_set"] {
+        for key in listingKeys {
             if let a = o[key]?.array, !a.isEmpty, a.allSatisfy({ $0.object != nil }) { return a }
         }
         return nil
     }
 
-    /// Columns: scalar members in order of first appearance, the most common first, at most 8.
+    /// What to say for a listing with no rows ("No rows: DATA is empty."), or nil.
+    static func emptyListing(_ doc: JSON) -> String? {
+        if doc.array?.isEmpty == true { return "No rows: the list is empty." }
+        guard let o = doc.object, rows(doc) == nil, let key = listingKeys.first(where: { o[$0]?.array?.isEmpty == true }) else { return nil }
+        return "No rows: \(key) is empty."
+    }
+
+    /// Columns: scalar members in order of first appearance, the most common first, then nested
+    /// members (shown as compact JSON); at most 8.
     static func columns(_ rows: [JSON]) -> [String] {
         var order: [String] = []
         var count: [String: Int] = [:]
+        var nested: Set<String> = []
         for r in rows.prefix(100) {
-            for (k, v) in r.object! where v.array == nil && v.object == nil {
+            for (k, v) in r.object! {
                 if count[k] == nil { order.append(k) }
                 count[k, default: 0] += 1
+                if v.array != nil || v.object != nil { nested.insert(k) }
             }
         }
         let preferred = ["name", "display_name", "id", "task_id", "status", "type", "size", "label", "username", "subject"]
         let ranked = order.enumerated().sorted { a, b in
+            let na = nested.contains(a.element), nb = nested.contains(b.element)
+            if na != nb { return !na }
             let pa = preferred.firstIndex(of: a.element) ?? 100, pb = preferred.firstIndex(of: b.element) ?? 100
             if pa != pb { return pa < pb }
             return (count[a.element]!, -a.offset) > (count[b.element]!, -b.offset)
@@ -73,16 +98,40 @@ enum Rendering {
         }
     }
 
+    /// Widest cell of a text table and of an HTML table; longer values end in "…".
+    static let textCellWidth = 48
+    static let htmlCellWidth = 80
+    static let shortenedNote = "Values ending in … are shortened; --format json shows them in full."
+
+    /// `text` cut to `width` characters, ending in "…" when it was cut.
+    static func fit(_ text: String, _ width: Int) -> (String, Bool) {
+        let flat = text.contains("\n") ? text.split(separator: "\n").joined(separator: " ") : text
+        return flat.count <= width ? (flat, false) : (String(flat.prefix(width - 1)) + "…", true)
+    }
+
     static func htmlTable(_ doc: JSON) -> String? {
         guard let rows = rows(doc) else { return nil }
         let cols = columns(rows)
         guard !cols.isEmpty else { return nil }
-        var h = "<table><thead><tr>" + cols.map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead><tbody>"
-        for r in rows.prefix(maxTableRows) {
-            h += "<tr>" + cols.map { "<td>\(escapeHTML(cell(r[$0])))</td>" }.joined() + "</tr>"
+        return htmlTable(cols, rows.prefix(maxTableRows).map { r in cols.map { cell(r[$0]) } }, more: rows.count - maxTableRows)
+    }
+
+    /// An HTML table of text cells: long cells are shortened (the full value in their tooltip),
+    /// and cells do not wrap, so rows stay one line high.
+    static func htmlTable(_ headers: [String], _ cells: [[String]], more: Int = 0) -> String {
+        var cut = false
+        var h = "<table><thead><tr>" + headers.map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead><tbody>"
+        for row in cells {
+            h += "<tr>" + row.map { value in
+                let (shown, shortened) = fit(value, htmlCellWidth)
+                cut = cut || shortened
+                return shortened ? "<td style=\"white-space:nowrap\" title=\"\(escapeHTML(value))\">\(escapeHTML(shown))</td>"
+                                 : "<td style=\"white-space:nowrap\">\(escapeHTML(shown))</td>"
+            }.joined() + "</tr>"
         }
         h += "</tbody></table>"
-        if rows.count > maxTableRows { h += "<p>… and \(rows.count - maxTableRows) more rows</p>" }
+        if more > 0 { h += "<p>… and \(more) more rows</p>" }
+        if cut { h += "<p><small>\(escapeHTML(shortenedNote))</small></p>" }
         return h
     }
 
@@ -90,13 +139,24 @@ enum Rendering {
         guard let rows = rows(doc) else { return nil }
         let cols = columns(rows)
         guard !cols.isEmpty else { return nil }
-        let data = rows.prefix(maxTableRows).map { r in cols.map { String(cell(r[$0]).prefix(60)) } }
-        let widths = cols.indices.map { i in max(cols[i].count, data.map { $0[i].count }.max() ?? 0) }
+        return asciiTable(cols, rows.prefix(maxTableRows).map { r in cols.map { cell(r[$0]) } }, more: rows.count - maxTableRows)
+    }
+
+    /// A text table of text cells; long cells are shortened with "…" and a note says so.
+    static func asciiTable(_ headers: [String], _ cells: [[String]], more: Int = 0) -> String {
+        var cut = false
+        let data = cells.map { row in row.map { value in
+            let (shown, shortened) = fit(value, textCellWidth)
+            cut = cut || shortened
+            return shown
+        } }
+        let widths = headers.indices.map { i in max(headers[i].count, data.map { $0[i].count }.max() ?? 0) }
         func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
         func line(_ v: [String]) -> String { v.enumerated().map { pad($0.element, widths[$0.offset]) }.joined(separator: " | ").trimmedTrailing }
-        var out = [line(cols), widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-")]
+        var out = [line(headers), widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-")]
         out += data.map(line)
-        if rows.count > maxTableRows { out.append("… and \(rows.count - maxTableRows) more rows") }
+        if more > 0 { out.append("… and \(more) more rows") }
+        if cut { out.append(shortenedNote) }
         return out.joined(separator: "\n")
     }
 

@@ -29,6 +29,11 @@ import Glibc
             let o = try await nb.run("%globus tokens").1
             let text = o.results.last?["text/plain"]?.string ?? ""
             #expect(text.contains("transfer.api.globus.org") && text.contains("auth.globus.org"))
+            // Compact: one line per resource server, four columns, no line wider than a console.
+            let lines = text.split(separator: "\n")
+            #expect(lines[1].hasPrefix("resource server") && lines[1].hasSuffix("| expires | refresh"), "\(text)")
+            #expect(lines.dropFirst().allSatisfy { $0.count <= 110 }, "\(text)")
+            #expect(text.contains("…") && text.hasSuffix(Rendering.shortenedNote))
             let stored = try JSONTokenStorage(path: nb.tokenFile).all()
             for t in stored.values { #expect(!o.text.contains(t.accessToken) && !(o.results.last?.json.serialized.contains(t.accessToken) ?? true)) }
         }

@@ -17,7 +17,31 @@ import Glibc
         #expect(b["application/json"] == listing)
         #expect(b["text/plain"]?.string?.hasPrefix("{\n  \"DATA\": [") == true)   // sorted keys
         let html = b["text/html"]?.string ?? ""
-        #expect(html.contains("<th>name</th>") && html.contains("<td>data</td>") && !html.contains("DATA_TYPE"))
+        #expect(html.contains("<th>name</th>") && html.contains(">data</td>") && !html.contains("DATA_TYPE"))
+    }
+
+    @Test func emptyListingsSaySoInTablesAndInTheHTML() {
+        let empty: JSON = ["DATA_TYPE": "task_list", "DATA": [], "total": 0]
+        #expect(Rendering.bundle(for: empty, format: .table)["text/plain"] == "No rows: DATA is empty.")
+        #expect(Rendering.bundle(for: [], format: .table)["text/plain"] == "No rows: the list is empty.")
+        let auto = Rendering.bundle(for: empty, format: .auto)
+        #expect(auto["application/json"] == empty && auto["text/html"]?.string?.contains("No rows: DATA is empty.") == true)
+        // Raw and text stay exactly the data.
+        #expect(Rendering.bundle(for: empty, format: .text)["text/plain"]?.string?.contains("\"DATA\": []") == true)
+    }
+
+    @Test func longValuesAreShortenedVisiblyAndNestedValuesShown() {
+        let long = String(repeating: "x", count: 100)
+        let doc: JSON = ["DATA": [["name": .string(long), "id": "1", "tags": ["a", "b"], "owner": ["id": "o1"]]]]
+        let text = Rendering.asciiTable(doc)!
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "name" + String(repeating: " ", count: 44) + " | id | tags      | owner")
+        #expect(lines[2].hasPrefix(String(repeating: "x", count: 47) + "… | 1  | [\"a\",\"b\"] | {\"id\":\"o1\"}"), "\(text)")
+        #expect(lines.last == Rendering.shortenedNote)
+        let html = Rendering.htmlTable(doc)!
+        #expect(html.contains("title=\"\(long)\"") && html.contains("…</td>") && html.contains("white-space:nowrap"))
+        // Nothing shortened, no note.
+        #expect(!Rendering.asciiTable(listing)!.contains("shortened"))
     }
 
     @Test func asciiTableColumnsLineUp() {

@@ -21,10 +21,15 @@ struct TokensCommand: GlobusSubcommand {
         let stored = try g.sdk { () throws(GlobusError) in try app.config.storage.all() }
         let location = app.config.storage.location
         if stored.isEmpty { return MimeBundle(text: "No stored tokens (\(location)). Run %globus login.") }
+        // Compact: one line per resource server; long scope strings are shortened (with a
+        // visible mark and the full value in the HTML tooltip).
         let rows = Self.rows(stored, now: Int(time(nil)))
-        var b = Rendering.bundle(for: ["tokens": .array(rows)], format: .table)
-        b["text/plain"] = .string("Token store: \(location)\n" + (Rendering.asciiTable(["tokens": .array(rows)]) ?? ""))
-        b["text/html"] = .string("<p>Token store: <code>\(escapeHTML(location))</code></p>" + (b["text/html"]?.string ?? ""))
+        let headers = ["resource server", "scopes", "expires", "refresh"]
+        let cells = rows.map { r in
+            [Rendering.cell(r["resource_server"]), Rendering.cell(r["scopes"]), Rendering.cell(r["expires"]), r["refresh_token"] == true ? "yes" : "no"]
+        }
+        var b = MimeBundle(text: "Token store: \(location)\n" + Rendering.asciiTable(headers, cells))
+        b["text/html"] = .string("<p>Token store: <code>\(escapeHTML(location))</code></p>" + Rendering.htmlTable(headers, cells))
         return b
     }
 
