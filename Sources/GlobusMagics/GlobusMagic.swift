@@ -23,9 +23,23 @@ final class GlobusMagic: CellMagic, @unchecked Sendable {
             + "\n\nType %globus help SUBCOMMAND for its options and examples."
     }
 
-    /// `%globus help` without a topic.
+    /// The first steps, one cell each, as a newcomer would take them (`%globus` alone, `%globus
+    /// help`, and the top of `%help`).
+    static let firstSteps: [(String, String)] = [
+        ("%globus login", "sign in: open the link, paste the code back"),
+        ("%globus whoami", "who you are signed in as"),
+        ("%globus collection search tutorial", "find collections by name"),
+        ("%globus ls 'Globus Tutorial Collection 1':/~/", "list a collection's files"),
+        ("%globus transfer 'Globus Tutorial Collection 1':/~/file1.txt 'Globus Tutorial Collection 2':/~/file1.txt --as t", "copy a file (kept as t)"),
+        ("%globus task wait @{t.task_id}", "watch it move, live"),
+        ("%globus call transfer GET /task_list --format table", "any Globus API call"),
+    ]
+
+    /// A short guide that starts with examples: first steps, demo mode, then every subcommand.
     static var overview: String {
-        "Usage: %globus SUBCOMMAND [ARGS…]\n\nLog in to Globus and call its APIs.\n\n" + subcommandList
+        "Start here (one cell each):\n" + firstSteps.map { "  \($0.0)\n      \($0.1)" }.joined(separator: "\n")
+            + "\n\nNo Globus login at hand? %globus demo on runs these against an offline Globus on this machine.\n\n"
+            + subcommandList
     }
 
     func run(_ call: Invocation, in cell: MagicSession) throws(MagicError) -> MimeBundle? {

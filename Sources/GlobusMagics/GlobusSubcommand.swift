@@ -75,13 +75,14 @@ struct SubcommandDeclaration: Sendable {
         self.examples = examples
     }
 
-    /// The help text: usage, summary, options (with `--as NAME` when the result can be kept), examples.
+    /// The help text: examples first, then usage, summary and options (with `--as NAME` when the
+    /// result can be kept).
     func helpText(keepsResult: Bool = false) -> String {
-        var lines = ["Usage: \(usage)", "", summary]
+        var lines = examples.isEmpty ? [] : ["Examples:"] + examples.map { "  " + $0.replacingAll("\n", with: "\n  ") } + [""]
+        lines += ["Usage: \(usage)", "", summary]
         var options = arguments.optionsHelp
         if keepsResult { options.append("  " + "--as NAME".padding(to: 30) + "keep the result for later lines: @{NAME} or @{NAME.PATH}") }
         if !options.isEmpty { lines += ["", "Options:"] + options }
-        if !examples.isEmpty { lines += ["", "Examples:"] + examples.map { "  " + $0.replacingAll("\n", with: "\n  ") } }
         return lines.joined(separator: "\n")
     }
 }

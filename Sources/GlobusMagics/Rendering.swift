@@ -118,7 +118,7 @@ enum Rendering {
 
     /// An HTML table of text cells: long cells are shortened (the full value in their tooltip),
     /// and cells do not wrap, so rows stay one line high.
-    static func htmlTable(_ headers: [String], _ cells: [[String]], more: Int = 0) -> String {
+    static func htmlTable(_ headers: [String], _ cells: [[String]], more: Int = 0, note: String = shortenedNote) -> String {
         var cut = false
         var h = "<table><thead><tr>" + headers.map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in cells {
@@ -131,7 +131,7 @@ enum Rendering {
         }
         h += "</tbody></table>"
         if more > 0 { h += "<p>… and \(more) more rows</p>" }
-        if cut { h += "<p><small>\(escapeHTML(shortenedNote))</small></p>" }
+        if cut { h += "<p><small>\(escapeHTML(note))</small></p>" }
         return h
     }
 
@@ -143,10 +143,10 @@ enum Rendering {
     }
 
     /// A text table of text cells; long cells are shortened with "…" and a note says so.
-    static func asciiTable(_ headers: [String], _ cells: [[String]], more: Int = 0) -> String {
+    static func asciiTable(_ headers: [String], _ cells: [[String]], more: Int = 0, width: Int = textCellWidth, note: String = shortenedNote) -> String {
         var cut = false
         let data = cells.map { row in row.map { value in
-            let (shown, shortened) = fit(value, textCellWidth)
+            let (shown, shortened) = fit(value, width)
             cut = cut || shortened
             return shown
         } }
@@ -156,7 +156,7 @@ enum Rendering {
         var out = [line(headers), widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-")]
         out += data.map(line)
         if more > 0 { out.append("… and \(more) more rows") }
-        if cut { out.append(shortenedNote) }
+        if cut { out.append(note) }
         return out.joined(separator: "\n")
     }
 

@@ -31,9 +31,12 @@ import Glibc
             #expect(text.contains("transfer.api.globus.org") && text.contains("auth.globus.org"))
             // Compact: one line per resource server, four columns, no line wider than a console.
             let lines = text.split(separator: "\n")
-            #expect(lines[1].hasPrefix("resource server") && lines[1].hasSuffix("| expires | refresh"), "\(text)")
+            #expect(lines[1] == "Identity: b5f1f8d2-7c3a-4d7e-9a51-2f0e6c1d9a01", "\(text)")
+            #expect(lines[2].hasPrefix("resource server") && lines[2].hasSuffix("| expires | refresh"), "\(text)")
             #expect(lines.dropFirst().allSatisfy { $0.count <= 110 }, "\(text)")
-            #expect(text.contains("…") && text.hasSuffix(Rendering.shortenedNote))
+            #expect(text.contains("…") && text.hasSuffix("%globus tokens --full shows them whole."))
+            let full = try await nb.run("%globus tokens --full").1.results.last?["text/plain"]?.string ?? ""
+            #expect(!full.contains("…") && full.contains("urn:globus:auth:scope:transfer.api.globus.org:all"))
             let stored = try JSONTokenStorage(path: nb.tokenFile).all()
             for t in stored.values { #expect(!o.text.contains(t.accessToken) && !(o.results.last?.json.serialized.contains(t.accessToken) ?? true)) }
         }

@@ -28,8 +28,7 @@ struct CallCommand: GlobusSubcommand {
         usage: "%globus call SERVICE METHOD PATH [-Q k=v]… [-H 'K: V']… [--body TEXT | --body-file F] [--content-type T] [--allow-errors] [--no-retry] [-L] [--jmespath EXPR] [--format F] [--scope SCOPE] [--paginate [--limit N]] [--as NAME]",
         summary: "Call a Globus service API; %%globus call takes the JSON body from the rest of the cell.",
         options: [queryParam, header, body, bodyFile, contentType, allowErrors, noRetry, location, jmespath, format, scope, paginate, limit],
-        examples: ["%globus call transfer GET /task_list -Q limit=5", "%globus call groups GET /groups/my_groups --format table",
-                   "%globus call transfer GET /endpoint_search -Q filter_fulltext=tutorial --jmespath 'DATA[].display_name'",
+        examples: ["%globus call transfer GET /endpoint_search -Q filter_fulltext=tutorial --jmespath 'DATA[].display_name'",
                    "%globus call transfer GET /task_list --paginate --limit 5000 --format table",
                    "%%globus call transfer POST /operation/endpoint/$COLLECTION/mkdir\n{\"DATA_TYPE\": \"mkdir\", \"path\": \"/~/new\"}"])
     static var takesCellBody: Bool { true }

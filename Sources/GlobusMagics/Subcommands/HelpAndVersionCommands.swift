@@ -32,7 +32,7 @@ struct GlobusHelpCommand: GlobusSubcommand {
 struct VersionCommand: GlobusSubcommand {
     static let declaration = SubcommandDeclaration(
         name: "version", usage: "%globus version", summary: "Show the versions of the kernel, the SDK and the libraries.",
-        examples: ["%globus version"])
+        examples: ["%globus version", "%globus help"])
     static var needsGlobus: Bool { false }
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {}

@@ -6,7 +6,7 @@ import JupyterKernel
 struct MkdirCommand: GlobusSubcommand {
     static let declaration = SubcommandDeclaration(
         name: "mkdir", usage: "%globus mkdir COLLECTION:PATH", summary: "Make a folder on a collection.",
-        examples: ["%globus mkdir 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/results"])
+        examples: ["%globus mkdir 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/results", "%globus mkdir 'Globus Tutorial Collection 2':/~/results/2026"])
 
     var location: CollectionPath
 

@@ -8,12 +8,17 @@ import Glibc
 
 /// `%globus tokens`: what is stored, never the tokens themselves.
 struct TokensCommand: GlobusSubcommand {
+    static let full = Flag("--full", help: "show the scopes whole (they are shortened to fit by default)")
     static let declaration = SubcommandDeclaration(
-        name: "tokens", usage: "%globus tokens",
-        summary: "List the stored logins: resource servers, scopes, expiry, refresh (never the tokens).", examples: ["%globus tokens"])
+        name: "tokens", usage: "%globus tokens [--full]",
+        summary: "List the stored logins: resource servers, scopes, expiry, refresh (never the tokens).", options: [full],
+        examples: ["%globus tokens", "%globus tokens --full"])
+
+    var full: Bool
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
         guard a.positionals.isEmpty else { throw Self.usage("unexpected argument '\(a.positionals[0])'") }
+        full = a[Self.full]
     }
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
@@ -28,8 +33,13 @@ struct TokensCommand: GlobusSubcommand {
         let cells = rows.map { r in
             [Rendering.cell(r["resource_server"]), Rendering.cell(r["scopes"]), Rendering.cell(r["expires"]), r["refresh_token"] == true ? "yes" : "no"]
         }
-        var b = MimeBundle(text: "Token store: \(location)\n" + Rendering.asciiTable(headers, cells))
-        b["text/html"] = .string("<p>Token store: <code>\(escapeHTML(location))</code></p>" + Rendering.htmlTable(headers, cells))
+        let note = "Scopes ending in … are shortened; %globus tokens --full shows them whole."
+        let identities = Set(rows.compactMap { $0["identity_id"]?.string }).sorted()
+        let head = "Token store: \(location)" + (identities.isEmpty ? "" : "\nIdentity: " + identities.joined(separator: ", "))
+        var b = MimeBundle(text: head + "\n" + Rendering.asciiTable(headers, cells, width: full ? Int.max : Rendering.textCellWidth, note: note))
+        b["text/html"] = .string("<p>Token store: <code>\(escapeHTML(location))</code>"
+            + (identities.isEmpty ? "" : "<br>Identity: <code>\(escapeHTML(identities.joined(separator: ", ")))</code>") + "</p>"
+            + Rendering.htmlTable(headers, cells, note: "Hover over a shortened scope to see it whole, or run %globus tokens --full."))
         return b
     }
 
