@@ -118,12 +118,12 @@ enum Rendering {
 
     /// An HTML table of text cells: long cells are shortened (the full value in their tooltip),
     /// and cells do not wrap, so rows stay one line high.
-    static func htmlTable(_ headers: [String], _ cells: [[String]], more: Int = 0, note: String = shortenedNote) -> String {
+    static func htmlTable(_ headers: [String], _ cells: [[String]], more: Int = 0, width: Int = htmlCellWidth, note: String = shortenedNote) -> String {
         var cut = false
         var h = "<table><thead><tr>" + headers.map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in cells {
             h += "<tr>" + row.map { value in
-                let (shown, shortened) = fit(value, htmlCellWidth)
+                let (shown, shortened) = fit(value, width)
                 cut = cut || shortened
                 return shortened ? "<td style=\"white-space:nowrap\" title=\"\(escapeHTML(value))\">\(escapeHTML(shown))</td>"
                                  : "<td style=\"white-space:nowrap\">\(escapeHTML(shown))</td>"

@@ -163,3 +163,82 @@ def test_task_wait_updates_one_live_line_in_jupyterlab(lab, tmp_path):
     assert len(bars()) == 1, "one display, updated in place"
     assert float(later.get_attribute("value")) > before
     wait_for(driver, lambda: "SUCCEEDED" in driver.find_elements(By.CSS_SELECTOR, ".jp-CodeCell")[2].text, timeout=60, what="the end")
+
+
+def test_first_five_minutes_in_jupyterlab(lab):
+    """A newcomer's first minutes, state by state, each saved as a screenshot in docs/: the
+    launcher, the sign-in link, a wrong code, the right code, a call, a table, an error and its remedy."""
+    driver, url = lab
+    driver.set_window_size(1200, 900)
+    shots = ROOT / "docs" / "first-five-minutes"
+    shots.mkdir(parents=True, exist_ok=True)
+
+    def shot(name):
+        driver.save_screenshot(str(shots / f"{name}.png"))
+
+    def body():
+        return driver.find_element(By.TAG_NAME, "body").text
+
+    def run(code):
+        """Types a cell as a person would (into the last, empty cell) and runs it."""
+        driver.execute_script(
+            "const nb = window.jupyterapp.shell.currentWidget;"
+            "nb.content.activeCellIndex = nb.content.widgets.length - 1;"
+            "nb.content.activeCell.model.sharedModel.setSource(arguments[0]);"
+            "window.jupyterapp.commands.execute('notebook:run-cell-and-insert-below');", code)
+
+    def sign_in_code():
+        href = driver.find_elements(By.XPATH, "//a[contains(., 'Sign in with Globus')]")[-1].get_attribute("href")
+        page = urllib.request.urlopen(urllib.request.Request(href + "&sim_identity=alice@uchicago.edu")).read().decode()
+        return re.search(r'data-code="([^"]+)"', page).group(1)
+
+    # 1. The launcher offers the Globus kernel.
+    driver.get(url.replace("/lab/tree/tour.ipynb", "/lab"))
+    card = wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, ".jp-LauncherCard[title^='Globus'], .jp-LauncherCard[data-category='Notebook'][title*='Globus']"),
+                    what="the Globus card in the launcher")
+    # Jupyter's "news" question would cover part of every screenshot: answer it.
+    for b in driver.find_elements(By.XPATH, "//button[normalize-space()='No']"):
+        b.click()
+    shot("1-launcher")
+    card.click()
+    wait_for(driver, lambda: driver.execute_script(
+        "const p = window.jupyterapp.shell.currentWidget;"
+        "return p && p.sessionContext && p.sessionContext.session && p.sessionContext.session.kernel"
+        " && p.sessionContext.session.kernel.connectionStatus === 'connected' && p.sessionContext.session.kernel.name === 'globus';"),
+        what="a Globus notebook")
+    # 2. %globus login: the sign-in link and a hidden box for the code.
+    run("%globus login")
+    box = wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, "input.jp-Stdin-input"), what="the code box")
+    assert box.get_attribute("type") == "password"
+    shot("2-sign-in-link")
+    # 3. A wrong code: named, with the command that fixes it.
+    box.send_keys("not-the-code" + Keys.ENTER)
+    wait_for(driver, lambda: "LoginError" in body(), what="the wrong code's error")
+    assert "mistyped, expired" in body() and "%globus login" in body()
+    shot("3-wrong-code")
+    # 4. The right code: one confirmation.
+    run("%globus login")
+    box = wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, "input.jp-Stdin-input"), what="the second code box")
+    box.send_keys(sign_in_code() + Keys.ENTER)
+    wait_for(driver, lambda: "Logged in as alice@uchicago.edu (Alice Researcher) via University of Chicago" in body(), what="the confirmation")
+    assert body().count("Logged in as alice@uchicago.edu") == 1, "the confirmation is shown once"
+    shot("4-logged-in")
+    # 5. A call: the JSON tree.
+    run("%globus call transfer GET /endpoint_search -Q filter_fulltext=tutorial --jmespath 'DATA[].display_name'")
+    wait_for(driver, lambda: "Globus Tutorial Collection 2" in body(), what="the call's result")
+    shot("5-call")
+    # 6. A table: the stored logins, compact, one line each.
+    run("%globus tokens")
+    wait_for(driver, lambda: "Token store:" in body(), what="the tokens table")
+    rows = driver.find_elements(By.CSS_SELECTOR, ".jp-RenderedHTMLCommon table tbody tr")
+    assert rows and all(r.size["height"] < 40 for r in rows), "each stored login is one line high"
+    assert driver.execute_script(
+        "const t = [...document.querySelectorAll('.jp-RenderedHTMLCommon table')].pop();"
+        "const area = t.closest('.jp-OutputArea-output'); return t.scrollWidth <= area.clientWidth;"), "the table fits without scrolling sideways"
+    shot("6-table")
+    # 7. An error and its remedy.
+    run("%globus ls 'No Such Collection':/~/")
+    wait_for(driver, lambda: "no collection is named 'No Such Collection'" in body(), what="the error")
+    assert "%globus collection search" in body()
+    shot("7-error-and-remedy")
+    assert "simAT" not in driver.page_source and "simRT" not in driver.page_source, "a token reached the page"

@@ -39,7 +39,8 @@ struct TokensCommand: GlobusSubcommand {
         var b = MimeBundle(text: head + "\n" + Rendering.asciiTable(headers, cells, width: full ? Int.max : Rendering.textCellWidth, note: note))
         b["text/html"] = .string("<p>Token store: <code>\(escapeHTML(location))</code>"
             + (identities.isEmpty ? "" : "<br>Identity: <code>\(escapeHTML(identities.joined(separator: ", ")))</code>") + "</p>"
-            + Rendering.htmlTable(headers, cells, note: "Hover over a shortened scope to see it whole, or run %globus tokens --full."))
+            + Rendering.htmlTable(headers, cells, width: full ? Int.max : Rendering.textCellWidth,
+                                  note: "Hover over a shortened scope to see it whole, or run %globus tokens --full."))
         return b
     }
 
