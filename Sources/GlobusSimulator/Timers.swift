@@ -33,7 +33,7 @@ extension Simulator {
         let parts = path.split(separator: "/").map(String.init)
         switch (r.method, parts.first ?? "", parts.count) {
         case ("POST", "v2", 2) where parts[1] == "timer": return createTimer(token, r)
-        case ("GET", "jobs", 1), ("GET", "v2", 2) where parts.last == "timers" || parts.first == "jobs":
+        case ("GET", "v2", 2) where parts.last == "timers", ("GET", "jobs", 1):
             let mine = withState { s in s.timers.filter { $0.owner == me && !$0.deleted } }
             return .json([parts.first == "jobs" ? "jobs" : "timers": .array(mine.map(timerDocument))])
         case ("GET", "jobs", 2), ("DELETE", "jobs", 2):
