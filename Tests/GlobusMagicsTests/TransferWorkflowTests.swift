@@ -159,6 +159,15 @@ let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
 
 /// Listings fetched page by page in each service's own way, merged into one result.
 @Suite struct PaginationTests {
+    /// A notebook signed in as alice, and the id of a finished task of hers that copied `files` files.
+    static func signedInWithATask(_ sim: RunningSimulator, files: Int) async throws -> (SimulatedNotebook, String) {
+        let seeded = await sim.sim.handle(SimRequest(method: "POST", path: "/admin/tasks",
+                                                     body: Array(#"{"count": 1, "identity": "alice@uchicago.edu", "files": \#(files)}"#.utf8)))
+        let nb = SimulatedNotebook(sim)
+        _ = try await nb.run("%globus login")
+        return (nb, try JSON.parse(seeded.body)["task_ids"]?.array?.first?.string ?? "")
+    }
+
     @Test func taskListPagesByOffsetAndStopsAtTransfersThousand() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
@@ -179,10 +188,7 @@ let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
     @Test func successfulTransfersPageByMarkerUntilItIsNull() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
-        let seeded = await sim.sim.handle(SimRequest(method: "POST", path: "/admin/tasks", body: Array(#"{"count": 1, "identity": "alice@uchicago.edu", "files": 2345}"#.utf8)))
-        let id = try JSON.parse(seeded.body)["task_ids"]?.array?.first?.string ?? ""
-        let nb = SimulatedNotebook(sim)
-        _ = try await nb.run("%globus login")
+        let (nb, id) = try await Self.signedInWithATask(sim, files: 2345)
         let (r, o) = try await nb.run("%globus call transfer GET /task/\(id)/successful_transfers --paginate --jmespath 'DATA[-1].source_path'")
         #expect(r == .ok(), "\(o.text)")
         #expect(o.stdout.hasPrefix("2345 items in 24 pages."), "\(o.stdout)")
@@ -192,10 +198,7 @@ let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
     @Test func aSlowListingShowsProgressAtMostTenTimesASecondAndClearsIt() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
-        let seeded = await sim.sim.handle(SimRequest(method: "POST", path: "/admin/tasks", body: Array(#"{"count": 1, "identity": "alice@uchicago.edu", "files": 1200}"#.utf8)))
-        let id = try JSON.parse(seeded.body)["task_ids"]?.array?.first?.string ?? ""
-        let nb = SimulatedNotebook(sim)
-        _ = try await nb.run("%globus login")
+        let (nb, id) = try await Self.signedInWithATask(sim, files: 1200)
         await sim.admin("faults", #"{"fault": "latency=40@/transfer/"}"#)
         let start = monotonicNanoseconds()
         let (r, o) = try await nb.run("%globus call transfer GET /task/\(id)/successful_transfers --paginate --jmespath 'length(DATA)'")
