@@ -44,6 +44,7 @@ extension GlobusContext {
                 command: "globus collection")
         }
         session.collectionIDs[nameOrID.lowercased()] = id
+        session.seen.saw(name: candidates[0]["display_name"]?.string ?? nameOrID, id: id)
         return id
     }
 

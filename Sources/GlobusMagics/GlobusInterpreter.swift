@@ -114,8 +114,15 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
         let scalars = Array(code.unicodeScalars)
         let lineStart = scalars[..<cursor].lastIndex(of: "\n").map { $0 + 1 } ?? 0
         let line = String(String.UnicodeScalarView(scalars[lineStart..<cursor]))
-        let tokenStart = line.unicodeScalars.lastIndex { $0 == " " || $0 == "\t" }.map { line.unicodeScalars.index(after: $0) }
-            ?? line.unicodeScalars.startIndex
+        // The word being typed starts after the last space outside quotes ('Tutorial Collection 1':/~/ is one word).
+        var tokenStart = line.unicodeScalars.startIndex
+        var quote: Unicode.Scalar?
+        for i in line.unicodeScalars.indices {
+            let c = line.unicodeScalars[i]
+            if let q = quote { if c == q { quote = nil } } else if c == "'" || c == "\"" { quote = c } else if c == " " || c == "\t" {
+                tokenStart = line.unicodeScalars.index(after: i)
+            }
+        }
         let prefix = String(line.unicodeScalars[tokenStart...])
         let start = cursor - prefix.unicodeScalars.count
         let before = (try? ShellWords.split(String(line.unicodeScalars[..<tokenStart]), environment: { _ in nil })) ?? []

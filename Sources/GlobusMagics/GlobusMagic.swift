@@ -99,7 +99,10 @@ final class GlobusMagic: CellMagic, @unchecked Sendable {
         guard let first = args.first else { return GlobusSubcommands.names.filter { $0.hasPrefix(prefix) } }
         guard let sub = GlobusSubcommands.named(first) else { return [] }
         if args.last == "--as" && sub.keepsResult { return [] }
-        let names = sub.declaration.arguments.complete(Array(args.dropFirst()), prefix: prefix) { sub.completePositional($0, prefix: prefix) }
+        let seen = self.session.seen
+        let names = sub.declaration.arguments.complete(Array(args.dropFirst()), prefix: prefix) { positionals in
+            sub.collectionPathPositions.contains(positionals.count) ? seen.complete(prefix) : sub.completePositional(positionals, prefix: prefix)
+        }
         return sub.keepsResult && "--as".hasPrefix(prefix) && prefix.hasPrefix("-") ? names + ["--as"] : names
     }
 }

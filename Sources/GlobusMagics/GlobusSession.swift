@@ -35,6 +35,8 @@ final class GlobusSession: @unchecked Sendable {
     var kept = KeptValues()
     /// Collection ids by the names that found them (`%globus ls "Tutorial Collection 1":/~/`).
     var collectionIDs: [String: String] = [:]
+    /// Collections and folders seen so far, for Tab completion.
+    var seen = SeenCollections()
     let memory = MemoryTokenStorage()
     /// Demo mode's in-memory store, apart from the real one.
     let demoMemory = MemoryTokenStorage()

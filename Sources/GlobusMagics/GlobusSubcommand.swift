@@ -22,6 +22,8 @@ protocol GlobusSubcommand {
     func run(_ globus: GlobusContext) throws(MagicError) -> MimeBundle?
     /// Candidates for the next positional argument after `positionals`.
     static func completePositional(_ positionals: [String], prefix: String) -> [String]
+    /// The positions of `COLLECTION[:PATH]` arguments, completed from what the session has seen.
+    static var collectionPathPositions: Set<Int> { get }
 }
 
 extension GlobusSubcommand {
@@ -30,6 +32,7 @@ extension GlobusSubcommand {
     static var keepsResult: Bool { false }
     static var showsJSONTree: Bool { false }
     static func completePositional(_ positionals: [String], prefix: String) -> [String] { [] }
+    static var collectionPathPositions: Set<Int> { [] }
     /// The name used in messages, e.g. `globus login`.
     static var commandName: String { "globus " + declaration.name }
     /// A number option's value (`default` when not given), checked against `range`.

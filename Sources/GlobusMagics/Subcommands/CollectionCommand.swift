@@ -34,9 +34,11 @@ struct CollectionCommand: GlobusSubcommand {
         switch action {
         case .search:
             let doc = try g.fetchAll(app, TransferAPI.searchCollections(text), scheme: .offsetHasNextPage(pageSize: 100, maxOffset: 1000), limit: limit)
+            g.session.seen.saw(listing: doc)
             return Self.listing(doc, key: "DATA", empty: "No collection matches '\(text)'.")
         case .show:
             let doc = try g.json(app, TransferAPI.collection(try g.collectionID(text, app: app)))
+            if let n = doc["display_name"]?.string, let id = doc["id"]?.string { g.session.seen.saw(name: n, id: id) }
             var lines = ["\(doc["display_name"]?.string ?? "?")", "ID:     \(doc["id"]?.string ?? "?")"]
             if let o = doc["owner_string"]?.string { lines.append("Owner:  \(o)") }
             if let d = doc["description"]?.string { lines.append("About:  \(d)") }

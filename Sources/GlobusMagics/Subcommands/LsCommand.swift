@@ -30,6 +30,7 @@ struct LsCommand: GlobusSubcommand {
         let id = try g.collectionID(location.collection, app: app)
         let doc = try g.json(app, TransferAPI.ls(id, path: location.path, showHidden: all))
         let entries = (doc["DATA"]?.array ?? []).filter { all || !($0["name"]?.string ?? "").hasPrefix(".") }
+        g.session.seen.saw(folder: entries, collection: id, paths: [location.path, doc["path"]?.string])
         let shown: JSON = {
             guard var o = doc.object else { return doc }
             o["DATA"] = .array(entries)
@@ -57,5 +58,5 @@ struct LsCommand: GlobusSubcommand {
         return b
     }
 
-    static func completePositional(_ pos: [String], prefix: String) -> [String] { [] }
+    static var collectionPathPositions: Set<Int> { [0] }
 }

@@ -10,6 +10,8 @@ struct MkdirCommand: GlobusSubcommand {
 
     var location: CollectionPath
 
+    static var collectionPathPositions: Set<Int> { [0] }
+
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
         guard a.positionals.count == 1 else { throw Self.usage("expected one COLLECTION:PATH") }
         location = CollectionPath(a.positionals[0])

@@ -12,6 +12,8 @@ struct RenameCommand: GlobusSubcommand {
     var location: CollectionPath
     var newPath: String
 
+    static var collectionPathPositions: Set<Int> { [0] }
+
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
         guard a.positionals.count == 2 else { throw Self.usage("expected COLLECTION:OLD_PATH NEW_PATH") }
         location = CollectionPath(a.positionals[0])

@@ -26,6 +26,8 @@ struct TimerCommand: GlobusSubcommand {
     var every: Int?
     var runs: Int?
 
+    static var collectionPathPositions: Set<Int> { [2, 3] }
+
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
         let p = a.positionals
         switch p.first {

@@ -26,6 +26,8 @@ struct TransferCommand: GlobusSubcommand {
     var destinationName: String
     var dryRun: Bool
 
+    static var collectionPathPositions: Set<Int> { [0, 1] }
+
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
         guard a.positionals.count == 2 else {
             throw Self.usage(body == nil ? "expected SOURCE:PATH DEST:PATH" : "%%globus transfer takes SOURCE DEST on its first line, then SRC_PATH DST_PATH pairs")
