@@ -180,12 +180,12 @@ struct CallCommand: GlobusSubcommand {
             let doc = try g.fetchAll(app, request(service: service, baseURL: baseURL), scheme: scheme, limit: limit, resourceServer: resourceServer)
             let paged = doc["paged"]
             g.output.stream(.stdout, "\(paged?["items"]?.int ?? 0) items in \(paged?["pages"]?.int ?? 0) page\(paged?["pages"]?.int == 1 ? "" : "s").\n")
-            return try ResponseView(filter: filter, format: format).bundle(doc)
+            return try ResponseView(filter: filter, format: format) { g.output.stream(.stdout, $0 + "\n") }.bundle(doc)
         }
         let response = try g.call(app, request(service: service, baseURL: baseURL), resourceServer: resourceServer,
                                   redrive: g.session.choices.autoRelogin)
         if response.status >= 400 { g.output.stream(.stderr, "HTTP \(response.status)\n") }
-        return try ResponseView(filter: filter, format: format).bundle(response)
+        return try ResponseView(filter: filter, format: format) { g.output.stream(.stdout, $0 + "\n") }.bundle(response)
     }
 
     /// A Globus Connect Server endpoint as a service: its manager's URL (from Transport) and scope.
@@ -219,13 +219,18 @@ enum BodyEncoding: String, ArgumentValue, CaseIterable {
     }
 }
 
-/// How an answer is shown: filtered with JMESPath, in the chosen format.
+/// How an answer is shown: filtered with JMESPath, in the chosen format. A listing with no rows
+/// says so (`say`, a line beside the result) in every format but `table`, whose result is that line.
 struct ResponseView {
     var filter: JMESPathExpression?
     var format: OutputFormat
+    var say: (String) -> Void = { _ in }
 
     func bundle(_ response: HTTPResponse) throws(MagicError) -> MimeBundle {
-        if format == .raw { return MimeBundle(text: response.text) }
+        if format == .raw {
+            if filter == nil, let doc = try? JSON.parse(response.body), let empty = Rendering.emptyListing(doc) { say(empty) }
+            if filter == nil { return MimeBundle(text: response.text) }
+        }
         guard !response.body.isEmpty else { return MimeBundle(text: "(HTTP \(response.status), no content)") }
         guard let doc = try? JSON.parse(response.body) else {
             if filter != nil { throw .usage("globus call: --jmespath needs a JSON answer, got \(response.header("content-type") ?? "no content type")", command: "globus call") }
@@ -240,6 +245,7 @@ struct ResponseView {
         if let filter {
             do { doc = try filter.search(doc) } catch { throw .failed(ExecutionError(ename: "JMESPathError", evalue: "\(error)")) }
         }
+        if format != .table, let empty = Rendering.emptyListing(doc) { say(empty) }
         if format == .raw && filter == nil && rawBody == nil { return MimeBundle(text: doc.serialized) }
         return Rendering.bundle(for: doc, format: format, rawBody: filter == nil ? rawBody : nil)
     }
