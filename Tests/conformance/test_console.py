@@ -108,9 +108,13 @@ def test_login_through_the_console_prompt_then_call(tmp_path):
         t.expect("LoginError: Globus did not accept that Authorization Code")
         t.expect(r"In \[3\]:")
         t.type("%globus login")
-        screen = t.expect(r"In \[3\]: %globus login[\s\S]*Enter the resulting Authorization Code here:", nudge_after=5)
-        urls = re.findall(r"(https?://127\.0\.0\.1:\d+/auth/v2/oauth2/authorize\?\S+)", screen.replace("\n", ""))
-        t.type(sim.approve(urls[-1]))
+        # The console may print the code prompt (stdin channel) before the link (iopub): wait
+        # for both of this cell, the link complete up to the rule printed under it.
+        screen = t.expect(r"In \[3\]: %globus login(?=[\s\S]*Enter the resulting Authorization Code here:)"
+                          r"[\s\S]*(https?://127\.0\.0\.1:\d+/auth/v2/oauth2/authorize\?\S+)\n-{10}", nudge_after=5)
+        cell3 = screen[screen.rindex("In [3]:"):]
+        url = re.search(r"(https?://127\.0\.0\.1:\d+/auth/v2/oauth2/authorize\?\S+)\n-{10}", cell3).group(1)
+        t.type(sim.approve(url))
         # The console shows the confirmation too (it ignores display updates, so the confirmation
         # is a display of its own).
         t.expect(r"Logged in as alice@uchicago\.edu \(Alice Researcher\) via University of Chicago")
