@@ -6,19 +6,30 @@ import JupyterKernel
 import Glibc
 #endif
 
-/// The offline demo: a `globus-sim` child process (installed beside the kernel; the kernel
-/// itself contains none of the simulator's code) on loopback. Its service URLs are variables laid
-/// over the kernel's own when the settings are made; nothing in the process changes. The child
-/// exits with the kernel.
+/// The offline demo: a Globus Simulator on loopback. Either the kernel's own `globus-sim` child
+/// process (installed beside the kernel; the kernel itself contains none of the simulator's code),
+/// which exits with the kernel, or a class's shared simulator that an operator started with
+/// `globus-sim --people N --ready-file FILE` and named with `GLOBUS_KERNEL_DEMO_SIMULATOR=FILE`.
+/// Its service URLs are variables laid over the kernel's own when the settings are made; nothing
+/// in the process changes.
 final class DemoSimulator {
-    let pid: pid_t
+    /// Where the simulator comes from.
+    enum Origin {
+        /// The kernel's own child process, and the private folder of its tokens (gone at stop).
+        case own(pid: pid_t, folder: String)
+        /// A class's simulator, announced in this file; tokens are kept in the person's home.
+        case shared(file: String)
+    }
+
+    let origin: Origin
     /// What the simulator announced: its service URLs, CA bundle and environment name.
     let variables: [String: String]
     /// Logins are approved at once as this person (unattended runs), or by a click in the browser.
     let autoApprove: String?
-    /// A private folder for the demo's own token store: demo mode never reads, writes or revokes
-    /// the person's real tokens.
-    let folder: String
+
+    /// The environment name of a shared simulator's tokens: the Python SDK's file naming then
+    /// gives `~/.globus/app/CLIENT/APP/demo-tokens.json`, beside (never in) the real tokens.
+    static let sharedEnvironmentName = "demo"
 
     /// `globus-sim` next to this executable.
     static var binary: String {
@@ -26,6 +37,34 @@ final class DemoSimulator {
         let n = readlink("/proc/self/exe", &buf, buf.count - 1)
         let exe = n > 0 ? String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "globus-kernel"
         return String(exe[..<(exe.lastIndex(of: "/") ?? exe.startIndex)]) + "/globus-sim"
+    }
+
+    /// Uses the shared simulator named by `GLOBUS_KERNEL_DEMO_SIMULATOR`, or starts the kernel's own.
+    static func start(autoApprove: String?, environment: KernelEnvironment) throws(GlobusError) -> DemoSimulator {
+        if let file = environment["GLOBUS_KERNEL_DEMO_SIMULATOR"], !file.isEmpty {
+            return try DemoSimulator(sharedFile: file, autoApprove: autoApprove)
+        }
+        return try DemoSimulator(autoApprove: autoApprove, environment: environment)
+    }
+
+    /// A class's running simulator, from the JSON line it wrote with `--ready-file`.
+    init(sharedFile file: String, autoApprove: String?) throws(GlobusError) {
+        guard let bytes = readFile(file) else {
+            throw .configuration("demo mode: cannot read the class simulator's file GLOBUS_KERNEL_DEMO_SIMULATOR=\(file): \(String(cString: strerror(errno))). Ask whoever runs the hub to start it (globus-sim --people N --ready-file \(file)).")
+        }
+        guard let env = DemoSimulator.announcedEnvironment(bytes) else {
+            throw .configuration("demo mode: \(file) (GLOBUS_KERNEL_DEMO_SIMULATOR) is not a simulator's announcement (globus-sim --ready-file writes it)")
+        }
+        origin = .shared(file: file)
+        self.autoApprove = autoApprove
+        variables = env
+    }
+
+    /// The environment in a `--ready-json` line, if it is one.
+    static func announcedEnvironment(_ line: [UInt8]) -> [String: String]? {
+        guard let doc = try? JSON.parse(line), doc["ready"]?.bool == true, let env = doc["environment"]?.object,
+              env["GLOBUS_SDK_SERVICE_URL_AUTH"]?.string != nil else { return nil }
+        return env.reduce(into: [:]) { $0[$1.key] = $1.value.string }
     }
 
     /// Starts the simulator with the kernel's environment and reads its announcement: one JSON
@@ -38,7 +77,7 @@ final class DemoSimulator {
         }
         var template = Array(((environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/globus-kernel-demo-XXXXXX").utf8CString)
         guard let dir = mkdtemp(&template) else { throw .configuration("demo mode: cannot make a folder for the demo's tokens: \(String(cString: strerror(errno)))") }
-        folder = String(cString: dir)
+        let folder = String(cString: dir)
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { rmdir(folder); throw .configuration("demo mode: cannot create a pipe: \(String(cString: strerror(errno)))") }
         var actions = posix_spawn_file_actions_t()
@@ -61,7 +100,6 @@ final class DemoSimulator {
         posix_spawn_file_actions_destroy(&actions)
         close(fds[1])
         guard rc == 0 else { close(fds[0]); rmdir(folder); throw .configuration("demo mode: cannot start globus-sim: \(String(cString: strerror(rc)))") }
-        pid = child
         // One line of JSON once it listens.
         var line: [UInt8] = []
         var byte: UInt8 = 0
@@ -70,21 +108,27 @@ final class DemoSimulator {
         while monotonicNanoseconds() < deadline, poll(&pfd, 1, Int32((deadline - monotonicNanoseconds()) / 1_000_000)) == 1,
               read(fds[0], &byte, 1) == 1, byte != UInt8(ascii: "\n") { line.append(byte) }
         close(fds[0])
-        guard let doc = try? JSON.parse(line), doc["ready"]?.bool == true, let env = doc["environment"]?.object,
-              env["GLOBUS_SDK_SERVICE_URL_AUTH"]?.string != nil else {
+        guard let env = DemoSimulator.announcedEnvironment(line) else {
             kill(child, SIGTERM)
             waitpid(child, nil, 0)
             rmdir(folder)
             throw .configuration("demo mode: globus-sim did not start (it announced: \(String(decoding: line.prefix(200), as: UTF8.self)))")
         }
-        variables = env.reduce(into: [:]) { $0[$1.key] = $1.value.string }
+        origin = .own(pid: child, folder: folder)
+        variables = env
     }
 
-    /// The demo's token file (`tokens.json` or `tokens.db`) in its private folder.
-    func tokenPath(fileExtension: String) -> String { folder + "/tokens." + fileExtension }
+    /// The demo's own token file (`tokens.json` or `tokens.db`) in its private folder; nil for a
+    /// shared simulator, whose tokens are kept in the person's home under the `demo` environment.
+    func privateTokenPath(fileExtension: String) -> String? {
+        guard case .own(_, let folder) = origin else { return nil }
+        return folder + "/tokens." + fileExtension
+    }
 
-    /// Stops the simulator and removes the demo's tokens.
+    /// Stops the kernel's own simulator and removes the demo's tokens; a shared one runs on, and
+    /// the person's demo tokens stay for the next kernel.
     func stop() {
+        guard case .own(let pid, let folder) = origin else { return }
         kill(pid, SIGTERM)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
@@ -95,7 +139,12 @@ final class DemoSimulator {
     var authURL: String { variables["GLOBUS_SDK_SERVICE_URL_AUTH"] ?? "" }
 
     var banner: String {
-        "Demo mode: this kernel talks to a local Globus Simulator at \(authURL), not the real Globus. "
+        if case .shared = origin {
+            return "Demo mode: this kernel talks to the class's Globus Simulator at \(authURL), shared by everyone on this hub, not the real Globus. "
+                + (autoApprove.map { "Logins are approved automatically as \($0). " } ?? "Sign in on the simulator's page and paste the code as usual. ")
+                + "Demo tokens are kept in your home as demo-tokens.json, apart from any real ones."
+        }
+        return "Demo mode: this kernel talks to a local Globus Simulator at \(authURL), not the real Globus. "
             + (autoApprove.map { "Logins are approved automatically as \($0) (HTTPS with the simulator's own certificate authority)." }
                 ?? "Sign in on the simulator's page and paste the code as usual. The simulator uses plain HTTP on this computer only, so that your browser opens its sign-in page without a certificate warning.")
     }
@@ -108,10 +157,18 @@ struct SimulatorApproval: LoginFlow {
     let identity: String
 
     func obtainCode(authorizeURL: String) throws(GlobusError) -> String {
-        let answer = try http.perform(HTTPRequest(method: "GET", url: authorizeURL, headers: [("Accept", "application/json")]))
-        guard let code = (try? JSON.parse(answer.body))?["code"]?.string else {
-            throw .auth("demo mode: the simulator did not approve the sign-in (HTTP \(answer.status))")
+        // The person is named in the request, so a class's shared simulator approves each student
+        // as themselves.
+        let url = authorizeURL + (authorizeURL.contains("?") ? "&" : "?") + "sim_identity=" + FormEncoding.escape(identity)
+        let refused = GlobusError.auth("demo mode: the simulator did not approve the sign-in as \(identity); is that person on its roster?")
+        let answer: HTTPResponse
+        do {
+            answer = try http.perform(HTTPRequest(method: "GET", url: url, headers: [("Accept", "application/json")]))
+        } catch {
+            if case .api = error { throw refused }
+            throw error
         }
+        guard let code = (try? JSON.parse(answer.body))?["code"]?.string else { throw refused }
         return code
     }
 }

@@ -45,15 +45,21 @@ final class GlobusSession: @unchecked Sendable {
     private var warnedInsecure = false
     private var demoFromEnvironmentTried = false
 
+    /// On JupyterHub: the home the kernel started in, which every file `%globus` reads or writes
+    /// must lie in (so no person's kernel reaches another's tokens, even where a spawner runs
+    /// everyone as one system user). Nil elsewhere.
+    let confinement: HomeConfinement?
+
     init(environment: KernelEnvironment) {
         self.environment = environment
+        confinement = HomeConfinement(environment: environment)
     }
 
     /// What the settings are made from.
     private struct SettingsKey: Equatable {
         var generation: Int
         var choices: Choices
-        var demo: Int32?
+        var demo: ObjectIdentifier?
     }
 
     // MARK: settings and app
@@ -61,7 +67,7 @@ final class GlobusSession: @unchecked Sendable {
     /// The settings in force: the kernel's environment variables (with demo mode's on top), then
     /// the `%globus config` choices, then the kernel's defaults (the tutorial client, the app name).
     func settings() throws(GlobusError) -> Settings {
-        let key = SettingsKey(generation: environment.generation, choices: choices, demo: demo?.pid)
+        let key = SettingsKey(generation: environment.generation, choices: choices, demo: demo.map(ObjectIdentifier.init))
         if let c = cachedSettings, c.key == key { return c.settings }
         var variables = environment.variables
         if let demo { variables.merge(demo.variables) { _, new in new } }
@@ -81,15 +87,23 @@ final class GlobusSession: @unchecked Sendable {
         return s
     }
 
-    /// Where tokens are stored: memory, demo mode's private folder, the chosen path, or the
-    /// Python SDK's default for the client and app.
+    /// Where tokens are stored: memory, demo mode's private folder (or, with a class's shared
+    /// simulator, the `demo-` file beside the real one), the chosen path, or the Python SDK's
+    /// default for the client and app. On a hub, it must lie in the person's own home.
     private func tokenPath(_ s: Settings) throws(GlobusError) -> String {
         if s.storage == .memory { return "memory" }
         // Demo mode has its own store, which can never be the person's real one.
-        if let demo { return demo.tokenPath(fileExtension: s.storage.fileExtension) }
-        if let p = choices.tokenPath { return p }
-        return try JSONTokenStorage.defaultPath(clientID: s.clientID!, appName: s.appName!, environment: s.environment.name,
-                                                fileExtension: s.storage.fileExtension, home: s.home)
+        if let demo, let own = demo.privateTokenPath(fileExtension: s.storage.fileExtension) { return own }
+        let path: String
+        if demo == nil, let p = choices.tokenPath {
+            path = p
+        } else {
+            path = try JSONTokenStorage.defaultPath(clientID: s.clientID!, appName: s.appName!,
+                                                    environment: demo == nil ? s.environment.name : DemoSimulator.sharedEnvironmentName,
+                                                    fileExtension: s.storage.fileExtension, home: s.home)
+        }
+        try confinement?.check(path, what: "the token file")
+        return path
     }
 
     /// The app for the current settings (rebuilt when they change).
@@ -140,15 +154,24 @@ final class GlobusSession: @unchecked Sendable {
 
     /// Starts demo mode when `GLOBUS_KERNEL_DEMO` asks for it (`1`/`on`, or a username whose
     /// logins are approved automatically), once.
+    /// `hub` approves each person as the JupyterHub user the kernel runs for (`JUPYTERHUB_USER`),
+    /// which a class's simulator knows from its roster.
     func startDemoFromEnvironment() throws(GlobusError) {
         guard demo == nil, !demoFromEnvironmentTried, let v = environment["GLOBUS_KERNEL_DEMO"], !v.isEmpty, v != "0", v.lowercased() != "off" else { return }
         demoFromEnvironmentTried = true
-        try startDemo(autoApprove: ["1", "on", "true", "yes"].contains(v.lowercased()) ? nil : v)
+        var person: String? = ["1", "on", "true", "yes"].contains(v.lowercased()) ? nil : v
+        if v.lowercased() == "hub" {
+            guard let user = environment["JUPYTERHUB_USER"], !user.isEmpty else {
+                throw .configuration("GLOBUS_KERNEL_DEMO=hub approves each person as their JupyterHub user, but JUPYTERHUB_USER is not set (is this kernel running under JupyterHub?)")
+            }
+            person = user
+        }
+        try startDemo(autoApprove: person)
     }
 
     func startDemo(autoApprove: String?) throws(GlobusError) {
         stopDemo()
-        demo = try DemoSimulator(autoApprove: autoApprove, environment: environment)
+        demo = try DemoSimulator.start(autoApprove: autoApprove, environment: environment)
         pendingBanner = demo?.banner
     }
 

@@ -40,6 +40,18 @@ public struct SimIdentity: Sendable, Equatable {
         }
     }
 
+    /// A class roster: `student01@classroom.example.edu` … (two digits, three past 99), each a
+    /// person of their own with a stable identity id, for a classroom on a shared hub.
+    public static func roster(_ count: Int, domain: String = "classroom.example.edu") -> [SimIdentity] {
+        let width = count > 99 ? 3 : 2
+        return (0..<max(count, 0)).map { i in
+            let number = String(i + 1).leftPad(width)
+            let username = "student\(number)@\(domain)"
+            return SimIdentity(id: randomUUIDFor("student:" + username), username: username, name: "Student \(number)",
+                               email: username, organization: "Classroom (Globus Simulator)")
+        }
+    }
+
     /// The default people: a student, a researcher at another institution, and a staff member.
     public static let defaults: [SimIdentity] = [
         SimIdentity(id: "b5f1f8d2-7c3a-4d7e-9a51-2f0e6c1d9a01", username: "alice@uchicago.edu", name: "Alice Researcher",

@@ -54,6 +54,10 @@ struct GlobusSim: AsyncParsableCommand {
     var readyJSON = false
     @Option(help: "Exit when this process id goes away (for a parent that starts the simulator).")
     var parentPid: Int32?
+    @Option(help: "Add a class roster of this many people, student01@classroom.example.edu onward (each signs in as themselves: a hub user named student07 is approved as student07@…).")
+    var people = 0
+    @Option(help: "Also write the --ready-json line to this file (readable by all; it holds addresses, no secrets): kernels started with GLOBUS_KERNEL_DEMO_SIMULATOR=<file> share this simulator.")
+    var readyFile: String?
 
     func run() async throws {
         var config = Simulator.Configuration()
@@ -65,6 +69,8 @@ struct GlobusSim: AsyncParsableCommand {
         guard seconds >= 0 && seconds <= 86_400 else { throw ValidationError("--task-seconds must be from 0 to 86400") }
         config.taskDuration = seconds
         config.autoApprove = autoApprove
+        guard people >= 0 && people <= 999 else { throw ValidationError("--people must be from 0 to 999") }
+        config.identities += SimIdentity.roster(people)
         config.signingKeyID = signingKeyID
         if tls {
             let material = try TLSMaterial.make()
@@ -86,6 +92,7 @@ struct GlobusSim: AsyncParsableCommand {
         let envFile = self.envFile
         let parent = parentPid
         let readyJSON = self.readyJSON
+        let readyFile = self.readyFile
         try await sim.run(port: port) { _ in
             // The last line marks the end, for programs that start the simulator and read this.
             let lines = sim.environment.map { "export \($0.0)=\($0.1)" }.joined(separator: "\n") + "\n" + Simulator.readyLine + "\n"
@@ -95,6 +102,7 @@ struct GlobusSim: AsyncParsableCommand {
                 fputs(lines, f)
                 fclose(f)
             }
+            if let readyFile, !writeAtomically(sim.readyDocument + "\n", to: readyFile) { Glibc.exit(1) }
             if let parent {
                 Task.detached {
                     // Re-parenting happens the moment the parent exits (kill(pid, 0) still
@@ -105,4 +113,25 @@ struct GlobusSim: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// Writes `text` to a new file beside `path` and renames it into place, so a reader sees the
+/// whole file or none (mode 0644). False (with the reason on stderr) when it cannot.
+func writeAtomically(_ text: String, to path: String) -> Bool {
+    let temporary = path + ".\(getpid()).tmp"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    func complain() {
+        let message = Array("globus-sim: cannot write \(path): \(String(cString: strerror(errno)))\n".utf8)
+        _ = message.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    }
+    guard fd >= 0 else { complain(); return false }
+    let bytes = Array(text.utf8)
+    let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    close(fd)
+    if written != bytes.count || rename(temporary, path) != 0 {
+        complain()
+        unlink(temporary)
+        return false
+    }
+    return true
 }

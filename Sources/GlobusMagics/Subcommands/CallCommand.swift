@@ -50,6 +50,8 @@ struct CallCommand: GlobusSubcommand {
     var query: [(String, String)] = []
     var headers: [(String, String)] = []
     var bodyText: String?
+    /// `--body-file`, read when the command runs (where the hub's home rule is known).
+    var bodyFile: String?
     var encoding: BodyEncoding
     var allowErrors: Bool
     var noRetry: Bool
@@ -92,10 +94,7 @@ struct CallCommand: GlobusSubcommand {
             throw Self.usage(cellBody != nil ? "the %%globus cell body is the request body; do not also give --body or --body-file" : "--body and --body-file are mutually exclusive")
         }
         bodyText = a[Self.body]
-        if let f = a[Self.bodyFile] {
-            guard let bytes = readFile(f) else { throw Self.usage("cannot read --body-file '\(f)': \(String(cString: strerror(errno)))") }
-            bodyText = String(decoding: bytes, as: UTF8.self)
-        }
+        bodyFile = a[Self.bodyFile]
         if let cellBody { bodyText = cellBody.trimmed.isEmpty ? nil : cellBody }
         encoding = a[Self.contentType] ?? .auto
         allowErrors = a[Self.allowErrors]
@@ -155,6 +154,16 @@ struct CallCommand: GlobusSubcommand {
     }
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
+        guard let f = bodyFile else { return try perform(g) }
+        try g.sdk { () throws(GlobusError) in try g.session.confinement?.check(f, what: "--body-file") }
+        guard let bytes = readFile(f) else { throw Self.usage("cannot read --body-file '\(f)': \(String(cString: strerror(errno)))") }
+        var withBody = self
+        withBody.bodyText = String(decoding: bytes, as: UTF8.self)
+        withBody.bodyFile = nil
+        return try withBody.perform(g)
+    }
+
+    private func perform(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
         let app = try g.app()
         var service: GlobusService
         var baseURL: String?

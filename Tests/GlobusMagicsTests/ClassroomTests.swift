@@ -1,0 +1,101 @@
+import GlobusSimulator
+import JSON
+import SimulatorSupport
+import Testing
+@testable import GlobusMagics
+@testable import GlobusSDK
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A class on a shared hub: one simulator for everyone, each student approved as themselves, demo
+/// tokens in each student's own home, and no student's kernel reaching another's files.
+@Suite struct ClassroomTests {
+    /// A simulator with a roster of `people`, and the announcement file kernels are pointed at.
+    static func classSimulator(people: Int) async throws -> (RunningSimulator, String) {
+        var config = Simulator.Configuration()
+        config.identities += SimIdentity.roster(people)
+        let sim = try await RunningSimulator(config)
+        var t = Array("/tmp/gk-class-XXXXXX".utf8CString)
+        let file = String(cString: mkdtemp(&t)!) + "/globus-sim.json"
+        let f = fopen(file, "w")!
+        fputs(sim.sim.readyDocument + "\n", f)
+        fclose(f)
+        return (sim, file)
+    }
+
+    static func student(_ user: String, _ sim: RunningSimulator, file: String) -> SimulatedNotebook {
+        SimulatedNotebook(sim, variables: ["GLOBUS_KERNEL_DEMO": "hub", "JUPYTERHUB_USER": user, "GLOBUS_KERNEL_DEMO_SIMULATOR": file])
+    }
+
+    @Test func eachStudentSignsInAsThemselvesWithTokensInTheirOwnHome() async throws {
+        let (sim, file) = try await Self.classSimulator(people: 3)
+        defer { sim.stop() }
+        let one = Self.student("student01", sim, file: file), two = Self.student("student02", sim, file: file)
+        async let a = one.run("%globus login\n%globus whoami")
+        async let b = two.run("%globus login\n%globus whoami")
+        let (ra, rb) = try await (a, b)
+        #expect(ra.1.text.contains("Logged in as student01@classroom.example.edu (Student 01)"))
+        #expect(rb.1.text.contains("Logged in as student02@classroom.example.edu (Student 02)"))
+        #expect(ra.1.text.contains("shared by everyone on this hub"))
+        for nb in [one, two] {
+            let demoTokens = nb.home + "/.globus/app/\(GlobusSession.tutorialClientID)/globus-kernel/demo-tokens.json"
+            var st = stat()
+            #expect(stat(demoTokens, &st) == 0 && st.st_mode & 0o777 == 0o600)
+            // Beside the real token file, never in it.
+            #expect(access(nb.tokenFile, F_OK) != 0)
+        }
+        // A restarted kernel (a new interpreter, same home) is still signed in.
+        let again = SimulatedNotebook(sim, variables: ["GLOBUS_KERNEL_DEMO": "hub", "JUPYTERHUB_USER": "student01",
+                                                       "GLOBUS_KERNEL_DEMO_SIMULATOR": file, "HOME": one.home])
+        let whoami = try await again.run("%globus whoami", stdin: false)
+        #expect(whoami.1.text.contains("\nstudent01@classroom.example.edu\nName:  Student 01"))
+    }
+
+    @Test func hubDemoNeedsTheHubUserAndARealAnnouncement() async throws {
+        let (sim, file) = try await Self.classSimulator(people: 1)
+        defer { sim.stop() }
+        let noUser = SimulatedNotebook(sim, variables: ["GLOBUS_KERNEL_DEMO": "hub", "GLOBUS_KERNEL_DEMO_SIMULATOR": file])
+        #expect(try await noUser.failure("%globus login")?.evalue.contains("JUPYTERHUB_USER is not set") == true)
+        let missing = SimulatedNotebook(sim, variables: ["GLOBUS_KERNEL_DEMO": "hub", "JUPYTERHUB_USER": "student01",
+                                                         "GLOBUS_KERNEL_DEMO_SIMULATOR": file + ".gone"])
+        #expect(try await missing.failure("%globus login")?.evalue.contains("cannot read the class simulator's file") == true)
+        let stranger = Self.student("mallory", sim, file: file)
+        let v0 = try await stranger.failure("%globus login", stdin: false)
+        #expect(v0?.evalue.contains("is that person on its roster?") == true, "\(String(describing: v0))")
+    }
+
+    @Test func onAHubNoCommandReachesAFileOutsideTheOwnHome() async throws {
+        try await withNotebook(["JUPYTERHUB_USER": "student01"]) { nb in
+            var t = Array("/tmp/gk-other-XXXXXX".utf8CString)
+            let other = String(cString: mkdtemp(&t)!)
+            let secret = other + "/tokens.json"
+            let f = fopen(secret, "w")!
+            fputs("{\"data\": {}}", f)
+            fclose(f)
+            let v1 = try await nb.failure("%globus config token_path=\(secret)\n%globus tokens")
+            #expect(v1?.evalue.contains("the token file must be inside your home folder") == true)
+            _ = try await nb.run("%globus config token_path=")
+            // Through a link in the own home, or climbing out with `..`.
+            symlink(other, nb.home + "/link")
+            for path in [nb.home + "/link/tokens.json", nb.home + "/../" + other.split(separator: "/").last! + "/tokens.json"] {
+                let v2 = try await nb.failure("%globus call transfer POST /x --body-file \(path)")
+                #expect(v2?.evalue.contains("--body-file must be inside your home folder") == true, "\(path)")
+            }
+            // Moving HOME does not move the rule.
+            let v3 = try await nb.failure("%env HOME=\(other)\n%globus login")
+            #expect(v3?.evalue.contains("the token file must be inside your home folder") == true)
+            // The own home is fine.
+            _ = try await nb.run("%env HOME=\(nb.home)")
+            let v4 = try await nb.run("%globus login\n%globus whoami")
+            #expect(v4.1.text.contains("alice@uchicago.edu"), "\(v4)")
+        }
+    }
+
+    @Test func withoutAHubPathsAreTheUsersChoice() {
+        #expect(HomeConfinement(environment: KernelEnvironment(["HOME": "/root"])) == nil)
+        #expect(HomeConfinement(environment: KernelEnvironment(["JUPYTERHUB_USER": "x", "HOME": "/"])) == nil)
+        #expect(HomeConfinement.resolved("/a/./b/../c") == "/a/c")
+    }
+}
