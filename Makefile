@@ -1,12 +1,14 @@
 # The Globus kernel. Two commands do everything on a fresh machine:
 #   make demo   build, install the kernelspec locally, run the teaching notebook, show the result
-#   make test   build and run every test (Swift unit tests and the Python-driven conformance suite)
+#   make test   build and run every test (Swift unit tests and the Python-driven conformance suite,
+#               with a class of 5 on JupyterHub and a Kernel Gateway)
+#   make classroom  a class of 30 on JupyterHub, side by side with ipykernel: the figures
 SHELL := /bin/bash
 BUILD := .build/debug
 JUPYTER_DIR := $(CURDIR)/build/share/jupyter
 PY := .venv/bin/python
 
-.PHONY: all setup build release test swift-test conformance demo bench clean kernelspec sanitize
+.PHONY: all setup build release test swift-test conformance demo bench classroom clean kernelspec sanitize
 
 all: build
 
@@ -50,6 +52,13 @@ bench: release
 	$(PY) bench/globus_bench.py --kernel $(CURDIR)/.build/release/globus-kernel --sim $(CURDIR)/.build/release/globus-sim
 	$(PY) bench/sim_bench.py --sim $(CURDIR)/.build/release/globus-sim
 	$(PY) bench/workflow_bench.py --kernel $(CURDIR)/.build/release/globus-kernel --sim $(CURDIR)/.build/release/globus-sim
+
+# A class of 30 on a real JupyterHub (the proxy from Debian, a shared Globus Simulator), then the
+# same class with ipykernel and the Python globus-sdk: time to all done, cell latency, memory.
+# (`make test` runs the same with 5 students.) STUDENTS=N for another size.
+STUDENTS ?= 30
+classroom: release
+	cd Tests/conformance && $(CURDIR)/$(PY) classroom.py --students $(STUDENTS) --kernel $(CURDIR)/.build/release/globus-kernel
 
 clean:
 	rm -rf .build .build-tsan .build-asan build
