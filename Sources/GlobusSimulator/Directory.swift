@@ -52,6 +52,14 @@ public struct SimIdentity: Sendable, Equatable {
         }
     }
 
+    /// Someone the simulator did not know, made a person so that demo mode can approve them:
+    /// a bare name (a hub user's) gets the classroom domain.
+    public static func newcomer(_ name: String, domain: String = "classroom.example.edu") -> SimIdentity {
+        let username = name.contains("@") ? name : "\(name)@\(domain)"
+        return SimIdentity(id: randomUUIDFor("person:" + username), username: username, name: String(username.split(separator: "@")[0]),
+                           email: username, organization: "Classroom (Globus Simulator)")
+    }
+
     /// The default people: a student, a researcher at another institution, and a staff member.
     public static let defaults: [SimIdentity] = [
         SimIdentity(id: "b5f1f8d2-7c3a-4d7e-9a51-2f0e6c1d9a01", username: "alice@uchicago.edu", name: "Alice Researcher",

@@ -37,6 +37,13 @@ public final class Simulator: Sendable {
         public var caPath: String?
 
         public init() {}
+
+        /// Adds `name` as a person unless someone already answers to it (a username, id, linked
+        /// username, or a bare name that one username starts with).
+        public mutating func ensurePerson(_ name: String) {
+            let known = SimState(identities: identities, clients: [], tokenLifetime: 0).identity(named: name) != nil
+            if !known { identities.append(SimIdentity.newcomer(name)) }
+        }
     }
 
     private let state: Mutex<SimState>

@@ -42,7 +42,7 @@ struct GlobusSim: AsyncParsableCommand {
     var tokenLifetime = 172_800
     @Option(help: "Seconds a transfer or delete task takes, making progress (files, bytes, rate) as it goes (default 1, or GLOBUS_SIM_TASK_SECONDS).")
     var taskSeconds: Double?
-    @Option(help: "Approve logins at once as this username (for demos and scripts).")
+    @Option(help: "Approve logins at once as this username (for demos and scripts); someone not among the simulator's people is added (a bare name gets @classroom.example.edu).")
     var autoApprove: String?
     @Flag(help: "Serve HTTPS with a private CA made at start (its certificate goes to --ca-file, announced as GLOBUS_SDK_VERIFY_SSL).")
     var tls = false
@@ -71,6 +71,8 @@ struct GlobusSim: AsyncParsableCommand {
         config.autoApprove = autoApprove
         guard people >= 0 && people <= 999 else { throw ValidationError("--people must be from 0 to 999") }
         config.identities += SimIdentity.roster(people)
+        // Whoever logins are approved as is a person here (a hub user's kernel with its own simulator).
+        if let autoApprove { config.ensurePerson(autoApprove) }
         config.signingKeyID = signingKeyID
         if tls {
             let material = try TLSMaterial.make()

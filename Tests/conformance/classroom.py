@@ -51,10 +51,14 @@ def tour_cells():
     return [c for c in cells if not c.startswith("%globus logout")]
 
 
-# The same steps with the Python globus-sdk in ipykernel. The sign-in is approved by the class's
-# simulator as the hub user, like the kernel's demo mode does.
+# The same steps with the Python globus-sdk in ipykernel, against the same simulator. The sign-in
+# is approved by the class's simulator as the hub user, as the kernel's demo mode does.
 PYTHON_CELLS = [
-    """import os, globus_sdk, requests
+    """import json, os
+# The class's simulator, from the file it announced itself in (what the Globus kernel reads too).
+with open(os.environ["GLOBUS_KERNEL_DEMO_SIMULATOR"]) as f:
+    os.environ.update(json.load(f)["environment"])
+import globus_sdk, requests
 from globus_sdk.login_flows import CommandLineLoginFlowManager
 class Approve(CommandLineLoginFlowManager):
     def print_authorize_url(self, url): self.url = url
@@ -109,13 +113,10 @@ class Hub:
 
     def start(self):
         os.makedirs(self.homes, exist_ok=True)
-        # The class's simulator, HTTPS, with a roster; it writes its announcement for the kernels.
-        sim = subprocess.Popen([self.sim_bin, "--people", str(self.people), "--tls", "--ready-json",
-                                "--ready-file", self.announcement, "--task-seconds", str(self.task_seconds),
-                                "--ca-file", os.path.join(self.folder, "sim-ca.pem"), "--parent-pid", str(os.getpid())],
-                               stdout=subprocess.PIPE, text=True)
-        self.procs.append(sim)
-        self.sim_env = json.loads(sim.stdout.readline())["environment"]
+        # The class's simulator runs as a JupyterHub managed service (started, restarted and stopped
+        # by the hub): HTTPS, with a roster; it writes its announcement for the kernels.
+        simulator = [self.sim_bin, "--people", str(self.people), "--tls", "--ready-file", self.announcement,
+                     "--task-seconds", str(self.task_seconds), "--ca-file", os.path.join(self.folder, "sim-ca.pem")]
         # The Globus kernelspec, installed into the hub's own environment.
         venv = sys.prefix
         subprocess.run([self.kernel_bin, "install", "--sys-prefix"], check=True, capture_output=True,
@@ -123,8 +124,6 @@ class Hub:
         spawner_env = {
             "GLOBUS_KERNEL_DEMO": "hub",
             "GLOBUS_KERNEL_DEMO_SIMULATOR": self.announcement,
-            # For the Python SDK side by side (the Globus kernel takes the announcement instead).
-            **{k: v for k, v in self.sim_env.items() if k.startswith("GLOBUS_SDK_")},
             "PATH": os.path.dirname(sys.executable) + ":/usr/bin:/bin",
         }
         config = f"""
@@ -147,8 +146,10 @@ c.Spawner.environment = {spawner_env!r}
 c.Spawner.start_timeout = 300
 c.Spawner.http_timeout = 300
 c.JupyterHub.init_spawners_timeout = 1
+c.JupyterHub.tornado_settings = {{"slow_spawn_timeout": 0}}  # a spawn request answers at once; readiness is polled
 c.JupyterHub.cleanup_servers = True
-c.JupyterHub.services = [{{"name": "classroom", "api_token": {self.token!r}}}]
+c.JupyterHub.services = [{{"name": "classroom", "api_token": {self.token!r}}},
+                         {{"name": "globus-sim", "command": {simulator!r}}}]
 c.JupyterHub.load_roles = [{{"name": "classroom", "services": ["classroom"],
                             "scopes": ["admin:users", "admin:servers", "access:servers", "tokens"]}}]
 """
@@ -165,7 +166,9 @@ c.JupyterHub.load_roles = [{{"name": "classroom", "services": ["classroom"],
         while time.monotonic() < deadline:
             assert hub.poll() is None, "JupyterHub exited; see " + self.log.name
             try:
-                if requests.get(self.url("hub/api/"), timeout=2).status_code == 200:
+                if os.path.exists(self.announcement) and requests.get(self.url("hub/api/"), timeout=2).status_code == 200:
+                    with open(self.announcement) as f:
+                        self.sim_env = json.load(f)["environment"]
                     return self
             except requests.ConnectionError:
                 pass
