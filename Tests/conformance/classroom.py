@@ -141,8 +141,12 @@ c.Authenticator.allow_all = True
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = {self.homes + "/{username}"!r}
 c.Spawner.cmd = [{os.path.join(os.path.dirname(sys.executable), "jupyterhub-singleuser")!r}]
-c.Spawner.args = {["--allow-root"] if os.geteuid() == 0 else []!r}
-c.Spawner.environment = {spawner_env!r}
+# Kernels on IPC sockets: with TCP, each server picks "free" ports by binding and closing, and a
+# kernel binds them a moment later; 30 servers starting kernels at once can pick the same port
+# ("Address already in use", the kernel dies). IPC paths are private to each server. A socket
+# path must be short (107 bytes), so the runtime folder is a short one per user.
+c.Spawner.args = {(["--allow-root"] if os.geteuid() == 0 else []) + ["--KernelManager.transport=ipc"]!r}
+c.Spawner.environment = {{**{spawner_env!r}, "JUPYTER_RUNTIME_DIR": lambda spawner: {self.folder + "/rt/"!r} + spawner.user.name}}
 c.Spawner.start_timeout = 300
 c.Spawner.http_timeout = 300
 c.JupyterHub.init_spawners_timeout = 1
@@ -376,7 +380,7 @@ def main():
 def run_figures(count, kernel_bin, sim_bin, with_python=True, log=print):
     """Runs the class (and the Python class in the same servers); returns the figures and any problems."""
     names = [student_name(i + 1) for i in range(count)]
-    folder = tempfile.mkdtemp(prefix="globus-classroom-")
+    folder = tempfile.mkdtemp(prefix="gkclass-", dir="/tmp")  # short: IPC socket paths live under it
     hub = Hub(folder, kernel_bin, sim_bin, count)
     figures = {"students": count, "problems": []}
     try:
