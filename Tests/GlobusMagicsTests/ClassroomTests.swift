@@ -61,6 +61,13 @@ import Glibc
         let missing = SimulatedNotebook(sim, variables: ["GLOBUS_KERNEL_DEMO": "hub", "JUPYTERHUB_USER": "student01",
                                                          "GLOBUS_KERNEL_DEMO_SIMULATOR": file + ".gone"])
         #expect(try await missing.failure("%globus login")?.evalue.contains("cannot read the class simulator's file") == true)
+        let notes = file + ".txt"
+        let f = fopen(notes, "w")!
+        fputs("export GLOBUS_SDK_SERVICE_URL_AUTH=http://127.0.0.1:1/auth/\n", f)
+        fclose(f)
+        let wrong = SimulatedNotebook(sim, variables: ["GLOBUS_KERNEL_DEMO": "hub", "JUPYTERHUB_USER": "student01",
+                                                       "GLOBUS_KERNEL_DEMO_SIMULATOR": notes])
+        #expect(try await wrong.failure("%globus login")?.evalue.contains("is not a simulator's announcement") == true)
         let stranger = Self.student("mallory", sim, file: file)
         let v0 = try await stranger.failure("%globus login", stdin: false)
         #expect(v0?.evalue.contains("is that person on its roster?") == true, "\(String(describing: v0))")
