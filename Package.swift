@@ -75,6 +75,9 @@ let package = Package(
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
+            // Its locks are pthread mutexes, which the thread sanitizer sees (not so the
+            // standard library's futex-based Mutex).
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .executableTarget(name: "globus-sim", dependencies: [
             "GlobusSimulator",

@@ -44,6 +44,8 @@ final class GlobusSession: @unchecked Sendable {
     private var cachedApp: (settings: Settings, app: GlobusApp)?
     private var warnedInsecure = false
     private var demoFromEnvironmentTried = false
+    /// Counts demo starts and stops (a new simulator may be where the last one was in memory).
+    private var demoGeneration = 0
 
     /// On JupyterHub: the home the kernel started in, which every file `%globus` reads or writes
     /// must lie in (so no person's kernel reaches another's tokens, even where a spawner runs
@@ -59,7 +61,7 @@ final class GlobusSession: @unchecked Sendable {
     private struct SettingsKey: Equatable {
         var generation: Int
         var choices: Choices
-        var demo: ObjectIdentifier?
+        var demo: Int
     }
 
     // MARK: settings and app
@@ -67,7 +69,7 @@ final class GlobusSession: @unchecked Sendable {
     /// The settings in force: the kernel's environment variables (with demo mode's on top), then
     /// the `%globus config` choices, then the kernel's defaults (the tutorial client, the app name).
     func settings() throws(GlobusError) -> Settings {
-        let key = SettingsKey(generation: environment.generation, choices: choices, demo: demo.map(ObjectIdentifier.init))
+        let key = SettingsKey(generation: environment.generation, choices: choices, demo: demoGeneration)
         if let c = cachedSettings, c.key == key { return c.settings }
         var variables = environment.variables
         if let demo { variables.merge(demo.variables) { _, new in new } }
@@ -172,12 +174,14 @@ final class GlobusSession: @unchecked Sendable {
     func startDemo(autoApprove: String?) throws(GlobusError) {
         stopDemo()
         demo = try DemoSimulator.start(autoApprove: autoApprove, environment: environment)
+        demoGeneration += 1
         pendingBanner = demo?.banner
     }
 
     func stopDemo() {
         demo?.stop()
         demo = nil
+        demoGeneration += 1
         pending = nil
     }
 

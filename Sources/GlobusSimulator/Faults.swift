@@ -209,12 +209,12 @@ extension Simulator {
             return .json(["seconds": .int(secs)])
         case ("GET", "/requests"):
             // For differential tests: what clients sent (secrets redacted), oldest first.
-            return .json(["requests": .array(log.withLock { $0.requests.map(\.json) })])
+            return .json(["requests": .array(log.withLockedValue { $0.requests.map(\.json) })])
         case ("DELETE", "/requests"):
-            log.withLock { $0 = RequestLog() }
+            log.withLockedValue { $0 = RequestLog() }
             return .json(["requests": []])
         case ("GET", "/connections"):
-            return .json(["connections": .int(log.withLock { $0.connections.count })])
+            return .json(["connections": .int(log.withLockedValue { $0.connections.count })])
         case ("GET", "/issued-tokens"):
             // For secrets audits: every token string issued, so tests can prove none leaked.
             return .json(withState { s in .array((Array(s.accessTokens.keys) + Array(s.refreshTokens.keys)).sorted().map(JSON.string)) })

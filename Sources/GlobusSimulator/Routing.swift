@@ -70,7 +70,7 @@ extension Simulator {
             let query = request.uri.query.map { FormCoding.decode(String($0)) } ?? []
             context.simRequest = SimRequest(method: request.method.rawValue, path: request.uri.path, query: query, headers: headers,
                                             body: Array(body.readableBytesView))
-            if let port = context.remoteAddress?.port { simulator.log.withLock { _ = $0.connections.insert(port) } }
+            if let port = context.remoteAddress?.port { simulator.log.withLockedValue { _ = $0.connections.insert(port) } }
             return try await next(request, context)
         }
     }

@@ -6,7 +6,7 @@ import Logging
 import JSON
 import NIOCore
 import NIOSSL
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
 import Glibc
@@ -46,31 +46,31 @@ public final class Simulator: Sendable {
         }
     }
 
-    private let state: Mutex<SimState>
+    private let state: NIOLockedValueBox<SimState>
     let idTokens: IDTokens
-    private let portBox = Mutex<Int>(0)
+    private let portBox = NIOLockedValueBox<Int>(0)
     public let tls: TLSMaterial?
     /// Where the CA certificate was written (TLS only).
     public let caPath: String?
-    let log = Mutex(RequestLog())
+    let log = NIOLockedValueBox(RequestLog())
 
     public init(_ configuration: Configuration = Configuration()) throws {
         var s = SimState(identities: configuration.identities, clients: configuration.clients, tokenLifetime: configuration.tokenLifetime)
         s.faults = configuration.faults
         s.autoApprove = configuration.autoApprove
         s.transfer.taskDuration = configuration.taskDuration
-        state = Mutex(s)
+        state = NIOLockedValueBox(s)
         idTokens = try IDTokens(keyID: configuration.signingKeyID)
         tls = configuration.tls
         caPath = configuration.caPath
     }
 
     func withState<T>(_ body: (inout SimState) throws -> T) rethrows -> T {
-        try state.withLock { try body(&$0) }
+        try state.withLockedValue { try body(&$0) }
     }
 
     /// The port the server listens on (0 until started).
-    public var port: Int { portBox.withLock { $0 } }
+    public var port: Int { portBox.withLockedValue { $0 } }
 
     /// `https://127.0.0.1:PORT/<service>/` (or `http://` without TLS).
     public func serviceURL(_ service: String) -> String { "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)/\(service)/" }
@@ -115,7 +115,7 @@ public final class Simulator: Sendable {
         let app = Application(router: router(), server: server, configuration: .init(address: .hostname("127.0.0.1", port: port)),
                               onServerRunning: { [self] channel in
                                   let p = channel.localAddress?.port ?? 0
-                                  self.portBox.withLock { $0 = p }
+                                  self.portBox.withLockedValue { $0 = p }
                                   ready(p)
                               }, logger: .init(label: "globus-sim", factory: { _ in SwiftLogNoOpLogHandler() }))
         try await app.runService(gracefulShutdownSignals: [])
@@ -166,7 +166,7 @@ public final class Simulator: Sendable {
 
     /// Records a request for `GET /admin/requests` (the admin API itself is not recorded).
     func record(_ r: SimRequest) {
-        if !r.path.hasPrefix("/admin/") { log.withLock { $0.add(RecordedRequest(r)) } }
+        if !r.path.hasPrefix("/admin/") { log.withLockedValue { $0.add(RecordedRequest(r)) } }
     }
 
     /// The answer the faults give instead of the service's, if any: latency first, then a status,

@@ -35,6 +35,16 @@ import Glibc
         #expect(completions("%globus call -").contains("--jmespath"))
     }
 
+    @Test func aSecondDemoIsANewSimulatorWithItsOwnPerson() async throws {
+        // Off and on again: the settings follow the new simulator (never the stopped one's address).
+        try await withNotebook { nb in
+            for person in ["alice@uchicago.edu", "bob@globusid.org", "student07"] {
+                let run = try await nb.run("%globus demo on --as \(person)\n%globus login\n%globus whoami\n%globus demo off")
+                #expect(run.1.text.contains("Logged in as " + (person.contains("@") ? person : person + "@classroom.example.edu")), "\(run)")
+            }
+        }
+    }
+
     @Test func demoStatusAndVersionNeedNoSettings() async throws {
         // A broken setting does not stop the commands that do not use it.
         try await withNotebook(["GLOBUS_SDK_ENVIRONMENT": "mars"]) { nb in
