@@ -18,7 +18,6 @@ import secrets
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -104,7 +103,6 @@ class Hub:
         self.task_seconds = task_seconds
         self.port = free_port()
         self.token = secrets.token_hex(32)
-        self.procs = []
         self.homes = os.path.join(folder, "home")
         self.announcement = os.path.join(folder, "globus-sim.json")
 
@@ -164,7 +162,6 @@ c.JupyterHub.load_roles = [{{"name": "classroom", "services": ["classroom"],
         self.log = open(os.path.join(self.folder, "jupyterhub.log"), "w")
         hub = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "jupyterhub"), "-f", path],
                                cwd=self.folder, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-        self.procs.append(hub)
         self.hub = hub
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -213,6 +210,8 @@ c.JupyterHub.load_roles = [{{"name": "classroom", "services": ["classroom"],
             return []
 
     def stop(self):
+        if getattr(self, "hub", None) is None:
+            return
         everything = self.processes()
         if self.hub.poll() is None:
             os.killpg(self.hub.pid, signal.SIGTERM)
@@ -226,10 +225,6 @@ c.JupyterHub.load_roles = [{{"name": "classroom", "services": ["classroom"],
                 p.kill()
             except psutil.NoSuchProcess:
                 pass
-        for p in self.procs:
-            if p.poll() is None:
-                p.terminate()
-                p.wait(10)
         self.log.close()
 
 
@@ -301,7 +296,7 @@ def percentile(sorted_values, p):
     return sorted_values[min(len(sorted_values) - 1, int(round(p / 100 * (len(sorted_values) - 1))))]
 
 
-def cross_read_attempts(hub, student, other):
+def cross_read_attempts(hub, other):
     """Commands a student could try on another student's tokens; each must be refused."""
     theirs = os.path.join(hub.home(other), ".globus", "app", TUTORIAL_CLIENT, "globus-kernel", "demo-tokens.json")
     relative = os.path.join("..", other, ".globus", "app", TUTORIAL_CLIENT, "globus-kernel", "demo-tokens.json")
@@ -354,7 +349,7 @@ def attack(hub, students):
     leaks = []
     for i, s in enumerate(students):
         other = students[(i + 1) % len(students)].name
-        for code in cross_read_attempts(hub, s.name, other):
+        for code in cross_read_attempts(hub, other):
             r = s.kernel.execute(code)
             if r.status == "ok" or "must be inside your home folder" not in (r.error or ""):
                 leaks.append(f"{s.name} ran {code!r}: {r!r}")
