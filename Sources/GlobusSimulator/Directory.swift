@@ -42,21 +42,20 @@ public struct SimIdentity: Sendable, Equatable {
 
     /// A class roster: `student01@classroom.example.edu` … (two digits, three past 99), each a
     /// person of their own with a stable identity id, for a classroom on a shared hub.
-    public static func roster(_ count: Int, domain: String = "classroom.example.edu") -> [SimIdentity] {
+    public static func roster(_ count: Int) -> [SimIdentity] {
         let width = count > 99 ? 3 : 2
         return (0..<max(count, 0)).map { i in
             let number = String(i + 1).leftPad(width)
-            let username = "student\(number)@\(domain)"
-            return SimIdentity(id: randomUUIDFor("student:" + username), username: username, name: "Student \(number)",
-                               email: username, organization: "Classroom (Globus Simulator)")
+            return newcomer("student" + number, displayName: "Student " + number)
         }
     }
 
     /// Someone the simulator did not know, made a person so that demo mode can approve them:
-    /// a bare name (a hub user's) gets the classroom domain.
-    public static func newcomer(_ name: String, domain: String = "classroom.example.edu") -> SimIdentity {
-        let username = name.contains("@") ? name : "\(name)@\(domain)"
-        return SimIdentity(id: randomUUIDFor("person:" + username), username: username, name: String(username.split(separator: "@")[0]),
+    /// a bare name (a hub user's) gets the classroom domain; the id is stable for the username.
+    public static func newcomer(_ name: String, displayName: String? = nil) -> SimIdentity {
+        let username = name.contains("@") ? name : name + "@classroom.example.edu"
+        return SimIdentity(id: randomUUIDFor("person:" + username), username: username,
+                           name: displayName ?? String(username.split(separator: "@")[0]),
                            email: username, organization: "Classroom (Globus Simulator)")
     }
 
@@ -69,6 +68,19 @@ public struct SimIdentity: Sendable, Equatable {
         SimIdentity(id: "d9b3fac6-2e7a-4c9f-9d44-6f8a1b3c5d03", username: "carol@anl.gov", name: "Carol Staff",
                     email: "carol@anl.gov", organization: "Argonne National Laboratory"),
     ]
+}
+
+extension [SimIdentity] {
+    /// The person with this username, identity id or linked username; a name without `@` (a hub
+    /// user's name, say `student07`) finds the one person whose username starts `student07@`.
+    func person(named username: String) -> SimIdentity? {
+        if let exact = first(where: { $0.username == username || $0.id == username || $0.linkedUsernames.contains(username) }) {
+            return exact
+        }
+        guard !username.isEmpty, !username.contains("@") else { return nil }
+        let matches = filter { $0.username.hasPrefix(username + "@") }
+        return matches.count == 1 ? matches[0] : nil
+    }
 }
 
 /// A registered OAuth client.

@@ -41,8 +41,7 @@ public final class Simulator: Sendable {
         /// Adds `name` as a person unless someone already answers to it (a username, id, linked
         /// username, or a bare name that one username starts with).
         public mutating func ensurePerson(_ name: String) {
-            let known = SimState(identities: identities, clients: [], tokenLifetime: 0).identity(named: name) != nil
-            if !known { identities.append(SimIdentity.newcomer(name)) }
+            if identities.person(named: name) == nil { identities.append(SimIdentity.newcomer(name)) }
         }
     }
 

@@ -94,16 +94,7 @@ struct SimState: Sendable {
     }
 
     func identity(_ id: String) -> SimIdentity? { identities.first { $0.id == id } }
-    /// The person with this username, identity id or linked username; a name without `@` (a hub
-    /// user's name, say `student07`) finds the one person whose username starts `student07@`.
-    func identity(named username: String) -> SimIdentity? {
-        if let exact = identities.first(where: { $0.username == username || $0.id == username || $0.linkedUsernames.contains(username) }) {
-            return exact
-        }
-        guard !username.isEmpty, !username.contains("@") else { return nil }
-        let matches = identities.filter { $0.username.hasPrefix(username + "@") }
-        return matches.count == 1 ? matches[0] : nil
-    }
+    func identity(named username: String) -> SimIdentity? { identities.person(named: username) }
     func client(_ id: String) -> SimClient? { clients.first { $0.id == id } }
 
     /// Validates an access token for `resourceServer`.

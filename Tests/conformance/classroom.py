@@ -202,6 +202,10 @@ c.JupyterHub.load_roles = [{{"name": "classroom", "services": ["classroom"],
     def home(self, name):
         return os.path.join(self.homes, name)
 
+    def token_file(self, name):
+        """Where a student's demo tokens are kept: the Python SDK's path for the "demo" environment."""
+        return os.path.join(self.home(name), ".globus", "app", TUTORIAL_CLIENT, "globus-kernel", "demo-tokens.json")
+
     def processes(self):
         """Every process under the hub (proxy, single-user servers, kernels)."""
         try:
@@ -298,8 +302,8 @@ def percentile(sorted_values, p):
 
 def cross_read_attempts(hub, other):
     """Commands a student could try on another student's tokens; each must be refused."""
-    theirs = os.path.join(hub.home(other), ".globus", "app", TUTORIAL_CLIENT, "globus-kernel", "demo-tokens.json")
-    relative = os.path.join("..", other, ".globus", "app", TUTORIAL_CLIENT, "globus-kernel", "demo-tokens.json")
+    theirs = hub.token_file(other)
+    relative = os.path.join("..", os.path.relpath(theirs, hub.homes))  # from the student's own home
     return [
         f"%globus call transfer POST /x --body-file {theirs}",
         f"%globus call auth POST /x --body-file {relative}",
@@ -316,9 +320,8 @@ def check_globus_class(hub, students):
         whoami = next((r for code, r in s.replies if code.strip() == "%globus whoami"), None)
         if not whoami or f"\n{expected}\n" not in "\n" + whoami.output:
             problems.append(f"{s.name}: whoami says {whoami!r}")
-        files = [os.path.join(dp, f) for dp, _, fs in os.walk(hub.homes) for f in fs if f.endswith("tokens.json")]
-        own = os.path.join(hub.home(s.name), ".globus", "app", TUTORIAL_CLIENT, "globus-kernel", "demo-tokens.json")
-        if own not in files:
+        own = hub.token_file(s.name)
+        if not os.path.exists(own):
             problems.append(f"{s.name}: no token file at {own}")
             continue
         if os.stat(own).st_mode & 0o777 != 0o600:
@@ -330,8 +333,7 @@ def check_globus_class(hub, students):
     # Each home holds exactly its own student's token file, nothing else that looks like one.
     for name in os.listdir(hub.homes):
         found = [os.path.join(dp, f) for dp, _, fs in os.walk(hub.home(name)) for f in fs if "tokens" in f and not f.endswith(".lock")]
-        own = os.path.join(hub.home(name), ".globus", "app", TUTORIAL_CLIENT, "globus-kernel", "demo-tokens.json")
-        if found != [own]:
+        if found != [hub.token_file(name)]:
             problems.append(f"{name}: token files in the home: {found}")
     return problems
 
