@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
     ],
     targets: [
         // System libraries (Debian: libzmq3-dev).
@@ -34,6 +35,9 @@ let package = Package(
 
         // An ordered JSON value with a strict parser and a stable serializer.
         .target(name: "JSON"),
+
+        // Other people's text made safe to show: HTML escaping by byte, visible terminal controls.
+        .target(name: "Escaping"),
 
         // The Jupyter messaging protocol and kernel server. Knows nothing of Globus.
         .target(name: "JupyterKernel", dependencies: [
@@ -53,7 +57,7 @@ let package = Package(
         .target(name: "JMESPath", dependencies: ["JSON"]),
 
         // The interpreter: the magic command language.
-        .target(name: "GlobusMagics", dependencies: ["JupyterKernel", "GlobusSDK", "JMESPath", "JSON"]),
+        .target(name: "GlobusMagics", dependencies: ["JupyterKernel", "GlobusSDK", "JMESPath", "JSON", "Escaping"]),
 
         // The executable: run, install, uninstall, --version.
         .executableTarget(name: "globus-kernel", dependencies: [
@@ -63,7 +67,7 @@ let package = Package(
 
         // An offline Globus for tests, demos and benchmarks. Not part of the kernel's graph.
         .target(name: "GlobusSimulator", dependencies: [
-            "JSON",
+            "JSON", "Escaping",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -90,6 +94,7 @@ let package = Package(
         .executableTarget(name: "gk-token-stress", dependencies: ["GlobusSDK"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "EscapingTests", dependencies: ["Escaping", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSON"], resources: [.copy("compliance")]),
         .testTarget(name: "GlobusSimulatorTests", dependencies: ["GlobusSimulator", "JSON"]),
         // An in-process simulator for the SDK's and the magics' tests.

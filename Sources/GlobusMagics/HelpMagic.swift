@@ -1,3 +1,4 @@
+import Escaping
 import JSON
 import JupyterKernel
 
@@ -39,9 +40,9 @@ struct HelpMagic: Magic {
         for r in rows { md += "| `\(r.1)` | \(r.2) |\n" }
         md += "\nType `%help COMMAND`, or `COMMAND?`, for details."
         var html = "<p><b>Start here</b> (one cell each):</p><ul>"
-            + GlobusMagic.firstSteps.map { "<li><code>\(escapeHTML($0.0))</code>: \(escapeHTML($0.1))</li>" }.joined() + "</ul>"
+            + GlobusMagic.firstSteps.map { "<li><code>\(HTML.escape($0.0))</code>: \(HTML.escape($0.1))</li>" }.joined() + "</ul>"
             + "<p><b>The Globus kernel</b> runs one command per line.</p><table><thead><tr><th>Command</th><th>What it does</th></tr></thead><tbody>"
-        for r in rows { html += "<tr><td><code>\(escapeHTML(r.1))</code></td><td>\(escapeHTML(r.2))</td></tr>" }
+        for r in rows { html += "<tr><td><code>\(HTML.escape(r.1))</code></td><td>\(HTML.escape(r.2))</td></tr>" }
         html += "</tbody></table><p>Type <code>%help COMMAND</code>, or <code>COMMAND?</code>, for details.</p>"
         var b = MimeBundle(text: text)
         b["text/markdown"] = .string(md)
@@ -53,24 +54,7 @@ struct HelpMagic: Magic {
     static func bundle(title: String, text: String) -> MimeBundle {
         var b = MimeBundle(text: text)
         b["text/markdown"] = .string("### \(title)\n\n```\n\(text)\n```")
-        b["text/html"] = .string("<h4>\(escapeHTML(title))</h4><pre>\(escapeHTML(text))</pre>")
+        b["text/html"] = .string("<h4>\(HTML.escape(title))</h4><pre>\(HTML.escape(text))</pre>")
         return b
     }
-}
-
-/// Escapes text for HTML.
-func escapeHTML(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for c in s {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.append(c)
-        }
-    }
-    return out
 }

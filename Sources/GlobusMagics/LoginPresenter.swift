@@ -1,3 +1,4 @@
+import Escaping
 import GlobusSDK
 import JSON
 import JupyterKernel
@@ -57,7 +58,7 @@ extension GlobusContext {
         let pending = try app.startLogin(parameters: parameters, extraScopes: extraScopes)
         let displayID = "globus-login-\(cell.context.executionCount)-\(monotonicNanoseconds())"
         let url = pending.authorizeURL
-        let link = "<a href=\"\(escapeHTML(url))\" target=\"_blank\" rel=\"noopener\">Sign in with Globus</a>"
+        let link = HTML.href(url).map { "<a href=\"\($0)\" target=\"_blank\" rel=\"noopener\">Sign in with Globus</a>" } ?? "Sign in with Globus"
         let banner = demoBanner()
         if let flow = session.automaticLogin(app), let who = session.demo?.autoApprove {
             let claims = try app.finishLogin(pending, code: try flow.obtainCode(authorizeURL: url), isCancelled: isCancelled)
@@ -68,7 +69,7 @@ extension GlobusContext {
         }
         if cell.context.allowStdin {
             var prompt = MimeBundle(text: banner + PasteCodeLoginFlow.terminalText(url).trimmed + "\n")
-            prompt["text/html"] = .string(htmlBanner() + "<p><b>\(link)</b> (opens Globus in a new tab), then paste the Authorization Code below.</p><p><small>\(escapeHTML(url))</small></p>")
+            prompt["text/html"] = .string(htmlBanner() + "<p><b>\(link)</b> (opens Globus in a new tab), then paste the Authorization Code below.</p><p><small>\(HTML.escape(url))</small></p>")
             output.display(prompt, metadata: [:], displayID: displayID)
             // Hidden input: the code is a short-lived credential and must not be saved in the notebook.
             guard let code = try askForCode() else { return twoStep(pending, displayID: displayID, link: link) }
@@ -86,7 +87,7 @@ extension GlobusContext {
         session.pending = pending
         let url = pending.authorizeURL
         var b = MimeBundle(text: demoBanner() + "Please authenticate with Globus here:\n\(url)\n\nThen finish the login by running, in a new cell:\n%globus login --code PASTE_CODE_HERE\n")
-        b["text/html"] = .string(htmlBanner() + "<p><b>\(link)</b>, copy the Authorization Code, then run in a new cell:</p><pre>%globus login --code PASTE_CODE_HERE</pre><p><small>\(escapeHTML(url))</small></p>")
+        b["text/html"] = .string(htmlBanner() + "<p><b>\(link)</b>, copy the Authorization Code, then run in a new cell:</p><pre>%globus login --code PASTE_CODE_HERE</pre><p><small>\(HTML.escape(url))</small></p>")
         output.display(b, metadata: [:], displayID: displayID)
         return false
     }
@@ -96,7 +97,7 @@ extension GlobusContext {
         let user = who.preferredUsername ?? who.sub
         let text = "Logged in as \(user)" + (who.name.map { " (\($0))" } ?? "") + (who.identityProvider.map { " via \($0)" } ?? "")
         var b = MimeBundle(text: text)
-        b["text/html"] = .string("<p><b>\(escapeHTML(text))</b></p>")
+        b["text/html"] = .string("<p><b>\(HTML.escape(text))</b></p>")
         return b
     }
 
@@ -107,7 +108,7 @@ extension GlobusContext {
 
     func htmlBanner() -> String {
         let t = demoBanner()
-        return t.isEmpty ? "" : "<p style=\"background:#ffb81c;padding:.2em .5em\"><b>\(escapeHTML(t.trimmed))</b></p>"
+        return t.isEmpty ? "" : "<p style=\"background:#ffb81c;padding:.2em .5em\"><b>\(HTML.escape(t.trimmed))</b></p>"
     }
 
     /// The login to run when a call finds tokens missing or a requirement unmet.

@@ -1,3 +1,4 @@
+import Escaping
 import GlobusSDK
 import JSON
 import JupyterKernel
@@ -21,7 +22,7 @@ enum Rendering {
         case .table:
             if let empty = emptyListing(doc) {
                 var b = MimeBundle(text: empty)
-                b["text/html"] = .string("<p><i>\(escapeHTML(empty))</i></p>")
+                b["text/html"] = .string("<p><i>\(HTML.escape(empty))</i></p>")
                 return b
             }
             var b = MimeBundle(text: asciiTable(doc) ?? doc.serialized(indent: 2, sortKeys: true))
@@ -33,7 +34,7 @@ enum Rendering {
             b["application/json"] = doc
             if format == .auto, pretty.utf8.count <= largeResponse * 4 {
                 if let html = htmlTable(doc) { b["text/html"] = .string(html) } else if let empty = emptyListing(doc) {
-                    b["text/html"] = .string("<p><i>\(escapeHTML(empty))</i></p>")
+                    b["text/html"] = .string("<p><i>\(HTML.escape(empty))</i></p>")
                 }
             }
             return b
@@ -120,18 +121,18 @@ enum Rendering {
     /// and cells do not wrap, so rows stay one line high.
     static func htmlTable(_ headers: [String], _ cells: [[String]], more: Int = 0, width: Int = htmlCellWidth, note: String = shortenedNote) -> String {
         var cut = false
-        var h = "<table><thead><tr>" + headers.map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead><tbody>"
+        var h = "<table><thead><tr>" + headers.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in cells {
             h += "<tr>" + row.map { value in
                 let (shown, shortened) = fit(value, width)
                 cut = cut || shortened
-                return shortened ? "<td style=\"white-space:nowrap\" title=\"\(escapeHTML(value))\">\(escapeHTML(shown))</td>"
-                                 : "<td style=\"white-space:nowrap\">\(escapeHTML(shown))</td>"
+                return shortened ? "<td style=\"white-space:nowrap\" title=\"\(HTML.escape(value))\">\(HTML.escape(shown))</td>"
+                                 : "<td style=\"white-space:nowrap\">\(HTML.escape(shown))</td>"
             }.joined() + "</tr>"
         }
         h += "</tbody></table>"
         if more > 0 { h += "<p>… and \(more) more rows</p>" }
-        if cut { h += "<p><small>\(escapeHTML(note))</small></p>" }
+        if cut { h += "<p><small>\(HTML.escape(note))</small></p>" }
         return h
     }
 

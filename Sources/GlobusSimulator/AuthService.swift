@@ -1,3 +1,4 @@
+import Escaping
 import Crypto
 import JSON
 
@@ -123,14 +124,14 @@ extension Simulator {
         let people = withState { $0.identities }
         var rows = ""
         for p in people {
-            rows += "<li><a href=\"\(escapeHTML(serviceURL("auth") + "sim/approve?" + query + "&identity=" + FormCoding.escape(p.username)))\">"
-                + "\(escapeHTML(p.name)) &lt;\(escapeHTML(p.username))&gt;</a></li>"
+            rows += "<li><a href=\"\(HTML.escape(serviceURL("auth") + "sim/approve?" + query + "&identity=" + FormCoding.escape(p.username)))\">"
+                + "\(HTML.escape(p.name)) &lt;\(HTML.escape(p.username))&gt;</a></li>"
         }
-        let scopes = parsed.scopes.map { "<li><code>\(escapeHTML($0.serialized))</code></li>" }.joined()
-        let message = parsed.message.map { "<p class=msg>\(escapeHTML($0))</p>" } ?? ""
+        let scopes = parsed.scopes.map { "<li><code>\(HTML.escape($0.serialized))</code></li>" }.joined()
+        let message = parsed.message.map { "<p class=msg>\(HTML.escape($0))</p>" } ?? ""
         return .html(page(title: "Sign in - Globus Simulator", body: """
             <h1>Globus Simulator</h1>
-            <p><b>\(escapeHTML(parsed.client.name))</b>\(parsed.prefill.map { " (" + escapeHTML($0) + ")" } ?? "") would like to:</p>
+            <p><b>\(HTML.escape(parsed.client.name))</b>\(parsed.prefill.map { " (" + HTML.escape($0) + ")" } ?? "") would like to:</p>
             <ul>\(scopes)</ul>\(message)
             <p>Continue as:</p><ul>\(rows)</ul>
             """))
@@ -180,7 +181,7 @@ extension Simulator {
         return .html(page(title: "Native App Authorization Code", body: """
             <h1>Native App Authorization Code</h1>
             <p>Copy this code and paste it into your application:</p>
-            <pre id="code" data-code="\(escapeHTML(code))">\(escapeHTML(code))</pre>
+            <pre id="code" data-code="\(HTML.escape(code))">\(HTML.escape(code))</pre>
             <p>This code expires in 10 minutes and can be used once.</p>
             """))
     }
@@ -423,23 +424,9 @@ func constantTimeEqual(_ a: String, _ b: String) -> Bool {
     return d == 0
 }
 
-func escapeHTML(_ s: String) -> String {
-    var out = ""
-    for c in s {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        default: out.append(c)
-        }
-    }
-    return out
-}
-
 func page(title: String, body: String) -> String {
     """
-    <!doctype html><html><head><meta charset="utf-8"><title>\(escapeHTML(title))</title>
+    <!doctype html><html><head><meta charset="utf-8"><title>\(HTML.escape(title))</title>
     <style>body{font-family:sans-serif;max-width:40em;margin:2em auto}pre{font-size:1.3em;background:#eef;padding:.6em}.msg{color:#a50}
     .banner{background:#ffb81c;padding:.3em .6em;font-weight:bold}</style></head>
     <body><div class="banner">Globus Simulator: not the real Globus</div>\(body)</body></html>

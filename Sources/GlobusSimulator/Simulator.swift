@@ -1,3 +1,4 @@
+import Escaping
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
@@ -192,6 +193,6 @@ public final class Simulator: Sendable {
     }
 
     func errorPage(_ status: Int, _ message: String) -> SimResponse {
-        .html(page(title: "Error - Globus Simulator", body: "<h1>Something went wrong</h1><p class=msg>\(escapeHTML(message))</p>"), status: status)
+        .html(page(title: "Error - Globus Simulator", body: "<h1>Something went wrong</h1><p class=msg>\(HTML.escape(message))</p>"), status: status)
     }
 }

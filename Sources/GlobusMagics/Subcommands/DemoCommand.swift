@@ -1,3 +1,4 @@
+import Escaping
 import GlobusSDK
 import JupyterKernel
 
@@ -48,7 +49,7 @@ struct DemoCommand: GlobusSubcommand {
     /// The demo banner, hard to miss in every frontend.
     static func banner(_ text: String) -> MimeBundle {
         var b = MimeBundle(text: "[" + text + "]")
-        b["text/html"] = .string("<p style=\"background:#ffb81c;padding:.3em .6em\"><b>\(escapeHTML(text))</b></p>")
+        b["text/html"] = .string("<p style=\"background:#ffb81c;padding:.3em .6em\"><b>\(HTML.escape(text))</b></p>")
         return b
     }
 }

@@ -1,3 +1,4 @@
+import Escaping
 import GlobusSDK
 import JSON
 import JupyterKernel
@@ -54,7 +55,7 @@ struct LsCommand: GlobusSubcommand {
         }
         var b = MimeBundle(text: text)
         b["application/json"] = shown
-        if let html = Rendering.htmlTable(shown) { b["text/html"] = .string("<p><code>\(escapeHTML(where_))</code></p>" + html) }
+        if let html = Rendering.htmlTable(shown) { b["text/html"] = .string("<p><code>\(HTML.escape(where_))</code></p>" + html) }
         return b
     }
 

@@ -1,3 +1,4 @@
+import Escaping
 import GlobusSDK
 import JSON
 import JupyterKernel
@@ -48,7 +49,7 @@ extension GlobusContext {
         let text = "Submitted \(doc.kind.rawValue) task \(id).\nWatch it: %globus task wait \(id)"
         var b = MimeBundle(text: text)
         b["application/json"] = answer
-        b["text/html"] = .string("<p>Submitted \(doc.kind.rawValue) task <code>\(escapeHTML(id))</code>. Watch it: <code>%globus task wait \(escapeHTML(id))</code></p>")
+        b["text/html"] = .string("<p>Submitted \(doc.kind.rawValue) task <code>\(HTML.escape(id))</code>. Watch it: <code>%globus task wait \(HTML.escape(id))</code></p>")
         return b
     }
 }

@@ -1,3 +1,4 @@
+import Escaping
 import GlobusSDK
 import JSON
 import JupyterKernel
@@ -37,8 +38,8 @@ struct TokensCommand: GlobusSubcommand {
         let identities = Set(rows.compactMap { $0["identity_id"]?.string }).sorted()
         let head = "Token store: \(location)" + (identities.isEmpty ? "" : "\nIdentity: " + identities.joined(separator: ", "))
         var b = MimeBundle(text: head + "\n" + Rendering.asciiTable(headers, cells, width: full ? Int.max : Rendering.textCellWidth, note: note))
-        b["text/html"] = .string("<p>Token store: <code>\(escapeHTML(location))</code>"
-            + (identities.isEmpty ? "" : "<br>Identity: <code>\(escapeHTML(identities.joined(separator: ", ")))</code>") + "</p>"
+        b["text/html"] = .string("<p>Token store: <code>\(HTML.escape(location))</code>"
+            + (identities.isEmpty ? "" : "<br>Identity: <code>\(HTML.escape(identities.joined(separator: ", ")))</code>") + "</p>"
             + Rendering.htmlTable(headers, cells, width: full ? Int.max : Rendering.textCellWidth,
                                   note: "Hover over a shortened scope to see it whole, or run %globus tokens --full."))
         return b
