@@ -159,11 +159,11 @@ final class GlobusSession: @unchecked Sendable {
     /// `hub` approves each person as the JupyterHub user the kernel runs for (`JUPYTERHUB_USER`),
     /// which a class's simulator knows from its roster.
     func startDemoFromEnvironment() throws(GlobusError) {
-        guard demo == nil, !demoFromEnvironmentTried, let v = environment["GLOBUS_KERNEL_DEMO"], !v.isEmpty, v != "0", v.lowercased() != "off" else { return }
+        guard demo == nil, !demoFromEnvironmentTried, let v = environment.hubAware("GLOBUS_KERNEL_DEMO"), !v.isEmpty, v != "0", v.lowercased() != "off" else { return }
         demoFromEnvironmentTried = true
         var person: String? = ["1", "on", "true", "yes"].contains(v.lowercased()) ? nil : v
         if v.lowercased() == "hub" {
-            guard let user = environment["JUPYTERHUB_USER"], !user.isEmpty else {
+            guard let user = environment.hubAware("JUPYTERHUB_USER"), !user.isEmpty else {
                 throw .configuration("GLOBUS_KERNEL_DEMO=hub approves each person as their JupyterHub user, but JUPYTERHUB_USER is not set (is this kernel running under JupyterHub?)")
             }
             person = user

@@ -15,8 +15,7 @@ struct HomeConfinement: Sendable {
 
     /// The rule for a kernel under JupyterHub with a home, else nil.
     init?(environment: KernelEnvironment) {
-        guard let user = environment["JUPYTERHUB_USER"], !user.isEmpty,
-              let home = environment["HOME"], home.hasPrefix("/"), home != "/" else { return nil }
+        guard environment.underHub, let home = environment.atStart["HOME"], home.hasPrefix("/"), home != "/" else { return nil }
         self.init(home: home)
     }
 

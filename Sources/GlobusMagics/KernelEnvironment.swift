@@ -5,10 +5,23 @@ import Synchronization
 /// the kernel starts get it; the process environment itself is never changed (no `setenv`).
 final class KernelEnvironment: Sendable {
     private let state: Mutex<(variables: [String: String], generation: Int)>
+    /// The variables as the kernel started with them, which `%env` cannot change. What a shared
+    /// hub decides about a person (`JUPYTERHUB_USER`, `HOME`, the class simulator's file, the
+    /// temporary folder) is read from these, never from the live variables.
+    let atStart: [String: String]
 
     init(_ variables: [String: String]) {
         state = Mutex((variables, 0))
+        atStart = variables
     }
+
+    /// Whether the kernel was started by JupyterHub for a person (`JUPYTERHUB_USER` was set at
+    /// start): files and identities then follow the stricter rules of a shared hub.
+    var underHub: Bool { !(atStart["JUPYTERHUB_USER"] ?? "").isEmpty }
+
+    /// A variable that decides something a person on a shared hub must not change: its value at
+    /// start under a hub, else its live value.
+    func hubAware(_ name: String) -> String? { underHub ? atStart[name] : self[name] }
 
     /// One variable's value.
     subscript(name: String) -> String? { state.withLock { $0.variables[name] } }
