@@ -9,12 +9,15 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
     let registry: MagicRegistry
     /// The kernel's environment variables (`%env`, `$NAME`, and what the Globus settings are made from).
     let environment: KernelEnvironment
+    /// The kernel's Globus state (its secrets are masked in every output).
+    let globus: GlobusSession
 
     /// An interpreter whose environment variables start as `variables` (a program passes its
     /// process's, `Settings.processVariables()`; tests pass their own).
     public init(variables: [String: String]) {
         environment = KernelEnvironment(variables)
-        registry = MagicRegistry.standard(globus: GlobusSession(environment: environment))
+        globus = GlobusSession(environment: environment)
+        registry = MagicRegistry.standard(globus: globus)
     }
 
     public var info: KernelInfo {
@@ -32,7 +35,8 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
 
     // MARK: execute
 
-    public func execute(_ code: String, context: ExecutionContext, output: OutputSink) -> ExecutionOutcome {
+    public func execute(_ code: String, context: ExecutionContext, output unguarded: OutputSink) -> ExecutionOutcome {
+        let output = OutputGuard(unguarded) { [globus] in globus.secretMask() }
         let commands = CellParser.commands(code)
         var payload: [JSON] = []
         for (i, command) in commands.enumerated() {
@@ -50,7 +54,7 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
             } catch {
                 // An error message may quote the command's words after `$NAME` expansion: the
                 // values of secret-looking variables never reach it.
-                return .error(error.executionError.masking(environment.secretValues()))
+                return .error(output.cleaned(error.executionError.masking(environment.secretValues())))
             }
         }
         return .ok(payload: payload)

@@ -67,7 +67,7 @@ final class GlobusMagic: CellMagic, @unchecked Sendable {
         var result = try command.run(g)
         if let keepAs {
             guard let value = result?["application/json"] else { throw .usage("\(sub.commandName): there is no result to keep as \(keepAs)", command: sub.commandName) }
-            try session.kept.keep(keepAs, value)
+            try session.kept.keep(keepAs, value, secrets: session.secretMask())
             cell.output.stream(.stdout, "Kept as \(keepAs): use @{\(keepAs)} or @{\(keepAs).PATH} in later lines (%globus vars lists them).\n")
         }
         if !sub.showsJSONTree, result?["text/html"] != nil { result?["application/json"] = nil }

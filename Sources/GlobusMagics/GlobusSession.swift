@@ -152,6 +152,20 @@ final class GlobusSession: @unchecked Sendable {
         return local ? auth : nil
     }
 
+    /// Every secret this kernel holds, to be found by value: the access and refresh tokens of
+    /// the stores in use (the app's, and demo mode's in memory), the client secret, and the
+    /// values of secret-looking variables. Builds no app and starts no demo: before the first
+    /// call, the kernel has fetched no token it could show.
+    func secretMask() -> SecretMask {
+        var values = environment.secretValues()
+        if let (settings, app) = cachedApp {
+            if let stored = try? app.config.storage.all() { values += stored.values.flatMap(\.secrets) }
+            if let secret = settings.clientSecret { values.append(secret) }
+        }
+        for store in [memory, demoMemory] { values += store.all().values.flatMap(\.secrets) }
+        return SecretMask(values)
+    }
+
     // MARK: demo mode
 
     /// Starts demo mode when `GLOBUS_KERNEL_DEMO` asks for it (`1`/`on`, or a username whose
@@ -189,4 +203,9 @@ final class GlobusSession: @unchecked Sendable {
     func automaticLogin(_ app: GlobusApp) -> (any LoginFlow)? {
         demo?.autoApprove.map { SimulatorApproval(http: app.http, identity: $0) }
     }
+}
+
+extension TokenData {
+    /// The strings that must never be shown: the access token and the refresh token.
+    var secrets: [String] { [accessToken] + (refreshToken.map { [$0] } ?? []) }
 }

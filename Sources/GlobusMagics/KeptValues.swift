@@ -13,11 +13,17 @@ struct KeptValues {
     /// Keys that mark a secret (a token response, a client secret).
     static let secretKeys: Set<String> = ["access_token", "refresh_token", "id_token", "client_secret", "secret", "password"]
 
-    /// Keeps `value` under `name`; refuses names that are not identifiers and values holding secrets.
-    mutating func keep(_ name: String, _ value: JSON) throws(MagicError) {
+    /// Keeps `value` under `name`; refuses names that are not identifiers and values holding
+    /// secrets: a member named like one (`access_token`…), or any string holding one of the
+    /// kernel's own secrets (`secrets`), however it was picked out.
+    mutating func keep(_ name: String, _ value: JSON, secrets: SecretMask) throws(MagicError) {
         guard isValidName(name) else { throw .usage("--as: '\(name)' is not a valid name (letters, digits and _; not starting with a digit)", command: "globus vars") }
         if KeptValues.holdsSecret(value) {
             throw .usage("--as \(name): this result holds a token or secret, and secrets are never kept. Keep a part of it instead (for example with --jmespath).", command: "globus vars")
+        }
+        if secrets.contains(value) {
+            throw .secret("--as \(name): this result holds one of this kernel's tokens or secrets, which are never kept",
+                          remedy: "Nothing was kept. Keep a part of the result that holds no token (for example with --jmespath).")
         }
         if values.updateValue(value, forKey: name) == nil { order.append(name) }
     }

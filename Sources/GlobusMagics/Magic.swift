@@ -64,6 +64,8 @@ enum MagicError: Error {
     case failed(ExecutionError)
     /// The user interrupted.
     case interrupted
+    /// Something would have shown, kept or sent one of the kernel's tokens or secrets; nothing was.
+    case secret(String, remedy: String)
 
     var executionError: ExecutionError {
         switch self {
@@ -81,6 +83,8 @@ enum MagicError: Error {
             ])
         case .failed(let e): return e
         case .interrupted: return .interrupted
+        case .secret(let message, let remedy):
+            return ExecutionError(ename: "SecretError", evalue: message, traceback: ["SecretError: \(message)", remedy])
         }
     }
 }

@@ -151,8 +151,8 @@ let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
             let unknown = try await nb.failure("%globus task show @{nothing.task_id}")
             #expect(unknown?.evalue.contains("no kept value named 'nothing'; kept: found") == true)
             var kept = KeptValues()
-            #expect(throws: MagicError.self) { try kept.keep("tok", ["access_token": "abc"]) }
-            #expect(throws: MagicError.self) { try kept.keep("2bad", 1) }
+            #expect(throws: MagicError.self) { try kept.keep("tok", ["access_token": "abc"], secrets: SecretMask([])) }
+            #expect(throws: MagicError.self) { try kept.keep("2bad", 1, secrets: SecretMask([])) }
         }
     }
 }

@@ -165,6 +165,12 @@ struct CallCommand: GlobusSubcommand {
 
     private func perform(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
         let app = try g.app()
+        // A token goes only to its own service, as a header: never inside a body (a token file
+        // named as --body-file, a secret pasted in).
+        if let bodyText, g.session.secretMask().contains(bodyText) {
+            throw .secret("globus call: the request body holds one of this kernel's tokens or secrets; it was not sent",
+                          remedy: "Nothing was sent. A token goes to its own service only, in the Authorization header the kernel adds itself.")
+        }
         var service: GlobusService
         var baseURL: String?
         var resourceServer: String?

@@ -1,0 +1,104 @@
+import Escaping
+import JSON
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The secrets this kernel holds (its stored access and refresh tokens, the client secret, the
+/// values of secret-looking variables), found by value: in anything about to be shown, in a
+/// result about to be kept, in a file about to be sent. A service that echoes the request's
+/// `Authorization` header, or a filter that picks `access_token` out of an answer, shows
+/// `<hidden>` instead of the token.
+struct SecretMask {
+    /// The secrets' UTF-8 bytes, longest first (so a secret inside a longer one is masked whole).
+    private let secrets: [[UInt8]]
+    /// No text shorter than this can hold a secret (most strings of a listing are skipped at once).
+    private let shortest: Int
+    static let replacement = "<hidden>"
+
+    /// Secrets shorter than `minimumLength` are left out: they would mask ordinary words.
+    init(_ values: some Sequence<String>, minimumLength: Int = 8) {
+        let kept = Set(values.filter { $0.utf8.count >= minimumLength })
+        secrets = kept.map { Array($0.utf8) }.sorted { $0.count > $1.count }
+        shortest = secrets.last?.count ?? Int.max
+    }
+
+    var isEmpty: Bool { secrets.isEmpty }
+
+    /// Whether `text` holds a secret.
+    func contains(_ text: String) -> Bool {
+        guard text.utf8.count >= shortest else { return false }
+        var text = text
+        return text.withUTF8 { bytes in secrets.contains { find($0, in: bytes, from: 0) != nil } }
+    }
+
+    /// `text` with every secret replaced by `replacement`.
+    func masked(_ text: String, replacement: String = SecretMask.replacement) -> String {
+        guard contains(text) else { return text }
+        var out = Array(text.utf8)
+        for secret in secrets {
+            var result: [UInt8] = []
+            var from = 0
+            out.withUnsafeBufferPointer { bytes in
+                while let at = find(secret, in: bytes, from: from) {
+                    result += bytes[from..<at]
+                    result += replacement.utf8
+                    from = at + secret.count
+                }
+                result += bytes[from...]
+            }
+            out = result
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether any string in `value` (member names included) holds a secret.
+    func contains(_ value: JSON) -> Bool {
+        switch value {
+        case .string(let s): return contains(s)
+        case .array(let a): return a.contains { contains($0) }
+        case .object(let o): return o.contains { contains($0.key) || contains($0.value) }
+        default: return false
+        }
+    }
+
+    /// `value` with every secret in its strings (and member names) replaced.
+    func masked(_ value: JSON) -> JSON {
+        guard !isEmpty, contains(value) else { return value }
+        switch value {
+        case .string(let s): return .string(masked(s))
+        case .array(let a): return .array(a.map(masked))
+        case .object(let o):
+            var out = JSONObject()
+            for (k, v) in o { out[masked(k)] = masked(v) }
+            return .object(out)
+        default: return value
+        }
+    }
+
+    /// HTML with every secret, as written or as `HTML.escape` writes it, replaced by visible text.
+    func maskedHTML(_ html: String) -> String {
+        guard !isEmpty else { return html }
+        let escaped = SecretMask(secrets.map { HTML.escape(String(decoding: $0, as: UTF8.self)) }, minimumLength: 0)
+        return escaped.masked(masked(html, replacement: "&lt;hidden&gt;"), replacement: "&lt;hidden&gt;")
+    }
+
+    /// The offset of `needle` in `bytes` at or after `from`, or nil (`memchr` to each place the
+    /// first byte is, then `memcmp`).
+    private func find(_ needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard let base = bytes.baseAddress, let first = needle.first else { return nil }
+        let last = bytes.count - needle.count
+        var at = from
+        return needle.withUnsafeBytes { n -> Int? in
+            guard let n = n.baseAddress else { return nil }
+            while at <= last {
+                guard let hit = memchr(base + at, Int32(first), last - at + 1) else { return nil }
+                let offset = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if memcmp(base + offset, n, needle.count) == 0 { return offset }
+                at = offset + 1
+            }
+            return nil
+        }
+    }
+}
