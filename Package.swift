@@ -101,6 +101,7 @@ let package = Package(
         .target(name: "SimulatorSupport", dependencies: ["GlobusSimulator", "JSON"], path: "Tests/SimulatorSupport"),
         .testTarget(name: "GlobusSDKTests", dependencies: ["GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JSON"]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "ZeroMQ", "JSON"]),
-        .testTarget(name: "GlobusMagicsTests", dependencies: ["GlobusMagics", "GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JupyterKernel", "JSON"]),
+        .testTarget(name: "GlobusMagicsTests", dependencies: ["GlobusMagics", "GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JupyterKernel", "JSON", "Escaping",
+                                                      .product(name: "PropertyBased", package: "swift-property-based")]),
     ]
 )

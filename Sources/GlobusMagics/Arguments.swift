@@ -8,6 +8,9 @@ struct ArgumentSpec: Sendable {
         var help: String
         var valueName: String = "VALUE"
         var choices: [String] = []
+        /// Whether `@{NAME}` in its value is replaced by the kept value's text; false for a value
+        /// the command substitutes into itself, as a value (a JSON request body).
+        var expandsKeptValues = true
     }
 
     var options: [Option]
@@ -72,8 +75,8 @@ struct Flag: ArgumentKey {
 /// An option with a typed value (`--format table`), repeatable.
 struct Option<Value: ArgumentValue>: ArgumentKey {
     let option: ArgumentSpec.Option
-    init(_ names: String..., value: String, help: String) {
-        option = .init(names: names, takesValue: true, help: help, valueName: value, choices: Value.choices)
+    init(_ names: String..., value: String, help: String, expandsKeptValues: Bool = true) {
+        option = .init(names: names, takesValue: true, help: help, valueName: value, choices: Value.choices, expandsKeptValues: expandsKeptValues)
     }
 }
 
@@ -81,6 +84,8 @@ struct Option<Value: ArgumentValue>: ArgumentKey {
 struct ParsedArguments {
     var values: [String: [String]] = [:]
     var positionals: [String] = []
+    /// The kept values that `@{…}` in a cell body stands for (the command substitutes them).
+    var kept = KeptValues()
 
     /// Whether a flag was given.
     subscript(_ flag: Flag) -> Bool { values[flag.option.names[0]] != nil }
@@ -95,7 +100,11 @@ struct ParsedArguments {
 
 extension ArgumentSpec {
     /// Parses `words`. Options may come anywhere; `--` ends them; `--name=value` is accepted.
-    func parse(_ words: [String], command: String) throws(MagicError) -> ParsedArguments {
+    /// `value` makes each positional and option value what the command sees (kept values are
+    /// substituted there: after parsing, so a value can never become an option), before an
+    /// option's choices are checked.
+    func parse(_ words: [String], command: String,
+               value: (String, Option?) throws(MagicError) -> String = { v, _ in v }) throws(MagicError) -> ParsedArguments {
         var out = ParsedArguments()
         var i = 0
         var onlyPositionals = false
@@ -103,7 +112,7 @@ extension ArgumentSpec {
             let w = words[i]
             i += 1
             if onlyPositionals || !w.hasPrefix("-") || w == "-" || Double(w) != nil {
-                out.positionals.append(w)
+                out.positionals.append(try value(w, nil))
                 if optionsBeforePositionals { onlyPositionals = true }
                 continue
             }
@@ -119,12 +128,13 @@ extension ArgumentSpec {
             }
             let key = opt.names[0]
             if opt.takesValue {
-                let v: String
+                var v: String
                 if let inline { v = inline } else {
                     guard i < words.count else { throw MagicError.usage("\(command): option '\(name)' needs a value", command: command) }
                     v = words[i]
                     i += 1
                 }
+                v = try value(v, opt)
                 if !opt.choices.isEmpty && !opt.choices.contains(v) {
                     throw MagicError.usage("\(command): '\(v)' is not a valid value for \(name) (choose from \(opt.choices.joined(separator: ", ")))", command: command)
                 }

@@ -50,11 +50,17 @@ final class GlobusMagic: CellMagic, @unchecked Sendable {
         if call.body != nil && !sub.takesCellBody {
             throw .usage("%%globus works with call only (the cell body is the request body)", command: "globus")
         }
-        var words: [String] = []
-        for w in call.words.dropFirst() { words.append(try session.kept.expand(w)) }
+        var words = Array(call.words.dropFirst())
         let keepAs = sub.keepsResult ? try GlobusMagic.takeKeepName(&words, command: sub.commandName) : nil
-        let args = try sub.declaration.arguments.parse(words, command: sub.commandName)
-        let command = try sub.init(args, body: call.body.map { (body: String) throws(MagicError) in try session.kept.expand(body) })
+        // Kept values go into positionals and option values once the words are parsed: a
+        // value that reads like an option (`--body-file=…`) stays a value. A cell body is the
+        // command's to fill in, as a document (JSON) or word by word (transfer batches).
+        let kept = session.kept
+        var args = try sub.declaration.arguments.parse(words, command: sub.commandName) { (word, option) throws(MagicError) in
+            option?.expandsKeptValues == false ? word : try kept.expand(word)
+        }
+        args.kept = kept
+        let command = try sub.init(args, body: call.body)
         let g = GlobusContext(session: session, cell: cell)
         if sub.needsGlobus {
             try g.sdk { () throws(GlobusError) in try session.startDemoFromEnvironment() }

@@ -36,9 +36,9 @@ struct KeptValues {
 
     subscript(name: String) -> JSON? { values[name] }
 
-    /// `word` with each `@{NAME}` / `@{NAME.PATH}` replaced: strings as they are, other values as
-    /// compact JSON. `@@{` stands for a literal `@{`.
-    func expand(_ word: String) throws(MagicError) -> String {
+    /// `word` with each `@{NAME}` / `@{NAME.PATH}` replaced by its text (`encode`d): strings
+    /// as they are, other values as compact JSON. `@@{` stands for a literal `@{`.
+    func expand(_ word: String, encode: (String) -> String = { $0 }) throws(MagicError) -> String {
         guard word.contains("@{") else { return word }
         var out = ""
         var rest = Substring(word)
@@ -50,14 +50,21 @@ struct KeptValues {
             }
             out += rest[..<r.lowerBound]
             guard let close = rest[r.upperBound...].firstIndex(of: "}") else { throw .usage("unterminated @{ in '\(word)'", command: "globus vars") }
-            out += try value(String(rest[r.upperBound..<close]))
+            out += encode(try value(String(rest[r.upperBound..<close])))
             rest = rest[rest.index(after: close)...]
         }
         return out + rest
     }
 
-    /// The text that `@{reference}` stands for.
+    /// The text that `@{reference}` stands for: a string as it is, another value as compact JSON.
     func value(_ reference: String) throws(MagicError) -> String {
+        let v = try jsonValue(reference)
+        if case .string(let s) = v { return s }
+        return v.serialized
+    }
+
+    /// The value that `@{reference}` stands for (never null).
+    func jsonValue(_ reference: String) throws(MagicError) -> JSON {
         let name = String(reference.prefix { $0 != "." && $0 != "[" })
         guard let doc = values[name] else {
             let known = order.isEmpty ? "nothing is kept yet (keep a result with --as NAME)" : "kept: \(order.joined(separator: ", "))"
@@ -71,10 +78,7 @@ struct KeptValues {
                 throw .usage("@{\(reference)}: \(error)", command: "globus vars")
             }
         }
-        switch v {
-        case .null: throw .usage("@{\(reference)} is empty (null): nothing there in \(name)", command: "globus vars")
-        case .string(let s): return s
-        default: return v.serialized
-        }
+        if case .null = v { throw .usage("@{\(reference)} is empty (null): nothing there in \(name)", command: "globus vars") }
+        return v
     }
 }

@@ -15,6 +15,20 @@ extension JSON {
         return try text.withUTF8 { buf in Result { () throws(JSONParseError) in try parse(bytes: buf) } }.get()
     }
 
+    /// Parses a complete JSON text that must not name a member twice in one object. RFC 8259
+    /// leaves duplicates to the reader: most keep the last, some the first, so a document that
+    /// has them can mean one thing to whoever checks it and another to whoever acts on it.
+    public static func parseRejectingDuplicateKeys(_ text: String) throws(JSONParseError) -> JSON {
+        var text = text
+        return try text.withUTF8 { buf in
+            Result { () throws(JSONParseError) in
+                var p = JSONReader(bytes: buf)
+                p.rejectDuplicateKeys = true
+                return try p.document()
+            }
+        }.get()
+    }
+
     /// Parses a complete JSON text from UTF-8 bytes.
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSON {
         try bytes.withUnsafeBufferPointer { buf in Result { () throws(JSONParseError) in try parse(bytes: buf) } }.get()
@@ -23,21 +37,28 @@ extension JSON {
     /// Parses a complete JSON text from a UTF-8 buffer.
     public static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSON {
         var p = JSONReader(bytes: bytes)
-        p.skipSpace()
-        let v = try p.value(depth: 0)
-        p.skipSpace()
-        if p.pos != bytes.count { throw p.error("unexpected content after the JSON value") }
-        return v
+        return try p.document()
     }
 }
 
 struct JSONReader {
     let bytes: UnsafeBufferPointer<UInt8>
     var pos = 0
+    /// Refuse an object that names a member twice (else the last one wins).
+    var rejectDuplicateKeys = false
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     func error(_ message: String) -> JSONParseError { JSONParseError(message: message, offset: pos) }
+
+    /// A whole text: one value between optional spaces.
+    mutating func document() throws(JSONParseError) -> JSON {
+        skipSpace()
+        let v = try value(depth: 0)
+        skipSpace()
+        if pos != bytes.count { throw error("unexpected content after the JSON value") }
+        return v
+    }
 
     mutating func skipSpace() {
         while pos < bytes.count {
@@ -84,6 +105,7 @@ struct JSONReader {
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw error("expected ':'") }
             pos += 1
             skipSpace()
+            if rejectDuplicateKeys && o[key] != nil { throw error("the member \"\(key)\" appears twice in one object") }
             o[key] = try value(depth: depth + 1)
             skipSpace()
             guard pos < bytes.count else { throw error("unterminated object") }

@@ -98,3 +98,12 @@ final class Gate: @unchecked Sendable {
 
 /// A closure to run on a new thread.
 public final class Box { public let run: () -> Void; public init(_ r: @escaping () -> Void) { run = r } }
+
+extension RunningSimulator {
+    /// The requests the simulator has served so far (oldest first), as it recorded them
+    /// (method, path, query, parsed body; secrets redacted).
+    public func requests() async -> [JSON] {
+        let r = await sim.handle(SimRequest(method: "GET", path: "/admin/requests"))
+        return (try? JSON.parse(r.body)["requests"]?.array) ?? []
+    }
+}

@@ -11,7 +11,7 @@ import Glibc
 struct CallCommand: GlobusSubcommand {
     static let queryParam = Option<String>("-Q", "--query-param", value: "KEY=VALUE", help: "a query parameter (repeatable)")
     static let header = Option<String>("-H", "--header", value: "'KEY: VALUE'", help: "a header (repeatable)")
-    static let body = Option<String>("--body", value: "TEXT", help: "the request body")
+    static let body = Option<String>("--body", value: "TEXT", help: "the request body (@{NAME} in it goes in as a value)", expandsKeptValues: false)
     static let bodyFile = Option<String>("--body-file", value: "FILE", help: "read the request body from a file")
     static let contentType = Option<BodyEncoding>("--content-type", value: "TYPE", help: "the body's encoding (default auto)")
     static let allowErrors = Flag("--allow-errors", help: "show 4xx/5xx answers instead of failing")
@@ -87,16 +87,24 @@ struct CallCommand: GlobusSubcommand {
             guard let colon = h.firstIndex(of: ":") else { throw Self.usage("invalid header param '\(h)' (expected 'KEY: VALUE')") }
             var value = h[h.index(after: colon)...]
             if value.first == " " { value = value.dropFirst() }
+            // A line break would start another header (a second Authorization, say).
+            guard !h.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) else {
+                throw Self.usage("a header cannot hold a line break or other control character: '\(h.debugDescription)'")
+            }
             headers.append((String(h[..<colon]), String(value)))
         }
         let sources = [a[Self.body] != nil, a[Self.bodyFile] != nil, cellBody != nil].filter { $0 }.count
         guard sources <= 1 else {
             throw Self.usage(cellBody != nil ? "the %%globus cell body is the request body; do not also give --body or --body-file" : "--body and --body-file are mutually exclusive")
         }
-        bodyText = a[Self.body]
         bodyFile = a[Self.bodyFile]
-        if let cellBody { bodyText = cellBody.trimmed.isEmpty ? nil : cellBody }
         encoding = a[Self.contentType] ?? .auto
+        if let typed = cellBody.flatMap({ $0.trimmed.isEmpty ? nil : $0 }) ?? a[Self.body] {
+            // Kept values go in as values: into the parsed JSON document, or form-encoded.
+            switch try a.kept.substitute(intoBody: typed, form: encoding.isForm(typed)) {
+            case .json(_, let text), .text(let text): bodyText = text
+            }
+        }
         allowErrors = a[Self.allowErrors]
         noRetry = a[Self.noRetry]
         followRedirects = a[Self.location]
@@ -159,6 +167,7 @@ struct CallCommand: GlobusSubcommand {
         guard let bytes = readFile(f) else { throw Self.usage("cannot read --body-file '\(f)': \(String(cString: strerror(errno)))") }
         var withBody = self
         withBody.bodyText = String(decoding: bytes, as: UTF8.self)
+        try KeptValues.refuseDuplicateKeys(withBody.bodyText!)
         withBody.bodyFile = nil
         return try withBody.perform(g)
     }
@@ -228,8 +237,16 @@ enum BodyEncoding: String, ArgumentValue, CaseIterable {
         case .form: "application/x-www-form-urlencoded"
         case .text: "text/plain"
         case .none: nil
-        case .auto: (try? JSON.parse(body)) != nil ? "application/json"
-            : (!body.trimmed.contains("\n") && body.contains("=") ? "application/x-www-form-urlencoded" : nil)
+        case .auto: (try? JSON.parse(body)) != nil ? "application/json" : (isForm(body) ? "application/x-www-form-urlencoded" : nil)
+        }
+    }
+
+    /// Whether `body` is sent as a form: chosen, or (auto) one line of `k=v` that is not JSON.
+    func isForm(_ body: String) -> Bool {
+        switch self {
+        case .form: true
+        case .auto: (try? JSON.parse(body)) == nil && !body.trimmed.contains("\n") && body.contains("=")
+        default: false
         }
     }
 }

@@ -38,7 +38,7 @@ struct TransferCommand: GlobusSubcommand {
         document = TaskDocument(kind: .transfer, source: src.collection, destination: dst.collection)
         if let body {
             guard src.path == nil && dst.path == nil else { throw Self.usage("with %%globus transfer, give the paths in the cell, one pair a line") }
-            document.items = try Self.batch(body, recursive: a[Self.recursive])
+            document.items = try Self.batch(body, recursive: a[Self.recursive], kept: a.kept)
         } else {
             guard let s = src.path, let d = dst.path else { throw Self.usage("give both paths: SOURCE:PATH DEST:PATH") }
             document.items = [TaskDocument.Item(source: s, destination: d, recursive: a[Self.recursive])]
@@ -49,15 +49,26 @@ struct TransferCommand: GlobusSubcommand {
         dryRun = a[Self.dryRun]
     }
 
-    /// The pairs of a batch cell: `SRC_PATH DST_PATH [--recursive]` a line; blank lines and `#` comments skipped.
-    static func batch(_ body: String, recursive: Bool) throws(MagicError) -> [TaskDocument.Item] {
+    /// The pairs of a batch cell: `SRC_PATH DST_PATH [--recursive]` a line; blank lines and `#`
+    /// comments skipped. The lines are split first and `@{…}` filled in word by word, so a kept
+    /// value is one path, whatever it holds; a value with a line break is refused.
+    static func batch(_ body: String, recursive: Bool, kept: KeptValues = KeptValues()) throws(MagicError) -> [TaskDocument.Item] {
         var items: [TaskDocument.Item] = []
         for (n, line) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let text = String(line).trimmed
             if text.isEmpty || text.hasPrefix("#") { continue }
             let words: [String]
             do { words = try ShellWords.split(text, environment: { _ in nil }) } catch { throw usage("line \(n + 2): cannot read '\(text)'") }
-            let flags = words.filter { $0.hasPrefix("-") }, paths = words.filter { !$0.hasPrefix("-") }
+            // Flags are told from paths as typed; a filled-in value is a path, never a flag.
+            let flags = words.filter { $0.hasPrefix("-") }
+            var paths: [String] = []
+            for word in words where !word.hasPrefix("-") {
+                let filled = try kept.expand(word)
+                guard !filled.contains("\n") && !filled.contains("\r") else {
+                    throw usage("line \(n + 2): \(word) holds a line break; one line is one SRC_PATH DST_PATH pair")
+                }
+                paths.append(filled)
+            }
             guard paths.count == 2, flags.allSatisfy({ $0 == "--recursive" || $0 == "-r" }) else {
                 throw usage("line \(n + 2): expected SRC_PATH DST_PATH [--recursive], got '\(text)'")
             }
