@@ -99,7 +99,8 @@ let package = Package(
         .testTarget(name: "GlobusSimulatorTests", dependencies: ["GlobusSimulator", "JSON"]),
         // An in-process simulator for the SDK's and the magics' tests.
         .target(name: "SimulatorSupport", dependencies: ["GlobusSimulator", "JSON"], path: "Tests/SimulatorSupport"),
-        .testTarget(name: "GlobusSDKTests", dependencies: ["GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JSON"]),
+        .testTarget(name: "GlobusSDKTests", dependencies: ["GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JSON",
+                                                   .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "ZeroMQ", "JSON"]),
         .testTarget(name: "GlobusMagicsTests", dependencies: ["GlobusMagics", "GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JupyterKernel", "JSON", "Escaping",
                                                       .product(name: "PropertyBased", package: "swift-property-based")]),

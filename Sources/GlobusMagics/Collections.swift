@@ -20,10 +20,7 @@ struct CollectionPath: Equatable {
     }
 
     /// Whether text looks like a collection id (a UUID).
-    static func isID(_ text: String) -> Bool {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map(\.count)
-        return parts == [8, 4, 4, 4, 12] && text.allSatisfy { $0.isHexDigit || $0 == "-" }
-    }
+    static func isID(_ text: String) -> Bool { PathSegment.isUUID(text) }
 }
 
 extension GlobusContext {

@@ -44,6 +44,14 @@ extension GlobusSubcommand {
         return v
     }
 
+    /// `text` when it is a Globus id (a UUID), else a usage error naming `what` it should be.
+    static func id(_ text: String, _ what: String) throws(MagicError) -> String {
+        guard PathSegment.isUUID(text) else {
+            throw usage("'\(text)' is not a \(what) id: Globus ids are UUIDs, like 6c54cade-bde5-45c1-bdea-f4bd71dba2cc")
+        }
+        return text
+    }
+
     /// Completion of a first word chosen from an action enum (`list`, `show`, …).
     static func completeAction<A: CaseIterable & RawRepresentable>(_: A.Type, _ pos: [String], prefix: String) -> [String] where A.RawValue == String {
         pos.isEmpty ? A.allCases.map(\.rawValue).filter { $0.hasPrefix(prefix) } : []

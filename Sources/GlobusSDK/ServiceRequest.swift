@@ -53,3 +53,34 @@ public struct ServiceRequest: Sendable {
 extension String {
     func replacingPlus() -> String { split(separator: "+", omittingEmptySubsequences: false).joined(separator: "%20") }
 }
+
+/// One segment of a request path. An id goes into a path percent-encoded, so whatever it holds
+/// (`/`, `..`, `?`, `#`, spaces: a typo, a hostile answer, a kept value) it names one resource
+/// under the path it was put in and cannot climb out of it: `task("../../admin/state")`
+/// asks for `/task/%2E%2E%2F%2E%2E%2Fadmin%2Fstate`, which is no task.
+public enum PathSegment {
+    /// `text` with everything but letters, digits, `-`, `_` and `~` percent-encoded (dots too,
+    /// so `.` and `..` are never dot segments).
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        for b in text.utf8 {
+            switch b {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(b))
+            default:
+                out += "%" + (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: true)
+            }
+        }
+        return out
+    }
+
+    /// Whether `text` is a UUID (`8-4-4-4-12` hex digits), as every Globus id is.
+    public static func isUUID(_ text: String) -> Bool {
+        let parts = text.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false).map(\.count)
+        return parts == [8, 4, 4, 4, 12] && text.utf8.allSatisfy { b in
+            b == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b)
+                || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(b) || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(b)
+        }
+    }
+}

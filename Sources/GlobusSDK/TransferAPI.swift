@@ -5,7 +5,7 @@ import JSON
 public enum TransferAPI {
     /// `GET /operation/endpoint/ID/ls`.
     public static func ls(_ collection: String, path: String?, showHidden: Bool = false) -> ServiceRequest {
-        var r = ServiceRequest(service: .transfer, method: "GET", path: "/operation/endpoint/\(collection)/ls")
+        var r = ServiceRequest(service: .transfer, method: "GET", path: "/operation/endpoint/\(PathSegment.escape(collection))/ls")
         if let path { r.query.append(("path", path)) }
         if showHidden { r.query.append(("show_hidden", "true")) }
         return r
@@ -13,12 +13,12 @@ public enum TransferAPI {
 
     /// `POST /operation/endpoint/ID/mkdir`.
     public static func mkdir(_ collection: String, path: String) -> ServiceRequest {
-        post("/operation/endpoint/\(collection)/mkdir", ["DATA_TYPE": "mkdir", "path": .string(path)])
+        post("/operation/endpoint/\(PathSegment.escape(collection))/mkdir", ["DATA_TYPE": "mkdir", "path": .string(path)])
     }
 
     /// `POST /operation/endpoint/ID/rename`.
     public static func rename(_ collection: String, from old: String, to new: String) -> ServiceRequest {
-        post("/operation/endpoint/\(collection)/rename", ["DATA_TYPE": "rename", "old_path": .string(old), "new_path": .string(new)])
+        post("/operation/endpoint/\(PathSegment.escape(collection))/rename", ["DATA_TYPE": "rename", "old_path": .string(old), "new_path": .string(new)])
     }
 
     /// `GET /submission_id`: an id that makes a submission safe to retry.
@@ -30,10 +30,10 @@ public enum TransferAPI {
     }
 
     /// `GET /task/ID`.
-    public static func task(_ id: String) -> ServiceRequest { ServiceRequest(service: .transfer, method: "GET", path: "/task/\(id)") }
+    public static func task(_ id: String) -> ServiceRequest { ServiceRequest(service: .transfer, method: "GET", path: "/task/\(PathSegment.escape(id))") }
 
     /// `POST /task/ID/cancel`.
-    public static func cancel(_ id: String) -> ServiceRequest { ServiceRequest(service: .transfer, method: "POST", path: "/task/\(id)/cancel") }
+    public static func cancel(_ id: String) -> ServiceRequest { ServiceRequest(service: .transfer, method: "POST", path: "/task/\(PathSegment.escape(id))/cancel") }
 
     /// `GET /task_list`, newest first.
     public static func taskList(limit: Int, offset: Int = 0) -> ServiceRequest {
@@ -43,7 +43,7 @@ public enum TransferAPI {
     }
 
     /// `GET /endpoint/ID`: a collection's document.
-    public static func collection(_ id: String) -> ServiceRequest { ServiceRequest(service: .transfer, method: "GET", path: "/endpoint/\(id)") }
+    public static func collection(_ id: String) -> ServiceRequest { ServiceRequest(service: .transfer, method: "GET", path: "/endpoint/\(PathSegment.escape(id))") }
 
     /// `GET /endpoint_search?filter_fulltext=TEXT`.
     public static func searchCollections(_ text: String, limit: Int = 25) -> ServiceRequest {

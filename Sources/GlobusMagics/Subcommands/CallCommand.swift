@@ -68,7 +68,7 @@ struct CallCommand: GlobusSubcommand {
         let name = pos.removeFirst()
         if name == "gcs" {
             guard pos.count == 3 else { throw Self.usage("expected gcs ENDPOINT_ID METHOD PATH") }
-            target = .gcs(endpoint: pos.removeFirst())
+            target = .gcs(endpoint: try Self.id(pos.removeFirst(), "Globus Connect Server endpoint"))
         } else {
             guard let svc = GlobusService.named(name) else {
                 throw Self.usage("unknown service '\(name)'; use one of \(GlobusService.all.map(\.name).joined(separator: ", ")), gcs")
@@ -214,7 +214,7 @@ struct CallCommand: GlobusSubcommand {
 
     /// A Globus Connect Server endpoint as a service: its manager's URL (from Transport) and scope.
     static func gcsManager(_ endpoint: String, app: GlobusApp, _ g: GlobusContext) throws(MagicError) -> (GlobusService, String) {
-        let answer = try g.call(app, ServiceRequest(service: .transfer, method: "GET", path: "/endpoint/\(endpoint)"))
+        let answer = try g.call(app, ServiceRequest(service: .transfer, method: "GET", path: "/endpoint/\(PathSegment.escape(endpoint))"))
         guard let manager = (try? JSON.parse(answer.body))?["gcs_manager_url"]?.string else {
             throw .failed(ExecutionError(ename: "GlobusAPIError", evalue: "endpoint \(endpoint) has no GCS manager URL",
                                          traceback: ["GlobusAPIError: endpoint \(endpoint) has no GCS manager URL (is it a Globus Connect Server v5 endpoint?)"]))

@@ -31,7 +31,7 @@ struct FlowsCommand: GlobusSubcommand {
         guard a.positionals.count == (action == .list ? 1 : 2) else {
             throw Self.usage(action == .list ? "list takes no id" : "\(first) needs one \(action == .run ? "FLOW_ID" : "RUN_ID")")
         }
-        id = a.positionals.count > 1 ? a.positionals[1] : nil
+        id = a.positionals.count > 1 ? try Self.id(a.positionals[1], action == .run ? "flow" : "run") : nil
         if let text = a[Self.body] {
             guard action == .run else { throw Self.usage("--body goes with run") }
             guard let doc = try? JSON.parse(text), doc.object != nil else { throw Self.usage("--body must be a JSON object, e.g. '{\"source\": \"/~/data\"}'") }
@@ -57,7 +57,7 @@ struct FlowsCommand: GlobusSubcommand {
             let flow = id!
             // The run acts as the flow: its own scope and token.
             app.addScopeRequirements(flow, [Scope(Scopes.flowUser(flow))])
-            var request = ServiceRequest(service: .flows, method: "POST", path: "/flows/\(flow)/run")
+            var request = ServiceRequest(service: .flows, method: "POST", path: "/flows/\(PathSegment.escape(flow))/run")
             var body = JSONObject()
             body["body"] = input
             if let label { body["label"] = .string(label) }
@@ -70,7 +70,7 @@ struct FlowsCommand: GlobusSubcommand {
         case .status:
             let run = id!
             let look = { () throws(MagicError) -> (MimeBundle, Bool) in
-                let doc = try g.json(app, ServiceRequest(service: .flows, method: "GET", path: "/runs/\(run)"))
+                let doc = try g.json(app, ServiceRequest(service: .flows, method: "GET", path: "/runs/\(PathSegment.escape(run))"))
                 let status = doc["status"]?.string ?? "?"
                 let done = ["SUCCEEDED", "FAILED", "ENDED"].contains(status)
                 let step = doc["details"]?["description"]?.string ?? doc["details"]?["code"]?.string ?? ""

@@ -35,7 +35,7 @@ struct TaskCommand: GlobusSubcommand {
             guard a.positionals.count == 1 else { throw Self.usage("list takes no task id") }
         } else {
             guard a.positionals.count == 2 else { throw Self.usage("\(action.rawValue) needs one TASK id") }
-            task = a.positionals[1]
+            task = try Self.id(a.positionals[1], "task")
         }
         limit = try Self.number(a[Self.limit], "--limit", default: 10, range: 1...1000).map(Int.init) ?? 10
         timeout = try Self.number(a[Self.timeout], "--timeout", default: nil, range: 0...604_800)

@@ -41,7 +41,8 @@ struct TimerCommand: GlobusSubcommand {
             action = .list
         case "show", "delete":
             guard p.count == 2 else { throw Self.usage("\(p[0]) needs one TIMER id") }
-            action = p[0] == "show" ? .show(p[1]) : .delete(p[1])
+            let id = try Self.id(p[1], "timer")
+            action = p[0] == "show" ? .show(id) : .delete(id)
         default:
             throw Self.usage("expected create transfer, list, show or delete")
         }
@@ -67,9 +68,9 @@ struct TimerCommand: GlobusSubcommand {
             let doc = try g.json(app, ServiceRequest(service: .timers, method: "GET", path: "/jobs/"))
             return Self.listing(doc, key: "jobs", empty: "No timers yet. Make one with %globus timer create transfer.")
         case .show(let id):
-            return Self.view(try g.json(app, ServiceRequest(service: .timers, method: "GET", path: "/jobs/\(id)")))
+            return Self.view(try g.json(app, ServiceRequest(service: .timers, method: "GET", path: "/jobs/\(PathSegment.escape(id))")))
         case .delete(let id):
-            let doc = try g.json(app, ServiceRequest(service: .timers, method: "DELETE", path: "/jobs/\(id)"))
+            let doc = try g.json(app, ServiceRequest(service: .timers, method: "DELETE", path: "/jobs/\(PathSegment.escape(id))"))
             return MimeBundle(text: "Deleted timer \(id) (\(doc["name"]?.string ?? "")).").adding(json: doc)
         case .create(let src, let dst):
             var doc = TaskDocument(kind: .transfer, source: try g.collectionID(src.collection, app: app),
