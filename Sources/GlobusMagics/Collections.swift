@@ -77,7 +77,20 @@ extension GlobusContext {
                              }, isCancelled: isCancelled)
         }
         if shown { output.updateDisplay(MimeBundle(text: ""), metadata: [:], displayID: displayID) }
+        if let note = GlobusContext.pagingNote(doc["paged"], limit: limit) { output.stream(.stderr, note + "\n") }
         return doc
+    }
+
+    /// What to say when paging stopped before the service said the listing was done, unless it
+    /// stopped at the number of items the command asked for.
+    static func pagingNote(_ paged: JSON?, limit: Int?) -> String? {
+        guard let paged, let stopped = paged["stopped"]?.string else { return nil }
+        let items = paged["items"]?.int ?? 0
+        if let limit, items >= limit { return nil }
+        if paged["may_have_more"]?.bool == true {
+            return "Stopped after \(stopped) (\(items) items); there may be more. --limit N fetches up to N items."
+        }
+        return "Stopped at \(stopped): the service's paging did not end as it should. The result holds the \(items) items before it."
     }
 
     /// How often a progress line may change (nanoseconds).

@@ -9,10 +9,11 @@ struct FlowsCommand: GlobusSubcommand {
     static let label = Option<String>("--label", value: "TEXT", help: "a label for the run")
     static let wait = Flag("--wait", help: "with status: wait until the run ends, with live progress")
     static let interval = Option<String>("--interval", value: "SECONDS", help: "with --wait: how often to look (default 1)")
+    static let limit = Option<String>("--limit", value: "N", help: "with list: fetch at most N flows (default: up to 10000)")
     static let declaration = SubcommandDeclaration(
-        name: "flows", usage: "%globus flows list | run FLOW_ID [--body JSON] [--label TEXT] | status RUN_ID [--wait]  [--as NAME]",
+        name: "flows", usage: "%globus flows list [--limit N] | run FLOW_ID [--body JSON] [--label TEXT] | status RUN_ID [--wait]  [--as NAME]",
         summary: "Globus Flows: list the flows you can run, run one (consent to its scope is asked once), follow a run.",
-        options: [body, label, wait, interval],
+        options: [body, label, wait, interval, limit],
         examples: ["%globus flows list", "%globus flows run 24bc4997-b483-4c25-a19c-64b0afc00743 --body '{\"source\": \"/~/data\"}' --as run",
                    "%globus flows status @{run.run_id} --wait"])
     static var keepsResult: Bool { true }
@@ -24,6 +25,7 @@ struct FlowsCommand: GlobusSubcommand {
     var label: String?
     var wait: Bool
     var interval: Double
+    var limit: Int?
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
         guard let first = a.positionals.first, let action = Action(rawValue: first) else { throw Self.usage("expected list, run or status") }
@@ -41,6 +43,8 @@ struct FlowsCommand: GlobusSubcommand {
         wait = a[Self.wait]
         if wait && action != .status { throw Self.usage("--wait goes with status") }
         interval = try Self.number(a[Self.interval], "--interval", default: 1, range: 0.2...600) ?? 1
+        limit = try Self.number(a[Self.limit], "--limit", default: nil, range: 1...1_000_000).map(Int.init)
+        if limit != nil && action != .list { throw Self.usage("--limit goes with list") }
     }
 
     static func completePositional(_ pos: [String], prefix: String) -> [String] {
@@ -51,7 +55,7 @@ struct FlowsCommand: GlobusSubcommand {
         let app = try g.app()
         switch action {
         case .list:
-            let doc = try g.fetchAll(app, ServiceRequest(service: .flows, method: "GET", path: "/flows"), scheme: .marker(answerKey: "marker", endsWithNull: false), limit: nil)
+            let doc = try g.fetchAll(app, ServiceRequest(service: .flows, method: "GET", path: "/flows"), scheme: .marker(answerKey: "marker", endsWithNull: false), limit: limit)
             return Self.listing(doc, key: "flows", empty: "No flows to show.")
         case .run:
             let flow = id!
