@@ -49,10 +49,16 @@ final class DemoSimulator {
         return try DemoSimulator(autoApprove: autoApprove, environment: environment)
     }
 
-    /// A class's running simulator, from the JSON line it wrote with `--ready-file`.
+    /// The largest announcement read (a real one is under a kilobyte).
+    static let announcementSize = 64 << 10
+
+    /// A class's running simulator, from the JSON line it wrote with `--ready-file`. The file
+    /// is the operator's (on a hub, named when the kernel started), read as a regular file of
+    /// at most `announcementSize` bytes: a device or a FIFO is refused, not read.
     init(sharedFile file: String, autoApprove: String?) throws(GlobusError) {
-        guard let bytes = readFile(file) else {
-            throw .configuration("demo mode: cannot read the class simulator's file GLOBUS_KERNEL_DEMO_SIMULATOR=\(file): \(String(cString: strerror(errno))). Ask whoever runs the hub to start it (globus-sim --people N --ready-file \(file)).")
+        let bytes: [UInt8]
+        do { bytes = try FileAccess.anywhere.read(file, what: "the class simulator's file", maxBytes: DemoSimulator.announcementSize) } catch {
+            throw .configuration("demo mode: \(error.message) (GLOBUS_KERNEL_DEMO_SIMULATOR). Ask whoever runs the hub to start it (globus-sim --people N --ready-file \(file)).")
         }
         guard let env = DemoSimulator.announcedEnvironment(bytes) else {
             throw .configuration("demo mode: \(file) (GLOBUS_KERNEL_DEMO_SIMULATOR) is not a simulator's announcement (globus-sim --ready-file writes it)")
@@ -125,6 +131,12 @@ final class DemoSimulator {
     func privateTokenPath(fileExtension: String) -> String? {
         guard case .own(_, let folder) = origin else { return nil }
         return folder + "/tokens." + fileExtension
+    }
+
+    /// How the demo's own token files are opened: inside its private folder only.
+    var privateFiles: FileAccess? {
+        guard case .own(_, let folder) = origin else { return nil }
+        return .inside(folder, explanation: "{what} of demo mode must be inside its own folder (\(folder))")
     }
 
     /// Stops the kernel's own simulator and removes the demo's tokens; a shared one runs on, and

@@ -57,6 +57,9 @@ final class GlobusSession: @unchecked Sendable {
         confinement = HomeConfinement(environment: environment)
     }
 
+    /// How `%globus` opens files: anywhere, or on a hub inside the home only (see `HomeConfinement`).
+    var files: FileAccess { confinement?.files ?? .anywhere }
+
     /// What the settings are made from.
     private struct SettingsKey: Equatable {
         var generation: Int
@@ -113,10 +116,12 @@ final class GlobusSession: @unchecked Sendable {
         try startDemoFromEnvironment()
         let s = try settings()
         if let c = cachedApp, c.settings == s { return c.app }
+        // Demo mode's own store lies in its private folder; any other in the person's home on a hub.
+        let files = demo?.privateFiles ?? self.files
         let storage: any TokenStorage = switch s.storage {
         case .memory: demo == nil ? memory : demoMemory
-        case .sqlite: try SQLiteTokenStorage(path: s.tokenPath!)
-        case .json: try JSONTokenStorage(path: s.tokenPath!)
+        case .sqlite: try SQLiteTokenStorage(path: s.tokenPath!, files: files)
+        case .json: try JSONTokenStorage(path: s.tokenPath!, files: files)
         }
         var config = GlobusApp.Config(settings: s, storage: storage)
         config.products = [ClientProduct(name: "globus-kernel", version: GlobusInterpreter.version)]

@@ -1,59 +1,40 @@
 import GlobusSDK
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// The rule on a shared hub: the files `%globus` reads or writes (the token file, `--body-file`)
-/// lie in the home folder the kernel started in. JupyterHub sets `JUPYTERHUB_USER` for each
-/// person's server; a spawner may run everyone as one system user (SimpleLocalProcessSpawner
-/// does), so file permissions alone would not keep one student's kernel from another's tokens.
-/// Changing `HOME` with `%env` or choosing `token_path` later cannot move the rule.
+/// The rule on a shared hub: the files `%globus` reads or writes (the token file, `--body-file`,
+/// the class simulator's announcement, demo tokens) lie in the home folder the kernel started
+/// in, reached without symbolic links, checked again at every open (`FileAccess`). JupyterHub
+/// sets `JUPYTERHUB_USER` for each person's server; a spawner may run everyone as one system
+/// user (SimpleLocalProcessSpawner does), so file permissions alone would not keep one
+/// student's kernel from another's tokens. Changing `HOME` with `%env` or choosing
+/// `token_path` later cannot move the rule, and a hub kernel without a usable home opens no
+/// file at all (the rule fails closed).
 struct HomeConfinement: Sendable {
-    /// The home, without a trailing slash, with symbolic links resolved.
-    let home: String
+    /// How files are opened under the rule.
+    let files: FileAccess
 
-    /// The rule for a kernel under JupyterHub with a home, else nil.
+    /// The rule for a kernel started under JupyterHub, else nil.
     init?(environment: KernelEnvironment) {
-        guard environment.underHub, let home = environment.atStart["HOME"], home.hasPrefix("/"), home != "/" else { return nil }
+        guard environment.underHub else { return nil }
+        let home = environment.atStart["HOME"] ?? ""
+        guard home.hasPrefix("/"), home.split(separator: "/").contains(where: { $0 != "." && $0 != ".." }), !home.contains("/../") else {
+            self.init(files: .refused("On JupyterHub, %globus keeps each person's files in their own home folder, but this kernel started with HOME="
+                + (home.isEmpty ? "(not set)" : "'\(home)'") + ", which is no home folder; so it reads and writes no file. Ask whoever runs the hub to set HOME for each person."))
+            return
+        }
         self.init(home: home)
     }
 
     init(home: String) {
-        self.home = HomeConfinement.resolved(home)
+        self.init(files: .inside(home, explanation: "On JupyterHub, {what} must be inside your home folder (\(home))"))
     }
 
-    /// Throws unless `path` (relative to the working folder) lies inside the home.
+    init(files: FileAccess) { self.files = files }
+
+    /// The home folder, when there is one.
+    var home: String? { files.root }
+
+    /// Throws unless `path` (relative to the working folder) could lie inside the home.
     func check(_ path: String, what: String) throws(GlobusError) {
-        let full = HomeConfinement.resolved(path)
-        guard full.hasPrefix(home + "/") else {
-            throw .configuration("On JupyterHub, \(what) must be inside your home folder (\(home)); '\(path)' is not.")
-        }
-    }
-
-    /// The absolute form of `path` as the system would follow it: component by component, each
-    /// symbolic link resolved as it is met (so `link/..` leaves the link's target, as `open`
-    /// does); components that do not exist yet (a token file not made) are taken as written.
-    static func resolved(_ path: String) -> String {
-        var current = "/"
-        if !path.hasPrefix("/") {
-            var buf = [CChar](repeating: 0, count: 4096)
-            if getcwd(&buf, buf.count) != nil { current = String(cString: buf) }
-        }
-        for part in path.split(separator: "/") where part != "." {
-            if part == ".." {
-                current = String(current[..<(current.lastIndex(of: "/") ?? current.startIndex)])
-                if current.isEmpty { current = "/" }
-                continue
-            }
-            let next = (current == "/" ? "" : current) + "/" + part
-            if let real = realpath(next, nil) {
-                current = String(cString: real)
-                free(real)
-            } else {
-                current = next
-            }
-        }
-        return current
+        do { try files.check(path, what: what) } catch { throw .configuration(error.message) }
     }
 }

@@ -13,7 +13,11 @@ import Glibc
 public final class SQLiteTokenStorage: TokenStorage {
     public let path: String
     public let namespace: String
+    /// How the file and its folder are opened (see `FileAccess`).
+    public let files: FileAccess
     private let db: Mutex<Connection>
+    /// The database's folder, as opened and checked.
+    private let folder: OpenDirectory
 
     final class Connection: @unchecked Sendable {
         let handle: OpaquePointer
@@ -21,23 +25,37 @@ public final class SQLiteTokenStorage: TokenStorage {
         deinit { sqlite3_close(handle) }
     }
 
-    public init(path: String, namespace: String = "DEFAULT") throws(GlobusError) {
+    public init(path: String, namespace: String = "DEFAULT", files: FileAccess = .anywhere) throws(GlobusError) {
         guard path != ":memory:" else {
             throw .configuration("SQLiteTokenStorage cannot be used with a ':memory:' database. If you want to store tokens in memory, use MemoryTokenStorage instead.")
         }
         self.path = path
         self.namespace = namespace
-        guard makePrivateDirectories(parent(of: path)) else {
-            throw .storage("Encountered an error while initializing the token storage file '\(path)': \(String(cString: strerror(errno)))")
+        self.files = files
+        do throws(FileAccess.Failure) {
+            folder = try files.directory(of: path, what: "the token database", create: true)
+            // Made 0600 if new; in any case a regular file, not a link, with one name on a hub.
+            let fd = try folder.open(folder.name, what: "the token database", flags: O_RDWR | O_CREAT)
+            var st = stat()
+            let links = fstat(fd, &st) == 0 ? st.st_nlink : 1
+            close(fd)
+            if files.isConfined && links > 1 {
+                throw FileAccess.Failure(message: "the token database '\(path)' has \(links) hard links; a file shared under another name may be someone else's, so it is not used", code: 0)
+            }
+        } catch {
+            throw .storage("Encountered an error while initializing the token storage file '\(path)': \(error.message)")
         }
-        let existed = access(path, F_OK) == 0
-        if !existed {
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-            if fd >= 0 { close(fd) }
-        }
+        // SQLite opens by path: the folder's walked path, with no link allowed anywhere on it
+        // when confined; then it must be the very file checked above.
         var h: OpaquePointer?
-        guard sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nil) == SQLITE_OK, let h else {
-            throw .storage("cannot open token database '\(path)'")
+        let walked = folder.folderPath + "/" + folder.name
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (folder.confined ? SQLITE_OPEN_NOFOLLOW : 0)
+        guard sqlite3_open_v2(walked, &h, flags, nil) == SQLITE_OK, let h else {
+            throw .storage("cannot open token database '\(path)'" + (folder.confined ? " (is a folder on its path a symbolic link?)" : ""))
+        }
+        guard folder.isSameFile(folder.name, asPath: walked) else {
+            sqlite3_close(h)
+            throw .storage("the token database '\(path)' changed while it was opened; it is not used")
         }
         sqlite3_busy_timeout(h, 10_000)
         db = Mutex(Connection(h))

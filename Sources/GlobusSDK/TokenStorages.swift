@@ -24,6 +24,10 @@ public final class MemoryTokenStorage: TokenStorage {
 public final class JSONTokenStorage: TokenStorage {
     public let path: String
     public let namespace: String
+    /// How the file and its folder are opened (see `FileAccess`).
+    public let files: FileAccess
+    /// The largest token file read (a real one is a few kilobytes).
+    public static let maximumSize = 16 << 20
     /// The entries last read, kept while the file is provably unchanged (see `all()`).
     private let lastRead = PThreadMutex<CachedRead?>(nil)
     /// How many times the file has been opened and parsed (for tests of the cache).
@@ -31,12 +35,18 @@ public final class JSONTokenStorage: TokenStorage {
     /// Written as `globus-sdk.version`, like the Python SDK (which rewrites it on every store).
     public static let sdkVersionField = "globus-sdk.version"
 
-    public init(path: String, namespace: String = "DEFAULT") throws(GlobusError) {
+    public init(path: String, namespace: String = "DEFAULT", files: FileAccess = .anywhere) throws(GlobusError) {
         self.path = path
         self.namespace = namespace
-        guard makePrivateDirectories(parent(of: path)) else {
-            throw .storage("Encountered an error while initializing the token storage file '\(path)': \(String(cString: strerror(errno)))")
+        self.files = files
+        do { _ = try files.directory(of: path, what: "the token file", create: true) } catch {
+            throw .storage("Encountered an error while initializing the token storage file '\(path)': \(error.message)")
         }
+    }
+
+    /// The token file's folder, opened afresh (so a folder swapped for a link is caught).
+    func folder(create: Bool = false) throws(GlobusError) -> OpenDirectory {
+        do { return try files.directory(of: path, what: "the token file", create: create) } catch { throw .storage(error.message) }
     }
 
     public var location: String { path }
@@ -67,14 +77,15 @@ public final class JSONTokenStorage: TokenStorage {
     /// opening it (a warm call's token costs one `stat`, not a lock, a read and a parse).
     public func all() throws(GlobusError) -> [String: TokenData] {
         let now = FileStamp.realtimeNow()
-        if let stamp = FileStamp(path: path), let kept = lastRead.withLock({ $0 }), kept.stamp == stamp, kept.settled {
+        if let dir = try? folder(), let stamp = FileStamp(dir), let kept = lastRead.withLock({ $0 }), kept.stamp == stamp, kept.settled {
             return kept.entries
         }
         return try withLock { () throws(GlobusError) in
-            let before = FileStamp(path: path)
+            let dir = try folder()
+            let before = FileStamp(dir)
             let entries = try read().entries[namespace] ?? [:]
             // Kept only if the file did not change while it was read and had been quiet a while.
-            lastRead.withLock { $0 = before.flatMap { b in b == FileStamp(path: path) ? CachedRead(stamp: b, readAt: now, entries: entries) : nil } }
+            lastRead.withLock { $0 = before.flatMap { b in b == FileStamp(dir) ? CachedRead(stamp: b, readAt: now, entries: entries) : nil } }
             return entries
         }
     }
@@ -184,17 +195,20 @@ public final class JSONTokenStorage: TokenStorage {
         var sameSince = monotonicSeconds()
         let start = sameSince
         while true {
-            guard let bytes = readFile(path) else {
-                if errno == ENOENT { return FileContent() }
-                throw .storage("cannot read token file '\(path)': \(String(cString: strerror(errno)))")
+            let bytes: [UInt8]
+            do { bytes = try files.read(path, what: "the token file", maxBytes: JSONTokenStorage.maximumSize, singleLink: true) } catch {
+                if error.code == ENOENT { return FileContent() }
+                throw .storage(error.message)
             }
             let problem: GlobusError
             do { return try parse(bytes) } catch { problem = error }
             let now = monotonicSeconds()
             if bytes != last { last = bytes; sameSince = now }
             if now - sameSince >= JSONTokenStorage.stableTime || now - start >= JSONTokenStorage.settleTime {
-                let aside = path + ".corrupt-\(time(nil))"
-                let moved = rename(path, aside) == 0
+                let suffix = ".corrupt-\(time(nil))"
+                let aside = path + suffix
+                let dir = try folder()
+                let moved = dir.rename(dir.name, dir.name + suffix)
                 throw .storage("The token file '\(path)' could not be read (\(problem)). " + (moved
                     ? "It was moved aside to '\(aside)' and nothing was lost; log in again to create a new one."
                     : "It was left untouched; fix or remove it, then log in again."))
@@ -231,9 +245,12 @@ public final class JSONTokenStorage: TokenStorage {
         top[JSONTokenStorage.sdkVersionField] = .string(SDKInfo.pythonCompatibleVersion)
         let doc = JSON.object(top)
         let bytes = Array(doc.pythonSerialized.utf8)
-        let tmp = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else { throw .storage("cannot write token file '\(path)': \(String(cString: strerror(errno)))") }
+        let dir = try folder(create: true)
+        let tmp = dir.name + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd: Int32
+        do { fd = try dir.open(tmp, what: "the token file", flags: O_WRONLY | O_CREAT | O_EXCL) } catch {
+            throw .storage("cannot write token file '\(path)': \(error.message)")
+        }
         var ok = true
         var off = 0
         while off < bytes.count {
@@ -243,19 +260,21 @@ public final class JSONTokenStorage: TokenStorage {
         }
         ok = ok && fsync(fd) == 0
         close(fd)
-        guard ok, rename(tmp, path) == 0 else {
+        guard ok, dir.rename(tmp, dir.name) else {
             let why = String(cString: strerror(errno))
-            unlink(tmp)
+            dir.remove(tmp)
             throw .storage("cannot write token file '\(path)': \(why)")
         }
-        let dfd = open(parent(of: path), O_RDONLY)
-        if dfd >= 0 { fsync(dfd); close(dfd) }
+        dir.sync()
     }
 
     /// Runs `body` holding an exclusive lock shared by every process using this file.
     func withLock<T>(_ body: () throws(GlobusError) -> T) throws(GlobusError) -> T {
-        let fd = open(path + ".lock", O_RDWR | O_CREAT, 0o600)
-        guard fd >= 0 else { throw .storage("cannot open lock file '\(path).lock': \(String(cString: strerror(errno)))") }
+        let dir = try folder(create: true)
+        let fd: Int32
+        do { fd = try dir.open(dir.name + ".lock", what: "the token file's lock", flags: O_RDWR | O_CREAT) } catch {
+            throw .storage("cannot open lock file '\(path).lock': \(error.message)")
+        }
         defer { close(fd) }
         while flock(fd, LOCK_EX) != 0 {
             guard errno == EINTR else {
@@ -276,9 +295,9 @@ struct FileStamp: Equatable {
     var modified: timespec
     var changed: timespec
 
-    init?(path: String) {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
+    /// The stamp of the file `dir.name` in `dir` (a link is not followed).
+    init?(_ dir: OpenDirectory) {
+        guard let st = dir.status(dir.name) else { return nil }
         device = UInt64(st.st_dev)
         inode = UInt64(st.st_ino)
         size = Int64(st.st_size)
@@ -334,19 +353,4 @@ func makePrivateDirectories(_ path: String) -> Bool {
         if mkdir(built, 0o700) != 0 && errno != EEXIST { return false }
     }
     return true
-}
-
-/// Reads a whole file, or nil (errno set).
-public func readFile(_ path: String) -> [UInt8]? {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var out: [UInt8] = []
-    var buf = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 { if errno == EINTR { continue }; return nil }
-        if n == 0 { return out }
-        out += buf[0..<n]
-    }
 }

@@ -107,3 +107,19 @@ extension RunningSimulator {
         return (try? JSON.parse(r.body)["requests"]?.array) ?? []
     }
 }
+
+/// Reads a whole file, or nil (errno set): for tests, which look at files the code under test
+/// wrote (the code itself opens files through `FileAccess` only).
+public func readFile(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var out: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 { if errno == EINTR { continue }; return nil }
+        if n == 0 { return out }
+        out += buf[0..<n]
+    }
+}

@@ -36,6 +36,8 @@ struct CallCommand: GlobusSubcommand {
     static var showsJSONTree: Bool { true }
 
     static let methods = ["HEAD", "GET", "PUT", "POST", "PATCH", "DELETE"]
+    /// The largest `--body-file` sent.
+    static let bodyFileSize = 64 << 20
     static let serviceNames = GlobusService.all.map(\.name) + ["timers", "gcs"]
 
     /// Where the call goes: a named service, or a Globus Connect Server endpoint's manager.
@@ -163,8 +165,10 @@ struct CallCommand: GlobusSubcommand {
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
         guard let f = bodyFile else { return try perform(g) }
-        try g.sdk { () throws(GlobusError) in try g.session.confinement?.check(f, what: "--body-file") }
-        guard let bytes = readFile(f) else { throw Self.usage("cannot read --body-file '\(f)': \(String(cString: strerror(errno)))") }
+        let bytes: [UInt8]
+        do { bytes = try g.session.files.read(f, what: "--body-file", maxBytes: Self.bodyFileSize) } catch {
+            throw g.session.confinement == nil ? Self.usage(error.message) : .configuration(error.message, fix: nil)
+        }
         var withBody = self
         withBody.bodyText = String(decoding: bytes, as: UTF8.self)
         try KeptValues.refuseDuplicateKeys(withBody.bodyText!)
