@@ -1,3 +1,4 @@
+import Escaping
 import JSON
 import JupyterKernel
 
@@ -143,6 +144,9 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
                                        registry: registry, environment: environment) { _ throws(MagicError) in nil }
             matches = magic.complete(Array(before.dropFirst()), prefix: prefix, session: session)
         }
+        // Candidates can be names a service wrote (collections, folders): one that holds a
+        // control character would act on a terminal, or insert what it does not show.
+        matches.removeAll { $0.unicodeScalars.contains(where: Terminal.needsEscape) }
         return Completion(matches: matches, start: start, end: cursor)
     }
 

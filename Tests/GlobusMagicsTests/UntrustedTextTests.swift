@@ -44,6 +44,20 @@ import Testing
         #expect(html.contains(escaped))
     }
 
+    @Test func aNameWithControlsIsNeverOfferedByTabCompletion() async throws {
+        try await withNotebook { nb in
+            _ = try await nb.run("%globus login")
+            let folder = "/~/tab-\(UInt32.random(in: 0...UInt32.max))"
+            _ = try await nb.run("%globus mkdir \(Self.tutorial):\(folder)")
+            for name in ["plain", "p\u{1b}]0;t\u{7}"] { _ = try await nb.run("%globus mkdir \(Self.tutorial):\(folder)/\(ShellWords.quote(name))") }
+            _ = try await nb.run("%globus ls \(Self.tutorial):\(folder)")
+            let code = "%globus ls \(Self.tutorial):\(folder)/p"
+            let matches = nb.interp.complete(code, cursor: code.unicodeScalars.count).matches
+            #expect(matches.contains { $0.hasSuffix("/plain/") }, "\(matches)")
+            #expect(!matches.contains { $0.contains("\u{1b}") }, "\(matches.debugDescription)")
+        }
+    }
+
     @Test func terminalControlsInANameAreShownNotObeyed() async throws {
         let (html, text) = try await Self.listing(of: "\u{1b}]0;title\u{7}\u{1b}[2J")
         #expect(!text.contains("\u{1b}") && !text.contains("\u{7}"), "raw controls in: \(text.debugDescription)")
