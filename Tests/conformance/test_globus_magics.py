@@ -454,7 +454,12 @@ def test_a_token_never_goes_to_another_host(globus, tmp_path):
     catcher = Sim()  # another origin: it records whatever reaches it
     try:
         tokens = tmp_path / ".globus" / "app" / "61338d24-54d5-408f-a10d-66c06b59f6d2" / "globus-kernel" / "tokens.json"
+        # The token file as a body: refused for what it holds, before any address is looked at.
         reply, _ = run_cell(kc, f"%globus call transfer POST {catcher.url('transfer')}collect --body-file {tokens}")
+        c = reply["content"]
+        assert c["ename"] == "SecretError" and "holds one of this kernel's tokens" in c["evalue"]
+        # Any body: refused for where it would go.
+        reply, _ = run_cell(kc, f"%globus call transfer POST {catcher.url('transfer')}collect --body '{{}}'")
         c = reply["content"]
         assert c["ename"] == "UsageError" and "Refusing to send the transfer token" in c["evalue"]
         assert catcher.http.get(catcher.admin + "requests").json()["requests"] == []
