@@ -4,14 +4,14 @@ import Synchronization
 /// only by `%env`. `$NAME` expansion reads it, the Globus settings are made from it, and programs
 /// the kernel starts get it; the process environment itself is never changed (no `setenv`).
 final class KernelEnvironment: Sendable {
-    private let state: Mutex<(variables: [String: String], generation: Int)>
+    private let state: Mutex<(variables: [String: String], generation: Int, secrets: (Int, [String])?)>
     /// The variables as the kernel started with them, which `%env` cannot change. What a shared
     /// hub decides about a person (`JUPYTERHUB_USER`, `HOME`, the class simulator's file, the
     /// temporary folder) is read from these, never from the live variables.
     let atStart: [String: String]
 
     init(_ variables: [String: String]) {
-        state = Mutex((variables, 0))
+        state = Mutex((variables, 0, nil))
         atStart = variables
     }
 
@@ -46,9 +46,14 @@ final class KernelEnvironment: Sendable {
     }
 
     /// The values of secret-looking variables (4 characters or more: shorter ones would mask
-    /// ordinary words).
+    /// ordinary words); worked out again only after a change (every output asks).
     func secretValues() -> [String] {
-        state.withLock { s in s.variables.filter { looksSecret($0.key) && $0.value.count >= 4 }.map(\.value) }
+        state.withLock { s in
+            if let (generation, values) = s.secrets, generation == s.generation { return values }
+            let values = s.variables.filter { looksSecret($0.key) && $0.value.count >= 4 }.map(\.value)
+            s.secrets = (s.generation, values)
+            return values
+        }
     }
 }
 
