@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "EscapingTests", dependencies: ["Escaping", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSON"], resources: [.copy("compliance")]),
-        .testTarget(name: "GlobusSimulatorTests", dependencies: ["GlobusSimulator", "JSON"]),
+        .testTarget(name: "GlobusSimulatorTests", dependencies: ["GlobusSimulator", "JSON", "Escaping"]),
         // An in-process simulator for the SDK's and the magics' tests.
         .target(name: "SimulatorSupport", dependencies: ["GlobusSimulator", "JSON"], path: "Tests/SimulatorSupport"),
         .testTarget(name: "GlobusSDKTests", dependencies: ["GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JSON",
