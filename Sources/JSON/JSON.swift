@@ -12,7 +12,7 @@ public enum JSON: Sendable {
 
 extension JSON: Equatable {
     /// Structural equality: objects compare without regard to key order, and numbers
-    /// compare by value (`1 == 1.0`).
+    /// compare by exact value (`1 == 1.0`, but 2^53 + 1 is not 2^53).
     public static func == (lhs: JSON, rhs: JSON) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
@@ -20,10 +20,34 @@ extension JSON: Equatable {
         case let (.string(a), .string(b)): return a == b
         case let (.array(a), .array(b)): return a == b
         case let (.object(a), .object(b)): return a == b
-        default:
-            if let a = lhs.number, let b = rhs.number { return a == b }
-            return false
+        default: return compareNumbers(lhs, rhs) == 0
         }
+    }
+
+    /// Compares two numbers by their exact values: integers as integers, and an integer with a
+    /// double without first rounding the integer to a double (which would make 2^53 + 1 equal
+    /// 2^53). Negative, zero or positive as `a` is less than, equal to or greater than `b`; nil
+    /// when either is not a number, or is NaN.
+    public static func compareNumbers(_ a: JSON, _ b: JSON) -> Int? {
+        switch (a, b) {
+        case let (.int(x), .int(y)): return x < y ? -1 : x == y ? 0 : 1
+        case let (.double(x), .double(y)): return x.isNaN || y.isNaN ? nil : x < y ? -1 : x == y ? 0 : 1
+        case let (.int(x), .double(y)): return compare(x, y)
+        case let (.double(x), .int(y)): return compare(y, x).map { -$0 }
+        default: return nil
+        }
+    }
+
+    /// An integer against a double, exactly.
+    static func compare(_ i: Int, _ d: Double) -> Int? {
+        if d.isNaN { return nil }
+        // 2^63 is the first double past Int.max; -2^63 is Int.min itself.
+        if d >= 9_223_372_036_854_775_808.0 { return -1 }
+        if d < -9_223_372_036_854_775_808.0 { return 1 }
+        let whole = d.rounded(.towardZero)  // in Int's range now
+        let w = Int(whole)
+        if i != w { return i < w ? -1 : 1 }
+        return d == whole ? 0 : d > whole ? -1 : 1
     }
 }
 

@@ -78,6 +78,42 @@ import Testing
         #expect(try JSON.parse(#"{"a":1,"b":2}"#) == JSON.parse(#"{"b":2.0,"a":1}"#))
         #expect(JSON.string("1") != JSON.int(1))
     }
+
+    /// Integers compare exactly, with each other and with doubles: not through a rounding to Double.
+    @Test func numbersCompareByExactValue() throws {
+        let twoTo53 = 9_007_199_254_740_992
+        #expect(JSON.int(twoTo53 + 1) != .int(twoTo53))
+        #expect(JSON.int(twoTo53 + 1) != .double(Double(twoTo53)))
+        #expect(JSON.int(twoTo53) == .double(Double(twoTo53)))
+        #expect(JSON.int(Int.max) != .double(9_223_372_036_854_775_808.0))
+        #expect(JSON.int(Int.min) == .double(-9_223_372_036_854_775_808.0))
+        #expect(try JSON.parse("[9007199254740993]") != JSON.parse("[9007199254740992]"))
+        #expect(JSON.double(.nan) != .double(.nan))
+        #expect(JSON.int(0) == .double(-0.0))
+    }
+
+    @Test(arguments: [
+        (JSON.int(9_007_199_254_740_993), JSON.int(9_007_199_254_740_992), 1),
+        (.int(9_007_199_254_740_993), .double(9_007_199_254_740_992), 1),
+        (.double(9_007_199_254_740_992), .int(9_007_199_254_740_993), -1),
+        (.int(Int.max), .double(9_223_372_036_854_775_808.0), -1),
+        (.int(Int.min), .double(-9_223_372_036_854_775_808.0), 0),
+        (.int(Int.min), .double(-1e19), 1),
+        (.int(2), .double(2.5), -1),
+        (.int(-2), .double(-2.5), 1),
+        (.int(-3), .double(-2.5), -1),
+        (.double(1e300), .int(Int.max), 1),
+        (.int(1), .double(1), 0),
+    ] as [(JSON, JSON, Int)])
+    func numericOrderIsExact(_ a: JSON, _ b: JSON, _ sign: Int) {
+        #expect(JSON.compareNumbers(a, b) == sign)
+    }
+
+    @Test func onlyNumbersHaveANumericOrder() {
+        #expect(JSON.compareNumbers(.bool(true), .int(1)) == nil)
+        #expect(JSON.compareNumbers(.string("1"), .int(1)) == nil)
+        #expect(JSON.compareNumbers(.double(.nan), .int(1)) == nil)
+    }
 }
 
 /// Objects keep insertion order, small and large (past the hashed-index threshold) alike.
