@@ -1,6 +1,4 @@
-import Foundation
 import JSON
-import Synchronization
 import Testing
 @testable import JMESPath
 
@@ -85,21 +83,6 @@ import Testing
         var shallower = Evaluator()
         guard case .not(let inner) = deep else { return }
         #expect(try shallower.eval(inner, .null) == .bool(true))
-    }
-
-    /// Runs `body` on a thread with a stack of `stackSize` bytes and waits for its answer.
-    func onThread<T: Sendable>(stackSize: Int, _ body: @escaping @Sendable () -> T) -> T {
-        let answer = Mutex<T?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            let v = body()
-            answer.withLock { $0 = v }
-            done.signal()
-        }
-        thread.stackSize = stackSize
-        thread.start()
-        done.wait()
-        return answer.withLock { $0! }
     }
 
     #if os(Linux)
