@@ -95,8 +95,9 @@ enum Functions {
             let a = args[0].array!
             return a.isEmpty ? .null : .double(sum(a).number! / Double(a.count))
         case "sum": return sum(args[0].array!)
-        case "ceil": return integral(args[0].number!.rounded(.up))
-        case "floor": return integral(args[0].number!.rounded(.down))
+        case "ceil", "floor":
+            if case .int = args[0] { return args[0] }  // whole already; through a double it could change
+            return integral(args[0].number!.rounded(name == "ceil" ? .up : .down))
         case "contains":
             if let s = args[0].string { return .bool(args[1].string.map { s.containsScalars(of: $0) } ?? false) }
             return .bool(args[0].array!.contains(args[1]))

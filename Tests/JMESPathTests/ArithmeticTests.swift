@@ -85,4 +85,14 @@ import Testing
         #expect(try search("floor(`9.2e18`)") == .double(9.2e18))
         #expect(try search("ceil(`-0.5`)") == .int(0))
     }
+
+    /// An integer is its own ceiling and floor, exactly (found by the differential fuzzer).
+    @Test func ceilAndFloorKeepIntegersExact() throws {
+        for n in [9_007_199_254_740_993, Int.max, Int.min] {
+            #expect(try search("[ceil(@), floor(@)]", .int(n)) == [.int(n), .int(n)])
+            guard case .array(let both) = try search("[ceil(@), floor(@)]", .int(n)), case .int = both[0], case .int = both[1] else {
+                Issue.record("ceil and floor of an integer should be integers"); return
+            }
+        }
+    }
 }
