@@ -11,13 +11,14 @@ public enum JSON: Sendable {
 }
 
 extension JSON: Equatable {
-    /// Structural equality: objects compare without regard to key order, and numbers
-    /// compare by exact value (`1 == 1.0`, but 2^53 + 1 is not 2^53).
+    /// Structural equality: objects compare without regard to key order, numbers compare by
+    /// exact value (`1 == 1.0`, but 2^53 + 1 is not 2^53), and strings by their Unicode scalars
+    /// (so "é" and "e\u{301}" differ, as in JSON, though Swift's strings are equal).
     public static func == (lhs: JSON, rhs: JSON) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case let (.bool(a), .bool(b)): return a == b
-        case let (.string(a), .string(b)): return a == b
+        case let (.string(a), .string(b)): return a.utf8.elementsEqual(b.utf8)
         case let (.array(a), .array(b)): return a == b
         case let (.object(a), .object(b)): return a == b
         default: return compareNumbers(lhs, rhs) == 0
@@ -129,12 +130,23 @@ extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Express
 
 /// A JSON object: members in insertion order. Small objects (most API documents) are searched
 /// in order; past `indexThreshold` members a hashed index is kept too. Building a hash table for
-/// every small object was most of the cost of parsing a large listing.
+/// every small object was most of the cost of parsing a large listing. Keys are told apart by
+/// their Unicode scalars, as JSON does, not by canonical equivalence as Swift's strings are.
 public struct JSONObject: Sendable, Equatable, Sequence {
     public private(set) var keys: [String] = []
     /// The values, in the order of `keys`.
     public private(set) var values: [JSON] = []
-    private var index: [String: Int]?
+    private var index: [Key: Int]?
+
+    /// A key hashed and compared by its UTF-8 bytes.
+    struct Key: Hashable {
+        let string: String
+        static func == (a: Key, b: Key) -> Bool { a.string.utf8.elementsEqual(b.string.utf8) }
+        func hash(into hasher: inout Hasher) {
+            var s = string
+            s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+    }
 
     static let indexThreshold = 48
 
@@ -146,10 +158,10 @@ public struct JSONObject: Sendable, Equatable, Sequence {
     public var isEmpty: Bool { keys.isEmpty }
 
     func position(of key: String) -> Int? {
-        if let index { return index[key] }
+        if let index { return index[Key(string: key)] }
         // Lengths first: most keys of a document differ in length, and that test is cheap.
         let n = key.utf8.count
-        return keys.firstIndex { $0.utf8.count == n && $0 == key }
+        return keys.firstIndex { $0.utf8.count == n && $0.utf8.elementsEqual(key.utf8) }
     }
 
     /// Gets or sets a member. Setting `nil` removes it; setting an existing key keeps its place.
@@ -163,17 +175,21 @@ public struct JSONObject: Sendable, Equatable, Sequence {
                     keys.append(key)
                     values.append(v)
                     if index != nil {
-                        index![key] = keys.count - 1
+                        index![Key(string: key)] = keys.count - 1
                     } else if keys.count > JSONObject.indexThreshold {
-                        index = Dictionary(uniqueKeysWithValues: zip(keys, keys.indices))
+                        index = JSONObject.index(of: keys)
                     }
                 }
             } else if let i = position(of: key) {
                 keys.remove(at: i)
                 values.remove(at: i)
-                if index != nil { index = Dictionary(uniqueKeysWithValues: zip(keys, keys.indices)) }
+                if index != nil { index = JSONObject.index(of: keys) }
             }
         }
+    }
+
+    static func index(of keys: [String]) -> [Key: Int] {
+        Dictionary(uniqueKeysWithValues: zip(keys.lazy.map { Key(string: $0) }, keys.indices))
     }
 
     public func makeIterator() -> some IteratorProtocol<(key: String, value: JSON)> {
@@ -183,7 +199,7 @@ public struct JSONObject: Sendable, Equatable, Sequence {
     /// Equal members, in any order.
     public static func == (a: JSONObject, b: JSONObject) -> Bool {
         guard a.count == b.count else { return false }
-        if a.keys == b.keys { return a.values == b.values }
+        if a.keys.elementsEqual(b.keys, by: { $0.utf8.elementsEqual($1.utf8) }) { return a.values == b.values }
         for (k, v) in zip(a.keys, a.values) where b[k] != v { return false }
         return true
     }

@@ -70,6 +70,13 @@ import Testing
         #expect(try JSON.parse(v.serialized) == v)
     }
 
+    /// Python's `repr`: an exponent only from 1e16 (Swift's own form has one from 2^53).
+    @Test func doublesAreWrittenAsPythonWritesThem() {
+        let forms: [(Double, String)] = [(9.5e15, "9500000000000000.0"), (-9_007_199_254_740_994, "-9007199254740994.0"),
+                                         (1e16, "1e+16"), (1e15, "1000000000000000.0"), (0.1, "0.1"), (1e-5, "1e-05"), (-0.0, "-0.0")]
+        for (d, text) in forms { #expect(JSON.double(d).serialized == text) }
+    }
+
     @Test func nonFiniteDoublesBecomeNull() {
         #expect(JSON.double(.infinity).serialized == "null")
     }
@@ -107,6 +114,24 @@ import Testing
     ] as [(JSON, JSON, Int)])
     func numericOrderIsExact(_ a: JSON, _ b: JSON, _ sign: Int) {
         #expect(JSON.compareNumbers(a, b) == sign)
+    }
+
+    /// Strings and keys are equal when their Unicode scalars are (JSON's sense, and Python's), not
+    /// when they are canonically equivalent (Swift's): "é" is not "e\u{301}".
+    @Test func stringsAndKeysCompareByUnicodeScalars() throws {
+        #expect(JSON.string("\u{E9}") != .string("e\u{301}"))
+        #expect(JSON.string("a\u{301}\u{316}") != .string("a\u{316}\u{301}"))
+        #expect(JSON.string("\u{E9}") == .string("\u{E9}"))
+        for extra in [0, JSONObject.indexThreshold + 1] {
+            var o = JSONObject()
+            for i in 0..<extra { o["k\(i)"] = .int(i) }
+            o["a\u{301}\u{316}"] = 1
+            o["a\u{316}\u{301}"] = 2
+            o["\u{E9}"] = 3
+            #expect(o.count == extra + 3)
+            #expect(o["a\u{316}\u{301}"] == 2 && o["a\u{301}\u{316}"] == 1 && o["e\u{301}"] == nil)
+        }
+        #expect(try JSON.parse(#"{"\u00e9":1}"#) != JSON.parse(#"{"e\u0301":1}"#))
     }
 
     @Test func onlyNumbersHaveANumericOrder() {
