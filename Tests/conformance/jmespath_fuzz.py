@@ -414,12 +414,12 @@ def python_search(expression, data, corrected=False, seconds=5.0):
         return ("error", "timeout")
     except RecursionError:
         return ("error", "recursion")
+    except exceptions.ArityError:  # before ParseError, its base class
+        return ("error", "invalid-arity")
     except (exceptions.LexerError, exceptions.ParseError, exceptions.EmptyExpressionError):
         return ("error", "syntax")
     except exceptions.UnknownFunctionError:
         return ("error", "unknown-function")
-    except exceptions.ArityError:
-        return ("error", "invalid-arity")
     except exceptions.JMESPathTypeError:
         return ("error", "invalid-type")
     except ValueError as e:
