@@ -3,12 +3,13 @@
 #   make test   build and run every test (Swift unit tests and the Python-driven conformance suite,
 #               with a class of 5 on JupyterHub and a Kernel Gateway)
 #   make classroom  a class of 30 on JupyterHub, side by side with ipykernel: the figures
+#   make fuzz   a million generated JMESPath cases, ours against Python's jmespath (FUZZ_CASES, FUZZ_SEED)
 SHELL := /bin/bash
 BUILD := .build/debug
 JUPYTER_DIR := $(CURDIR)/build/share/jupyter
 PY := .venv/bin/python
 
-.PHONY: all setup build release test swift-test conformance demo bench classroom clean kernelspec sanitize
+.PHONY: all setup build release test swift-test conformance demo bench classroom clean kernelspec sanitize fuzz
 
 all: build
 
@@ -59,6 +60,14 @@ bench: release
 STUDENTS ?= 30
 classroom: release
 	cd Tests/conformance && $(CURDIR)/$(PY) classroom.py --students $(STUDENTS) --kernel $(CURDIR)/.build/release/globus-kernel
+
+# The JMESPath differential fuzzer, long (`make test` runs 50,000 cases): the checker built with
+# optimization, as the kernel ships, against Python's jmespath; counts, deviations and shrunk findings.
+FUZZ_CASES ?= 1000000
+FUZZ_SEED ?= 1
+fuzz: setup
+	swift build -c release --product jmespath-check
+	$(PY) Tests/conformance/jmespath_fuzz.py --checker $(CURDIR)/.build/release/jmespath-check --cases $(FUZZ_CASES) --seed $(FUZZ_SEED)
 
 clean:
 	rm -rf .build .build-tsan .build-asan build

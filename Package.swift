@@ -93,6 +93,9 @@ let package = Package(
         // Drives the JSON token store from many processes at once (the stress test).
         .executableTarget(name: "gk-token-stress", dependencies: ["GlobusSDK"]),
 
+        // Searches documents with JMESPath expressions, JSON lines in and out (the differential fuzzer).
+        .executableTarget(name: "jmespath-check", dependencies: ["JMESPath", "JSON"]),
+
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "EscapingTests", dependencies: ["Escaping", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSON"], resources: [.copy("compliance")]),

@@ -16,56 +16,90 @@ enum Functions {
         "type": ([.any], false),
     ]
 
-    /// Compile-time check: every function exists.
-    static func check(_ n: Node) throws(JMESPathError) {
-        switch n {
-        case .function(let name, let args):
-            guard signatures[name] != nil else { throw JMESPathError(kind: .unknownFunction, message: "unknown function \(name)()") }
-            for a in args { try check(a) }
-        case .subexpression(let a, let b), .projection(let a, let b), .valueProjection(let a, let b), .pipe(let a, let b),
-             .or(let a, let b), .and(let a, let b), .comparison(_, let a, let b):
-            try check(a); try check(b)
-        case .filterProjection(let a, let b, let c): try check(a); try check(b); try check(c)
-        case .flatten(let a), .not(let a), .expref(let a): try check(a)
-        case .multiSelectList(let items): for a in items { try check(a) }
-        case .multiSelectHash(let pairs): for (_, a) in pairs { try check(a) }
-        default: break
+    /// Evaluates a call: the arity, then the arguments in order, each checked against its type,
+    /// then the function. Only this, `Arguments.add` and `withExpression` recurse into the
+    /// evaluator; the large `apply` does not, so its frame is never on the stack more than once.
+    static func call(_ evaluator: inout Evaluator, _ node: Node, _ current: JSON) throws(JMESPathError) -> JSON {
+        guard case .function(let name, let argNodes) = node else { return .null }
+        var args = try Arguments(name, count: argNodes.count)
+        for n in argNodes { try args.add(n, current, &evaluator) }
+        if let expression = args.expression { return try withExpression(name, args.values, expression, &evaluator) }
+        return try apply(name, args.values)
+    }
+
+    /// The arguments of a call, as they are evaluated and checked.
+    struct Arguments {
+        let name: String
+        let types: [ArgType]
+        /// The values; null in an expression reference's place.
+        var values: [JSON] = []
+        /// The expression of the expression reference (`&e`) among them, if any.
+        var expression: Node?
+
+        /// Checks the number of arguments of `name`.
+        init(_ name: String, count: Int) throws(JMESPathError) {
+            guard let (types, variadic) = signatures[name] else { throw .unknownFunction(name) }
+            if variadic ? count < types.count : count != types.count {
+                throw JMESPathError(kind: .invalidArity, message: "\(name)() takes \(variadic ? "at least " : "")\(types.count) argument(s), got \(count)")
+            }
+            self.name = name
+            self.types = types
+        }
+
+        /// Evaluates the next argument and checks its type.
+        mutating func add(_ node: Node, _ current: JSON, _ evaluator: inout Evaluator) throws(JMESPathError) {
+            let type = types[min(values.count, types.count - 1)]
+            if type == .expref || node.isExpressionReference { return try addExpression(node, type) }
+            values.append(try checked(evaluator.eval(node, current), type))
+        }
+
+        /// An expression reference where one is wanted; an error where one is not, or is missing.
+        mutating func addExpression(_ node: Node, _ type: ArgType) throws(JMESPathError) {
+            let k = values.count + 1
+            guard type == .expref else { throw .type("\(name)() argument \(k) cannot be an expression reference") }
+            guard case .expref(let inner) = node else { throw .type("\(name)() argument \(k) must be an expression (&…)") }
+            expression = inner
+            values.append(.null)
+        }
+
+        func checked(_ v: JSON, _ type: ArgType) throws(JMESPathError) -> JSON {
+            guard matches(v, type) else { throw .type("\(name)() argument \(values.count + 1) has the wrong type (\(v.typeName))") }
+            return v
         }
     }
 
-    static func typeName(_ v: JSON) -> String { v.typeName }
+    /// The functions that take an expression reference and evaluate it against each element.
+    static func withExpression(_ name: String, _ args: [JSON], _ expression: Node, _ evaluator: inout Evaluator) throws(JMESPathError) -> JSON {
+        if name == "map" {
+            var out: [JSON] = []
+            for e in args[1].array! { out.append(try evaluator.eval(expression, e)) }
+            return .array(out)
+        }
+        let a = args[0].array!
+        let keys = try keyed(a, expression, name, &evaluator)
+        if name == "sort_by" { return .array(stableSorted(a, keys: keys)) }
+        guard !a.isEmpty else { return .null }
+        var best = 0
+        for i in 1..<a.count where name == "max_by" ? less(keys[best], keys[i]) : less(keys[i], keys[best]) { best = i }
+        return a[best]
+    }
 
-    static func call(_ name: String, _ argNodes: [Node], _ current: JSON) throws(JMESPathError) -> JSON {
-        guard let (types, variadic) = signatures[name] else { throw JMESPathError(kind: .unknownFunction, message: "unknown function \(name)()") }
-        if variadic ? argNodes.count < types.count : argNodes.count != types.count {
-            throw JMESPathError(kind: .invalidArity, message: "\(name)() takes \(variadic ? "at least " : "")\(types.count) argument(s), got \(argNodes.count)")
-        }
-        var args: [JSON] = []
-        var exprefs: [Node?] = []
-        for (k, n) in argNodes.enumerated() {
-            let t = types[min(k, types.count - 1)]
-            if t == .expref {
-                guard case .expref(let inner) = n else { throw .type("\(name)() argument \(k + 1) must be an expression (&…)") }
-                args.append(.null); exprefs.append(inner)
-                continue
-            }
-            if case .expref = n { throw .type("\(name)() argument \(k + 1) cannot be an expression reference") }
-            let v = try Evaluator.eval(n, current)
-            guard matches(v, t) else { throw .type("\(name)() argument \(k + 1) has the wrong type (\(v.typeName))") }
-            args.append(v); exprefs.append(nil)
-        }
+    /// The functions that only take values.
+    static func apply(_ name: String, _ args: [JSON]) throws(JMESPathError) -> JSON {
         switch name {
         case "abs":
-            if case .int(let i) = args[0] { return .int(abs(i)) }
+            // |Int.min| is past Int.max: it becomes a double, as so large a JSON number would.
+            if case .int(let i) = args[0] { return i == .min ? .double(-Double(i)) : .int(abs(i)) }
             return .double(abs(args[0].number!))
         case "avg":
             let a = args[0].array!
-            return a.isEmpty ? .null : .double(a.reduce(0) { $0 + $1.number! } / Double(a.count))
+            return a.isEmpty ? .null : .double(sum(a).number! / Double(a.count))
         case "sum": return sum(args[0].array!)
-        case "ceil": return integral(args[0].number!.rounded(.up))
-        case "floor": return integral(args[0].number!.rounded(.down))
+        case "ceil", "floor":
+            if case .int = args[0] { return args[0] }  // whole already; through a double it could change
+            return integral(args[0].number!.rounded(name == "ceil" ? .up : .down))
         case "contains":
-            if let s = args[0].string { return .bool(args[1].string.map { s.contains($0) || $0.isEmpty } ?? false) }
+            if let s = args[0].string { return .bool(args[1].string.map { s.containsScalars(of: $0) } ?? false) }
             return .bool(args[0].array!.contains(args[1]))
         case "starts_with": return .bool(args[0].string!.unicodeScalars.starts(with: args[1].string!.unicodeScalars))
         case "ends_with": return .bool(args[0].string!.unicodeScalars.reversed().starts(with: args[1].string!.unicodeScalars.reversed()))
@@ -79,22 +113,11 @@ enum Functions {
             case .object(let o): return .int(o.count)
             default: throw .type("length() needs a string, array or object, got \(args[0].typeName)")
             }
-        case "map":
-            var out: [JSON] = []
-            for e in args[1].array! { out.append(try Evaluator.eval(exprefs[0]!, e)) }
-            return .array(out)
         case "max", "min":
             let a = args[0].array!
             guard !a.isEmpty else { return .null }
             try homogeneous(a, name)
             return a.dropFirst().reduce(a[0]) { best, e in (name == "max" ? less(best, e) : less(e, best)) ? e : best }
-        case "max_by", "min_by":
-            let a = args[0].array!
-            guard !a.isEmpty else { return .null }
-            let keys = try keyed(a, exprefs[1]!, name)
-            var best = 0
-            for i in 1..<a.count where name == "max_by" ? less(keys[best], keys[i]) : less(keys[i], keys[best]) { best = i }
-            return a[best]
         case "merge":
             var o = JSONObject()
             for a in args { for (k, v) in a.object! { o[k] = v } }
@@ -107,9 +130,6 @@ enum Functions {
             let a = args[0].array!
             try homogeneous(a, name)
             return .array(stableSorted(a, keys: a))
-        case "sort_by":
-            let a = args[0].array!
-            return .array(stableSorted(a, keys: try keyed(a, exprefs[1]!, name)))
         case "to_array": return args[0].array != nil ? args[0] : .array([args[0]])
         case "to_string": return args[0].string != nil ? args[0] : .string(args[0].serialized)
         case "to_number":
@@ -140,11 +160,23 @@ enum Functions {
         }
     }
 
-    static func integral(_ d: Double) -> JSON { abs(d) < 9e15 ? .int(Int(d)) : .double(d) }
+    /// A whole number as an integer when it fits, else as the double it is.
+    static func integral(_ d: Double) -> JSON { Int(exactly: d).map(JSON.int) ?? .double(d) }
 
+    /// The sum of numbers as Python's `sum` adds them: a leading run of integers exactly (a
+    /// total past the range of Int becomes the nearest double), then on in floating point from
+    /// the first double.
     static func sum(_ a: [JSON]) -> JSON {
-        if a.allSatisfy({ if case .int = $0 { true } else { false } }) { return .int(a.reduce(0) { $0 + $1.int! }) }
-        return .double(a.reduce(0) { $0 + $1.number! })
+        var exact: Int128 = 0  // cannot overflow: |each| <= 2^63, and there are far fewer than 2^64 of them
+        var k = a.startIndex
+        while k < a.endIndex, case .int(let i) = a[k] {
+            exact += Int128(i)
+            k += 1
+        }
+        if k == a.endIndex { return Int(exactly: exact).map(JSON.int) ?? .double(Double(exact)) }
+        var total = Double(exact)
+        for e in a[k...] { total += e.number! }
+        return .double(total)
     }
 
     /// All numbers or all strings.
@@ -154,18 +186,18 @@ enum Functions {
         }
     }
 
-    static func keyed(_ a: [JSON], _ e: Node, _ name: String) throws(JMESPathError) -> [JSON] {
+    static func keyed(_ a: [JSON], _ e: Node, _ name: String, _ evaluator: inout Evaluator) throws(JMESPathError) -> [JSON] {
         var keys: [JSON] = []
-        for x in a { keys.append(try Evaluator.eval(e, x)) }
+        for x in a { keys.append(try evaluator.eval(e, x)) }
         guard keys.allSatisfy({ $0.number != nil }) || keys.allSatisfy({ $0.string != nil }) else {
             throw .type("\(name)() expression must give only numbers or only strings")
         }
         return keys
     }
 
-    /// Orders numbers numerically and strings by code point (as Python does).
+    /// Orders numbers by their exact values and strings by code point (as Python does).
     static func less(_ a: JSON, _ b: JSON) -> Bool {
-        if let x = a.number, let y = b.number { return x < y }
+        if let order = JSON.compareNumbers(a, b) { return order < 0 }
         if let x = a.string, let y = b.string { return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars) }
         return false
     }

@@ -1,27 +1,18 @@
 import JSON
 
-/// Why an expression failed, in the compliance suite's categories.
-public struct JMESPathError: Error, Equatable, CustomStringConvertible, Sendable {
-    public enum Kind: String, Sendable { case syntax, invalidType = "invalid-type", invalidValue = "invalid-value", invalidArity = "invalid-arity", unknownFunction = "unknown-function" }
-    public let kind: Kind
-    public let message: String
-    public var description: String { "\(kind.rawValue): \(message)" }
-
-    static func syntax(_ m: String, at pos: Int) -> JMESPathError { JMESPathError(kind: .syntax, message: "\(m) at position \(pos)") }
-    static func type(_ m: String) -> JMESPathError { JMESPathError(kind: .invalidType, message: m) }
-}
-
 enum TokenKind: Equatable {
-    case identifier(String), quotedIdentifier(String), literal(JSON), number(Int)
+    case identifier, quotedIdentifier, literal, number
     case dot, star, flatten, filter, lbracket, rbracket, lbrace, rbrace, lparen, rparen, comma, colon
     case pipe, or, and, not, expref, current
     case eq, ne, lt, lte, gt, gte
     case eof
 }
 
-struct Token: Equatable {
+struct Token {
     var kind: TokenKind
     var position: Int
+    /// An identifier's name (a string), a literal's value, or a number (an integer).
+    var value: JSON = .null
 }
 
 /// Splits an expression into tokens.
@@ -67,25 +58,27 @@ enum Lexer {
                 var j = i + 1
                 while j < s.count, ("0"..."9").contains(s[j]) { j += 1 }
                 let digits = String(String.UnicodeScalarView(s[i..<j]))
-                guard let n = Int(digits) else { throw .syntax("invalid number '\(digits)'", at: i) }
-                out.append(Token(kind: .number(n), position: i))
+                guard j > i + 1 || c != "-" else { throw .syntax("invalid number '-'", at: i) }
+                // Past Int's range a number is held at Int.min or Int.max: as an index, a slice
+                // bound or a step it means the same (past either end of any array).
+                out.append(Token(kind: .number, position: i, value: .int(Int(digits) ?? (c == "-" ? .min : .max))))
                 i = j
             case "\"":
                 let (raw, end) = try delimited(s, from: i, quote: "\"")
                 guard case .string(let name)? = try? JSON.parse("\"" + raw + "\"") else { throw .syntax("invalid quoted identifier", at: start) }
-                out.append(Token(kind: .quotedIdentifier(name), position: start))
+                out.append(Token(kind: .quotedIdentifier, position: start, value: .string(name)))
                 i = end
             case "'":
                 let (raw, end) = try delimited(s, from: i, quote: "'")
-                out.append(Token(kind: .literal(.string(raw.replacingAll("\\'", "'"))), position: start))
+                out.append(Token(kind: .literal, position: start, value: .string(raw.replacingAll("\\'", "'"))))
                 i = end
             case "`":
                 let (raw, end) = try delimited(s, from: i, quote: "`")
                 let body = raw.replacingAll("\\`", "`")
                 if let v = try? JSON.parse(body) {
-                    out.append(Token(kind: .literal(v), position: start))
+                    out.append(Token(kind: .literal, position: start, value: v))
                 } else if let v = try? JSON.parse("\"" + body.trimmingLeadingSpaces + "\"") {
-                    out.append(Token(kind: .literal(v), position: start))   // legacy: an unquoted string literal
+                    out.append(Token(kind: .literal, position: start, value: v))   // legacy: an unquoted string literal
                 } else {
                     throw .syntax("invalid JSON literal", at: start)
                 }
@@ -94,7 +87,7 @@ enum Lexer {
                 guard c == "_" || ("a"..."z").contains(c) || ("A"..."Z").contains(c) else { throw .syntax("unexpected character '\(c)'", at: i) }
                 var j = i + 1
                 while j < s.count, s[j] == "_" || ("a"..."z").contains(s[j]) || ("A"..."Z").contains(s[j]) || ("0"..."9").contains(s[j]) { j += 1 }
-                out.append(Token(kind: .identifier(String(String.UnicodeScalarView(s[i..<j]))), position: i))
+                out.append(Token(kind: .identifier, position: i, value: .string(String(String.UnicodeScalarView(s[i..<j])))))
                 i = j
             }
         }
@@ -113,32 +106,5 @@ enum Lexer {
             j += 1
         }
         throw .syntax("unterminated \(quote)", at: from)
-    }
-}
-
-extension String {
-    func replacingAll(_ a: String, _ b: String) -> String {
-        guard !a.isEmpty, contains(a) else { return self }
-        var out = ""
-        var rest = Substring(self)
-        while let r = rest.range(of: a) {
-            out += rest[..<r.lowerBound]
-            out += b
-            rest = rest[r.upperBound...]
-        }
-        return out + rest
-    }
-
-    var trimmingLeadingSpaces: String { String(drop { $0 == " " || $0 == "\t" || $0 == "\n" }) }
-}
-
-extension Substring {
-    func range(of needle: String) -> Range<Index>? {
-        var i = startIndex
-        while i < endIndex {
-            if self[i...].hasPrefix(needle) { return i..<index(i, offsetBy: needle.count) }
-            i = index(after: i)
-        }
-        return nil
     }
 }

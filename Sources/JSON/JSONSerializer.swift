@@ -69,9 +69,13 @@ extension JSON {
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
     }
 
-    /// Formats a double as JSON: shortest round-trip form; non-finite values become `null`.
+    /// Formats a double as JSON: shortest round-trip form, as Python's `repr` writes it;
+    /// non-finite values become `null`.
     static func format(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
+        // Swift writes an exponent from 2^53 on, Python only from 1e16. Doubles between are whole
+        // numbers, whose digits are their shortest form.
+        if d.magnitude >= 9_007_199_254_740_992, d.magnitude < 1e16 { return "\(Int(d)).0" }
         return "\(d)"
     }
 

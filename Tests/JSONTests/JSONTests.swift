@@ -70,6 +70,13 @@ import Testing
         #expect(try JSON.parse(v.serialized) == v)
     }
 
+    /// Python's `repr`: an exponent only from 1e16 (Swift's own form has one from 2^53).
+    @Test func doublesAreWrittenAsPythonWritesThem() {
+        let forms: [(Double, String)] = [(9.5e15, "9500000000000000.0"), (-9_007_199_254_740_994, "-9007199254740994.0"),
+                                         (1e16, "1e+16"), (1e15, "1000000000000000.0"), (0.1, "0.1"), (1e-5, "1e-05"), (-0.0, "-0.0")]
+        for (d, text) in forms { #expect(JSON.double(d).serialized == text) }
+    }
+
     @Test func nonFiniteDoublesBecomeNull() {
         #expect(JSON.double(.infinity).serialized == "null")
     }
@@ -77,6 +84,60 @@ import Testing
     @Test func equalityIgnoresKeyOrderAndNumberKind() throws {
         #expect(try JSON.parse(#"{"a":1,"b":2}"#) == JSON.parse(#"{"b":2.0,"a":1}"#))
         #expect(JSON.string("1") != JSON.int(1))
+    }
+
+    /// Integers compare exactly, with each other and with doubles: not through a rounding to Double.
+    @Test func numbersCompareByExactValue() throws {
+        let twoTo53 = 9_007_199_254_740_992
+        #expect(JSON.int(twoTo53 + 1) != .int(twoTo53))
+        #expect(JSON.int(twoTo53 + 1) != .double(Double(twoTo53)))
+        #expect(JSON.int(twoTo53) == .double(Double(twoTo53)))
+        #expect(JSON.int(Int.max) != .double(9_223_372_036_854_775_808.0))
+        #expect(JSON.int(Int.min) == .double(-9_223_372_036_854_775_808.0))
+        #expect(try JSON.parse("[9007199254740993]") != JSON.parse("[9007199254740992]"))
+        #expect(JSON.double(.nan) != .double(.nan))
+        #expect(JSON.int(0) == .double(-0.0))
+    }
+
+    @Test(arguments: [
+        (JSON.int(9_007_199_254_740_993), JSON.int(9_007_199_254_740_992), 1),
+        (.int(9_007_199_254_740_993), .double(9_007_199_254_740_992), 1),
+        (.double(9_007_199_254_740_992), .int(9_007_199_254_740_993), -1),
+        (.int(Int.max), .double(9_223_372_036_854_775_808.0), -1),
+        (.int(Int.min), .double(-9_223_372_036_854_775_808.0), 0),
+        (.int(Int.min), .double(-1e19), 1),
+        (.int(2), .double(2.5), -1),
+        (.int(-2), .double(-2.5), 1),
+        (.int(-3), .double(-2.5), -1),
+        (.double(1e300), .int(Int.max), 1),
+        (.int(1), .double(1), 0),
+    ] as [(JSON, JSON, Int)])
+    func numericOrderIsExact(_ a: JSON, _ b: JSON, _ sign: Int) {
+        #expect(JSON.compareNumbers(a, b) == sign)
+    }
+
+    /// Strings and keys are equal when their Unicode scalars are (JSON's sense, and Python's), not
+    /// when they are canonically equivalent (Swift's): "é" is not "e\u{301}".
+    @Test func stringsAndKeysCompareByUnicodeScalars() throws {
+        #expect(JSON.string("\u{E9}") != .string("e\u{301}"))
+        #expect(JSON.string("a\u{301}\u{316}") != .string("a\u{316}\u{301}"))
+        #expect(JSON.string("\u{E9}") == .string("\u{E9}"))
+        for extra in [0, JSONObject.indexThreshold + 1] {
+            var o = JSONObject()
+            for i in 0..<extra { o["k\(i)"] = .int(i) }
+            o["a\u{301}\u{316}"] = 1
+            o["a\u{316}\u{301}"] = 2
+            o["\u{E9}"] = 3
+            #expect(o.count == extra + 3)
+            #expect(o["a\u{316}\u{301}"] == 2 && o["a\u{301}\u{316}"] == 1 && o["e\u{301}"] == nil)
+        }
+        #expect(try JSON.parse(#"{"\u00e9":1}"#) != JSON.parse(#"{"e\u0301":1}"#))
+    }
+
+    @Test func onlyNumbersHaveANumericOrder() {
+        #expect(JSON.compareNumbers(.bool(true), .int(1)) == nil)
+        #expect(JSON.compareNumbers(.string("1"), .int(1)) == nil)
+        #expect(JSON.compareNumbers(.double(.nan), .int(1)) == nil)
     }
 }
 
