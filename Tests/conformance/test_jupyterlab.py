@@ -84,6 +84,14 @@ def wait_for(driver, predicate, timeout=60, what="condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def wait_for_kernel(driver):
+    """Waits until the open notebook's kernel is connected."""
+    wait_for(driver, lambda: driver.execute_script(
+        "const p = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+        "return p && p.sessionContext && p.sessionContext.session && p.sessionContext.session.kernel"
+        " && p.sessionContext.session.kernel.connectionStatus === 'connected';"), what="the kernel to connect")
+
+
 def test_tour_runs_in_jupyterlab(lab):
     driver, url = lab
     driver.get(url)
@@ -148,10 +156,7 @@ def test_task_wait_updates_one_live_line_in_jupyterlab(lab, tmp_path):
                 nbformat.v4.new_code_cell("%globus task wait @{task.task_id} --interval 0.5")]
     nbformat.write(nb, tmp_path / "watch.ipynb")
     driver.get(url.replace("tour.ipynb", "watch.ipynb"))
-    wait_for(driver, lambda: driver.execute_script(
-        "const p = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-        "return p && p.sessionContext && p.sessionContext.session && p.sessionContext.session.kernel"
-        " && p.sessionContext.session.kernel.connectionStatus === 'connected';"), what="the kernel to connect")
+    wait_for_kernel(driver)
     driver.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     link = wait_for(driver, lambda: driver.find_element(By.XPATH, "//a[contains(., 'Sign in with Globus')]"), what="the sign-in link")
     page = urllib.request.urlopen(urllib.request.Request(link.get_attribute("href") + "&sim_identity=alice@uchicago.edu")).read().decode()
@@ -274,10 +279,7 @@ def test_hostile_file_names_are_text_in_jupyterlab(tmp_path):
     try:
         with running_lab(tmp_path, env) as (driver, base, token):
             driver.get(f"{base}/lab/tree/hostile.ipynb?token={token}")
-            wait_for(driver, lambda: driver.execute_script(
-                "const p = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-                "return p && p.sessionContext && p.sessionContext.session && p.sessionContext.session.kernel"
-                " && p.sessionContext.session.kernel.connectionStatus === 'connected';"), what="the kernel to connect")
+            wait_for_kernel(driver)
             driver.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells')")
             cells = wait_for(driver, lambda: driver.execute_script(
                 "const t = document.querySelector('.jp-OutputArea-output table');"
