@@ -8,7 +8,6 @@ the whole in the cell's title). Every text/plain, stream and traceback holds no 
 terminal acts on."""
 import itertools
 import re
-import unicodedata
 
 import pytest
 
@@ -236,7 +235,7 @@ def hostile_kernel(tmp_path_factory):
     g.stop()
 
 
-@settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(texts=st.lists(hostile, min_size=1, max_size=4))
 @example(texts=REPROS)
 @example(texts=[REPROS[1], REPROS[0], "\x1b]0;gk-title\x07\x1b[2J\u202eexe.txt"])
@@ -254,4 +253,4 @@ def test_visible_is_the_rule():
     assert visible("a\tb\nc\rd\x1b[2J\x7f\x85\x9b\u202eexe\u2066x\u2069") == \
         "a\tb\nc\\x0dd\\x1b[2J\\x7f\\x85\\x9b\\u202eexe\\u2066x\\u2069"
     assert visible("\u0600<\u0301\"\u200d\ufe0f\U000e0100") == "\u0600<\u0301\"\u200d\ufe0f\U000e0100"
-    assert flat("a\n\nb\r\nc\n") == "a b\r\nc" and unicodedata.category("\u0600") == "Cf"
+    assert flat("a\n\nb\r\nc\n") == "a b\r\nc"
