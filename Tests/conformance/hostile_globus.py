@@ -66,14 +66,16 @@ class World:
         t = self.next
         task = captured("transfer.task_list")["DATA"][0]
         self.ls_path = t()
+        # A member name of the service's own choosing, in the rows of the listings (a column).
+        self.member = member_name(t(), set(task) | {"DATA_TYPE", "name", "type", "size"})
         names = file_names or [None] * 3
         self.files = [{"DATA_TYPE": "file", "name": listed(name if name is not None else t()), "type": ("file", "dir")[i % 2],
-                       "size": 1000 * i, "user": t(), "group": t(), "last_modified": t(), "permissions": t(), "link_target": t()}
+                       "size": 1000 * i, self.member: t(), "user": t(), "group": t(), "last_modified": t(), "permissions": t()}
                       for i, name in enumerate(names)]
         self.collections = [first(captured("transfer.get_endpoint"), id=cid, display_name=t(), owner_string=t(), description=t(),
                                   organization=t(), department=t(), keywords=t(), entity_type="GCSv5_guest_collection")
                             for cid in (COLLECTION, OTHER_COLLECTION)]
-        self.tasks = [first(task, task_id=str(uuid.UUID(int=i + 1)), status=t(), type=t(), label=t(), nice_status=t(),
+        self.tasks = [first(task, task_id=str(uuid.UUID(int=i + 1)), status=t(), type=t(), label=t(), **{self.member: t()}, nice_status=t(),
                             source_endpoint_display_name=t(), destination_endpoint_display_name=t(), canceled_by_admin_message=t())
                       for i in range(2 * TASK_PAGE)]
         self.task = {tid: first(task, DATA_TYPE="task", task_id=t(), status=status, nice_status=t(), label=t(), type="TRANSFER",
@@ -102,6 +104,13 @@ class World:
     def next(self):
         self.n += 1
         return self.texts[(self.n - 1) % len(self.texts)]
+
+
+def member_name(name, taken):
+    """`name`, made unlike each name in `taken` (an object's members are unique)."""
+    while name in taken:
+        name += "_"
+    return name
 
 
 def listed(name):

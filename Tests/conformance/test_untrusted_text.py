@@ -90,23 +90,27 @@ def cell_reads_as(td, value, width):
 
 
 class Table:
-    """A table as served: its rows (by column), in the order shown or in any order, and the
-    widest cell before it is cut."""
+    """A table as served: its rows (whole, in the order shown; or some columns of each, in any
+    order), and the widest cell before it is cut."""
 
     def __init__(self, rows, ordered=True, width=80):
         self.rows, self.ordered, self.width = rows, ordered, width
 
     def check(self, table):
-        headers = [text(th) for th in table.iter("th")]
+        # A column is a member the service named (its name shown as visible text too).
+        names = {k for row in self.rows for k in row}
+        columns = [[k for k in names if visible(k) == text(th)] for th in table.iter("th")]
+        assert all(columns) or not self.ordered, f"a column no member names: {[text(th) for th in table.iter('th')]!r}"
         trs = list(table.find("tbody").iter("tr"))
         assert len(trs) == len(self.rows), f"{len(trs)} rows shown, {len(self.rows)} served"
 
         def matches(tr, row):
-            return all(cell_reads_as(td, row.get(h), self.width) for h, td in zip(headers, tr.iter("td")) if self.ordered or h in row)
+            return all(any(cell_reads_as(td, row.get(k), self.width) for k in keys)
+                       for keys, td in zip(columns, tr.iter("td")) if self.ordered or any(k in row for k in keys))
         for i, row in enumerate(self.rows):
             candidates = [trs[i]] if self.ordered else trs
             assert any(matches(tr, row) for tr in candidates), (
-                f"row {i} does not read back: served {[row.get(h) for h in headers]!r}, shown "
+                f"row {i} does not read back: served {[[row.get(k) for k in keys] for keys in columns]!r}, shown "
                 f"{[(text(td), td.get('title')) for td in candidates[0].iter('td')]!r}")
 
 
