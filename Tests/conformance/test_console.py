@@ -18,9 +18,13 @@ class Tmux:
         subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "150", "-y", "50",
                         f"env {exports} {command}"], check=True)
 
-    def screen(self):
-        return subprocess.run(["tmux", "capture-pane", "-p", "-J", "-S", "-200", "-t", self.name],
+    def screen(self, history=True):
+        """The pane's text (with the 200 lines above it, unless `history` is false)."""
+        return subprocess.run(["tmux", "capture-pane", "-p", "-J", *(["-S", "-200"] if history else []), "-t", self.name],
                               capture_output=True, text=True).stdout
+
+    def title(self):
+        return subprocess.run(["tmux", "display", "-p", "-t", self.name, "#{pane_title}"], capture_output=True, text=True).stdout
 
     def expect(self, pattern, timeout=30, nudge_after=None):
         """Waits for pattern on the screen. With nudge_after, presses Enter once more if nothing
@@ -140,3 +144,35 @@ def test_login_through_the_console_prompt_then_call(tmp_path):
         time.sleep(0.5)
         t.kill()
         sim.stop()
+
+
+def test_a_file_name_cannot_retitle_or_clear_the_console(tmp_path):
+    """A hostile Globus lists a file named with terminal escapes (set the title, clear the
+    screen, turn red, and a one-byte C1 CSI): the console keeps its screen and title, and the
+    name is shown as visible escapes."""
+    from hostile_globus import COLLECTION, HostileGlobus, World
+    name = "\x1b]0;gk-title\x07\x1b[2J\x1b[31m\x9b2J"
+    (tmp_path / "tls").mkdir()
+    globus = HostileGlobus(tmp_path / "tls")
+    globus.serve(World([name]))
+    env = {"JUPYTER_PATH": os.environ["JUPYTER_PATH"], "JUPYTER_RUNTIME_DIR": str(tmp_path), "PATH": os.environ["PATH"],
+           "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1",
+           **{k: v for k, v in globus.kernel_env(tmp_path).items() if k.startswith("GLOBUS_") or k == "HOME"}}
+    t = Tmux(f"{sys.executable} -m jupyter_console --kernel globus --no-confirm-exit", env)
+    try:
+        t.expect(r"In \[1\]:")
+        time.sleep(0.5)
+        t.type("%echo on the screen before the listing")
+        t.expect(r"(?m)^on the screen before the listing", nudge_after=5)
+        t.expect(r"In \[2\]:")
+        title = t.title()
+        t.type(f"%globus ls {COLLECTION}:/~/")
+        screen = t.expect(r"In \[3\]:")
+        assert "on the screen before the listing" in t.screen(history=False), "the screen was cleared"
+        assert t.title() == title and "gk-title" not in t.title(), "the pane was retitled"
+        assert screen.count(r"\x1b]0;gk-title\x07\x1b[2J\x1b[31m\x9b2J") == 3, screen  # the three files
+    finally:
+        t.type("exit")
+        time.sleep(0.5)
+        t.kill()
+        globus.stop()

@@ -1,5 +1,6 @@
 """JupyterLab 4 in headless Chromium: open the tour, run every cell with the Globus kernel (demo
 mode, signing in through Lab's input box like a person), and check what renders."""
+import contextlib
 import os
 import pathlib
 import re
@@ -26,14 +27,15 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def lab(tmp_path):
-    shutil.copy(ROOT / "notebooks" / "tour.ipynb", tmp_path / "tour.ipynb")
+@contextlib.contextmanager
+def running_lab(folder, env):
+    """JupyterLab serving `folder` (also the kernels' HOME), its kernels started with `env`
+    instead of the GLOBUS_ variables, and headless Chromium: (driver, base URL with its token)."""
     port, token = free_port(), "labtoken"
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("GLOBUS_")},
-           "HOME": str(tmp_path), "GLOBUS_KERNEL_DEMO": "1", "JUPYTER_CONFIG_DIR": str(tmp_path / ".jupyter")}
+           "HOME": str(folder), "JUPYTER_CONFIG_DIR": str(folder / ".jupyter"), **env}
     proc = subprocess.Popen(["jupyter-lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1", f"--IdentityProvider.token={token}",
-                             f"--ServerApp.root_dir={tmp_path}", "--LabApp.expose_app_in_browser=True", "--allow-root"],
+                             f"--ServerApp.root_dir={folder}", "--LabApp.expose_app_in_browser=True", "--allow-root"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             executable=str(pathlib.Path(os.sys.executable).parent / "jupyter-lab"))
     base = f"http://127.0.0.1:{port}"
@@ -52,10 +54,19 @@ def lab(tmp_path):
     for a in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,2200"]:
         opts.add_argument(a)
     driver = webdriver.Chrome(service=webdriver.ChromeService("/usr/bin/chromedriver"), options=opts)
-    yield driver, f"{base}/lab/tree/tour.ipynb?token={token}"
-    driver.quit()
-    proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        yield driver, base, token
+    finally:
+        driver.quit()
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture
+def lab(tmp_path):
+    shutil.copy(ROOT / "notebooks" / "tour.ipynb", tmp_path / "tour.ipynb")
+    with running_lab(tmp_path, {"GLOBUS_KERNEL_DEMO": "1"}) as (driver, base, token):
+        yield driver, f"{base}/lab/tree/tour.ipynb?token={token}"
 
 
 def wait_for(driver, predicate, timeout=60, what="condition"):
@@ -71,6 +82,14 @@ def wait_for(driver, predicate, timeout=60, what="condition"):
     SCREENSHOT.parent.mkdir(exist_ok=True)
     driver.save_screenshot(str(SCREENSHOT.with_name("jupyterlab-failure.png")))
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def wait_for_kernel(driver):
+    """Waits until the open notebook's kernel is connected."""
+    wait_for(driver, lambda: driver.execute_script(
+        "const p = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+        "return p && p.sessionContext && p.sessionContext.session && p.sessionContext.session.kernel"
+        " && p.sessionContext.session.kernel.connectionStatus === 'connected';"), what="the kernel to connect")
 
 
 def test_tour_runs_in_jupyterlab(lab):
@@ -137,10 +156,7 @@ def test_task_wait_updates_one_live_line_in_jupyterlab(lab, tmp_path):
                 nbformat.v4.new_code_cell("%globus task wait @{task.task_id} --interval 0.5")]
     nbformat.write(nb, tmp_path / "watch.ipynb")
     driver.get(url.replace("tour.ipynb", "watch.ipynb"))
-    wait_for(driver, lambda: driver.execute_script(
-        "const p = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-        "return p && p.sessionContext && p.sessionContext.session && p.sessionContext.session.kernel"
-        " && p.sessionContext.session.kernel.connectionStatus === 'connected';"), what="the kernel to connect")
+    wait_for_kernel(driver)
     driver.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     link = wait_for(driver, lambda: driver.find_element(By.XPATH, "//a[contains(., 'Sign in with Globus')]"), what="the sign-in link")
     page = urllib.request.urlopen(urllib.request.Request(link.get_attribute("href") + "&sim_identity=alice@uchicago.edu")).read().decode()
@@ -242,3 +258,43 @@ def test_first_five_minutes_in_jupyterlab(lab):
     assert "%globus collection search" in body()
     shot("7-error-and-remedy")
     assert "simAT" not in driver.page_source and "simRT" not in driver.page_source, "a token reached the page"
+
+
+def test_hostile_file_names_are_text_in_jupyterlab(tmp_path):
+    """A listing from a hostile Globus whose file names carry markup (plain, smuggled behind a
+    Prepend character, a quote with a combining mark that would end a tooltip, a script): the
+    names are shown as text, and none of their handlers runs."""
+    import nbformat
+    from hostile_globus import COLLECTION, HostileGlobus, World
+    names = ['<img src=x onerror="window.__gkPwned=1">', "\u0600<img src=x onerror=window.__gkPwned=2//",
+             '"\u0301 onmouseover=window.__gkPwned=3 x="' + "a" * 90, "<script>window.__gkPwned=4</script>"]
+    (tmp_path / "tls").mkdir()
+    globus = HostileGlobus(tmp_path / "tls")
+    world = World(names, file_names=names)
+    globus.serve(world)
+    env = {k: v for k, v in globus.kernel_env(tmp_path).items() if k.startswith("GLOBUS_")}
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "globus", "display_name": "Globus", "language": "globus"}})
+    nb.cells = [nbformat.v4.new_code_cell(f"%globus ls {COLLECTION}:/~/")]
+    nbformat.write(nb, tmp_path / "hostile.ipynb")
+    try:
+        with running_lab(tmp_path, env) as (driver, base, token):
+            driver.get(f"{base}/lab/tree/hostile.ipynb?token={token}")
+            wait_for_kernel(driver)
+            driver.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            cells = wait_for(driver, lambda: driver.execute_script(
+                "const t = document.querySelector('.jp-OutputArea-output table');"
+                "return t && [...t.querySelectorAll('td')].map(td => [td.textContent, td.getAttribute('title')]);"), what="the listing")
+            # An image that fails to load after the listing did: once its error handler has run,
+            # so would have any the listing's names made.
+            driver.execute_script("const i = new Image(); i.onerror = () => { window.__gkProbe = 1 }; i.src = 'x-after';")
+            wait_for(driver, lambda: driver.execute_script("return window.__gkProbe === 1"), what="the probe image's error")
+            assert driver.execute_script("return window.__gkPwned") is None, "a file name's handler ran"
+            assert driver.execute_script(
+                "return [...document.querySelectorAll('.jp-OutputArea-output *')].filter(e => e.matches('img, script, svg, iframe')"
+                " || [...e.attributes].some(a => a.name.startsWith('on'))).length") == 0, "a file name made an element"
+            for f in world.files:
+                assert any(shown == f["name"] or title == f["name"] and shown.endswith("…") for shown, title in cells), f["name"]
+            SCREENSHOT.parent.mkdir(exist_ok=True)
+            driver.save_screenshot(str(SCREENSHOT.with_name("jupyterlab-hostile-names.png")))
+    finally:
+        globus.stop()
