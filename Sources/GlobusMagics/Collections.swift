@@ -88,7 +88,8 @@ extension GlobusContext {
         let items = paged["items"]?.int ?? 0
         if let limit, items >= limit { return nil }
         if paged["may_have_more"]?.bool == true {
-            return "Stopped after \(stopped) (\(items) items); there may be more. --limit N fetches up to N items."
+            let count = stopped.hasSuffix(" items") ? "" : " (\(items) items)"
+            return "Stopped after \(stopped)\(count); there may be more. --limit N fetches up to N items."
         }
         return "Stopped at \(stopped): the service's paging did not end as it should. The result holds the \(items) items before it."
     }

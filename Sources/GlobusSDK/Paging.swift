@@ -58,14 +58,14 @@ public struct PagingLimits: Sendable, Equatable {
         self.bytes = bytes
     }
 
-    /// The caps when the caller named no number of items: 10,000 items, 1,000 pages, 256 MB.
-    public static let standard = PagingLimits(items: 10_000, pages: 1_000, bytes: 256 << 20)
+    /// The caps when the caller named no number of items: 10,000 items, 1,000 pages, 64 MB.
+    public static let standard = PagingLimits(items: 10_000, pages: 1_000, bytes: 64 << 20)
 
     /// The caps for a caller who asked for up to `n` items: those items, as many pages as
-    /// could bring them one at a time, and 1 GB.
+    /// could bring them one at a time, and 256 MB.
     public static func upTo(_ n: Int) -> PagingLimits {
         let n = max(1, n)
-        return PagingLimits(items: n, pages: n < Int.max ? n + 1 : n, bytes: 1 << 30)
+        return PagingLimits(items: n, pages: n < Int.max ? n + 1 : n, bytes: 256 << 20)
     }
 }
 

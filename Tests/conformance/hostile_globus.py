@@ -106,6 +106,23 @@ class World:
         return self.texts[(self.n - 1) % len(self.texts)]
 
 
+class EndlessFlows:
+    """A Flows service that never says its listing is done: every page of `/flows` holds
+    `per_page` flows of about `pad` bytes each and a marker never given before, with
+    `has_next_page: true`, for ever."""
+
+    def __init__(self, per_page, pad=1000):
+        self.per_page = per_page
+        self.filler = "x" * pad
+        self.flow = captured("flows.list_flows")["flows"][0]
+
+    def page(self, query):
+        n = int(query.get("marker", ["0"])[0])
+        flows = [{**self.flow, "id": str(uuid.UUID(int=n + i + 1)), "title": f"flow {n + i}", "description": self.filler}
+                 for i in range(self.per_page)]
+        return {"flows": flows, "limit": self.per_page, "has_next_page": True, "marker": str(n + max(1, self.per_page))}
+
+
 def member_name(name, taken):
     """`name`, made unlike each name in `taken` (an object's members are unique)."""
     while name in taken:
@@ -126,6 +143,7 @@ class HostileGlobus:
         self.folder = str(folder)
         self.ca, cert, key = make_tls(self.folder)
         self.world = World(["hostile"])
+        self.requests = 0
         self.lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -140,6 +158,7 @@ class HostileGlobus:
     def serve(self, world):
         with self.lock:
             self.world = world
+            self.requests = 0
 
     def stop(self):
         self.httpd.shutdown()
@@ -157,7 +176,10 @@ class HostileGlobus:
         """(status, document) for one request."""
         with self.lock:
             w = self.world
+            self.requests += 1
         parts = [p for p in path.split("/") if p]
+        if isinstance(w, EndlessFlows) and service == "flows" and parts == ["flows"]:
+            return 200, w.page(query)
         if service == "transfer" and parts[:1] == ["v0.10"]:
             found = self.transfer(w, method, parts[1:], query)
         else:

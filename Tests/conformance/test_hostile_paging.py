@@ -1,0 +1,86 @@
+"""A Flows service that never ends its listing (hostile_globus.EndlessFlows: a fresh marker and
+`has_next_page` on every page, for ever). Before, `%globus flows list` sent 155,000 requests in a
+minute and `call flows GET /flows --paginate` grew by 170 MB/s until the machine ran out; under
+nbclient or papermill nothing would have interrupted it. Now each stops at a cap, says so and how
+to go on, and the kernel's memory stays bounded. Prints the figures."""
+import threading
+import time
+
+import psutil
+import pytest
+from jupyter_client.manager import start_new_kernel
+
+from conftest import run_cell, stdout_of
+from hostile_globus import EndlessFlows, HostileGlobus, World
+
+
+@pytest.fixture(scope="module")
+def endless(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile-paging")
+    g = HostileGlobus(folder)
+    env = g.kernel_env(folder)  # a token file for every service, written while a plain World is served
+    km, kc = start_new_kernel(kernel_name="globus", env=env)
+    yield g, km, kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+    g.stop()
+
+
+def peak_rss_while(pid, cell):
+    """Runs `cell` and samples the kernel's resident memory meanwhile: (result, rss before, peak)."""
+    proc = psutil.Process(pid)
+    before = proc.memory_info().rss
+    peak = [before]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], proc.memory_info().rss)
+            time.sleep(0.02)
+    t = threading.Thread(target=sample)
+    t.start()
+    try:
+        result = cell()
+    finally:
+        done.set()
+        t.join()
+    return result, before, peak[0]
+
+
+@pytest.mark.parametrize("command,per_page,pad,pages,note,most", [
+    ("%globus flows list", 100, 1000, 100, "Stopped after the first 10000 items; there may be more. --limit N fetches up to N items.", 200),
+    ("%globus call flows GET /flows --paginate --format raw", 100, 1000, 100, "Stopped after the first 10000 items", 200),
+    ("%globus flows list", 1, 1000, 1000, "Stopped after 1000 pages (1000 items); there may be more.", 200),
+    # Pages of 10 MB: the byte cap (64 MB) ends it.
+    ("%globus flows list", 100, 100_000, 7, "Stopped after 64 MB of pages (700 items); there may be more.", 600),
+])
+def test_a_listing_that_never_ends_stops_at_a_cap_in_bounded_memory(endless, command, per_page, pad, pages, note, most):
+    g, km, kc = endless
+    g.serve(EndlessFlows(per_page, pad))
+    started = time.time()
+    (reply, msgs), before, peak = peak_rss_while(km.provisioner.pid, lambda: run_cell(kc, command, timeout=300))
+    seconds = time.time() - started
+    assert reply["content"]["status"] == "ok", reply["content"]
+    # Pages are parsed while the next one is on its way: the cap is seen at most one page late.
+    assert pages <= g.requests <= pages + 1, f"{g.requests} requests"
+    assert note in stdout_of(msgs, "stderr")
+    grown = (peak - before) / 2**20
+    # What is kept is bounded by the caps (10,000 items, 64 MB of pages), whatever the service does.
+    assert grown < most, f"the kernel grew by {grown:.0f} MB"
+    with capsys_disabled():
+        print(f"\n{command} against endless pages of {per_page}: {g.requests} requests in {seconds:.1f} s, "
+              f"kernel {before / 2**20:.0f} MB -> peak {peak / 2**20:.0f} MB (+{grown:.0f} MB)")
+    g.serve(World(["plain"]))
+
+
+class capsys_disabled:
+    """Figures go to the terminal even when pytest captures output."""
+
+    def __enter__(self):
+        import sys
+        self.out = sys.stdout
+        sys.stdout = sys.__stdout__
+
+    def __exit__(self, *exc):
+        import sys
+        sys.stdout = self.out
