@@ -36,6 +36,8 @@ public final class Simulator: Sendable {
         public var tls: TLSMaterial?
         /// Where clients find the CA that signed `tls` (announced as `GLOBUS_SDK_VERIFY_SSL`).
         public var caPath: String?
+        /// Who may use `/admin/…`.
+        public var admin = AdminAccess.open
 
         public init() {}
 
@@ -52,6 +54,7 @@ public final class Simulator: Sendable {
     public let tls: TLSMaterial?
     /// Where the CA certificate was written (TLS only).
     public let caPath: String?
+    let adminAccess: AdminAccess
     let log = NIOLockedValueBox(RequestLog())
 
     public init(_ configuration: Configuration = Configuration()) throws {
@@ -63,6 +66,7 @@ public final class Simulator: Sendable {
         idTokens = try IDTokens(keyID: configuration.signingKeyID)
         tls = configuration.tls
         caPath = configuration.caPath
+        adminAccess = configuration.admin
     }
 
     func withState<T>(_ body: (inout SimState) throws -> T) rethrows -> T {
