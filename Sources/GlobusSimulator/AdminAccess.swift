@@ -25,10 +25,11 @@ public enum AdminAccess: Sendable {
         case .open:
             return nil
         case .off:
-            return .json(["error": "The admin API is off: this simulator serves a class. Its operator can start it with --admin-key-file FILE to use it."], status: 403)
+            return .json(["code": "AdminOff", "message": "The admin API is off: this simulator serves a class. Its operator can start it with --admin-key-file FILE to use it."],
+                         status: 403)
         case .key(let key):
             if let given = r.bearer, AdminAccess.sameKey(given, key) { return nil }
-            return .json(["error": "The admin API needs the operator's key (Authorization: Bearer KEY, the key in the simulator's --admin-key-file)."],
+            return .json(["code": "AdminKeyRequired", "message": "The admin API needs the operator's key (Authorization: Bearer KEY, the key in the simulator's --admin-key-file)."],
                          status: 401, headers: [("WWW-Authenticate", "Bearer")])
         }
     }

@@ -9,8 +9,14 @@ import Glibc
 /// The admin API (faults, the clock, every token issued) changes the simulator for everyone:
 /// open on a simulator of one's own, the operator's key or nothing in a class.
 @Suite struct AdminAccessTests {
+    /// The status of a request for every token issued, and the refusal's code if refused.
     static func admin(_ sim: Simulator, bearer: String?) async -> Int {
-        await sim.handle(SimRequest(method: "GET", path: "/admin/issued-tokens", headers: bearer.map { ["authorization": "Bearer " + $0] } ?? [:])).status
+        await answer(sim, bearer: bearer).0
+    }
+
+    static func answer(_ sim: Simulator, bearer: String?) async -> (Int, JSON?) {
+        let r = await sim.handle(SimRequest(method: "GET", path: "/admin/issued-tokens", headers: bearer.map { ["authorization": "Bearer " + $0] } ?? [:]))
+        return (r.status, (try? JSON.parse(r.body))?["code"])
     }
 
     @Test func theAdminAPIIsOpenKeyedOrOff() async throws {
@@ -19,7 +25,7 @@ import Glibc
         let key = "operator-key-0123456789abcdef"
         config.admin = .key(key)
         let keyed = try Simulator(config)
-        #expect(await Self.admin(keyed, bearer: nil) == 401)
+        #expect(await Self.answer(keyed, bearer: nil) == (401, "AdminKeyRequired"))
         #expect(await Self.admin(keyed, bearer: "operator-key-0123456789abcdeX") == 401)
         #expect(await Self.admin(keyed, bearer: String(key.dropLast())) == 401)
         #expect(await Self.admin(keyed, bearer: key) == 200)
@@ -27,7 +33,7 @@ import Glibc
         #expect(faults.status == 401)
         config.admin = .off
         let off = try Simulator(config)
-        #expect(await Self.admin(off, bearer: key) == 403)
+        #expect(await Self.answer(off, bearer: key) == (403, "AdminOff"))
         #expect(await off.handle(SimRequest(method: "POST", path: "/admin/faults", body: Array(#"{"fault": "status=503"}"#.utf8))).status == 403)
         // Nothing was broken for anyone.
         #expect(await get(off, "/search/v1/index/\(Simulator.searchIndex)/search", token: nil, query: [("q", "climate")]).0 == 200)
