@@ -10,7 +10,8 @@ import Testing
     static func classSimulator(_ hub: FakeHub, cacheSeconds: Double = 60) throws -> Simulator {
         var config = Simulator.Configuration()
         config.identities += SimIdentity.roster(3)
-        config.hub = try #require(HubDirectory(apiURL: hub.apiURL, cacheSeconds: cacheSeconds))
+        let directory: HubDirectory = try #require(HubDirectory(apiURL: hub.apiURL, cacheSeconds: cacheSeconds))
+        config.hub = directory
         return try Simulator(config)
     }
 
@@ -93,7 +94,8 @@ import Testing
         var config = Simulator.Configuration()
         config.identities += SimIdentity.roster(1)
         // Nothing listens on port 1.
-        config.hub = try #require(HubDirectory(apiURL: "http://127.0.0.1:1/hub/api"))
+        let directory: HubDirectory = try #require(HubDirectory(apiURL: "http://127.0.0.1:1/hub/api"))
+        config.hub = directory
         let sim = try Simulator(config)
         let r = await Self.signIn(sim, naming: "student01", hubToken: "tok-01")
         #expect(r.status == 503 && r.body["error"] == "temporarily_unavailable")

@@ -430,8 +430,9 @@ def impersonate(hub, students):
 
 def approve_directly(hub, names):
     """Sign-ins sent straight to the simulator, as any program on the hub could send them (a
-    Python kernel, say): each student's own hub token naming the next student, no token, and a
-    service's token must be refused; a student's own token naming themselves is approved.
+    Python kernel, say): each student's own hub token naming the next student, no token, a
+    service's token and a made-up one must be refused; a student's own token naming themselves
+    is approved.
     Then the admin API: the operator's key opens it, nothing else does. Returns what went wrong."""
     problems = []
     auth, verify = hub.sim_env["GLOBUS_SDK_SERVICE_URL_AUTH"], hub.sim_env["GLOBUS_SDK_VERIFY_SSL"]
@@ -444,7 +445,7 @@ def approve_directly(hub, names):
         own = hub.api("POST", f"users/{name}/tokens", json={"note": "classroom: a token of the student's own"})["token"]
         if "code" not in sign_in(name, own).json():
             problems.append(f"{name}: their own hub token did not sign them in")
-        for token, whose in ((own, f"{name}'s own"), (None, "no"), (hub.token, "a service's")):
+        for token, whose in ((own, f"{name}'s own"), (None, "no"), (hub.token, "a service's"), (secrets.token_hex(32), "a made-up")):
             r = sign_in(other, token)
             if r.status_code != 403 or "code" in r.json():
                 problems.append(f"{name} signed in as {other} with {whose} token: HTTP {r.status_code} {r.text[:200]}")
