@@ -58,7 +58,7 @@ struct GlobusSim: AsyncParsableCommand {
     var people = 0
     @Option(help: "Also write the --ready-json line to this file (readable by all; it holds addresses, no secrets): kernels started with GLOBUS_KERNEL_DEMO_SIMULATOR=<file> share this simulator.")
     var readyFile: String?
-    @Option(help: "Serve a class on this JupyterHub (its REST API, http://…/hub/api): a sign-in is approved only as the hub user who owns the JupyterHub API token it carries. On by itself when globus-sim runs as a JupyterHub managed service (JUPYTERHUB_SERVICE_NAME and JUPYTERHUB_API_URL set).")
+    @Option(help: "Serve a class on this JupyterHub (its REST API, http://…/hub/api): a sign-in is approved only as the hub user who owns the JupyterHub API token it carries. On by itself when globus-sim runs as a JupyterHub managed service (JUPYTERHUB_SERVICE_NAME and JUPYTERHUB_API_URL set), unless started by a kernel (--parent-pid).")
     var hubApiUrl: String?
     @Option(help: "The admin API (/admin/…) then needs the key in this file (Authorization: Bearer KEY): a file of yours, mode 0600, one line of 16 characters or more. Without it a class's simulator has no admin API.")
     var adminKeyFile: String?
@@ -127,7 +127,8 @@ extension GlobusSim {
     /// and who may use the admin API. Says on stderr what is enforced; never the key.
     func classSettings(_ config: inout Simulator.Configuration) throws {
         func variable(_ name: String) -> String? { getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } }
-        let managed = variable("JUPYTERHUB_SERVICE_NAME") != nil
+        // A kernel's own simulator (--parent-pid) is never a class's, whatever it inherited.
+        let managed = parentPid == nil && variable("JUPYTERHUB_SERVICE_NAME") != nil
         if let url = hubApiUrl ?? (managed ? variable("JUPYTERHUB_API_URL") : nil) {
             guard let hub = HubDirectory(apiURL: url) else {
                 throw ValidationError("the hub API URL must be http://HOST:PORT/PATH, as JupyterHub gives it to its services (got \(url))")
