@@ -1,6 +1,7 @@
 import GlobusSimulator
 import JSON
 import SimulatorSupport
+import Synchronization
 import Testing
 @testable import GlobusMagics
 @testable import GlobusSDK
@@ -57,6 +58,18 @@ import Glibc
         #expect(v2?.evalue.contains("approves a sign-in only from the student's own kernel") == true, "\(String(describing: v2))")
         let v3 = try await Self.student("student02", sim, file: file, hubToken: "tok-forged").failure("%globus login", stdin: false)
         #expect(v3?.evalue.contains("JupyterHub does not accept the token") == true, "\(String(describing: v3))")
+    }
+
+    @Test func theHubTokenGoesOnlyToTheClassSimulator() throws {
+        let capture = CapturingTransport()
+        let auth = "https://127.0.0.1:8443/auth/"
+        let approval = SimulatorApproval(http: GlobusHTTP(transport: capture), identity: "student01", classSimulator: ("tok-01", auth))
+        for url in [auth + "v2/oauth2/authorize?client_id=x", "https://127.0.0.1:9443/auth/v2/oauth2/authorize?client_id=x",
+                    "http://127.0.0.1:8443/auth/v2/oauth2/authorize?client_id=x", "https://localhost:8443/auth/v2/oauth2/authorize?client_id=x"] {
+            #expect(try approval.obtainCode(authorizeURL: url) == "c")
+        }
+        let shown = capture.sent.withLock { $0.map { r in r.headers.first { $0.0.lowercased() == "authorization" }?.1 } }
+        #expect(shown == ["token tok-01", nil, nil, nil])
     }
 
     @Test func underAHubDemoOnAsAnotherPersonIsRefused() async throws {
@@ -150,5 +163,15 @@ import Glibc
         #expect(HomeConfinement(environment: KernelEnvironment(["HOME": "/root"])) == nil)
         #expect(HomeConfinement(environment: KernelEnvironment(["JUPYTERHUB_USER": "x", "HOME": "/"])) == nil)
         #expect(HomeConfinement.resolved("/a/./b/../c") == "/a/c")
+    }
+}
+
+/// A transport that keeps what it is sent and answers every request with an authorization code.
+final class CapturingTransport: Transport {
+    let sent = Mutex<[HTTPRequest]>([])
+
+    func send(_ request: HTTPRequest, isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) -> HTTPResponse {
+        sent.withLock { $0.append(request) }
+        return HTTPResponse(status: 200, headers: [("content-type", "application/json")], body: Array(#"{"code": "c"}"#.utf8))
     }
 }
