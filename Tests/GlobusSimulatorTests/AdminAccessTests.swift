@@ -42,6 +42,10 @@ import Glibc
     @Test func theKeyFileMustBeTheOperatorsAlone() throws {
         var t = Array("/tmp/gk-admin-XXXXXX".utf8CString)
         let dir = String(cString: mkdtemp(&t)!)
+        defer {
+            for name in ["good", "readonly", "shared", "group", "short", "link"] { unlink(dir + "/" + name) }
+            rmdir(dir)
+        }
         func file(_ name: String, _ text: String, mode: mode_t) -> String {
             let path = dir + "/" + name
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
