@@ -82,6 +82,9 @@ let package = Package(
             // Its locks are pthread mutexes, which the thread sanitizer sees (not so the
             // standard library's futex-based Mutex).
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            // A class's simulator asks JupyterHub's REST API who owns a token (an HTTP client).
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(name: "globus-sim", dependencies: [
             "GlobusSimulator",
@@ -99,9 +102,14 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "EscapingTests", dependencies: ["Escaping", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSON"], resources: [.copy("compliance")]),
-        .testTarget(name: "GlobusSimulatorTests", dependencies: ["GlobusSimulator", "JSON", "Escaping"]),
-        // An in-process simulator for the SDK's and the magics' tests.
-        .target(name: "SimulatorSupport", dependencies: ["GlobusSimulator", "JSON"], path: "Tests/SimulatorSupport"),
+        .testTarget(name: "GlobusSimulatorTests", dependencies: ["GlobusSimulator", "SimulatorSupport", "JSON", "Escaping"]),
+        // An in-process simulator (and a stand-in JupyterHub) for the simulator's, the SDK's and the magics' tests.
+        .target(name: "SimulatorSupport", dependencies: [
+            "GlobusSimulator", "JSON",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ], path: "Tests/SimulatorSupport"),
         .testTarget(name: "GlobusSDKTests", dependencies: ["GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JSON",
                                                    .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "ZeroMQ", "JSON"]),

@@ -26,6 +26,9 @@ final class DemoSimulator {
     let variables: [String: String]
     /// Logins are approved at once as this person (unattended runs), or by a click in the browser.
     let autoApprove: String?
+    /// The JupyterHub API token the kernel inherited from its single-user server, shown to a
+    /// class's simulator (and nothing else) so that it can ask the hub whose kernel this is.
+    let hubToken: String?
 
     /// The environment name of a shared simulator's tokens: the Python SDK's file naming then
     /// gives `~/.globus/app/CLIENT/APP/demo-tokens.json`, beside (never in) the real tokens.
@@ -44,7 +47,7 @@ final class DemoSimulator {
     /// point a student's kernel at another file.
     static func start(autoApprove: String?, environment: KernelEnvironment) throws(GlobusError) -> DemoSimulator {
         if let file = environment.hubAware("GLOBUS_KERNEL_DEMO_SIMULATOR"), !file.isEmpty {
-            return try DemoSimulator(sharedFile: file, autoApprove: autoApprove)
+            return try DemoSimulator(sharedFile: file, autoApprove: autoApprove, hubToken: environment.hubAware("JUPYTERHUB_API_TOKEN"))
         }
         return try DemoSimulator(autoApprove: autoApprove, environment: environment)
     }
@@ -55,7 +58,7 @@ final class DemoSimulator {
     /// A class's running simulator, from the JSON line it wrote with `--ready-file`. The file
     /// is the operator's (on a hub, named when the kernel started), read as a regular file of
     /// at most `announcementSize` bytes: a device or a FIFO is refused, not read.
-    init(sharedFile file: String, autoApprove: String?) throws(GlobusError) {
+    init(sharedFile file: String, autoApprove: String?, hubToken: String?) throws(GlobusError) {
         let bytes: [UInt8]
         do { bytes = try FileAccess.anywhere.read(file, what: "the class simulator's file", maxBytes: DemoSimulator.announcementSize) } catch {
             throw .configuration("demo mode: \(error.message) (GLOBUS_KERNEL_DEMO_SIMULATOR). Ask whoever runs the hub to start it (globus-sim --people N --ready-file \(file)).")
@@ -65,6 +68,7 @@ final class DemoSimulator {
         }
         origin = .shared(file: file)
         self.autoApprove = autoApprove
+        self.hubToken = hubToken.flatMap { $0.isEmpty ? nil : $0 }
         variables = env
     }
 
@@ -79,6 +83,7 @@ final class DemoSimulator {
     /// line, `{"ready": true, "environment": {…}}` (`globus-sim --ready-json`).
     init(autoApprove: String?, environment: KernelEnvironment) throws(GlobusError) {
         self.autoApprove = autoApprove
+        hubToken = nil
         let bin = DemoSimulator.binary
         guard access(bin, X_OK) == 0 else {
             throw .configuration("demo mode needs globus-sim beside the kernel (\(bin)); build it with `swift build --product globus-sim`, or reinstall with `make kernelspec`")
@@ -169,20 +174,31 @@ final class DemoSimulator {
 struct SimulatorApproval: LoginFlow {
     let http: GlobusHTTP
     let identity: String
+    /// A class's simulator: the JupyterHub token it is shown (`Authorization: token …`) and its
+    /// auth URL; the token goes with an authorize request to that URL only.
+    var classSimulator: (hubToken: String, authURL: String)?
 
     func obtainCode(authorizeURL: String) throws(GlobusError) -> String {
-        // The person is named in the request, so a class's shared simulator approves each student
-        // as themselves.
+        // The person is named in the request; a class's simulator approves each student only
+        // as the hub user who owns the token, whatever the request names.
         let url = authorizeURL + (authorizeURL.contains("?") ? "&" : "?") + "sim_identity=" + FormEncoding.escape(identity)
-        let refused = GlobusError.auth("demo mode: the simulator did not approve the sign-in as \(identity); is that person on its roster?")
+        var headers = [("Accept", "application/json")]
+        if let sim = classSimulator, authorizeURL.hasPrefix(sim.authURL), Origin(authorizeURL) == Origin(sim.authURL) {
+            headers.append(("Authorization", "token " + sim.hubToken))
+        }
         let answer: HTTPResponse
         do {
-            answer = try http.perform(HTTPRequest(method: "GET", url: url, headers: [("Accept", "application/json")]))
+            answer = try http.perform(HTTPRequest(method: "GET", url: url, headers: headers))
         } catch {
-            if case .api = error { throw refused }
+            if case .api(let refusal) = error { throw refused(refusal.json?["error_description"]?.string ?? refusal.message) }
             throw error
         }
-        guard let code = (try? JSON.parse(answer.body))?["code"]?.string else { throw refused }
+        guard let code = (try? JSON.parse(answer.body))?["code"]?.string else { throw refused(nil) }
         return code
+    }
+
+    /// The simulator did not approve: its reason when it gave one.
+    func refused(_ reason: String?) -> GlobusError {
+        .auth("demo mode: the simulator did not approve the sign-in as \(identity): " + (reason ?? "is that person on its roster?"))
     }
 }

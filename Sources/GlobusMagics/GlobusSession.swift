@@ -190,6 +190,17 @@ final class GlobusSession: @unchecked Sendable {
         try startDemo(autoApprove: person)
     }
 
+    /// `%globus demo on [--as USERNAME]`. Under JupyterHub the person is always the hub user the
+    /// kernel started for (a class's simulator approves no one else): `--as` is refused there.
+    func startDemo(asked approveAs: String?) throws(GlobusError) {
+        guard environment.underHub else { return try startDemo(autoApprove: approveAs) }
+        let user = environment.atStart["JUPYTERHUB_USER"] ?? ""
+        guard approveAs == nil else {
+            throw .configuration("demo on --as: under JupyterHub, demo mode signs you in as your own hub user (\(user)); --as cannot choose another person. Use %globus demo on.")
+        }
+        try startDemo(autoApprove: user)
+    }
+
     func startDemo(autoApprove: String?) throws(GlobusError) {
         stopDemo()
         demo = try DemoSimulator.start(autoApprove: autoApprove, environment: environment)
@@ -205,8 +216,10 @@ final class GlobusSession: @unchecked Sendable {
     }
 
     /// The login flow that needs no person (demo mode's automatic approval), if any.
+    /// A class's simulator is also shown the kernel's JupyterHub token, by which it knows the person.
     func automaticLogin(_ app: GlobusApp) -> (any LoginFlow)? {
-        demo?.autoApprove.map { SimulatorApproval(http: app.http, identity: $0) }
+        guard let demo, let person = demo.autoApprove else { return nil }
+        return SimulatorApproval(http: app.http, identity: person, classSimulator: demo.hubToken.map { ($0, demo.authURL) })
     }
 }
 

@@ -40,9 +40,16 @@ final class KernelEnvironment: Sendable {
         }
     }
 
-    /// `NAME=VALUE` strings for a child process.
+    /// The variables a person on a hub must not change for the programs the kernel starts
+    /// (where they keep files, who they are).
+    static let hubDecided = ["HOME", "TMPDIR", "TMP", "TEMP", "JUPYTERHUB_USER", "JUPYTERHUB_API_TOKEN", "JUPYTERHUB_API_URL"]
+
+    /// `NAME=VALUE` strings for a child process: the live variables, but on a hub those of
+    /// `hubDecided` as the kernel started with them.
     func childEnvironment(adding extra: [String: String] = [:]) -> [String] {
-        variables.merging(extra) { _, new in new }.map { "\($0.key)=\($0.value)" }
+        var v = variables
+        if underHub { for name in KernelEnvironment.hubDecided { v[name] = atStart[name] } }
+        return v.merging(extra) { _, new in new }.map { "\($0.key)=\($0.value)" }
     }
 
     /// The values of secret-looking variables (4 characters or more: shorter ones would mask

@@ -8,8 +8,10 @@ extension Simulator {
         switch (r.method, path) {
         case ("GET", "/.well-known/openid-configuration"): return openIDConfiguration()
         case ("GET", "/jwk.json"): return .json(await idTokens.jwks())
-        case ("GET", "/v2/oauth2/authorize"): return authorize(r)
-        case ("POST", "/v2/oauth2/authorize/approve"), ("GET", "/sim/approve"): return approve(r)
+        case ("GET", "/v2/oauth2/authorize"): return await authorize(r)
+        case ("POST", "/v2/oauth2/authorize/approve"), ("GET", "/sim/approve"):
+            guard let hub else { return approve(r) }
+            return await approveInClass(r, hub: hub, requested: chosenIdentity(r))
         case ("GET", "/v2/web/auth-code"): return authCodePage(r)
         case ("POST", "/v2/oauth2/token"): return await token(r)
         case ("POST", "/v2/oauth2/token/revoke"): return revoke(r)
@@ -113,10 +115,12 @@ extension Simulator {
             || uri == "https://auth.globus.org/v2/web/auth-code"
     }
 
-    /// The sign-in page: pick an identity (or auto-approve for scripted users and demos).
-    func authorize(_ r: SimRequest) -> SimResponse {
+    /// The sign-in page: pick an identity (or auto-approve for scripted users and demos). A
+    /// class's simulator approves only the owner of the hub token the request carries.
+    func authorize(_ r: SimRequest) async -> SimResponse {
         let parsed: AuthorizeRequest
         switch parseAuthorize(r) { case .success(let p): parsed = p; case .failure(let e): return e }
+        if let hub { return await approveInClass(r, hub: hub, requested: r.param("sim_identity")) }
         if let who = r.param("sim_identity") ?? withState({ $0.autoApprove }) {
             return approve(r, as: who)
         }
@@ -142,7 +146,7 @@ extension Simulator {
     func approve(_ r: SimRequest, as who: String? = nil) -> SimResponse {
         let parsed: AuthorizeRequest
         switch parseAuthorize(r) { case .success(let p): parsed = p; case .failure(let e): return e }
-        guard let name = who ?? r.param("identity") ?? r.form.first(where: { $0.0 == "identity" })?.1,
+        guard let name = who ?? chosenIdentity(r),
               let person = withState({ $0.identity(named: name) }) else {
             return errorPage(400, "Choose a known identity to continue.")
         }
@@ -173,6 +177,11 @@ extension Simulator {
             return authCodePage(SimRequest(method: "GET", path: "", query: [("code", code)]))
         }
         return SimResponse(status: 302, headers: [("Location", back)])
+    }
+
+    /// The identity picked on the sign-in page (a link's query, or a form).
+    func chosenIdentity(_ r: SimRequest) -> String? {
+        r.param("identity") ?? r.form.first { $0.0 == "identity" }?.1
     }
 
     /// The page that shows the authorization code to copy.

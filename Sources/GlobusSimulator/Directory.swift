@@ -74,11 +74,20 @@ extension [SimIdentity] {
     /// The person with this username, identity id or linked username; a name without `@` (a hub
     /// user's name, say `student07`) finds the one person whose username starts `student07@`.
     func person(named username: String) -> SimIdentity? {
-        if let exact = first(where: { $0.username == username || $0.id == username || $0.linkedUsernames.contains(username) }) {
-            return exact
-        }
-        guard !username.isEmpty, !username.contains("@") else { return nil }
-        let matches = filter { $0.username.hasPrefix(username + "@") }
+        first { $0.username == username || $0.id == username || $0.linkedUsernames.contains(username) } ?? onlyPerson(bareName: username)
+    }
+
+    /// The person a JupyterHub user is in a class: the one whose username is the hub name, or,
+    /// for a name without `@` (`student07`), the one person whose username starts `student07@`.
+    /// Never by identity id or linked username, which a hub name must not reach.
+    func person(forHubUser name: String) -> SimIdentity? {
+        first { $0.username == name } ?? onlyPerson(bareName: name)
+    }
+
+    /// For a name without `@`, the one person whose username starts with it and `@`.
+    private func onlyPerson(bareName name: String) -> SimIdentity? {
+        guard !name.isEmpty, !name.contains("@") else { return nil }
+        let matches = filter { $0.username.hasPrefix(name + "@") }
         return matches.count == 1 ? matches[0] : nil
     }
 }

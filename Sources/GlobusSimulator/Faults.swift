@@ -154,6 +154,7 @@ extension Simulator {
 
     /// `/admin/…`: change the simulator while it runs (tests, demos, the fault matrix).
     func admin(_ r: SimRequest, _ path: String) -> SimResponse {
+        if let refusal = adminAccess.refusal(r) { return refusal }
         switch (r.method, path) {
         case ("GET", "/faults"): return .json(["faults": .array(withState { $0.faults }.map(\.json))])
         case ("POST", "/faults"):

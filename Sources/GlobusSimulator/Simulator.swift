@@ -36,6 +36,11 @@ public final class Simulator: Sendable {
         public var tls: TLSMaterial?
         /// Where clients find the CA that signed `tls` (announced as `GLOBUS_SDK_VERIFY_SSL`).
         public var caPath: String?
+        /// A class's JupyterHub: sign-ins are approved only as the owner of the hub token they
+        /// carry (see `ClassSignIn.swift`); nil for a simulator that approves whoever is named.
+        public var hub: HubDirectory?
+        /// Who may use `/admin/…`.
+        public var admin = AdminAccess.open
 
         public init() {}
 
@@ -52,6 +57,9 @@ public final class Simulator: Sendable {
     public let tls: TLSMaterial?
     /// Where the CA certificate was written (TLS only).
     public let caPath: String?
+    /// The class's JupyterHub, when the simulator serves a class.
+    let hub: HubDirectory?
+    let adminAccess: AdminAccess
     let log = NIOLockedValueBox(RequestLog())
 
     public init(_ configuration: Configuration = Configuration()) throws {
@@ -63,6 +71,8 @@ public final class Simulator: Sendable {
         idTokens = try IDTokens(keyID: configuration.signingKeyID)
         tls = configuration.tls
         caPath = configuration.caPath
+        hub = configuration.hub
+        adminAccess = configuration.admin
     }
 
     func withState<T>(_ body: (inout SimState) throws -> T) rethrows -> T {

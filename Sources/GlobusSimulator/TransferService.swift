@@ -24,6 +24,7 @@ extension Simulator {
         case ("GET", "task_list"): return taskList(token, r)
         case ("GET", "task") where parts.count == 2: return task(token, parts[1], path)
         case ("GET", "task") where parts.count == 3 && parts[2] == "successful_transfers": return successfulTransfers(token, parts[1], r, path)
+        case ("GET", "task") where parts.count == 3 && parts[2] == "event_list": return eventList(token, parts[1], r, path)
         case ("GET", "submission_id"): return .json(["DATA_TYPE": "submission_id", "value": .string(randomUUID())])
         case ("GET", "endpoint_search"): return endpointSearch(r)
         case ("GET", "endpoint") where parts.count == 2:

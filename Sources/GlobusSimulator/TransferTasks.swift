@@ -122,9 +122,7 @@ extension Simulator {
         let elapsed = max(0.001, min(now, t.canceledAt ?? now) - t.requestedAt)
         let names = withState { s in (s.transfer.collection(t.source)?.displayName, t.destination.flatMap { s.transfer.collection($0)?.displayName }) }
         let ended = status != "ACTIVE"
-        let fatal: JSON = t.canceledAt != nil ? ["code": "CANCELED", "description": "canceled"]
-            : (status == "FAILED" ? ["code": .string(t.failure?.0 ?? "PERMISSION_DENIED"),
-                                     "description": .string(t.failure?.1 ?? "permission denied (simulated failure)")] : .null)
+        let fatal: JSON = t.fatal(at: now).map { ["code": .string($0.code), "description": .string($0.description)] } ?? .null
         let niceStatus: JSON = ended ? .null : (t.paused ? "PAUSED_BY_ADMIN" : (f == 0 ? "Queued" : "OK"))
         return ["DATA_TYPE": "task", "task_id": .string(t.id), "type": .string(t.type), "status": .string(status),
                 "label": t.label.map(JSON.string) ?? .null, "owner_id": .string(t.owner),
@@ -164,21 +162,29 @@ extension Simulator {
 
     func task(_ token: AccessToken, _ id: String, _ path: String) -> SimResponse {
         applyFinishedTasks()
-        let me = token.identityID ?? token.clientID
-        guard let (t, now) = withState({ s in s.transfer.tasks.first { $0.id == id && $0.owner == me }.map { ($0, s.preciseNow) } }) else {
-            return transferError(404, "TaskNotFound", "Task '\(id)' not found", resource: path)
-        }
+        guard let (t, now) = ownTask(token, id) else { return noSuchTask(id, path) }
         return .json(taskDocument(t, now: now))
+    }
+
+    /// The caller's own task with this id, and now; nil when there is none. Transfer shows a
+    /// task only to the identity that submitted it.
+    func ownTask(_ token: AccessToken, _ id: String) -> (SimTask, Double)? {
+        let me = token.identityID ?? token.clientID
+        return withState { s in s.transfer.tasks.first { $0.id == id && $0.owner == me }.map { ($0, s.preciseNow) } }
+    }
+
+    /// Transfer's answer for a task id the caller cannot see, whether no task has it or another
+    /// person's does (the same answer, so an id says nothing of whose it is): 404
+    /// `ClientError.NotFound`, "No task found with id '…'".
+    func noSuchTask(_ id: String, _ path: String) -> SimResponse {
+        transferError(404, "ClientError.NotFound", "No task found with id '\(id)'", resource: path)
     }
 
     /// `GET /task/ID/successful_transfers`: the files a task copied, `limit` (default 100, at most
     /// 1000) a page, paged by `marker` until `next_marker` is null.
     func successfulTransfers(_ token: AccessToken, _ id: String, _ r: SimRequest, _ path: String) -> SimResponse {
         applyFinishedTasks()
-        let me = token.identityID ?? token.clientID
-        guard let (t, now) = withState({ s in s.transfer.tasks.first { $0.id == id && $0.owner == me }.map { ($0, s.preciseNow) } }) else {
-            return transferError(404, "TaskNotFound", "Task '\(id)' not found", resource: path)
-        }
+        guard let (t, now) = ownTask(token, id) else { return noSuchTask(id, path) }
         let done = t.type == "TRANSFER" ? Int((Double(t.fileCount) * t.progress(at: now)).rounded(.down)) : 0
         let limit = max(1, min(1000, Int(r.param("limit") ?? "") ?? 100))
         let start = max(0, Int(r.param("marker") ?? "") ?? 0)
@@ -218,9 +224,7 @@ extension Simulator {
         applyFinishedTasks()
         let me = token.identityID ?? token.clientID
         return withState { s in
-            guard let i = s.transfer.tasks.firstIndex(where: { $0.id == id && $0.owner == me }) else {
-                return transferError(404, "TaskNotFound", "Task '\(id)' not found", resource: path)
-            }
+            guard let i = s.transfer.tasks.firstIndex(where: { $0.id == id && $0.owner == me }) else { return noSuchTask(id, path) }
             guard s.transfer.tasks[i].status(at: s.preciseNow) == "ACTIVE" else {
                 return .json(["DATA_TYPE": "result", "code": "TaskComplete", "message": "The task completed before it could be cancelled",
                               "request_id": .string(requestID()), "resource": .string(path)])

@@ -58,6 +58,10 @@ struct GlobusSim: AsyncParsableCommand {
     var people = 0
     @Option(help: "Also write the --ready-json line to this file (readable by all; it holds addresses, no secrets): kernels started with GLOBUS_KERNEL_DEMO_SIMULATOR=<file> share this simulator.")
     var readyFile: String?
+    @Option(help: "Serve a class on this JupyterHub (its REST API, http://…/hub/api): a sign-in is approved only as the hub user who owns the JupyterHub API token it carries. On by itself when globus-sim runs as a JupyterHub managed service (JUPYTERHUB_SERVICE_NAME and JUPYTERHUB_API_URL set), unless started by a kernel (--parent-pid).")
+    var hubApiUrl: String?
+    @Option(help: "The admin API (/admin/…) then needs the key in this file (Authorization: Bearer KEY): a file of yours, mode 0600, one line of 16 characters or more. Without it a class's simulator has no admin API.")
+    var adminKeyFile: String?
 
     func run() async throws {
         var config = Simulator.Configuration()
@@ -74,6 +78,7 @@ struct GlobusSim: AsyncParsableCommand {
         // Whoever logins are approved as is a person here (a hub user's kernel with its own simulator).
         if let autoApprove { config.ensurePerson(autoApprove) }
         config.signingKeyID = signingKeyID
+        try classSettings(&config)
         if tls {
             let material = try TLSMaterial.make()
             let path: String
@@ -114,6 +119,32 @@ struct GlobusSim: AsyncParsableCommand {
                 }
             }
         }
+    }
+}
+
+extension GlobusSim {
+    /// The class's hub (from --hub-api-url, or the environment of a JupyterHub managed service)
+    /// and who may use the admin API. Says on stderr what is enforced; never the key.
+    func classSettings(_ config: inout Simulator.Configuration) throws {
+        func variable(_ name: String) -> String? { getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } }
+        // A kernel's own simulator (--parent-pid) is never a class's, whatever it inherited.
+        let managed = parentPid == nil && variable("JUPYTERHUB_SERVICE_NAME") != nil
+        if let url = hubApiUrl ?? (managed ? variable("JUPYTERHUB_API_URL") : nil) {
+            guard let hub = HubDirectory(apiURL: url) else {
+                throw ValidationError("the hub API URL must be http://HOST:PORT/PATH, as JupyterHub gives it to its services (got \(url))")
+            }
+            guard autoApprove == nil else { throw ValidationError("--auto-approve cannot go with a class on JupyterHub: each student is approved as their own hub user") }
+            config.hub = hub
+        }
+        if let adminKeyFile {
+            do { config.admin = .key(try AdminAccess.readKey(file: adminKeyFile)) } catch { throw ValidationError(error.description) }
+        } else if config.hub != nil {
+            config.admin = .off
+        }
+        guard let hub = config.hub else { return }
+        let admin = if case .key = config.admin { "needs the operator's key" } else { "is off" }
+        let note = "globus-sim: serving a class on JupyterHub (\(hub.apiURL)): each sign-in is approved only as the hub user who owns the token it carries; the admin API \(admin).\n"
+        _ = Array(note.utf8).withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
 }
 

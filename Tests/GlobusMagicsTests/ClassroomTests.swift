@@ -1,6 +1,7 @@
 import GlobusSimulator
 import JSON
 import SimulatorSupport
+import Synchronization
 import Testing
 @testable import GlobusMagics
 @testable import GlobusSDK
@@ -12,10 +13,12 @@ import Glibc
 /// A class on a shared hub: one simulator for everyone, each student approved as themselves, demo
 /// tokens in each student's own home, and no student's kernel reaching another's files.
 @Suite struct ClassroomTests {
-    /// A simulator with a roster of `people`, and the announcement file kernels are pointed at.
-    static func classSimulator(people: Int) async throws -> (RunningSimulator, String) {
+    /// A simulator with a roster of `people` (serving a class on `hub`, if given), and the
+    /// announcement file kernels are pointed at.
+    static func classSimulator(people: Int, hub: FakeHub? = nil) async throws -> (RunningSimulator, String) {
         var config = Simulator.Configuration()
         config.identities += SimIdentity.roster(people)
+        config.hub = hub.flatMap { HubDirectory(apiURL: $0.apiURL) }
         let sim = try await RunningSimulator(config)
         var t = Array("/tmp/gk-class-XXXXXX".utf8CString)
         let file = String(cString: mkdtemp(&t)!) + "/globus-sim.json"
@@ -25,8 +28,64 @@ import Glibc
         return (sim, file)
     }
 
-    static func student(_ user: String, _ sim: RunningSimulator, file: String) -> SimulatedNotebook {
-        SimulatedNotebook(sim, variables: ["GLOBUS_KERNEL_DEMO": "hub", "JUPYTERHUB_USER": user, "GLOBUS_KERNEL_DEMO_SIMULATOR": file])
+    static func student(_ user: String, _ sim: RunningSimulator, file: String, hubToken: String? = nil) -> SimulatedNotebook {
+        SimulatedNotebook(sim, variables: ["GLOBUS_KERNEL_DEMO": "hub", "JUPYTERHUB_USER": user, "GLOBUS_KERNEL_DEMO_SIMULATOR": file]
+            .merging(hubToken.map { ["JUPYTERHUB_API_TOKEN": $0] } ?? [:]) { $1 })
+    }
+
+    @Test func aClassSimulatorKnowsEachStudentByTheHubTokenTheirKernelInherited() async throws {
+        let hub = try await FakeHub(["tok-01": .user("student01"), "tok-02": .user("student02")])
+        defer { hub.stop() }
+        let (sim, file) = try await Self.classSimulator(people: 2, hub: hub)
+        defer { sim.stop() }
+        let one = Self.student("student01", sim, file: file, hubToken: "tok-01")
+        // Naming another person, another hub user or another token after the start changes nothing.
+        let (_, out) = try await one.run("""
+            %env JUPYTERHUB_USER=student02
+            %env GLOBUS_KERNEL_DEMO=student02
+            %env JUPYTERHUB_API_TOKEN=tok-02
+            %globus login
+            %globus whoami
+            """, stdin: false)
+        #expect(out.text.contains("Logged in as student01@classroom.example.edu (Student 01)"), "\(out.text)")
+        // The simulator, not the kernel, decides: a kernel that says it runs for student02 while
+        // holding student01's hub token is refused.
+        let claiming = Self.student("student02", sim, file: file, hubToken: "tok-01")
+        let v1 = try await claiming.failure("%globus login", stdin: false)
+        #expect(v1?.evalue.contains("signs you in only as student01@classroom.example.edu, not as student02") == true, "\(String(describing: v1))")
+        // No hub token, or one the hub does not know: refused, with the simulator's reason.
+        let v2 = try await Self.student("student02", sim, file: file).failure("%globus login", stdin: false)
+        #expect(v2?.evalue.contains("approves a sign-in only from the student's own kernel") == true, "\(String(describing: v2))")
+        let v3 = try await Self.student("student02", sim, file: file, hubToken: "tok-forged").failure("%globus login", stdin: false)
+        #expect(v3?.evalue.contains("JupyterHub does not accept the token") == true, "\(String(describing: v3))")
+    }
+
+    @Test func theHubTokenGoesOnlyToTheClassSimulator() throws {
+        let capture = CapturingTransport()
+        let auth = "https://127.0.0.1:8443/auth/"
+        let approval = SimulatorApproval(http: GlobusHTTP(transport: capture), identity: "student01", classSimulator: ("tok-01", auth))
+        for url in [auth + "v2/oauth2/authorize?client_id=x", "https://127.0.0.1:9443/auth/v2/oauth2/authorize?client_id=x",
+                    "http://127.0.0.1:8443/auth/v2/oauth2/authorize?client_id=x", "https://localhost:8443/auth/v2/oauth2/authorize?client_id=x"] {
+            #expect(try approval.obtainCode(authorizeURL: url) == "c")
+        }
+        let shown = capture.sent.withLock { $0.map { r in r.headers.first { $0.0.lowercased() == "authorization" }?.1 } }
+        #expect(shown == ["token tok-01", nil, nil, nil])
+    }
+
+    @Test func underAHubDemoOnAsAnotherPersonIsRefused() async throws {
+        let hub = try await FakeHub(["tok-01": .user("student01")])
+        defer { hub.stop() }
+        let (sim, file) = try await Self.classSimulator(people: 2, hub: hub)
+        defer { sim.stop() }
+        let nb = SimulatedNotebook(sim, variables: ["JUPYTERHUB_USER": "student01", "JUPYTERHUB_API_TOKEN": "tok-01", "GLOBUS_KERNEL_DEMO_SIMULATOR": file])
+        for other in ["student02", "student01"] {
+            let v = try await nb.failure("%globus demo on --as \(other)", stdin: false)
+            #expect(v?.evalue.contains("under JupyterHub, demo mode signs you in as your own hub user (student01); --as cannot choose another person") == true,
+                    "\(String(describing: v))")
+        }
+        // Without --as: the hub user, approved by the class's simulator.
+        let (_, out) = try await nb.run("%globus demo on\n%globus login\n%globus whoami", stdin: false)
+        #expect(out.text.contains("Logged in as student01@classroom.example.edu"), "\(out.text)")
     }
 
     @Test func eachStudentSignsInAsThemselvesWithTokensInTheirOwnHome() async throws {
@@ -102,5 +161,15 @@ import Glibc
 
     @Test func withoutAHubPathsAreTheUsersChoice() {
         #expect(HomeConfinement(environment: KernelEnvironment(["HOME": "/root"])) == nil)
+    }
+}
+
+/// A transport that keeps what it is sent and answers every request with an authorization code.
+final class CapturingTransport: Transport {
+    let sent = Mutex<[HTTPRequest]>([])
+
+    func send(_ request: HTTPRequest, isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) -> HTTPResponse {
+        sent.withLock { $0.append(request) }
+        return HTTPResponse(status: 200, headers: [("content-type", "application/json")], body: Array(#"{"code": "c"}"#.utf8))
     }
 }

@@ -17,7 +17,11 @@ func login(_ sim: Simulator, scope: String, identity: String = "alice@uchicago.e
     let approved = await sim.handle(SimRequest(method: "GET", path: "/auth/sim/approve",
                                                query: authorizeQuery(scope: scope, extra: extra) + [("identity", identity)],
                                                headers: ["accept": "application/json"]))
-    let code = try #require(try JSON.parse(approved.body)["code"]?.string)
+    return try await redeem(sim, code: try #require(try JSON.parse(approved.body)["code"]?.string))
+}
+
+/// Exchanges an authorization code (from `authorizeQuery`'s request) for the token response.
+func redeem(_ sim: Simulator, code: String) async throws -> JSON {
     let form = FormCoding.encode([("client_id", tutorial), ("grant_type", "authorization_code"), ("code", code),
                                   ("code_verifier", verifier), ("redirect_uri", "http://localhost:8080/cb")])
     let r = await sim.handle(SimRequest(method: "POST", path: "/auth/v2/oauth2/token", body: Array(form.utf8)))

@@ -1,12 +1,16 @@
 """A class on a real JupyterHub, on loopback: JupyterHub from PyPI, the proxy from Debian
 (configurable-http-proxy), DummyAuthenticator and SimpleLocalProcessSpawner (a home folder per
 student), the Globus kernelspec installed into the hub's environment with --sys-prefix, and one
-Globus Simulator for the class (`globus-sim --people N`), which approves each student as themselves.
+Globus Simulator for the class (`globus-sim --people N`, a JupyterHub managed service), which
+approves each student only as the hub user who owns the JupyterHub token their kernel presents;
+its admin API needs the operator's key.
 
 Each student's work goes only through the hub's REST API and their single-user server's kernels
 API over WebSocket, as JupyterLab does: start a kernel, log in, run the tour's cells (a transfer
-and its wait among them). The same class then does the same with ipykernel and the Python
-globus-sdk, in the same servers, for memory side by side.
+and its wait among them). Then every student tries to become the next one, to
+see or cancel their task, and to use the simulator's admin API, and each attempt must be refused.
+The same class then does the same with ipykernel and the Python globus-sdk, in the same servers,
+for memory side by side.
 
     python Tests/conformance/classroom.py --students 30     # `make classroom`: prints the figures
 """
@@ -14,6 +18,7 @@ import argparse
 import concurrent.futures
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -51,7 +56,8 @@ def tour_cells():
 
 
 # The same steps with the Python globus-sdk in ipykernel, against the same simulator. The sign-in
-# is approved by the class's simulator as the hub user, as the kernel's demo mode does.
+# is approved by the class's simulator as the owner of the JupyterHub token the kernel inherited
+# from its server (JUPYTERHUB_API_TOKEN), as the Globus kernel's demo mode does.
 PYTHON_CELLS = [
     """import json, os
 # The class's simulator, from the file it announced itself in (what the Globus kernel reads too).
@@ -62,7 +68,8 @@ from globus_sdk.login_flows import CommandLineLoginFlowManager
 class Approve(CommandLineLoginFlowManager):
     def print_authorize_url(self, url): self.url = url
     def prompt_for_code(self):
-        r = requests.get(self.url + "&sim_identity=" + os.environ["JUPYTERHUB_USER"], headers={"Accept": "application/json"},
+        r = requests.get(self.url + "&sim_identity=" + os.environ["JUPYTERHUB_USER"],
+                         headers={"Accept": "application/json", "Authorization": "token " + os.environ["JUPYTERHUB_API_TOKEN"]},
                          verify=os.environ["GLOBUS_SDK_VERIFY_SSL"])
         return r.json()["code"]
 app = globus_sdk.UserApp("Globus Notebook", client_id="%s",
@@ -105,16 +112,23 @@ class Hub:
         self.token = secrets.token_hex(32)
         self.homes = os.path.join(folder, "home")
         self.announcement = os.path.join(folder, "globus-sim.json")
+        # The operator's key to the simulator's admin API: a file only the operator can read.
+        self.admin_key = secrets.token_hex(32)
+        self.admin_key_file = os.path.join(folder, "sim-admin.key")
 
     def url(self, path=""):
         return f"http://127.0.0.1:{self.port}/{path}"
 
     def start(self):
         os.makedirs(self.homes, exist_ok=True)
+        with open(os.open(self.admin_key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+            f.write(self.admin_key + "\n")
         # The class's simulator runs as a JupyterHub managed service (started, restarted and stopped
-        # by the hub): HTTPS, with a roster; it writes its announcement for the kernels.
+        # by the hub, which gives it JUPYTERHUB_API_URL: it asks the hub who owns each token a
+        # sign-in carries): HTTPS, with a roster; it writes its announcement for the kernels.
         simulator = [self.sim_bin, "--people", str(self.people), "--tls", "--ready-file", self.announcement,
-                     "--task-seconds", str(self.task_seconds), "--ca-file", os.path.join(self.folder, "sim-ca.pem")]
+                     "--task-seconds", str(self.task_seconds), "--ca-file", os.path.join(self.folder, "sim-ca.pem"),
+                     "--admin-key-file", self.admin_key_file]
         # The Globus kernelspec, installed into the hub's own environment.
         venv = sys.prefix
         subprocess.run([self.kernel_bin, "install", "--sys-prefix"], check=True, capture_output=True,
@@ -362,6 +376,100 @@ def attack(hub, students):
     return leaks
 
 
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def newest_task(student):
+    """The id of the student's newest Transfer task, asked through their own kernel."""
+    r = student.kernel.execute("%globus call transfer GET /task_list -Q limit=1 --jmespath 'DATA[0].task_id'")
+    found = UUID.findall(r.output)
+    return found[0] if found else None
+
+
+def authorize_query(person):
+    """An authorize request (the tutorial client, with PKCE) that names `person` to approve."""
+    return {"client_id": TUTORIAL_CLIENT, "redirect_uri": "https://auth.globus.org/v2/web/auth-code", "scope": "openid",
+            "response_type": "code", "code_challenge": "x" * 43, "code_challenge_method": "S256", "sim_identity": person}
+
+
+def impersonation_attempts(hub, other, other_task):
+    """What a student's kernel could try in order to be `other`, to watch or stop their task, or to
+    use the simulator's admin API; each with what its refusal must say."""
+    admin = hub.sim_env["GLOBUS_SIM_ADMIN_URL"]
+    authorize = " ".join(f"-Q {k}={v}" for k, v in authorize_query(f"{other}@classroom.example.edu").items())
+    return [
+        (f"%globus demo on --as {other}", "--as cannot choose another person"),
+        (f"%globus call auth GET /v2/oauth2/authorize {authorize}", "403"),
+        (f"%globus task show {other_task}", "No task found with id"),
+        (f"%globus task cancel {other_task}", "No task found with id"),
+        (f"%globus call transfer GET /task/{other_task}/event_list", "No task found with id"),
+        (f"%globus call transfer GET {admin}issued-tokens", "needs the operator's key"),
+        (f"%globus call transfer POST {admin}faults --body '{{\"fault\": \"status=503\"}}'", "needs the operator's key"),
+    ]
+
+
+def impersonate(hub, students):
+    """Each student's kernel tries to become the next student (a named approval, `%env` before
+    signing in again), to see or cancel their task and to use the admin API; returns what got through."""
+    leaks = []
+    tasks = {s.name: newest_task(s) for s in students}
+    for i, s in enumerate(students):
+        other = students[(i + 1) % len(students)].name
+        if tasks[other] is None:
+            leaks.append(f"{other}: no task of theirs to try")
+            continue
+        for code, refusal in impersonation_attempts(hub, other, tasks[other]):
+            r = s.kernel.execute(code)
+            if r.status == "ok" or refusal not in (r.error or ""):
+                leaks.append(f"{s.name} ran {code!r}: {r!r}")
+        r = s.kernel.execute(f"%env JUPYTERHUB_USER={other}\n%env GLOBUS_KERNEL_DEMO={other}\n%globus logout\n%globus login\n%globus whoami")
+        if r.status != "ok" or f"\n{s.name}@classroom.example.edu\n" not in "\n" + r.output or f"{other}@" in r.output:
+            leaks.append(f"{s.name} signed in again after naming {other}: {r!r}")
+    return leaks
+
+
+def approve_directly(hub, names):
+    """Sign-ins sent straight to the simulator, as any program on the hub could send them (a
+    Python kernel, say): each student's own hub token naming the next student, no token, a
+    service's token and a made-up one must be refused; a student's own token naming themselves
+    is approved.
+    Then the admin API: the operator's key opens it, nothing else does. Returns what went wrong."""
+    problems = []
+    auth, verify = hub.sim_env["GLOBUS_SDK_SERVICE_URL_AUTH"], hub.sim_env["GLOBUS_SDK_VERIFY_SSL"]
+
+    def sign_in(person, token):
+        headers = {"Accept": "application/json", **({"Authorization": f"token {token}"} if token else {})}
+        return requests.get(auth + "v2/oauth2/authorize", params=authorize_query(person), headers=headers, verify=verify, timeout=30)
+    for i, name in enumerate(names):
+        other = names[(i + 1) % len(names)]
+        own = hub.api("POST", f"users/{name}/tokens", json={"note": "classroom: a token of the student's own"})["token"]
+        if "code" not in sign_in(name, own).json():
+            problems.append(f"{name}: their own hub token did not sign them in")
+        for token, whose in ((own, f"{name}'s own"), (None, "no"), (hub.token, "a service's"), (secrets.token_hex(32), "a made-up")):
+            r = sign_in(other, token)
+            if r.status_code != 403 or "code" in r.json():
+                problems.append(f"{name} signed in as {other} with {whose} token: HTTP {r.status_code} {r.text[:200]}")
+    admin = hub.sim_env["GLOBUS_SIM_ADMIN_URL"]
+    keyed = requests.get(admin + "faults", headers={"Authorization": f"Bearer {hub.admin_key}"}, verify=verify, timeout=30)
+    if keyed.status_code != 200 or keyed.json() != {"faults": []}:
+        problems.append(f"the operator's key: HTTP {keyed.status_code} {keyed.text[:200]}")
+    for headers in ({}, {"Authorization": f"Bearer {hub.token}"}):
+        r = requests.get(admin + "issued-tokens", headers=headers, verify=verify, timeout=30)
+        if r.status_code != 401:
+            problems.append(f"the admin API without the operator's key: HTTP {r.status_code}")
+    return problems
+
+
+def still_working(students):
+    """After the attempts: every student is still signed in as themselves and can list their tasks."""
+    problems = []
+    for s in students:
+        r = s.kernel.execute("%globus whoami\n%globus task list --limit 5")
+        if r.status != "ok" or f"\n{s.name}@classroom.example.edu\n" not in "\n" + r.output:
+            problems.append(f"{s.name} afterwards: {r!r}")
+    return problems
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--students", type=int, default=30)
@@ -411,6 +519,9 @@ def run_figures(count, kernel_bin, sim_bin, with_python=True, log=print):
             if kernel_name == "globus":
                 figures["problems"] += check_globus_class(hub, students)
                 figures["problems"] += attack(hub, students)
+                figures["problems"] += impersonate(hub, students)
+                figures["problems"] += approve_directly(hub, names)
+                figures["problems"] += still_working(students)
             log(f"classroom: {kernel_name}: {count} students done in {seconds:.1f} s")
             for s in students:
                 s.kernel.shutdown()

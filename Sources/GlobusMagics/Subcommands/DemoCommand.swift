@@ -4,7 +4,7 @@ import JupyterKernel
 
 /// `%globus demo on|off|status`: the offline demo against a local Globus Simulator.
 struct DemoCommand: GlobusSubcommand {
-    static let approveAs = Option<String>("--as", value: "USERNAME", help: "approve logins automatically as this simulated person (unattended runs)")
+    static let approveAs = Option<String>("--as", value: "USERNAME", help: "approve logins automatically as this simulated person (unattended runs; not under JupyterHub, where you are always your hub user)")
     static let declaration = SubcommandDeclaration(
         name: "demo", usage: "%globus demo on [--as USERNAME] | off | status",
         summary: "Offline demo: run against a local Globus Simulator (no account or network needed).",
@@ -31,7 +31,7 @@ struct DemoCommand: GlobusSubcommand {
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
         switch action {
         case .on:
-            try g.sdk { () throws(GlobusError) in try g.session.startDemo(autoApprove: approveAs) }
+            try g.sdk { () throws(GlobusError) in try g.session.startDemo(asked: approveAs) }
             g.session.pendingBanner = nil
             g.output.display(Self.banner(g.session.demo!.banner))
             return nil
