@@ -80,6 +80,12 @@ struct Option<Value: ArgumentValue>: ArgumentKey {
     }
 }
 
+/// Where a value stands on a command line: after an option, or as a positional after others.
+enum ArgumentSlot {
+    case option(ArgumentSpec.Option)
+    case positional(after: [String])
+}
+
 /// Parsed arguments: option values keyed by their canonical name, whichever alias was typed, and positionals.
 struct ParsedArguments {
     var values: [String: [String]] = [:]
@@ -102,9 +108,10 @@ extension ArgumentSpec {
     /// Parses `words`. Options may come anywhere; `--` ends them; `--name=value` is accepted.
     /// `value` makes each positional and option value what the command sees (kept values are
     /// substituted there: after parsing, so a value can never become an option), before an
-    /// option's choices are checked.
+    /// option's choices are checked; it is told the option, or for a positional the
+    /// positionals before it.
     func parse(_ words: [String], command: String,
-               value: (String, Option?) throws(MagicError) -> String = { v, _ in v }) throws(MagicError) -> ParsedArguments {
+               value: (String, ArgumentSlot) throws(MagicError) -> String = { v, _ in v }) throws(MagicError) -> ParsedArguments {
         var out = ParsedArguments()
         var i = 0
         var onlyPositionals = false
@@ -112,7 +119,7 @@ extension ArgumentSpec {
             let w = words[i]
             i += 1
             if onlyPositionals || !w.hasPrefix("-") || w == "-" || Double(w) != nil {
-                out.positionals.append(try value(w, nil))
+                out.positionals.append(try value(w, .positional(after: out.positionals)))
                 if optionsBeforePositionals { onlyPositionals = true }
                 continue
             }
@@ -134,7 +141,7 @@ extension ArgumentSpec {
                     v = words[i]
                     i += 1
                 }
-                v = try value(v, opt)
+                v = try value(v, .option(opt))
                 if !opt.choices.isEmpty && !opt.choices.contains(v) {
                     throw MagicError.usage("\(command): '\(v)' is not a valid value for \(name) (choose from \(opt.choices.joined(separator: ", ")))", command: command)
                 }

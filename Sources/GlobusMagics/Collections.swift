@@ -60,6 +60,8 @@ extension GlobusContext {
     /// updated in place while pages arrive: shown once fetching has taken a tenth of a second,
     /// then refreshed at most ten times a second (a fast listing sends no progress at all).
     func fetchAll(_ app: GlobusApp, _ request: ServiceRequest, scheme: PagingScheme, limit: Int?, resourceServer: String? = nil) throws(MagicError) -> JSON {
+        let gate = SecretGate(session.secretMask())
+        try gate.check(request)
         let displayID = "globus-pages-\(monotonicNanoseconds())"
         var shown = false
         var lastShown = monotonicNanoseconds()
@@ -78,7 +80,7 @@ extension GlobusContext {
         }
         if shown { output.updateDisplay(MimeBundle(text: ""), metadata: [:], displayID: displayID) }
         if let note = GlobusContext.pagingNote(doc["paged"], limit: limit) { output.stream(.stderr, note + "\n") }
-        return doc
+        return gate.mask.masked(doc)
     }
 
     /// What to say when paging stopped before the service said the listing was done, unless it

@@ -56,8 +56,11 @@ final class GlobusMagic: CellMagic, @unchecked Sendable {
         // value that reads like an option (`--body-file=…`) stays a value. A cell body is the
         // command's to fill in, as a document (JSON) or word by word (transfer batches).
         let kept = session.kept
-        var args = try sub.declaration.arguments.parse(words, command: sub.commandName) { (word, option) throws(MagicError) in
-            option?.expandsKeptValues == false ? word : try kept.expand(word)
+        var args = try sub.declaration.arguments.parse(words, command: sub.commandName) { (word, slot) throws(MagicError) in
+            switch slot {
+            case .option(let o): return o.expandsKeptValues ? try kept.expand(word) : word
+            case .positional(let before): return try kept.expand(word, encode: sub.keptValueEncoding(positionalAfter: before))
+            }
         }
         args.kept = kept
         let command = try sub.init(args, body: call.body)

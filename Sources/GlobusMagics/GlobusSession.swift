@@ -38,6 +38,8 @@ final class GlobusSession: @unchecked Sendable {
     /// Collections and folders seen so far, for Tab completion.
     var seen = SeenCollections()
     let memory = MemoryTokenStorage()
+    /// Where this session's secrets are (every store opened, the real token file, client secrets).
+    let secrets = SecretSources()
     /// Demo mode's in-memory store, apart from the real one.
     let demoMemory = MemoryTokenStorage()
     private var cachedSettings: (key: SettingsKey, settings: Settings)?
@@ -123,6 +125,9 @@ final class GlobusSession: @unchecked Sendable {
         case .sqlite: try SQLiteTokenStorage(path: s.tokenPath!, files: files)
         case .json: try JSONTokenStorage(path: s.tokenPath!, files: files)
         }
+        secrets.opened(storage)
+        if demo == nil, s.storage == .json, let path = s.tokenPath { secrets.realTokenFile(path, files: files) }
+        if let secret = s.clientSecret { secrets.signsIn(clientID: s.clientID!, secret: secret) }
         var config = GlobusApp.Config(settings: s, storage: storage)
         config.products = [ClientProduct(name: "globus-kernel", version: GlobusInterpreter.version)]
         let app: GlobusApp
@@ -158,17 +163,22 @@ final class GlobusSession: @unchecked Sendable {
     }
 
     /// Every secret this kernel holds, to be found by value: the access and refresh tokens of
-    /// the stores in use (the app's, and demo mode's in memory), the client secret, and the
-    /// values of secret-looking variables. Builds no app and starts no demo: before the first
-    /// call, the kernel has fetched no token it could show.
+    /// every store it opened and of the person's real token file, the client secrets it signed
+    /// in with, and the values of secret-looking variables (see `SecretSources`). Builds no app
+    /// and starts no demo.
     func secretMask() -> SecretMask {
-        var values = environment.secretValues()
-        if let (settings, app) = cachedApp {
-            if let stored = try? app.config.storage.all() { values += stored.values.flatMap(\.secrets) }
-            if let secret = settings.clientSecret { values.append(secret) }
-        }
-        for store in [memory, demoMemory] { values += store.all().values.flatMap(\.secrets) }
-        return SecretMask(values)
+        if !secrets.watchesRealTokenFile { watchRealTokenFile() }
+        return SecretMask(environment.secretValues() + secrets.values() + [memory, demoMemory].flatMap { $0.all().values.flatMap(\.secrets) })
+    }
+
+    /// Starts watching the person's real token file (as the settings without demo mode name it).
+    private func watchRealTokenFile() {
+        guard var s = try? Settings(variables: environment.variables) else { return }
+        s.clientID = choices.clientID ?? s.clientID ?? GlobusSession.tutorialClientID
+        s.appName = choices.appName ?? s.appName ?? GlobusSession.defaultAppName
+        let name = choices.environment ?? s.environment.name
+        guard let path = choices.tokenPath ?? (try? JSONTokenStorage.defaultPath(clientID: s.clientID!, appName: s.appName!, environment: name, home: s.home)) else { return }
+        secrets.realTokenFile(path, files: files)
     }
 
     // MARK: demo mode
@@ -221,9 +231,4 @@ final class GlobusSession: @unchecked Sendable {
         guard let demo, let person = demo.autoApprove else { return nil }
         return SimulatorApproval(http: app.http, identity: person, classSimulator: demo.hubToken.map { ($0, demo.authURL) })
     }
-}
-
-extension TokenData {
-    /// The strings that must never be shown: the access token and the refresh token.
-    var secrets: [String] { [accessToken] + (refreshToken.map { [$0] } ?? []) }
 }

@@ -24,6 +24,9 @@ protocol GlobusSubcommand {
     static func completePositional(_ positionals: [String], prefix: String) -> [String]
     /// The positions of `COLLECTION[:PATH]` arguments, completed from what the session has seen.
     static var collectionPathPositions: Set<Int> { get }
+    /// How a kept value's text is written into the positional that follows `before` (as it is,
+    /// by default; `call` writes it into its PATH as one path segment).
+    static func keptValueEncoding(positionalAfter before: [String]) -> (String) -> String
 }
 
 extension GlobusSubcommand {
@@ -33,6 +36,7 @@ extension GlobusSubcommand {
     static var showsJSONTree: Bool { false }
     static func completePositional(_ positionals: [String], prefix: String) -> [String] { [] }
     static var collectionPathPositions: Set<Int> { [] }
+    static func keptValueEncoding(positionalAfter before: [String]) -> (String) -> String { { $0 } }
     /// The name used in messages, e.g. `globus login`.
     static var commandName: String { "globus " + declaration.name }
     /// A number option's value (`default` when not given), checked against `range`.

@@ -121,11 +121,17 @@ extension GlobusContext {
         }
     }
 
-    /// Calls a service with the app's tokens, logging in when needed.
+    /// Calls a service with the app's tokens, logging in when needed. Every request a command
+    /// sends passes here (or `fetchAll`): one holding a secret is not sent, and secrets in the
+    /// answer are masked before any command reads it (see `SecretGate`).
     func call(_ app: GlobusApp, _ request: ServiceRequest, resourceServer: String? = nil, redrive: Bool? = nil) throws(MagicError) -> HTTPResponse {
-        try sdk { () throws(GlobusError) in
+        let gate = SecretGate(session.secretMask())
+        try gate.check(request)
+        var answer = try sdk { () throws(GlobusError) in
             try app.call(request, resourceServer: resourceServer, onLoginRequired: loginHandler(app), redrive: redrive, isCancelled: isCancelled)
         }
+        gate.mask(&answer)
+        return answer
     }
 
     /// Who is logged in (Auth's userinfo).

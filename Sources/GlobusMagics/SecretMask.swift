@@ -36,21 +36,29 @@ struct SecretMask {
     /// `text` with every secret replaced by `replacement`.
     func masked(_ text: String, replacement: String = SecretMask.replacement) -> String {
         guard contains(text) else { return text }
-        var out = Array(text.utf8)
+        return String(decoding: masked(bytes: Array(text.utf8), replacement: replacement), as: UTF8.self)
+    }
+
+    /// `bytes` (UTF-8 text, or anything else) with every secret replaced by `replacement`.
+    func masked(bytes: [UInt8], replacement: String = SecretMask.replacement) -> [UInt8] {
+        guard !isEmpty, bytes.count >= shortest else { return bytes }
+        let hit = bytes.withUnsafeBufferPointer { b in secrets.contains { find($0, in: b, from: 0) != nil } }
+        guard hit else { return bytes }
+        var out = bytes
         for secret in secrets {
             var result: [UInt8] = []
             var from = 0
-            out.withUnsafeBufferPointer { bytes in
-                while let at = find(secret, in: bytes, from: from) {
-                    result += bytes[from..<at]
+            out.withUnsafeBufferPointer { b in
+                while let at = find(secret, in: b, from: from) {
+                    result += b[from..<at]
                     result += replacement.utf8
                     from = at + secret.count
                 }
-                result += bytes[from...]
+                result += b[from...]
             }
             out = result
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// Whether any string in `value` (member names included) holds a secret.

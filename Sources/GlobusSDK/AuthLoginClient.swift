@@ -62,11 +62,17 @@ public struct AuthLoginClient: Sendable {
         return baseURL + "v2/oauth2/authorize?" + FormEncoding.encode(q)
     }
 
+    /// The `Authorization` value a confidential client signs in with (`Basic` and the base64 of
+    /// `id:secret`): as secret as the secret itself.
+    public static func basicCredentials(clientID: String, secret: String) -> String {
+        "Basic " + base64(Array("\(clientID):\(secret)".utf8))
+    }
+
     func tokenRequest(_ fields: [(String, String)], path: String = "v2/oauth2/token") -> HTTPRequest {
         var headers = [("Content-Type", "application/x-www-form-urlencoded")]
         var body = fields
         if let secret = clientSecret {
-            headers.append(("Authorization", "Basic " + base64(Array("\(clientID):\(secret)".utf8))))
+            headers.append(("Authorization", AuthLoginClient.basicCredentials(clientID: clientID, secret: secret)))
         } else if !fields.contains(where: { $0.0 == "client_id" }) {
             body.append(("client_id", clientID))
         }

@@ -35,10 +35,13 @@ public final class JSONTokenStorage: TokenStorage {
     /// Written as `globus-sdk.version`, like the Python SDK (which rewrites it on every store).
     public static let sdkVersionField = "globus-sdk.version"
 
-    public init(path: String, namespace: String = "DEFAULT", files: FileAccess = .anywhere) throws(GlobusError) {
+    /// A store at `path`. With `create` (the default) its folder is made (0700) if missing; a
+    /// store that is only read (to know which tokens exist) makes nothing.
+    public init(path: String, namespace: String = "DEFAULT", files: FileAccess = .anywhere, create: Bool = true) throws(GlobusError) {
         self.path = path
         self.namespace = namespace
         self.files = files
+        guard create else { return }
         do { _ = try files.directory(of: path, what: "the token file", create: true) } catch {
             throw .storage("Encountered an error while initializing the token storage file '\(path)': \(error.message)")
         }

@@ -70,6 +70,25 @@ import Testing
         #expect(await !sim.requests().contains { $0["path"]?.string?.hasSuffix("/transfer") == true })
     }
 
+    @Test func aKeptValueInAFlowsInputStaysOneString() throws {
+        var kept = KeptValues()
+        try kept.keep("k", .string(#"a", "evil": "x"#), secrets: SecretMask([]))
+        var args = try FlowsCommand.declaration.arguments.parse(["run", "24bc4997-b483-4c25-a19c-64b0afc00743", "--body", #"{"note": "@{k}"}"#], command: "t")
+        args.kept = kept
+        let run = try FlowsCommand(args, body: nil)
+        #expect(run.input == ["note": .string(#"a", "evil": "x"#)])
+    }
+
+    @Test func aKeptValueInACallPathIsOneSegment() async throws {
+        let sim = try await RunningSimulator()
+        defer { sim.stop() }
+        let nb = try await Self.notebook(sim, keeping: ["k": "x?offset=1#/../../admin/state"])
+        _ = try await nb.run("%globus call transfer GET /task/@{k}")
+        let paths = await sim.requestedPaths()
+        #expect(!paths.contains { $0.contains("admin") && !$0.contains("%2F") }, "\(paths)")
+        #expect(await !sim.requests().contains { ($0["query"]?.array ?? []).contains { $0.array?.first == "offset" } })
+    }
+
     @Test func aHeaderCannotHoldALineBreak() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }

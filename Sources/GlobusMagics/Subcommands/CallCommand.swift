@@ -125,6 +125,14 @@ struct CallCommand: GlobusSubcommand {
         }
     }
 
+    /// A kept value in the PATH is one path segment (`/task/@{t.task_id}`): it cannot add `?`,
+    /// `#`, `/` or `..` to the address.
+    static func keptValueEncoding(positionalAfter before: [String]) -> (String) -> String {
+        let pathIndex = before.first == "gcs" ? 3 : 2
+        if before.count == pathIndex { return { PathSegment.escape($0) } }
+        return { $0 }
+    }
+
     static func completePositional(_ pos: [String], prefix: String) -> [String] {
         switch pos.count {
         case 0: return serviceNames.filter { $0.hasPrefix(prefix) }
@@ -178,12 +186,6 @@ struct CallCommand: GlobusSubcommand {
 
     private func perform(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
         let app = try g.app()
-        // A token goes only to its own service, as a header: never inside a body (a token file
-        // named as --body-file, a secret pasted in).
-        if let bodyText, g.session.secretMask().contains(bodyText) {
-            throw .secret("globus call: the request body holds one of this kernel's tokens or secrets; it was not sent",
-                          remedy: "Nothing was sent. A token goes to its own service only, in the Authorization header the kernel adds itself.")
-        }
         var service: GlobusService
         var baseURL: String?
         var resourceServer: String?

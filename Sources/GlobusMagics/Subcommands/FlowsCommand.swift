@@ -5,7 +5,7 @@ import JupyterKernel
 /// `%globus flows list | run FLOW_ID --body JSON | status RUN_ID [--wait]`: Globus Flows. A flow
 /// runs with its own scope (`…/flow_FLOW_ID_user`) and token, as the Python SDK's `SpecificFlowClient`.
 struct FlowsCommand: GlobusSubcommand {
-    static let body = Option<String>("--body", value: "JSON", help: "the run's input (a JSON object)")
+    static let body = Option<String>("--body", value: "JSON", help: "the run's input (a JSON object; @{NAME} in it goes in as a value)", expandsKeptValues: false)
     static let label = Option<String>("--label", value: "TEXT", help: "a label for the run")
     static let wait = Flag("--wait", help: "with status: wait until the run ends, with live progress")
     static let interval = Option<String>("--interval", value: "SECONDS", help: "with --wait: how often to look (default 1)")
@@ -36,7 +36,9 @@ struct FlowsCommand: GlobusSubcommand {
         id = a.positionals.count > 1 ? try Self.id(a.positionals[1], action == .run ? "flow" : "run") : nil
         if let text = a[Self.body] {
             guard action == .run else { throw Self.usage("--body goes with run") }
-            guard let doc = try? JSON.parse(text), doc.object != nil else { throw Self.usage("--body must be a JSON object, e.g. '{\"source\": \"/~/data\"}'") }
+            guard case .json(let doc, _)? = try? a.kept.substitute(intoBody: text), doc.object != nil else {
+                throw Self.usage("--body must be a JSON object, e.g. '{\"source\": \"/~/data\"}'")
+            }
             input = doc
         }
         label = a[Self.label]
