@@ -105,8 +105,11 @@ public final class IDTokenVerifier: Sendable {
         }
         let aud = claims["aud"]?.string.map { [$0] } ?? claims["aud"]?.array?.compactMap(\.string) ?? []
         guard aud.contains(audience) else { throw .idToken("the id_token was issued to another client") }
-        guard exp + IDTokenVerifier.leeway >= now else { throw .idToken("the id_token has expired (check the computer's clock)") }
-        if let iat = claims["iat"]?.int, iat - IDTokenVerifier.leeway > now {
+        // In 128 bits: an `exp` or `iat` at the ends of Int's range (a hostile Auth can sign
+        // anything) cannot overflow.
+        let leeway = Int128(IDTokenVerifier.leeway)
+        guard Int128(exp) + leeway >= Int128(now) else { throw .idToken("the id_token has expired (check the computer's clock)") }
+        if let iat = claims["iat"]?.int, Int128(iat) - leeway > Int128(now) {
             throw .idToken("the id_token was issued in the future (the computer's clock is behind by more than \(IDTokenVerifier.leeway) s)")
         }
         return IdentityClaims(sub: sub, preferredUsername: claims["preferred_username"]?.string, name: claims["name"]?.string,

@@ -159,13 +159,15 @@ extension GlobusApp {
             items += got.prefix(wanted - items.count)
             if first == nil { first = o }
             progress(pages, items.count)
-            let more = PagingScheme.nextPage(page, scheme: scheme, offset: offset + got.count)
+            // An offset the caller gave can be anything: it moves on without overflowing.
+            let (moved, over) = offset.addingReportingOverflow(got.count)
+            let more = over ? nil : PagingScheme.nextPage(page, scheme: scheme, offset: moved)
             if more == nil { break }
             if items.count >= wanted { stop = .items(items.count); break }
             if got.isEmpty { stop = .emptyPage; break }
             if pages >= limits.pages { stop = .pages(pages); break }
             if bytes >= limits.bytes { stop = .bytes(limits.bytes); break }
-            offset += got.count
+            offset = moved
             if case .marker(let m)? = more {
                 guard seen.insert(m).inserted else { stop = .repeatedMarker; break }
                 next = [(scheme == .lastKey ? "last_key" : "marker", m)]

@@ -73,6 +73,9 @@ func sharedFixture(_ name: String) throws -> JSON {
         #expect(throws: GlobusError.self) { try verify(f.token, f, at: exp + IDTokenVerifier.leeway + 1) }
         _ = try verify(f.token, f, at: iat - IDTokenVerifier.leeway)
         #expect(throws: GlobusError.self) { try verify(f.token, f, at: iat - IDTokenVerifier.leeway - 1) }
+        // Clocks at the ends of Int's range are answered, not trapped on.
+        #expect(throws: GlobusError.self) { try verify(f.token, f, at: Int.max) }
+        #expect(throws: GlobusError.self) { try verify(f.token, f, at: Int.min) }
     }
 
     @Test func onlyTheConfiguredAlgorithmIsAccepted() throws {

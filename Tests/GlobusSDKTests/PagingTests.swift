@@ -119,6 +119,18 @@ import Glibc
         #expect(doc.serialized.utf8.count <= 16 * ((4 << 20) + 100))
     }
 
+    @Test func anOffsetAtIntMaxMovesOnWithoutOverflowing() throws {
+        let (app, _) = try setup.app { r in
+            HTTPResponse(status: 200, headers: [], body: Array(#"{"DATA": [{"n": 1}, {"n": 2}], "total": 9223372036854775807, "has_next_page": true}"#.utf8))
+        }
+        var r = ServiceRequest(service: .transfer, method: "GET", path: "/endpoint_search")
+        r.query = [("offset", String(Int.max))]
+        for scheme in [PagingScheme.offsetTotal(pageSize: 1000, maxTotal: Int.max), .offsetHasNextPage(pageSize: 100, maxOffset: Int.max)] {
+            let doc = try app.paginate(r, scheme: scheme)
+            #expect(doc["DATA"]?.array?.count == 2)
+        }
+    }
+
     @Test func anAskedLimitIsHonouredOnEveryScheme() throws {
         let (app, transport) = try setup.app { Self.endlessPage($0, items: 7) }
         let doc = try app.paginate(flows, scheme: .marker(answerKey: "next_marker", endsWithNull: true), limit: 50)
