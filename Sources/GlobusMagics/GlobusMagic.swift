@@ -74,8 +74,10 @@ final class GlobusMagic: CellMagic, @unchecked Sendable {
             if let warning = session.insecureTLSWarning() { cell.output.stream(.stderr, warning) }
         }
         var result = try command.run(g)
+        let keepable = result?["application/json"] ?? result?[Rendering.keptOnly]
+        result?[Rendering.keptOnly] = nil
         if let keepAs {
-            guard let value = result?["application/json"] else { throw .usage("\(sub.commandName): there is no result to keep as \(keepAs)", command: sub.commandName) }
+            guard let value = keepable else { throw .usage("\(sub.commandName): there is no result to keep as \(keepAs)", command: sub.commandName) }
             try session.kept.keep(keepAs, value, secrets: session.secretMask())
             cell.output.stream(.stdout, "Kept as \(keepAs): use @{\(keepAs)} or @{\(keepAs).PATH} in later lines (%globus vars lists them).\n")
         }

@@ -11,6 +11,10 @@ enum OutputFormat: String, CaseIterable, ArgumentValue {
 enum Rendering {
     /// Above this many bytes of JSON, the HTML table and the pretty text are shortened.
     static let largeResponse = 1_000_000
+    /// Above this many bytes of JSON, no tree is sent at all.
+    static let largestTree = 32_000_000
+    /// The type under which a result too large to send is kept for `--as` (never sent).
+    static let keptOnly = "application/x-globus-kernel-kept+json"
     static let maxTableRows = 200
 
     /// A JSON document as a result: the tree (`application/json`), pretty text with stable key
@@ -31,6 +35,12 @@ enum Rendering {
         case .json, .auto:
             let pretty = doc.serialized(indent: 2, sortKeys: true)
             var b = MimeBundle(text: pretty.utf8.count > largeResponse ? shortened(pretty) : pretty)
+            if pretty.utf8.count > largestTree {
+                // Too large for a frontend to hold as a tree (and each copy costs the kernel as
+                // much again): the text is shortened, the value can still be kept with --as.
+                b[keptOnly] = doc
+                return b
+            }
             b["application/json"] = doc
             if format == .auto, pretty.utf8.count <= largeResponse * 4 {
                 if let html = htmlTable(doc) { b["text/html"] = .string(html) } else if let empty = emptyListing(doc) {
@@ -187,6 +197,7 @@ enum Rendering {
             let advice = switch n.kind {
             case .tls: "Set GLOBUS_SDK_VERIFY_SSL to the CA bundle that signed this server's certificate (for example %env GLOBUS_SDK_VERIFY_SSL=/path/to/ca.pem), then run the cell again."
             case .redirectRefused: "The service sent the request elsewhere; call the new address's service directly, without -L."
+            case .tooLarge: "The answer is larger than the kernel takes in one piece. Ask for less (a filter, a smaller limit), or page through it with --paginate."
             default: "Check the network connection (and GLOBUS_SDK_SERVICE_URL_* if set), then run the cell again."
             }
             return ExecutionError(ename: "NetworkError", evalue: "\(n.kind.rawValue) on \(n.method) \(n.url)",

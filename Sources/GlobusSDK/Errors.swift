@@ -40,6 +40,8 @@ public struct NetworkError: Error, Sendable, CustomStringConvertible {
         case tls = "TLSError"
         /// A redirect to another origin, not followed (the token would go with it).
         case redirectRefused = "RedirectRefused"
+        /// An answer larger than the request allows, not read further (never retried).
+        case tooLarge = "ResponseTooLarge"
     }
     public let kind: Kind
     public let method: String

@@ -17,6 +17,7 @@ extension GlobusApp {
         var http = HTTPRequest(method: request.method, url: try request.url(environment: config.environment), headers: request.headers,
                                body: request.body, followRedirects: request.followRedirects)
         http.whileWaiting = request.whileWaiting
+        http.maximumResponseBytes = request.maximumResponseBytes
         var loggedIn = false, redriven = false
         while true {
             do {

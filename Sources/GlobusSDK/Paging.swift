@@ -147,8 +147,16 @@ extension GlobusApp {
             case .marker, .lastKey:
                 r.query += next
             }
+            // No single page can take more than the byte cap has left (a page one byte over
+            // it still counts as reaching the cap: it ends paging there).
+            r.maximumResponseBytes = min(r.maximumResponseBytes, max(1, limits.bytes - bytes) + 1)
             if isCancelled() { throw .cancelled }
-            let answer = try call(r, resourceServer: resourceServer, onLoginRequired: onLoginRequired, isCancelled: isCancelled)
+            let answer: HTTPResponse
+            do { answer = try call(r, resourceServer: resourceServer, onLoginRequired: onLoginRequired, isCancelled: isCancelled) } catch {
+                // A later page larger than the byte cap has left ends paging at the cap.
+                if pages > 0, case .network(let n) = error, n.kind == .tooLarge { stop = .bytes(limits.bytes); break }
+                throw error
+            }
             guard let page = try? JSON.parse(answer.body), let o = page.object else {
                 throw .api(GlobusAPIError(method: r.method, url: r.path, status: answer.status, headers: answer.headers, body: answer.body))
             }
@@ -200,8 +208,14 @@ extension GlobusApp {
             var r = request
             r.query = base + next
             if let body = pages.waiting { r.whileWaiting = WhileWaiting { pages.parse(body) } }
+            r.maximumResponseBytes = min(r.maximumResponseBytes, max(1, limits.bytes - bytes) + 1)
             if isCancelled() { throw .cancelled }
-            let answer = try call(r, resourceServer: resourceServer, onLoginRequired: onLoginRequired, isCancelled: isCancelled)
+            let answer: HTTPResponse
+            do { answer = try call(r, resourceServer: resourceServer, onLoginRequired: onLoginRequired, isCancelled: isCancelled) } catch {
+                r.whileWaiting?.run()
+                if fetched > 0, case .network(let n) = error, n.kind == .tooLarge { stop = .bytes(limits.bytes); break }
+                throw error
+            }
             r.whileWaiting?.run()
             let top: [String: JSON]
             do { top = try JSON.members([answerKey, "has_next_page"], of: answer.body) } catch {

@@ -16,6 +16,8 @@ public struct ServiceRequest: Sendable {
     public var baseURL: String?
     /// Work for the calling thread while the answer is awaited (see `WhileWaiting`).
     public var whileWaiting: WhileWaiting?
+    /// The largest answer taken, in bytes (a paginator lowers it to what its byte cap has left).
+    public var maximumResponseBytes = HTTPRequest.defaultMaximumResponseBytes
 
     public init(service: GlobusService, method: String, path: String) {
         self.service = service

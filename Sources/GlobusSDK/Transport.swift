@@ -13,6 +13,12 @@ public struct HTTPRequest: Sendable {
     public var settings: HTTPSettings
     /// Work for the calling thread while the answer is awaited (see `WhileWaiting`).
     public var whileWaiting: WhileWaiting?
+    /// The largest answer taken, in bytes; a larger one ends the request with an error before
+    /// it is held in memory whole.
+    public var maximumResponseBytes = HTTPRequest.defaultMaximumResponseBytes
+    /// 64 MB: a Globus answer is a few kilobytes to a few megabytes; a listing larger than
+    /// that comes in pages.
+    public static let defaultMaximumResponseBytes = 64 << 20
 
     public init(method: String, url: String, headers: [(String, String)] = [], body: [UInt8]? = nil, followRedirects: Bool = false,
                 settings: HTTPSettings = HTTPSettings()) {
@@ -91,9 +97,12 @@ public final class CurlTransport: Transport {
         var headers: [(String, String)] = []
         let isCancelled: @Sendable () -> Bool
         /// Responses larger than this are refused rather than exhausting memory.
-        let limit = 512 * 1024 * 1024
+        let limit: Int
         var overLimit = false
-        init(_ c: @escaping @Sendable () -> Bool) { isCancelled = c }
+        init(_ c: @escaping @Sendable () -> Bool, limit: Int) {
+            isCancelled = c
+            self.limit = limit
+        }
     }
 
     public func send(_ request: HTTPRequest, isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) -> HTTPResponse {
@@ -109,7 +118,7 @@ public final class CurlTransport: Transport {
             let keep = pool.withLock { p in p.count < 8 ? { p.append(handle); return true }() : false }
             if !keep { curl.easyCleanup(h); _ = curl.multiCleanup(handle.multi) }
         }
-        let exchange = Exchange(isCancelled)
+        let exchange = Exchange(isCancelled, limit: request.maximumResponseBytes)
         let box = Unmanaged.passRetained(exchange)
         defer { box.release() }
 
@@ -198,6 +207,7 @@ public final class CurlTransport: Transport {
             if rc == CURLE_ABORTED_BY_CALLBACK { throw .cancelled }
             var detail = exchange.overLimit ? "response larger than \(exchange.limit / 1024 / 1024) MB" : (curl.easyStrerror(rc).map { String(cString: $0) } ?? "error \(rc.rawValue)")
             let kind: NetworkError.Kind = switch rc {
+            case _ where exchange.overLimit: .tooLarge
             case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: .connect
             case CURLE_OPERATION_TIMEDOUT: .timeout
             case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM: .tls

@@ -241,7 +241,10 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+            pass  # the kernel stopped reading (an answer over its cap): nothing to report
 
     do_POST = do_DELETE = do_PUT = do_GET
 

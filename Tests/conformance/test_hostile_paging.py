@@ -51,8 +51,8 @@ def peak_rss_while(pid, cell):
     ("%globus flows list", 100, 1000, 100, "Stopped after the first 10000 items; there may be more. --limit N fetches up to N items.", 200),
     ("%globus call flows GET /flows --paginate --format raw", 100, 1000, 100, "Stopped after the first 10000 items", 200),
     ("%globus flows list", 1, 1000, 1000, "Stopped after 1000 pages (1000 items); there may be more.", 200),
-    # Pages of 10 MB: the byte cap (64 MB) ends it.
-    ("%globus flows list", 100, 100_000, 7, "Stopped after 64 MB of pages (700 items); there may be more.", 600),
+    # Pages of 10 MB: the byte cap (64 MB) ends it; the seventh page is cut off where the cap runs out.
+    ("%globus flows list", 100, 100_000, 7, "Stopped after 64 MB of pages (600 items); there may be more.", 600),
 ])
 def test_a_listing_that_never_ends_stops_at_a_cap_in_bounded_memory(endless, command, per_page, pad, pages, note, most):
     g, km, kc = endless
@@ -84,3 +84,17 @@ class capsys_disabled:
     def __exit__(self, *exc):
         import sys
         sys.stdout = self.out
+
+
+def test_one_page_larger_than_the_cap_is_refused_before_it_is_held(endless):
+    """A single answer of about 80 MB: the transport stops reading at the byte cap."""
+    g, km, kc = endless
+    g.serve(EndlessFlows(100, pad=800_000))
+    (reply, msgs), before, peak = peak_rss_while(km.provisioner.pid, lambda: run_cell(kc, "%globus flows list", timeout=300))
+    c = reply["content"]
+    assert c["status"] == "error" and c["ename"] == "NetworkError" and "larger than 64 MB" in "".join(c["traceback"]), c
+    grown = (peak - before) / 2**20
+    assert grown < 200, f"the kernel grew by {grown:.0f} MB"
+    with capsys_disabled():
+        print(f"\none answer of 80 MB: refused at 64 MB, kernel +{grown:.0f} MB")
+    g.serve(World(["plain"]))
