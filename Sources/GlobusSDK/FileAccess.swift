@@ -65,15 +65,16 @@ public struct FileAccess: Sendable, Equatable {
     /// than one hard link is refused.
     public func read(_ path: String, what: String, maxBytes: Int, singleLink: Bool = false) throws(Failure) -> [UInt8] {
         let dir: OpenDirectory
+        do { dir = try directory(of: path, what: what, create: false) } catch { throw plainly(error, what, path) }
+        return try read(in: dir, what: what, maxBytes: maxBytes, singleLink: singleLink)
+    }
+
+    /// The whole content of the regular file `dir.name` in a folder already opened (within one
+    /// operation that opened it: a locked read-modify-write).
+    public func read(in dir: OpenDirectory, what: String, maxBytes: Int, singleLink: Bool = false) throws(Failure) -> [UInt8] {
+        let path = dir.path
         let fd: Int32
-        do {
-            dir = try directory(of: path, what: what, create: false)
-            fd = try dir.open(dir.name, what: what, flags: O_RDONLY)
-        } catch {
-            // A file or folder that is not there: said plainly, as `open` would.
-            if error.code == ENOENT || error.code == EACCES { throw Failure(message: "cannot read \(what) '\(path)': \(systemError(error.code))", code: error.code) }
-            throw error
-        }
+        do { fd = try dir.open(dir.name, what: what, flags: O_RDONLY) } catch { throw plainly(error, what, path) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw Failure(message: "cannot read \(what) '\(path)': \(systemError())", code: errno) }
@@ -113,10 +114,13 @@ public struct FileAccess: Sendable, Equatable {
             // itself is opened without following a link.
             let folder = start + parts.dropLast().joined(separator: "/")
             let shown = folder.isEmpty ? "/" : folder
-            if create && !makePrivateDirectories(shown) {
-                throw Failure(message: "cannot create the folder of \(what) '\(path)': \(systemError())", code: errno)
+            var fd = Glibc.open(shown, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if fd < 0 && errno == ENOENT && create {
+                guard makePrivateDirectories(shown) else {
+                    throw Failure(message: "cannot create the folder of \(what) '\(path)': \(systemError())", code: errno)
+                }
+                fd = Glibc.open(shown, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             }
-            let fd = Glibc.open(shown, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard fd >= 0 else { throw Failure(message: "cannot open the folder of \(what) '\(path)': \(systemError())", code: errno) }
             return OpenDirectory(fd: fd, name: name, path: path, folderPath: shown)
         case .inside(_, let resolved, let explanation):
@@ -172,6 +176,12 @@ public struct FileAccess: Sendable, Equatable {
         }
     }
 
+    /// A file or folder that is not there, or not ours to read, said plainly as `open` would.
+    func plainly(_ error: Failure, _ what: String, _ path: String) -> Failure {
+        guard error.code == ENOENT || error.code == EACCES else { return error }
+        return Failure(message: "cannot read \(what) '\(path)': \(systemError(error.code))", code: error.code)
+    }
+
     func explain(_ explanation: String, _ what: String) -> String { explanation.replacing("{what}", with: what) }
 
     func tooLarge(_ what: String, _ path: String, _ cap: Int) -> Failure {
@@ -224,8 +234,7 @@ public final class OpenDirectory: @unchecked Sendable {
             close(fd)
             throw FileAccess.Failure(message: "\(what) '\(path)' is not a regular file", code: EINVAL)
         }
-        // Reads and writes of regular files never block; clear the flag for what follows (locks).
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        // O_NONBLOCK has no effect on a regular file's reads and writes, nor on `flock`.
         return fd
     }
 

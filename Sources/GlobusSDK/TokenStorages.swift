@@ -83,10 +83,9 @@ public final class JSONTokenStorage: TokenStorage {
         if let dir = try? folder(), let stamp = FileStamp(dir), let kept = lastRead.withLock({ $0 }), kept.stamp == stamp, kept.settled {
             return kept.entries
         }
-        return try withLock { () throws(GlobusError) in
-            let dir = try folder()
+        return try withLock { (dir) throws(GlobusError) in
             let before = FileStamp(dir)
-            let entries = try read().entries[namespace] ?? [:]
+            let entries = try read(dir).entries[namespace] ?? [:]
             // Kept only if the file did not change while it was read and had been quiet a while.
             lastRead.withLock { $0 = before.flatMap { b in b == FileStamp(dir) ? CachedRead(stamp: b, readAt: now, entries: entries) : nil } }
             return entries
@@ -94,21 +93,21 @@ public final class JSONTokenStorage: TokenStorage {
     }
 
     public func store(_ entries: [TokenData]) throws(GlobusError) {
-        try withLock { () throws(GlobusError) in
-            var f = try read()
+        try withLock { (dir) throws(GlobusError) in
+            var f = try read(dir)
             for e in entries { f.set(namespace, e) }
-            try write(f)
+            try write(f, dir)
         }
     }
 
     /// The identity check and the write happen under one lock, so two processes logging in as
     /// different people can never mix their tokens in the file.
     public func store(_ entries: [TokenData], ifIdentityIs identity: String) throws(GlobusError) -> String? {
-        try withLock { () throws(GlobusError) -> String? in
-            var f = try read()
+        try withLock { (dir) throws(GlobusError) -> String? in
+            var f = try read(dir)
             if let other = (f.entries[namespace] ?? [:]).values.compactMap(\.identityID).first(where: { $0 != identity }) { return other }
             for e in entries { f.set(namespace, e) }
-            try write(f)
+            try write(f, dir)
             return nil
         }
     }
@@ -116,18 +115,18 @@ public final class JSONTokenStorage: TokenStorage {
     /// Reads, changes and writes one entry as a single step under the cross-process lock (a
     /// refresh seen by every process, none lost).
     public func update(_ rs: String, _ change: (TokenData?) throws(GlobusError) -> TokenData) throws(GlobusError) {
-        try withLock { () throws(GlobusError) in
-            var f = try read()
+        try withLock { (dir) throws(GlobusError) in
+            var f = try read(dir)
             f.set(namespace, try change(f.entries[namespace]?[rs]))
-            try write(f)
+            try write(f, dir)
         }
     }
 
     @discardableResult public func remove(_ rs: String) throws(GlobusError) -> Bool {
-        try withLock { () throws(GlobusError) in
-            var f = try read()
+        try withLock { (dir) throws(GlobusError) in
+            var f = try read(dir)
             let existed = f.remove(namespace, rs)
-            if existed { try write(f) }
+            if existed { try write(f, dir) }
             return existed
         }
     }
@@ -192,14 +191,15 @@ public final class JSONTokenStorage: TokenStorage {
     /// How long the same unreadable bytes must stay before the file is moved aside.
     static let stableTime = 0.3
 
-    func read() throws(GlobusError) -> FileContent {
+    /// The file's content, read in `dir` (opened by the locked operation this read is part of).
+    func read(_ dir: OpenDirectory) throws(GlobusError) -> FileContent {
         fileReads.withLock { $0 += 1 }
         var last: [UInt8]? = nil
         var sameSince = monotonicSeconds()
         let start = sameSince
         while true {
             let bytes: [UInt8]
-            do { bytes = try files.read(path, what: "the token file", maxBytes: JSONTokenStorage.maximumSize, singleLink: true) } catch {
+            do { bytes = try files.read(in: dir, what: "the token file", maxBytes: JSONTokenStorage.maximumSize, singleLink: true) } catch {
                 if error.code == ENOENT { return FileContent() }
                 throw .storage(error.message)
             }
@@ -210,7 +210,6 @@ public final class JSONTokenStorage: TokenStorage {
             if now - sameSince >= JSONTokenStorage.stableTime || now - start >= JSONTokenStorage.settleTime {
                 let suffix = ".corrupt-\(time(nil))"
                 let aside = path + suffix
-                let dir = try folder()
                 let moved = dir.rename(dir.name, dir.name + suffix)
                 throw .storage("The token file '\(path)' could not be read (\(problem)). " + (moved
                     ? "It was moved aside to '\(aside)' and nothing was lost; log in again to create a new one."
@@ -241,14 +240,14 @@ public final class JSONTokenStorage: TokenStorage {
         }
     }
 
-    func write(_ f: FileContent) throws(GlobusError) {
+    /// Writes the file atomically in `dir` (opened by the locked operation this write is part of).
+    func write(_ f: FileContent, _ dir: OpenDirectory) throws(GlobusError) {
         lastRead.withLock { $0 = nil }
         var top = f.document
         top["format_version"] = "2.0"
         top[JSONTokenStorage.sdkVersionField] = .string(SDKInfo.pythonCompatibleVersion)
         let doc = JSON.object(top)
         let bytes = Array(doc.pythonSerialized.utf8)
-        let dir = try folder(create: true)
         let tmp = dir.name + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd: Int32
         do { fd = try dir.open(tmp, what: "the token file", flags: O_WRONLY | O_CREAT | O_EXCL) } catch {
@@ -271,8 +270,9 @@ public final class JSONTokenStorage: TokenStorage {
         dir.sync()
     }
 
-    /// Runs `body` holding an exclusive lock shared by every process using this file.
-    func withLock<T>(_ body: () throws(GlobusError) -> T) throws(GlobusError) -> T {
+    /// Runs `body` holding an exclusive lock shared by every process using this file, with the
+    /// file's folder opened once for the whole operation.
+    func withLock<T>(_ body: (OpenDirectory) throws(GlobusError) -> T) throws(GlobusError) -> T {
         let dir = try folder(create: true)
         let fd: Int32
         do { fd = try dir.open(dir.name + ".lock", what: "the token file's lock", flags: O_RDWR | O_CREAT) } catch {
@@ -286,7 +286,7 @@ public final class JSONTokenStorage: TokenStorage {
             }
         }
         defer { flock(fd, LOCK_UN) }
-        return try body()
+        return try body(dir)
     }
 }
 
