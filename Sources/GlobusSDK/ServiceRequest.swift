@@ -24,6 +24,17 @@ public struct ServiceRequest: Sendable {
         if service.resourceServer == GlobusService.transfer.resourceServer { retry = .transfer }
     }
 
+    /// A request with the query parameters that have a value (in the order given) and, when
+    /// given, a JSON body.
+    init(service: GlobusService, method: String, path: String, query: KeyValuePairs<String, String?>, json: JSON? = nil) {
+        self.init(service: service, method: method, path: path)
+        self.query = query.compactMap { k, v in v.map { (k, $0) } }
+        if let json {
+            body = Array(json.serialized.utf8)
+            headers = [("Content-Type", "application/json")]
+        }
+    }
+
     /// The service's base URL (a GCS manager's, when set), without a trailing slash.
     func base(environment: GlobusEnvironment) -> String {
         var base = baseURL ?? environment.baseURL(service.name)
@@ -43,6 +54,13 @@ public struct ServiceRequest: Sendable {
             return path + queryString
         }
         return base + service.prefixed(path) + queryString
+    }
+
+    /// The HTTP request to send (without the headers and credentials `GlobusHTTP` adds).
+    func httpRequest(environment: GlobusEnvironment) throws(GlobusError) -> HTTPRequest {
+        var http = HTTPRequest(method: method, url: try url(environment: environment), headers: headers, body: body, followRedirects: followRedirects)
+        http.whileWaiting = whileWaiting
+        return http
     }
 
     var queryString: String { query.isEmpty ? "" : "?" + query.map { percentEncode($0.0) + "=" + percentEncode($0.1) }.joined(separator: "&") }
