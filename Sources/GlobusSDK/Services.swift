@@ -31,6 +31,13 @@ public struct GlobusService: Sendable, Equatable {
     public static let compute = GlobusService(name: "compute", resourceServer: "funcx_service",
                                               defaultScopes: [Scopes.computeAll], pathPrefix: nil, exemptPrefixes: [])
 
+    /// A Globus Connect Server endpoint's manager, as a service: its resource server is the
+    /// endpoint, and its address is the manager's (`gcs_manager_url`, given with each request).
+    public static func gcs(_ endpointID: String) -> GlobusService {
+        GlobusService(name: "gcs", resourceServer: endpointID, defaultScopes: ["urn:globus:auth:scope:\(endpointID):manage_collections"],
+                      pathPrefix: nil, exemptPrefixes: [])
+    }
+
     /// The services reachable by name.
     public static let all: [GlobusService] = [.auth, .transfer, .groups, .search, .timers, .flows, .compute]
 
