@@ -29,6 +29,7 @@ public struct ConsentForest: Sendable {
     var nodes: [Int: Node] = [:]
     var roots: [Int] = []
 
+    /// The forest of `consents` (Globus Auth's consent documents: `id`, `scope_name`, `dependency_path`).
     public init(_ consents: [JSON]) {
         for c in consents {
             guard let id = c["id"]?.int, let name = c["scope_name"]?.string else { continue }

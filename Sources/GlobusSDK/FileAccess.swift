@@ -55,8 +55,11 @@ public struct FileAccess: Sendable, Equatable {
     /// Why a file could not be opened, read or written; `code` is the `errno` when the system
     /// refused (`ENOENT` for a file that does not exist), else 0 (these rules refused).
     public struct Failure: Error, CustomStringConvertible, Sendable {
+        /// What failed and why, naming the file.
         public let message: String
+        /// The `errno` it failed with.
         public let code: Int32
+        /// The message.
         public var description: String { message }
     }
 
@@ -189,6 +192,7 @@ public struct FileAccess: Sendable, Equatable {
 /// Everything done in it is done relative to the open folder (`openat`, `renameat`,
 /// `fstatat`), so it stays the same folder whatever happens to its path meanwhile.
 public final class OpenDirectory: @unchecked Sendable {
+    /// The open folder's file descriptor.
     public let fd: Int32
     /// The name of the file in this folder.
     public let name: String

@@ -52,6 +52,7 @@ public struct PagingLimits: Sendable, Equatable {
     /// Bytes of pages fetched, at most (what the merged result holds is smaller).
     public var bytes: Int
 
+    /// Caps; see the properties.
     public init(items: Int, pages: Int, bytes: Int) {
         self.items = items
         self.pages = pages

@@ -2,13 +2,21 @@ import JSON
 
 /// A call to a Globus service API, `globus api`-style.
 public struct ServiceRequest: Sendable {
+    /// The service called.
     public var service: GlobusService
+    /// The HTTP method, uppercased.
     public var method: String
+    /// The path (the service's prefix is added when missing), or a full URL on the service's origin.
     public var path: String
+    /// Query parameters, in order.
     public var query: [(String, String)] = []
+    /// Headers besides those the SDK adds.
     public var headers: [(String, String)] = []
+    /// The body.
     public var body: [UInt8]?
+    /// Whether to follow redirects (within the service's origin only).
     public var followRedirects = false
+    /// When to retry.
     public var retry = RetryPolicy()
     /// Answer 4xx/5xx bodies instead of throwing.
     public var allowErrors = false
@@ -17,6 +25,7 @@ public struct ServiceRequest: Sendable {
     /// Work for the calling thread while the answer is awaited (see `WhileWaiting`).
     public var whileWaiting: WhileWaiting?
 
+    /// A request without query, headers or body (Transfer's retry policy for Transfer).
     public init(service: GlobusService, method: String, path: String) {
         self.service = service
         self.method = method.uppercased()

@@ -74,14 +74,24 @@ public enum TransferAPI {
 /// A transfer or delete task to submit, as the kernel's commands build it. New code uses
 /// ``TransferData`` and ``DeleteData``, which this becomes when it is sent.
 public struct TaskDocument: Sendable, Equatable {
-    public enum Kind: String, Sendable { case transfer, delete }
+    /// A transfer or a delete.
+    public enum Kind: String, Sendable {
+        /// A transfer task.
+        case transfer
+        /// A delete task.
+        case delete
+    }
     /// How much checking decides that a file is already there (`--sync-level`).
     public typealias SyncLevel = TransferData.SyncLevel
     /// One file or folder: its source (or deleted) path and destination path.
     public struct Item: Sendable, Equatable {
+        /// The path on the source collection (or the path deleted).
         public var source: String
+        /// The path on the destination (nil: the same as the source).
         public var destination: String?
+        /// Whether it is a folder, with everything in it.
         public var recursive: Bool
+        /// An item; see the properties.
         public init(source: String, destination: String? = nil, recursive: Bool = false) {
             self.source = source
             self.destination = destination
@@ -89,15 +99,24 @@ public struct TaskDocument: Sendable, Equatable {
         }
     }
 
+    /// A transfer or a delete.
     public var kind: Kind
+    /// The source collection (the collection, for a delete).
     public var source: String
+    /// The destination collection.
     public var destination: String?
+    /// What to copy or delete.
     public var items: [Item] = []
+    /// A label for the task.
     public var label: String?
+    /// Skip files already there, by this test.
     public var syncLevel: SyncLevel?
+    /// Compare checksums after copying.
     public var verifyChecksum = false
+    /// Makes the submission safe to repeat.
     public var submissionID: String?
 
+    /// A task document without items.
     public init(kind: Kind, source: String, destination: String? = nil) {
         self.kind = kind
         self.source = source
@@ -127,19 +146,30 @@ public struct TaskDocument: Sendable, Equatable {
 
 /// Where a task is, read from its document.
 public struct TaskProgress: Sendable, Equatable {
+    /// The task's id.
     public var id: String
+    /// `TRANSFER` or `DELETE`.
     public var type: String
     /// ACTIVE, INACTIVE, SUCCEEDED or FAILED.
     public var status: String
+    /// What it is doing, said for people.
     public var niceStatus: String?
+    /// Files in the task.
     public var files: Int
+    /// Files done (copied, or deleted).
     public var filesDone: Int
+    /// Bytes copied.
     public var bytesDone: Int
+    /// The effective rate.
     public var bytesPerSecond: Int
+    /// Faults met so far.
     public var faults: Int
+    /// Why it failed, when it did.
     public var fatalError: String?
+    /// Its label.
     public var label: String?
 
+    /// The progress in a task document, or nil without `task_id` and `status`.
     public init?(_ doc: JSON) {
         guard let id = doc["task_id"]?.string, let status = doc["status"]?.string else { return nil }
         self.id = id

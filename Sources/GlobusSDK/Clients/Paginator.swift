@@ -45,7 +45,9 @@ public struct Page<Item: GlobusDocument>: Sendable {
 /// ``merged(progress:)`` walks the same pages on the calling thread instead, for code that is
 /// not async.
 public struct Paginator<Item: GlobusDocument>: AsyncSequence, Sendable {
+    /// A page.
     public typealias Element = Page<Item>
+    /// What paging throws.
     public typealias Failure = GlobusError
 
     let connection: ServiceConnection
@@ -105,6 +107,7 @@ public struct Paginator<Item: GlobusDocument>: AsyncSequence, Sendable {
         }
     }
 
+    /// Starts an iteration (its thread starts at the first `next()`).
     public func makeAsyncIterator() -> Iterator { Iterator(paginator: self) }
 
     /// Reads the pages one by one, fetching them on a thread of its own.
@@ -171,11 +174,14 @@ extension Page {
 
 /// The items of a listing, page after page: see ``Paginator``.
 public struct PaginatedItems<Item: GlobusDocument>: AsyncSequence, Sendable {
+    /// An item.
     public typealias Element = Item
+    /// What paging throws.
     public typealias Failure = GlobusError
 
     let pages: Paginator<Item>
 
+    /// Starts an iteration.
     public func makeAsyncIterator() -> Iterator { Iterator(pages: pages.makeAsyncIterator()) }
 
     /// Reads the items of one page after another.

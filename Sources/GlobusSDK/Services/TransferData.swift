@@ -53,11 +53,22 @@ public struct TransferData: Sendable, Equatable {
     /// A rule that includes or excludes what a recursive item finds, by name (`*.tmp`).
     public struct FilterRule: Sendable, Equatable {
         /// Whether a matching name is copied or skipped.
-        public enum Method: String, Sendable { case include, exclude }
+        public enum Method: String, Sendable {
+            /// Copy what matches.
+            case include
+            /// Skip what matches.
+            case exclude
+        }
         /// Which entries the rule applies to.
-        public enum EntryType: String, Sendable { case file, dir }
+        public enum EntryType: String, Sendable {
+            /// Files.
+            case file
+            /// Folders.
+            case dir
+        }
         /// A name pattern: `*`, `?`, `[abc]`, `[!abc]`.
         public var name: String
+        /// Whether a matching name is copied or skipped.
         public var method: Method
         /// Files, folders, or both (nil).
         public var type: EntryType?
