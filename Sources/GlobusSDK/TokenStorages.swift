@@ -41,7 +41,7 @@ public final class JSONTokenStorage: TokenStorage {
     /// How many times the file has been opened and parsed (for tests of the cache).
     let fileReads = PThreadMutex(0)
     /// Written as `globus-sdk.version`, like the Python SDK (which rewrites it on every store).
-    public static let sdkVersionField = "globus-sdk.version"
+    static let sdkVersionField = "globus-sdk.version"
 
     /// A store in the JSON file at `path` (made when first written); its files are opened through `files`.
     public init(path: String, namespace: String = "DEFAULT", files: FileAccess = .anywhere) throws(GlobusError) {

@@ -169,13 +169,18 @@ public struct TransferClient: GlobusServiceClient {
     /// `GET /task/ID/successful_transfers`: the files a task copied, from `marker` on. One
     /// page; see ``Paginated/taskSuccessfulTransfers(_:)`` for all.
     public func taskSuccessfulTransfers(_ taskID: String, marker: String? = nil) throws(GlobusError) -> GlobusResponse<Listing<TransferredFile>> {
-        try connection.call(TransferAPI.get(TransferAPI.taskPath(taskID, "successful_transfers"), ["marker": marker]))
+        try connection.call(taskFilesRequest(taskID, "successful_transfers", marker: marker))
+    }
+
+    /// `GET /task/ID/<listing>` from `marker` on (successful transfers, skipped errors).
+    func taskFilesRequest(_ taskID: String, _ listing: String, marker: String? = nil) -> ServiceRequest {
+        TransferAPI.get(TransferAPI.taskPath(taskID, listing), ["marker": marker])
     }
 
     /// `GET /task/ID/skipped_errors`: the files a task skipped on errors, from `marker` on. One
     /// page; see ``Paginated/taskSkippedErrors(_:)`` for all.
     public func taskSkippedErrors(_ taskID: String, marker: String? = nil) throws(GlobusError) -> GlobusResponse<Listing<TransferredFile>> {
-        try connection.call(TransferAPI.get(TransferAPI.taskPath(taskID, "skipped_errors"), ["marker": marker]))
+        try connection.call(taskFilesRequest(taskID, "skipped_errors", marker: marker))
     }
 
     /// `GET /endpoint_manager/task_list`: the tasks on collections the person manages
@@ -183,8 +188,11 @@ public struct TransferClient: GlobusServiceClient {
     /// ``Paginated/endpointManagerTaskList(filterStatus:filterEndpoint:)`` for all.
     public func endpointManagerTaskList(filterStatus: String? = nil, filterEndpoint: String? = nil,
                                         lastKey: String? = nil) throws(GlobusError) -> GlobusResponse<Listing<TransferTask>> {
-        try connection.call(TransferAPI.get("/endpoint_manager/task_list", ["filter_status": filterStatus, "filter_endpoint": filterEndpoint,
-                                                                           "last_key": lastKey]))
+        try connection.call(endpointManagerTaskListRequest(filterStatus: filterStatus, filterEndpoint: filterEndpoint, lastKey: lastKey))
+    }
+
+    func endpointManagerTaskListRequest(filterStatus: String?, filterEndpoint: String?, lastKey: String? = nil) -> ServiceRequest {
+        TransferAPI.get("/endpoint_manager/task_list", ["filter_status": filterStatus, "filter_endpoint": filterEndpoint, "last_key": lastKey])
     }
 
     // MARK: paginators
@@ -214,20 +222,17 @@ public struct TransferClient: GlobusServiceClient {
 
         /// Every file a task copied (`next_marker` until it is null).
         public func taskSuccessfulTransfers(_ taskID: String) -> Paginator<TransferredFile> {
-            client.connection.paginator(TransferAPI.get(TransferAPI.taskPath(taskID, "successful_transfers")),
-                                        scheme: .marker(answerKey: "next_marker", endsWithNull: true))
+            client.connection.paginator(client.taskFilesRequest(taskID, "successful_transfers"), scheme: .marker(answerKey: "next_marker", endsWithNull: true))
         }
 
         /// Every file a task skipped on errors (`next_marker` until it is null).
         public func taskSkippedErrors(_ taskID: String) -> Paginator<TransferredFile> {
-            client.connection.paginator(TransferAPI.get(TransferAPI.taskPath(taskID, "skipped_errors")),
-                                        scheme: .marker(answerKey: "next_marker", endsWithNull: true))
+            client.connection.paginator(client.taskFilesRequest(taskID, "skipped_errors"), scheme: .marker(answerKey: "next_marker", endsWithNull: true))
         }
 
         /// Every task on collections the person manages (`last_key` while `has_next_page`).
         public func endpointManagerTaskList(filterStatus: String? = nil, filterEndpoint: String? = nil) -> Paginator<TransferTask> {
-            client.connection.paginator(TransferAPI.get("/endpoint_manager/task_list", ["filter_status": filterStatus, "filter_endpoint": filterEndpoint]),
-                                        scheme: .lastKey)
+            client.connection.paginator(client.endpointManagerTaskListRequest(filterStatus: filterStatus, filterEndpoint: filterEndpoint), scheme: .lastKey)
         }
     }
 }

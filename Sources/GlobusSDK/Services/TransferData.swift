@@ -146,16 +146,13 @@ public struct TransferData: Sendable, Equatable {
             }
         }
         for rule in filterRules where rule.name.isEmpty { throw .usage("TransferData: a filter rule needs a name pattern") }
-        try TransferChecks.label(label)
-        try TransferChecks.deadline(deadline)
+        try TransferChecks.taskFields(label: label, deadline: deadline)
         return json
     }
 
     /// The document Transfer takes, unchecked (see ``validated()``).
     public var json: JSON {
-        var o = JSONObject()
-        o["DATA_TYPE"] = "transfer"
-        if let submissionID { o["submission_id"] = .string(submissionID) }
+        var o = TransferChecks.document("transfer", submissionID: submissionID)
         o["source_endpoint"] = .string(source)
         o["destination_endpoint"] = .string(destination)
         o["verify_checksum"] = verifyChecksum.map(JSON.bool)
@@ -224,16 +221,13 @@ public struct DeleteData: Sendable, Equatable {
         try TransferChecks.collection(collection, "collection")
         guard !paths.isEmpty else { throw .usage("DeleteData: nothing to delete; add a path with addItem(_:)") }
         for (i, p) in paths.enumerated() { try TransferChecks.path(p, "path \(i + 1)") }
-        try TransferChecks.label(label)
-        try TransferChecks.deadline(deadline)
+        try TransferChecks.taskFields(label: label, deadline: deadline)
         return json
     }
 
     /// The document Transfer takes, unchecked (see ``validated()``).
     public var json: JSON {
-        var o = JSONObject()
-        o["DATA_TYPE"] = "delete"
-        if let submissionID { o["submission_id"] = .string(submissionID) }
+        var o = TransferChecks.document("delete", submissionID: submissionID)
         o["endpoint"] = .string(collection)
         o["recursive"] = .bool(recursive)
         o["DATA"] = .array(paths.map { ["DATA_TYPE": "delete_item", "path": .string($0)] })
@@ -251,6 +245,14 @@ enum TransferChecks {
         guard PathSegment.isUUID(id) else { throw .usage("the \(what) must be a collection id (a UUID), not '\(id)'") }
     }
 
+    /// A task document's first members.
+    static func document(_ type: String, submissionID: String?) -> JSONObject {
+        var o = JSONObject()
+        o["DATA_TYPE"] = .string(type)
+        if let submissionID { o["submission_id"] = .string(submissionID) }
+        return o
+    }
+
     static func path(_ p: String, _ what: String) throws(GlobusError) {
         guard !p.isEmpty else { throw .usage("\(what) is empty") }
         guard !p.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
@@ -258,7 +260,9 @@ enum TransferChecks {
         }
     }
 
-    static func label(_ label: String?) throws(GlobusError) {
+    /// What every task document has: a label and a deadline Transfer accepts.
+    static func taskFields(label: String?, deadline: String?) throws(GlobusError) {
+        try self.deadline(deadline)
         guard let label else { return }
         guard label.count <= 128 else { throw .usage("a task label has at most 128 characters (this one has \(label.count))") }
         guard !label.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
