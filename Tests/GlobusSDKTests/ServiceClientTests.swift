@@ -143,6 +143,39 @@ import Testing
                          "POST https://timer.automate.globus.org/jobs/j%2F1/resume"])
     }
 
+    @Test func clientsMadeFromATokenForAFlowAndAGCSEndpoint() throws {
+        let transport = TokenOriginTests.ScriptedTransport { r in
+            if r.url.contains("/endpoint/") { return jsonAnswer(#"{"id": "e", "gcs_manager_url": "https://m.example.org"}"#) }
+            if r.url.contains("/run") { return jsonAnswer(#"{"run_id": "r1", "status": "ACTIVE"}"#, status: 201) }
+            return jsonAnswer(#"{"DATA_TYPE": "result#1.0.0", "data": [{"DATA_TYPE": "collection#1.0.0", "id": "c1"}]}"#)
+        }
+        let http = GlobusHTTP(transport: transport)
+        let flow = SpecificFlowClient(flowID: Fixtures.flow, authorizer: AccessTokenAuthorizer("FLOW"), http: http)
+        let run = try flow.runFlow(body: ["a": 1], label: "L")
+        #expect(run.runID == "r1" && run.httpStatus == 201 && run.viewed(as: JSON.self).data["status"] == "ACTIVE")
+        let transfer = TransferClient(authorizer: AccessTokenAuthorizer("TRANSFER"), http: http)
+        let gcs = try GCSClient.forEndpoint("e", transfer: transfer, authorizer: AccessTokenAuthorizer("GCS"))
+        #expect(try gcs.getCollection("c1").id == "c1")
+        let sent = transport.sent.withLock { $0.map { r in (r.url, r.headers.first { $0.0 == "Authorization" }?.1 ?? "") } }
+        #expect(sent.map(\.0) == ["https://flows.automate.globus.org/flows/\(Fixtures.flow)/run", "https://transfer.api.globus.org/v0.10/endpoint/e",
+                                  "https://m.example.org/api/collections/c1"])
+        #expect(sent.map(\.1) == ["Bearer FLOW", "Bearer TRANSFER", "Bearer GCS"], "each token goes to its own service")
+        let body = try JSON.parse(transport.sent.withLock { $0[0].body ?? [] })
+        #expect(body == ["body": ["a": 1], "label": "L"])
+    }
+
+    @Test func otherOptionsMakeAnotherClient() throws {
+        let (app, _) = try scriptedApp { _ in jsonAnswer("{}") }
+        let flag = CancelFlag()
+        let plain = TransferClient(app: app)
+        let cancelled = plain.with(options: ClientOptions(isCancelled: { flag.isSet }, redriveGARE: true))
+        flag.set()
+        #expect(cancelled.connection.options.redriveGARE == true && plain.connection.options.redriveGARE == nil)
+        #expect(globusError { () throws(GlobusError) in try cancelled.getTask("t") }.map { if case .cancelled = $0 { true } else { false } } == true)
+        #expect(try plain.getTask("t").httpStatus == 200)
+        #expect(plain.connection.app === app && plain.connection.environment == app.config.environment)
+    }
+
     @Test func anAnswerThatIsNotJSONIsAnAPIErrorWithItsBody() throws {
         let (app, _) = try scriptedApp { _ in HTTPResponse(status: 200, headers: [("content-type", "text/html")], body: Array("<html>down</html>".utf8)) }
         let error = globusError { () throws(GlobusError) in try TransferClient(app: app).getTask("t") }

@@ -90,8 +90,9 @@ public struct ServiceConnection: Sendable {
         ServiceRequest(service: service, method: method, path: path, query: query, json: json)
     }
 
-    /// Sends a request with this connection's credentials and options.
+    /// Sends a request with this connection's credentials and options (nothing, once cancelled).
     func send(_ request: ServiceRequest) throws(GlobusError) -> HTTPResponse {
+        if options.isCancelled() { throw .cancelled }
         var r = request
         if let baseURL { r.baseURL = baseURL }
         switch source {
