@@ -19,7 +19,7 @@ import Glibc
 public enum GlobusThread {
     /// Runs `body` on a new thread and returns what it returns. When the calling task is
     /// cancelled, the `isCancelled` handed to `body` turns true: pass it to the client
-    /// (``GlobusServiceClient/cancellable(_:)``) and the call ends with ``GlobusError/cancelled``
+    /// (``GlobusClient/cancellable(_:)``) and the call ends with ``GlobusError/cancelled``
     /// within about 50 ms.
     public static func run<T: Sendable>(_ body: @escaping @Sendable (_ isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) -> T)
         async throws(GlobusError) -> T {

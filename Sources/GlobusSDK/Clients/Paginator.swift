@@ -93,7 +93,8 @@ public struct Paginator<Item: GlobusDocument>: AsyncSequence, Sendable {
     /// Walks the pages on the calling thread (blocking) and merges them into one document: the
     /// first page's, with every page's items and `paged` (pages, items, and `stopped` with
     /// `may_have_more` when paging ended early), as ``GlobusApp/paginate(_:scheme:limit:limits:resourceServer:onLoginRequired:progress:isCancelled:)``
-    /// does. `progress` hears (pages fetched, items kept) after each page.
+    /// does. `progress` hears (pages fetched, items kept) after each page. The response's status
+    /// is 200 and it has no headers: it is no single answer.
     public func merged(progress: (Int, Int) -> Void = { _, _ in }) throws(GlobusError) -> GlobusResponse<Listing<Item>> {
         let doc = try walk(isCancelled: connection.options.isCancelled).merged(progress: progress)
         return GlobusResponse(httpStatus: 200, headers: [], data: doc)
