@@ -9,6 +9,8 @@ let package = Package(
         .executable(name: "globus-kernel", targets: ["globus-kernel"]),
         .executable(name: "globus-sim", targets: ["globus-sim"]),
         .library(name: "JupyterKernel", targets: ["JupyterKernel"]),
+        // The Swift Globus SDK: apps, logins, token storage, one client per service, paginators.
+        .library(name: "GlobusSDK", targets: ["GlobusSDK", "JSON"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),

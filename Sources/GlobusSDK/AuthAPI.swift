@@ -1,32 +1,25 @@
 import JSON
 
-/// Globus Auth's API calls with this app's Auth token.
+/// Globus Auth's API calls with this app's Auth token (through ``AuthClient``, without adding
+/// its default scopes to the app's requirements).
 extension GlobusApp {
-    func authJSON(_ path: String, query: [(String, String)] = [], isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) -> JSON {
-        var r = ServiceRequest(service: .auth, method: "GET", path: path)
-        r.query = query
-        let response = try call(r, isCancelled: isCancelled)
-        do { return try JSON.parse(response.body) } catch {
-            throw .api(GlobusAPIError(method: "GET", url: (try? r.url(environment: config.environment)) ?? r.path, status: response.status,
-                                      headers: response.headers, body: response.body))
-        }
+    func auth(_ isCancelled: @escaping @Sendable () -> Bool) -> AuthClient {
+        AuthClient(connection: ServiceConnection(.app(self), service: .auth, options: ClientOptions(isCancelled: isCancelled)))
     }
 
     /// OpenID Connect userinfo of the logged-in person.
     public func userinfo(isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> JSON {
-        try authJSON("/v2/oauth2/userinfo", isCancelled: isCancelled)
+        try auth(isCancelled).userinfo().data
     }
 
     /// Identities by username or by id (comma-joined as Globus Auth expects).
     public func identities(usernames: [String] = [], ids: [String] = [], isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> [JSON] {
-        guard usernames.isEmpty != ids.isEmpty else { throw .usage("identities: give usernames or ids, not both") }
-        let q = usernames.isEmpty ? [("ids", ids.joined(separator: ","))] : [("usernames", usernames.joined(separator: ","))]
-        return try authJSON("/v2/api/identities", query: q, isCancelled: isCancelled)["identities"]?.array ?? []
+        try auth(isCancelled).getIdentities(usernames: usernames, ids: ids).data["identities"]?.array ?? []
     }
 
     /// The consents an identity gave (to this client, or to all with `all`).
     public func consents(identityID: String, all: Bool = false, isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> [JSON] {
-        try authJSON("/v2/api/identities/\(identityID)/consents", query: [("all", all ? "True" : "False")], isCancelled: isCancelled)["consents"]?.array ?? []
+        try auth(isCancelled).getConsents(identityID: identityID, all: all).data["consents"]?.array ?? []
     }
 }
 
@@ -36,6 +29,7 @@ public struct ConsentForest: Sendable {
     var nodes: [Int: Node] = [:]
     var roots: [Int] = []
 
+    /// The forest of `consents` (Globus Auth's consent documents: `id`, `scope_name`, `dependency_path`).
     public init(_ consents: [JSON]) {
         for c in consents {
             guard let id = c["id"]?.int, let name = c["scope_name"]?.string else { continue }

@@ -6,12 +6,16 @@ import Glibc
 
 /// The OAuth2 side of Globus Auth for one client: native (PKCE) or confidential (secret).
 public struct AuthLoginClient: Sendable {
+    /// The client's id.
     public let clientID: String
     /// Nil for a native app.
     let clientSecret: String?
+    /// The Globus environment whose Auth it talks to.
     public let environment: GlobusEnvironment
+    /// How its requests are sent.
     public let http: GlobusHTTP
 
+    /// A client; with `clientSecret` it is confidential, without it native (PKCE).
     public init(clientID: String, clientSecret: String? = nil, environment: GlobusEnvironment, http: GlobusHTTP = GlobusHTTP()) {
         self.clientID = clientID
         self.clientSecret = clientSecret
@@ -19,21 +23,31 @@ public struct AuthLoginClient: Sendable {
         self.http = http
     }
 
+    /// Whether the client has a secret.
     public var isConfidential: Bool { clientSecret != nil }
+    /// Globus Auth's base URL in the environment.
     public var baseURL: String { environment.baseURL("auth") }
     /// The Globus page that shows the code to copy (native apps' default redirect).
     public var authCodeRedirect: String { baseURL + "v2/web/auth-code" }
 
     /// What an authorize URL needs besides the client.
     public struct AuthorizeOptions: Sendable {
+        /// The scopes to ask consent for.
         public var scopes: [Scope]
+        /// Where Globus Auth sends the person back with the code.
         public var redirectURI: String
+        /// Whether to ask for refresh tokens (`access_type=offline`).
         public var refreshTokens: Bool
+        /// The PKCE challenge (native apps).
         public var pkce: PKCE?
+        /// The name the consent page suggests for this grant.
         public var prefillNamedGrant: String?
+        /// Session requirements (from a GARE, or asked for).
         public var parameters: AuthorizationParameters?
+        /// The `state` sent, and echoed back.
         public var state = "_default"
 
+        /// Options; see the properties.
         public init(scopes: [Scope], redirectURI: String, refreshTokens: Bool, pkce: PKCE?, prefillNamedGrant: String? = nil,
                     parameters: AuthorizationParameters? = nil) {
             self.scopes = scopes

@@ -2,12 +2,15 @@
 /// replace the environment's own (`GLOBUS_SDK_SERVICE_URL_<NAME>`, as in the Python SDK).
 /// A value: the SDK never reads the process environment; `Settings(variables:)` does, once.
 public struct GlobusEnvironment: Sendable, Equatable {
+    /// The environment's name (`production`, `preview`, `sandbox`, …).
     public let name: String
     /// Base URLs by lowercased service name, each ending with `/`.
     public private(set) var serviceURLs: [String: String]
 
+    /// The environments Globus runs.
     public static let known = ["production", "preview", "sandbox", "integration", "test", "staging"]
 
+    /// Globus's production environment.
     public static let production = GlobusEnvironment(name: "production")
 
     /// An environment by name; `serviceURLs` maps service names (`auth`, `transfer`, …) to base URLs.
@@ -43,7 +46,12 @@ public struct GlobusEnvironment: Sendable, Equatable {
 
 /// How HTTPS certificates are checked (`GLOBUS_SDK_VERIFY_SSL`): on, off, or against a CA bundle.
 public enum TLSVerification: Sendable, Equatable {
-    case on, off, caBundle(String)
+    /// Against the system's certificate authorities.
+    case on
+    /// Not at all (never for real use).
+    case off
+    /// Against the certificate authorities in this PEM file.
+    case caBundle(String)
 
     /// What a certificate error adds about the current setting.
     var caBundleNote: String {
@@ -58,11 +66,16 @@ public enum TLSVerification: Sendable, Equatable {
 /// `no_proxy`, as libcurl reads them). Passed to the transport explicitly, so that a change made
 /// while the process runs (a notebook's `%env https_proxy=…`) takes effect.
 public struct ProxySettings: Sendable, Equatable {
+    /// The proxy for `http://` addresses (`http_proxy`).
     public var http: String?
+    /// The proxy for `https://` addresses (`https_proxy`).
     public var https: String?
+    /// The proxy for both, when neither is set (`all_proxy`).
     public var all: String?
+    /// Hosts reached without a proxy (`no_proxy`).
     public var noProxy: String?
 
+    /// Proxies; see the properties.
     public init(http: String? = nil, https: String? = nil, all: String? = nil, noProxy: String? = nil) {
         self.http = http
         self.https = https
@@ -81,9 +94,12 @@ public struct ProxySettings: Sendable, Equatable {
 public struct HTTPSettings: Sendable, Equatable {
     /// Seconds; nil for no timeout (`GLOBUS_SDK_HTTP_TIMEOUT`, default 60, -1 for none).
     public var timeout: Double? = 60
+    /// How server certificates are checked (`GLOBUS_SDK_VERIFY_SSL`).
     public var tls: TLSVerification = .on
+    /// The proxies.
     public var proxies = ProxySettings()
 
+    /// Settings; see the properties.
     public init(timeout: Double? = 60, tls: TLSVerification = .on, proxies: ProxySettings = ProxySettings()) {
         self.timeout = timeout
         self.tls = tls

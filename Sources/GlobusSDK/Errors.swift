@@ -21,6 +21,7 @@ public enum GlobusError: Error, Sendable, CustomStringConvertible {
     /// An id_token failed verification.
     case idToken(String)
 
+    /// The error, said for people: a status, a code and a message, never a credential.
     public var description: String {
         switch self {
         case .api(let e): e.description
@@ -34,8 +35,14 @@ public enum GlobusError: Error, Sendable, CustomStringConvertible {
 
 /// A request that got no response. Names the request, never its credentials.
 public struct NetworkError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong on the way.
     public enum Kind: String, Sendable {
-        case connect = "ConnectionError", timeout = "TimeoutError", other = "NetworkError"
+        /// The service could not be reached (no route, refused, a name that does not resolve).
+        case connect = "ConnectionError"
+        /// The service did not answer in time.
+        case timeout = "TimeoutError"
+        /// Anything else on the way.
+        case other = "NetworkError"
         /// The server's certificate could not be verified (never retried: it will not change).
         case tls = "TLSError"
         /// A redirect to another origin, not followed (the token would go with it).
@@ -43,32 +50,53 @@ public struct NetworkError: Error, Sendable, CustomStringConvertible {
         /// An answer larger than the request allows, not read further (never retried).
         case tooLarge = "ResponseTooLarge"
     }
+    /// What went wrong on the way.
     public let kind: Kind
+    /// The request's method.
     public let method: String
+    /// The request's URL, without its query.
     public let url: String
+    /// What libcurl (or the SDK) said.
     public let detail: String
+    /// `ConnectionError on GET https://…: detail`.
     public var description: String { "\(kind.rawValue) on \(method) \(url): \(detail)" }
 }
 
 /// Why tokens cannot be used as they are, and what a login must ask for.
 public struct LoginRequired: Error, Sendable, CustomStringConvertible {
+    /// Why a login is needed.
     public enum Reason: Sendable, Equatable {
-        case noTokens, expired, noRefreshToken, refreshRejected, missingScopes([String]), identityChanged
+        /// No tokens are stored for the resource server.
+        case noTokens
+        /// The access token expired, and refresh tokens are off.
+        case expired
+        /// The access token expired, and there is no refresh token.
+        case noRefreshToken
+        /// Globus Auth refused the refresh token (expired or revoked).
+        case refreshRejected
+        /// The tokens lack these scopes (or their dependencies).
+        case missingScopes([String])
+        /// The stored tokens belong to someone else.
+        case identityChanged
         /// Globus Auth refused the Authorization Code of a login (mistyped, expired or used
         /// before), with its description when it gave one.
         case codeRejected(String?)
     }
+    /// Why a login is needed.
     public let reason: Reason
+    /// The resource server whose tokens cannot be used.
     public let resourceServer: String
     /// Extra parameters the next login must carry (from a GARE).
     public var authorizationParameters: AuthorizationParameters?
 
+    /// A requirement; see the properties.
     public init(reason: Reason, resourceServer: String, authorizationParameters: AuthorizationParameters? = nil) {
         self.reason = reason
         self.resourceServer = resourceServer
         self.authorizationParameters = authorizationParameters
     }
 
+    /// Said for people: "No login for transfer.api.globus.org".
     public var description: String {
         switch reason {
         case .noTokens: "No login for \(resourceServer)"
@@ -89,18 +117,26 @@ public struct LoginRequired: Error, Sendable, CustomStringConvertible {
 
 /// An error response from a Globus service, parsed like the Python SDK's `GlobusAPIError`.
 public struct GlobusAPIError: Error, Sendable, CustomStringConvertible {
+    /// The request's method.
     public let method: String
     /// The request URL (never carries a token).
     public let url: String
+    /// The HTTP status (400–599).
     public let httpStatus: Int
+    /// The service's error code (`ClientError.NotFound`, `ConsentRequired`…), when it gave one.
     public let code: String?
+    /// The service's messages.
     public let messages: [String]
+    /// The service's id for the request, to quote to Globus support.
     public let requestID: String?
     /// The parsed JSON body, when the body was JSON.
     public let json: JSON?
+    /// The body as text.
     public let text: String
+    /// The response headers, names lowercased.
     public let headers: [(String, String)]
 
+    /// The messages joined, or nil.
     public var message: String? { messages.isEmpty ? nil : messages.joined(separator: "; ") }
 
     /// The authorization requirement carried by the error, if any.
@@ -112,6 +148,7 @@ public struct GlobusAPIError: Error, Sendable, CustomStringConvertible {
         return gare?.authorizationParameters.requiredScopes
     }
 
+    /// Parses an error answer (its JSON body, when it has one) as the Python SDK does.
     public init(method: String, url: String, status: Int, headers: [(String, String)], body: [UInt8]) {
         self.method = method
         self.url = url
@@ -173,6 +210,7 @@ public struct GlobusAPIError: Error, Sendable, CustomStringConvertible {
         self.requestID = requestID
     }
 
+    /// `404 ClientError.NotFound: message (GET url, request id …)`.
     public var description: String {
         "\(httpStatus) \(code ?? "Error"): \(message ?? (text.isEmpty ? "(no body)" : String(text.prefix(200)))) (\(method) \(url)\(requestID.map { ", request id " + $0 } ?? ""))"
     }

@@ -55,8 +55,11 @@ public struct FileAccess: Sendable, Equatable {
     /// Why a file could not be opened, read or written; `code` is the `errno` when the system
     /// refused (`ENOENT` for a file that does not exist), else 0 (these rules refused).
     public struct Failure: Error, CustomStringConvertible, Sendable {
+        /// What failed and why, naming the file.
         public let message: String
+        /// The `errno` it failed with.
         public let code: Int32
+        /// The message.
         public var description: String { message }
     }
 
@@ -71,7 +74,7 @@ public struct FileAccess: Sendable, Equatable {
 
     /// The whole content of the regular file `dir.name` in a folder already opened (within one
     /// operation that opened it: a locked read-modify-write).
-    public func read(in dir: OpenDirectory, what: String, maxBytes: Int, singleLink: Bool = false) throws(Failure) -> [UInt8] {
+    func read(in dir: OpenDirectory, what: String, maxBytes: Int, singleLink: Bool = false) throws(Failure) -> [UInt8] {
         let path = dir.path
         let fd: Int32
         do { fd = try dir.open(dir.name, what: what, flags: O_RDONLY) } catch { throw plainly(error, what, path) }
@@ -105,7 +108,7 @@ public struct FileAccess: Sendable, Equatable {
 
     /// The folder holding `path`, opened, with the file's name in it. With `create`, missing
     /// folders are made (mode 0700).
-    public func directory(of path: String, what: String, create: Bool) throws(Failure) -> OpenDirectory {
+    func directory(of path: String, what: String, create: Bool) throws(Failure) -> OpenDirectory {
         let (start, parts) = try components(of: path, what: what)
         guard let name = parts.last else { throw Failure(message: "\(what) '\(path)' names a folder, not a file", code: EISDIR) }
         switch rule {
@@ -198,17 +201,18 @@ public struct FileAccess: Sendable, Equatable {
 /// A folder opened by `FileAccess`, and the name of the file in it that the caller is after.
 /// Everything done in it is done relative to the open folder (`openat`, `renameat`,
 /// `fstatat`), so it stays the same folder whatever happens to its path meanwhile.
-public final class OpenDirectory: @unchecked Sendable {
-    public let fd: Int32
+final class OpenDirectory: @unchecked Sendable {
+    /// The open folder's file descriptor.
+    let fd: Int32
     /// The name of the file in this folder.
-    public let name: String
+    let name: String
     /// The path as given (for messages).
-    public let path: String
+    let path: String
     /// The folder's own path: as the person named it, or, when confined, the one walked (with
     /// no symbolic link in it).
-    public let folderPath: String
+    let folderPath: String
     /// Whether it was reached by a confined walk (no symbolic link on the way).
-    public let confined: Bool
+    let confined: Bool
 
     init(fd: Int32, name: String, path: String, folderPath: String, confined: Bool = false) {
         self.fd = fd
@@ -222,7 +226,7 @@ public final class OpenDirectory: @unchecked Sendable {
 
     /// Opens `name` in this folder: never through a symbolic link, never blocking; only a
     /// regular file is accepted. `flags` may add `O_CREAT`, `O_EXCL`, `O_WRONLY`, `O_RDWR`.
-    public func open(_ name: String, what: String, flags: Int32, mode: mode_t = 0o600) throws(FileAccess.Failure) -> Int32 {
+    func open(_ name: String, what: String, flags: Int32, mode: mode_t = 0o600) throws(FileAccess.Failure) -> Int32 {
         let fd = openat(self.fd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode)
         guard fd >= 0 else {
             let code = errno
@@ -239,23 +243,23 @@ public final class OpenDirectory: @unchecked Sendable {
     }
 
     /// What `fstatat` says of `name` in this folder, without following a link.
-    public func status(_ name: String) -> stat? {
+    func status(_ name: String) -> stat? {
         var st = stat()
         return fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 ? st : nil
     }
 
     /// Renames `from` to `to`, both in this folder (atomic).
-    public func rename(_ from: String, _ to: String) -> Bool { renameat(fd, from, fd, to) == 0 }
+    func rename(_ from: String, _ to: String) -> Bool { renameat(fd, from, fd, to) == 0 }
 
     /// Removes `name` from this folder.
-    public func remove(_ name: String) { unlinkat(fd, name, 0) }
+    func remove(_ name: String) { unlinkat(fd, name, 0) }
 
     /// Makes the folder's entries durable (after a rename).
-    public func sync() { fsync(fd) }
+    func sync() { fsync(fd) }
 
     /// Whether `name` in this folder is, right now, the same file as `other` at `path` (device
     /// and inode): for a library that opens by path, to check it opened what was checked here.
-    public func isSameFile(_ name: String, asPath other: String) -> Bool {
+    func isSameFile(_ name: String, asPath other: String) -> Bool {
         var st = stat()
         guard let mine = status(name), stat(other, &st) == 0 else { return false }
         return mine.st_dev == st.st_dev && mine.st_ino == st.st_ino

@@ -1,5 +1,6 @@
 /// Form encoding for token requests.
 public enum FormEncoding {
+    /// `k=v&k2=v2`, each part escaped with `escape`.
     public static func encode(_ pairs: [(String, String)]) -> String {
         pairs.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
     }

@@ -2,14 +2,22 @@ import JSON
 
 /// The parameters of an authorization requirement (`authorization_parameters` of a GARE).
 public struct AuthorizationParameters: Sendable, Equatable {
+    /// A message for the person logging in.
     public var sessionMessage: String?
+    /// Identities (ids or usernames) that must be in the session.
     public var sessionRequiredIdentities: [String]?
+    /// Domains of which one identity must be in the session.
     public var sessionRequiredSingleDomain: [String]?
+    /// Authentication policies the session must meet.
     public var sessionRequiredPolicies: [String]?
+    /// Whether the session needs multi-factor authentication.
     public var sessionRequiredMFA: Bool?
+    /// Scopes the login must consent to.
     public var requiredScopes: [String]?
+    /// `login`: authenticate again, even within a session.
     public var prompt: String?
 
+    /// Parameters; see the properties.
     public init(sessionMessage: String? = nil, sessionRequiredIdentities: [String]? = nil, sessionRequiredSingleDomain: [String]? = nil,
                 sessionRequiredPolicies: [String]? = nil, sessionRequiredMFA: Bool? = nil, requiredScopes: [String]? = nil, prompt: String? = nil) {
         self.sessionMessage = sessionMessage
@@ -47,7 +55,9 @@ public struct AuthorizationParameters: Sendable, Equatable {
 
 /// A Globus Auth Requirements Error: a `code` and the parameters a login must satisfy.
 public struct GARE: Sendable, Equatable {
+    /// `AuthorizationRequired`, `ConsentRequired`, …
     public var code: String
+    /// What the next login must carry.
     public var authorizationParameters: AuthorizationParameters
 
     /// Recognises the canonical form and the legacy variants, root first, then sub-documents.

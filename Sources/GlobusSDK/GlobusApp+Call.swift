@@ -14,10 +14,7 @@ extension GlobusApp {
             let defaults = request.service.defaultScopes.compactMap { try? Scope.parse($0) }
             if !defaults.isEmpty { addScopeRequirements(rs, defaults) }
         }
-        var http = HTTPRequest(method: request.method, url: try request.url(environment: config.environment), headers: request.headers,
-                               body: request.body, followRedirects: request.followRedirects)
-        http.whileWaiting = request.whileWaiting
-        http.maximumResponseBytes = request.maximumResponseBytes
+        let http = try request.httpRequest(environment: config.environment)
         var loggedIn = false, redriven = false
         while true {
             do {

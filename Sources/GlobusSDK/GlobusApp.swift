@@ -14,10 +14,13 @@ import Glibc
 public final class GlobusApp: @unchecked Sendable {
     /// Mirrors the Python SDK's `GlobusAppConfig`.
     public struct Config: Sendable {
+        /// The Globus environment.
         public var environment: GlobusEnvironment
         /// Timeout, certificate checks and proxies of every request.
         public var http = HTTPSettings()
+        /// Where the tokens are kept.
         public var storage: any TokenStorage
+        /// Whether logins ask for refresh tokens (kept for months; on by default).
         public var requestRefreshTokens = true
         /// The redirect URI (default: Globus's auth-code page for native apps).
         public var redirectURI: String?
@@ -26,6 +29,7 @@ public final class GlobusApp: @unchecked Sendable {
         /// Products built on this SDK, named in `X-Globus-Client-Info` (e.g. the kernel).
         public var products: [ClientProduct] = []
 
+        /// A configuration with the default HTTP settings.
         public init(environment: GlobusEnvironment, storage: any TokenStorage) {
             self.environment = environment
             self.storage = storage
@@ -39,13 +43,19 @@ public final class GlobusApp: @unchecked Sendable {
         }
     }
 
+    /// The app's name (in `User-Agent`, the token file's folder, the consent's name).
     public let appName: String
+    /// The Globus Auth client's id.
     public let clientID: String
+    /// Whether it is a service account (client credentials) rather than a person's app.
     public let isClientApp: Bool
+    /// Its configuration.
     public let config: Config
     /// Globus Auth's login endpoints for this app's client (authorize, token, revoke, introspect).
     public let authClient: AuthLoginClient
+    /// How its requests are sent.
     public let http: GlobusHTTP
+    /// Verifies the id_tokens of its logins.
     public let idTokens: IDTokenVerifier
     private let state = Mutex<State>(State())
 

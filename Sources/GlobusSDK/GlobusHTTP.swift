@@ -2,8 +2,11 @@ import JSON
 
 /// The SDK's identity on the wire.
 public enum SDKInfo {
+    /// The SDK's version (see CHANGELOG.md).
     public static let version = "0.1.0"
+    /// `globus-sdk-swift-<version>`, the start of every `User-Agent`.
     public static let userAgent = "globus-sdk-swift-\(version)"
+    /// `product=swift-sdk,version=<version>`, the start of every `X-Globus-Client-Info`.
     public static let clientInfo = "product=swift-sdk,version=\(version)"
 }
 
@@ -17,20 +20,26 @@ public protocol Authorizer: Sendable {
 
 /// A product named in `X-Globus-Client-Info` after the SDK (the Globus CLI names itself so).
 public struct ClientProduct: Sendable, Equatable {
+    /// The product's name.
     public var name: String
+    /// The product's version.
     public var version: String
+    /// A product.
     public init(name: String, version: String) { self.name = name; self.version = version }
 }
 
 /// Sends requests with Globus's headers, retries and error handling.
 public struct GlobusHTTP: Sendable {
+    /// Sends the requests (libcurl unless replaced).
     public var transport: any Transport
+    /// The app named in `User-Agent`.
     public var appName: String?
     /// Products using this SDK, named after it in `X-Globus-Client-Info`.
     public var products: [ClientProduct]
     /// Timeout, certificate checks and proxies of every request it sends.
     public var settings: HTTPSettings
 
+    /// A sender; see the properties.
     public init(transport: any Transport = CurlTransport.shared, appName: String? = nil, products: [ClientProduct] = [],
                 settings: HTTPSettings = HTTPSettings()) {
         self.transport = transport

@@ -11,8 +11,11 @@ import Glibc
 public struct IdentityClaims: Sendable, Equatable {
     /// The identity id (`sub`).
     public var sub: String
+    /// The username (`alice@uchicago.edu`).
     public var preferredUsername: String?
+    /// The person's name.
     public var name: String?
+    /// Their email address.
     public var email: String?
     /// The identity provider's name (`identity_provider_display_name`), e.g. "Globus ID".
     public var identityProvider: String?
@@ -30,8 +33,10 @@ public final class IDTokenVerifier: Sendable {
     let environment: GlobusEnvironment
     let clientID: String
     private let published = Mutex<(keys: JSON, algorithms: [String])?>(nil)
+    /// Seconds of clock difference allowed.
     public static let leeway = 300
 
+    /// A verifier for id_tokens issued to `clientID` in `environment`.
     public init(http: GlobusHTTP, environment: GlobusEnvironment, clientID: String) {
         self.http = http
         self.environment = environment

@@ -11,11 +11,13 @@ public struct PasteCodeLoginFlow: LoginFlow {
     let show: (String) -> Void
     let ask: () throws(GlobusError) -> String
 
+    /// A flow that shows the sign-in text with `show` and reads the code with `ask`.
     public init(show: @escaping (String) -> Void, ask: @escaping () throws(GlobusError) -> String) {
         self.show = show
         self.ask = ask
     }
 
+    /// Shows the link, then asks for the code.
     public func obtainCode(authorizeURL: String) throws(GlobusError) -> String {
         show(authorizeURL)
         let code = try ask().trimmingCharacters(" \t\r\n")
@@ -36,9 +38,12 @@ public struct PasteCodeLoginFlow: LoginFlow {
 /// A login started but not finished: the two-step form for frontends that cannot ask for input
 /// (start → show the URL; later, finish with the pasted code).
 public struct PendingLogin: Sendable {
+    /// The sign-in link to show.
     public let authorizeURL: String
     let pkce: PKCE?
     let redirectURI: String
+    /// The scopes asked for.
     public let scopes: [Scope]
+    /// The session requirements asked for.
     public let parameters: AuthorizationParameters?
 }

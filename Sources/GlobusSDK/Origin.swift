@@ -1,10 +1,14 @@
 /// A URL's origin: scheme, host and port (the default port when none is written), compared
 /// case-insensitively. Tokens and redirects are confined to one origin.
 public struct Origin: Equatable, Sendable, CustomStringConvertible {
+    /// `https` or `http`, lowercased.
     public let scheme: String
+    /// The host, lowercased.
     public let host: String
+    /// The port (443 and 80 when not given).
     public let port: Int
 
+    /// The origin of an `http(s)` URL, or nil.
     public init?(_ url: String) {
         guard let sep = url.firstRange(of: "://") else { return nil }
         let scheme = url[..<sep.lowerBound].lowercased()
@@ -24,5 +28,6 @@ public struct Origin: Equatable, Sendable, CustomStringConvertible {
         self.port = port
     }
 
+    /// `https://host:443`.
     public var description: String { "\(scheme)://\(host):\(port)" }
 }

@@ -2,7 +2,9 @@ import Crypto
 
 /// A PKCE verifier and its S256 challenge (RFC 7636), as Globus native apps use them.
 public struct PKCE: Sendable, Equatable {
+    /// The secret the code exchange sends.
     public let verifier: String
+    /// Its SHA-256, base64url: what the authorize URL sends.
     public let challenge: String
 
     /// A fresh verifier: base64url of 32 random bytes without padding (43 characters).

@@ -36,7 +36,7 @@ public enum PagingScheme: Sendable, Equatable {
 
     /// The member holding a page's items.
     static func itemsKey(_ page: JSON) -> String? {
-        ["DATA", "gmeta", "flows", "runs", "timers"].first { page[$0]?.array != nil }
+        ["DATA", "gmeta", "flows", "runs", "timers", "jobs", "data"].first { page[$0]?.array != nil }
     }
 }
 
@@ -52,6 +52,7 @@ public struct PagingLimits: Sendable, Equatable {
     /// Bytes of pages fetched, at most (what the merged result holds is smaller).
     public var bytes: Int
 
+    /// Caps; see the properties.
     public init(items: Int, pages: Int, bytes: Int) {
         self.items = items
         self.pages = pages
@@ -108,174 +109,18 @@ extension GlobusApp {
     /// items and `paged` (pages, items, and `stopped` when paging ended before the service said
     /// it was done, see `PagingStop`) added. Paging is bounded by `limits` (by default those
     /// of `limit`, or the standard caps). `progress` hears after each page (pages, items so far).
+    ///
+    /// This is the blocking form of the clients' paginators (``Paginator``): both walk the pages
+    /// with the same rules and caps, this one on the calling thread.
     public func paginate(_ request: ServiceRequest, scheme: PagingScheme, limit: Int? = nil, limits: PagingLimits? = nil,
                          resourceServer: String? = nil,
                          onLoginRequired: ((LoginRequired) throws(GlobusError) -> Void)? = nil,
                          progress: (Int, Int) -> Void = { _, _ in },
                          isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> JSON {
-        let limits = limits ?? limit.map(PagingLimits.upTo) ?? .standard
-        let wanted = min(limit ?? Int.max, limits.items)
-        switch scheme {
-        case .marker, .lastKey:
-            if limit == nil {
-                return try paginateAhead(request, scheme: scheme, limits: limits, resourceServer: resourceServer, onLoginRequired: onLoginRequired,
-                                         progress: progress, isCancelled: isCancelled)
-            }
-        default: break
+        let walk = PageWalk(request: request, scheme: scheme, limit: limit, limits: limits, isCancelled: isCancelled) { r throws(GlobusError) in
+            try self.call(r, resourceServer: resourceServer, onLoginRequired: onLoginRequired, isCancelled: isCancelled)
         }
-        var items: [JSON] = []
-        var first: JSONObject?
-        var key: String?
-        var pages = 0
-        var bytes = 0
-        var stop: PagingStop?
-        var next: [(String, String)] = []
-        var seen: Set<String> = []
-        var offset = max(0, Int(request.query.last { $0.0 == "offset" }?.1 ?? "") ?? 0)
-        let base = request.query.filter { !["offset", "limit", "marker", "last_key"].contains($0.0) }
-        // A `limit` given with the request is the page size (within the service's maximum).
-        let askedSize = Int(request.query.last { $0.0 == "limit" }?.1 ?? "").flatMap { $0 > 0 ? $0 : nil }
-        while true {
-            var r = request
-            r.query = base
-            switch scheme {
-            case .offsetTotal(let most, _), .offsetHasNextPage(let most, _):
-                let size = min(most, askedSize ?? most)
-                var want = min(size, wanted - items.count)
-                if case .offsetTotal(_, let maxTotal) = scheme { want = min(want, maxTotal - offset) }
-                r.query += [("offset", String(offset)), ("limit", String(max(1, want)))]
-            case .marker, .lastKey:
-                r.query += next
-            }
-            // No single page can take more than the byte cap has left (a page one byte over
-            // it still counts as reaching the cap: it ends paging there).
-            r.maximumResponseBytes = min(r.maximumResponseBytes, max(1, limits.bytes - bytes) + 1)
-            if isCancelled() { throw .cancelled }
-            let answer: HTTPResponse
-            do { answer = try call(r, resourceServer: resourceServer, onLoginRequired: onLoginRequired, isCancelled: isCancelled) } catch {
-                // A later page larger than the byte cap has left ends paging at the cap.
-                if pages > 0, case .network(let n) = error, n.kind == .tooLarge { stop = .bytes(limits.bytes); break }
-                throw error
-            }
-            guard let page = try? JSON.parse(answer.body), let o = page.object else {
-                throw .api(GlobusAPIError(method: r.method, url: r.path, status: answer.status, headers: answer.headers, body: answer.body))
-            }
-            pages += 1
-            bytes += answer.body.count
-            key = key ?? PagingScheme.itemsKey(page)
-            let got = key.flatMap { page[$0]?.array } ?? []
-            items += got.prefix(wanted - items.count)
-            if first == nil { first = o }
-            progress(pages, items.count)
-            // An offset the caller gave can be anything: it moves on without overflowing.
-            let (moved, over) = offset.addingReportingOverflow(got.count)
-            let more = over ? nil : PagingScheme.nextPage(page, scheme: scheme, offset: moved)
-            if more == nil { break }
-            if items.count >= wanted { stop = .items(items.count); break }
-            if got.isEmpty { stop = .emptyPage; break }
-            if pages >= limits.pages { stop = .pages(pages); break }
-            if bytes >= limits.bytes { stop = .bytes(limits.bytes); break }
-            offset = moved
-            if case .marker(let m)? = more {
-                guard seen.insert(m).inserted else { stop = .repeatedMarker; break }
-                next = [(scheme == .lastKey ? "last_key" : "marker", m)]
-            }
-        }
-        return PagingScheme.merged(first: first, key: key, items: items, pages: pages, stop: stop)
-    }
-
-    /// A listing paged by a marker (or `last_key`) from each answer. The next request needs
-    /// only that marker, which a skim of the page's top level finds; the page itself is parsed
-    /// while the next one is on its way (on this thread, see `WhileWaiting`), so parsing and the
-    /// service's work overlap. An empty page is seen when it is parsed, so paging stops at most
-    /// one page after it.
-    func paginateAhead(_ request: ServiceRequest, scheme: PagingScheme, limits: PagingLimits, resourceServer: String?,
-                       onLoginRequired: ((LoginRequired) throws(GlobusError) -> Void)?, progress: (Int, Int) -> Void,
-                       isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) -> JSON {
-        let (answerKey, param, endsWithNull): (String, String, Bool)
-        switch scheme {
-        case .marker(let key, let nullEnds): (answerKey, param, endsWithNull) = (key, "marker", nullEnds)
-        default: (answerKey, param, endsWithNull) = ("last_key", "last_key", false)
-        }
-        let base = request.query.filter { !["limit", "marker", "last_key"].contains($0.0) }
-        let pages = ParsedPages(maxItems: limits.items)
-        var next: [(String, String)] = []
-        var seen: Set<String> = []
-        var fetched = 0
-        var bytes = 0
-        var stop: PagingStop?
-        while true {
-            var r = request
-            r.query = base + next
-            if let body = pages.waiting { r.whileWaiting = WhileWaiting { pages.parse(body) } }
-            r.maximumResponseBytes = min(r.maximumResponseBytes, max(1, limits.bytes - bytes) + 1)
-            if isCancelled() { throw .cancelled }
-            let answer: HTTPResponse
-            do { answer = try call(r, resourceServer: resourceServer, onLoginRequired: onLoginRequired, isCancelled: isCancelled) } catch {
-                r.whileWaiting?.run()
-                if fetched > 0, case .network(let n) = error, n.kind == .tooLarge { stop = .bytes(limits.bytes); break }
-                throw error
-            }
-            r.whileWaiting?.run()
-            let top: [String: JSON]
-            do { top = try JSON.members([answerKey, "has_next_page"], of: answer.body) } catch {
-                throw .api(GlobusAPIError(method: r.method, url: r.path, status: answer.status, headers: answer.headers, body: answer.body))
-            }
-            fetched += 1
-            bytes += answer.body.count
-            pages.waiting = answer.body
-            pages.answers.append((answer.status, answer.headers, r.path))
-            progress(fetched, pages.items.count)
-            guard endsWithNull || top["has_next_page"]?.bool == true, let m = top[answerKey]?.string else { break }
-            if pages.full { stop = .items(pages.items.count); break }
-            if pages.sawEmptyPage { stop = .emptyPage; break }
-            if fetched >= limits.pages { stop = .pages(fetched); break }
-            if bytes >= limits.bytes { stop = .bytes(limits.bytes); break }
-            // A marker seen before would page forever: a service that repeats itself is done.
-            guard seen.insert(m).inserted else { stop = .repeatedMarker; break }
-            next = [(param, m)]
-        }
-        if let body = pages.waiting { pages.parse(body) }
-        if let (i, body) = pages.failed {
-            let a = pages.answers[i]
-            throw .api(GlobusAPIError(method: request.method, url: a.path, status: a.status, headers: a.headers, body: body))
-        }
-        if stop == nil || stop == .emptyPage, pages.full { stop = .items(pages.items.count) }
-        return PagingScheme.merged(first: pages.first, key: pages.key, items: pages.items, pages: fetched, stop: stop)
-    }
-}
-
-/// The pages of a listing as they are parsed, in order, on the thread that fetches them.
-final class ParsedPages {
-    /// The body fetched last, not parsed yet.
-    var waiting: [UInt8]?
-    var first: JSONObject?
-    var key: String?
-    var items: [JSON] = []
-    /// Items beyond this many are dropped as pages are parsed.
-    let maxItems: Int
-    /// Whether a page with no items was parsed.
-    var sawEmptyPage = false
-    var parsed = 0
-
-    init(maxItems: Int) { self.maxItems = maxItems }
-
-    /// Whether the items cap is reached.
-    var full: Bool { items.count >= maxItems }
-    /// The first page that was not a JSON object: its index and body.
-    var failed: (Int, [UInt8])?
-    var answers: [(status: Int, headers: [(String, String)], path: String)] = []
-
-    func parse(_ body: [UInt8]) {
-        waiting = nil
-        defer { parsed += 1 }
-        guard failed == nil else { return }
-        guard let page = try? JSON.parse(body), let o = page.object else { failed = (parsed, body); return }
-        if first == nil { first = o }
-        key = key ?? PagingScheme.itemsKey(page)
-        let got = key.flatMap { page[$0]?.array } ?? []
-        if got.isEmpty { sawEmptyPage = true }
-        items += got.prefix(max(0, maxItems - items.count))
+        return try walk.merged(progress: progress)
     }
 }
 

@@ -6,13 +6,18 @@ import Glibc
 /// 429/500/502/503/504, backoff `(0.25 + 0.5·random)·2^attempt` capped at 10 s, and an integer
 /// `Retry-After` honoured for 429 and 503.
 public struct RetryPolicy: Sendable {
+    /// Retries after the first attempt, at most.
     public var maxRetries = 5
+    /// The longest wait between attempts, in seconds.
     public var maxSleep = 10.0
+    /// Statuses retried.
     public var transientStatuses: Set<Int> = [429, 500, 502, 503, 504]
+    /// Statuses whose `Retry-After` is honoured.
     public var retryAfterStatuses: Set<Int> = [429, 503]
     /// Transfer does not retry errors whose code says the fault is at the endpoint.
     public var noRetryCodes: [String] = []
 
+    /// The Python SDK's defaults.
     public init() {}
 
     /// Transfer's policy: `ExternalError` and `EndpointError` answers are not retried (the fault

@@ -11,7 +11,9 @@ import Glibc
 /// `sdk_storage_adapter_internal` with the versions. New files are 0600 in a 0700 directory;
 /// SQLite's own locking serialises writers across processes.
 public final class SQLiteTokenStorage: TokenStorage {
+    /// The database file.
     public let path: String
+    /// The namespace of its entries (`DEFAULT` for apps).
     public let namespace: String
     /// How the file and its folder are opened (see `FileAccess`).
     public let files: FileAccess
@@ -25,6 +27,7 @@ public final class SQLiteTokenStorage: TokenStorage {
         deinit { sqlite3_close(handle) }
     }
 
+    /// Opens (or creates) the database at `path`; its files are opened through `files`.
     public init(path: String, namespace: String = "DEFAULT", files: FileAccess = .anywhere) throws(GlobusError) {
         guard path != ":memory:" else {
             throw .configuration("SQLiteTokenStorage cannot be used with a ':memory:' database. If you want to store tokens in memory, use MemoryTokenStorage instead.")
@@ -69,6 +72,7 @@ public final class SQLiteTokenStorage: TokenStorage {
             """)
     }
 
+    /// The database file.
     public var location: String { path }
 
     func exec(_ sql: String) throws(GlobusError) {
@@ -100,6 +104,7 @@ public final class SQLiteTokenStorage: TokenStorage {
         }
     }
 
+    /// All entries of the namespace.
     public func all() throws(GlobusError) -> [String: TokenData] {
         var raw: [(String, String)] = []
         try run("SELECT resource_server, token_data_json FROM token_storage WHERE namespace=?", [namespace]) { s in
@@ -117,6 +122,7 @@ public final class SQLiteTokenStorage: TokenStorage {
         return out
     }
 
+    /// Stores entries, replacing those with the same resource server.
     public func store(_ entries: [TokenData]) throws(GlobusError) {
         for e in entries {
             try run("REPLACE INTO token_storage(namespace, resource_server, token_data_json) VALUES(?, ?, ?)",
@@ -124,6 +130,7 @@ public final class SQLiteTokenStorage: TokenStorage {
         }
     }
 
+    /// Removes one entry; true when it existed.
     @discardableResult public func remove(_ rs: String) throws(GlobusError) -> Bool {
         let existed = try get(rs) != nil
         try run("DELETE FROM token_storage WHERE namespace=? AND resource_server=?", [namespace, rs])

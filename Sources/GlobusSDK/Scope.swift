@@ -1,8 +1,11 @@
 /// A Globus Auth scope with optional dependent scopes: `name`, `*name` (optional) and
 /// `name[dep *dep2[sub]]`.
 public struct Scope: Hashable, Sendable, CustomStringConvertible {
+    /// The scope string.
     public let name: String
+    /// Whether consent to it may be declined (`*name`, as a dependency).
     public let optional: Bool
+    /// Scopes consented through this one (`name[dep …]`).
     public let dependencies: [Scope]
 
     /// A scope without special characters in its name.
@@ -35,10 +38,12 @@ public struct Scope: Hashable, Sendable, CustomStringConvertible {
 
 /// A malformed scope string. Messages match the Python SDK's.
 public struct ScopeParseError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// What is wrong with the string.
     public let message: String
     /// True for a dependency cycle (`a[b] b[a]`).
     public let isCycle: Bool
     init(_ message: String, cycle: Bool = false) { self.message = message; isCycle = cycle }
+    /// The message.
     public var description: String { message }
 }
 

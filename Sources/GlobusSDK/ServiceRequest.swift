@@ -2,13 +2,21 @@ import JSON
 
 /// A call to a Globus service API, `globus api`-style.
 public struct ServiceRequest: Sendable {
+    /// The service called.
     public var service: GlobusService
+    /// The HTTP method, uppercased.
     public var method: String
+    /// The path (the service's prefix is added when missing), or a full URL on the service's origin.
     public var path: String
+    /// Query parameters, in order.
     public var query: [(String, String)] = []
+    /// Headers besides those the SDK adds.
     public var headers: [(String, String)] = []
+    /// The body.
     public var body: [UInt8]?
+    /// Whether to follow redirects (within the service's origin only).
     public var followRedirects = false
+    /// When to retry.
     public var retry = RetryPolicy()
     /// Answer 4xx/5xx bodies instead of throwing.
     public var allowErrors = false
@@ -19,11 +27,23 @@ public struct ServiceRequest: Sendable {
     /// The largest answer taken, in bytes (a paginator lowers it to what its byte cap has left).
     public var maximumResponseBytes = HTTPRequest.defaultMaximumResponseBytes
 
+    /// A request without query, headers or body (Transfer's retry policy for Transfer).
     public init(service: GlobusService, method: String, path: String) {
         self.service = service
         self.method = method.uppercased()
         self.path = path
         if service.resourceServer == GlobusService.transfer.resourceServer { retry = .transfer }
+    }
+
+    /// A request with the query parameters that have a value (in the order given) and, when
+    /// given, a JSON body.
+    init(service: GlobusService, method: String, path: String, query: KeyValuePairs<String, String?>, json: JSON? = nil) {
+        self.init(service: service, method: method, path: path)
+        self.query = query.compactMap { k, v in v.map { (k, $0) } }
+        if let json {
+            body = Array(json.serialized.utf8)
+            headers = [("Content-Type", "application/json")]
+        }
     }
 
     /// The service's base URL (a GCS manager's, when set), without a trailing slash.
@@ -45,6 +65,14 @@ public struct ServiceRequest: Sendable {
             return path + queryString
         }
         return base + service.prefixed(path) + queryString
+    }
+
+    /// The HTTP request to send (without the headers and credentials `GlobusHTTP` adds).
+    func httpRequest(environment: GlobusEnvironment) throws(GlobusError) -> HTTPRequest {
+        var http = HTTPRequest(method: method, url: try url(environment: environment), headers: headers, body: body, followRedirects: followRedirects)
+        http.whileWaiting = whileWaiting
+        http.maximumResponseBytes = maximumResponseBytes
+        return http
     }
 
     var queryString: String { query.isEmpty ? "" : "?" + query.map { percentEncode($0.0) + "=" + percentEncode($0.1) }.joined(separator: "&") }

@@ -20,7 +20,9 @@ public enum TokenStorageKind: String, Sendable, Equatable, CaseIterable {
 /// variables once (`init(variables:)`), then passed explicitly to apps, the HTTP client and the
 /// transport; changing a setting means making a new value, never changing the process.
 public struct Settings: Sendable, Equatable {
+    /// The Globus environment and service URLs (`GLOBUS_SDK_ENVIRONMENT`, `GLOBUS_SDK_SERVICE_URL_*`).
     public var environment: GlobusEnvironment
+    /// Timeout, certificate checks, proxies.
     public var http: HTTPSettings
     /// `GLOBUS_CLIENT_ID`.
     public var clientID: String?
@@ -28,13 +30,16 @@ public struct Settings: Sendable, Equatable {
     public var clientSecret: String?
     /// `GLOBUS_APP_NAME`.
     public var appName: String?
+    /// Where tokens are kept.
     public var storage: TokenStorageKind = .json
     /// A token file in place of the default path.
     public var tokenPath: String?
+    /// Whether logins ask for refresh tokens.
     public var refreshTokens = true
     /// The home folder of the default token path (`HOME`).
     public var home: String
 
+    /// Settings; see the properties.
     public init(environment: GlobusEnvironment = .production, http: HTTPSettings = HTTPSettings(), home: String = "/") {
         self.environment = environment
         self.http = http

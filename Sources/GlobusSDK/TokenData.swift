@@ -2,16 +2,24 @@ import JSON
 
 /// One resource server's stored tokens, with the Python SDK's fields and validation.
 public struct TokenData: Sendable, Equatable {
+    /// The resource server the tokens are for.
     public var resourceServer: String
+    /// The identity they belong to (nil for some client apps).
     public var identityID: String?
+    /// The scopes granted, space-separated.
     public var scope: String
+    /// The access token.
     public var accessToken: String
+    /// The refresh token, if one was issued.
     public var refreshToken: String?
+    /// When the access token expires (epoch seconds).
     public var expiresAtSeconds: Int
+    /// `Bearer`.
     public var tokenType: String?
     /// Unknown keys read from storage (not written back, as in the Python SDK).
     public var extra: JSONObject = JSONObject()
 
+    /// Token data; see the properties.
     public init(resourceServer: String, identityID: String?, scope: String, accessToken: String, refreshToken: String?,
                 expiresAtSeconds: Int, tokenType: String?) {
         self.resourceServer = resourceServer
@@ -94,6 +102,7 @@ public protocol TokenStorage: Sendable {
 }
 
 extension TokenStorage {
+    /// The entry for `resourceServer`, or nil.
     public func get(_ resourceServer: String) throws(GlobusError) -> TokenData? { try all()[resourceServer] }
 
     /// Reads, changes and stores one entry. Stores that can (the JSON file) do it as one step

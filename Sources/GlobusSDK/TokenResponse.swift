@@ -6,19 +6,27 @@ import Glibc
 
 /// One resource server's tokens from a token response.
 public struct TokenSet: Sendable, Equatable {
+    /// The resource server.
     public var resourceServer: String
+    /// The scopes granted, space-separated.
     public var scope: String
+    /// The access token.
     public var accessToken: String
+    /// The refresh token, if one was issued.
     public var refreshToken: String?
+    /// When the access token expires (epoch seconds).
     public var expiresAtSeconds: Int
+    /// `Bearer`.
     public var tokenType: String?
 }
 
 /// A Globus Auth token response: the top-level token and `other_tokens`, by resource server.
 public struct TokenResponse: Sendable {
+    /// The tokens by resource server.
     public var byResourceServer: [String: TokenSet]
     /// The order resource servers appeared in.
     public var resourceServers: [String]
+    /// The id_token, when `openid` was asked for.
     public var idToken: String?
 
     /// Parses a token response; `now` is the receipt time (epoch seconds).

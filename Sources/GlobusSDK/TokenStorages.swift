@@ -7,13 +7,19 @@ import Glibc
 
 /// Tokens in memory, lost when the process ends.
 public final class MemoryTokenStorage: TokenStorage {
+    /// The namespace of its entries.
     public let namespace: String
     private let data = Mutex<[String: TokenData]>([:])
 
+    /// An empty store.
     public init(namespace: String = "DEFAULT") { self.namespace = namespace }
+    /// `memory`.
     public var location: String { "memory" }
+    /// All entries.
     public func all() -> [String: TokenData] { data.withLock { $0 } }
+    /// Stores entries, replacing those with the same resource server.
     public func store(_ entries: [TokenData]) { data.withLock { for e in entries { $0[e.resourceServer] = e } } }
+    /// Removes one entry; true when it existed.
     @discardableResult public func remove(_ rs: String) -> Bool { data.withLock { $0.removeValue(forKey: rs) != nil } }
 }
 
@@ -22,7 +28,9 @@ public final class MemoryTokenStorage: TokenStorage {
 /// serialised across processes with `flock` on a sibling lock file, and a file that cannot be
 /// parsed is moved aside (never overwritten) with an error that says where it went.
 public final class JSONTokenStorage: TokenStorage {
+    /// The token file.
     public let path: String
+    /// The namespace of its entries (`DEFAULT` for apps).
     public let namespace: String
     /// How the file and its folder are opened (see `FileAccess`).
     public let files: FileAccess
@@ -33,9 +41,10 @@ public final class JSONTokenStorage: TokenStorage {
     /// How many times the file has been opened and parsed (for tests of the cache).
     let fileReads = PThreadMutex(0)
     /// Written as `globus-sdk.version`, like the Python SDK (which rewrites it on every store).
-    public static let sdkVersionField = "globus-sdk.version"
+    static let sdkVersionField = "globus-sdk.version"
 
-    /// A store at `path`. With `create` (the default) its folder is made (0700) if missing; a
+    /// A store in the JSON file at `path` (made when first written); its files are opened
+    /// through `files`. With `create` (the default) its folder is made (0700) if missing; a
     /// store that is only read (to know which tokens exist) makes nothing.
     public init(path: String, namespace: String = "DEFAULT", files: FileAccess = .anywhere, create: Bool = true) throws(GlobusError) {
         self.path = path
@@ -52,6 +61,7 @@ public final class JSONTokenStorage: TokenStorage {
         do { return try files.directory(of: path, what: "the token file", create: create) } catch { throw .storage(error.message) }
     }
 
+    /// The token file.
     public var location: String { path }
 
     /// `~/.globus/app/{client_id}/{slug(app name)}/{env-}tokens.json`, as the Python SDK's `UserApp`.
@@ -92,6 +102,7 @@ public final class JSONTokenStorage: TokenStorage {
         }
     }
 
+    /// Stores entries, replacing those with the same resource server (under the file's lock).
     public func store(_ entries: [TokenData]) throws(GlobusError) {
         try withLock { (dir) throws(GlobusError) in
             var f = try read(dir)
@@ -122,6 +133,7 @@ public final class JSONTokenStorage: TokenStorage {
         }
     }
 
+    /// Removes one entry (under the file's lock); true when it existed.
     @discardableResult public func remove(_ rs: String) throws(GlobusError) -> Bool {
         try withLock { (dir) throws(GlobusError) in
             var f = try read(dir)

@@ -4,10 +4,15 @@ import Synchronization
 
 /// An HTTP request.
 public struct HTTPRequest: Sendable {
+    /// The method.
     public var method: String
+    /// The full URL.
     public var url: String
+    /// The headers.
     public var headers: [(String, String)]
+    /// The body.
     public var body: [UInt8]?
+    /// Whether the transport may follow redirects (`GlobusHTTP` follows them itself).
     public var followRedirects: Bool
     /// Timeout, certificate checks and proxies for this request (`GlobusHTTP` sets its own).
     public var settings: HTTPSettings
@@ -20,6 +25,7 @@ public struct HTTPRequest: Sendable {
     /// that comes in pages.
     public static let defaultMaximumResponseBytes = 64 << 20
 
+    /// A request; see the properties.
     public init(method: String, url: String, headers: [(String, String)] = [], body: [UInt8]? = nil, followRedirects: Bool = false,
                 settings: HTTPSettings = HTTPSettings()) {
         self.method = method
@@ -39,6 +45,7 @@ public struct HTTPRequest: Sendable {
 public final class WhileWaiting: @unchecked Sendable {
     private var work: (() -> Void)?
 
+    /// Work to run once.
     public init(_ work: @escaping () -> Void) { self.work = work }
 
     /// Runs the work if it has not run yet.
@@ -51,16 +58,21 @@ public final class WhileWaiting: @unchecked Sendable {
 
 /// An HTTP response. Header names are lowercased.
 public struct HTTPResponse: Sendable {
+    /// The HTTP status.
     public var status: Int
+    /// The headers, names lowercased.
     public var headers: [(String, String)]
+    /// The body.
     public var body: [UInt8]
 
+    /// A response.
     public init(status: Int, headers: [(String, String)], body: [UInt8]) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
+    /// The last value of a header (`name` in any case), or nil.
     public func header(_ name: String) -> String? {
         let n = name.lowercased()
         return headers.last { $0.0 == n }?.1
@@ -88,8 +100,10 @@ public final class CurlTransport: Transport {
     // Shared by every thread that sends (a pthread mutex, so that the thread sanitizer sees it).
     private let pool = PThreadMutex<[Handle]>([])
 
+    /// The transport every app uses unless given another.
     public static let shared = CurlTransport()
 
+    /// A transport with its own pool of connections.
     public init() {}
 
     final class Exchange {
@@ -105,6 +119,7 @@ public final class CurlTransport: Transport {
         }
     }
 
+    /// Sends a request on this thread, in 50 ms slices so that a cancel ends it promptly.
     public func send(_ request: HTTPRequest, isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) -> HTTPResponse {
         if isCancelled() { throw .cancelled }
         let curl = try CurlLibrary.shared.get()

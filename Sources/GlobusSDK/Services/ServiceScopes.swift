@@ -1,0 +1,112 @@
+/// The scopes of Globus Transfer (``TransferClient/scopes``).
+public struct TransferScopes: Sendable {
+    /// `transfer.api.globus.org`.
+    public let resourceServer = GlobusService.transfer.resourceServer
+    /// Everything Transfer does for the person.
+    public var all: Scope { Scope(Scopes.transferAll) }
+}
+
+/// The scopes of Globus Auth (``AuthClient/scopes``).
+public struct AuthScopes: Sendable {
+    /// `auth.globus.org`.
+    public let resourceServer = GlobusService.auth.resourceServer
+    /// Who is signed in (an id_token; always asked for).
+    public var openid: Scope { Scope(Scopes.openid) }
+    /// Their name and organization in userinfo.
+    public var profile: Scope { Scope(Scopes.profile) }
+    /// Their email address in userinfo.
+    public var email: Scope { Scope(Scopes.email) }
+    /// Identities by username or id (``AuthClient/getIdentities(usernames:ids:provision:)``).
+    public var viewIdentities: Scope { Scope("urn:globus:auth:scope:auth.globus.org:view_identities") }
+    /// The linked identities in userinfo, with when each last authenticated.
+    public var viewIdentitySet: Scope { Scope(Scopes.authViewIdentitySet) }
+    /// The consents the person gave (``AuthClient/getConsents(identityID:all:)``).
+    public var viewConsents: Scope { Scope(Scopes.authViewConsents) }
+}
+
+/// The scopes of Globus Groups (``GroupsClient/scopes``).
+public struct GroupsScopes: Sendable {
+    /// `groups.api.globus.org`.
+    public let resourceServer = GlobusService.groups.resourceServer
+    /// Everything Groups does for the person.
+    public var all: Scope { Scope(Scopes.groupsAll) }
+    /// Read the person's groups and memberships.
+    public var viewMyGroupsAndMemberships: Scope { Scope(Scopes.groupsViewMyGroups) }
+}
+
+/// The scopes of Globus Search (``SearchClient/scopes``).
+public struct SearchScopes: Sendable {
+    /// `search.api.globus.org`.
+    public let resourceServer = GlobusService.search.resourceServer
+    /// Everything Search does for the person.
+    public var all: Scope { Scope(Scopes.searchAll) }
+    /// Query indices.
+    public var search: Scope { Scope(Scopes.searchSearch) }
+    /// Write documents into indices.
+    public var ingest: Scope { Scope("urn:globus:auth:scope:search.api.globus.org:ingest") }
+}
+
+/// The scopes of Globus Flows (``FlowsClient/scopes``). Running one flow takes that flow's own
+/// scope: see ``SpecificFlowScopes``.
+public struct FlowsScopes: Sendable {
+    /// `flows.globus.org`.
+    public let resourceServer = GlobusService.flows.resourceServer
+    /// Everything Flows does for the person.
+    public var all: Scope { Scope(Scopes.flowsAll) }
+    /// Create, change and delete flows.
+    public var manageFlows: Scope { flows("manage_flows") }
+    /// List and read flows.
+    public var viewFlows: Scope { flows("view_flows") }
+    /// Start flows.
+    public var run: Scope { flows("run") }
+    /// Read runs.
+    public var runStatus: Scope { flows("run_status") }
+    /// Cancel and change runs.
+    public var runManage: Scope { flows("run_manage") }
+
+    func flows(_ name: String) -> Scope { Scope("https://auth.globus.org/scopes/\(Scopes.flowsClientID)/\(name)") }
+}
+
+/// The scopes of one flow: running it acts as the flow (``SpecificFlowClient/scopes``).
+public struct SpecificFlowScopes: Sendable {
+    /// The flow's id, which is also its resource server.
+    public let resourceServer: String
+    /// `…/flow_<id>_user`: run the flow.
+    public var user: Scope { Scope(Scopes.flowUser(resourceServer)) }
+
+    /// The scopes of the flow `flowID`.
+    public init(_ flowID: String) { resourceServer = flowID }
+}
+
+/// The scopes of Globus Timers (``TimersClient/scopes``).
+public struct TimersScopes: Sendable {
+    /// The Timers service's resource server.
+    public let resourceServer = Scopes.timersResourceServer
+    /// Create and manage the person's timers.
+    public var timer: Scope { Scope(Scopes.timers) }
+}
+
+/// The scopes of one Globus Connect Server endpoint (``GCSClient/scopes``).
+public struct GCSEndpointScopes: Sendable {
+    /// The endpoint's id, which is also its resource server.
+    public let resourceServer: String
+    /// Manage the endpoint's collections.
+    public var manageCollections: Scope { Scope("urn:globus:auth:scope:\(resourceServer):manage_collections") }
+
+    /// The scopes of the endpoint `endpointID`.
+    public init(_ endpointID: String) { resourceServer = endpointID }
+}
+
+/// The scopes of one mapped or guest collection on Globus Connect Server.
+public struct GCSCollectionScopes: Sendable {
+    /// The collection's id.
+    public let collectionID: String
+    /// Reach the collection's data through Transfer (needed for mapped collections, as a
+    /// dependency of Transfer's scope: ``TransferClient/addAppDataAccessScope(_:)``).
+    public var dataAccess: Scope { Scope(Scopes.dataAccess(collectionID)) }
+    /// Reach the collection's data over HTTPS.
+    public var https: Scope { Scope("https://auth.globus.org/scopes/\(collectionID)/https") }
+
+    /// The scopes of the collection `collectionID`.
+    public init(_ collectionID: String) { self.collectionID = collectionID }
+}
