@@ -43,13 +43,19 @@ public final class JSONTokenStorage: TokenStorage {
     /// Written as `globus-sdk.version`, like the Python SDK (which rewrites it on every store).
     static let sdkVersionField = "globus-sdk.version"
 
+    /// Whether reading leaves the folder exactly as it is: no lock file, no folder, and a file
+    /// that cannot be parsed left in place (a store made with `create: false`).
+    private let readsLeaveNoTrace: Bool
+
     /// A store in the JSON file at `path` (made when first written); its files are opened
     /// through `files`. With `create` (the default) its folder is made (0700) if missing; a
-    /// store that is only read (to know which tokens exist) makes nothing.
+    /// store made without it is one that is only read (to know which tokens exist): reading
+    /// it makes nothing, not even the lock file, and never moves a file aside.
     public init(path: String, namespace: String = "DEFAULT", files: FileAccess = .anywhere, create: Bool = true) throws(GlobusError) {
         self.path = path
         self.namespace = namespace
         self.files = files
+        self.readsLeaveNoTrace = !create
         guard create else { return }
         do { _ = try files.directory(of: path, what: "the token file", create: true) } catch {
             throw .storage("Encountered an error while initializing the token storage file '\(path)': \(error.message)")
@@ -93,13 +99,30 @@ public final class JSONTokenStorage: TokenStorage {
         if let dir = try? folder(), let stamp = FileStamp(dir), let kept = lastRead.withLock({ $0 }), kept.stamp == stamp, kept.settled {
             return kept.entries
         }
-        return try withLock { (dir) throws(GlobusError) in
-            let before = FileStamp(dir)
-            let entries = try read(dir).entries[namespace] ?? [:]
-            // Kept only if the file did not change while it was read and had been quiet a while.
-            lastRead.withLock { $0 = before.flatMap { b in b == FileStamp(dir) ? CachedRead(stamp: b, readAt: now, entries: entries) : nil } }
-            return entries
+        if readsLeaveNoTrace {
+            // Our own writers replace the file whole (rename), so a read needs no lock; a file
+            // that cannot be parsed is someone else's to repair.
+            let dir: OpenDirectory
+            do { dir = try files.directory(of: path, what: "the token file", create: false) } catch {
+                if error.code == ENOENT { return [:] }
+                throw .storage(error.message)
+            }
+            do { return try readKeeping(dir, at: now, repairs: false) } catch {
+                // Caught half written by a writer without a lock: the entries last read stand.
+                if let kept = lastRead.withLock({ $0 }) { return kept.entries }
+                throw error
+            }
         }
+        return try withLock { (dir) throws(GlobusError) in try readKeeping(dir, at: now, repairs: true) }
+    }
+
+    /// This namespace's entries, read in `dir`, kept for later calls when the file did not
+    /// change while it was read and had been quiet a while.
+    private func readKeeping(_ dir: OpenDirectory, at now: Double, repairs: Bool) throws(GlobusError) -> [String: TokenData] {
+        let before = FileStamp(dir)
+        let entries = try read(dir, repairs: repairs).entries[namespace] ?? [:]
+        lastRead.withLock { $0 = before.flatMap { b in b == FileStamp(dir) ? CachedRead(stamp: b, readAt: now, entries: entries) : nil } }
+        return entries
     }
 
     /// Stores entries, replacing those with the same resource server (under the file's lock).
@@ -204,7 +227,8 @@ public final class JSONTokenStorage: TokenStorage {
     static let stableTime = 0.3
 
     /// The file's content, read in `dir` (opened by the locked operation this read is part of).
-    func read(_ dir: OpenDirectory) throws(GlobusError) -> FileContent {
+    /// Without `repairs`, a file that cannot be parsed is left in place, at once, and the error says so.
+    func read(_ dir: OpenDirectory, repairs: Bool = true) throws(GlobusError) -> FileContent {
         fileReads.withLock { $0 += 1 }
         var last: [UInt8]? = nil
         var sameSince = monotonicSeconds()
@@ -217,6 +241,7 @@ public final class JSONTokenStorage: TokenStorage {
             }
             let problem: GlobusError
             do { return try parse(bytes) } catch { problem = error }
+            guard repairs else { throw .storage("The token file '\(path)' could not be read (\(problem)). It was left untouched.") }
             let now = monotonicSeconds()
             if bytes != last { last = bytes; sameSince = now }
             if now - sameSince >= JSONTokenStorage.stableTime || now - start >= JSONTokenStorage.settleTime {

@@ -103,6 +103,30 @@ import Glibc
         #expect(try s.all().isEmpty)
     }
 
+
+    /// A store made only to be read (the person's real token file, watched for its secrets while
+    /// demo mode runs) leaves the folder as it found it: no lock file, no folder, and a file that
+    /// cannot be parsed stays where it is.
+    @Test func aStoreOnlyReadLeavesNoTrace() throws {
+        let dir = tempDir()
+        let path = dir + "/tokens.json"
+        _ = writeAll(path, #"{"data": {"DEFAULT": {"transfer.api.globus.org": {"resource_server": "transfer.api.globus.org", "scope": "s", "access_token": "A", "expires_at_seconds": 5}}}, "format_version": "2.0", "globus-sdk.version": "4.10.0"}"#)
+        let s = try JSONTokenStorage(path: path, create: false)
+        #expect(try s.all().keys.sorted() == ["transfer.api.globus.org"])
+        #expect(listDir(dir) == ["tokens.json"])
+
+        let missing = try JSONTokenStorage(path: dir + "/no/such/tokens.json", create: false)
+        #expect(try missing.all().isEmpty)
+        #expect(listDir(dir) == ["tokens.json"])
+
+        let corrupt = dir + "/c"
+        #expect(mkdir(corrupt, 0o700) == 0)
+        _ = writeAll(corrupt + "/tokens.json", "{not json")
+        do { _ = try JSONTokenStorage(path: corrupt + "/tokens.json", create: false).all(); Issue.record("expected an error") } catch {
+            #expect("\(error)".contains("left untouched"))
+        }
+        #expect(listDir(corrupt) == ["tokens.json"])
+    }
     @Test func sqliteRoundTripWithThePythonSchema() throws {
         let dir = tempDir()
         let s = try SQLiteTokenStorage(path: dir + "/a/tokens.db")
