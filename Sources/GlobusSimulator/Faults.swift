@@ -44,11 +44,14 @@ public struct Fault: Sendable, Equatable {
     }
 
     /// Parses `KIND[=ARG][@ROUTE][xN]`: `latency=200`, `status=503@/transfer/x2`, `429=3`, `drop@/groups/`,
-    /// `domain=uchicago.edu@/transfer/v0.10/operation`, `mfa`.
+    /// `domain=uchicago.edu@/transfer/v0.10/operation`, `mfa`. Nil for anything else, and for a
+    /// number out of its range: latency up to an hour, a status from 100 to 599, Retry-After up
+    /// to a day, N at least 1.
     public init?(spec: String) {
         var s = Substring(spec)
         var times: Int?
         if let x = s.lastIndex(of: "x"), let n = Int(s[s.index(after: x)...]), x != s.startIndex {
+            guard n >= 1 else { return nil }
             times = n
             s = s[..<x]
         }
@@ -59,16 +62,22 @@ public struct Fault: Sendable, Equatable {
         }
         let parts = s.split(separator: "=", maxSplits: 1).map(String.init)
         let arg = parts.count > 1 ? parts[1] : nil
+        /// The argument as a number within `range` (`fallback` when there is none); nil when it
+        /// is not one, so that no fault carries a number the simulator cannot act on.
+        func number(_ range: ClosedRange<Int>, _ fallback: Int? = nil) -> Int? {
+            guard let arg else { return fallback }
+            return Int(arg).flatMap { range.contains($0) ? $0 : nil }
+        }
         let kind: Kind
         switch parts.first ?? "" {
-        case "latency": guard let ms = arg.flatMap({ Int($0) }) else { return nil }; kind = .latency(ms)
-        case "status", "5xx": kind = .status(arg.flatMap { Int($0) } ?? 503)
-        case "429", "ratelimit": kind = .rateLimit(retryAfter: arg.flatMap { Int($0) } ?? 1)
+        case "latency": guard let ms = number(0...3_600_000) else { return nil }; kind = .latency(ms)
+        case "status", "5xx": guard let code = number(100...599, 503) else { return nil }; kind = .status(code)
+        case "429", "ratelimit": guard let after = number(0...86_400, 1) else { return nil }; kind = .rateLimit(retryAfter: after)
         case "drop": kind = .drop
         case "domain": guard let d = arg else { return nil }; kind = .requireDomain(d)
         case "mfa": kind = .requireMFA
         case "taskfail": kind = .taskFail
-        case "taskfaults": kind = .taskFaults(arg.flatMap { Int($0) } ?? 3)
+        case "taskfaults": guard let n = number(0...1_000_000, 3) else { return nil }; kind = .taskFaults(n)
         case "taskpause": kind = .taskPause
         default: return nil
         }
@@ -182,7 +191,10 @@ extension Simulator {
             }
             return .json(["revoked": .int(n)])
         case ("POST", "/clock"):
-            guard let off = r.json?["offset"]?.int else { return .json(["error": "expected {\"offset\": SECONDS}"], status: 400) }
+            // Within a century either way, so that every date the simulator computes stays one.
+            guard let off = r.json?["offset"]?.int, (-SimLimits.century...SimLimits.century).contains(off) else {
+                return .json(["error": "expected {\"offset\": SECONDS} (at most 100 years either way)"], status: 400)
+            }
             withState { $0.clockOffset = off }
             return .json(["offset": .int(off)])
         case ("POST", "/tasks"):
@@ -205,7 +217,9 @@ extension Simulator {
             let ids = withState { s in s.transfer.tasks.suffix(count).map { JSON.string($0.id) } }
             return .json(["tasks": .int(count), "task_ids": .array(ids)])
         case ("POST", "/token-lifetime"):
-            guard let secs = r.json?["seconds"]?.int, secs > 0 else { return .json(["error": "expected {\"seconds\": N}"], status: 400) }
+            guard let secs = r.json?["seconds"]?.int, (1...SimLimits.century).contains(secs) else {
+                return .json(["error": "expected {\"seconds\": N} (1 to 100 years)"], status: 400)
+            }
             withState { $0.tokenLifetime = secs }
             return .json(["seconds": .int(secs)])
         case ("GET", "/requests"):

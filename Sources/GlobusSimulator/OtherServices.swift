@@ -1,6 +1,6 @@
 import JSON
 
-/// Groups, Search, Timers, Flows and Compute: enough of each for listings and lookups.
+/// Groups, Timers, Flows and Compute: enough of each for listings and lookups (Search: `SearchService.swift`).
 extension Simulator {
     static let groups: [(id: String, name: String, description: String, members: [String])] = [
         ("e5a1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a41", "Research Computing Users", "Everyone with an allocation on the cluster",
@@ -42,42 +42,6 @@ extension Simulator {
             return .json(doc(g, withMembers: (r.param("include") ?? "").contains("memberships")))
         }
         return .json(["code": "NOT_FOUND", "detail": "No such resource: \(path)", "status": 404], status: 404)
-    }
-
-    static let searchIndex = "b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e"
-    static let searchDocuments: [JSON] = [
-        ["subject": "https://example.org/datasets/ocean-temperature", "title": "Ocean temperature 2020-2025", "keywords": ["ocean", "climate"], "size_gb": 12],
-        ["subject": "https://example.org/datasets/beamline-7-run-42", "title": "Beamline 7, run 42", "keywords": ["xray", "beamline"], "size_gb": 230],
-        ["subject": "https://example.org/datasets/city-air-quality", "title": "City air quality sensors", "keywords": ["air", "climate", "sensors"], "size_gb": 3],
-    ]
-
-    func search(_ r: SimRequest, _ path: String) -> SimResponse {
-        if r.bearer != nil && withState({ $0.validToken(r.bearer, for: "search.api.globus.org") }) == nil {
-            return .json(["@datatype": "GError", "code": "AuthenticationFailed", "message": "Token is not active or not valid for Search",
-                          "status": 401, "request_id": .string(requestID())], status: 401)
-        }
-        let prefix = "/v1/index/\(Simulator.searchIndex)"
-        if r.method == "GET" && path == prefix {
-            return .json(["@datatype": "GSearchIndex", "id": .string(Simulator.searchIndex), "display_name": "Simulator datasets",
-                          "description": "A small public index of example datasets", "num_subjects": .int(Simulator.searchDocuments.count)])
-        }
-        guard path == prefix + "/search", r.method == "GET" || r.method == "POST" else {
-            return .json(["@datatype": "GError", "code": "NotFound.Generic", "message": "No such index or resource: \(path)", "status": 404,
-                          "request_id": .string(requestID())], status: 404)
-        }
-        let q = (r.method == "POST" ? r.json?["q"]?.string : r.param("q")) ?? "*"
-        let limit = (r.method == "POST" ? r.json?["limit"]?.int : Int(r.param("limit") ?? "")) ?? 10
-        let terms = q.lowercased().split(separator: " ").map(String.init).filter { $0 != "*" }
-        let hits = Simulator.searchDocuments.filter { d in
-            let text = d.serialized.lowercased()
-            return terms.allSatisfy { text.contains($0) }
-        }
-        return .json(["@datatype": "GSearchResult", "@version": "2017-09-01", "count": .int(min(limit, hits.count)), "offset": 0,
-                      "total": .int(hits.count), "has_next_page": .bool(hits.count > limit),
-                      "gmeta": .array(hits.prefix(limit).map { d in
-                          ["@datatype": "GMetaResult", "@version": "2019-08-27", "subject": d["subject"]!,
-                           "entries": [["content": d, "entry_id": .null, "matched_principal_sets": ["public"]]]]
-                      })])
     }
 
     func timers(_ r: SimRequest, _ path: String) -> SimResponse {

@@ -9,11 +9,12 @@ extension Simulator {
         guard let (t, now) = ownTask(token, id) else { return noSuchTask(id, path) }
         var events = Array(t.events(at: now).reversed())
         if r.param("filter") == "is_error:1" { events = events.filter { $0["is_error"] == true } }
-        let limit = max(1, min(1000, Int(r.param("limit") ?? "") ?? 10))
-        let offset = max(0, Int(r.param("offset") ?? "") ?? 0)
-        let page = Array(events.dropFirst(offset).prefix(limit))
-        return .json(["DATA_TYPE": "event_list", "DATA": .array(page), "length": .int(page.count), "limit": .int(limit),
-                      "offset": .int(offset), "total": .int(events.count)])
+        return withTransferParameters(r, [.limit(default: 10, most: 1000), .offset], resource: path) { v in
+            let (limit, offset) = (v[0], v[1])
+            let page = Array(events.dropFirst(offset).prefix(limit))
+            return .json(["DATA_TYPE": "event_list", "DATA": .array(page), "length": .int(page.count), "limit": .int(limit),
+                          "offset": .int(offset), "total": .int(events.count)])
+        }
     }
 }
 

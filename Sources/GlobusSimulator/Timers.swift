@@ -75,16 +75,35 @@ extension Simulator {
                           "authorization_parameters": ["session_message": "The timer needs consent to access data on a mapped collection",
                                                        "required_scopes": [.string(required)]]], status: 403)
         }
-        let interval = schedule["interval_seconds"]?.int.map(Double.init)
+        let runs: (interval: Double?, count: Int?)
+        switch timerRuns(schedule, once: kind == "once") { case .success(let v): runs = v; case .failure(let e): return e }
         let t = withState { s in
             let t = SimTimer(id: randomUUID(), owner: subject, clientID: token.clientID, name: timer["name"]?.string ?? "Transfer timer",
-                             body: body, schedule: schedule, start: s.preciseNow, interval: kind == "recurring" ? interval : nil,
-                             count: kind == "once" ? 1 : (schedule["end"]?["count"]?.int ?? schedule["end"]?["iterations"]?.int), submittedAt: s.now)
+                             body: body, schedule: schedule, start: s.preciseNow, interval: runs.interval, count: runs.count, submittedAt: s.now)
             s.timers.append(t)
             return t
         }
         runDueTimers()
         return .json(["timer": timerDocument(withState { s in s.timers.first { $0.id == t.id } } ?? t)], status: 201)
+    }
+
+    /// How often and how many times a timer runs (`interval_seconds`, `end.count` or
+    /// `end.iterations`), or Timers' answer to a schedule it cannot take (422): an interval that
+    /// is not a whole number of seconds from 1 to a century (`SimLimits.century`), a count below 1.
+    func timerRuns(_ schedule: JSON, once: Bool) -> Result<(interval: Double?, count: Int?), SimResponse> {
+        if once { return .success((nil, 1)) }
+        let end = schedule["end"]
+        let countName = end?["count"] != nil ? "count" : "iterations"
+        let interval = IntegerParameter(name: "interval_seconds", defaultValue: 0, range: 1...SimLimits.century, clampsAbove: false)
+        let count = IntegerParameter(name: countName, defaultValue: 0, range: 1...Int.max)
+        do throws(BadParameter) {
+            var seconds: Int?, times: Int?
+            if schedule["interval_seconds"] != nil { seconds = try interval.read(schedule).get() }
+            if end?[countName] != nil { times = try count.read(end).get() }
+            return .success((seconds.map(Double.init), times))
+        } catch {
+            return .failure(.json(["error": ["code": "BAD_REQUEST", "detail": .string(error.message)]], status: 422))
+        }
     }
 
     /// Starts the transfer tasks of timers whose time has come.

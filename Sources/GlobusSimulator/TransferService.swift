@@ -74,14 +74,28 @@ extension Simulator {
         let found = withState { $0.transfer.collections }.filter {
             text.isEmpty || $0.displayName.lowercased().contains(text) || $0.description.lowercased().contains(text) || $0.id == text
         }
-        let limit = max(1, min(100, Int(r.param("limit") ?? "") ?? 25))
-        let offset = max(0, Int(r.param("offset") ?? "") ?? 0)
-        guard offset + limit <= 1000 else {
-            return transferError(400, "ClientError.BadRequest", "offset + limit must be at most 1000", resource: "/endpoint_search")
+        return withPage(r, limit: .limit(default: 25, most: 100), resource: "/endpoint_search") { limit, offset in
+            let page = Array(found.dropFirst(offset).prefix(limit))
+            return .json(["DATA_TYPE": "endpoint_list", "DATA": .array(page.map(endpointDocument)), "has_next_page": .bool(offset + page.count < found.count),
+                          "limit": .int(limit), "offset": .int(offset)])
         }
-        let page = Array(found.dropFirst(offset).prefix(limit))
-        return .json(["DATA_TYPE": "endpoint_list", "DATA": .array(page.map(endpointDocument)), "has_next_page": .bool(offset + page.count < found.count),
-                      "limit": .int(limit), "offset": .int(offset)])
+    }
+
+    /// Transfer's offset paging: `limit` and `offset` from the query, at most the first 1000
+    /// results (`offset + limit`, compared without adding them), or Transfer's answer to a bad
+    /// parameter (400 `ClientError.BadRequest`).
+    func withPage(_ r: SimRequest, limit: IntegerParameter, resource: String, _ body: (_ limit: Int, _ offset: Int) -> SimResponse) -> SimResponse {
+        withTransferParameters(r, [limit, .offset], resource: resource) { v in
+            guard pageFits(offset: v[1], limit: v[0], most: 1000) else {
+                return transferError(400, "ClientError.BadRequest", "offset + limit must be at most 1000", resource: resource)
+            }
+            return body(v[0], v[1])
+        }
+    }
+
+    /// A Transfer route's integer parameters, or Transfer's answer to a bad one.
+    func withTransferParameters(_ r: SimRequest, _ parameters: [IntegerParameter], resource: String, _ body: ([Int]) -> SimResponse) -> SimResponse {
+        r.with(parameters, refuse: { transferError(400, "ClientError.BadRequest", $0.message, resource: resource) }, body)
     }
 
     func normalized(_ p: String) -> String {

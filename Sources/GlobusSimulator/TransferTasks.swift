@@ -149,15 +149,12 @@ extension Simulator {
         applyFinishedTasks()
         let me = token.identityID ?? token.clientID
         let (tasks, now) = withState { s in (s.transfer.tasks.filter { $0.owner == me }, s.preciseNow) }
-        let limit = max(1, min(1000, Int(r.param("limit") ?? "") ?? 10))
-        let offset = max(0, Int(r.param("offset") ?? "") ?? 0)
         // Transfer lists the newest 1000 tasks at most.
-        guard offset + limit <= 1000 else {
-            return transferError(400, "ClientError.BadRequest", "offset + limit must be at most 1000", resource: "/task_list")
+        return withPage(r, limit: .limit(default: 10, most: 1000), resource: "/task_list") { limit, offset in
+            let page = Array(tasks.reversed().dropFirst(offset).prefix(limit))
+            return .json(["DATA_TYPE": "task_list", "DATA": .array(page.map { taskDocument($0, now: now) }),
+                          "length": .int(page.count), "limit": .int(limit), "offset": .int(offset), "total": .int(tasks.count)])
         }
-        let page = Array(tasks.reversed().dropFirst(offset).prefix(limit))
-        return .json(["DATA_TYPE": "task_list", "DATA": .array(page.map { taskDocument($0, now: now) }),
-                      "length": .int(page.count), "limit": .int(limit), "offset": .int(offset), "total": .int(tasks.count)])
     }
 
     func task(_ token: AccessToken, _ id: String, _ path: String) -> SimResponse {
@@ -186,9 +183,16 @@ extension Simulator {
         applyFinishedTasks()
         guard let (t, now) = ownTask(token, id) else { return noSuchTask(id, path) }
         let done = t.type == "TRANSFER" ? Int((Double(t.fileCount) * t.progress(at: now)).rounded(.down)) : 0
-        let limit = max(1, min(1000, Int(r.param("limit") ?? "") ?? 100))
-        let start = max(0, Int(r.param("marker") ?? "") ?? 0)
-        let end = min(done, start + limit)
+        let marker = IntegerParameter(name: "marker", defaultValue: 0, range: 0...Int.max)
+        return withTransferParameters(r, [.limit(default: 100, most: 1000), marker], resource: path) { v in
+            successfulTransfersPage(t, done: done, limit: v[0], start: v[1])
+        }
+    }
+
+    /// One page of the files a task copied: numbers `start` up to `limit` of them, and the
+    /// marker of the next page while there are more (`start` past the end: an empty last page).
+    func successfulTransfersPage(_ t: SimTask, done: Int, limit: Int, start: Int) -> SimResponse {
+        let end = start >= done ? start : (done - start <= limit ? done : start + limit)
         let src = t.items.first?.0 ?? "/~/", dst = t.items.first?.1 ?? src
         // Written straight to bytes: a 10,000-file listing is a hundred of these pages, and
         // building each item as a JSON tree first was most of the simulator's time for them.

@@ -65,6 +65,7 @@ struct GlobusSim: AsyncParsableCommand {
 
     func run() async throws {
         var config = Simulator.Configuration()
+        guard (1...SimLimits.century).contains(tokenLifetime) else { throw ValidationError("--token-lifetime must be from 1 second to 100 years") }
         config.tokenLifetime = tokenLifetime
         let seconds = try taskSeconds ?? getenv("GLOBUS_SIM_TASK_SECONDS").map { (text: UnsafeMutablePointer<CChar>) throws -> Double in
             guard let v = Double(String(cString: text)) else { throw ValidationError("GLOBUS_SIM_TASK_SECONDS must be a number of seconds") }
