@@ -5,4 +5,49 @@ public enum SimLimits {
     /// A century in seconds: the farthest the clock, a token's lifetime and a timer's interval
     /// reach, so every date the simulator computes stays a date.
     public static let century = 3_155_760_000
+
+    /// A person's quota on each collection (their own `/~/`): files and folders, and bytes of
+    /// folder paths and names. Over it, `mkdir` fails as a full disk does and a task that would
+    /// go over fails with `QUOTA_EXCEEDED`.
+    public static let entriesPerCollection = 10_000
+    public static let bytesPerCollection = 4 << 20
+
+    /// As POSIX file systems: a name of at most 255 bytes, a path of at most 4096.
+    public static let nameBytes = 255
+    public static let pathBytes = 4096
+
+    /// The tasks kept per person, and the bytes of their paths and labels. Past either, the
+    /// person's oldest finished tasks are forgotten (Transfer lists the newest 1000 anyway); when
+    /// unfinished tasks alone fill it, a submission is refused (409 `ClientError.Conflict`).
+    public static let tasksKept = 10_000
+    public static let taskBytes = 16 << 20
+
+    /// The timers kept per person (deleted and ended ones are forgotten first) and the bytes of
+    /// their bodies; past it a new timer is refused (409).
+    public static let timersKept = 100
+    public static let timerBytes = 1 << 20
+
+    /// The flow runs kept per person (finished ones are forgotten first) and the bytes of their
+    /// labels and tags; past it a run is refused (409).
+    public static let runsKept = 1_000
+    public static let runBytes = 1 << 20
+}
+
+/// Makes room among `items` for one more of `owner`'s, of `bytes` bytes, within `count` items
+/// and `budget` bytes of theirs: forgets their oldest finished ones (the array is oldest first)
+/// until it fits. False, with nothing forgotten, when even then it would not fit.
+func makeRoom<T>(in items: inout [T], owner: String, bytes: Int, count: Int, budget: Int,
+                 ownerOf: (T) -> String, isFinished: (T) -> Bool, size: (T) -> Int) -> Bool {
+    let mine = items.indices.filter { ownerOf(items[$0]) == owner }
+    var kept = mine.count, used = mine.reduce(0) { $0 + size(items[$1]) }
+    var forget: Set<Int> = []
+    for i in mine where kept >= count || used + bytes > budget {
+        guard isFinished(items[i]) else { continue }
+        forget.insert(i)
+        kept -= 1
+        used -= size(items[i])
+    }
+    guard kept < count && used + bytes <= budget else { return false }
+    if !forget.isEmpty { items = items.indices.filter { !forget.contains($0) }.map { items[$0] } }
+    return true
 }

@@ -59,11 +59,19 @@ extension Simulator {
                 return .json(["error": ["code": "AUTHENTICATION_ERROR", "detail": "Token is not active or not valid for this flow"]], status: 401)
             }
             let body = r.json ?? [:]
-            let run = withState { s in
-                let run = SimRun(id: randomUUID(), flowID: parts[1], owner: t.identityID ?? t.clientID, label: body["label"]?.string,
-                                 tags: body["tags"] ?? [], startedAt: s.preciseNow, duration: max(0.5, s.transfer.taskDuration * 2))
+            let started: SimRun? = withState { s in
+                let now = s.preciseNow
+                var run = SimRun(id: randomUUID(), flowID: parts[1], owner: t.identityID ?? t.clientID, label: body["label"]?.string,
+                                 tags: body["tags"] ?? [], startedAt: now, duration: max(0.5, s.transfer.taskDuration * 2))
+                run.bytes = (run.label?.utf8.count ?? 0) + run.tags.serialized.utf8.count
+                guard makeRoom(in: &s.runs, owner: run.owner, bytes: run.bytes, count: SimLimits.runsKept, budget: SimLimits.runBytes,
+                               ownerOf: \.owner, isFinished: { now - $0.startedAt >= $0.duration }, size: \.bytes) else { return nil }
                 s.runs.append(run)
                 return run
+            }
+            guard let run = started else {
+                return .json(["error": ["code": "CONFLICT", "detail": .string("Too many active runs: at most \(SimLimits.runsKept) runs are kept per identity")]],
+                             status: 409)
             }
             return .json(runDocument(run, now: withState { $0.preciseNow }), status: 201)
         }

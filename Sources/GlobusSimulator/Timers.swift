@@ -14,9 +14,22 @@ struct SimTimer: Sendable {
     var count: Int?
     var submittedAt: Int
     var runs = 0
+    /// Runs whose transfer Transfer refused.
+    var errors = 0
     var lastRanAt: Int?
-    var taskIDs: [String] = []
+    var lastTaskID: String?
     var deleted = false
+    /// The bytes it keeps (its body and name), counted against its owner's share.
+    var bytes = 0
+
+    /// Whether it will run no more: deleted, or all its runs made.
+    var isOver: Bool { deleted || count.map { runs >= $0 } ?? false }
+
+    /// Whether its next run is due at `now`.
+    func isDue(at now: Double) -> Bool {
+        guard !isOver else { return false }
+        return now >= start + Double(runs) * (interval ?? 0) && (interval != nil || runs == 0)
+    }
 }
 
 /// Globus Timers (v2): create a transfer timer, list, show and delete timers (`/jobs/`); due
@@ -77,11 +90,18 @@ extension Simulator {
         }
         let runs: (interval: Double?, count: Int?)
         switch timerRuns(schedule, once: kind == "once") { case .success(let v): runs = v; case .failure(let e): return e }
-        let t = withState { s in
-            let t = SimTimer(id: randomUUID(), owner: subject, clientID: token.clientID, name: timer["name"]?.string ?? "Transfer timer",
+        let made: SimTimer? = withState { s in
+            var t = SimTimer(id: randomUUID(), owner: subject, clientID: token.clientID, name: timer["name"]?.string ?? "Transfer timer",
                              body: body, schedule: schedule, start: s.preciseNow, interval: runs.interval, count: runs.count, submittedAt: s.now)
+            t.bytes = body.serialized.utf8.count + t.name.utf8.count
+            guard makeRoom(in: &s.timers, owner: subject, bytes: t.bytes, count: SimLimits.timersKept, budget: SimLimits.timerBytes,
+                           ownerOf: \.owner, isFinished: \.isOver, size: \.bytes) else { return nil }
             s.timers.append(t)
             return t
+        }
+        guard let t = made else {
+            return .json(["error": ["code": "CONFLICT", "detail": .string("Too many timers: at most \(SimLimits.timersKept) are kept per identity; delete some first")]],
+                         status: 409)
         }
         runDueTimers()
         return .json(["timer": timerDocument(withState { s in s.timers.first { $0.id == t.id } } ?? t)], status: 201)
@@ -106,52 +126,35 @@ extension Simulator {
         }
     }
 
-    /// Starts the transfer tasks of timers whose time has come.
+    /// Starts the transfer tasks of timers whose time has come, each once however many requests
+    /// come in at the same moment. A run whose transfer Transfer refuses counts as an error.
     func runDueTimers() {
-        let due: [(Int, SimTimer)] = withState { s in
+        withState { s in
             let now = s.preciseNow
-            return s.timers.enumerated().filter { _, t in
-                guard !t.deleted, t.count.map({ t.runs < $0 }) ?? true else { return false }
-                return now >= t.start + Double(t.runs) * (t.interval ?? 0) && (t.interval != nil || t.runs == 0)
-            }
-        }
-        for (i, t) in due {
-            let id = startTimerTask(t)
-            withState { s in
+            for i in s.timers.indices where s.timers[i].isDue(at: now) {
                 s.timers[i].runs += 1
                 s.timers[i].lastRanAt = s.now
-                s.timers[i].taskIDs.append(id)
+                switch s.startTask(timerTask(s.timers[i])) {
+                case .success(let id): s.timers[i].lastTaskID = id
+                case .failure: s.timers[i].errors += 1
+                }
             }
         }
     }
 
     /// A timer's run: its transfer, as a task of the timer's owner.
-    func startTimerTask(_ t: SimTimer) -> String {
+    func timerTask(_ t: SimTimer) -> TaskRequest {
         let items: [(String, String?, Bool)] = (t.body["DATA"]?.array ?? []).compactMap { i in
             i["source_path"]?.string.map { ($0, i["destination_path"]?.string, i["recursive"]?.bool ?? false) }
         }
-        return withState { s in
-            let source = s.transfer.collection(t.body["source_endpoint"]?.string ?? "")
-            var files: [SimFile] = []
-            for (p, _, recursive) in items {
-                let (dir, name) = splitPath(p)
-                if let e = source?.files[dir]?.first(where: { $0.name == name }) {
-                    files += e.type == "dir" && recursive ? source.map { tree($0, under: dir + name + "/") } ?? [] : [e]
-                }
-            }
-            let task = SimTask(id: randomUUID(), type: "TRANSFER", owner: t.owner, label: t.body["label"]?.string ?? t.name,
-                               source: source?.id ?? "", destination: t.body["destination_endpoint"]?.string, items: items,
-                               requested: s.now, requestedAt: s.preciseNow, duration: s.transfer.taskDuration, fileCount: files.count,
-                               bytes: files.reduce(0) { $0 + $1.size }, syncLevel: t.body["sync_level"]?.int,
-                               verifyChecksum: t.body["verify_checksum"]?.bool ?? true)
-            s.transfer.tasks.append(task)
-            return task.id
-        }
+        return TaskRequest(type: "TRANSFER", owner: t.owner, source: t.body["source_endpoint"]?.string ?? "",
+                           destination: t.body["destination_endpoint"]?.string, items: items, label: t.body["label"]?.string ?? t.name,
+                           syncLevel: t.body["sync_level"]?.int, verifyChecksum: t.body["verify_checksum"]?.bool ?? true)
     }
 
     func timerDocument(_ t: SimTimer) -> JSON {
         let finished = t.count.map { t.runs >= $0 } ?? false
-        let next: JSON = t.deleted || finished ? .null : .string(isoDate(Int(t.start + Double(t.runs) * (t.interval ?? 0))))
+        let next: JSON = t.isOver ? .null : .string(isoDate(Int(t.start + Double(t.runs) * (t.interval ?? 0))))
         var o = JSONObject()
         o["job_id"] = .string(t.id)
         o["timer_id"] = .string(t.id)
@@ -164,9 +167,9 @@ extension Simulator {
         o["last_ran_at"] = t.lastRanAt.map { .string(isoDate($0)) } ?? .null
         o["next_run"] = next
         o["number_of_runs"] = .int(t.runs)
-        o["number_of_errors"] = 0
+        o["number_of_errors"] = .int(t.errors)
         o["inactive_reason"] = .null
-        o["last_task_id"] = t.taskIDs.last.map(JSON.string) ?? .null
+        o["last_task_id"] = t.lastTaskID.map(JSON.string) ?? .null
         return .object(o)
     }
 }

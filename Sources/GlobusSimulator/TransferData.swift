@@ -1,6 +1,9 @@
 import JSON
 
-/// A simulated collection: its document fields and a small file tree.
+/// A simulated collection: its document fields and the files each person's home on it starts
+/// with (folder path -> entries). As on Globus's tutorial collections, `/~/` is a home of one's
+/// own: each identity gets a copy of these files the first time it changes something there, and
+/// sees and changes only that copy (`TransferData.homes`).
 struct SimCollection: Sendable {
     var id: String
     var displayName: String
@@ -8,7 +11,7 @@ struct SimCollection: Sendable {
     var description: String
     /// Mapped collections need `data_access` consent; guest collections do not.
     var mapped: Bool
-    var files: [String: [SimFile]]   // directory path -> entries
+    var files: [String: [SimFile]]
 }
 
 struct SimFile: Sendable {
@@ -48,6 +51,8 @@ struct SimTask: Sendable {
     /// When it was cancelled (its progress stops there).
     var canceledAt: Double?
     var applied = false
+    /// What it keeps in memory (its paths and label), counted against its owner's share.
+    var requestBytes = 0
 
     /// How far it got at `now`, from 0 to 1.
     func progress(at now: Double) -> Double {
@@ -66,9 +71,18 @@ struct SimTask: Sendable {
     }
 }
 
+/// A person's home on a collection: the collection's id and the identity's (or, for a client's
+/// own tokens, the client's).
+struct HomeKey: Hashable, Sendable {
+    var collection: String
+    var owner: String
+}
+
 /// The Transfer service's data.
 struct TransferData: Sendable {
     var collections: [SimCollection] = TransferData.tutorial
+    /// Each person's files on each collection, once they changed something there.
+    var homes: [HomeKey: FileTree] = [:]
     var tasks: [SimTask] = []
     /// Seconds a task stays ACTIVE before it succeeds.
     var taskDuration: Double = 1
@@ -76,6 +90,19 @@ struct TransferData: Sendable {
     var collectionIDs: Set<String> { Set(collections.map(\.id)) }
 
     func collection(_ id: String) -> SimCollection? { collections.first { $0.id == id } }
+
+    /// The files `owner` sees on collection `id` (the collection's starting files until they
+    /// change something); nil when there is no such collection.
+    func files(on id: String, of owner: String) -> FileTree? {
+        guard let c = collection(id) else { return nil }
+        return homes[HomeKey(collection: id, owner: owner)] ?? FileTree(folders: c.files)
+    }
+
+    /// Changes the files `owner` sees on collection `id`; nil when there is no such collection.
+    mutating func changeFiles<T>(on id: String, of owner: String, _ body: (inout FileTree) throws(FileTree.Refusal) -> T) throws(FileTree.Refusal) -> T? {
+        guard let c = collection(id) else { return nil }
+        return try body(&homes[HomeKey(collection: id, owner: owner), default: FileTree(folders: c.files)])
+    }
 
     static let tutorial1 = "6c54cade-bde5-45c1-bdea-f4bd71dba2cc"
     static let tutorial2 = "31ce9ba0-176d-45a5-add3-f37d233ba47d"
@@ -110,4 +137,6 @@ struct SimRun: Sendable {
     var tags: JSON
     var startedAt: Double
     var duration: Double
+    /// The bytes it keeps (its label and tags), counted against its owner's share.
+    var bytes = 0
 }

@@ -98,22 +98,20 @@ extension Simulator {
         r.with(parameters, refuse: { transferError(400, "ClientError.BadRequest", $0.message, resource: resource) }, body)
     }
 
-    func normalized(_ p: String) -> String {
-        var s = p.isEmpty ? "/~/" : p
-        if !s.hasPrefix("/") { s = "/~/" + s }
-        if !s.hasSuffix("/") { s += "/" }
-        return s
-    }
+    /// The caller: the identity a token acts for, or the client for a client's own token.
+    func caller(_ token: AccessToken) -> String { token.identityID ?? token.clientID }
 
+    /// `GET /operation/endpoint/ID/ls?path=P`: a folder of the caller's own files.
     func ls(_ token: AccessToken, _ id: String, _ r: SimRequest, _ path: String) -> SimResponse {
         applyFinishedTasks()
         guard let c = withState({ $0.transfer.collection(id) }) else { return notFound(id, path) }
         if let denied = dataAccessDenied(token, c, path) { return denied }
-        let dir = normalized(r.param("path") ?? "/~/")
+        let dir = SimPath.folder(r.param("path") ?? "/~/")
+        let me = caller(token)
         // A large generated directory (about 11 MB of JSON) for testing big responses.
         let generated: [SimFile]? = dir == "/~/large/" && c.id == TransferData.tutorial1
             ? (0..<50_000).map { SimFile(name: "sample-\($0).dat", type: "file", size: 1_048_576 + $0) } : nil
-        guard let entries = generated ?? c.files[dir] else {
+        guard let entries = generated ?? withState({ $0.transfer.files(on: id, of: me)?.entries(in: dir) }) else {
             return transferError(404, "ClientError.NotFound", "Directory '\(dir)' not found on endpoint \(id)", resource: path)
         }
         let data: [JSON] = entries.map { f in
@@ -121,34 +119,53 @@ extension Simulator {
              "permissions": .string(f.type == "dir" ? "0755" : "0644"), "user": "globus", "group": "globus",
              "last_modified": .string(isoDate(1_764_000_000, space: true)), "link_target": .null]
         }
-        return .json(["DATA_TYPE": "file_list", "DATA": .array(data), "absolute_path": .string(dir.replacingOccurrences("/~/", "/home/globus/")),
+        // Each person's home is a folder of its own, named after them.
+        let home = "/home/" + me + "/"
+        return .json(["DATA_TYPE": "file_list", "DATA": .array(data), "absolute_path": .string(dir.replacingOccurrences("/~/", home)),
                       "endpoint": .string(id), "length": .int(data.count), "path": .string(dir), "rename_supported": true,
                       "symlink_supported": false, "total": .int(data.count)])
     }
 
+    /// `POST /operation/endpoint/ID/mkdir {"path"}`: a folder among the caller's own files.
     func mkdir(_ token: AccessToken, _ id: String, _ r: SimRequest, _ path: String) -> SimResponse {
         guard let target = r.json?["path"]?.string else {
             return transferError(400, "ClientError.BadRequest", "A path is required", resource: path)
         }
         guard let c = withState({ $0.transfer.collection(id) }) else { return notFound(id, path) }
         if let denied = dataAccessDenied(token, c, path) { return denied }
-        let dir = normalized(target)
-        var parent = String(dir.dropLast())
-        let name = String(parent.split(separator: "/").last ?? "")
-        parent = String(parent.dropLast(name.count))
-        return withState { s in
-            guard let i = s.transfer.collections.firstIndex(where: { $0.id == id }) else { return notFound(id, path) }
-            if s.transfer.collections[i].files[dir] != nil {
-                return transferError(502, "ExternalError.MkdirFailed.Exists", "Path already exists, Error (mkdir)\nEndpoint: \(c.displayName)\nServer: simulator\nMessage: 550 File exists", resource: path)
-            }
-            guard s.transfer.collections[i].files[parent] != nil else {
+        let dir = SimPath.folder(target)
+        let me = caller(token)
+        if let refusal = changeFiles(on: id, of: me, { t throws(FileTree.Refusal) in try t.makeFolder(dir) }) {
+            switch refusal {
+            case .noFolder(let parent), .notFound(let parent):
                 return transferError(404, "ClientError.NotFound", "Directory '\(parent)' not found on endpoint \(id)", resource: path)
+            case .exists: return externalError("MkdirFailed.Exists", "Path already exists, Error (mkdir)", c, "550 File exists", path)
+            case .tooLong: return externalError("MkdirFailed", "File name too long, Error (mkdir)", c, "550 File name too long", path)
+            case .quotaExceeded, .intoItself:
+                return externalError("MkdirFailed", "Quota exceeded, Error (mkdir)", c, "552 Disk quota exceeded", path)
             }
-            s.transfer.collections[i].files[dir] = []
-            s.transfer.collections[i].files[parent]!.append(SimFile(name: name, type: "dir", size: 4096))
-            return .json(["DATA_TYPE": "mkdir_result", "code": "DirectoryCreated", "message": "The directory was created successfully",
-                          "request_id": .string(requestID()), "resource": .string(path)], status: 202)
         }
+        return .json(["DATA_TYPE": "mkdir_result", "code": "DirectoryCreated", "message": "The directory was created successfully",
+                      "request_id": .string(requestID()), "resource": .string(path)], status: 202)
+    }
+
+    /// Changes `owner`'s files on collection `id`: nil when done (or there is no such
+    /// collection), else why not (and nothing changed).
+    func changeFiles(on id: String, of owner: String, _ change: (inout FileTree) throws(FileTree.Refusal) -> Void) -> FileTree.Refusal? {
+        withState { s in
+            do throws(FileTree.Refusal) {
+                _ = try s.transfer.changeFiles(on: id, of: owner, change)
+                return nil
+            } catch {
+                return error
+            }
+        }
+    }
+
+    /// A GridFTP server's refusal as Transfer relays it: 502 `ExternalError.<code>`, naming the
+    /// collection and the server's message.
+    func externalError(_ code: String, _ what: String, _ c: SimCollection, _ message: String, _ path: String) -> SimResponse {
+        transferError(502, "ExternalError." + code, "\(what)\nEndpoint: \(c.displayName)\nServer: simulator\nMessage: \(message)", resource: path)
     }
 
 }

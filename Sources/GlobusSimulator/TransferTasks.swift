@@ -25,42 +25,20 @@ extension Simulator {
             return (s, item["destination_path"]?.string, item["recursive"]?.bool ?? (kind == "delete" && doc["recursive"]?.bool == true))
         }
         guard !pairs.isEmpty else { return transferError(400, "ClientError.BadRequest", "No items to \(kind)", resource: path) }
-        // Transfer accepts the task and finds a missing path (or a folder without recursive)
-        // when it runs: the task then fails with that error.
-        var files: [SimFile] = []
-        var failure: (String, String)?
-        for (p, _, recursive) in pairs {
-            let (dir, name) = splitPath(p)
-            guard let entry = source.files[dir]?.first(where: { $0.name == name }) else {
-                failure = failure ?? ("FILE_NOT_FOUND", "No such file or directory: \(p)")
-                continue
-            }
-            if entry.type == "dir" && !recursive {
-                failure = failure ?? ("IS_A_DIRECTORY", "\(p) is a directory; use recursive")
-                continue
-            }
-            files += entry.type == "dir" ? tree(source, under: dir + name + "/") : [entry]
-        }
-        let taskFaults = r.faults.map(\.kind).filter(\.isTaskFault)
-        let id = randomUUID()
-        withState { s in
-            var t = SimTask(id: id, type: kind.uppercased(), owner: token.identityID ?? token.clientID, label: doc["label"]?.string,
-                            source: source.id, destination: dest?.id, items: pairs, requested: s.now, requestedAt: s.preciseNow,
-                            duration: s.transfer.taskDuration, fileCount: files.count, bytes: files.reduce(0) { $0 + $1.size },
-                            syncLevel: doc["sync_level"]?.int, verifyChecksum: doc["verify_checksum"]?.bool ?? (kind == "transfer"))
-            if let failure {
-                t.failsHalfway = true
-                t.failure = failure
-            }
-            for f in taskFaults {
-                switch f {
-                case .taskFail: t.failsHalfway = true
-                case .taskFaults(let n): t.faults = n
-                case .taskPause: t.paused = true
-                default: break
-                }
-            }
-            s.transfer.tasks.append(t)
+        let request = TaskRequest(type: kind.uppercased(), owner: caller(token), source: source.id, destination: dest?.id, items: pairs,
+                                  label: doc["label"]?.string, syncLevel: doc["sync_level"]?.int,
+                                  verifyChecksum: doc["verify_checksum"]?.bool ?? (kind == "transfer"),
+                                  faults: r.faults.map(\.kind).filter(\.isTaskFault))
+        let id: String
+        switch start(request) {
+        case .success(let started): id = started
+        case .failure(.destinationInsideSource(let from, let to)):
+            return transferError(400, "ClientError.BadRequest",
+                                 "The destination '\(to)' of a recursive transfer is its source '\(from)' or inside it", resource: path)
+        case .failure(.tooManyTasks):
+            return transferError(409, "ClientError.Conflict",
+                                 "Too many unfinished tasks: at most \(SimLimits.tasksKept) tasks (\(SimLimits.taskBytes >> 20) MB of paths) are kept per identity; wait for some to finish",
+                                 resource: path)
         }
         let result = kind == "transfer" ? "transfer_result" : "delete_result"
         return .json(["DATA_TYPE": .string(result), "code": "Accepted",
@@ -68,51 +46,6 @@ extension Simulator {
                       "request_id": .string(requestID()), "resource": .string(path), "submission_id": doc["submission_id"] ?? .string(randomUUID()),
                       "task_id": .string(id), "task_link": ["DATA_TYPE": "link", "href": .string("task/\(id)?format=json"), "rel": "related",
                                                             "resource": "task", "title": "related task"]], status: 202)
-    }
-
-    /// Every file below `dir` (a path ending in `/`), at any depth.
-    func tree(_ c: SimCollection, under dir: String) -> [SimFile] {
-        c.files.filter { $0.key.hasPrefix(dir) }.flatMap { $0.value.filter { $0.type == "file" } }
-    }
-
-    /// Applies the copies and deletions of tasks that succeeded.
-    func applyFinishedTasks() {
-        withState { s in
-            let now = s.preciseNow
-            for i in s.transfer.tasks.indices where !s.transfer.tasks[i].applied && s.transfer.tasks[i].status(at: now) == "SUCCEEDED" {
-                s.transfer.tasks[i].applied = true
-                let t = s.transfer.tasks[i]
-                guard let si = s.transfer.collections.firstIndex(where: { $0.id == t.source }) else { continue }
-                for (srcPath, dstPath, _) in t.items {
-                    let (srcDir, name) = splitPath(srcPath)
-                    if t.type == "DELETE" {
-                        s.transfer.collections[si].files[srcDir]?.removeAll { $0.name == name }
-                        let below = srcDir + name + "/"
-                        for key in s.transfer.collections[si].files.keys where key.hasPrefix(below) { s.transfer.collections[si].files[key] = nil }
-                        continue
-                    }
-                    guard let file = s.transfer.collections[si].files[srcDir]?.first(where: { $0.name == name }),
-                          let dstPath, let di = s.transfer.collections.firstIndex(where: { $0.id == t.destination }) else { continue }
-                    let (dstDir, dstName) = splitPath(dstPath)
-                    let target = dstName.isEmpty ? file.name : dstName
-                    if s.transfer.collections[di].files[dstDir] == nil { s.transfer.collections[di].files[dstDir] = [] }
-                    s.transfer.collections[di].files[dstDir]!.removeAll { $0.name == target }
-                    s.transfer.collections[di].files[dstDir]!.append(SimFile(name: target, type: file.type, size: file.size))
-                    // A folder brings its whole tree.
-                    let from = srcDir + name + "/", to = dstDir + target + "/"
-                    for (key, entries) in s.transfer.collections[si].files where key.hasPrefix(from) {
-                        s.transfer.collections[di].files[to + key.dropFirst(from.count)] = entries
-                    }
-                }
-            }
-        }
-    }
-
-    func splitPath(_ p: String) -> (String, String) {
-        let full = p.hasPrefix("/") ? p : "/~/" + p
-        let trimmed = full.hasSuffix("/") ? String(full.dropLast()) : full
-        guard let slash = trimmed.lastIndex(of: "/") else { return ("/~/", trimmed) }
-        return (String(trimmed[...slash]), String(trimmed[trimmed.index(after: slash)...]))
     }
 
     func taskDocument(_ t: SimTask, now: Double) -> JSON {
@@ -246,27 +179,20 @@ extension Simulator {
         }
         guard let c = withState({ $0.transfer.collection(id) }) else { return notFound(id, path) }
         if let denied = dataAccessDenied(token, c, path) { return denied }
-        let (oldDir, oldName) = splitPath(old), (newDir, newName) = splitPath(new)
-        return withState { s in
-            guard let i = s.transfer.collections.firstIndex(where: { $0.id == id }),
-                  let entry = s.transfer.collections[i].files[oldDir]?.first(where: { $0.name == oldName }) else {
-                return transferError(404, "ClientError.NotFound", "Path '\(old)' not found on endpoint \(id)", resource: path)
-            }
-            guard s.transfer.collections[i].files[newDir] != nil else {
-                return transferError(404, "ClientError.NotFound", "Directory '\(newDir)' not found on endpoint \(id)", resource: path)
-            }
-            guard !(s.transfer.collections[i].files[newDir]!.contains { $0.name == newName }) else {
-                return transferError(409, "ExternalError.RenameFailed.Exists", "A file or directory named '\(new)' already exists", resource: path)
-            }
-            s.transfer.collections[i].files[oldDir]!.removeAll { $0.name == oldName }
-            s.transfer.collections[i].files[newDir]!.append(SimFile(name: newName, type: entry.type, size: entry.size))
-            let from = oldDir + oldName + "/", to = newDir + newName + "/"
-            for (key, entries) in s.transfer.collections[i].files where key.hasPrefix(from) {
-                s.transfer.collections[i].files[key] = nil
-                s.transfer.collections[i].files[to + key.dropFirst(from.count)] = entries
-            }
+        guard let refusal = changeFiles(on: id, of: caller(token), { t throws(FileTree.Refusal) in try t.rename(old, to: new) }) else {
             return .json(["DATA_TYPE": "result", "code": "FileRenamed", "message": "File or directory renamed successfully",
                           "request_id": .string(requestID()), "resource": .string(path)])
+        }
+        switch refusal {
+        case .notFound:
+            return transferError(404, "ClientError.NotFound", "Path '\(old)' not found on endpoint \(id)", resource: path)
+        case .noFolder(let folder):
+            return transferError(404, "ClientError.NotFound", "Directory '\(folder)' not found on endpoint \(id)", resource: path)
+        case .exists:
+            return transferError(409, "ExternalError.RenameFailed.Exists", "A file or directory named '\(new)' already exists", resource: path)
+        case .intoItself: return externalError("RenameFailed", "Cannot move a directory into itself, Error (rename)", c, "550 Invalid argument", path)
+        case .tooLong: return externalError("RenameFailed", "File name too long, Error (rename)", c, "550 File name too long", path)
+        case .quotaExceeded: return externalError("RenameFailed", "Quota exceeded, Error (rename)", c, "552 Disk quota exceeded", path)
         }
     }
 }
