@@ -76,7 +76,7 @@ extension Simulator {
 
     func parseAuthorize(_ r: SimRequest) -> Result<AuthorizeRequest, SimResponse> {
         func bad(_ m: String) -> Result<AuthorizeRequest, SimResponse> { .failure(errorPage(400, m)) }
-        guard let clientID = r.param("client_id"), let client = withState({ $0.client(clientID) }) else {
+        guard let clientID = r.param("client_id"), let client = knownClient(clientID) else {
             return bad("Unknown client_id. Register the app at app.globus.org/settings/developers, or use the tutorial client.")
         }
         guard r.param("response_type") == "code" else { return bad("response_type must be 'code'.") }
@@ -203,11 +203,11 @@ extension Simulator {
         // Client authentication: Basic for confidential clients, client_id in the body for native ones.
         let client: SimClient
         if let (id, secret) = r.basic {
-            guard let c = withState({ $0.client(id) }), let s = c.secret, constantTimeEqual(s, secret) else {
+            guard let c = knownClient(id), let s = c.secret, constantTimeEqual(s, secret) else {
                 return oauthError(401, "invalid_client", "Invalid client credentials")
             }
             client = c
-        } else if let id = field("client_id"), let c = withState({ $0.client(id) }) {
+        } else if let id = field("client_id"), let c = knownClient(id) {
             guard c.isNative else { return oauthError(401, "invalid_client", "Confidential clients must authenticate with HTTP Basic") }
             client = c
         } else {
@@ -225,6 +225,7 @@ extension Simulator {
             if let unknown = scopes.flatMap(allNames).first(where: { ScopeTree.resourceServer(of: $0, collections: collections) == nil }) {
                 return oauthError(400, "invalid_scope", "Unknown scope: \(unknown)")
             }
+            if let refusal = clientCredentialsRefusal(scopes, collections: collections) { return refusal }
             let issued = withState { s in
                 s.recordConsent(identityID: client.id, clientID: client.id, scopes: scopes)
                 return s.issue(scopes: scopes, clientID: client.id, identityID: nil, offline: false, session: nil)
@@ -326,7 +327,7 @@ extension Simulator {
     /// (the Python SDK has `oauth2_token_introspect` on `ConfidentialAppAuthClient` only).
     /// `include=session_info` adds the session: who authenticated, when, and how.
     func introspect(_ r: SimRequest) -> SimResponse {
-        guard let (caller, secret) = r.basic, let c = withState({ $0.client(caller) }), let cs = c.secret, constantTimeEqual(cs, secret) else {
+        guard let (caller, secret) = r.basic, let c = knownClient(caller), let cs = c.secret, constantTimeEqual(cs, secret) else {
             return authError(401, "UNAUTHORIZED", "Unauthorized", "Call must be authenticated")
         }
         let token = r.form.first { $0.0 == "token" }?.1 ?? ""

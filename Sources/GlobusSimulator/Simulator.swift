@@ -60,6 +60,8 @@ public final class Simulator: Sendable {
     /// The class's JupyterHub, when the simulator serves a class.
     let hub: HubDirectory?
     let adminAccess: AdminAccess
+    /// What confidential clients may do here (see `ConfidentialClients`).
+    let confidentialClients: ConfidentialClients
     let log = NIOLockedValueBox(RequestLog())
 
     public init(_ configuration: Configuration = Configuration()) throws {
@@ -73,6 +75,7 @@ public final class Simulator: Sendable {
         caPath = configuration.caPath
         hub = configuration.hub
         adminAccess = configuration.admin
+        confidentialClients = ConfidentialClients(class: configuration.hub != nil, admin: configuration.admin)
     }
 
     func withState<T>(_ body: (inout SimState) throws -> T) rethrows -> T {
