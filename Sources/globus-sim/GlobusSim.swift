@@ -62,6 +62,8 @@ struct GlobusSim: AsyncParsableCommand {
     var hubApiUrl: String?
     @Option(help: "The admin API (/admin/…) then needs the key in this file (Authorization: Bearer KEY): a file of yours, mode 0600, one line of 16 characters or more. Without it a class's simulator has no admin API.")
     var adminKeyFile: String?
+    @Option(help: "As --admin-key-file, with the key read from this inherited file descriptor (a pipe its parent writes one line to, then closes): for a program that starts the simulator and keeps the key to itself. Without a key, a simulator started with --parent-pid has no admin API.")
+    var adminKeyFd: Int32?
 
     func run() async throws {
         var config = Simulator.Configuration()
@@ -137,9 +139,13 @@ extension GlobusSim {
             guard autoApprove == nil else { throw ValidationError("--auto-approve cannot go with a class on JupyterHub: each student is approved as their own hub user") }
             config.hub = hub
         }
+        guard adminKeyFile == nil || adminKeyFd == nil else { throw ValidationError("give the admin key one way: --admin-key-file or --admin-key-fd") }
         if let adminKeyFile {
             do { config.admin = .key(try AdminAccess.readKey(file: adminKeyFile)) } catch { throw ValidationError(error.description) }
-        } else if config.hub != nil {
+        } else if let adminKeyFd {
+            do { config.admin = .key(try AdminAccess.readKey(fd: adminKeyFd)) } catch { throw ValidationError(error.description) }
+        } else if config.hub != nil || parentPid != nil {
+            // A class's, or a kernel's own on a machine others share: nobody else's business.
             config.admin = .off
         }
         guard let hub = config.hub else { return }
