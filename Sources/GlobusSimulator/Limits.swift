@@ -31,6 +31,12 @@ public enum SimLimits {
     /// labels and tags; past it a run is refused (409).
     public static let runsKept = 1_000
     public static let runBytes = 1 << 20
+
+    /// What the request log for `GET /admin/requests` keeps at most: requests, and bytes (a
+    /// body over `recordedBodyBytes` is recorded as its size only).
+    public static let recordedRequests = 10_000
+    public static let recordedBytes = 32 << 20
+    public static let recordedBodyBytes = 64 << 10
 }
 
 /// Makes room among `items` for one more of `owner`'s, of `bytes` bytes, within `count` items

@@ -12,6 +12,9 @@ struct RecordedRequest: Sendable {
     var userAgent: String?
     var clientInfo: String?
     var body: JSON
+    /// About what it takes in memory: its texts, and its body (at most
+    /// `SimLimits.recordedBodyBytes` of it as received; parsed, it takes about as much).
+    var size = 0
 
     static let secretFields: Set<String> = ["token", "refresh_token", "code", "code_verifier", "client_secret", "access_token"]
 
@@ -25,6 +28,8 @@ struct RecordedRequest: Sendable {
         clientInfo = r.headers["x-globus-client-info"]
         if r.body.isEmpty {
             body = .null
+        } else if r.body.count > SimLimits.recordedBodyBytes {
+            body = .string("<\(r.body.count) bytes, not kept>")
         } else if contentType?.hasPrefix("application/x-www-form-urlencoded") == true {
             var o = JSONObject()
             for (k, v) in r.form { o[k] = .string(RecordedRequest.secretFields.contains(k) ? "<redacted>" : v) }
@@ -32,6 +37,9 @@ struct RecordedRequest: Sendable {
         } else {
             body = r.json ?? .string("<\(r.body.count) bytes, not JSON>")
         }
+        let texts = [method, path, contentType ?? "", authorization ?? "", userAgent ?? "", clientInfo ?? ""]
+        size = 256 + texts.reduce(0) { $0 + $1.utf8.count } + query.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count }
+            + min(r.body.count, SimLimits.recordedBodyBytes)
     }
 
     var json: JSON {
@@ -48,15 +56,25 @@ struct RecordedRequest: Sendable {
     }
 }
 
-/// The most recent requests (a bounded log) and the connections they came on.
+/// The most recent requests (a log bounded in requests and bytes) and the connections they came on.
 struct RequestLog: Sendable {
-    static let capacity = 10_000
     var requests: [RecordedRequest] = []
+    /// The sum of the kept requests' sizes.
+    var bytes = 0
     /// Client ports seen: one per TCP connection (loopback), to show connection reuse.
     var connections: Set<Int> = []
 
+    /// Keeps `r`, forgetting the oldest requests while the log holds more than
+    /// `SimLimits.recordedRequests` of them or `SimLimits.recordedBytes` bytes (the newest is
+    /// always kept).
     mutating func add(_ r: RecordedRequest) {
-        if requests.count >= RequestLog.capacity { requests.removeFirst(requests.count - RequestLog.capacity + 1) }
         requests.append(r)
+        bytes += r.size
+        var drop = 0
+        while drop < requests.count - 1 && (requests.count - drop > SimLimits.recordedRequests || bytes > SimLimits.recordedBytes) {
+            bytes -= requests[drop].size
+            drop += 1
+        }
+        if drop > 0 { requests.removeFirst(drop) }
     }
 }

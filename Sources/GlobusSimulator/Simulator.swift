@@ -60,6 +60,9 @@ public final class Simulator: Sendable {
     /// The class's JupyterHub, when the simulator serves a class.
     let hub: HubDirectory?
     let adminAccess: AdminAccess
+    /// Whether requests are recorded for `GET /admin/requests`: only where someone may read
+    /// them (an admin API that is on), and never in a class, whose students' requests are theirs.
+    let recordsRequests: Bool
     /// What confidential clients may do here (see `ConfidentialClients`).
     let confidentialClients: ConfidentialClients
     let log = NIOLockedValueBox(RequestLog())
@@ -75,6 +78,8 @@ public final class Simulator: Sendable {
         caPath = configuration.caPath
         hub = configuration.hub
         adminAccess = configuration.admin
+        let adminOff = if case .off = configuration.admin { true } else { false }
+        recordsRequests = configuration.hub == nil && !adminOff
         confidentialClients = ConfidentialClients(class: configuration.hub != nil, admin: configuration.admin)
     }
 
@@ -177,9 +182,10 @@ public final class Simulator: Sendable {
         .html(page(title: "Globus Simulator", body: "<h1>Globus Simulator</h1><p>Services: /auth/ /transfer/ /groups/ /search/ /timer/ /flows/ /compute/ /admin/</p>"))
     }
 
-    /// Records a request for `GET /admin/requests` (the admin API itself is not recorded).
+    /// Records a request for `GET /admin/requests` (the admin API itself is not recorded), where
+    /// requests are recorded at all (`recordsRequests`).
     func record(_ r: SimRequest) {
-        if !r.path.hasPrefix("/admin/") { log.withLockedValue { $0.add(RecordedRequest(r)) } }
+        if recordsRequests && !r.path.hasPrefix("/admin/") { log.withLockedValue { $0.add(RecordedRequest(r)) } }
     }
 
     /// The answer the faults give instead of the service's, if any: latency first, then a status,

@@ -151,7 +151,7 @@ extension GlobusSim {
         guard let hub = config.hub else { return }
         let admin = if case .key = config.admin { "needs the operator's key" } else { "is off" }
         let clients = ConfidentialClients(class: true, admin: config.admin).notice.map { "; " + $0 } ?? ""
-        let note = "globus-sim: serving a class on JupyterHub (\(hub.apiURL)): each sign-in is approved only as the hub user who owns the token it carries; the admin API \(admin)\(clients).\n"
+        let note = "globus-sim: serving a class on JupyterHub (\(hub.apiURL)): each sign-in is approved only as the hub user who owns the token it carries; the admin API \(admin)\(clients); requests are not recorded.\n"
         _ = Array(note.utf8).withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
 }

@@ -103,4 +103,31 @@ import Testing
             #expect(await redeem([("grant_type", grant), ("client_id", tutorial), ("username", "student02")])["access_token"] == nil, "\(grant)")
         }
     }
+
+    @Test func aClassRecordsNoRequests() async throws {
+        let sim = try Self.classSimulator(admin: .key("operator-key-0123456789abcdef"))
+        _ = await get(sim, "/search/v1/index/\(Simulator.searchIndex)/search", token: nil, query: [("q", "x")])
+        let r = await sim.handle(SimRequest(method: "GET", path: "/admin/requests", headers: ["authorization": "Bearer operator-key-0123456789abcdef"]))
+        #expect(try JSON.parse(r.body)["requests"] == [])
+        #expect(sim.log.withLockedValue { $0.requests.isEmpty })
+    }
+
+    @Test func theRequestLogIsBoundedInRequestsAndBytes() async throws {
+        var log = RequestLog()
+        func body(_ n: Int) -> SimRequest {
+            SimRequest(method: "POST", path: "/x", headers: ["content-type": "application/json"], body: Array(("\"" + String(repeating: "b", count: n) + "\"").utf8))
+        }
+        // Bodies just small enough to keep: the oldest go once the bytes are full.
+        let kept = body(SimLimits.recordedBodyBytes - 2)
+        let added = SimLimits.recordedBytes / SimLimits.recordedBodyBytes + 10
+        for _ in 0..<added { log.add(RecordedRequest(kept)) }
+        #expect(log.bytes <= SimLimits.recordedBytes && log.requests.count < added)
+        #expect(log.bytes == log.requests.reduce(0) { $0 + $1.size })
+        // A larger body is recorded as its size only.
+        log.add(RecordedRequest(body(SimLimits.recordedBodyBytes)))
+        #expect(log.requests.last?.body.string?.hasSuffix("bytes, not kept>") == true)
+        let small = SimRequest(method: "GET", path: "/y")
+        for _ in 0..<(SimLimits.recordedRequests + 5) { log.add(RecordedRequest(small)) }
+        #expect(log.requests.count == SimLimits.recordedRequests)
+    }
 }
