@@ -163,9 +163,9 @@ extension Simulator {
         let code = randomToken("Code")
         withState { s in
             let session = SessionInfo(identityID: person.id, username: usedUsername, domain: usedDomain, mfa: parsed.mfa, authTime: s.now)
-            s.codes[code] = AuthorizationCode(code: code, clientID: parsed.client.id, redirectURI: parsed.redirectURI, scopes: parsed.scopes,
-                                              challenge: parsed.challenge, identityID: person.id, offline: parsed.offline,
-                                              created: s.now, session: session, state: parsed.state)
+            s.keep(AuthorizationCode(code: code, clientID: parsed.client.id, redirectURI: parsed.redirectURI, scopes: parsed.scopes,
+                                     challenge: parsed.challenge, identityID: person.id, offline: parsed.offline,
+                                     created: s.now, session: session, state: parsed.state))
             s.recordConsent(identityID: person.id, clientID: parsed.client.id, scopes: parsed.scopes)
         }
         var back = parsed.redirectURI + (parsed.redirectURI.contains("?") ? "&" : "?") + "code=" + FormCoding.escape(code)
@@ -280,7 +280,7 @@ extension Simulator {
             guard rt.clientID == client.id else { return oauthError(401, "invalid_grant", "Refresh token was issued to another client") }
             let at = AccessToken(token: randomToken("AT"), clientID: client.id, resourceServer: rt.resourceServer, scopes: rt.scopes,
                                  identityID: rt.identityID, expiresAt: s.now + s.tokenLifetime, session: rt.session, issuedAt: s.now)
-            s.accessTokens[at.token] = at
+            s.keep(at)
             return .json(tokenResponse([(at, rt)], idToken: nil, state: nil))
         }
     }

@@ -32,6 +32,11 @@ public enum SimLimits {
     public static let runsKept = 1_000
     public static let runBytes = 1 << 20
 
+    /// Auth's records per person: pending authorization codes, and access and refresh tokens
+    /// of one kind (subject, client, resource server); the oldest go first (`TokenRetention.swift`).
+    public static let codesPerIdentity = 100
+    public static let tokensPerGrant = 1_000
+
     /// What the request log for `GET /admin/requests` keeps at most: requests, and bytes (a
     /// body over `recordedBodyBytes` is recorded as its size only).
     public static let recordedRequests = 10_000

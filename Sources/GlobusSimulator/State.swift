@@ -26,6 +26,8 @@ struct AccessToken: Sendable {
     var revoked = false
     var session: SessionInfo?
     var issuedAt: Int
+    /// Its place in the order Auth's records were kept (`TokenRetention.swift`).
+    var serial = 0
 }
 
 /// An issued refresh token (one per resource server, as Globus does).
@@ -37,6 +39,8 @@ struct RefreshToken: Sendable {
     var identityID: String
     var revoked = false
     var session: SessionInfo?
+    var issuedAt = 0
+    var serial = 0
 }
 
 /// A pending authorization code.
@@ -52,6 +56,7 @@ struct AuthorizationCode: Sendable {
     var used = false
     var session: SessionInfo
     var state: String?
+    var serial = 0
 }
 
 /// One node of a consent forest (identity × client).
@@ -76,6 +81,8 @@ struct SimState: Sendable {
     var consents: [ConsentNode] = []
     var nextConsentID = 1000
     var faults: [Fault] = []
+    /// How many of Auth's records (codes and tokens) were kept so far.
+    var kept = 0
     var transfer = TransferData()
     /// Runs of deployed flows.
     var runs: [SimRun] = []
@@ -144,11 +151,12 @@ struct SimState: Sendable {
         return byRS.map { rs, trees in
             let at = AccessToken(token: randomToken("AT"), clientID: clientID, resourceServer: rs, scopes: trees, identityID: identityID,
                                  expiresAt: now + tokenLifetime, session: session, issuedAt: now)
-            accessTokens[at.token] = at
+            keep(at)
             var rt: RefreshToken?
             if offline, let identityID {
-                let r = RefreshToken(token: randomToken("RT"), clientID: clientID, resourceServer: rs, scopes: trees, identityID: identityID, session: session)
-                refreshTokens[r.token] = r
+                let r = RefreshToken(token: randomToken("RT"), clientID: clientID, resourceServer: rs, scopes: trees, identityID: identityID,
+                                     session: session, issuedAt: now)
+                keep(r)
                 rt = r
             }
             return (at, rt)
