@@ -19,6 +19,19 @@ import Glibc
         }
     }
 
+    /// Paging from an offset a person typed at Int.max: Transfer refuses it (offset and limit past
+    /// its window) and the cell names that answer; nothing overflows and the kernel goes on.
+    @Test func pagingFromAnOffsetAtIntMaxEndsInTransfersAnswer() async throws {
+        try await withNotebook { nb in
+            _ = try await nb.run("%globus login")
+            for flag in ["--paginate", "--paginate --limit 5"] {
+                let e = try await nb.failure("%globus call transfer GET /task_list -Q offset=\(Int.max) \(flag)")
+                #expect(e?.ename == "ClientError.BadRequest" || e?.evalue.contains("400") == true, "\(flag): \(String(describing: e))")
+            }
+            #expect(try await nb.run("%globus call transfer GET /task_list -Q limit=1").0 == .ok())
+        }
+    }
+
     @Test func formatsFiltersAndTheRedirectFlag() async throws {
         try await withNotebook { nb in
             _ = try await nb.run("%globus login")
