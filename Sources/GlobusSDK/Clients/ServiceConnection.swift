@@ -18,13 +18,32 @@ public struct ClientOptions: Sendable {
     /// (a GARE, such as a `ConsentRequired` for a mapped collection), log in with its parameters
     /// and call once more. `nil` follows the app's ``GlobusApp/Config/autoRedriveGARE``.
     public var redriveGARE: Bool?
+    /// Runs around every request the client sends (each page a paginator fetches too), with the
+    /// request as it is about to go (``ServiceRequest/baseURL`` set, before the SDK adds its own
+    /// headers and credentials) and the function that sends it: it may look at the request and
+    /// refuse it (by throwing), and look at or change the answer before the client reads it. The
+    /// logins and retries of a call happen inside `send`. Nil sends every request as it is.
+    ///
+    /// ```swift
+    /// let options = ClientOptions(intercept: { request, send throws(GlobusError) in
+    ///     print(request.method, request.path)
+    ///     return try send(request)
+    /// })
+    /// ```
+    public var intercept: (@Sendable (ServiceRequest, Send) throws(GlobusError) -> HTTPResponse)?
 
-    /// Options; by default a login required is thrown, nothing cancels, and GAREs follow the app's setting.
+    /// What sends a request for ``intercept``: the connection's own call (credentials, logins, retries).
+    public typealias Send = (ServiceRequest) throws(GlobusError) -> HTTPResponse
+
+    /// Options; by default a login required is thrown, nothing cancels, GAREs follow the app's
+    /// setting, and requests are sent as they are.
     public init(onLoginRequired: (@Sendable (LoginRequired) throws(GlobusError) -> Void)? = nil,
-                isCancelled: @escaping @Sendable () -> Bool = { false }, redriveGARE: Bool? = nil) {
+                isCancelled: @escaping @Sendable () -> Bool = { false }, redriveGARE: Bool? = nil,
+                intercept: (@Sendable (ServiceRequest, Send) throws(GlobusError) -> HTTPResponse)? = nil) {
         self.onLoginRequired = onLoginRequired
         self.isCancelled = isCancelled
         self.redriveGARE = redriveGARE
+        self.intercept = intercept
     }
 }
 
@@ -90,11 +109,18 @@ public struct ServiceConnection: Sendable {
         ServiceRequest(service: service, method: method, path: path, query: query, json: json)
     }
 
-    /// Sends a request with this connection's credentials and options (nothing, once cancelled).
+    /// Sends a request with this connection's credentials and options (nothing, once cancelled),
+    /// through the options' ``ClientOptions/intercept`` when there is one.
     func send(_ request: ServiceRequest) throws(GlobusError) -> HTTPResponse {
         if options.isCancelled() { throw .cancelled }
         var r = request
         if let baseURL { r.baseURL = baseURL }
+        guard let intercept = options.intercept else { return try deliver(r) }
+        return try intercept(r) { (r: ServiceRequest) throws(GlobusError) -> HTTPResponse in try deliver(r) }
+    }
+
+    /// Sends a request with this connection's credentials.
+    private func deliver(_ r: ServiceRequest) throws(GlobusError) -> HTTPResponse {
         switch source {
         case .app(let app):
             return try app.call(r, resourceServer: resourceServer, onLoginRequired: options.onLoginRequired, redrive: options.redriveGARE,
