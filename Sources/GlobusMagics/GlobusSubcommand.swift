@@ -120,14 +120,24 @@ enum GlobusSubcommands {
 struct GlobusContext {
     let session: GlobusSession
     let cell: MagicSession
+    /// The secret gate every request of this command's clients passes (see `clientOptions`).
+    let gate: ClientGate
+
+    init(session: GlobusSession, cell: MagicSession) {
+        self.session = session
+        self.cell = cell
+        gate = ClientGate(session)
+    }
 
     var output: OutputSink { cell.output }
     var isCancelled: @Sendable () -> Bool { cell.isCancelled }
 
-    /// Runs an SDK operation, mapping its failure to the error the user sees. While a login waits
-    /// for its code (no stdin), a login requirement says how to finish it.
+    /// Runs an SDK operation, mapping its failure to the error the user sees: a request the
+    /// secret gate refused is a `SecretError`; while a login waits for its code (no stdin), a
+    /// login requirement says how to finish it.
     func sdk<T>(_ body: () throws(GlobusError) -> T) throws(MagicError) -> T {
         do { return try body() } catch {
+            if let refused = gate.refusal(behind: error) { throw refused }
             if case .loginRequired(let need) = error, session.pending != nil, need.reason != .identityChanged {
                 throw .failed(ExecutionError(ename: "LoginRequired", evalue: "\(need.description): finish signing in first", traceback: [
                     "LoginRequired: \(need.description)",

@@ -120,28 +120,6 @@ extension GlobusContext {
             if try !login(app, parameters: need.authorizationParameters) { throw .loginRequired(need) }
         }
     }
-
-    /// Calls a service with the app's tokens, logging in when needed. Every request a command
-    /// sends passes here (or `fetchAll`): one holding a secret is not sent, and secrets in the
-    /// answer are masked before any command reads it (see `SecretGate`).
-    func call(_ app: GlobusApp, _ request: ServiceRequest, resourceServer: String? = nil, redrive: Bool? = nil) throws(MagicError) -> HTTPResponse {
-        let gate = SecretGate(session.secretMask())
-        try gate.check(request)
-        var answer = try sdk { () throws(GlobusError) in
-            try app.call(request, resourceServer: resourceServer, onLoginRequired: loginHandler(app), redrive: redrive, isCancelled: isCancelled)
-        }
-        gate.mask(&answer)
-        return answer
-    }
-
-    /// Who is logged in (Auth's userinfo).
-    func userinfo(_ app: GlobusApp) throws(MagicError) -> JSON {
-        let answer = try call(app, ServiceRequest(service: .auth, method: "GET", path: "/v2/oauth2/userinfo"))
-        guard let doc = try? JSON.parse(answer.body) else {
-            throw .failed(ExecutionError(ename: "GlobusAPIError", evalue: "userinfo did not answer JSON"))
-        }
-        return doc
-    }
 }
 
 /// What a person pasted at the code prompt.

@@ -8,7 +8,8 @@ import JSON
 /// named as `--body-file`, `$GLOBUS_CLIENT_SECRET` in a header, a kept value, a folder named
 /// `$JUPYTERHUB_API_TOKEN`) is not sent. And an answer that holds one (a service echoing the
 /// request's headers) has it replaced before any command reads, filters, shortens or keeps it,
-/// so no part of a secret reaches an output.
+/// so no part of a secret reaches an output. Every client a command uses has it as its
+/// `ClientOptions.intercept` (`ClientGate`).
 struct SecretGate {
     let mask: SecretMask
 
@@ -31,5 +32,37 @@ struct SecretGate {
         guard !mask.isEmpty else { return }
         answer.body = mask.masked(bytes: answer.body)
         answer.headers = answer.headers.map { ($0.0, mask.masked($0.1)) }
+    }
+}
+
+/// The secret gate as every client of a cell has it (`ClientOptions.intercept`, see
+/// `GlobusContext.clientOptions`): each request a client sends, every page of a listing
+/// included, is checked against the secrets known at that moment, and its answer masked with
+/// them before the client parses it. Used on the shell thread only (the cell's blocking calls).
+final class ClientGate: @unchecked Sendable {
+    let session: GlobusSession
+    /// The requests refused: the SDK passes on a usage error, which `GlobusContext.sdk` turns
+    /// back into this `SecretError`.
+    private var refused: [String: MagicError] = [:]
+
+    init(_ session: GlobusSession) { self.session = session }
+
+    /// Sends `request` with `send` unless it holds a secret; the answer comes back masked.
+    func pass(_ request: ServiceRequest, _ send: ClientOptions.Send) throws(GlobusError) -> HTTPResponse {
+        let gate = SecretGate(session.secretMask())
+        do { try gate.check(request) } catch {
+            let message = if case .secret(let m, _) = error { m } else { "the request was refused" }
+            refused[message] = error
+            throw .usage(message)
+        }
+        var answer = try send(request)
+        gate.mask(&answer)
+        return answer
+    }
+
+    /// The `SecretError` behind an SDK error, when the gate refused the request that failed.
+    func refusal(behind error: GlobusError) -> MagicError? {
+        guard case .usage(let message) = error else { return nil }
+        return refused[message]
     }
 }

@@ -1,10 +1,10 @@
 import JSON
 
-/// Globus Transfer's requests: what ``TransferClient`` sends, and what the kernel's commands
-/// send today. New code uses ``TransferClient``, whose methods call these and read the answers.
-public enum TransferAPI {
+/// Globus Transfer's requests: what ``TransferClient`` sends (its methods call these and read
+/// the answers).
+enum TransferAPI {
     /// `GET /operation/endpoint/ID/ls`.
-    public static func ls(_ collection: String, path: String?, showHidden: Bool = false) -> ServiceRequest {
+    static func ls(_ collection: String, path: String?, showHidden: Bool = false) -> ServiceRequest {
         ls(collection, path: path, showHidden: showHidden ? true : nil)
     }
 
@@ -16,12 +16,12 @@ public enum TransferAPI {
     }
 
     /// `POST /operation/endpoint/ID/mkdir`.
-    public static func mkdir(_ collection: String, path: String) -> ServiceRequest {
+    static func mkdir(_ collection: String, path: String) -> ServiceRequest {
         post("/operation/endpoint/\(PathSegment.escape(collection))/mkdir", ["DATA_TYPE": "mkdir", "path": .string(path)])
     }
 
     /// `POST /operation/endpoint/ID/rename`.
-    public static func rename(_ collection: String, from old: String, to new: String) -> ServiceRequest {
+    static func rename(_ collection: String, from old: String, to new: String) -> ServiceRequest {
         post("/operation/endpoint/\(PathSegment.escape(collection))/rename", ["DATA_TYPE": "rename", "old_path": .string(old), "new_path": .string(new)])
     }
 
@@ -31,31 +31,21 @@ public enum TransferAPI {
     }
 
     /// `GET /submission_id`: an id that makes a submission safe to retry.
-    public static let submissionID = ServiceRequest(service: .transfer, method: "GET", path: "/submission_id")
-
-    /// `POST /transfer` or `POST /delete`.
-    public static func submit(_ document: TaskDocument) -> ServiceRequest {
-        post(document.kind == .transfer ? "/transfer" : "/delete", document.json)
-    }
+    static let submissionID = ServiceRequest(service: .transfer, method: "GET", path: "/submission_id")
 
     /// `GET /task/ID`.
-    public static func task(_ id: String) -> ServiceRequest { get(taskPath(id)) }
+    static func task(_ id: String) -> ServiceRequest { get(taskPath(id)) }
 
     /// `POST /task/ID/cancel`.
-    public static func cancel(_ id: String) -> ServiceRequest { ServiceRequest(service: .transfer, method: "POST", path: taskPath(id, "cancel")) }
+    static func cancel(_ id: String) -> ServiceRequest { ServiceRequest(service: .transfer, method: "POST", path: taskPath(id, "cancel")) }
 
     /// `GET /task_list`, newest first.
-    public static func taskList(limit: Int, offset: Int = 0) -> ServiceRequest {
+    static func taskList(limit: Int, offset: Int = 0) -> ServiceRequest {
         get("/task_list", ["limit": String(limit), "offset": String(offset)])
     }
 
     /// `GET /endpoint/ID`: a collection's document.
-    public static func collection(_ id: String) -> ServiceRequest { get("/endpoint/\(PathSegment.escape(id))") }
-
-    /// `GET /endpoint_search?filter_fulltext=TEXT`.
-    public static func searchCollections(_ text: String, limit: Int = 25) -> ServiceRequest {
-        get("/endpoint_search", ["filter_fulltext": text, "limit": String(limit)])
-    }
+    static func collection(_ id: String) -> ServiceRequest { get("/endpoint/\(PathSegment.escape(id))") }
 
     /// `/task/ID` and what follows it, the id one path segment.
     static func taskPath(_ id: String, _ rest: String? = nil) -> String {
@@ -71,8 +61,9 @@ public enum TransferAPI {
     }
 }
 
-/// A transfer or delete task to submit, as the kernel's commands build it. New code uses
-/// ``TransferData`` and ``DeleteData``, which this becomes when it is sent.
+/// A transfer or delete task to submit, as the kernel's commands build it: sent as the
+/// ``TransferData`` or ``DeleteData`` it becomes (``transferData``, ``deleteData``). New code
+/// uses those directly.
 public struct TaskDocument: Sendable, Equatable {
     /// A transfer or a delete.
     public enum Kind: String, Sendable {

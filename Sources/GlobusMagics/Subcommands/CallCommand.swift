@@ -153,10 +153,9 @@ struct CallCommand: GlobusSubcommand {
         "compute": ["/v2/version", "/v3/endpoints"],
     ]
 
-    /// The request, for a service whose base URL is known (`baseURL` for a GCS manager).
-    func request(service: GlobusService, baseURL: String? = nil) -> ServiceRequest {
+    /// The request to `service` (a GCS manager's address is its client's).
+    func request(service: GlobusService) -> ServiceRequest {
         var req = ServiceRequest(service: service, method: method, path: path)
-        req.baseURL = baseURL
         req.query = query
         req.headers = headers
         if let bodyText {
@@ -192,7 +191,8 @@ struct CallCommand: GlobusSubcommand {
         switch target {
         case .service(let s): service = s
         case .gcs(let endpoint):
-            (service, baseURL) = try Self.gcsManager(endpoint, app: app, g)
+            baseURL = try Self.gcsManager(endpoint, app: app, g)
+            service = .gcs(endpoint)
             resourceServer = endpoint
         }
         if service == .flows, let flow = Scopes.flowActedOn(path: path) {
@@ -203,31 +203,29 @@ struct CallCommand: GlobusSubcommand {
         for scope in scopes {
             app.addScopeRequirements(Scopes.resourceServer(of: scope.name) ?? (resourceServer ?? service.resourceServer), [scope])
         }
+        let client = g.client(service, app: app, resourceServer: resourceServer, baseURL: baseURL)
         if paginate {
             guard let scheme = PagingScheme.forRequest(service, method: method, path: path) else {
                 throw Self.usage("--paginate: \(method) \(path) on \(service.name) is not a paged listing (paged: Transfer task_list, endpoint_search, a task's event_list, successful_transfers and skipped_errors; Search queries; Flows flows and runs)")
             }
-            let doc = try g.fetchAll(app, request(service: service, baseURL: baseURL), scheme: scheme, limit: limit, resourceServer: resourceServer)
+            let doc = try g.fetchAll(client.paginator(request(service: service), scheme: scheme), limit: limit)
             let paged = doc["paged"]
             g.output.stream(.stdout, "\(paged?["items"]?.int ?? 0) items in \(paged?["pages"]?.int ?? 0) page\(paged?["pages"]?.int == 1 ? "" : "s").\n")
             return try ResponseView(filter: filter, format: format) { g.output.stream(.stdout, $0 + "\n") }.bundle(doc)
         }
-        let response = try g.call(app, request(service: service, baseURL: baseURL), resourceServer: resourceServer,
-                                  redrive: g.session.choices.autoRelogin)
+        let response = try g.sdk { () throws(GlobusError) in try client.request(request(service: service)) }
         if response.status >= 400 { g.output.stream(.stderr, "HTTP \(response.status)\n") }
         return try ResponseView(filter: filter, format: format) { g.output.stream(.stdout, $0 + "\n") }.bundle(response)
     }
 
-    /// A Globus Connect Server endpoint as a service: its manager's URL (from Transport) and scope.
-    static func gcsManager(_ endpoint: String, app: GlobusApp, _ g: GlobusContext) throws(MagicError) -> (GlobusService, String) {
-        let answer = try g.call(app, ServiceRequest(service: .transfer, method: "GET", path: "/endpoint/\(PathSegment.escape(endpoint))"))
-        guard let manager = (try? JSON.parse(answer.body))?["gcs_manager_url"]?.string else {
+    /// A Globus Connect Server endpoint's manager URL, from Transfer.
+    static func gcsManager(_ endpoint: String, app: GlobusApp, _ g: GlobusContext) throws(MagicError) -> String {
+        let found = try g.sdk { () throws(GlobusError) in try g.transfer(app).getEndpoint(endpoint) }
+        guard let manager = found.gcsManagerURL else {
             throw .failed(ExecutionError(ename: "GlobusAPIError", evalue: "endpoint \(endpoint) has no GCS manager URL",
                                          traceback: ["GlobusAPIError: endpoint \(endpoint) has no GCS manager URL (is it a Globus Connect Server v5 endpoint?)"]))
         }
-        let service = GlobusService(name: "gcs", resourceServer: endpoint, defaultScopes: ["urn:globus:auth:scope:\(endpoint):manage_collections"],
-                                    pathPrefix: nil, exemptPrefixes: [])
-        return (service, manager)
+        return manager
     }
 }
 

@@ -33,11 +33,13 @@ struct CollectionCommand: GlobusSubcommand {
         let app = try g.app()
         switch action {
         case .search:
-            let doc = try g.fetchAll(app, TransferAPI.searchCollections(text), scheme: .offsetHasNextPage(pageSize: 100, maxOffset: 1000), limit: limit)
+            // Pages of 25: most searches need one.
+            let doc = try g.fetchAll(g.transfer(app).paginated.endpointSearch(text).pageSize(25), limit: limit)
             g.session.seen.saw(listing: doc)
             return Self.listing(doc, key: "DATA", empty: "No collection matches '\(text)'.")
         case .show:
-            let doc = try g.json(app, TransferAPI.collection(try g.collectionID(text, app: app)))
+            let id = try g.collectionID(text, app: app)
+            let doc = try g.sdk { () throws(GlobusError) in try g.transfer(app).getEndpoint(id).data }
             if let n = doc["display_name"]?.string, let id = doc["id"]?.string { g.session.seen.saw(name: n, id: id) }
             var lines = ["\(doc["display_name"]?.string ?? "?")", "ID:     \(doc["id"]?.string ?? "?")"]
             if let o = doc["owner_string"]?.string { lines.append("Owner:  \(o)") }

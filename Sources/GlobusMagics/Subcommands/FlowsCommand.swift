@@ -57,26 +57,19 @@ struct FlowsCommand: GlobusSubcommand {
         let app = try g.app()
         switch action {
         case .list:
-            let doc = try g.fetchAll(app, ServiceRequest(service: .flows, method: "GET", path: "/flows"), scheme: .marker(answerKey: "marker", endsWithNull: false), limit: limit)
+            let doc = try g.fetchAll(g.flows(app).paginated.listFlows(), limit: limit)
             return Self.listing(doc, key: "flows", empty: "No flows to show.")
         case .run:
             let flow = id!
             // The run acts as the flow: its own scope and token.
-            app.addScopeRequirements(flow, [Scope(Scopes.flowUser(flow))])
-            var request = ServiceRequest(service: .flows, method: "POST", path: "/flows/\(PathSegment.escape(flow))/run")
-            var body = JSONObject()
-            body["body"] = input
-            if let label { body["label"] = .string(label) }
-            request.body = Array(JSON.object(body).serialized.utf8)
-            request.headers = [("Content-Type", "application/json")]
-            let answer = try g.call(app, request, resourceServer: flow, redrive: g.session.choices.autoRelogin)
-            guard let doc = try? JSON.parse(answer.body) else { throw .failed(ExecutionError(ename: "GlobusAPIError", evalue: "the run did not answer JSON")) }
-            let run = doc["run_id"]?.string ?? "?"
-            return MimeBundle(text: "Started run \(run) of flow \(flow).\nFollow it: %globus flows status \(run) --wait").adding(json: doc)
+            let started = try g.sdk { () throws(GlobusError) in try g.flow(flow, app: app).runFlow(body: input, label: label) }
+            let run = started.runID ?? "?"
+            return MimeBundle(text: "Started run \(run) of flow \(flow).\nFollow it: %globus flows status \(run) --wait").adding(json: started.data)
         case .status:
             let run = id!
+            let flows = g.flows(app)
             let look = { () throws(MagicError) -> (MimeBundle, Bool) in
-                let doc = try g.json(app, ServiceRequest(service: .flows, method: "GET", path: "/runs/\(PathSegment.escape(run))"))
+                let doc = try g.sdk { () throws(GlobusError) in try flows.getRun(run).data }
                 let status = doc["status"]?.string ?? "?"
                 let done = ["SUCCEEDED", "FAILED", "ENDED"].contains(status)
                 let step = doc["details"]?["description"]?.string ?? doc["details"]?["code"]?.string ?? ""

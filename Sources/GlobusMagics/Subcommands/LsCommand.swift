@@ -29,7 +29,7 @@ struct LsCommand: GlobusSubcommand {
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
         let app = try g.app()
         let id = try g.collectionID(location.collection, app: app)
-        let doc = try g.json(app, TransferAPI.ls(id, path: location.path, showHidden: all))
+        let doc = try g.sdk { () throws(GlobusError) in try g.transfer(app).operationLs(id, path: location.path, showHidden: all ? true : nil).data }
         let entries = (doc["DATA"]?.array ?? []).filter { all || !($0["name"]?.string ?? "").hasPrefix(".") }
         g.session.seen.saw(folder: entries, collection: id, paths: [location.path, doc["path"]?.string])
         let shown: JSON = {

@@ -21,7 +21,7 @@ struct MkdirCommand: GlobusSubcommand {
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
         let app = try g.app()
         let id = try g.collectionID(location.collection, app: app)
-        _ = try g.json(app, TransferAPI.mkdir(id, path: location.path!))
+        _ = try g.sdk { () throws(GlobusError) in try g.transfer(app).operationMkdir(id, path: location.path!) }
         g.output.stream(.stdout, "Made the folder \(location.path!) on \(location.collection).\n")
         return nil
     }

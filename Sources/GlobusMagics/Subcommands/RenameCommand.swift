@@ -24,7 +24,7 @@ struct RenameCommand: GlobusSubcommand {
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
         let app = try g.app()
         let id = try g.collectionID(location.collection, app: app)
-        _ = try g.json(app, TransferAPI.rename(id, from: location.path!, to: newPath))
+        _ = try g.sdk { () throws(GlobusError) in try g.transfer(app).operationRename(id, oldPath: location.path!, newPath: newPath) }
         g.output.stream(.stdout, "Renamed \(location.path!) to \(newPath) on \(location.collection).\n")
         return nil
     }

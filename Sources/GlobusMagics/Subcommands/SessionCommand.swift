@@ -53,8 +53,7 @@ struct SessionCommand: GlobusSubcommand {
 
     /// A native app: userinfo's identity set (which needs `view_identity_set`; logs in for it first).
     private func fromUserinfo(_ g: GlobusContext, _ app: GlobusApp) throws(MagicError) -> (String, [Authentication]) {
-        app.addScopeRequirements("auth.globus.org", [Scope(Scopes.authViewIdentitySet)])
-        let info = try g.userinfo(app)
+        let info = try g.userinfo(app, scopes: [AuthClient.scopes.viewIdentitySet])
         let set = info["identity_set"]?.array ?? [info]
         let auths = set.compactMap { i -> Authentication? in
             guard let t = i["last_authentication"]?.int else { return nil }

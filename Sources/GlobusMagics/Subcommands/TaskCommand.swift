@@ -50,14 +50,14 @@ struct TaskCommand: GlobusSubcommand {
         let app = try g.app()
         switch action {
         case .list:
-            let doc = try g.fetchAll(app, TransferAPI.taskList(limit: limit), scheme: .offsetTotal(pageSize: 1000, maxTotal: 1000), limit: limit)
+            let doc = try g.fetchAll(g.transfer(app).paginated.taskList().pageSize(limit), limit: limit)
             return Self.listing(doc, key: "DATA", empty: "No tasks yet. Start one with %globus transfer.")
         case .show:
-            let doc = try g.json(app, TransferAPI.task(task!))
-            guard let p = TaskProgress(doc) else { return Rendering.bundle(for: doc, format: .auto) }
-            return TaskView.bundle(p, doc: doc)
+            let found = try g.sdk { () throws(GlobusError) in try g.transfer(app).getTask(task!) }
+            guard let p = found.progress else { return Rendering.bundle(for: found.data, format: .auto) }
+            return TaskView.bundle(p, doc: found.data)
         case .cancel:
-            let doc = try g.json(app, TransferAPI.cancel(task!))
+            let doc = try g.sdk { () throws(GlobusError) in try g.transfer(app).cancelTask(task!).data }
             let text = doc["code"]?.string == "Canceled" ? "Cancelled task \(task!)." : "\(doc["message"]?.string ?? "Not cancelled") (task \(task!))."
             var b = MimeBundle(text: text)
             b["application/json"] = doc
@@ -95,11 +95,12 @@ enum TaskView {
 
     /// Waits for a task with one live display (see `LiveWait`).
     static func wait(_ id: String, app: GlobusApp, _ g: GlobusContext, timeout: Double?, interval: Double) throws(MagicError) -> MimeBundle {
-        try LiveWait(what: "task \(id)", again: "%globus task wait \(id)", stop: "%globus task cancel \(id)", timeout: timeout, interval: interval)
+        let transfer = g.transfer(app)
+        return try LiveWait(what: "task \(id)", again: "%globus task wait \(id)", stop: "%globus task cancel \(id)", timeout: timeout, interval: interval)
             .run(g) { () throws(MagicError) -> (MimeBundle, Bool) in
-                let doc = try g.json(app, TransferAPI.task(id))
-                guard let p = TaskProgress(doc) else { return (Rendering.bundle(for: doc, format: .auto), true) }
-                var view = bundle(p, doc: doc, note: p.isDone ? nil : LiveWait.note)
+                let task = try g.sdk { () throws(GlobusError) in try transfer.getTask(id) }
+                guard let p = task.progress else { return (Rendering.bundle(for: task.data, format: .auto), true) }
+                var view = bundle(p, doc: task.data, note: p.isDone ? nil : LiveWait.note)
                 // The live line is HTML and text only (the JSON is the result's, at the end).
                 if !p.isDone { view["application/json"] = nil }
                 return (view, p.isDone)

@@ -65,45 +65,28 @@ struct TimerCommand: GlobusSubcommand {
         let app = try g.app()
         switch action {
         case .list:
-            let doc = try g.json(app, ServiceRequest(service: .timers, method: "GET", path: "/jobs/"))
+            let doc = try g.sdk { () throws(GlobusError) in try g.timers(app).listJobs().data }
             return Self.listing(doc, key: "jobs", empty: "No timers yet. Make one with %globus timer create transfer.")
         case .show(let id):
-            return Self.view(try g.json(app, ServiceRequest(service: .timers, method: "GET", path: "/jobs/\(PathSegment.escape(id))")))
+            return Self.view(try g.sdk { () throws(GlobusError) in try g.timers(app).getJob(id).data })
         case .delete(let id):
-            let doc = try g.json(app, ServiceRequest(service: .timers, method: "DELETE", path: "/jobs/\(PathSegment.escape(id))"))
+            let doc = try g.sdk { () throws(GlobusError) in try g.timers(app).deleteJob(id).data }
             return MimeBundle(text: "Deleted timer \(id) (\(doc["name"]?.string ?? "")).").adding(json: doc)
         case .create(let src, let dst):
             var doc = TaskDocument(kind: .transfer, source: try g.collectionID(src.collection, app: app),
                                    destination: try g.collectionID(dst.collection, app: app))
             doc.items = [TaskDocument.Item(source: src.path!, destination: dst.path!, recursive: recursive)]
-            // A mapped collection's data is reached through the timer: timer[transfer[data_access]].
-            var dataAccess: [String] = []
-            for id in [doc.source, doc.destination!] where try g.json(app, TransferAPI.collection(id))["entity_type"]?.string == "GCSv5_mapped_collection" {
-                dataAccess.append("*https://auth.globus.org/scopes/\(id)/data_access")
+            let schedule: TimerSchedule = every.map { .recurring(intervalSeconds: $0, end: runs.map(TimerSchedule.End.iterations)) } ?? .once()
+            let timer = TransferTimer(name: timerName ?? "Transfer from the notebook", schedule: schedule, body: doc.transferData)
+            let transfer = g.transfer(app), timers = g.timers(app)
+            let made = try g.sdk { () throws(GlobusError) in
+                // A mapped collection's data is reached through the timer: timer[transfer[data_access]].
+                var mapped: [String] = []
+                for id in [doc.source, doc.destination!] where try transfer.getEndpoint(id).isMappedCollection { mapped.append(id) }
+                if !mapped.isEmpty { try timers.addAppTransferDataAccessScope(mapped) }
+                return try timers.createTimer(timer)
             }
-            let scopeText = dataAccess.isEmpty ? Scopes.timers : "\(Scopes.timers)[\(Scopes.transferAll)[\(dataAccess.joined(separator: " "))]]"
-            do { app.addScopeRequirements(Scopes.timersResourceServer, try ScopeParser.parse(scopeText)) } catch {
-                throw .internal("the timer scope '\(scopeText)' did not parse: \(error)")
-            }
-            var timer = JSONObject()
-            timer["timer_type"] = "transfer"
-            timer["name"] = .string(timerName ?? "Transfer from the notebook")
-            if let every {
-                var schedule = JSONObject()
-                schedule["type"] = "recurring"
-                schedule["interval_seconds"] = .int(every)
-                if let runs { schedule["end"] = ["condition": "iterations", "count": .int(runs)] }
-                timer["schedule"] = .object(schedule)
-            } else {
-                timer["schedule"] = ["type": "once"]
-            }
-            timer["body"] = doc.json
-            var request = ServiceRequest(service: .timers, method: "POST", path: "/v2/timer")
-            let document: JSON = ["timer": .object(timer)]
-            request.body = Array(document.serialized.utf8)
-            request.headers = [("Content-Type", "application/json")]
-            let answer = try g.json(app, request)
-            return Self.view(answer["timer"] ?? answer).adding(json: answer)
+            return Self.view(made.timer.json).adding(json: made.data)
         }
     }
 

@@ -21,12 +21,9 @@ struct WhoamiCommand: GlobusSubcommand {
         guard !app.isClientApp else {
             return MimeBundle(text: "Service account: client \(app.clientID) (GLOBUS_CLIENT_ID / GLOBUS_CLIENT_SECRET)")
         }
-        if linked {
-            // Globus Auth lists linked identities only to tokens with view_identity_set (as the
-            // Globus CLI asks for it); a token without it logs in for it first.
-            app.addScopeRequirements("auth.globus.org", [Scope(Scopes.authViewIdentitySet)])
-        }
-        let info = try g.userinfo(app)
+        // Globus Auth lists linked identities only to tokens with view_identity_set (as the
+        // Globus CLI asks for it); a token without it logs in for it first.
+        let info = try g.userinfo(app, scopes: linked ? [AuthClient.scopes.viewIdentitySet] : [])
         if linked {
             let ids = info["identity_set"]?.array ?? []
             var b = Rendering.bundle(for: ["identity_set": .array(ids)], format: .auto)

@@ -1,0 +1,47 @@
+import GlobusSDK
+import JSON
+
+/// The SDK clients a command calls Globus with. Every one is made here, with the same options:
+/// the cell's login when tokens are missing or a requirement is unmet, the cell's interrupt,
+/// `%globus config auto_relogin` for GAREs, and the secret gate (`ClientGate`) around every
+/// request the client sends. Commands make no request any other way, so every request a
+/// command sends, each page of a listing included, passes the gate.
+extension GlobusContext {
+    /// The options of every client of this command.
+    func clientOptions(_ app: GlobusApp) -> ClientOptions {
+        let login = ShellThreadLogin(run: loginHandler(app))
+        let gate = gate
+        return ClientOptions(onLoginRequired: { need throws(GlobusError) in try login.run(need) }, isCancelled: isCancelled,
+                             redriveGARE: session.choices.autoRelogin,
+                             intercept: { request, send throws(GlobusError) in try gate.pass(request, send) })
+    }
+
+    func transfer(_ app: GlobusApp) -> TransferClient { TransferClient(app: app, options: clientOptions(app)) }
+
+    /// Auth, asking the app for `scopes` besides those it requires already.
+    func auth(_ app: GlobusApp, scopes: [Scope] = []) -> AuthClient { AuthClient(app: app, scopes: scopes, options: clientOptions(app)) }
+
+    func flows(_ app: GlobusApp) -> FlowsClient { FlowsClient(app: app, options: clientOptions(app)) }
+
+    /// The flow `flowID`, to run it: its own scope and token.
+    func flow(_ flowID: String, app: GlobusApp) -> SpecificFlowClient { SpecificFlowClient(flowID: flowID, app: app, options: clientOptions(app)) }
+
+    func timers(_ app: GlobusApp) -> TimersClient { TimersClient(app: app, options: clientOptions(app)) }
+
+    /// Any service, for the request a person typed (`%globus call`).
+    func client(_ service: GlobusService, app: GlobusApp, resourceServer: String?, baseURL: String?) -> ServiceClient {
+        ServiceClient(service: service, app: app, resourceServer: resourceServer, baseURL: baseURL, options: clientOptions(app))
+    }
+
+    /// Who is logged in (Auth's userinfo), asking for `scopes` too (`view_identity_set`).
+    func userinfo(_ app: GlobusApp, scopes: [Scope] = []) throws(MagicError) -> JSON {
+        try sdk { () throws(GlobusError) in try auth(app, scopes: scopes).userinfo().data }
+    }
+}
+
+/// The cell's login, as the `@Sendable` handler a client takes. It uses the cell (its output,
+/// its prompt for the code), which is not `Sendable`: the kernel makes its blocking calls, and
+/// so runs this handler, on its shell thread only.
+struct ShellThreadLogin: @unchecked Sendable {
+    let run: (LoginRequired) throws(GlobusError) -> Void
+}
