@@ -98,6 +98,9 @@ let package = Package(
         // Drives the JSON token store from many processes at once (the stress test).
         .executableTarget(name: "gk-token-stress", dependencies: ["GlobusSDK"]),
 
+        // Calls each client method of the SDK, JSON lines in and out (the differential test against the Python SDK).
+        .executableTarget(name: "gk-client-calls", dependencies: ["GlobusSDK", "JSON"]),
+
         // Searches documents with JMESPath expressions, JSON lines in and out (the differential fuzzer).
         .executableTarget(name: "jmespath-check", dependencies: ["JMESPath", "JSON"]),
 

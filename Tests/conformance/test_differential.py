@@ -6,6 +6,7 @@ listed in KNOWN_DIFFERENCES (each one written in the README with its reason) fai
 import json
 import os
 import re
+import subprocess
 from collections import Counter
 from urllib.parse import parse_qsl, urlsplit
 
@@ -13,6 +14,7 @@ import globus_sdk
 import pytest
 from jupyter_client.manager import start_new_kernel
 
+from client_methods import CASES as CLIENT_CASES, KNOWN_DIFFERENCES as CLIENT_DIFFERENCES, TIMERS, canonical_scopes, swift_client_methods
 from conftest import AUTOMATION_CLIENT, TUTORIAL_CLIENT, Sim, run_cell
 from test_simulator_python_sdk import SimulatorLogin
 
@@ -34,6 +36,15 @@ KNOWN_DIFFERENCES = {
 
 # Request fields that differ by nature (random or per-process values), compared for presence only.
 VOLATILE_QUERY = {"code_challenge"}
+
+
+def restore_environ(saved):
+    """Puts back the variables a test changed (None: the variable was not set)."""
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
 
 
 class Recorder:
@@ -110,11 +121,7 @@ def world(tmp_path_factory):
     kc.stop_channels()
     km.shutdown_kernel(now=True)
     sim.stop()
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
+    restore_environ(saved)
 
 
 def kernel(kc, *lines, stdin=False):
@@ -338,4 +345,157 @@ def test_python_sdk_and_kernel_send_the_same_requests(world, capsys):
         print(f"  {len(results)} operations: {sum(v == 'same' for _, v, _ in results)} same, "
               f"{sum(v != 'same' for _, v, _ in results)} different (each with its reason)")
     unexplained = {name: d for name, _, d in results if d}
+    assert not unexplained, unexplained
+
+
+# --- every client method of the Swift SDK, driven directly (gk-client-calls), against the Python SDK
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..", "..")
+LOGIN_PATHS = re.compile(r"/oauth2/(token|authorize)|/v2/web/|/sim/|/\.well-known/|/jwk\.json")
+RESOURCE_SERVERS = {"transfer": "transfer.api.globus.org", "auth": "auth.globus.org", "groups": "groups.api.globus.org",
+                    "search": "search.api.globus.org", "flows": "flows.globus.org", "flow": FLOW, "timers": TIMERS,
+                    "gcs": TUTORIAL1}
+
+
+def client_calls_path():
+    kernel_bin = os.environ.get("GLOBUS_KERNEL_BIN", "globus-kernel")
+    for path in [os.environ.get("GK_CLIENT_CALLS_BIN"), os.path.join(os.path.dirname(kernel_bin), "gk-client-calls"),
+                 os.path.join(ROOT, ".build", "debug", "gk-client-calls")]:
+        if path and os.access(path, os.X_OK):
+            return path
+    pytest.fail("no gk-client-calls: build it with `swift build --product gk-client-calls`")
+
+
+class SwiftClients:
+    """gk-client-calls: the Swift SDK's client methods, one JSON line each way."""
+
+    def __init__(self, env):
+        self.proc = subprocess.Popen([client_calls_path()], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+
+    def call(self, method, args, token):
+        self.proc.stdin.write(json.dumps({"method": method, "args": args, "token": token}) + "\n")
+        self.proc.stdin.flush()
+        return json.loads(self.proc.stdout.readline())
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+
+def sent(rec):
+    """The requests since the last take, as compared: the login's own requests left out, a fresh
+    submission id marked as such."""
+    out = []
+    for r in rec.take():
+        if LOGIN_PATHS.search(r["path"]):
+            continue
+        n = normalize(r)
+        if isinstance(n["body"], dict) and "submission_id" in n["body"]:
+            n["body"] = {**n["body"], "submission_id": "<volatile>"}
+        out.append(n)
+    return out
+
+
+def compare_requests(py, swift):
+    if len(py) != len(swift):
+        return [f"python sent {len(py)} requests {[(r['method'], r['path']) for r in py]}, "
+                f"swift {len(swift)} {[(r['method'], r['path']) for r in swift]}"]
+    return [f"request {i + 1}: {d}" for i, (a, b) in enumerate(zip(py, swift)) for d in diff(a, b)]
+
+
+def python_method(client, dotted):
+    for part in dotted.split("."):
+        client = getattr(client, part)
+    return client
+
+
+def run_python(case, clients, args):
+    """The Python SDK's call: its answer's data (every page of a paginator), or None on an API error."""
+    kwargs = case.py(globus_sdk, args) if case.py else args
+    try:
+        result = python_method(clients[case.client], case.python)(**kwargs)
+        if case.python.startswith("paginated."):
+            return [page.data for page in result]
+        return result.data if hasattr(result, "data") else result
+    except globus_sdk.GlobusAPIError:
+        return None
+
+
+def scope_requirements_python(case, args):
+    """What the Python client's scope method asks a fresh app for, on the client's resource server."""
+    app = globus_sdk.UserApp("Globus Kernel", client_id=TUTORIAL_CLIENT, config=globus_sdk.GlobusAppConfig(token_storage="memory"))
+    client = {"transfer": globus_sdk.TransferClient, "timers": globus_sdk.TimersClient}[case.client](app=app)
+    getattr(client, case.python)(args["collection_ids"])
+    return [str(s) for s in app.scope_requirements.get(RESOURCE_SERVERS[case.client], [])]
+
+
+def test_every_client_method_sends_what_the_python_sdk_sends(tmp_path, capsys):
+    """Each public method of the Swift SDK's clients, called directly, against the Python SDK's
+    method of the same name with the same arguments: the requests each sent (method, path, query,
+    body, content type, authorization scheme), or for the scope methods the scopes each app now
+    asks for. Every Swift method has a case; every difference has its reason."""
+    swift_methods = swift_client_methods(ROOT)
+    covered = {c.swift for c in CLIENT_CASES}
+    assert swift_methods - covered == set(), f"client methods without a differential case: {sorted(swift_methods - covered)}"
+    assert covered - swift_methods == set(), f"cases for methods the SDK does not have: {sorted(covered - swift_methods)}"
+    known = subprocess.run([client_calls_path(), "--list"], capture_output=True, text=True, check=True).stdout.split()
+    assert set(known) == swift_methods, f"gk-client-calls does not call: {sorted(swift_methods - set(known))}"
+
+    sim = Sim()
+    saved = {k: os.environ.get(k) for k in sim.env}
+    os.environ.update(sim.env)
+    swift = SwiftClients({**os.environ, **sim.env, "HOME": str(tmp_path)})
+    try:
+        rec = Recorder(sim)
+        CapturingLogin.sim = sim
+        cfg = globus_sdk.GlobusAppConfig(login_flow_manager=CapturingLogin, token_storage="memory")
+        app = globus_sdk.UserApp("Globus Kernel", client_id=TUTORIAL_CLIENT, config=cfg, scope_requirements=KERNEL_SCOPES)
+        tc = globus_sdk.TransferClient(app=app)
+        manager = tc.get_endpoint(TUTORIAL1)["gcs_manager_url"]
+        gcs = globus_sdk.GCSClient(manager, app=app, app_scopes=[globus_sdk.Scope(f"urn:globus:auth:scope:{TUTORIAL1}:manage_collections")])
+        gcs.resource_server = TUTORIAL1
+        clients = {"transfer": tc, "auth": globus_sdk.AuthClient(app=app), "groups": globus_sdk.GroupsClient(app=app),
+                   "search": globus_sdk.SearchClient(app=app), "flows": globus_sdk.FlowsClient(app=app),
+                   "flow": globus_sdk.SpecificFlowClient(FLOW, app=app), "timers": globus_sdk.TimersClient(app=app), "gcs": gcs}
+        ctx = {"clients": clients, "identity_id": clients["auth"].userinfo()["sub"],
+               "group_id": clients["groups"].get_my_groups()[0]["id"]}
+        client_args = {"gcs": {"endpoint_id": TUTORIAL1, "manager_url": manager}, "flow": {"flow_id": FLOW}}
+        results = []
+        for case in CLIENT_CASES:
+            args = case.resolved(ctx)
+            if case.compare == "scopes":
+                py = canonical_scopes(scope_requirements_python(case, args))
+                answer = swift.call(case.swift, args, "")
+                assert answer["ok"], answer
+                theirs = canonical_scopes(answer["result"].get(RESOURCE_SERVERS[case.client], []))
+                differences = [] if py == theirs else [f"scopes: python={py!r} swift={theirs!r}"]
+            else:
+                rec.clear()
+                py_result = run_python(case, clients, args)
+                py_reqs = sent(rec)
+                token = app.token_storage.get_token_data(RESOURCE_SERVERS[case.client])
+                swift.call(case.swift, {**client_args.get(case.client, {}), **args}, token.access_token if token else "")
+                differences = compare_requests(py_reqs, sent(rec))
+                if case.keep and py_result is not None:
+                    case.keep(ctx, py_result)
+                    rec.clear()
+            reason = CLIENT_DIFFERENCES.get(case.swift)
+            verdict = "same" if not differences else "different: " + (reason or "; ".join(differences))
+            results.append((case.swift, case.python, verdict, differences if differences and not reason else None))
+            stale = reason and not differences
+            if stale:
+                results[-1] = (case.swift, case.python, "same (a known difference is gone)", [f"stale reason: {reason}"])
+    finally:
+        swift.close()
+        sim.stop()
+        restore_environ(saved)
+
+    with capsys.disabled():
+        print("\nClient methods (the Swift SDK called directly vs the Python globus-sdk 4.10, same simulator):")
+        for swift_name, python_name, verdict, _ in results:
+            print(f"  {swift_name:48} {python_name:36} {verdict}")
+        print(f"  {len(results)} methods: {sum(v == 'same' for _, _, v, _ in results)} same, "
+              f"{sum(v.startswith('different') for _, _, v, _ in results)} different (each with its reason)")
+    unexplained = {name: d for name, _, _, d in results if d}
     assert not unexplained, unexplained

@@ -20,7 +20,7 @@ public struct FlowsClient: GlobusServiceClient {
     /// A client over an existing connection (another client's, say).
     public init(connection: ServiceConnection) { self.connection = connection }
 
-    /// `GET /flows`: the flows the person can see (`filterRole`: `flow_owner`,
+    /// `GET /flows`: the flows the person can see (`filterRole`, sent as `filter_roles`: `flow_owner`,
     /// `flow_viewer`…), from `marker` on. One page; see ``Paginated/listFlows(filterRole:filterFulltext:orderBy:)`` for all.
     public func listFlows(filterRole: String? = nil, filterFulltext: String? = nil, orderBy: String? = nil,
                           marker: String? = nil) throws(GlobusError) -> GlobusResponse<Listing<Flow>> {
@@ -28,7 +28,7 @@ public struct FlowsClient: GlobusServiceClient {
     }
 
     func listFlowsRequest(filterRole: String?, filterFulltext: String?, orderBy: String?, marker: String? = nil) -> ServiceRequest {
-        connection.request("GET", "/flows", query: ["filter_role": filterRole, "filter_fulltext": filterFulltext, "orderby": orderBy, "marker": marker])
+        connection.request("GET", "/flows", query: ["filter_roles": filterRole, "filter_fulltext": filterFulltext, "orderby": orderBy, "marker": marker])
     }
 
     /// `GET /flows/ID`: one flow.
@@ -43,7 +43,7 @@ public struct FlowsClient: GlobusServiceClient {
     }
 
     func listRunsRequest(filterFlowID: String?, filterRole: String?, marker: String? = nil) -> ServiceRequest {
-        connection.request("GET", "/runs", query: ["filter_flow_id": filterFlowID, "filter_role": filterRole, "marker": marker])
+        connection.request("GET", "/runs", query: ["filter_flow_id": filterFlowID, "filter_roles": filterRole, "marker": marker])
     }
 
     /// `GET /runs/ID`: one run (with the flow's description, with `includeFlowDescription`).

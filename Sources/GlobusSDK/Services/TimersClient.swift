@@ -55,13 +55,13 @@ public struct TimersClient: GlobusServiceClient {
         try connection.call(jobRequest("POST", jobID, "pause"))
     }
 
-    /// `POST /jobs/ID/resume`: resumes a paused timer.
+    /// `POST /jobs/ID/resume`: resumes a paused timer (an empty JSON body, as the Python SDK sends).
     public func resumeJob(_ jobID: String) throws(GlobusError) -> GlobusResponse<JSON> {
-        try connection.call(jobRequest("POST", jobID, "resume"))
+        try connection.call(jobRequest("POST", jobID, "resume", json: .object(JSONObject())))
     }
 
-    func jobRequest(_ method: String, _ jobID: String, _ action: String? = nil) -> ServiceRequest {
-        connection.request(method, "/jobs/\(PathSegment.escape(jobID))" + (action.map { "/" + $0 } ?? ""))
+    func jobRequest(_ method: String, _ jobID: String, _ action: String? = nil, json: JSON? = nil) -> ServiceRequest {
+        connection.request(method, "/jobs/\(PathSegment.escape(jobID))" + (action.map { "/" + $0 } ?? ""), json: json)
     }
 }
 
