@@ -4,14 +4,14 @@ import Synchronization
 /// only by `%env`. `$NAME` expansion reads it, the Globus settings are made from it, and programs
 /// the kernel starts get it; the process environment itself is never changed (no `setenv`).
 final class KernelEnvironment: Sendable {
-    private let state: Mutex<(variables: [String: String], generation: Int, secrets: (Int, [String])?)>
+    private let state: Mutex<(variables: [String: String], generation: Int, secrets: Set<String>)>
     /// The variables as the kernel started with them, which `%env` cannot change. What a shared
     /// hub decides about a person (`JUPYTERHUB_USER`, `HOME`, the class simulator's file, the
     /// temporary folder) is read from these, never from the live variables.
     let atStart: [String: String]
 
     init(_ variables: [String: String]) {
-        state = Mutex((variables, 0, nil))
+        state = Mutex((variables, 0, Set(variables.compactMap { KernelEnvironment.secret($0.key, $0.value) })))
         atStart = variables
     }
 
@@ -37,6 +37,9 @@ final class KernelEnvironment: Sendable {
         state.withLock {
             $0.variables[name] = value
             $0.generation += 1
+            if let value, let secret = KernelEnvironment.secret(name, value), $0.secrets.count < KernelEnvironment.maximumSecrets {
+                $0.secrets.insert(secret)
+            }
         }
     }
 
@@ -52,15 +55,19 @@ final class KernelEnvironment: Sendable {
         return v.merging(extra) { _, new in new }.map { "\($0.key)=\($0.value)" }
     }
 
-    /// The values of secret-looking variables (4 characters or more: shorter ones would mask
-    /// ordinary words); worked out again only after a change (every output asks).
-    func secretValues() -> [String] {
-        state.withLock { s in
-            if let (generation, values) = s.secrets, generation == s.generation { return values }
-            let values = s.variables.filter { looksSecret($0.key) && $0.value.count >= 4 }.map(\.value)
-            s.secrets = (s.generation, values)
-            return values
-        }
+    /// The values secret-looking variables have held since the kernel started (4 characters or
+    /// more: shorter ones would mask ordinary words). The set only grows: a value copied to an
+    /// ordinary name (`%env COPY=$JUPYTERHUB_API_TOKEN`) stays a secret after the original is
+    /// unset or changed.
+    func secretValues() -> [String] { state.withLock { Array($0.secrets) } }
+
+    /// How many values are remembered as secrets at most (one more per `%env` of a secret-looking
+    /// name; those of the start are always among them).
+    static let maximumSecrets = 10_000
+
+    /// `value` when `name` looks secret and `value` is long enough to be told from ordinary words.
+    private static func secret(_ name: String, _ value: String) -> String? {
+        looksSecret(name) && value.count >= 4 ? value : nil
     }
 }
 

@@ -38,19 +38,27 @@ final class OutputGuard: OutputSink {
     var isInterrupted: Bool { inner.isInterrupted }
     var interruptionCheck: @Sendable () -> Bool { inner.interruptionCheck }
 
-    /// A bundle made safe: its text for a terminal, and its secrets masked in every part.
+    /// A bundle made safe: its text for a terminal, and its secrets masked in its text and JSON.
+    /// Markup that holds a secret is dropped rather than masked (see `SecretMask.holdsInMarkup`);
+    /// the masked `text/plain` stands in for it.
     func cleaned(_ data: MimeBundle) -> MimeBundle {
         let mask = secrets()
         var out = data
         for (type, value) in data.items {
             switch (type, value) {
             case ("text/plain", .string(let s)): out[type] = .string(mask.masked(Terminal.visible(s)))
-            case ("text/html", .string(let s)): out[type] = .string(mask.maskedHTML(s))
+            case (_, .string(let s)) where !OutputGuard.isJSON(type): if mask.holdsInMarkup(s) { out[type] = nil }
             default: out[type] = mask.masked(value)
             }
         }
+        if out["text/plain"] == nil, data["text/plain"] == nil, out.items.count < data.items.count {
+            out["text/plain"] = .string(SecretMask.replacement)
+        }
         return out
     }
+
+    /// Whether a MIME type's value is JSON data (masked by value) rather than text or markup.
+    static func isJSON(_ type: String) -> Bool { type == "application/json" || type.hasSuffix("+json") }
 
     /// An error made safe the same way (its traceback is printed to the terminal as it is).
     func cleaned(_ error: ExecutionError) -> ExecutionError {

@@ -85,11 +85,13 @@ struct SecretMask {
         }
     }
 
-    /// HTML with every secret, as written or as `HTML.escape` writes it, replaced by visible text.
-    func maskedHTML(_ html: String) -> String {
-        guard !isEmpty else { return html }
-        let escaped = SecretMask(secrets.map { HTML.escape(String(decoding: $0, as: UTF8.self)) }, minimumLength: 0)
-        return escaped.masked(masked(html, replacement: "&lt;hidden&gt;"), replacement: "&lt;hidden&gt;")
+    /// Whether markup (HTML, Markdown, SVG) holds a secret, as written or as `HTML.escape` writes
+    /// it. Markup is never masked in place: a secret can be any text, the kernel's own markup
+    /// included (a variable `X_TOKEN='style="white-space:nowrap">'`), and cutting that out of a
+    /// tag turns the escaped text after it into attributes. Markup that holds one is dropped.
+    func holdsInMarkup(_ markup: String) -> Bool {
+        guard !isEmpty else { return false }
+        return contains(markup) || SecretMask(secrets.map { HTML.escape(String(decoding: $0, as: UTF8.self)) }, minimumLength: 0).contains(markup)
     }
 
     /// The offset of `needle` in `bytes` at or after `from`, or nil (`memchr` to each place the

@@ -30,4 +30,27 @@ import Glibc
         #expect(interp.environment["COPY"] == "S3CR3T-value")
         #expect(getenv("COPY") == nil, "the process environment is not changed")
     }
+
+    /// A secret stays one after its variable is unset or changed: a copy under an ordinary name,
+    /// and anything else that holds it, still shows `<hidden>`; so does a value a secret-looking
+    /// name once held.
+    @Test func aSecretStaysASecretWhenItsVariableIsGone() {
+        let hub = GlobusInterpreter(variables: ["JUPYTERHUB_API_TOKEN": "hub-api-token-0123456789"])
+        func run(_ code: String) -> String {
+            let out = RecordingOutput()
+            let outcome = hub.execute(code, context: ExecutionContext(executionCount: 1, allowStdin: false), output: out)
+            var shown = out.stdout + out.stderr + out.results.compactMap { $0["text/plain"]?.string }.joined()
+            if case .error(let e) = outcome { shown += e.evalue + e.traceback.joined() }
+            return shown
+        }
+        _ = run("%env COPY=$JUPYTERHUB_API_TOKEN")
+        _ = run("%env --unset JUPYTERHUB_API_TOKEN")
+        _ = run("%env MY_TOKEN=second-secret-value")
+        _ = run("%env MY_TOKEN=third")
+        for cell in ["%env COPY", "%env", "%env SHOWN=$COPY", "%env ALSO=second-secret-value"] {
+            let shown = run(cell)
+            #expect(!shown.contains("hub-api-token") && !shown.contains("second-secret"), "\(cell) showed a secret: \(shown)")
+        }
+        #expect(hub.environment["COPY"] == "hub-api-token-0123456789")
+    }
 }

@@ -12,9 +12,9 @@ import Testing
     static let tutorial = "6c54cade-bde5-45c1-bdea-f4bd71dba2cc"
 
     /// The HTML and text of `%globus ls` on a folder holding one entry named `name`.
-    static func listing(of name: String) async throws -> (html: String, text: String) {
+    static func listing(of name: String, variables: [String: String] = [:]) async throws -> (html: String, text: String) {
         var shown = ("", "")
-        try await withNotebook { nb in
+        try await withNotebook(variables) { nb in
             _ = try await nb.run("%globus login")
             let folder = "/~/untrusted-\(UInt32.random(in: 0...UInt32.max))"
             _ = try await nb.run("%globus mkdir \(tutorial):\(folder)")
@@ -32,6 +32,18 @@ import Testing
         #expect(!html.isEmpty)
         #expect(!html.contains("<img"), "a live <img onerror> in: \(html)")
         #expect(html.contains("\u{600}&lt;img src=x onerror=alert(1)&gt;"))
+    }
+
+    /// A secret can be any text, the kernel's own markup included: masking it inside a finished
+    /// table cut a `<td>`'s closing `">`, and the escaped name after it became its attributes.
+    /// Markup that holds a secret is dropped, and the masked text stands in for it.
+    @Test func aSecretThatIsTheKernelsOwnMarkupCannotOpenATag() async throws {
+        let name = "x style=position:fixed;inset:0 onmouseover=alert(document.domain) x"
+        let (html, text) = try await Self.listing(of: name, variables: ["X_TOKEN": "style=\"white-space:nowrap\">"])
+        #expect(html.isEmpty, "HTML holding the secret was shown: \(html)")
+        #expect(text.contains(name))
+        let (plain, _) = try await Self.listing(of: name)
+        #expect(plain.contains("<td style=\"white-space:nowrap\">\(name)</td>"))
     }
 
     @Test func aQuoteWithACombiningMarkCannotEndTheTooltip() async throws {
