@@ -14,6 +14,8 @@ struct EnvMagic: Magic {
         With no argument, lists the variables. `%env NAME` shows one value; `%env NAME=VALUE` sets it.
         `%env NAME --ask` asks for the value with a password prompt, so it never lands in the notebook.
         Values of names that look secret (SECRET, TOKEN, PASSWORD, KEY, CREDENTIAL) are never shown.
+        What decides where your tokens are sent (GLOBUS_SDK_SERVICE_URL_*, GLOBUS_SDK_VERIFY_SSL, the
+        proxy variables) is read when the kernel starts: set it before starting Jupyter.
 
         Examples:
           %env GLOBUS_SDK_ENVIRONMENT=preview
@@ -43,6 +45,10 @@ struct EnvMagic: Magic {
             value = args.positionals.dropFirst().joined(separator: " ")
         }
         guard isValidName(name) else { throw .usage("env: '\(name)' is not a valid variable name", command: self.name) }
+        if KernelEnvironment.decidesWhereTokensGo(name) && (args.flag("--unset") || args.flag("--ask") || value.map { $0 != env.atStart[name] } == true) {
+            let message = "env: \(name) decides where this kernel sends your Globus tokens, or whom it trusts to receive them, so it is read when the kernel starts and a cell cannot change it (a notebook could otherwise send your tokens to a host of its choosing)"
+            throw .configuration(message, fix: Rendering.restartFix(name))
+        }
         if args.flag("--unset") {
             env.set(name, nil)
             out.stream(.stdout, "env: \(name) unset\n")
@@ -85,7 +91,7 @@ struct EnvMagic: Magic {
     /// next Globus command.
     func warnIfInvalid(_ name: String, _ env: KernelEnvironment, _ out: OutputSink) {
         guard Settings.reads(name) else { return }
-        do { _ = try Settings(variables: env.variables) } catch {
+        do { _ = try Settings(variables: env.forSettings) } catch {
             out.stream(.stderr, "Warning: \(error.description) %globus commands will fail until it is fixed.\n")
         }
     }

@@ -76,7 +76,7 @@ final class GlobusSession: @unchecked Sendable {
     func settings() throws(GlobusError) -> Settings {
         let key = SettingsKey(generation: environment.generation, choices: choices, demo: demoGeneration)
         if let c = cachedSettings, c.key == key { return c.settings }
-        var variables = environment.variables
+        var variables = environment.forSettings
         if let demo { variables.merge(demo.variables) { _, new in new } }
         var s = try Settings(variables: variables)
         if let name = choices.environment {
@@ -173,7 +173,7 @@ final class GlobusSession: @unchecked Sendable {
 
     /// Starts watching the person's real token file (as the settings without demo mode name it).
     private func watchRealTokenFile() {
-        guard var s = try? Settings(variables: environment.variables) else { return }
+        guard var s = try? Settings(variables: environment.forSettings) else { return }
         s.clientID = choices.clientID ?? s.clientID ?? GlobusSession.tutorialClientID
         s.appName = choices.appName ?? s.appName ?? GlobusSession.defaultAppName
         let name = choices.environment ?? s.environment.name

@@ -1,3 +1,4 @@
+import GlobusSDK
 import Synchronization
 
 /// The kernel's environment variables: a copy of the process's, taken once at start and changed
@@ -22,6 +23,23 @@ final class KernelEnvironment: Sendable {
     /// A variable that decides something a person on a shared hub must not change: its value at
     /// start under a hub, else its live value.
     func hubAware(_ name: String) -> String? { underHub ? atStart[name] : self[name] }
+
+    /// Whether `name` decides where the kernel sends tokens, or whom it trusts to receive them:
+    /// a service's address (`GLOBUS_SDK_SERVICE_URL_*`), the certificates it checks
+    /// (`GLOBUS_SDK_VERIFY_SSL`), a proxy. These are read as the kernel started; `%env` cannot
+    /// change them, or a notebook's cell could send the stored tokens (and refresh tokens, and
+    /// any `--body-file`) to a host of its choosing.
+    static func decidesWhereTokensGo(_ name: String) -> Bool {
+        name == "GLOBUS_SDK_VERIFY_SSL" || name.hasPrefix("GLOBUS_SDK_SERVICE_URL_") || Settings.proxyVariables.contains(name)
+    }
+
+    /// The variables the Globus settings are made from: the live ones, but those that decide
+    /// where tokens go as the kernel started.
+    var forSettings: [String: String] {
+        var v = variables.filter { !KernelEnvironment.decidesWhereTokensGo($0.key) }
+        for (name, value) in atStart where KernelEnvironment.decidesWhereTokensGo(name) { v[name] = value }
+        return v
+    }
 
     /// One variable's value.
     subscript(name: String) -> String? { state.withLock { $0.variables[name] } }

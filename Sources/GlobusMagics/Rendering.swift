@@ -195,7 +195,7 @@ enum Rendering {
             return ExecutionError(ename: "GlobusAPIError", evalue: summary(a), traceback: tb)
         case .network(let n):
             let advice = switch n.kind {
-            case .tls: "Set GLOBUS_SDK_VERIFY_SSL to the CA bundle that signed this server's certificate (for example %env GLOBUS_SDK_VERIFY_SSL=/path/to/ca.pem), then run the cell again."
+            case .tls: "Set GLOBUS_SDK_VERIFY_SSL to the CA bundle that signed this server's certificate in the environment Jupyter starts the kernel with (for example GLOBUS_SDK_VERIFY_SSL=/path/to/ca.pem before starting Jupyter), then restart the kernel."
             case .redirectRefused: "The service sent the request elsewhere; call the new address's service directly, without -L."
             case .tooLarge: "The answer is larger than the kernel takes in one piece. Ask for less (a filter, a smaller limit), or page through it with --paginate."
             default: "Check the network connection (and GLOBUS_SDK_SERVICE_URL_* if set), then run the cell again."
@@ -235,12 +235,19 @@ enum Rendering {
         }
     }
 
+    /// How to change a variable a cell cannot change: a restart with it set.
+    static func restartFix(_ name: String) -> String {
+        "set \(name) in the environment Jupyter starts the kernel with (before starting Jupyter, or in the kernelspec's \"env\"), then restart the kernel"
+    }
+
     /// The command that fixes a configuration error naming a variable: `%env NAME=…`, or, for
-    /// a secret without its client id, setting the id.
+    /// a secret without its client id, setting the id; for a variable a cell cannot change
+    /// (`KernelEnvironment.decidesWhereTokensGo`), a restart with it set.
     static func configurationFix(_ message: String) -> String? {
         guard let r = message.firstRange(of: "GLOBUS_") else { return nil }
         let name = String(message[r.lowerBound...].prefix { $0.isUppercase || $0 == "_" || $0.isNumber })
         if name == "GLOBUS_CLIENT_SECRET" { return "%env GLOBUS_CLIENT_ID=YOUR_CLIENT_ID   (or %env --unset GLOBUS_CLIENT_SECRET)" }
+        if KernelEnvironment.decidesWhereTokensGo(name) { return restartFix(name) }
         return "%env \(name)=VALUE   (or %env --unset \(name) for the default)"
     }
 

@@ -63,8 +63,8 @@ public enum TLSVerification: Sendable, Equatable {
 }
 
 /// The proxies to use, from the usual variables (`https_proxy`, `http_proxy`, `all_proxy`,
-/// `no_proxy`, as libcurl reads them). Passed to the transport explicitly, so that a change made
-/// while the process runs (a notebook's `%env https_proxy=…`) takes effect.
+/// `no_proxy`, as libcurl reads them). Passed to the transport explicitly, from the variables the
+/// settings were made from, never read by libcurl from the process environment.
 public struct ProxySettings: Sendable, Equatable {
     /// The proxy for `http://` addresses (`http_proxy`).
     public var http: String?

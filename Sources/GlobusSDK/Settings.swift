@@ -55,7 +55,8 @@ public struct Settings: Sendable, Equatable {
         variableNames.contains(name) || name.hasPrefix("GLOBUS_SDK_SERVICE_URL_") || proxyVariables.contains(name)
     }
 
-    static let proxyVariables = ["http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"]
+    /// The proxy variables settings are read from (as libcurl reads them).
+    public static let proxyVariables = ["http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"]
 
     /// Settings from environment variables (for example `Settings.processVariables()`), with the
     /// Python SDK's names and defaults. An invalid value is a configuration error naming the variable.

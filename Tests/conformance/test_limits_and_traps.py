@@ -69,8 +69,13 @@ def test_the_message_size_limit_is_configurable_and_checked(tmp_path, monkeypatc
 @pytest.fixture
 def logged_in(tmp_path):
     """A kernel logged in (two-step) against a simulator, with its own HOME."""
+    yield from logged_in_kernel(tmp_path)
+
+
+def logged_in_kernel(tmp_path, **variables):
+    """A kernel started with `variables` on top of a simulator's, logged in (two-step)."""
     sim = Sim()
-    env = {**os.environ, **sim.env, "HOME": str(tmp_path)}
+    env = {**os.environ, **sim.env, "HOME": str(tmp_path), **variables}
     for k in ("GLOBUS_CLIENT_ID", "GLOBUS_CLIENT_SECRET", "GLOBUS_KERNEL_DEMO"):
         env.pop(k, None)
     km, kc = start_new_kernel(kernel_name="globus", env=env)
@@ -79,10 +84,12 @@ def logged_in(tmp_path):
     url = next(w for w in text.split() if "/oauth2/authorize?" in w)
     reply, _ = run_cell(kc, f"%globus login --code {sim.approve(url)}", allow_stdin=False, timeout=60)
     assert reply["content"]["status"] == "ok"
-    yield sim, km, kc
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
-    sim.stop()
+    try:
+        yield sim, km, kc
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+        sim.stop()
 
 
 def test_an_interrupt_ends_logout_at_once_and_the_tokens_are_still_removed(logged_in, tmp_path):
@@ -102,14 +109,15 @@ def test_an_interrupt_ends_logout_at_once_and_the_tokens_are_still_removed(logge
     assert stored["data"].get("DEFAULT", {}) == {}
 
 
-def test_a_dead_network_ends_within_the_timeout(logged_in):
-    sim, km, kc = logged_in
+def test_a_dead_network_ends_within_the_timeout(tmp_path):
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen(16)  # accepts connections into the backlog and never answers
+    # Where tokens go is read when the kernel starts: Transfer's address is the silent port.
+    kernel = logged_in_kernel(tmp_path, GLOBUS_SDK_SERVICE_URL_TRANSFER=f"http://127.0.0.1:{silent.getsockname()[1]}/transfer/")
     try:
-        port = silent.getsockname()[1]
-        run_cell(kc, f"%env GLOBUS_SDK_SERVICE_URL_TRANSFER=http://127.0.0.1:{port}/transfer/\n%env GLOBUS_SDK_HTTP_TIMEOUT=2")
+        sim, km, kc = next(kernel)
+        run_cell(kc, "%env GLOBUS_SDK_HTTP_TIMEOUT=2")
         t = time.time()
         reply, _ = run_cell(kc, "%globus call transfer GET /task_list", timeout=60)
         took = time.time() - t
@@ -117,6 +125,7 @@ def test_a_dead_network_ends_within_the_timeout(logged_in):
         assert reply["content"]["ename"] == "NetworkError" and "TimeoutError" in reply["content"]["evalue"]
         assert took < 5, f"{took:.1f} s: retries were not bounded by the timeout"
     finally:
+        kernel.close()
         silent.close()
 
 
