@@ -99,7 +99,16 @@ public enum ScopeParser {
 
     struct Tree { var name: String; var optional: Bool; var deps: [Tree] }
 
+    /// How deep dependent scopes may nest (Globus's own go three or four levels deep): a deeper
+    /// string, from a cell or a service's answer, is refused before it costs time or stack.
+    public static let maximumDepth = 32
+    /// How long a scope string may be, in UTF-8 bytes.
+    public static let maximumLength = 64 << 10
+
     static func tokenize(_ text: String) throws(ScopeParseError) -> [String] {
+        guard text.utf8.count <= ScopeParser.maximumLength else {
+            throw ScopeParseError("a scope string of \(text.utf8.count) bytes is longer than \(ScopeParser.maximumLength)")
+        }
         let chars = Array(text)
         var tokens: [String] = []
         var start = 0
@@ -143,6 +152,9 @@ public enum ScopeParser {
                 if next == "]" { throw ScopeParseError("found empty brackets") }
                 if next == "[" { throw ScopeParseError("found double left-bracket") }
                 guard let c = current else { throw ScopeParseError("found '[' without a preceding scope string") }
+                guard stack.count < ScopeParser.maximumDepth else {
+                    throw ScopeParseError("scopes nest more than \(ScopeParser.maximumDepth) levels deep")
+                }
                 stack.append(c)
             case "]":
                 guard !stack.isEmpty else { throw ScopeParseError("found ']' with no matching '[' preceding it") }

@@ -32,6 +32,10 @@ public enum SimLimits {
     public static let runsKept = 1_000
     public static let runBytes = 1 << 20
 
+    /// The consents kept for one person and one client (nodes of their scope trees); past it the
+    /// earlier ones are forgotten, as if revoked, and only the newest sign-in's stand.
+    public static let consentsPerClient = 1_000
+
     /// Auth's records per person: pending authorization codes, and access and refresh tokens
     /// of one kind (subject, client, resource server); the oldest go first (`TokenRetention.swift`).
     public static let codesPerIdentity = 100

@@ -5,14 +5,23 @@ struct ScopeTree: Equatable, Sendable {
     var optional: Bool
     var dependencies: [ScopeTree]
 
-    /// Parses a space-separated scope string with bracketed dependencies. Nil when malformed.
+    /// How deep dependencies may nest, and how many scopes one request may name: past these a
+    /// request is refused as malformed (`invalid_scope`), before it costs stack or state.
+    static let maximumDepth = 8
+    static let maximumScopes = 100
+
+    /// Parses a space-separated scope string with bracketed dependencies. Nil when malformed,
+    /// nested deeper than `maximumDepth` or naming more than `maximumScopes` scopes.
     static func parse(_ text: String) -> [ScopeTree]? {
         var chars = Array(text.unicodeScalars)[...]
-        let result = parseList(&chars, nested: false)
+        var budget = maximumScopes
+        let result = parseList(&chars, depth: 0, budget: &budget)
         return chars.isEmpty ? result : nil
     }
 
-    private static func parseList(_ chars: inout ArraySlice<Unicode.Scalar>, nested: Bool) -> [ScopeTree]? {
+    private static func parseList(_ chars: inout ArraySlice<Unicode.Scalar>, depth: Int, budget: inout Int) -> [ScopeTree]? {
+        let nested = depth > 0
+        guard depth <= maximumDepth else { return nil }
         var out: [ScopeTree] = []
         while true {
             while chars.first == " " { chars.removeFirst() }
@@ -23,10 +32,12 @@ struct ScopeTree: Equatable, Sendable {
             var name = ""
             while let d = chars.first, d != " ", d != "[", d != "]", d != "*" { name.unicodeScalars.append(d); chars.removeFirst() }
             if name.isEmpty { return nil }
+            budget -= 1
+            if budget < 0 { return nil }
             var deps: [ScopeTree] = []
             if chars.first == "[" {
                 chars.removeFirst()
-                guard let inner = parseList(&chars, nested: true), chars.first == "]", !inner.isEmpty else { return nil }
+                guard let inner = parseList(&chars, depth: depth + 1, budget: &budget), chars.first == "]", !inner.isEmpty else { return nil }
                 chars.removeFirst()
                 deps = inner
             }

@@ -138,6 +138,13 @@ struct SimState: Sendable {
             for d in tree.dependencies { add(d, parentPath: path) }
         }
         for s in scopes { add(s, parentPath: []) }
+        // Past the bound, the person's earlier consents for this client are forgotten (as if
+        // revoked) and only this one stands (at most `ScopeTree.maximumScopes` nodes).
+        let mine = { (n: ConsentNode) in n.identityID == identityID && n.clientID == clientID }
+        if consents.count(where: mine) > SimLimits.consentsPerClient {
+            consents.removeAll(where: mine)
+            for s in scopes { add(s, parentPath: []) }
+        }
     }
 
     /// Issues tokens for `scopes` grouped by resource server; the auth.globus.org token (if any) first.

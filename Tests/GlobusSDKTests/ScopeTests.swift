@@ -11,6 +11,12 @@ import Glibc
         #expect(try ScopeParser.parse("").isEmpty)
         #expect(try ScopeParser.parse("  a   b ").map(\.description) == ["a", "b"])
         #expect(try ScopeParser.parse("a[b *c[d]]").map(\.description) == ["a[b *c[d]]"])
+        // Nesting and length are bounded (a cell's --scope, a service's required_scopes).
+        func nested(_ depth: Int) -> String { (0..<depth).map { "s\($0)[" }.joined() + "b" + String(repeating: "]", count: depth) }
+        #expect(try ScopeParser.parse(nested(ScopeParser.maximumDepth)).count == 1)
+        #expect(throws: ScopeParseError.self) { try ScopeParser.parse(nested(ScopeParser.maximumDepth + 1)) }
+        #expect(throws: ScopeParseError.self) { try ScopeParser.parse(nested(30_000)) }
+        #expect(throws: ScopeParseError.self) { try ScopeParser.parse(String(repeating: "a ", count: ScopeParser.maximumLength)) }
         #expect(try Scope.parse("*x").optional)
     }
 

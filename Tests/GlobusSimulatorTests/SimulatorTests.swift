@@ -243,6 +243,13 @@ func token(_ response: JSON, for rs: String) -> String? {
         #expect(ScopeTree.parse("a[") == nil)
         #expect(ScopeTree.parse("a[]") == nil)
         #expect(ScopeTree.parse("a]") == nil)
+        // Nesting and size are bounded: deeper or larger is malformed, never a stack overflow.
+        func nested(_ depth: Int) -> String { String(repeating: "email[", count: depth) + "openid" + String(repeating: "]", count: depth) }
+        #expect(ScopeTree.parse(nested(ScopeTree.maximumDepth)) != nil)
+        #expect(ScopeTree.parse(nested(ScopeTree.maximumDepth + 1)) == nil)
+        #expect(ScopeTree.parse(nested(100_000)) == nil)
+        #expect(ScopeTree.parse(Array(repeating: "openid", count: ScopeTree.maximumScopes).joined(separator: " ")) != nil)
+        #expect(ScopeTree.parse(Array(repeating: "openid", count: ScopeTree.maximumScopes + 1).joined(separator: " ")) == nil)
     }
 
     @Test func searchIsPublicAndFilters() async throws {

@@ -31,4 +31,27 @@ import Testing
         // The newest still signs in.
         _ = try await login(sim, scope: "openid", identity: "bob@globusid.org")
     }
+
+    /// Sign-ins that each consent to a scope tree not seen before keep a bounded number of
+    /// consents for the person and client (past it the earlier ones are forgotten), and the
+    /// newest consent stands.
+    @Test func signInsWithNewScopeTreesKeepABoundedNumberOfConsents() async throws {
+        let sim = try Simulator()
+        let names = ["openid", "email", "profile"]
+        var scope = ""
+        for i in 0..<400 {
+            // A chain of seven dependencies spelling i in base 3: a new consent path each time.
+            var digits = i, chain: [String] = []
+            for _ in 0..<7 { chain.append(names[digits % 3]); digits /= 3 }
+            scope = "email[" + chain.joined(separator: "[") + String(repeating: "]", count: chain.count)
+            _ = try await login(sim, scope: scope, identity: "bob@globusid.org")
+        }
+        let kept = sim.withState { $0.consents.count }
+        #expect(kept <= SimLimits.consentsPerClient, "\(kept) consents kept")
+        let bob = try #require(sim.withState { s in s.consents.last?.identityID })
+        let newest = try #require(ScopeTree.parse(scope)?.first)
+        var path = [newest.name], node = newest
+        while let d = node.dependencies.first { path.append(d.name); node = d }
+        #expect(sim.withState { $0.hasConsent(identityID: bob, clientID: tutorial, path: path) })
+    }
 }
