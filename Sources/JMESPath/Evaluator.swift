@@ -10,6 +10,29 @@ import JSON
 struct Evaluator {
     /// Calls of `eval` under way.
     var depth = 0
+    /// The work left (see `JMESPathExpression.maximumWork`): each node evaluated costs one, each
+    /// element flattened one, each value a multi-select or a string function builds its size.
+    var work = JMESPathExpression.maximumWork
+
+    /// Spends `units` of work; past the budget the search ends with a too-large error.
+    mutating func charge(_ units: Int) throws(JMESPathError) {
+        work -= units
+        if work < 0 { throw .tooMuchWork }
+    }
+
+    /// Spends the size of `value`: one per value in it, and one more per 64 bytes of each string.
+    /// Values share their storage, so `[@, @]` is cheap to build but twice as large to show, and a
+    /// chain of them grows exponentially: what is built is paid for as if copied. The walk stops
+    /// as soon as the budget is spent.
+    mutating func charge(sizeOf value: JSON) throws(JMESPathError) {
+        try charge(1)
+        switch value {
+        case .string(let s): try charge(s.utf8.count / 64)
+        case .array(let a): for v in a { try charge(sizeOf: v) }
+        case .object(let o): for (k, v) in o { try charge(k.utf8.count / 64); try charge(sizeOf: v) }
+        default: break
+        }
+    }
 
     /// How one kind of node is evaluated against a value.
     typealias Rule = (inout Evaluator, Node, JSON) throws(JMESPathError) -> JSON
@@ -18,6 +41,7 @@ struct Evaluator {
         depth += 1
         defer { depth -= 1 }
         guard depth <= JMESPathExpression.maximumDepth else { throw .tooDeepToEvaluate }
+        try charge(1)
         return try Evaluator.rule(for: node)(&self, node, value)
     }
 
@@ -106,21 +130,31 @@ struct Evaluator {
     static func flatten(_ e: inout Evaluator, _ node: Node, _ value: JSON) throws(JMESPathError) -> JSON {
         guard case .flatten(let l) = node, case .array(let a) = try e.eval(l, value) else { return .null }
         var out: [JSON] = []
-        for x in a { if case .array(let inner) = x { out += inner } else { out.append(x) } }
+        for x in a {
+            if case .array(let inner) = x { try e.charge(inner.count); out += inner } else { try e.charge(1); out.append(x) }
+        }
         return .array(out)
     }
 
     static func multiSelectList(_ e: inout Evaluator, _ node: Node, _ value: JSON) throws(JMESPathError) -> JSON {
         guard case .multiSelectList(let items) = node, !value.isNull else { return .null }
         var out: [JSON] = []
-        for n in items { out.append(try e.eval(n, value)) }
+        for n in items {
+            let v = try e.eval(n, value)
+            try e.charge(sizeOf: v)
+            out.append(v)
+        }
         return .array(out)
     }
 
     static func multiSelectHash(_ e: inout Evaluator, _ node: Node, _ value: JSON) throws(JMESPathError) -> JSON {
         guard case .multiSelectHash(let pairs) = node, !value.isNull else { return .null }
         var o = JSONObject()
-        for (k, n) in pairs { o[k] = try e.eval(n, value) }
+        for (k, n) in pairs {
+            let v = try e.eval(n, value)
+            try e.charge(sizeOf: v)
+            o[k] = v
+        }
         return .object(o)
     }
 

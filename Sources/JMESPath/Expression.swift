@@ -15,6 +15,14 @@ public struct JMESPathExpression: Sendable {
     /// expression nests anywhere near 100 deep.
     public static let maximumDepth = 100
 
+    /// The most work one search may do: a step per node evaluated and per element flattened, and
+    /// the size of each value a multi-select, `join`, `to_string` or `merge` builds (one per
+    /// value, one per 64 bytes of string). A search past it fails with a `tooLarge` error: a
+    /// chain of `[@, @, @, @]` builds a result four times larger at each step (cheaply, since
+    /// values share storage), and showing or comparing it would never end. A projection over a
+    /// million items with a few fields each stays well inside.
+    public static let maximumWork = 20_000_000
+
     /// Compiles `text`; throws a syntax error (or an unknown-function error) for bad input, and a
     /// too-deep error for an expression nested past `maximumDepth`.
     public init(_ text: String) throws(JMESPathError) {

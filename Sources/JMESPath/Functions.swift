@@ -24,7 +24,11 @@ enum Functions {
         var args = try Arguments(name, count: argNodes.count)
         for n in argNodes { try args.add(n, current, &evaluator) }
         if let expression = args.expression { return try withExpression(name, args.values, expression, &evaluator) }
-        return try apply(name, args.values)
+        let result = try apply(name, args.values)
+        // What a function builds is paid for (a `join` or `to_string` of a value built to be
+        // large); what it picks out of its arguments was paid for already.
+        if name == "join" || name == "to_string" || name == "merge" { try evaluator.charge(sizeOf: result) }
+        return result
     }
 
     /// The arguments of a call, as they are evaluated and checked.

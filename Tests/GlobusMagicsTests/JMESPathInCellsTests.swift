@@ -16,6 +16,8 @@ import Testing
         String(repeating: "!", count: 200_000) + "a",
         (0..<100_000).map { _ in "a" }.joined(separator: "."),
         (0..<20_000).map { _ in "DATA" }.joined(separator: "|"),
+        // A result four times larger at each step: it spun until killed.
+        "DATA[0:1]" + String(repeating: "|[@,@,@,@]", count: 20),
     ]
 
     @Test func expressionsThatKilledTheKernelNowAnswerOrFailByName() async throws {
