@@ -20,8 +20,8 @@ public struct JMESPathExpression: Sendable {
     /// value, one per 64 bytes of string). A search past it fails with a `tooLarge` error: a
     /// chain of `[@, @, @, @]` builds a result four times larger at each step (cheaply, since
     /// values share storage), and showing or comparing it would never end. A projection over a
-    /// million items with a few fields each stays well inside.
-    public static let maximumWork = 20_000_000
+    /// hundred thousand items with a few fields each stays well inside.
+    public static let maximumWork = 5_000_000
 
     /// Compiles `text`; throws a syntax error (or an unknown-function error) for bad input, and a
     /// too-deep error for an expression nested past `maximumDepth`.
@@ -32,7 +32,13 @@ public struct JMESPathExpression: Sendable {
 
     /// Evaluates the expression against `document`.
     public func search(_ document: JSON) throws(JMESPathError) -> JSON {
+        try search(document, work: JMESPathExpression.maximumWork)
+    }
+
+    /// Evaluates the expression against `document` with `work` as its budget (for tests).
+    func search(_ document: JSON, work: Int) throws(JMESPathError) -> JSON {
         var evaluator = Evaluator()
+        evaluator.work = work
         return try evaluator.eval(root, document)
     }
 }
