@@ -95,6 +95,9 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
 
+        // An example program on the GlobusSDK product's public API: sign in, list your tasks.
+        .executableTarget(name: "globus-tasks", dependencies: ["GlobusSDK"], path: "Examples/globus-tasks"),
+
         // Drives the JSON token store from many processes at once (the stress test).
         .executableTarget(name: "gk-token-stress", dependencies: ["GlobusSDK"]),
 
