@@ -34,7 +34,7 @@ do {
                                       ask: { () throws(GlobusError) -> String in
         print(PasteCodeLoginFlow.prompt, terminator: "")
         fflush(nil)  // the prompt shows before the program waits for the code
-        guard let line = readLine() else { throw .usage("No authorization code was entered.") }
+        guard let line = readLine() else { print(); throw .usage("No authorization code was entered.") }
         return line
     })
     if !app.isClientApp {
