@@ -4,12 +4,13 @@
 #               with a class of 5 on JupyterHub and a Kernel Gateway)
 #   make classroom  a class of 30 on JupyterHub, side by side with ipykernel: the figures
 #   make fuzz   a million generated JMESPath cases, ours against Python's jmespath (FUZZ_CASES, FUZZ_SEED)
+#   make docs   the GlobusSDK documentation (DocC) in build/docs; any warning fails it
 SHELL := /bin/bash
 BUILD := .build/debug
 JUPYTER_DIR := $(CURDIR)/build/share/jupyter
 PY := .venv/bin/python
 
-.PHONY: all setup build release test swift-test conformance demo bench classroom clean kernelspec sanitize fuzz
+.PHONY: all setup build release test swift-test conformance demo bench classroom clean kernelspec sanitize fuzz docs
 
 all: build
 
@@ -34,7 +35,9 @@ conformance: kernelspec
 	JUPYTER_PATH=$(JUPYTER_DIR) GLOBUS_KERNEL_BIN=$(CURDIR)/$(BUILD)/globus-kernel \
 	  $(PY) -m pytest -q -p no:cacheprovider --timeout=120 Tests/conformance
 
-test: swift-test conformance
+# The conformance suite runs the example program Examples/globus-tasks (built by `swift build`)
+# against the simulator: test_example_globus_tasks.py.
+test: swift-test conformance docs
 
 # The Swift test suite under the thread and the address sanitizer (separate build folders).
 sanitize: setup
@@ -68,6 +71,20 @@ FUZZ_SEED ?= 1
 fuzz: setup
 	swift build -c release --product jmespath-check
 	$(PY) Tests/conformance/jmespath_fuzz.py --checker $(CURDIR)/.build/release/jmespath-check --cases $(FUZZ_CASES) --seed $(FUZZ_SEED)
+
+# The GlobusSDK documentation: its catalog (Sources/GlobusSDK/GlobusSDK.docc), every public
+# symbol's doc comment, and the snippets the articles show (Snippets/, built by `swift build`).
+# DocC fails on any warning (--warnings-as-errors), and so does this target on any diagnostic in
+# DocC's part of the log (the build's own warnings, about other packages' flags, are not DocC's);
+# the coverage summary is printed.
+DOCS := build/docs
+docs: setup
+	@mkdir -p $(DOCS)
+	set -o pipefail; swift package --allow-writing-to-directory $(DOCS) generate-documentation --target GlobusSDK \
+	  --output-path $(DOCS)/GlobusSDK.doccarchive --warnings-as-errors \
+	  --experimental-documentation-coverage --coverage-summary-level brief 2>&1 | tee $(DOCS)/generate.log
+	@! sed -n '/^Building documentation for/,/^Generated documentation archive/p' $(DOCS)/generate.log | grep -E "warning:|error:"
+	@echo "docs: $(DOCS)/GlobusSDK.doccarchive"
 
 clean:
 	rm -rf .build .build-tsan .build-asan build

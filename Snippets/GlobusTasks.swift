@@ -1,0 +1,1 @@
+../Examples/globus-tasks/main.swift

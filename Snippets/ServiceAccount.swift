@@ -1,0 +1,27 @@
+// A service account: a ClientApp gets its tokens with its own client id and secret (client
+// credentials), with no person and no browser, then copies a folder between two collections.
+import GlobusSDK
+
+// snippet.app
+let settings = try Settings(variables: Settings.processVariables())
+guard let clientID = settings.clientID, let secret = settings.clientSecret else {
+    fatalError("Set GLOBUS_CLIENT_ID and GLOBUS_CLIENT_SECRET to the service account's credentials")
+}
+let appName = settings.appName ?? "nightly-copy"
+let tokenFile = try JSONTokenStorage.defaultPath(clientID: clientID, appName: appName,
+                                                 environment: settings.environment.name, home: settings.home)
+let app = GlobusApp.client(appName, clientID: clientID, clientSecret: secret,
+                           config: GlobusApp.Config(settings: settings, storage: try JSONTokenStorage(path: tokenFile)))
+// snippet.transfer
+let transfer = TransferClient(app: app)  // no login step: the first call gets the tokens
+let (source, destination) = ("6c54cade-bde5-45c1-bdea-f4bd71dba2cc", "31ce9ba0-176d-45a5-add3-f37d233ba47d")
+var data = TransferData(source: source, destination: destination, label: "nightly copy", syncLevel: .checksum)
+data.addItem(source: "/~/results/", destination: "/~/archive/results/", recursive: true)
+let submitted = try transfer.submitTransfer(data)
+if let taskID = submitted.taskID, try transfer.taskWait(taskID, timeout: 3600, pollingInterval: 30) {
+    print("task \(taskID):", try transfer.getTask(taskID).status ?? "?")
+}
+// snippet.memory
+let throwaway = GlobusApp.client(appName, clientID: clientID, clientSecret: secret,
+                                 config: GlobusApp.Config(settings: settings, storage: MemoryTokenStorage()))
+try throwaway.clientCredentialsLogin()  // optional: fetch every required token now
