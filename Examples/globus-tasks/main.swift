@@ -12,6 +12,17 @@ import Darwin
 #endif
 import GlobusSDK
 
+/// Text a service returned (a task's label is anyone's text), with control characters and
+/// direction overrides shown as `?`, so that it cannot rewrite the terminal.
+func visible(_ text: String) -> String {
+    var out = String.UnicodeScalarView()
+    for c in text.unicodeScalars {
+        let hidden = c.properties.generalCategory == .control || (0x202A...0x202E).contains(c.value) || (0x2066...0x2069).contains(c.value)
+        out.append(hidden ? "?" : c)
+    }
+    return String(out)
+}
+
 do {
     // snippet.app
     let settings = try Settings(variables: Settings.processVariables())
@@ -43,7 +54,7 @@ do {
     // snippet.tasks
     var rows = [["TASK ID", "STATUS", "TYPE", "REQUESTED", "LABEL"]]
     for try await task in transfer.paginated.taskList().limited(to: 10).items {
-        rows.append([task.taskID ?? "", task.status ?? "", task.type ?? "", task.requestTime ?? "", task.label ?? ""])
+        rows.append([task.taskID ?? "", task.status ?? "", task.type ?? "", task.requestTime ?? "", task.label ?? ""].map(visible))
     }
     // snippet.end
     let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max()! }
