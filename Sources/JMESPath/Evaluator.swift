@@ -14,7 +14,9 @@ struct Evaluator {
     /// element flattened one, each value a multi-select or a string function builds its size.
     var work = JMESPathExpression.maximumWork
 
-    /// Spends `units` of work; past the budget the search ends with a too-large error.
+    /// Spends `units` of work; past the budget the search ends with a too-large error. (Never
+    /// inlined: `eval` recurses once per level, and its frame stays as small as it was.)
+    @inline(never)
     mutating func charge(_ units: Int) throws(JMESPathError) {
         work -= units
         if work < 0 { throw .tooMuchWork }
@@ -24,6 +26,7 @@ struct Evaluator {
     /// Values share their storage, so `[@, @]` is cheap to build but twice as large to show, and a
     /// chain of them grows exponentially: what is built is paid for as if copied. The walk stops
     /// as soon as the budget is spent.
+    @inline(never)
     mutating func charge(sizeOf value: JSON) throws(JMESPathError) {
         try charge(1)
         switch value {

@@ -2,6 +2,10 @@ import JSON
 import Testing
 @testable import JMESPath
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Every kind of nesting at exactly `JMESPathExpression.maximumDepth` compiles, evaluates and is
 /// freed on a thread with a 512 KiB stack (in a debug build, whose frames are the largest), and
 /// one level more is refused.
@@ -87,7 +91,9 @@ import Testing
 
     #if os(Linux)
     /// The stack each nesting really uses at the limit (compile, evaluate and free), measured on
-    /// a painted stack: at most 300 KiB, leaving 40% of a 512 KiB stack to the caller.
+    /// a painted stack: at most 300 KiB, leaving 40% of a 512 KiB stack to the caller. A build
+    /// under the thread or address sanitizer instruments every frame (the largest nesting takes
+    /// about 45% more), so there the bound is the 512 KiB stack itself, less 64 KiB.
     @Test func stackUseAtTheLimit() {
         var report: [String] = []
         var most = 0
@@ -97,7 +103,8 @@ import Testing
             most = max(most, used)
         }
         print("stack used at depth \(Self.limit):\n  " + report.joined(separator: "\n  "))
-        #expect(most <= 300 * 1024, Comment(rawValue: report.joined(separator: ", ")))
+        let sanitized = dlsym(nil, "__tsan_init") != nil || dlsym(nil, "__asan_init") != nil
+        #expect(most <= (sanitized ? 448 : 300) * 1024, Comment(rawValue: report.joined(separator: ", ")))
     }
     #endif
 }
