@@ -261,10 +261,20 @@ let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
                     "the flow's own scope is consented once")
             let again = try await nb.run("%globus flows run \(Self.flow) --as run2").1
             #expect(again.prompts.isEmpty, "no second consent")
-            let (w, followed) = try await nb.run("%globus flows status @{run.run_id} --wait --interval 0.2")
-            #expect(w == .ok(), "\(followed.text)")
+            // Followed from while it runs to its end, whatever the machine's speed: the simulator's
+            // clock holds the run at its start until the wait has looked once, then moves past its end.
+            let runID = try #require(nb.kept("run")?["run_id"]?.string)
+            func looks() async -> Int { await nb.sim.requestedPaths().count { $0.hasSuffix("/runs/\(runID)") } }
+            await nb.sim.admin("clock", #"{"offset": -1000}"#)
+            let looked = await looks()
+            let followed = RecordingOutput(), interp = nb.interp
+            async let w = onThread { interp.execute("%globus flows status \(runID) --wait --interval 0.2", context: ExecutionContext(executionCount: 50, allowStdin: false), output: followed) }
+            while await looks() == looked { try await Task.sleep(nanoseconds: 50_000_000) }
+            await nb.sim.admin("clock", #"{"offset": 1000}"#)
+            #expect(try await w == .ok())
             #expect(followed.results.last?["application/json"]?["status"] == "SUCCEEDED")
-            #expect(followed.displays.count == 1 && !followed.updated.isEmpty)
+            #expect(followed.displays.count == 1 && !followed.updated.isEmpty, "a live display, updated to the end")
+            await nb.sim.admin("clock", #"{"offset": 0}"#)
             let bad = try await nb.failure("%globus flows run \(Self.flow) --body '[1]'")
             #expect(bad?.evalue.contains("--body must be a JSON object") == true)
         }
