@@ -14,12 +14,15 @@ struct HubAPI: Sendable {
     /// The path of `…/user`.
     let userPath: String
     /// Seconds to wait for the whole answer.
-    static let timeout: Int64 = 5
+    let timeout: Int64
+    /// The deadline a hub's answer has unless told otherwise.
+    static let defaultTimeout: Int64 = 5
     /// The most of an answer read (a user model is a few hundred bytes).
     static let answerLimit = 1 << 20
 
     /// Reads `http://HOST[:PORT]/PATH`; nil for anything else (https included: not spoken here).
-    init?(_ apiURL: String) {
+    init?(_ apiURL: String, timeout: Int64 = HubAPI.defaultTimeout) {
+        self.timeout = max(1, timeout)
         guard apiURL.hasPrefix("http://") else { return nil }
         let rest = apiURL.dropFirst("http://".count)
         let authority = rest.prefix { $0 != "/" }
@@ -40,7 +43,7 @@ struct HubAPI: Sendable {
     func owner(of token: String) async -> HubOwner {
         let status: Int, body: [UInt8]
         do {
-            (status, body) = try await withDeadline(seconds: HubAPI.timeout) { try await self.get(self.userPath, token: token) }
+            (status, body) = try await withDeadline(seconds: timeout) { try await self.get(self.userPath, token: token) }
         } catch {
             return .unreachable("no answer from JupyterHub at \(host):\(port)")
         }
@@ -64,7 +67,7 @@ struct HubAPI: Sendable {
     /// One GET on a new connection: the status and the body.
     func get(_ path: String, token: String) async throws -> (Int, [UInt8]) {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.seconds(HubAPI.timeout))
+            .connectTimeout(.seconds(timeout))
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers(position: .last, leftOverBytesStrategy: .dropBytes, withClientUpgrade: nil)

@@ -36,9 +36,10 @@ public final class HubDirectory: Sendable {
     static let cacheCapacity = 4096
 
     /// The hub at `apiURL` (plain HTTP, as JupyterHub gives it to its services), asked over the
-    /// network; nil when the URL is not one.
-    public convenience init?(apiURL: String, cacheSeconds: Double = 60) {
-        guard let api = HubAPI(apiURL) else { return nil }
+    /// network, each answer awaited at most `answerWithin` seconds (then the sign-in is answered
+    /// 503, try again); nil when the URL is not one.
+    public convenience init?(apiURL: String, cacheSeconds: Double = 60, answerWithin: Int64 = 5) {
+        guard let api = HubAPI(apiURL, timeout: answerWithin) else { return nil }
         self.init(apiURL: apiURL, cacheSeconds: cacheSeconds, lookup: api.owner(of:))
     }
 

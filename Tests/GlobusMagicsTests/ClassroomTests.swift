@@ -13,12 +13,16 @@ import Glibc
 /// A class on a shared hub: one simulator for everyone, each student approved as themselves, demo
 /// tokens in each student's own home, and no student's kernel reaching another's files.
 @Suite struct ClassroomTests {
+    /// How long the simulator waits for the test's hub: these tests are about who is approved,
+    /// not the deadline, and under a sanitizer with every suite at once the 5 seconds a class's
+    /// simulator allows were not always enough for a loopback answer.
+    static let hubDeadline: Int64 = 60
     /// A simulator with a roster of `people` (serving a class on `hub`, if given), and the
     /// announcement file kernels are pointed at.
     static func classSimulator(people: Int, hub: FakeHub? = nil) async throws -> (RunningSimulator, String) {
         var config = Simulator.Configuration()
         config.identities += SimIdentity.roster(people)
-        config.hub = hub.flatMap { HubDirectory(apiURL: $0.apiURL) }
+        config.hub = hub.flatMap { HubDirectory(apiURL: $0.apiURL, answerWithin: ClassroomTests.hubDeadline) }
         let sim = try await RunningSimulator(config)
         var t = Array("/tmp/gk-class-XXXXXX".utf8CString)
         let file = String(cString: mkdtemp(&t)!) + "/globus-sim.json"

@@ -6,11 +6,16 @@ import Testing
 /// A class's simulator (a JupyterHub service): each sign-in approved only as the hub user who
 /// owns the token it carries, asked of a stand-in hub over HTTP as of the real one.
 @Suite struct ClassSignInTests {
+    /// How long the simulator waits for the test's hub. These tests are about who is approved,
+    /// not about the deadline (an unreachable hub is tested on its own): under the thread
+    /// sanitizer, with every suite running at once, the loopback hub's answer took over the 5
+    /// seconds a class's simulator allows.
+    static let hubDeadline: Int64 = 60
     /// A simulator with a roster of three serving a class on `hub`.
     static func classSimulator(_ hub: FakeHub, cacheSeconds: Double = 60) throws -> Simulator {
         var config = Simulator.Configuration()
         config.identities += SimIdentity.roster(3)
-        let directory: HubDirectory = try #require(HubDirectory(apiURL: hub.apiURL, cacheSeconds: cacheSeconds))
+        let directory: HubDirectory = try #require(HubDirectory(apiURL: hub.apiURL, cacheSeconds: cacheSeconds, answerWithin: Self.hubDeadline))
         config.hub = directory
         return try Simulator(config)
     }
