@@ -75,9 +75,12 @@ import Testing
             let deleteID = try #require(deleting.taskID)
             #expect(try transfer.getTask(deleteID).type == "DELETE")
 
+            // A task held by a pause rule stays active until it is cancelled, however slow the machine.
             var slow = TransferData(source: Fixtures.tutorial1, destination: Fixtures.tutorial2)
             slow.addItem(source: "/~/file1.txt", destination: "/~/file1.txt")
+            s.sim.adminBlocking("faults", #"{"fault": "taskpause"}"#)
             let slowID = try #require(try transfer.submitTransfer(slow).taskID)
+            s.sim.adminBlocking("faults-clear")
             let cancelled = try transfer.cancelTask(slowID)
             #expect(cancelled.code == "Canceled" && cancelled.data["DATA_TYPE"] == "result")
 

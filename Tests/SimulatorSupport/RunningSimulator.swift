@@ -38,11 +38,21 @@ public final class RunningSimulator: Sendable {
 
     /// `approve`, from a thread that may block (not the cooperative pool).
     public func approveBlocking(_ url: String, as identity: String = "alice@uchicago.edu") -> String {
-        let code = Mutex("")
+        blocking { await self.approve(url, as: identity) }
+    }
+
+    /// `admin`, from a thread that may block (not the cooperative pool).
+    public func adminBlocking(_ path: String, _ body: String = "{}") {
+        blocking { await self.admin(path, body) }
+    }
+
+    /// Waits on this thread for `work` (which runs on the cooperative pool, as the simulator does).
+    private func blocking<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
+        let result = Mutex<T?>(nil)
         let done = DispatchSemaphore(value: 0)
-        Task.detached { let c = await self.approve(url, as: identity); code.withLock { $0 = c }; done.signal() }
+        Task.detached { let r = await work(); result.withLock { $0 = r }; done.signal() }
         done.wait()
-        return code.withLock { $0 }
+        return result.withLock { $0! }
     }
 
     /// The paths of the requests the simulator has served so far (oldest first).
