@@ -46,9 +46,11 @@ struct SignedIn: Sendable {
     var timers: TimersClient { TimersClient(app: app, options: options) }
 }
 
-/// Runs a simulator for `body`, signed in lazily, on a thread of its own (the SDK blocks).
-func withSimulator<T: Sendable>(_ body: @escaping @Sendable (SignedIn) throws -> T) async throws -> T {
-    let sim = try await RunningSimulator()
+/// Runs a simulator (made with `config`) for `body`, signed in lazily, on a thread of its own
+/// (the SDK blocks).
+func withSimulator<T: Sendable>(_ config: Simulator.Configuration = Simulator.Configuration(),
+                                _ body: @escaping @Sendable (SignedIn) throws -> T) async throws -> T {
+    let sim = try await RunningSimulator(config)
     defer { sim.stop() }
     let signedIn = SignedIn(sim)
     return try await onThread { try body(signedIn) }

@@ -1,3 +1,4 @@
+import GlobusSimulator
 import JSON
 import SimulatorSupport
 import Testing
@@ -63,7 +64,10 @@ import Testing
     }
 
     @Test func flowsRunsAndTheirStatus() async throws {
-        try await withSimulator { s in
+        // A run lasts two minutes, so it is still active when its status is asked however slow the machine.
+        var config = Simulator.Configuration()
+        config.taskDuration = 60
+        try await withSimulator(config) { s in
             let flows = s.flows
             let listed = try flows.listFlows()
             #expect(listed.items.compactMap(\.id) == [Fixtures.flow] && listed.data["has_next_page"] == false)
