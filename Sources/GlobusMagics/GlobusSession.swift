@@ -42,6 +42,8 @@ final class GlobusSession: @unchecked Sendable {
     let secrets = SecretSources()
     /// Demo mode's in-memory store, apart from the real one.
     let demoMemory = MemoryTokenStorage()
+    /// The secret mask last made, and the values it was made from (see `secretMask()`).
+    private var lastMask: (values: [String], mask: SecretMask)?
     private var cachedSettings: (key: SettingsKey, settings: Settings)?
     private var cachedApp: (settings: Settings, app: GlobusApp)?
     private var warnedInsecure = false
@@ -166,9 +168,15 @@ final class GlobusSession: @unchecked Sendable {
     /// every store it opened and of the person's real token file, the client secrets it signed
     /// in with, and the values of secret-looking variables (see `SecretSources`). Builds no app
     /// and starts no demo.
+    /// The mask is made again only when the secrets it was made from change (a warm cell asks
+    /// for it at each request and output; each store's look is one `lstat`).
     func secretMask() -> SecretMask {
         if !secrets.watchesRealTokenFile { watchRealTokenFile() }
-        return SecretMask(environment.secretValues() + secrets.values() + [memory, demoMemory].flatMap { $0.all().values.flatMap(\.secrets) })
+        let values = environment.secretValues() + secrets.values() + [memory, demoMemory].flatMap { $0.all().values.flatMap(\.secrets) }
+        if let last = lastMask, last.values == values { return last.mask }
+        let mask = SecretMask(values)
+        lastMask = (values, mask)
+        return mask
     }
 
     /// Starts watching the person's real token file (as the settings without demo mode name it).

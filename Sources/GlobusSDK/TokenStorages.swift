@@ -93,10 +93,13 @@ public final class JSONTokenStorage: TokenStorage {
     /// The entries. Every call is a fresh look at the file, because another process (a kernel,
     /// the Python SDK) may have written it; when `stat` shows the same file, unchanged, since a
     /// read that came well after its last change, the entries of that read are returned without
-    /// opening it (a warm call's token costs one `stat`, not a lock, a read and a parse).
+    /// opening it (a warm call's token costs one `lstat` of the path, not a lock, a read and a
+    /// parse). The path is looked at as the system resolves it: a match of device, inode, size
+    /// and both times is the very file read before, unchanged, whatever route reached it; a
+    /// mismatch (a folder swapped for a link included) is a full read through `files`.
     public func all() throws(GlobusError) -> [String: TokenData] {
         let now = FileStamp.realtimeNow()
-        if let dir = try? folder(), let stamp = FileStamp(dir), let kept = lastRead.withLock({ $0 }), kept.stamp == stamp, kept.settled {
+        if let kept = lastRead.withLock({ $0 }), kept.settled, FileStamp(path: path) == kept.stamp {
             return kept.entries
         }
         if readsLeaveNoTrace {
@@ -338,6 +341,17 @@ struct FileStamp: Equatable {
     /// The stamp of the file `dir.name` in `dir` (a link is not followed).
     init?(_ dir: OpenDirectory) {
         guard let st = dir.status(dir.name) else { return nil }
+        self.init(st)
+    }
+
+    /// The stamp of the file at `path` (a link at its end is not followed).
+    init?(path: String) {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return nil }
+        self.init(st)
+    }
+
+    private init(_ st: stat) {
         device = UInt64(st.st_dev)
         inode = UInt64(st.st_ino)
         size = Int64(st.st_size)
