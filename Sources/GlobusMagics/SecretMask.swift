@@ -11,17 +11,33 @@ import Glibc
 /// `Authorization` header, or a filter that picks `access_token` out of an answer, shows
 /// `<hidden>` instead of the token.
 struct SecretMask {
-    /// The secrets' UTF-8 bytes, longest first (so a secret inside a longer one is masked whole).
+    /// The secrets' UTF-8 bytes, longest first (so a secret inside a longer one is masked whole),
+    /// then in byte order.
     private let secrets: [[UInt8]]
     /// No text shorter than this can hold a secret (most strings of a listing are skipped at once).
     private let shortest: Int
+    /// The first two bytes of every secret, as a set of 65,536 bits: one pass over a text finds
+    /// the few places a secret could start, whatever the number of secrets (see `holdsSecret`).
+    private let starts: [UInt64]
+    /// The secrets (as indices into `secrets`) that start with each pair of bytes in `starts`.
+    private let byStart: [Int: [Int]]
     static let replacement = "<hidden>"
 
-    /// Secrets shorter than `minimumLength` are left out: they would mask ordinary words.
+    /// Secrets shorter than `minimumLength` are left out: they would mask ordinary words. None
+    /// is shorter than two bytes, whatever `minimumLength` says.
     init(_ values: some Sequence<String>, minimumLength: Int = 8) {
-        let kept = Set(values.filter { $0.utf8.count >= minimumLength })
-        secrets = kept.map { Array($0.utf8) }.sorted { $0.count > $1.count }
+        let kept = Set(values.filter { $0.utf8.count >= max(2, minimumLength) })
+        secrets = kept.map { Array($0.utf8) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
         shortest = secrets.last?.count ?? Int.max
+        var starts = [UInt64](repeating: 0, count: 1024)
+        var byStart: [Int: [Int]] = [:]
+        for (i, secret) in secrets.enumerated() {
+            let key = Int(secret[0]) << 8 | Int(secret[1])
+            starts[key >> 6] |= 1 << UInt64(key & 63)
+            byStart[key, default: []].append(i)
+        }
+        self.starts = starts
+        self.byStart = byStart
     }
 
     var isEmpty: Bool { secrets.isEmpty }
@@ -30,7 +46,27 @@ struct SecretMask {
     func contains(_ text: String) -> Bool {
         guard text.utf8.count >= shortest else { return false }
         var text = text
-        return text.withUTF8 { bytes in secrets.contains { find($0, in: bytes, from: 0) != nil } }
+        return text.withUTF8 { holdsSecret($0) }
+    }
+
+    /// Whether `bytes` holds a secret: each place whose two bytes start one is checked in full.
+    private func holdsSecret(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= shortest, let base = bytes.baseAddress else { return false }
+        return starts.withUnsafeBufferPointer { starts in
+            var at = 0
+            let last = bytes.count - shortest
+            var key = Int(base[0])
+            while at <= last {
+                key = (key << 8 | Int(base[at + 1])) & 0xFFFF
+                if starts[key >> 6] & (1 << UInt64(key & 63)) != 0, let candidates = byStart[key] {
+                    for i in candidates where secrets[i].count <= bytes.count - at {
+                        if secrets[i].withUnsafeBufferPointer({ memcmp(base + at, $0.baseAddress!, $0.count) == 0 }) { return true }
+                    }
+                }
+                at += 1
+            }
+            return false
+        }
     }
 
     /// `text` with every secret replaced by `replacement`.
@@ -41,9 +77,7 @@ struct SecretMask {
 
     /// `bytes` (UTF-8 text, or anything else) with every secret replaced by `replacement`.
     func masked(bytes: [UInt8], replacement: String = SecretMask.replacement) -> [UInt8] {
-        guard !isEmpty, bytes.count >= shortest else { return bytes }
-        let hit = bytes.withUnsafeBufferPointer { b in secrets.contains { find($0, in: b, from: 0) != nil } }
-        guard hit else { return bytes }
+        guard !isEmpty, bytes.count >= shortest, bytes.withUnsafeBufferPointer(holdsSecret) else { return bytes }
         var out = bytes
         for secret in secrets {
             var result: [UInt8] = []
@@ -95,7 +129,7 @@ struct SecretMask {
     }
 
     /// The offset of `needle` in `bytes` at or after `from`, or nil (`memchr` to each place the
-    /// first byte is, then `memcmp`).
+    /// first byte is, then `memcmp`; used only once a text is known to hold a secret).
     private func find(_ needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
         guard let base = bytes.baseAddress, let first = needle.first else { return nil }
         let last = bytes.count - needle.count
