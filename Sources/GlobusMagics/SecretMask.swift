@@ -16,11 +16,18 @@ struct SecretMask {
     private let secrets: [[UInt8]]
     /// No text shorter than this can hold a secret (most strings of a listing are skipped at once).
     private let shortest: Int
-    /// The first two bytes of every secret, as a set of 65,536 bits: one pass over a text finds
-    /// the few places a secret could start, whatever the number of secrets (see `holdsSecret`).
-    private let starts: [UInt64]
-    /// The secrets (as indices into `secrets`) that start with each pair of bytes in `starts`.
-    private let byStart: [Int: [Int]]
+    /// Where each pair of bytes occurs in the secrets' first `indexedPrefix` bytes, for the
+    /// search (see `holdsSecret`): `pairs` is a set of 65,536 bits, one per pair that occurs;
+    /// `places[first[pair]..<first[pair + 1]]` are the (secret, offset) at which it does.
+    private let pairs: [UInt64]
+    private let first: [Int32]
+    private let places: [(secret: Int32, offset: Int32)]
+    /// How far apart the places the search looks at are: every occurrence of a secret covers
+    /// one of them with a pair from its indexed prefix.
+    private let stride: Int
+    /// How much of each secret's start is indexed (enough to look at one place in 60, and the
+    /// index stays small however many secrets there are).
+    static let indexedPrefix = 64
     static let replacement = "<hidden>"
 
     /// Secrets shorter than `minimumLength` are left out: they would mask ordinary words. None
@@ -29,15 +36,24 @@ struct SecretMask {
         let kept = Set(values.filter { $0.utf8.count >= max(2, minimumLength) })
         secrets = kept.map { Array($0.utf8) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
         shortest = secrets.last?.count ?? Int.max
-        var starts = [UInt64](repeating: 0, count: 1024)
-        var byStart: [Int: [Int]] = [:]
+        stride = max(1, min(shortest, SecretMask.indexedPrefix) - 1)
+        var found: [(pair: Int, secret: Int32, offset: Int32)] = []
         for (i, secret) in secrets.enumerated() {
-            let key = Int(secret[0]) << 8 | Int(secret[1])
-            starts[key >> 6] |= 1 << UInt64(key & 63)
-            byStart[key, default: []].append(i)
+            for k in 0..<(min(secret.count, SecretMask.indexedPrefix) - 1) {
+                found.append((Int(secret[k]) << 8 | Int(secret[k + 1]), Int32(i), Int32(k)))
+            }
         }
-        self.starts = starts
-        self.byStart = byStart
+        found.sort { $0.pair < $1.pair }
+        var pairs = [UInt64](repeating: 0, count: 1024)
+        var first = [Int32](repeating: 0, count: 65537)
+        for f in found {
+            pairs[f.pair >> 6] |= 1 << UInt64(f.pair & 63)
+            first[f.pair + 1] += 1
+        }
+        for k in 0..<65536 { first[k + 1] += first[k] }
+        self.pairs = pairs
+        self.first = first
+        places = found.map { ($0.secret, $0.offset) }
     }
 
     var isEmpty: Bool { secrets.isEmpty }
@@ -49,23 +65,32 @@ struct SecretMask {
         return text.withUTF8 { holdsSecret($0) }
     }
 
-    /// Whether `bytes` holds a secret: each place whose two bytes start one is checked in full.
+    /// Whether `bytes` holds a secret. The pair of bytes at every `stride`-th place is looked up:
+    /// a secret at `p` covers one of those places, `j`, with the pair at its offset `j - p`
+    /// (within its indexed prefix); each (secret, offset) where that pair occurs is compared in
+    /// full. A listing of 2 MB is 2 MB / `stride` lookups, nearly all of them misses.
     private func holdsSecret(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count >= shortest, let base = bytes.baseAddress else { return false }
-        return starts.withUnsafeBufferPointer { starts in
-            var at = 0
-            let last = bytes.count - shortest
-            var key = Int(base[0])
-            while at <= last {
-                key = (key << 8 | Int(base[at + 1])) & 0xFFFF
-                if starts[key >> 6] & (1 << UInt64(key & 63)) != 0, let candidates = byStart[key] {
-                    for i in candidates where secrets[i].count <= bytes.count - at {
-                        if secrets[i].withUnsafeBufferPointer({ memcmp(base + at, $0.baseAddress!, $0.count) == 0 }) { return true }
+        let count = bytes.count
+        return pairs.withUnsafeBufferPointer { pairs in
+            first.withUnsafeBufferPointer { first in
+                places.withUnsafeBufferPointer { places in
+                    var j = 0
+                    while j < count - 1 {
+                        let pair = Int(base[j]) << 8 | Int(base[j + 1])
+                        if pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 {
+                            for place in places[Int(first[pair])..<Int(first[pair + 1])] {
+                                let at = j - Int(place.offset)
+                                let secret = secrets[Int(place.secret)]
+                                guard at >= 0, secret.count <= count - at else { continue }
+                                if secret.withUnsafeBufferPointer({ memcmp(base + at, $0.baseAddress!, $0.count) == 0 }) { return true }
+                            }
+                        }
+                        j += stride
                     }
+                    return false
                 }
-                at += 1
             }
-            return false
         }
     }
 

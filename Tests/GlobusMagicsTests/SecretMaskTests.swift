@@ -50,6 +50,22 @@ import Testing
         }
     }
 
+    /// Long secrets (past the indexed prefix) in long texts, where the search looks at one
+    /// place in many: from two letters, so near misses are everywhere.
+    @Test func longSecretsInLongTextsAsANaiveSearchDoes() async {
+        let ab = Gen.int(in: 0...1).map { ["a", "b"][$0] }
+        let secrets = ab.array(of: 8...90).map { $0.joined() }.array(of: 1...3)
+        await propertyCheck(count: 300, input: secrets, ab.array(of: 0...400).map { $0.joined() }, Gen.int(in: 0...400)) { secrets, text, at in
+            // Often the text holds a secret somewhere (a random string of a's and b's seldom does).
+            let cut = text.index(text.startIndex, offsetBy: min(at, text.count))
+            let text = at % 2 == 0 ? text : String(text[..<cut]) + secrets[at % secrets.count] + String(text[cut...])
+            let mask = SecretMask(secrets)
+            let expected = secrets.contains { Self.naiveContains(Array(text.utf8), Array($0.utf8)) }
+            #expect(mask.contains(text) == expected, "secrets \(secrets) in \(text)")
+            #expect(mask.masked(text) == Self.naiveMasked(text, secrets))
+        }
+    }
+
     @Test func aSecretAtEitherEndOrFillingTheWholeTextIsFound() {
         let token = "AgX7rQ2pLm9vTzK0bWcYdE4fH1jN6sU8"
         let mask = SecretMask([token, "refresh-" + token])
