@@ -96,10 +96,15 @@ public final class JSONTokenStorage: TokenStorage {
     /// opening it (a warm call's token costs one `lstat` of the path, not a lock, a read and a
     /// parse). The path is looked at as the system resolves it: a match of device, inode, size
     /// and both times is the very file read before, unchanged, whatever route reached it; a
-    /// mismatch (a folder swapped for a link included) is a full read through `files`.
+    /// mismatch (a folder swapped for a link included) is a full read through `files`. A path
+    /// that names nothing holds no tokens (and nothing is made to find that out), unless `files`
+    /// limits where tokens may be: then the path is checked against its rule first.
     public func all() throws(GlobusError) -> [String: TokenData] {
         let now = FileStamp.realtimeNow()
-        if let kept = lastRead.withLock({ $0 }), kept.settled, FileStamp(path: path) == kept.stamp {
+        var st = stat()
+        if lstat(path, &st) != 0 {
+            if errno == ENOENT && files.rule == .anywhere { return [:] }
+        } else if let kept = lastRead.withLock({ $0 }), kept.settled, FileStamp(st) == kept.stamp {
             return kept.entries
         }
         if readsLeaveNoTrace {
@@ -344,14 +349,8 @@ struct FileStamp: Equatable {
         self.init(st)
     }
 
-    /// The stamp of the file at `path` (a link at its end is not followed).
-    init?(path: String) {
-        var st = stat()
-        guard lstat(path, &st) == 0 else { return nil }
-        self.init(st)
-    }
-
-    private init(_ st: stat) {
+    /// The stamp `st` describes.
+    init(_ st: stat) {
         device = UInt64(st.st_dev)
         inode = UInt64(st.st_ino)
         size = Int64(st.st_size)
