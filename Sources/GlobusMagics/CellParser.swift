@@ -13,14 +13,19 @@ struct Command: Equatable {
 /// Splits a cell into commands: blank lines and `#` comments are skipped, a trailing `\` or an
 /// open quote continues onto the next line, and a first line `%%name …` takes the rest as body.
 enum CellParser {
-    static func commands(_ code: String) -> [Command] {
+    static func commands(_ code: String) -> [Command] { parse(code).commands }
+
+    /// The commands of `code`, and how many characters (Unicode scalars) the quote scanner read
+    /// to find them: at most one look at each, so a cell is parsed in linear time.
+    static func parse(_ code: String) -> (commands: [Command], scanned: Int) {
         let lines = code.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if let first = lines.firstIndex(where: { !$0.trimmed.isEmpty }), lines[first].trimmed.hasPrefix("%%") {
             let header = String(lines[first].trimmed.dropFirst())
             let body = lines[(first + 1)...].joined(separator: "\n")
-            return [classify(Command(line: header, body: body))]
+            return ([classify(Command(line: header, body: body))], 0)
         }
         var out: [Command] = []
+        var scanned = 0
         var pending = ""
         // Quote state carried from line to line: each character is scanned once (a cell with an
         // unterminated quote is linear, not quadratic, to parse).
@@ -39,10 +44,11 @@ enum CellParser {
             if quotes.needsMore { pending += "\n"; quotes.scan("\n"); continue }
             out.append(classify(Command(line: pending.trimmed)))
             pending = ""
+            scanned += quotes.scanned
             quotes = QuoteScanner()
         }
         if !pending.trimmed.isEmpty { out.append(classify(Command(line: pending.trimmed))) }
-        return out
+        return (out, scanned + quotes.scanned)
     }
 
     static func classify(_ c: Command) -> Command {
@@ -74,9 +80,12 @@ struct QuoteScanner {
     private var doubleEscape = false
     /// A `$` was the last character seen (a `{` next opens a brace).
     private var dollar = false
+    /// How many characters (Unicode scalars) have been scanned.
+    private(set) var scanned = 0
 
     mutating func scan(_ text: some StringProtocol) {
         for c in text.unicodeScalars {
+            scanned += 1
             if escape { escape = false; continue }
             if doubleEscape {
                 doubleEscape = false

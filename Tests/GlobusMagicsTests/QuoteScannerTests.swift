@@ -1,10 +1,6 @@
 import Testing
 @testable import GlobusMagics
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Cells are parsed in linear time: quote state is carried from line to line.
 @Suite struct QuoteScannerTests {
     @Test func agreesWithTheShellSplitterOnRandomLines() {
@@ -21,15 +17,16 @@ import Glibc
         }
     }
 
-    @Test func aMegabyteCellWithAnOpenQuoteParsesInWellUnderASecond() {
+    /// Linear by count, not by clock: each character of a megabyte cell inside an unterminated
+    /// quote is scanned once (rescanning the lines so far at each new one, as the parser once
+    /// did, is 12,000 times as many).
+    @Test func aMegabyteCellWithAnOpenQuoteIsScannedOnce() {
         let cell = "%echo \"" + String(repeating: "a line of text inside an unterminated quote\n", count: 24_000)
         #expect(cell.utf8.count > 1_000_000)
-        var t0 = timespec(), t1 = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t0)
-        let commands = CellParser.commands(cell)
-        clock_gettime(CLOCK_MONOTONIC, &t1)
-        let seconds = Double(t1.tv_sec - t0.tv_sec) + Double(t1.tv_nsec - t0.tv_nsec) / 1e9
+        let (commands, scanned) = CellParser.parse(cell)
         #expect(commands.count == 1)
-        #expect(seconds < 0.5, "1 MB cell took \(seconds) s")
+        // Every character once, and the newline the parser adds after the last (empty) line of
+        // a command whose quote is still open.
+        #expect(scanned == cell.unicodeScalars.count + 1, "\(scanned) characters scanned for a cell of \(cell.unicodeScalars.count)")
     }
 }
