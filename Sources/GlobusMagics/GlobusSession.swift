@@ -172,7 +172,7 @@ final class GlobusSession: @unchecked Sendable {
     /// for it at each request and output; each store's look is one `lstat`).
     func secretMask() -> SecretMask {
         if !secrets.watchesRealTokenFile { watchRealTokenFile() }
-        let values = environment.secretValues() + secrets.values() + [memory, demoMemory].flatMap { $0.all().values.flatMap(\.secrets) }
+        let values = (environment.secretValues() + secrets.values() + [memory, demoMemory].flatMap { $0.all().values.flatMap(\.secrets) }).sorted()
         if let last = lastMask, last.values == values { return last.mask }
         let mask = SecretMask(values)
         lastMask = (values, mask)

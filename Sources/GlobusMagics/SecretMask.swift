@@ -18,10 +18,9 @@ struct SecretMask {
     private let shortest: Int
     /// Where each pair of bytes occurs in the secrets' first `indexedPrefix` bytes, for the
     /// search (see `holdsSecret`): `pairs` is a set of 65,536 bits, one per pair that occurs;
-    /// `places[first[pair]..<first[pair + 1]]` are the (secret, offset) at which it does.
+    /// `places`, in the order of their pairs, are the (pair, secret, offset) at which each does.
     private let pairs: [UInt64]
-    private let first: [Int32]
-    private let places: [(secret: Int32, offset: Int32)]
+    private let places: [(pair: Int32, secret: Int32, offset: Int32)]
     /// How far apart the places the search looks at are: every occurrence of a secret covers
     /// one of them with a pair from its indexed prefix.
     private let stride: Int
@@ -37,23 +36,18 @@ struct SecretMask {
         secrets = kept.map { Array($0.utf8) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
         shortest = secrets.last?.count ?? Int.max
         stride = max(1, min(shortest, SecretMask.indexedPrefix) - 1)
-        var found: [(pair: Int, secret: Int32, offset: Int32)] = []
+        var places: [(pair: Int32, secret: Int32, offset: Int32)] = []
+        var pairs = [UInt64](repeating: 0, count: 1024)
         for (i, secret) in secrets.enumerated() {
             for k in 0..<(min(secret.count, SecretMask.indexedPrefix) - 1) {
-                found.append((Int(secret[k]) << 8 | Int(secret[k + 1]), Int32(i), Int32(k)))
+                let pair = Int(secret[k]) << 8 | Int(secret[k + 1])
+                pairs[pair >> 6] |= 1 << UInt64(pair & 63)
+                places.append((Int32(pair), Int32(i), Int32(k)))
             }
         }
-        found.sort { $0.pair < $1.pair }
-        var pairs = [UInt64](repeating: 0, count: 1024)
-        var first = [Int32](repeating: 0, count: 65537)
-        for f in found {
-            pairs[f.pair >> 6] |= 1 << UInt64(f.pair & 63)
-            first[f.pair + 1] += 1
-        }
-        for k in 0..<65536 { first[k + 1] += first[k] }
+        places.sort { $0.pair < $1.pair }
         self.pairs = pairs
-        self.first = first
-        places = found.map { ($0.secret, $0.offset) }
+        self.places = places
     }
 
     var isEmpty: Bool { secrets.isEmpty }
@@ -73,25 +67,36 @@ struct SecretMask {
         guard bytes.count >= shortest, let base = bytes.baseAddress else { return false }
         let count = bytes.count
         return pairs.withUnsafeBufferPointer { pairs in
-            first.withUnsafeBufferPointer { first in
-                places.withUnsafeBufferPointer { places in
-                    var j = 0
-                    while j < count - 1 {
-                        let pair = Int(base[j]) << 8 | Int(base[j + 1])
-                        if pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 {
-                            for place in places[Int(first[pair])..<Int(first[pair + 1])] {
-                                let at = j - Int(place.offset)
-                                let secret = secrets[Int(place.secret)]
-                                guard at >= 0, secret.count <= count - at else { continue }
-                                if secret.withUnsafeBufferPointer({ memcmp(base + at, $0.baseAddress!, $0.count) == 0 }) { return true }
-                            }
+            places.withUnsafeBufferPointer { places in
+                var j = 0
+                while j < count - 1 {
+                    let pair = Int(base[j]) << 8 | Int(base[j + 1])
+                    if pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 {
+                        var p = firstPlace(of: Int32(pair), in: places)
+                        while p < places.count, places[p].pair == pair {
+                            let at = j - Int(places[p].offset)
+                            let secret = secrets[Int(places[p].secret)]
+                            p += 1
+                            guard at >= 0, secret.count <= count - at else { continue }
+                            if secret.withUnsafeBufferPointer({ memcmp(base + at, $0.baseAddress!, $0.count) == 0 }) { return true }
                         }
-                        j += stride
                     }
-                    return false
+                    j += stride
                 }
+                return false
             }
         }
+    }
+
+    /// The index of the first of `places` with `pair` (binary search; there is one, since the
+    /// pair is in `pairs`).
+    private func firstPlace(of pair: Int32, in places: UnsafeBufferPointer<(pair: Int32, secret: Int32, offset: Int32)>) -> Int {
+        var low = 0, high = places.count
+        while low < high {
+            let mid = (low + high) / 2
+            if places[mid].pair < pair { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 
     /// `text` with every secret replaced by `replacement`.

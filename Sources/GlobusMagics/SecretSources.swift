@@ -34,7 +34,9 @@ final class SecretSources {
     /// Every secret value known now.
     func values() -> [String] {
         var out = Array(clientSecrets)
-        let all: [any TokenStorage] = Array(stores.values) + (realFile.map { [$0.store] } ?? [])
+        // The real token file is looked at through the session's own store when it has one open.
+        let real = realFile.flatMap { stores[$0.path] == nil ? [$0.store] : nil } ?? []
+        let all: [any TokenStorage] = Array(stores.values) + real
         for store in all {
             if let stored = try? store.all() { out += stored.values.flatMap(\.secrets) }
         }
