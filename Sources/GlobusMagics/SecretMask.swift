@@ -27,13 +27,29 @@ struct SecretMask {
     /// How much of each secret's start is indexed (enough to look at one place in 60, and the
     /// index stays small however many secrets there are).
     static let indexedPrefix = 64
+    /// The secrets that `HTML.escape` changes, as it writes them (nil when it changes none).
+    private let escapedForms: Forms?
     static let replacement = "<hidden>"
+
+    /// A mask held by reference (a mask cannot hold another by value).
+    private final class Forms: Sendable {
+        let mask: SecretMask
+        init(_ mask: SecretMask) { self.mask = mask }
+    }
 
     /// Secrets shorter than `minimumLength` are left out: they would mask ordinary words. None
     /// is shorter than two bytes, whatever `minimumLength` says.
     init(_ values: some Sequence<String>, minimumLength: Int = 8) {
+        self.init(values, minimumLength: minimumLength, findsEscaped: true)
+    }
+
+    /// With `findsEscaped`, also the secrets as `HTML.escape` writes them, for `holdsInMarkup`.
+    private init(_ values: some Sequence<String>, minimumLength: Int, findsEscaped: Bool) {
         let kept = Set(values.filter { $0.utf8.count >= max(2, minimumLength) })
         secrets = kept.map { Array($0.utf8) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
+        // Most secrets (tokens) have nothing to escape: then markup is searched for them as they are.
+        let escaped = findsEscaped ? kept.map(HTML.escape).filter { !kept.contains($0) } : []
+        escapedForms = escaped.isEmpty ? nil : Forms(SecretMask(escaped, minimumLength: 0, findsEscaped: false))
         shortest = secrets.last?.count ?? Int.max
         stride = max(1, min(shortest, SecretMask.indexedPrefix) - 1)
         var places: [(pair: Int32, secret: Int32, offset: Int32)] = []
@@ -155,7 +171,7 @@ struct SecretMask {
     /// tag turns the escaped text after it into attributes. Markup that holds one is dropped.
     func holdsInMarkup(_ markup: String) -> Bool {
         guard !isEmpty else { return false }
-        return contains(markup) || SecretMask(secrets.map { HTML.escape(String(decoding: $0, as: UTF8.self)) }, minimumLength: 0).contains(markup)
+        return contains(markup) || escapedForms?.mask.contains(markup) == true
     }
 
     /// The offset of `needle` in `bytes` at or after `from`, or nil (`memchr` to each place the

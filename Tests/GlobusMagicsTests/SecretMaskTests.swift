@@ -1,3 +1,4 @@
+import Escaping
 import JSON
 import PropertyBased
 import Testing
@@ -64,6 +65,18 @@ import Testing
             #expect(mask.contains(text) == expected, "secrets \(secrets) in \(text)")
             #expect(mask.masked(text) == Self.naiveMasked(text, secrets))
         }
+    }
+
+    /// Markup holds a secret as written or as `HTML.escape` writes it.
+    @Test func markupHoldsASecretAsWrittenOrEscaped() {
+        let secret = #"style="white-space:nowrap">&x"#
+        let token = "AgX7rQ2pLm9vTzK0bWcYdE4fH1jN6sU8"
+        let mask = SecretMask([secret, token])
+        #expect(mask.holdsInMarkup("<td>" + HTML.escape(secret) + "</td>"))
+        #expect(mask.holdsInMarkup("<td " + secret + "</td>"))
+        #expect(mask.holdsInMarkup("<td>" + HTML.escape(token) + "</td>"))
+        #expect(!mask.holdsInMarkup("<td>" + HTML.escape(String(secret.dropLast())) + "</td>"))
+        #expect(!SecretMask([token]).holdsInMarkup("<td>&quot;nothing&amp;</td>"))
     }
 
     @Test func aSecretAtEitherEndOrFillingTheWholeTextIsFound() {
