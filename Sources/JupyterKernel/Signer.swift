@@ -7,24 +7,25 @@ import Synchronization
 /// lowercase hex digits, as Jupyter clients sign) and each MAC is accepted once across every
 /// channel that shares the `ReplayHistory`.
 public final class Signer: Sendable {
-    private let key: SymmetricKey?
+    /// An HMAC already keyed (its padded key hashed once), copied for each message: copies of a
+    /// hash state are independent (copy on write).
+    private let keyed: HMAC<SHA256>?
     private let history: ReplayHistory
 
     /// Why a message's signature was refused.
     public enum Failure: Error, Equatable, Sendable { case missing, invalid, replayed }
 
     public init(key: String, history: ReplayHistory = ReplayHistory()) {
-        self.key = key.isEmpty ? nil : SymmetricKey(data: Array(key.utf8))
+        self.keyed = key.isEmpty ? nil : HMAC<SHA256>(key: SymmetricKey(data: Array(key.utf8)))
         self.history = history
     }
 
     /// Whether messages are signed at all.
-    public var isEnabled: Bool { key != nil }
+    public var isEnabled: Bool { keyed != nil }
 
     /// The lowercase hex signature of the four frames (empty when signing is off).
     public func sign(_ frames: [[UInt8]]) -> [UInt8] {
-        guard let key else { return [] }
-        var mac = HMAC<SHA256>(key: key)
+        guard var mac = keyed else { return [] }
         for f in frames { mac.update(data: f) }
         return hex(Array(mac.finalize()))
     }
@@ -32,10 +33,9 @@ public final class Signer: Sendable {
     /// Checks `signature` against the frames. Each MAC is accepted once, whatever its spelling
     /// and whichever channel it arrives on.
     public func verify(_ signature: [UInt8], frames: [[UInt8]]) throws(Failure) {
-        guard let key else { return }
+        guard var mac = keyed else { return }
         if signature.isEmpty { throw .missing }
         guard signature.count == 64, let raw = unhex(signature) else { throw .invalid }
-        var mac = HMAC<SHA256>(key: key)
         for f in frames { mac.update(data: f) }
         let expected = Array(mac.finalize())
         guard constantTimeEqual(expected, raw) else { throw .invalid }

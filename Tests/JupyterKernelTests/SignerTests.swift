@@ -10,6 +10,22 @@ import Testing
         #expect(String(decoding: s.sign(frames), as: UTF8.self) == "3d8953ad0acb630486be2df6cd1de20399308887ee53b361c6b4da253a5dac45")
     }
 
+    /// Each message starts from the keyed state afresh, whatever was signed before it, on
+    /// whichever thread (the known answer holds after other messages, interleaved).
+    @Test func eachSignatureStartsFromTheKeyAlone() async {
+        let s = Signer(key: "a0436f6c-1916498b8eb9e81ab9368e84")
+        let other: [[UInt8]] = [Array("x".utf8), [], [], Array("y".utf8)]
+        await withTaskGroup(of: Bool.self) { group in
+            for i in 0..<64 {
+                group.addTask {
+                    _ = s.sign(i % 2 == 0 ? other : [])
+                    return String(decoding: s.sign(frames), as: UTF8.self) == "3d8953ad0acb630486be2df6cd1de20399308887ee53b361c6b4da253a5dac45"
+                }
+            }
+            for await same in group { #expect(same) }
+        }
+    }
+
     @Test func keyIsTheUTF8OfTheString() {
         let s = Signer(key: "ключ")
         let f: [[UInt8]] = [Array("h".utf8), Array("p".utf8), Array("m".utf8), Array("ü".utf8)]
