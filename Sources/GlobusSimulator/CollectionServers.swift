@@ -67,6 +67,19 @@ extension Simulator {
         return body
     }
 
+    /// The bytes in `range` (at most `GeneratedBytes.blockSize`) of a file's content. Generated
+    /// content is a slice of one of the shared blocks, one per phase of the repeated line: no
+    /// bytes are made or copied per chunk, so a long download allocates nothing as it goes.
+    static func chunk(_ content: SimContent, _ range: Range<Int>) -> ByteBuffer {
+        guard case .generated = content else { return ByteBuffer(bytes: content.bytes(range)) }
+        return generatedBlocks[range.lowerBound % GeneratedBytes.line.count].getSlice(at: 0, length: range.count)!
+    }
+
+    /// `GeneratedBytes.blockSize` bytes of generated content from each offset within its line.
+    static let generatedBlocks: [ByteBuffer] = (0..<GeneratedBytes.line.count).map {
+        ByteBuffer(bytes: GeneratedBytes.bytes($0..<$0 + GeneratedBytes.blockSize))
+    }
+
     /// A data answer as Hummingbird's: a file's content streamed (cut off or slowed by faults).
     static func response(_ a: DataAnswer) throws -> Response {
         if a.drop { return Response(status: .ok, body: ResponseBody { _ in throw DroppedConnection() }) }
@@ -83,10 +96,10 @@ extension Simulator {
                     let n = min(GeneratedBytes.blockSize, range.upperBound - offset)
                     let sent = offset - range.lowerBound
                     if let cut, sent + n > cut {
-                        if cut > sent { try await writer.write(ByteBuffer(bytes: content.bytes(offset..<offset + cut - sent))) }
+                        if cut > sent { try await writer.write(Simulator.chunk(content, offset..<offset + cut - sent)) }
                         throw DroppedConnection()
                     }
-                    try await writer.write(ByteBuffer(bytes: content.bytes(offset..<offset + n)))
+                    try await writer.write(Simulator.chunk(content, offset..<offset + n))
                     offset += n
                     if let throttle { try await Task.sleep(nanoseconds: UInt64(n) * 1_000_000_000 / UInt64(throttle)) }
                 }
