@@ -75,6 +75,17 @@ import Glibc
         }
     }
 
+    @Test func anUploadOverTheLimitIsRefusedWith413() async throws {
+        try await withSimulator { s in
+            let https = try Self.client(s)
+            let path = scratchDirectory() + "/big.bin"
+            try writeFile(path, [UInt8](repeating: 7, count: SimLimits.uploadBytes + 1))
+            let error = globusError { () throws(GlobusError) in try https.upload(path, to: "/~/big.bin") }
+            #expect(error?.httpStatus == 413, "\(String(describing: error))")
+            #expect(globusError { () throws(GlobusError) in try https.head("/~/big.bin") }?.httpStatus == 404)
+        }
+    }
+
     /// How much the process's peak resident memory may grow during a 1 GB download: 20 MB
     /// when this test runs alone (`GK_MEMORY_TEST_ALONE=1 swift test --skip-build --filter
     /// aLargeDownloadStreamsToDiskWithBoundedMemory`; it grows 3–5 MB), 256 MB among the other
