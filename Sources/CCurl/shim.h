@@ -14,6 +14,7 @@ typedef int (*gk_progress_fn)(void *, curl_off_t, curl_off_t, curl_off_t, curl_o
 static inline CURLcode gk_setopt_long(void *f, CURL *h, CURLoption o, long v) { return ((gk_setopt_fn)f)(h, o, v); }
 static inline CURLcode gk_setopt_string(void *f, CURL *h, CURLoption o, const char *v) { return ((gk_setopt_fn)f)(h, o, v); }
 static inline CURLcode gk_setopt_pointer(void *f, CURL *h, CURLoption o, void *v) { return ((gk_setopt_fn)f)(h, o, v); }
+static inline CURLcode gk_setopt_off(void *f, CURL *h, CURLoption o, curl_off_t v) { return ((gk_setopt_fn)f)(h, o, v); }
 static inline CURLcode gk_setopt_slist(void *f, CURL *h, CURLoption o, struct curl_slist *v) { return ((gk_setopt_fn)f)(h, o, v); }
 static inline CURLcode gk_setopt_blob(void *f, CURL *h, const void *data, long len) {
     CURLcode rc = ((gk_setopt_fn)f)(h, CURLOPT_POSTFIELDSIZE, len);

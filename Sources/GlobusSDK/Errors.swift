@@ -49,6 +49,9 @@ public struct NetworkError: Error, Sendable, CustomStringConvertible {
         case redirectRefused = "RedirectRefused"
         /// An answer larger than the request allows, not read further (never retried).
         case tooLarge = "ResponseTooLarge"
+        /// The local file of a download or upload could not be written or read (never retried:
+        /// a full disk stays full).
+        case localFile = "LocalFileError"
     }
     /// What went wrong on the way.
     public let kind: Kind

@@ -83,7 +83,7 @@ public struct GlobusHTTP: Sendable {
             do {
                 response = try transport.send(r, isCancelled: isCancelled)
             } catch {
-                guard case .network(let n) = error, n.kind != .tls, n.kind != .tooLarge, let wait = retry.delay(attempt: attempt, status: nil, retryAfter: nil, errorCode: nil),
+                guard case .network(let n) = error, n.kind != .tls, n.kind != .tooLarge, n.kind != .localFile, let wait = retry.delay(attempt: attempt, status: nil, retryAfter: nil, errorCode: nil),
                       deadline.map({ monotonicSeconds() + wait < $0 }) ?? true else { throw error }
                 attempt += 1
                 guard interruptibleSleep(wait, isCancelled: isCancelled) else { throw .cancelled }

@@ -26,6 +26,10 @@ public struct ServiceRequest: Sendable {
     public var whileWaiting: WhileWaiting?
     /// The largest answer taken, in bytes (a paginator lowers it to what its byte cap has left).
     public var maximumResponseBytes = HTTPRequest.defaultMaximumResponseBytes
+    /// Where a 2xx answer's body is written instead of memory (``CollectionHTTPSClient`` downloads).
+    var download: DownloadSink?
+    /// Where the body is read from as it is sent (``CollectionHTTPSClient`` uploads).
+    var upload: UploadSource?
 
     /// A request without query, headers or body (Transfer's retry policy for Transfer).
     public init(service: GlobusService, method: String, path: String) {
@@ -72,6 +76,8 @@ public struct ServiceRequest: Sendable {
         var http = HTTPRequest(method: method, url: try url(environment: environment), headers: headers, body: body, followRedirects: followRedirects)
         http.whileWaiting = whileWaiting
         http.maximumResponseBytes = maximumResponseBytes
+        http.download = download
+        http.upload = upload
         return http
     }
 

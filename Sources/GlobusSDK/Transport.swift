@@ -2,6 +2,10 @@ import CCurl
 import JSON
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// An HTTP request.
 public struct HTTPRequest: Sendable {
     /// The method.
@@ -24,6 +28,11 @@ public struct HTTPRequest: Sendable {
     /// 64 MB: a Globus answer is a few kilobytes to a few megabytes; a listing larger than
     /// that comes in pages.
     public static let defaultMaximumResponseBytes = 64 << 20
+    /// Where a 2xx answer's body goes instead of memory (a download); `maximumResponseBytes`
+    /// then bounds only an error's body. Transports that do not know it answer in memory.
+    var download: DownloadSink?
+    /// Where the body comes from instead of `body` (an upload, sent as it is read).
+    var upload: UploadSource?
 
     /// A request; see the properties.
     public init(method: String, url: String, headers: [(String, String)] = [], body: [UInt8]? = nil, followRedirects: Bool = false,
@@ -109,19 +118,34 @@ public final class CurlTransport: Transport {
     final class Exchange {
         var body: [UInt8] = []
         var headers: [(String, String)] = []
+        /// The status of the answer being read (from its status line), for the write callback.
+        var status = 0
+        let sink: DownloadSink?
+        let source: UploadSource?
         let isCancelled: @Sendable () -> Bool
         /// Responses larger than this are refused rather than exhausting memory.
         let limit: Int
         var overLimit = false
-        init(_ c: @escaping @Sendable () -> Bool, limit: Int) {
+        init(_ c: @escaping @Sendable () -> Bool, limit: Int, sink: DownloadSink?, source: UploadSource?) {
             isCancelled = c
             self.limit = limit
+            self.sink = sink
+            self.source = source
         }
+
+        /// Whether a body chunk goes to the download's file (a 2xx answer's) rather than memory.
+        var toSink: Bool { sink != nil && (200..<300).contains(status) }
     }
 
     /// Sends a request on this thread, in 50 ms slices so that a cancel ends it promptly.
     public func send(_ request: HTTPRequest, isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) -> HTTPResponse {
         if isCancelled() { throw .cancelled }
+        // Each attempt starts the local file over: a retried download does not append to a
+        // partial one, and a retried upload sends the file from its start.
+        if request.download?.restart() == false || request.upload?.restart() == false {
+            throw .network(NetworkError(kind: .localFile, method: request.method, url: redacted(request.url),
+                                        detail: "the local file cannot be rewound: \(String(cString: strerror(request.download?.failure ?? request.upload?.failure ?? EIO)))"))
+        }
         let curl = try CurlLibrary.shared.get()
         let setopt = curl.setopt
         guard let handle = pool.withLock({ $0.popLast() }) ?? curl.easyInit().flatMap({ e in curl.multiInit().map { Handle(pointer: e, multi: $0) } }) else {
@@ -133,14 +157,14 @@ public final class CurlTransport: Transport {
             let keep = pool.withLock { p in p.count < 8 ? { p.append(handle); return true }() : false }
             if !keep { curl.easyCleanup(h); _ = curl.multiCleanup(handle.multi) }
         }
-        let exchange = Exchange(isCancelled, limit: request.maximumResponseBytes)
+        let exchange = Exchange(isCancelled, limit: request.maximumResponseBytes, sink: request.download, source: request.upload)
         let box = Unmanaged.passRetained(exchange)
         defer { box.release() }
 
         var list: UnsafeMutablePointer<curl_slist>?
         defer { curl.slistFreeAll(list) }
         for (k, v) in request.headers { list = curl.slistAppend(list, "\(k): \(v)") }
-        if request.body != nil && !request.headers.contains(where: { $0.0.lowercased() == "expect" }) {
+        if (request.body != nil || request.upload != nil) && !request.headers.contains(where: { $0.0.lowercased() == "expect" }) {
             list = curl.slistAppend(list, "Expect:")
         }
 
@@ -154,7 +178,10 @@ public final class CurlTransport: Transport {
         case "HEAD": gk_setopt_long(setopt, h, CURLOPT_NOBODY, 1)
         default: gk_setopt_string(setopt, h, CURLOPT_CUSTOMREQUEST, request.method)
         }
-        if let body = request.body {
+        if let source = request.upload {
+            gk_setopt_long(setopt, h, CURLOPT_UPLOAD, 1)
+            gk_setopt_off(setopt, h, CURLOPT_INFILESIZE_LARGE, curl_off_t(source.length))
+        } else if let body = request.body {
             _ = body.withUnsafeBytes { gk_setopt_blob(setopt, h, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), body.count) }
         }
         let settings = request.settings
@@ -177,6 +204,10 @@ public final class CurlTransport: Transport {
         gk_setopt_write(setopt, h, CURLOPT_WRITEFUNCTION) { ptr, size, n, user in
             let ex = Unmanaged<Exchange>.fromOpaque(user!).takeUnretainedValue()
             let count = size * n
+            if ex.toSink, let sink = ex.sink {
+                guard let ptr else { return count }
+                return sink.write(UnsafeRawBufferPointer(start: ptr, count: count)) ? count : 0
+            }
             if ex.body.count + count > ex.limit { ex.overLimit = true; return 0 }
             if let ptr { ptr.withMemoryRebound(to: UInt8.self, capacity: count) { ex.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: count)) } }
             return count
@@ -187,14 +218,27 @@ public final class CurlTransport: Transport {
             let count = size * n
             guard let ptr else { return count }
             let line = ptr.withMemoryRebound(to: UInt8.self, capacity: count) { String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self) }
-            if line.hasPrefix("HTTP/") { ex.headers = [] } else if let colon = line.firstIndex(of: ":") {
+            if line.hasPrefix("HTTP/") {
+                ex.headers = []
+                ex.status = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+            } else if let colon = line.firstIndex(of: ":") {
                 let name = line[..<colon].lowercased()
                 let value = line[line.index(after: colon)...].trimmingCharacters(" \t\r\n")
                 ex.headers.append((name, value))
+                if name == "content-length", ex.toSink { ex.sink?.expected = Int64(value) }
             }
             return count
         }
         gk_setopt_pointer(setopt, h, CURLOPT_HEADERDATA, ctx)
+        if request.upload != nil {
+            gk_setopt_write(setopt, h, CURLOPT_READFUNCTION) { ptr, size, n, user in
+                let ex = Unmanaged<Exchange>.fromOpaque(user!).takeUnretainedValue()
+                guard let ptr, let source = ex.source else { return 0 }
+                // CURL_READFUNC_ABORT: the file failed; the transfer ends with CURLE_ABORTED_BY_CALLBACK.
+                return source.read(into: UnsafeMutableRawBufferPointer(start: ptr, count: size * n)) ?? 0x1000_0000
+            }
+            gk_setopt_pointer(setopt, h, CURLOPT_READDATA, ctx)
+        }
         gk_setopt_long(setopt, h, CURLOPT_NOPROGRESS, 0)
         gk_setopt_progress(setopt, h) { user, _, _, _, _ in
             Unmanaged<Exchange>.fromOpaque(user!).takeUnretainedValue().isCancelled() ? 1 : 0
@@ -219,6 +263,10 @@ public final class CurlTransport: Transport {
             if msg.pointee.msg == CURLMSG_DONE { rc = msg.pointee.data.result }
         }
         if rc != CURLE_OK {
+            if let errno = exchange.sink?.failure ?? exchange.source?.failure {
+                throw .network(NetworkError(kind: .localFile, method: request.method, url: redacted(request.url),
+                                            detail: "the local file failed: \(String(cString: strerror(errno)))"))
+            }
             if rc == CURLE_ABORTED_BY_CALLBACK { throw .cancelled }
             var detail = exchange.overLimit ? "response larger than \(exchange.limit / 1024 / 1024) MB" : (curl.easyStrerror(rc).map { String(cString: $0) } ?? "error \(rc.rawValue)")
             let kind: NetworkError.Kind = switch rc {

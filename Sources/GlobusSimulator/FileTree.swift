@@ -85,6 +85,21 @@ struct FileTree: Sendable {
         add(SimFile(name: name, type: "dir", size: 4096), in: parent)
     }
 
+    /// Puts the file `file` into `folder` (a path ending in `/`, which must exist), replacing a
+    /// file of that name: an upload. A folder of that name is not replaced (`exists`).
+    mutating func put(_ file: SimFile, in folder: String) throws(Refusal) {
+        guard let entries = folders[folder] else { throw .noFolder(folder) }
+        let existing = entries.first { $0.name == file.name }
+        if existing?.type == "dir" { throw .exists }
+        if SimPath.tooLong(folder + file.name) { throw .tooLong }
+        if existing == nil, !FileTree.fits((usage.entries + 1, usage.bytes + file.name.utf8.count)) { throw .quotaExceeded }
+        removeEntries(named: file.name, in: folder)
+        add(file, in: folder)
+    }
+
+    /// The bytes of file content the tree holds in memory (uploads and samples).
+    var storedBytes: Int { folders.values.reduce(0) { $0 + $1.reduce(0) { $0 + $1.content.storedBytes } } }
+
     /// Renames (moves) `old` to `new`, a folder with everything below it; never into itself.
     mutating func rename(_ old: String, to new: String) throws(Refusal) {
         let (oldFolder, oldName) = SimPath.split(old), (newFolder, newName) = SimPath.split(new)
@@ -98,7 +113,7 @@ struct FileTree: Sendable {
         let growth = newName.utf8.count - oldName.utf8.count + moved.count * (to.utf8.count - from.utf8.count)
         guard FileTree.fits((usage.entries, usage.bytes + growth)) else { throw .quotaExceeded }
         removeEntries(named: oldName, in: oldFolder)
-        add(SimFile(name: newName, type: entry.type, size: entry.size), in: newFolder)
+        add(SimFile(name: newName, type: entry.type, size: entry.size, content: entry.content), in: newFolder)
         for key in moved.keys { setFolder(key, nil) }
         for (key, entries) in moved { setFolder(to + key.dropFirst(from.count), entries) }
     }
@@ -116,7 +131,7 @@ struct FileTree: Sendable {
     mutating func copy(_ entry: SimFile, in from: String, of source: FileTree, into folder: String, as name: String) {
         if folders[folder] == nil { setFolder(folder, []) }
         removeEntries(named: name, in: folder)
-        add(SimFile(name: name, type: entry.type, size: entry.size), in: folder)
+        add(SimFile(name: name, type: entry.type, size: entry.size, content: entry.content), in: folder)
         let below = from + entry.name + "/", to = folder + name + "/"
         for (key, entries) in source.folders where key.hasPrefix(below) {
             setFolder(to + key.dropFirst(below.count), entries)

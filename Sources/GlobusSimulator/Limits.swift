@@ -12,6 +12,14 @@ public enum SimLimits {
     public static let entriesPerCollection = 10_000
     public static let bytesPerCollection = 4 << 20
 
+    /// HTTPS uploads (`CollectionHTTPS.swift`): the largest body one PUT may carry (larger: 413
+    /// before it is read), the bytes of uploaded content one person may keep on one collection,
+    /// and on the whole simulator (past either: 507). Generated files (`POST /admin/files`) cost
+    /// nothing: their bytes are made as they are read.
+    public static let uploadBytes = 16 << 20
+    public static let storedBytesPerCollection = 64 << 20
+    public static let storedBytesTotal = 512 << 20
+
     /// As POSIX file systems: a name of at most 255 bytes, a path of at most 4096.
     public static let nameBytes = 255
     public static let pathBytes = 4096

@@ -54,6 +54,8 @@ public final class Simulator: Sendable {
     private let state: NIOLockedValueBox<SimState>
     let idTokens: IDTokens
     private let portBox = NIOLockedValueBox<Int>(0)
+    /// The port of each collection's HTTPS server (`CollectionServers.swift`), once it listens.
+    let dataPorts = NIOLockedValueBox<[String: Int]>([:])
     public let tls: TLSMaterial?
     /// Where the CA certificate was written (TLS only).
     public let caPath: String?
@@ -121,22 +123,34 @@ public final class Simulator: Sendable {
     /// called with the bound port. Requests go through Hummingbird's router: middleware turns
     /// each into a `SimRequest`, records it and applies faults; then the route of its service answers.
     public func run(port: Int = 0, ready: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        let server: HTTPServerBuilder
-        if let tls {
-            let chain = try NIOSSLCertificate.fromPEMBytes(Array(tls.certificatePEM.utf8)).map { NIOSSLCertificateSource.certificate($0) }
-            let key = try NIOSSLPrivateKey(bytes: Array(tls.privateKeyPEM.utf8), format: .pem)
-            let config = NIOSSL.TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: NIOSSLPrivateKeySource.privateKey(key))
-            server = try .tls(.http1(), tlsConfiguration: config)
-        } else {
-            server = .http1()
+        // `ready` waits for every server: the services' and each collection's HTTPS server.
+        let collections = withState { $0.transfer.collections.map(\.id) }
+        let waiting = NIOLockedValueBox(collections.count + 1)
+        let started: @Sendable () -> Void = { [self] in
+            if waiting.withLockedValue({ $0 -= 1; return $0 }) == 0 { ready(self.port) }
         }
-        let app = Application(router: router(), server: server, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+        let app = Application(router: router(), server: try serverBuilder(), configuration: .init(address: .hostname("127.0.0.1", port: port)),
                               onServerRunning: { [self] channel in
                                   let p = channel.localAddress?.port ?? 0
                                   self.portBox.withLockedValue { $0 = p }
-                                  ready(p)
+                                  started()
                               }, logger: .init(label: "globus-sim", factory: { _ in SwiftLogNoOpLogHandler() }))
-        try await app.runService(gracefulShutdownSignals: [])
+        let dataApps = try collections.map { try dataApplication($0, started: started) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            for dataApp in dataApps { group.addTask { try await dataApp.runService(gracefulShutdownSignals: []) } }
+            _ = try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// HTTP/1.1, over TLS with the simulator's certificate when it has one.
+    func serverBuilder() throws -> HTTPServerBuilder {
+        guard let tls else { return .http1() }
+        let chain = try NIOSSLCertificate.fromPEMBytes(Array(tls.certificatePEM.utf8)).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(bytes: Array(tls.privateKeyPEM.utf8), format: .pem)
+        let config = NIOSSL.TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: NIOSSLPrivateKeySource.privateKey(key))
+        return try .tls(.http1(), tlsConfiguration: config)
     }
 
     /// Answers one request in process, as the server does: recorded, faults applied, then routed.
@@ -203,7 +217,7 @@ public final class Simulator: Sendable {
                 var resp = SimResponse(status: 500)
                 resp.dropConnection = true
                 return resp
-            case .requireDomain, .requireMFA, .taskFail, .taskFaults, .taskPause: break
+            case .requireDomain, .requireMFA, .taskFail, .taskFaults, .taskPause, .cut, .throttle: break
             }
         }
         let service = Simulator.split(r.path).service

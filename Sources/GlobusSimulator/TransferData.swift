@@ -18,6 +18,8 @@ struct SimFile: Sendable {
     var name: String
     var type: String   // "file" | "dir"
     var size: Int
+    /// A file's bytes (generated from the offset unless given); folders have none.
+    var content: SimContent = .generated
 }
 
 /// A transfer or delete task. It makes progress in its own time: files and bytes grow evenly
@@ -111,7 +113,8 @@ struct TransferData: Sendable {
     static let sampleFiles: [String: [SimFile]] = [
         "/~/": [SimFile(name: "file1.txt", type: "file", size: 4), SimFile(name: "file2.txt", type: "file", size: 4),
                 SimFile(name: "file3.txt", type: "file", size: 6), SimFile(name: "data", type: "dir", size: 4096),
-                SimFile(name: "large", type: "dir", size: 4096)],
+                SimFile(name: "large", type: "dir", size: 4096), SimFile(name: "samples", type: "dir", size: 4096)],
+        "/~/samples/": SampleFiles.folder,
         "/~/data/": [SimFile(name: "results.csv", type: "file", size: 1832), SimFile(name: "readme.md", type: "file", size: 512)],
     ]
 

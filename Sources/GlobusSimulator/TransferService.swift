@@ -52,8 +52,16 @@ extension Simulator {
          "organization": "Globus Simulator", "description": .string(c.description),
          "entity_type": .string(c.mapped ? "GCSv5_mapped_collection" : "GCSv5_guest_collection"),
          "high_assurance": false, "public": true, "non_functional": false, "gcs_version": "5.4.70",
-         "gcs_manager_url": .string(serviceURL("gcs") + c.id), "https_server": .null, "default_directory": "/~/",
+         "gcs_manager_url": .string(serviceURL("gcs") + c.id), "https_server": httpsServer(c), "default_directory": "/~/",
          "activated": true, "expires_in": -1, "DATA": []]
+    }
+
+    /// The collection's `https_server`: its HTTPS server's base URL (`CollectionServers.swift`),
+    /// or null while that server is not listening (a simulator answering in process only), as
+    /// Transfer answers for a collection without HTTPS.
+    func httpsServer(_ c: SimCollection) -> JSON {
+        let url = httpsServerURL(c.id)
+        return url.isEmpty ? .null : .string(url)
     }
 
     /// Checks the caller's consent for a mapped collection's data_access scope.

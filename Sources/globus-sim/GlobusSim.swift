@@ -28,6 +28,7 @@ struct GlobusSim: AsyncParsableCommand {
             "\(Simulator.readyLine)". With --tls it serves HTTPS with a private CA made at start and
             exports GLOBUS_SDK_VERIFY_SSL=<its certificate>. Faults (also taskfail, taskfaults=N, taskpause: the next submitted task fails halfway, reports N faults, or is paused):
               latency=MS  status=CODE  429=RETRY_AFTER  drop  domain=DOMAIN  mfa
+              cut=N  throttle=BPS  (a collection's HTTPS server: route @/https/<COLLECTION_ID>/)
             each optionally @ROUTE (a path prefix such as /transfer/v0.10/task_list) and xN (only N times),
             e.g. --fault 'status=503@/transfer/x2'. At run time: POST /admin/faults {"fault": SPEC}.
             """)

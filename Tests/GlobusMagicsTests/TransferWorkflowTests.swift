@@ -20,7 +20,7 @@ let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
         try await withNotebook { nb in
             let (r, o) = try await nb.run("%globus login\n%globus ls \(tutorial1):/~/")
             #expect(r == .ok())
-            #expect(o.results.last?["text/plain"] == "file1.txt\nfile2.txt\nfile3.txt\ndata/\nlarge/")
+            #expect(o.results.last?["text/plain"] == "file1.txt\nfile2.txt\nfile3.txt\ndata/\nlarge/\nsamples/")
             let long = try await nb.run("%globus ls 'Globus Tutorial Collection 1':/~/data --long").1.results.last?["text/plain"]?.string ?? ""
             #expect(long.hasPrefix("Permissions  Type  Size") && long.contains("results.csv") && long.contains("1.8 KB"))
             let ambiguous = try await nb.failure("%globus ls 'tutorial':/~/")

@@ -31,6 +31,34 @@ import Glibc
         await fuzz.run(RouteFuzzer.adminRoutes + RouteFuzzer.serviceRoutes.filter { $0.path.hasPrefix("/transfer/") }, rounds: Self.rounds, seed: seed)
     }
 
+    /// Each collection's HTTPS server (`CollectionHTTPS.swift`): any method, path, `Range` and
+    /// token, and bodies of any bytes, are answered.
+    @Test func everyHTTPSRouteAnswersWhateverItIsSent() async throws {
+        let seed = Self.seed
+        var rng = RouteFuzzer.XorShift(seed: seed &+ 3)
+        let sim = try Simulator()
+        let (t1, mapped) = (TransferData.tutorial1, TransferData.mappedCollection)
+        let issued = try await login(sim, scope: "\(Simulator.httpsScope(t1)) \(Simulator.httpsScope(mapped))[*https://auth.globus.org/scopes/\(mapped)/data_access] "
+                                         + QueryParameterTests.transferScope)
+        let tokens: [String?] = ([issued] + (issued["other_tokens"]?.array ?? [])).map { $0["access_token"]?.string } + [nil, "not-a-token", ""]
+        let paths = RouteFuzzer.texts + ["/~/samples/table.csv", "/~/file1.txt", "/~/data/", "/~/data", "/home/x/../", "/%", "/%zz", "/~/%C3%28", "/~/new.bin",
+                                         "/~/nofolder/x", "/~/" + String(repeating: "n", count: 300), "/~/samples/table.csv/x", "//", "/~//x"]
+        let ranges = RouteFuzzer.texts.map { "bytes=" + $0 } + RouteFuzzer.texts + ["bytes=0-1", "bytes=-1", "bytes=\(Int.max)-", "bytes=1-0", "bytes=0-\(Int.max)",
+                                                                                   "bytes=", "bytes=-", "bytes=,", "bytes=0-1,2-3", "bytes= 1 - 2", "BYTES=0-0"]
+        func pick<T>(_ options: [T]) -> T { options[Int(rng.next() % UInt64(options.count))] }
+        for _ in 0..<(Self.rounds * 40) {
+            var headers: [String: String] = [:]
+            if let t = pick(tokens) { headers["authorization"] = pick(["Bearer ", "bearer ", "Basic "]) + t }
+            if rng.next() % 2 == 0 { headers["range"] = pick(ranges) }
+            if rng.next() % 2 == 0 { headers["x-requested-with"] = "XMLHttpRequest" }
+            let body = (0..<Int(rng.next() % 64)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            let r = SimRequest(method: pick(["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS", "PATCH"]), path: pick(paths), headers: headers, body: body)
+            let answer = await sim.handleHTTPS(collection: pick([t1, mapped, TransferData.tutorial2, "nope"]), r)
+            #expect((100...599).contains(answer.status), "seed \(seed): \(r.method) \(r.path.prefix(200)) \(headers) answered \(answer.status)")
+            _ = try? Simulator.response(answer)
+        }
+    }
+
     @Test func aClassSimulatorAnswersWhateverItIsSent() async throws {
         let seed = Self.seed
         var config = Simulator.Configuration()
@@ -158,6 +186,7 @@ struct RouteFuzzer {
         Route(method: "POST", path: "/admin/token-lifetime", body: ["seconds": 600]), Route(method: "GET", path: "/admin/requests"),
         Route(method: "DELETE", path: "/admin/requests"), Route(method: "GET", path: "/admin/connections"), Route(method: "GET", path: "/admin/issued-tokens"),
         Route(method: "GET", path: "/admin/state"),
+        Route(method: "POST", path: "/admin/files", body: ["collection": .string(t1), "path": "/~/generated.dat", "size": 10]),
         Route(method: "POST", path: "/admin/approve", body: ["authorize_url": "http://x/?client_id=61338d24-54d5-408f-a10d-66c06b59f6d2", "identity": "bob@globusid.org"]),
     ]
 

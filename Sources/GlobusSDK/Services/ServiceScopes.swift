@@ -104,8 +104,16 @@ public struct GCSCollectionScopes: Sendable {
     /// Reach the collection's data through Transfer (needed for mapped collections, as a
     /// dependency of Transfer's scope: ``TransferClient/addAppDataAccessScope(_:)``).
     public var dataAccess: Scope { Scope(Scopes.dataAccess(collectionID)) }
-    /// Reach the collection's data over HTTPS.
-    public var https: Scope { Scope("https://auth.globus.org/scopes/\(collectionID)/https") }
+    /// Reach the collection's data over HTTPS (``CollectionHTTPSClient``); the collection is its
+    /// resource server.
+    public var https: Scope { Scope(uncheckedName: "https://auth.globus.org/scopes/\(collectionID)/https", optional: false, dependencies: []) }
+    /// Reach a mapped collection's data over HTTPS: `…/https[*…/data_access]`, the `data_access`
+    /// consent under the https scope, as a non-high-assurance mapped collection requires (a guest
+    /// collection has no `data_access` scope: use ``https``).
+    public var httpsWithDataAccess: Scope {
+        Scope(uncheckedName: "https://auth.globus.org/scopes/\(collectionID)/https", optional: false,
+              dependencies: [Scope(uncheckedName: Scopes.dataAccess(collectionID), optional: true, dependencies: [])])
+    }
 
     /// The scopes of the collection `collectionID`.
     public init(_ collectionID: String) { self.collectionID = collectionID }
