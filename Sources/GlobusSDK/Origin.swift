@@ -30,4 +30,10 @@ public struct Origin: Equatable, Sendable, CustomStringConvertible {
 
     /// `https://host:443`.
     public var description: String { "\(scheme)://\(host):\(port)" }
+
+    /// Whether the host is this computer's loopback address (what reaches it never leaves the computer).
+    public var isLoopback: Bool { ["127.0.0.1", "localhost", "[::1]", "::1"].contains(host) }
+
+    /// Whether a token may be sent here: over HTTPS, or plain HTTP to this computer only.
+    public var carriesTokens: Bool { scheme == "https" || isLoopback }
 }

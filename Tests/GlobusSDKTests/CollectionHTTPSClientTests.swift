@@ -210,6 +210,28 @@ import Glibc
         }
     }
 
+    /// A collection's document that names a plain-HTTP server elsewhere gets no token: only
+    /// HTTPS, or this computer (a simulator) over HTTP.
+    @Test func aServerNamedWithoutHTTPSGetsNoToken() throws {
+        for (server, refused) in [("http://g-6c54ca.example.org", true), ("HTTP://data.example.org:8080", true), ("ftp://x.example.org", true),
+                                  ("https://g-6c54ca.example.org", false), ("http://127.0.0.1:8443", false), ("http://localhost:1", false)] {
+            let (app, transport) = try scriptedApp { r in
+                r.url.contains("/endpoint/") ? jsonAnswer(#"{"DATA_TYPE": "endpoint", "id": "\#(Fixtures.tutorial1)", "entity_type": "GCSv5_guest_collection", "https_server": "\#(server)"}"#)
+                    : HTTPResponse(status: 200, headers: [], body: [7])
+            }
+            let found = Result { () throws(GlobusError) in try CollectionHTTPSClient.forCollection(Fixtures.tutorial1, transfer: TransferClient(app: app)) }
+            switch found {
+            case .success(let https):
+                #expect(!refused, "\(server) was accepted")
+                #expect(https.connection.baseURL == server)
+            case .failure(let error):
+                #expect(refused, "\(server): \(error)")
+                if server.hasPrefix("http") { #expect(error.usageMessage?.contains("not an https:// address") == true, "\(error)") }
+            }
+            #expect(transport.sent.withLock { $0.allSatisfy { $0.url.hasPrefix("https://transfer.api.globus.org/") } }, "nothing but the document was asked for")
+        }
+    }
+
     @Test func theTokenGoesOnlyToTheServersOrigin() throws {
         let id = Fixtures.tutorial1, server = "https://g-6c54ca.example.org"
         let storage = MemoryTokenStorage()

@@ -67,8 +67,12 @@ public struct CollectionHTTPSClient: GlobusClient {
         guard PathSegment.isUUID(collectionID) else { throw .usage("'\(collectionID)' is not a collection id (a UUID)") }
         guard let app = transfer.connection.app else { throw .usage("CollectionHTTPSClient.forCollection needs a Transfer client made from a GlobusApp") }
         let document = try transfer.getEndpoint(collectionID).document
-        guard let server = document.json["https_server"]?.string, !server.isEmpty, Origin(server) != nil else {
+        guard let server = document.json["https_server"]?.string, !server.isEmpty, let origin = Origin(server) else {
             throw .usage("collection \(collectionID) has no HTTPS access (its https_server is empty): use a transfer instead")
+        }
+        // The collection's document names where its token goes: never in clear over a network.
+        guard origin.carriesTokens else {
+            throw .usage("collection \(collectionID)'s https_server (\(server)) is not an https:// address; its token is not sent there")
         }
         let dataAccess = document.isMappedCollection && document.json["high_assurance"]?.bool != true
         return CollectionHTTPSClient(collectionID: collectionID, httpsServer: server, app: app, dataAccess: dataAccess,
