@@ -15,11 +15,16 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+# The test tools, and this repository's papermill translator (integrations/papermill), installed
+# editable: its Python is used as it is; a change of its pyproject.toml (its entry point)
+# installs it again, as a change of the requirements does.
 req=Tests/conformance/requirements.txt
+plugin=integrations/papermill
 stamp=.venv/.requirements.stamp
-if [ ! -x .venv/bin/python ] || ! cmp -s "$req" "$stamp"; then
+want="$(cat "$req" "$plugin/pyproject.toml")"
+if [ ! -x .venv/bin/python ] || [ "$want" != "$(cat "$stamp" 2>/dev/null)" ]; then
   echo "setup: preparing the Python environment in .venv"
   [ -x .venv/bin/python ] || python3 -m venv .venv
-  .venv/bin/pip install -q --disable-pip-version-check -r "$req"
-  cp "$req" "$stamp"
+  .venv/bin/pip install -q --disable-pip-version-check -r "$req" -e "$plugin"
+  printf '%s' "$want" > "$stamp"
 fi
