@@ -92,6 +92,8 @@ struct ParsedArguments {
     var positionals: [String] = []
     /// The kept values that `@{…}` in a cell body stands for (the command substitutes them).
     var kept = KeptValues()
+    /// The end of the line as typed, after a verb that takes it whole (`vars set NAME=JSON`).
+    var tail: String?
 
     /// Whether a flag was given.
     subscript(_ flag: Flag) -> Bool { values[flag.option.names[0]] != nil }

@@ -80,12 +80,18 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
         if command.body != nil && !(magic is CellMagic) {
             throw .usage("%%\(name) is not a cell command; use %\(name) on a line of its own", command: name)
         }
-        let words: [String]
-        do { words = try ShellWords.split(rest, environment: { session.environment[$0] }) } catch {
-            throw .usage("\(name): \(describe(error))", command: name)
+        var words: [String]
+        let tail: String?
+        if let verbatim = magic.verbatimTail(of: rest) {
+            (words, tail) = verbatim
+        } else {
+            do { words = try ShellWords.split(rest, environment: { session.environment[$0] }) } catch {
+                throw .usage("\(name): \(describe(error))", command: name)
+            }
+            tail = nil
         }
         let args = try magic.arguments.parse(words, command: name)
-        let call = Invocation(magic: name, words: words, arguments: args, body: command.body, source: command.line)
+        let call = Invocation(magic: name, words: words, arguments: args, body: command.body, tail: tail, source: command.line)
         return try magic.run(call, in: session)
     }
 

@@ -63,6 +63,7 @@ final class GlobusMagic: CellMagic, @unchecked Sendable {
             }
         }
         args.kept = kept
+        args.tail = call.tail
         let command = try sub.init(args, body: call.body)
         let g = GlobusContext(session: session, cell: cell)
         if sub.needsGlobus {
@@ -83,6 +84,17 @@ final class GlobusMagic: CellMagic, @unchecked Sendable {
         }
         if !sub.showsJSONTree, result?["text/html"] != nil { result?["application/json"] = nil }
         return result
+    }
+
+    /// The subcommands' verbs that take the rest of the line as typed (`vars set NAME=JSON`).
+    func verbatimTail(of line: String) -> (words: [String], tail: String)? {
+        for sub in GlobusSubcommands.all {
+            for verb in sub.verbatimVerbs {
+                let lead = VerbatimTail(lead: [sub.declaration.name, verb])
+                if let tail = lead.tail(of: line) { return (lead.lead, tail) }
+            }
+        }
+        return nil
     }
 
     /// Removes `--as NAME` (or `--as=NAME`) from the words, returning the name.

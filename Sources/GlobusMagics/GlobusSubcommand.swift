@@ -27,6 +27,9 @@ protocol GlobusSubcommand {
     /// How a kept value's text is written into the positional that follows `before` (as it is,
     /// by default; `call` writes it into its PATH as one path segment).
     static func keptValueEncoding(positionalAfter before: [String]) -> (String) -> String
+    /// First positionals after which the rest of the line is taken as typed, not split into
+    /// words (`vars set NAME=JSON`): the command reads it from `ParsedArguments.tail`.
+    static var verbatimVerbs: [String] { get }
 }
 
 extension GlobusSubcommand {
@@ -37,6 +40,7 @@ extension GlobusSubcommand {
     static func completePositional(_ positionals: [String], prefix: String) -> [String] { [] }
     static var collectionPathPositions: Set<Int> { [] }
     static func keptValueEncoding(positionalAfter before: [String]) -> (String) -> String { { $0 } }
+    static var verbatimVerbs: [String] { [] }
     /// The name used in messages, e.g. `globus login`.
     static var commandName: String { "globus " + declaration.name }
     /// A number option's value (`default` when not given), checked against `range`.

@@ -13,20 +13,33 @@ struct KeptValues {
     /// Keys that mark a secret (a token response, a client secret).
     static let secretKeys: Set<String> = ["access_token", "refresh_token", "id_token", "client_secret", "secret", "password"]
 
+    /// Where a kept value comes from, for what a refusal says: a command's result (`--as NAME`,
+    /// which can keep a part of it instead) or a value typed (`%globus vars set NAME=JSON`).
+    enum Origin {
+        case result, typed
+
+        func label(_ name: String) -> String { self == .result ? "--as \(name)" : "vars set \(name)" }
+        var what: String { self == .result ? "result" : "value" }
+        var remedy: String { self == .result ? " Keep a part of it instead (for example with --jmespath)." : "" }
+    }
+
     /// Keeps `value` under `name`; refuses names that are not identifiers and values holding
     /// secrets: a member named like one (`access_token`…), or any string holding one of the
     /// kernel's own secrets (`secrets`), however it was picked out.
-    mutating func keep(_ name: String, _ value: JSON, secrets: SecretMask) throws(MagicError) {
-        guard isValidName(name) else { throw .usage("--as: '\(name)' is not a valid name (letters, digits and _; not starting with a digit)", command: "globus vars") }
+    mutating func keep(_ name: String, _ value: JSON, secrets: SecretMask, from origin: Origin = .result) throws(MagicError) {
+        guard isValidName(name) else { throw .usage("\(origin.label(name)): '\(name)' is not a valid name (\(KeptValues.nameRule))", command: "globus vars") }
         if KeptValues.holdsSecret(value) {
-            throw .usage("--as \(name): this result holds a token or secret, and secrets are never kept. Keep a part of it instead (for example with --jmespath).", command: "globus vars")
+            throw .usage("\(origin.label(name)): this \(origin.what) holds a token or secret, and secrets are never kept.\(origin.remedy)", command: "globus vars")
         }
         if secrets.contains(value) {
-            throw .secret("--as \(name): this result holds one of this kernel's tokens or secrets, which are never kept",
-                          remedy: "Nothing was kept. Keep a part of the result that holds no token (for example with --jmespath).")
+            throw .secret("\(origin.label(name)): this \(origin.what) holds one of this kernel's tokens or secrets, which are never kept",
+                          remedy: "Nothing was kept.\(origin.remedy)")
         }
         if values.updateValue(value, forKey: name) == nil { order.append(name) }
     }
+
+    /// What a kept value's name may be, as messages say it.
+    static let nameRule = "letters, digits and _; not starting with a digit"
 
     static func holdsSecret(_ v: JSON) -> Bool {
         if let o = v.object { return o.contains { secretKeys.contains($0.key.lowercased()) || holdsSecret($0.value) } }

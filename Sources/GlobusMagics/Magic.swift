@@ -20,10 +20,15 @@ protocol Magic: Sendable {
     func completePositional(_ args: [String], prefix: String, session: MagicSession) -> [String]
     /// Candidate words for the word being typed after `args` (options, option values, positionals).
     func complete(_ args: [String], prefix: String, session: MagicSession) -> [String]
+    /// For a line (what follows the magic's name) whose end this magic takes as typed
+    /// (`%globus vars set NAME=JSON`): its leading words and that raw end; nil for any other line,
+    /// which is split into shell words.
+    func verbatimTail(of line: String) -> (words: [String], tail: String)?
 }
 
 extension Magic {
     var details: String { "" }
+    func verbatimTail(of line: String) -> (words: [String], tail: String)? { nil }
     func completePositional(_ args: [String], prefix: String, session: MagicSession) -> [String] { [] }
 
     func complete(_ args: [String], prefix: String, session: MagicSession) -> [String] {
@@ -45,6 +50,8 @@ struct Invocation {
     var words: [String]
     var arguments: ParsedArguments
     var body: String?
+    /// The end of the line taken as typed, after `words` (see `Magic.verbatimTail(of:)`).
+    var tail: String?
     /// The command line as typed (for messages).
     var source: String
 }
