@@ -20,7 +20,10 @@ EXPECT = {
     "data-access": ["ConsentRequired", "%globus login --scope", "experiment-42"],
     "automation": ["(service account)", "no browser login is needed"],
     "how-it-works": ["token_path", "tokens.json", "alice@uchicago.edu"],
+    "nightly-transfer": ['label = "nightly"', "no browser login is needed", "SUCCEEDED", '"label": "nightly"', "file1.txt"],
 }
+# Notebooks that run as a service account, as a scheduled job does.
+SERVICE_ACCOUNT = {"automation", "nightly-transfer"}
 NEVER = ["not-really-a-secret", AUTOMATION_CLIENT[1]]
 
 
@@ -40,7 +43,7 @@ def test_notebook_runs_in_demo_mode(path, tmp_path, monkeypatch):
         monkeypatch.delenv(k)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("GLOBUS_KERNEL_DEMO", "alice@uchicago.edu")
-    if path.stem == "automation":
+    if path.stem in SERVICE_ACCOUNT:
         monkeypatch.setenv("GLOBUS_CLIENT_ID", AUTOMATION_CLIENT[0])
         monkeypatch.setenv("GLOBUS_CLIENT_SECRET", AUTOMATION_CLIENT[1])
     nb = nbformat.read(path, as_version=4)
