@@ -71,6 +71,7 @@ def test_a_scheduled_run_uses_its_parameters(tmp_path):
 # Every type papermill passes, with the strings that break naive quoting.
 VALUES = {
     "text": 'say "hi"\nit\'s ünïcode 🌍 \\ $HOME @{label} # not a comment\ttab',
+    "separators": "crlf\r\n nel\x85 ls\u2028 ps\u2029 nul\x00 del\x7f",
     "empty": "",
     "negative": -7,
     "large": 2**63 - 1,
