@@ -13,11 +13,15 @@ struct Command: Equatable {
 /// Splits a cell into commands: blank lines and `#` comments are skipped, a trailing `\` or an
 /// open quote continues onto the next line, and a first line `%%name …` takes the rest as body.
 enum CellParser {
-    static func commands(_ code: String) -> [Command] { parse(code).commands }
+    /// `takenAsTyped` tells a line whose end its command takes as typed (`%globus vars set
+    /// NAME=JSON`): such a line is one command whatever quotes it holds, never continued.
+    static func commands(_ code: String, takenAsTyped: (String) -> Bool = { _ in false }) -> [Command] {
+        parse(code, takenAsTyped: takenAsTyped).commands
+    }
 
     /// The commands of `code`, and how many characters (Unicode scalars) the quote scanner read
     /// to find them: at most one look at each, so a cell is parsed in linear time.
-    static func parse(_ code: String) -> (commands: [Command], scanned: Int) {
+    static func parse(_ code: String, takenAsTyped: (String) -> Bool = { _ in false }) -> (commands: [Command], scanned: Int) {
         let lines = code.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if let first = lines.firstIndex(where: { !$0.trimmed.isEmpty }), lines[first].trimmed.hasPrefix("%%") {
             let header = String(lines[first].trimmed.dropFirst())
@@ -33,6 +37,7 @@ enum CellParser {
         for raw in lines {
             var line = raw
             if pending.isEmpty && (line.trimmed.isEmpty || line.trimmed.hasPrefix("#")) { continue }
+            if pending.isEmpty && takenAsTyped(line.trimmed) { out.append(Command(line: line.trimmed)); continue }
             if line.hasSuffix("\\") && !line.hasSuffix("\\\\") {
                 line.removeLast()
                 pending += line

@@ -38,7 +38,7 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
 
     public func execute(_ code: String, context: ExecutionContext, output unguarded: OutputSink) -> ExecutionOutcome {
         let output = OutputGuard(unguarded) { [globus] in globus.secretMask() }
-        let commands = CellParser.commands(code)
+        let commands = CellParser.commands(code, takenAsTyped: takesEndAsTyped)
         var payload: [JSON] = []
         for (i, command) in commands.enumerated() {
             if output.isInterrupted { return .error(.interrupted) }
@@ -93,6 +93,12 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
         let args = try magic.arguments.parse(words, command: name)
         let call = Invocation(magic: name, words: words, arguments: args, body: command.body, tail: tail, source: command.line)
         return try magic.run(call, in: session)
+    }
+
+    /// Whether the command on `line` takes the end of it as typed (`%globus vars set NAME=JSON`).
+    func takesEndAsTyped(_ line: String) -> Bool {
+        let (name, rest) = splitName(line)
+        return line.hasPrefix("%") && registry[name]?.verbatimTail(of: rest) != nil
     }
 
     func knownList() -> String { registry.all.map { "%" + $0.name }.joined(separator: ", ") }
@@ -177,8 +183,10 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
             let body = code.split(separator: "\n", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
             return bracketsOpen(body) ? .incomplete(indent: "  ") : .complete
         }
-        if ShellWords.needsMore(code) { return .incomplete(indent: "") }
-        for command in CellParser.commands(code) {
+        // Quotes count on lines read as shell words, not on lines taken as typed (`vars set`).
+        let shellLines = code.split(separator: "\n", omittingEmptySubsequences: false).filter { !takesEndAsTyped(String($0).trimmed) }
+        if ShellWords.needsMore(shellLines.joined(separator: "\n")) { return .incomplete(indent: "") }
+        for command in CellParser.commands(code, takenAsTyped: takesEndAsTyped) {
             if case .help = command.kind { continue }
             let (name, _) = splitName(command.line)
             if !command.line.hasPrefix("%") || registry[name] == nil { return .invalid }

@@ -52,6 +52,15 @@ import Testing
         #expect(kept("s") == .string(text))
     }
 
+    @Test func eachSetLineIsOneCommandWhateverQuotesItHolds() {
+        // Read as shell text, `"${"}` would leave a double quote open and take in the next line.
+        let (r, _) = run("%globus vars set d={\"a\": \"${\"}\n%globus vars set q=\"'\"\n%globus vars set e=\"x\"")
+        #expect(r == .ok(), "\(r)")
+        #expect(kept("d") == ["a": "${"] && kept("q") == "'" && kept("e") == "x")
+        #expect(interp.isComplete("%globus vars set d={\"a\": \"${\"}") == .complete, "a console runs it, asking for no more")
+        #expect(interp.isComplete("%globus vars set s=\"a\"\n%echo 'b") == .incomplete(indent: ""), "an open quote of another line still asks")
+    }
+
     @Test func aValueSetIsUsedByLaterLines() {
         let (r, o) = run("%globus vars set paths=[\"/~/a\", \"/~/b\"]\n%globus vars set which=\"paths\"\n%globus vars @{which}")
         #expect(r == .ok(), "\(r)")
