@@ -93,6 +93,9 @@ import Testing
         #expect(error("%globus vars set label=")?.evalue.contains("give a JSON value") == true)
         #expect(error("%globus vars set")?.evalue.contains("set takes NAME=JSON") == true)
         #expect(error("%globus vars 'set' label=1")?.evalue.contains("%globus vars set NAME=JSON") == true)
+        let big = error("%globus vars set n={\"ids\": [1, -18446744073709551616], \"s\": \"99999999999999999999\"}")
+        #expect(big?.evalue.contains("set n: -18446744073709551616 is beyond the 64-bit integers kept exactly") == true, "\(String(describing: big))")
+        #expect(run("%globus vars set n=[-9223372036854775808, 1e300, \"123456789012345678901234\"]").0 == .ok(), "the 64-bit range, floats and digits in strings are fine")
         #expect(kept("label") == nil && kept("2nd") == nil)
     }
 

@@ -45,12 +45,36 @@ struct VarsCommand: GlobusSubcommand {
         let json = String(text.unicodeScalars[text.unicodeScalars.index(after: eq)...]).trimmed
         guard isValidName(name) else { throw usage("set: '\(name)' is not a valid name (\(KeptValues.nameRule))") }
         guard !json.isEmpty else { throw usage("set \(name): give a JSON value after '=', \(example)") }
-        do {
-            return (name, try JSON.parse(json))
-        } catch {
+        let value: JSON
+        do { value = try JSON.parse(json) } catch {
             let shown = json.unicodeScalars.count > 60 ? String(String.UnicodeScalarView(json.unicodeScalars.prefix(60))) + "…" : json
             throw usage("set \(name): \(shown) is not JSON (\(error.description)); strings go in double quotes, \(example)")
         }
+        if let big = inexactInteger(in: json) {
+            throw usage("set \(name): \(big) is beyond the 64-bit integers kept exactly (it would become \(JSON.double(Double(big) ?? 0).serialized)); write it as a string")
+        }
+        return (name, value)
+    }
+
+    /// The first integer written in a (valid) JSON text that does not fit in 64 bits: the parser
+    /// would keep it as a float, changed.
+    static func inexactInteger(in json: String) -> String? {
+        var inString = false, escaped = false
+        var token = ""
+        for c in json.unicodeScalars + [" "] {
+            if inString {
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+                continue
+            }
+            if c == "-" || c == "+" || c == "." || c == "e" || c == "E" || ("0"..."9").contains(c) {
+                token.unicodeScalars.append(c)
+                continue
+            }
+            if !token.isEmpty, !token.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), Int(token) == nil { return token }
+            token = ""
+            inString = c == "\""
+        }
+        return nil
     }
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
