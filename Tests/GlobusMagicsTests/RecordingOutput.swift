@@ -57,5 +57,6 @@ final class RecordingOutput: OutputSink, @unchecked Sendable {
     }
     func flush() {}
     var isInterrupted: Bool { interrupted }
-    var interruptionCheck: @Sendable () -> Bool { { false } }
+    /// What the SDK polls to end a call early: the same flag (the class is `@unchecked Sendable`).
+    var interruptionCheck: @Sendable () -> Bool { { [self] in self.interrupted } }
 }
