@@ -55,6 +55,7 @@ import Glibc
         await sim.admin("files", #"{"collection": "\#(tutorial1)", "path": "/~/big.dat", "size": \#(256 << 20)}"#)
         await sim.admin("faults", #"{"fault": "throttle=1048576@/https/\#(tutorial1)/"}"#)
         let out = RecordingOutput()
+        out.interruptsCalls = true
         let interp = nb.interp
         let local = nb.home + "/big.dat"
         async let outcome = onThread { interp.execute("%globus get \(tutorial1):/~/big.dat \(local)", context: ExecutionContext(executionCount: 5, allowStdin: false), output: out) }
