@@ -65,6 +65,12 @@ import Testing
             #expect(opened.0 == .ok(), "\(opened.1.text)")
             #expect(opened.1.results.last?["text/plain"]?.string?.contains("notes.txt, 210 B") == true)
         }
+        // With auto_relogin, the cell logs in for exactly that consent, as transfer does.
+        try await withNotebook { nb in
+            let (r, o) = try await nb.run("%globus login\n%globus config auto_relogin=true\n%globus open \(mappedCollection):/~/notes.txt")
+            #expect(r == .ok(), "\(o.text)")
+            #expect(o.signInURL?.contains("data_access") == true && o.results.last?["text/plain"]?.string?.contains("notes.txt, 210 B") == true)
+        }
     }
 
     @Test func usageErrorsSayWhatToType() async throws {
