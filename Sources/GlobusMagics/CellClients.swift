@@ -45,3 +45,25 @@ extension GlobusContext {
 struct ShellThreadLogin: @unchecked Sendable {
     let run: (LoginRequired) throws(GlobusError) -> Void
 }
+
+extension GlobusContext {
+    /// The HTTPS server of collection `collectionID` (`open`, `get`, `put`): its address and
+    /// whether it needs `data_access` come from Transfer. Its https scope is asked for with the
+    /// cell's login the first time (once per collection: the token is stored). A mapped
+    /// collection's `data_access` consent is what Transfer asks with a GARE: as for `ls` and
+    /// `transfer`, the cell logs in for it only with `auto_relogin`, and otherwise the error
+    /// names the `%globus login --scope …` that gives it.
+    func https(_ collectionID: String, app: GlobusApp) throws(MagicError) -> CollectionHTTPSClient {
+        var https = try sdk { () throws(GlobusError) in
+            try CollectionHTTPSClient.forCollection(collectionID, transfer: transfer(app), options: clientOptions(app))
+        }
+        if https.requiredScope != https.scopes.https && !session.choices.autoRelogin {
+            let scope = https.requiredScope.description
+            https.connection.options.onLoginRequired = { need throws(GlobusError) in
+                throw .loginRequired(LoginRequired(reason: need.reason, resourceServer: collectionID,
+                                                   authorizationParameters: AuthorizationParameters(requiredScopes: [scope])))
+            }
+        }
+        return https
+    }
+}

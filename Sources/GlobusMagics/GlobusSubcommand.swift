@@ -110,7 +110,7 @@ struct SubcommandDeclaration: Sendable {
 enum GlobusSubcommands {
     nonisolated(unsafe) static let all: [any GlobusSubcommand.Type] = [
         LoginCommand.self, CallCommand.self, WhoamiCommand.self, TokensCommand.self, ConsentCommand.self,
-        LogoutCommand.self, LsCommand.self, MkdirCommand.self, RenameCommand.self, RmCommand.self, TransferCommand.self,
+        LogoutCommand.self, LsCommand.self, OpenCommand.self, GetCommand.self, PutCommand.self, MkdirCommand.self, RenameCommand.self, RmCommand.self, TransferCommand.self,
         TaskCommand.self, CollectionCommand.self, FlowsCommand.self, TimerCommand.self, SessionCommand.self, VarsCommand.self,
         ConfigCommand.self, DemoCommand.self, GlobusHelpCommand.self, VersionCommand.self,
     ]

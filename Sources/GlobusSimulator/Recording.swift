@@ -11,6 +11,8 @@ struct RecordedRequest: Sendable {
     var authorization: String?
     var userAgent: String?
     var clientInfo: String?
+    /// The `Range` header, when one was sent (a data download of part of a file).
+    var range: String?
     var body: JSON
     /// About what it takes in memory: its texts, and its body (at most
     /// `SimLimits.recordedBodyBytes` of it as received; parsed, it takes about as much).
@@ -26,6 +28,7 @@ struct RecordedRequest: Sendable {
         authorization = r.headers["authorization"].map { String($0.prefix { $0 != " " }) }
         userAgent = r.headers["user-agent"]
         clientInfo = r.headers["x-globus-client-info"]
+        range = r.headers["range"]
         if r.body.isEmpty {
             body = .null
         } else if r.body.count > SimLimits.recordedBodyBytes {
@@ -51,6 +54,7 @@ struct RecordedRequest: Sendable {
         o["authorization"] = authorization.map(JSON.string) ?? .null
         o["user_agent"] = userAgent.map(JSON.string) ?? .null
         o["client_info"] = clientInfo.map(JSON.string) ?? .null
+        if let range { o["range"] = .string(range) }
         o["body"] = body
         return .object(o)
     }

@@ -57,5 +57,12 @@ final class RecordingOutput: OutputSink, @unchecked Sendable {
     }
     func flush() {}
     var isInterrupted: Bool { interrupted }
-    var interruptionCheck: @Sendable () -> Bool { { false } }
+    /// Whether the SDK's calls see `interrupted` too (as a kernel's do), not only the command's
+    /// own checks between calls.
+    var interruptsCalls = false
+    /// What the SDK polls to end a call early (the class is `@unchecked Sendable`).
+    var interruptionCheck: @Sendable () -> Bool {
+        guard interruptsCalls else { return { false } }
+        return { [self] in self.interrupted }
+    }
 }

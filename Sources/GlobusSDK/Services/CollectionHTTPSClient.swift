@@ -112,18 +112,23 @@ public struct CollectionHTTPSClient: GlobusClient {
 
     /// `GET path` (or `range` of it) into the local file `localPath`, written as it arrives:
     /// memory stays small whatever the size. The bytes go to a new file next to `localPath`
-    /// that replaces it only once complete; on an error or a cancel that file is removed and
-    /// `localPath` is as it was. `progress` is called as bytes arrive. Answers the bytes written.
+    /// that replaces it only once complete (or, without `replace`, takes its place only if
+    /// there is still no file there); on an error or a cancel that file is removed and
+    /// `localPath` is as it was. `files` opens the folder (confined to a home on a shared
+    /// machine: no symbolic link, no `..`). `progress` is called as bytes arrive. Answers the
+    /// bytes written.
     @discardableResult
-    public func download(_ path: String, to localPath: String, range: FileRange? = nil, progress: ProgressHandler? = nil,
-                         isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> Int64 {
-        let partial = localPath + ".part-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
-        let fd = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .usage("cannot write \(partial): \(String(cString: strerror(errno)))") }
+    public func download(_ path: String, to localPath: String, range: FileRange? = nil, files: FileAccess = .anywhere, replace: Bool = true,
+                         progress: ProgressHandler? = nil, isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> Int64 {
+        let dir: OpenDirectory
+        do { dir = try files.directory(of: localPath, what: "the download", create: false) } catch { throw .usage(error.message) }
+        let partial = dir.name + ".part-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        let fd: Int32
+        do { fd = try dir.open(partial, what: "the download", flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o644) } catch { throw .usage(error.message) }
         var done = false
         defer {
             close(fd)
-            if !done { unlink(partial) }
+            if !done { dir.remove(partial) }
         }
         let sink = DownloadSink(fd: fd, progress: progress)
         var r = request("GET", path, range: range)
@@ -138,22 +143,35 @@ public struct CollectionHTTPSClient: GlobusClient {
             throw .network(NetworkError(kind: .other, method: "GET", url: redacted((connection.baseURL ?? "") + r.path),
                                         detail: "the answer ended after \(sink.written) of \(expected) bytes"))
         }
-        guard rename(partial, localPath) == 0 else { throw localFileError("GET", path, errno) }
+        if replace {
+            guard dir.rename(partial, dir.name) else { throw localFileError("GET", path, errno) }
+        } else {
+            // A hard link fails when the name is taken: the file that appeared meanwhile is kept.
+            guard linkat(dir.fd, partial, dir.fd, dir.name, 0) == 0 else {
+                if errno == EEXIST { throw .usage("\(localPath) already exists; it was kept") }
+                throw localFileError("GET", path, errno)
+            }
+            dir.remove(partial)
+        }
         done = true
         return sink.written
     }
 
     /// `PUT path` with the local file `localPath`'s bytes, read as they are sent (memory stays
     /// small whatever the size): makes the file or replaces it. `progress` is called as bytes
-    /// go. Answers the bytes sent.
+    /// go. `files` opens it (confined to a home on a shared machine). Answers the bytes sent.
     @discardableResult
-    public func upload(_ localPath: String, to path: String, progress: ProgressHandler? = nil,
+    public func upload(_ localPath: String, to path: String, files: FileAccess = .anywhere, progress: ProgressHandler? = nil,
                        isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> Int64 {
-        let fd = open(localPath, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .usage("cannot read \(localPath): \(String(cString: strerror(errno)))") }
+        // Opened as every file is (`FileAccess`): a regular file only, not through a symbolic link.
+        let fd: Int32
+        do {
+            let dir = try files.directory(of: localPath, what: "the file to upload", create: false)
+            fd = try dir.open(dir.name, what: "the file to upload", flags: O_RDONLY)
+        } catch { throw .usage(error.message) }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { throw .usage("\(localPath) is not a regular file") }
+        guard fstat(fd, &st) == 0 else { throw .usage("cannot read \(localPath): \(String(cString: strerror(errno)))") }
         var r = request("PUT", path)
         r.upload = UploadSource(fd: fd, length: Int64(st.st_size), progress: progress)
         r.headers.append(("Content-Type", "application/octet-stream"))

@@ -1,0 +1,122 @@
+import GlobusSDK
+import JSON
+import JupyterKernel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `%globus get COLLECTION:PATH [LOCAL]`: a download over the collection's HTTPS server,
+/// streamed to a local file with live progress.
+struct GetCommand: GlobusSubcommand {
+    static let overwrite = Flag("--overwrite", help: "replace LOCAL when it exists (else it is kept and nothing is downloaded)")
+    static let declaration = SubcommandDeclaration(
+        name: "get", usage: "%globus get COLLECTION:PATH [LOCAL] [--overwrite] [--as NAME]",
+        summary: "Download a file from a collection's HTTPS server to LOCAL (by default the file's name, in the current folder), with live progress. An interrupt stops it and leaves no partial file; an existing LOCAL is kept unless --overwrite.",
+        options: [overwrite],
+        examples: ["%globus get 'Globus Tutorial Collection 1':/~/samples/table.csv",
+                   "%globus get 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/data/results.csv data/results.csv --overwrite"])
+    static var keepsResult: Bool { true }
+    static var collectionPathPositions: Set<Int> { [0] }
+
+    var remote: CollectionPath
+    var path: String
+    var local: String
+    var overwrite: Bool
+
+    init(_ a: ParsedArguments, body: String?) throws(MagicError) {
+        guard (1...2).contains(a.positionals.count) else { throw Self.usage("expected COLLECTION:PATH [LOCAL]") }
+        remote = CollectionPath(a.positionals[0])
+        guard let p = remote.path, !p.hasSuffix("/") else { throw Self.usage("give a file's path: COLLECTION:/path/to/file") }
+        path = p
+        let name = p.split(separator: "/").last.map(String.init) ?? ""
+        guard a.positionals.count == 2 || (name != "." && name != "..") else { throw Self.usage("give LOCAL: '\(name)' is no file name") }
+        local = a.positionals.count == 2 ? a.positionals[1] : name
+        overwrite = a[Self.overwrite]
+    }
+
+    func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
+        try g.checkLocal(local, what: "the download")
+        if !overwrite && LocalFile.exists(local) {
+            throw Self.usage("\(local) already exists and was kept; add --overwrite to replace it, or give another LOCAL")
+        }
+        let app = try g.app()
+        let id = try g.collectionID(remote.collection, app: app)
+        let https = try g.https(id, app: app)
+        let progress = LiveProgress(g.output, what: "Downloading \(path) to \(local)")
+        let (path, local, overwrite, files, cancelled) = (path, local, overwrite, g.session.files, g.isCancelled)
+        let bytes = try g.moving(progress, "The partial download was removed; \(local) is as it was.") { () throws(GlobusError) in
+            try https.download(path, to: local, files: files, replace: overwrite, progress: progress.handler, isCancelled: cancelled)
+        }
+        var b = MimeBundle(text: "Downloaded \(remote.collection):\(path) to \(local): \(formatBytes(Int(bytes))) in \(formatSeconds(progress.elapsed)).")
+        b[Rendering.keptOnly] = ["collection": .string(id), "path": .string(path), "local_path": .string(local), "bytes": .int(Int(bytes))]
+        return b
+    }
+}
+
+/// `%globus put LOCAL COLLECTION:PATH`: an upload over the collection's HTTPS server, streamed
+/// from a local file with live progress.
+struct PutCommand: GlobusSubcommand {
+    static let declaration = SubcommandDeclaration(
+        name: "put", usage: "%globus put LOCAL COLLECTION:PATH [--as NAME]",
+        summary: "Upload a local file to a collection's HTTPS server (a PATH ending in / takes LOCAL's name), with live progress; the remote file is made or replaced. An interrupt stops it.",
+        examples: ["%globus put results.csv 'Globus Tutorial Collection 1':/~/uploads/",
+                   "%globus put plots/fig1.png 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/figures/fig1.png"])
+    static var keepsResult: Bool { true }
+    static var collectionPathPositions: Set<Int> { [1] }
+
+    var local: String
+    var remote: CollectionPath
+    var path: String
+
+    init(_ a: ParsedArguments, body: String?) throws(MagicError) {
+        guard a.positionals.count == 2 else { throw Self.usage("expected LOCAL COLLECTION:PATH") }
+        local = a.positionals[0]
+        remote = CollectionPath(a.positionals[1])
+        guard let p = remote.path else { throw Self.usage("give where it goes: COLLECTION:/path/to/file or COLLECTION:/folder/") }
+        let name = local.split(separator: "/").last.map(String.init) ?? local
+        path = p.hasSuffix("/") ? p + name : p
+    }
+
+    func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
+        try g.checkLocal(local, what: "the file to upload")
+        let app = try g.app()
+        let id = try g.collectionID(remote.collection, app: app)
+        let https = try g.https(id, app: app)
+        let progress = LiveProgress(g.output, what: "Uploading \(local) to \(path)")
+        let (path, local, files, cancelled) = (path, local, g.session.files, g.isCancelled)
+        let bytes = try g.moving(progress, "The upload was stopped; the remote file may be missing or partial.") { () throws(GlobusError) in
+            try https.upload(local, to: path, files: files, progress: progress.handler, isCancelled: cancelled)
+        }
+        var b = MimeBundle(text: "Uploaded \(local) to \(remote.collection):\(path): \(formatBytes(Int(bytes))) in \(formatSeconds(progress.elapsed)).")
+        b[Rendering.keptOnly] = ["collection": .string(id), "path": .string(path), "local_path": .string(local), "bytes": .int(Int(bytes))]
+        return b
+    }
+}
+
+extension GlobusContext {
+    /// Throws unless the local `path` may be used: under a hub, inside the home (`HomeConfinement`).
+    func checkLocal(_ path: String, what: String) throws(MagicError) {
+        guard let confinement = session.confinement else { return }
+        try sdk { () throws(GlobusError) in try confinement.check(path, what: what) }
+    }
+
+    /// Runs a download or upload with its live line, clearing it at the end; an interrupt is
+    /// said on stderr with `stopped` (what became of the files).
+    func moving<T>(_ progress: LiveProgress, _ stopped: String, _ body: () throws(GlobusError) -> T) throws(MagicError) -> T {
+        defer { progress.finish() }
+        do throws(MagicError) { return try sdk(body) } catch {
+            if case .interrupted = error { output.stream(.stderr, "Stopped. \(stopped)\n") }
+            throw error
+        }
+    }
+}
+
+/// Local files as `get` sees them before it writes.
+enum LocalFile {
+    /// Whether something (a file, a folder, a link) is at `path`, without following a link.
+    static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0
+    }
+}
