@@ -6,14 +6,18 @@ public enum FormEncoding {
     }
 
     /// `quote_plus`: unreserved kept, space as `+`, everything else percent-encoded.
-    public static func escape(_ s: String) -> String {
+    public static func escape(_ s: String) -> String { percentEncoded(s, spaceAsPlus: true) }
+
+    /// `s` with every byte but the unreserved ones (`A-Z a-z 0-9 - . _ ~`, RFC 3986) as `%XX`;
+    /// with `spaceAsPlus`, a space as `+` (form encoding).
+    static func percentEncoded(_ s: some StringProtocol, spaceAsPlus: Bool) -> String {
         var out = ""
         for b in s.utf8 {
             switch b {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                  UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(b))
-            case UInt8(ascii: " "): out += "+"
+            case UInt8(ascii: " ") where spaceAsPlus: out += "+"
             default:
                 let hex = String(b, radix: 16, uppercase: true)
                 out += "%" + (hex.count == 1 ? "0" + hex : hex)

@@ -42,7 +42,7 @@ import Glibc
             let (r, o) = try await nb.run("%globus get \(tutorial1):/~/samples/metadata.json \(local) --overwrite")
             #expect(r == .ok(), "\(o.text)")
             #expect(readFile(local).map { String(decoding: $0, as: UTF8.self) }?.contains("\"experiment\": \"tutorial\"") == true)
-            #expect(try entries(nb.home).filter { $0.contains(".part-") }.isEmpty)
+            #expect(try listFolder(nb.home).filter { $0.contains(".part-") }.isEmpty)
         }
     }
 
@@ -67,7 +67,7 @@ import Glibc
         }
         out.interrupted = true
         #expect(try await outcome == .error(.interrupted))
-        #expect(try entries(nb.home).filter { $0.hasPrefix("big.dat") }.isEmpty, "neither the file nor a partial one is left")
+        #expect(try listFolder(nb.home).filter { $0.hasPrefix("big.dat") }.isEmpty, "neither the file nor a partial one is left")
         #expect(out.stderr.contains("The partial download was removed"))
         #expect(out.displays.count <= 1 && Set(out.updates).count <= 1, "one live display at most")
     }
@@ -98,21 +98,10 @@ import Glibc
     }
 }
 
-/// The names in a folder.
-func entries(_ dir: String) throws -> [String] {
-    guard let d = opendir(dir) else { throw CancellationError() }
-    defer { closedir(d) }
-    var names: [String] = []
-    while let e = readdir(d) {
-        let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        if name != "." && name != ".." { names.append(name) }
-    }
-    return names
-}
 
 /// The bytes in a `.part-` file in `dir`, if one is there.
 func partialBytes(_ dir: String) throws -> Int {
-    for name in try entries(dir) where name.contains(".part-") {
+    for name in try listFolder(dir) where name.contains(".part-") {
         var st = stat()
         if stat(dir + "/" + name, &st) == 0 { return Int(st.st_size) }
     }

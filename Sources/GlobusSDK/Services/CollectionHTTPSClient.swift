@@ -203,19 +203,8 @@ public struct CollectionHTTPSClient: GlobusClient {
     /// that is empty becomes one the server refuses, never another URL.
     static func encodedPath(_ path: String) -> String {
         let absolute = path.hasPrefix("/") ? path : "/" + path
-        return absolute.split(separator: "/", omittingEmptySubsequences: false).map { segment in
-            var out = ""
-            for b in segment.utf8 {
-                switch b {
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                     UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "."):
-                    out.unicodeScalars.append(Unicode.Scalar(b))
-                default:
-                    out += "%" + (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: true)
-                }
-            }
-            return out
-        }.joined(separator: "/")
+        return absolute.split(separator: "/", omittingEmptySubsequences: false)
+            .map { FormEncoding.percentEncoded($0, spaceAsPlus: false) }.joined(separator: "/")
     }
 
     /// Sends `r` (refusing `.` and `..` segments), ending early when `isCancelled` or the
