@@ -96,7 +96,7 @@ public struct CollectionHTTPSClient: GlobusClient {
 
     /// `GET path`: the file's bytes, or those of `range`, in memory: at most `maximumBytes`
     /// (a larger answer ends the call with a `ResponseTooLarge` network error before it is held;
-    /// ``download(_:to:range:progress:isCancelled:)`` takes files of any size).
+    /// ``download(_:to:range:files:replace:progress:isCancelled:)`` takes files of any size).
     public func get(_ path: String, range: FileRange? = nil, maximumBytes: Int = 16 << 20,
                     isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> [UInt8] {
         var r = request("GET", path, range: range)
