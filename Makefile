@@ -56,6 +56,7 @@ bench: release
 	$(PY) bench/globus_bench.py --kernel $(CURDIR)/.build/release/globus-kernel --sim $(CURDIR)/.build/release/globus-sim
 	$(PY) bench/sim_bench.py --sim $(CURDIR)/.build/release/globus-sim
 	$(PY) bench/workflow_bench.py --kernel $(CURDIR)/.build/release/globus-kernel --sim $(CURDIR)/.build/release/globus-sim
+	$(PY) bench/https_bench.py --kernel $(CURDIR)/.build/release/globus-kernel --sim $(CURDIR)/.build/release/globus-sim
 
 # A class of 30 on a real JupyterHub (the proxy from Debian, a shared Globus Simulator), then the
 # same class with ipykernel and the Python globus-sdk: time to all done, cell latency, memory.
