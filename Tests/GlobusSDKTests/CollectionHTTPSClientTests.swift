@@ -94,8 +94,11 @@ import Glibc
     static var memoryBound: Int { getenv("GK_MEMORY_TEST_ALONE") != nil ? 20 << 20 : 256 << 20 }
 
     @Test func aLargeDownloadStreamsToDiskWithBoundedMemory() async throws {
-        // 1 GB, generated as it is read; the content is checked at spots through the file.
-        let size = 1 << 30
+        // 1 GB, generated as it is read; the content is checked at spots through the file. Under
+        // a sanitizer, 128 MB and no bound: the address sanitizer keeps freed memory (up to
+        // 256 MB) in quarantine, so resident memory says nothing of what is held.
+        let sanitized = dlsym(nil, "__tsan_init") != nil || dlsym(nil, "__asan_init") != nil
+        let size = sanitized ? 128 << 20 : 1 << 30
         try await withSimulator { s in
             let https = try Self.client(s)
             s.sim.adminBlocking("files", #"{"collection": "\#(Fixtures.tutorial1)", "path": "/~/big.dat", "size": \#(size)}"#)
@@ -107,7 +110,7 @@ import Glibc
             resetPeakResidentBytes()
             #expect(try https.download("/~/big.dat", to: path, progress: { _ in reports.update { $0 += 1 } }) == Int64(size))
             let growth = peakResidentBytes() - before
-            #expect(growth < Self.memoryBound, "resident memory grew by \(growth >> 20) MB at its peak")
+            #expect(sanitized || growth < Self.memoryBound, "resident memory grew by \(growth >> 20) MB at its peak")
             #expect(reports.get() > 100)
             let fd = open(path, O_RDONLY)
             defer { close(fd); unlink(path) }
