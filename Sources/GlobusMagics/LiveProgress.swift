@@ -47,10 +47,10 @@ final class LiveProgress: @unchecked Sendable {
 
     /// "12.0 MB of 200 MB (6%), 4.1 MB/s, 43 s left".
     static func line(_ p: TransferProgress, elapsed: Double) -> String {
-        var parts = [formatBytes(Int(p.bytes)) + (p.total.map { " of \(formatBytes(Int($0)))" + ($0 > 0 ? " (\(p.bytes * 100 / $0)%)" : "") } ?? "")]
+        var parts = [formatBytes(Int(p.bytes)) + (p.total.map { " of \(formatBytes(Int($0)))" + ($0 > 0 ? " (\(Int(min(1, Double(p.bytes) / Double($0)) * 100))%)" : "") } ?? "")]
         let rate = elapsed > 0 ? Double(p.bytes) / elapsed : 0
         if rate > 0 {
-            parts.append("\(formatBytes(Int(rate)))/s")
+            parts.append("\(formatBytes(rate < 9e18 ? Int(rate) : .max))/s")
             if let total = p.total, total > p.bytes { parts.append(formatSeconds(Double(total - p.bytes) / rate) + " left") }
         }
         return parts.joined(separator: ", ")
@@ -67,7 +67,9 @@ final class LiveProgress: @unchecked Sendable {
 
 /// A duration for people: 43 s, 5 min 12 s, 2 h 3 min.
 func formatSeconds(_ s: Double) -> String {
-    if s < 1 { return "under 1 s" }
+    if !(s >= 1) { return "under 1 s" }
+    // Past a century (a size from a server that no rate will reach) it is said, not counted.
+    if s > 3_155_760_000 { return "more than 100 years" }
     let n = Int(s.rounded(.up))
     if n < 60 { return "\(n) s" }
     if n < 3600 { return "\(n / 60) min \(n % 60) s" }

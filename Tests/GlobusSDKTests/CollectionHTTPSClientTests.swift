@@ -235,18 +235,44 @@ import Glibc
         }
     }
 
-    @Test func theTokenGoesOnlyToTheServersOrigin() throws {
-        let id = Fixtures.tutorial1, server = "https://g-6c54ca.example.org"
+    static let scriptedServer = "https://g-6c54ca.example.org"
+
+    /// A client of tutorial 1's server at `scriptedServer`, with a token for its https scope,
+    /// whose requests `transport` answers.
+    static func scripted(_ transport: TokenOriginTests.ScriptedTransport) -> CollectionHTTPSClient {
+        let id = Fixtures.tutorial1
         let storage = MemoryTokenStorage()
-        try storage.store([TokenData(resourceServer: id, identityID: "me", scope: "https://auth.globus.org/scopes/\(id)/https", accessToken: "T-https",
-                                     refreshToken: nil, expiresAtSeconds: Int(time(nil)) + 3600, tokenType: "Bearer")])
+        storage.store([TokenData(resourceServer: id, identityID: "me", scope: "https://auth.globus.org/scopes/\(id)/https", accessToken: "T-https",
+                                 refreshToken: nil, expiresAtSeconds: Int(time(nil)) + 3600, tokenType: "Bearer")])
+        let app = GlobusApp.user("Scripted", clientID: "c", config: GlobusApp.Config(settings: try! Settings(variables: [:]), storage: storage),
+                                 transport: transport)
+        return CollectionHTTPSClient(collectionID: id, httpsServer: scriptedServer, app: app, dataAccess: false)
+    }
+
+    static func scripted(_ answer: @escaping @Sendable (HTTPRequest) -> HTTPResponse) -> CollectionHTTPSClient {
+        scripted(TokenOriginTests.ScriptedTransport(answer))
+    }
+
+    /// Offsets and sizes at the ends of Int64, from a caller or a server, are answered, never trapped on.
+    @Test func rangesAndSizesAtTheEndsOfInt64() throws {
+        #expect(FileRange(start: -5, end: .max).count == .max && FileRange(start: 0, end: .max).count == .max)
+        #expect(FileRange(start: 10, end: 5).count == 0 && FileRange(start: .min, end: .max).count == .max && FileRange(first: 3).count == 3)
+        #expect(RemoteFile(path: "/x", headers: [("content-length", "-5")]).size == nil)
+        #expect(RemoteFile(path: "/x", headers: [("content-length", "9223372036854775808")]).size == nil)
+        // A server that ignores Range answers the whole file: the part asked for is cut from it.
+        let https = Self.scripted { _ in HTTPResponse(status: 200, headers: [], body: [1, 2, 3, 4]) }
+        #expect(try https.get("/x", range: FileRange(start: 1, end: .max)) == [2, 3, 4])
+        #expect(try https.get("/x", range: FileRange(start: .max, end: .max)) == [])
+        #expect(try https.get("/x", range: FileRange(start: 2, end: 2)) == [3])
+    }
+
+    @Test func theTokenGoesOnlyToTheServersOrigin() throws {
+        let server = Self.scriptedServer
         let transport = TokenOriginTests.ScriptedTransport { r in
             r.url.hasSuffix("/moved") ? HTTPResponse(status: 302, headers: [("location", "https://elsewhere.example/x")], body: [])
                 : HTTPResponse(status: 200, headers: [], body: [1, 2, 3])
         }
-        let app = GlobusApp.user("Scripted", clientID: "c", config: GlobusApp.Config(settings: try Settings(variables: [:]), storage: storage),
-                                 transport: transport)
-        let https = CollectionHTTPSClient(collectionID: id, httpsServer: server, app: app, dataAccess: false)
+        let https = Self.scripted(transport)
         // A full URL as a path is a path on this server.
         #expect(try https.get("https://elsewhere.example/steal") == [1, 2, 3])
         let dir = scratchDirectory()

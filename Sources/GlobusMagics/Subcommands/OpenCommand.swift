@@ -47,7 +47,7 @@ struct OpenCommand: GlobusSubcommand {
     static func range(_ text: String) throws(MagicError) -> FileRange {
         let parts = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2, let start = Int64(parts[0]), start >= 0 else { throw usage("--bytes takes START-END or START-, e.g. 0-1023") }
-        if parts[1].isEmpty { return FileRange(start: start, end: start + rangeCap - 1) }
+        if parts[1].isEmpty { return FileRange(start: start, end: start > Int64.max - rangeCap ? Int64.max : start + rangeCap - 1) }
         guard let end = Int64(parts[1]), end >= start else { throw usage("--bytes \(text): END must be a number at least START") }
         guard end - start < rangeCap else { throw usage("--bytes \(text) is more than 16 MB; %globus get downloads a file whole") }
         return FileRange(start: start, end: end)
@@ -118,7 +118,8 @@ struct FileRead {
     /// What was read, said honestly: all of it, or which part of how much.
     var extent: String {
         if complete { return "\(file.name), \(file.sizeText)" }
-        let part = start == 0 ? "the first \(formatBytes(bytes.count))" : "bytes \(start)-\(start + Int64(bytes.count) - 1)"
+        let last = start.addingReportingOverflow(Int64(bytes.count) - 1)
+        let part = start == 0 ? "the first \(formatBytes(bytes.count))" : "bytes \(start)-\(last.overflow ? Int64.max : last.partialValue)"
         return "\(file.name): \(part) of \(file.sizeText) read"
     }
 

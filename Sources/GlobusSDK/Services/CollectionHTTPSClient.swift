@@ -106,7 +106,8 @@ public struct CollectionHTTPSClient: GlobusClient {
         // A server that ignores `Range` answers 200 with the whole file: the part asked for is
         // taken from it.
         guard let range, answer.status == 200 else { return answer.body }
-        let start = Int(clamping: range.start), end = min(answer.body.count, range.end.map { Int(clamping: $0) + 1 } ?? answer.body.count)
+        let whole = answer.body.count
+        let start = Int(clamping: range.start), end = range.end.map { $0 >= Int64(whole) - 1 ? whole : Int(clamping: $0) + 1 } ?? whole
         return start < end ? Array(answer.body[start..<end]) : []
     }
 
@@ -299,8 +300,14 @@ public struct FileRange: Sendable, Equatable {
     /// The file's first `count` bytes (its head).
     public init(first count: Int64) { self.init(start: 0, end: max(count, 1) - 1) }
 
-    /// How many bytes it asks for, when it has an end.
-    public var count: Int64? { end.map { $0 - start + 1 } }
+    /// How many bytes it asks for, when it has an end (0 for an end before the start; at most
+    /// `Int64.max`, whatever the offsets).
+    public var count: Int64? {
+        end.map { end in
+            let (gap, overflow) = end.subtractingReportingOverflow(start)
+            return overflow || gap == .max ? .max : max(0, gap + 1)
+        }
+    }
 
     /// `bytes=start-end` or `bytes=start-`.
     public var header: String { "bytes=\(start)-" + (end.map(String.init) ?? "") }
@@ -320,7 +327,7 @@ public struct RemoteFile: Sendable, Equatable {
     init(path: String, headers: [(String, String)]) {
         self.path = path
         let h = { (n: String) in headers.last { $0.0 == n }?.1 }
-        size = h("content-length").flatMap { Int64($0) }
+        size = h("content-length").flatMap { Int64($0) }.flatMap { $0 >= 0 ? $0 : nil }
         contentType = h("content-type")
         acceptsRanges = h("accept-ranges")?.lowercased() == "bytes"
     }
