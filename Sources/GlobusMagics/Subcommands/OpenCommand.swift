@@ -155,15 +155,7 @@ struct FileRead {
     func markdown(lines n: Int) -> MimeBundle {
         var b = text(lines: n)
         // Rendered as Markdown, never as HTML: a `<` or `&` in the file is shown as itself.
-        var source = ""
-        for c in string.unicodeScalars {
-            switch c {
-            case "<": source += "&lt;"
-            case "&": source += "&amp;"
-            default: source.unicodeScalars.append(c)
-            }
-        }
-        b["text/markdown"] = .string(source)
+        b["text/markdown"] = .string(Markdown.inertHTML(string))
         return b
     }
 
