@@ -40,8 +40,10 @@ def start_sim(path):
     return p, json.loads(p.stdout.readline())["environment"]
 
 
-def cache_tokens(env, home):
-    """Logs in once with the Python SDK (approving through the simulator) into HOME's token file."""
+def cache_tokens(env, home, scopes=None):
+    """Logs in once with the Python SDK (approving through the simulator) into HOME's token file,
+    for Transfer, Groups, Search and Auth, and `scopes` ({resource server: [scope string]}) too.
+    Answers Transfer's client of that app."""
     import globus_sdk
     import requests
     from globus_sdk.login_flows import CommandLineLoginFlowManager
@@ -51,7 +53,8 @@ def cache_tokens(env, home):
             self.url = url
 
         def prompt_for_code(self):
-            return requests.post(env["GLOBUS_SIM_ADMIN_URL"] + "approve", json={"authorize_url": self.url}).json()["code"]
+            return requests.post(env["GLOBUS_SIM_ADMIN_URL"] + "approve", json={"authorize_url": self.url},
+                                 verify=env.get("GLOBUS_SDK_VERIFY_SSL", True)).json()["code"]
 
     old = dict(os.environ)
     os.environ.update(env)
@@ -62,7 +65,9 @@ def cache_tokens(env, home):
         for c in (globus_sdk.TransferClient, globus_sdk.GroupsClient, globus_sdk.SearchClient):
             c(app=app)
         app.add_scope_requirements({"auth.globus.org": [globus_sdk.scopes.AuthScopes.profile, globus_sdk.scopes.AuthScopes.email]})
+        app.add_scope_requirements({rs: [globus_sdk.Scope(x) for x in xs] for rs, xs in (scopes or {}).items()})
         app.login(force=True)
+        return globus_sdk.TransferClient(app=app)
     finally:
         os.environ.clear()
         os.environ.update(old)

@@ -20,40 +20,11 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from globus_bench import TUTORIAL, run, token_file  # noqa: E402
+from globus_bench import cache_tokens, run, token_file  # noqa: E402
 from kernel_bench import LeanClient, launch, stop  # noqa: E402
 
 T1 = "6c54cade-bde5-45c1-bdea-f4bd71dba2cc"
 HTTPS_SCOPE = f"https://auth.globus.org/scopes/{T1}/https"
-
-
-def login(env, home):
-    """Logs in once with the Python SDK, Transfer and the collection's https scope, into HOME's token file."""
-    import globus_sdk
-    import requests
-    from globus_sdk.login_flows import CommandLineLoginFlowManager
-
-    class Flow(CommandLineLoginFlowManager):
-        def print_authorize_url(self, url):
-            self.url = url
-
-        def prompt_for_code(self):
-            return requests.post(env["GLOBUS_SIM_ADMIN_URL"] + "approve", json={"authorize_url": self.url},
-                                 verify=env["GLOBUS_SDK_VERIFY_SSL"]).json()["code"]
-
-    old = dict(os.environ)
-    os.environ.update(env)
-    os.environ["HOME"] = home
-    try:
-        app = globus_sdk.UserApp("Globus Kernel", client_id=TUTORIAL,
-                                 config=globus_sdk.GlobusAppConfig(login_flow_manager=Flow, request_refresh_tokens=True))
-        tc = globus_sdk.TransferClient(app=app)
-        app.add_scope_requirements({T1: [globus_sdk.Scope(HTTPS_SCOPE)]})
-        app.login(force=True)
-        return tc.get_endpoint(T1)["https_server"]
-    finally:
-        os.environ.clear()
-        os.environ.update(old)
 
 
 def main():
@@ -70,7 +41,8 @@ def main():
     for path, size in [("/~/big.dat", a.mb << 20), ("/~/big.csv", 100 << 20)]:
         requests.post(env["GLOBUS_SIM_ADMIN_URL"] + "files", json={"collection": T1, "path": path, "size": size},
                       verify=env["GLOBUS_SDK_VERIFY_SSL"]).raise_for_status()
-    server = login(env, home)
+    # The client keeps the simulator's address and CA it was made with.
+    server = cache_tokens(env, home, {T1: [HTTPS_SCOPE]}).get_endpoint(T1)["https_server"]
     with open(token_file(home)) as f:
         token = json.load(f)["data"]["DEFAULT"][T1]["access_token"]
     out = tempfile.mkdtemp()
