@@ -47,6 +47,8 @@ let package = Package(
         .target(name: "JupyterKernel", dependencies: [
             "ZeroMQ", "JSON",
             .product(name: "Crypto", package: "swift-crypto"),
+            // RSA (PKCS#1 v1.5) and the AES block function: Enterprise Gateway's launcher payload.
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
 
         // A reusable Swift Globus SDK: transport, scopes, Auth, login flows, token storage, apps.
@@ -65,7 +67,7 @@ let package = Package(
 
         // The executable: run, install, uninstall, --version.
         .executableTarget(name: "globus-kernel", dependencies: [
-            "JupyterKernel", "GlobusMagics", "GlobusSDK",
+            "JupyterKernel", "GlobusMagics", "GlobusSDK", "JSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -122,7 +124,9 @@ let package = Package(
         ], path: "Tests/SimulatorSupport"),
         .testTarget(name: "GlobusSDKTests", dependencies: ["GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JSON",
                                                    .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "ZeroMQ", "JSON"]),
+        .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "ZeroMQ", "JSON",
+                                                       .product(name: "Crypto", package: "swift-crypto"),
+                                                       .product(name: "_CryptoExtras", package: "swift-crypto")]),
         .testTarget(name: "GlobusMagicsTests", dependencies: ["GlobusMagics", "GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JupyterKernel", "JSON", "Escaping",
                                                       .product(name: "PropertyBased", package: "swift-property-based")]),
     ]

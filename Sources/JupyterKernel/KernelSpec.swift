@@ -12,6 +12,9 @@ public struct KernelSpec: Sendable {
     public var argv: [String]
     public var env: [(String, String)] = []
     public var metadata: JSON = [:]
+    /// How Jupyter interrupts the kernel: `message` (an `interrupt_request` on the control
+    /// channel) or `signal` (SIGINT to the process, or what a gateway's launcher does with it).
+    public var interruptMode = "message"
     public var resources: [(name: String, bytes: [UInt8])] = []
 
     public init(name: String, displayName: String, language: String, argv: [String]) {
@@ -27,7 +30,7 @@ public struct KernelSpec: Sendable {
             "argv": .array(argv.map(JSON.string)),
             "display_name": .string(displayName),
             "language": .string(language),
-            "interrupt_mode": "message",
+            "interrupt_mode": .string(interruptMode),
             "metadata": metadata,
             "kernel_protocol_version": .string(HeaderFactory.protocolVersion),
         ]

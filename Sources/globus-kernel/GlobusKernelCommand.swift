@@ -2,6 +2,7 @@ import ArgumentParser
 import FoundationEssentials
 import GlobusMagics
 import GlobusSDK
+import JSON
 import JupyterKernel
 
 #if canImport(Glibc)
@@ -15,7 +16,7 @@ struct GlobusKernelCommand: ParsableCommand {
         commandName: "globus-kernel",
         abstract: "A Jupyter kernel for Globus: %globus login, %globus call and friends.",
         version: GlobusInterpreter.version,
-        subcommands: [Run.self, Install.self, Uninstall.self])
+        subcommands: [Run.self, Launch.self, Install.self, Uninstall.self])
 }
 
 struct Run: ParsableCommand {
@@ -27,21 +28,26 @@ struct Run: ParsableCommand {
     func run() throws {
         do {
             let info = try ConnectionInfo(path: connectionFile)
-            let log = Log.fromEnvironment("GLOBUS_KERNEL_LOG", label: "globus-kernel")
-            var limit = KernelServer.defaultMaxMessageSize
-            // getenv, not ProcessInfo: Foundation's process info costs milliseconds at every start.
-            if let text = getenv("GLOBUS_KERNEL_MAX_MESSAGE_SIZE").map({ String(cString: $0) }), !text.isEmpty {
-                guard let n = KernelServer.parseSize(text) else {
-                    fail("GLOBUS_KERNEL_MAX_MESSAGE_SIZE must be a size in bytes, optionally with K, M or G (got '\(text)')")
-                }
-                limit = n
-            }
-            let server = try KernelServer(connection: info, interpreter: GlobusInterpreter(variables: Settings.processVariables()), log: log, maxMessageSize: limit)
-            try server.run()
+            try makeKernelServer(info).run()
         } catch {
             fail("\(error)")
         }
     }
+}
+
+/// The Globus kernel's server on `info`'s sockets (bound on return), with its log and message
+/// size limit from the environment.
+func makeKernelServer(_ info: ConnectionInfo) throws -> KernelServer {
+    let log = Log.fromEnvironment("GLOBUS_KERNEL_LOG", label: "globus-kernel")
+    var limit = KernelServer.defaultMaxMessageSize
+    // getenv, not ProcessInfo: Foundation's process info costs milliseconds at every start.
+    if let text = getenv("GLOBUS_KERNEL_MAX_MESSAGE_SIZE").map({ String(cString: $0) }), !text.isEmpty {
+        guard let n = KernelServer.parseSize(text) else {
+            fail("GLOBUS_KERNEL_MAX_MESSAGE_SIZE must be a size in bytes, optionally with K, M or G (got '\(text)')")
+        }
+        limit = n
+    }
+    return try KernelServer(connection: info, interpreter: GlobusInterpreter(variables: Settings.processVariables()), log: log, maxMessageSize: limit)
 }
 
 /// Where to put the kernelspec (shared by install and uninstall).
@@ -76,11 +82,37 @@ struct Install: ParsableCommand {
     var displayName = "Globus"
     @Option(name: .customLong("env"), help: "An environment variable for the kernel, NAME=VALUE (repeatable).")
     var environment: [String] = []
+    @Option(help: ArgumentHelp("A kernelspec for Jupyter Enterprise Gateway: 'distributed' (its DistributedProcessProxy starts the kernel over SSH on a remote host, through `globus-kernel launch`).", valueName: "kind"))
+    var gateway: GatewayKind?
+    @Option(help: ArgumentHelp("With --gateway distributed: the hosts to start kernels on, comma-separated (process_proxy.config.remote_hosts; else the gateway's EG_REMOTE_HOSTS).", valueName: "hosts"))
+    var remoteHosts: String?
+
+    enum GatewayKind: String, ExpressibleByArgument, CaseIterable { case distributed }
 
     func run() throws {
         var spec = KernelSpec(name: where_.name, displayName: displayName, language: "globus",
                               argv: [executablePath(), "run", "--connection-file", "{connection_file}"])
         spec.metadata = ["debugger": false, "supported_encryption": ["curve"]]
+        if remoteHosts != nil && gateway == nil { fail("--remote-hosts needs --gateway distributed") }
+        if gateway == .distributed {
+            // The gateway fills in the placeholders; the same executable path must exist on every remote host.
+            spec.argv = [executablePath(), "launch",
+                         "--RemoteProcessProxy.kernel-id", "{kernel_id}",
+                         "--RemoteProcessProxy.response-address", "{response_address}",
+                         "--RemoteProcessProxy.public-key", "{public_key}",
+                         "--RemoteProcessProxy.port-range", "{port_range}"]
+            var proxy = JSONObject()
+            proxy["class_name"] = "enterprise_gateway.services.processproxies.distributed.DistributedProcessProxy"
+            if let remoteHosts {
+                guard !remoteHosts.isEmpty, !remoteHosts.contains(where: \.isWhitespace) else {
+                    fail("--remote-hosts takes host names or addresses separated by commas, got '\(remoteHosts)'")
+                }
+                proxy["config"] = ["remote_hosts": .string(remoteHosts)]
+            }
+            spec.metadata = ["debugger": false, "process_proxy": .object(proxy)]
+            // Interrupts travel as SIGINT through the launcher's communication port.
+            spec.interruptMode = "signal"
+        }
         for pair in environment {
             guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else { fail("--env takes NAME=VALUE, got '\(pair)'") }
             spec.env.append((String(pair[..<eq]), String(pair[pair.index(after: eq)...])))
