@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for p in libzmq3-dev libcurl4-openssl-dev libsqlite3-dev pkg-config tmux chromium chromium-driver node-configurable-http-proxy; do
+for p in libzmq3-dev libcurl4-openssl-dev libsqlite3-dev pkg-config tmux chromium chromium-driver node-configurable-http-proxy openssh-server; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -27,4 +27,15 @@ if [ ! -x .venv/bin/python ] || [ "$want" != "$(cat "$stamp" 2>/dev/null)" ]; th
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/pip install -q --disable-pip-version-check -r "$req" -e "$plugin"
   printf '%s' "$want" > "$stamp"
+fi
+
+# Jupyter Enterprise Gateway (test_enterprise_gateway.py) pins jupyter_client < 7 and
+# jupyter_server < 2, which the tools above cannot share: it gets a venv of its own, .venv-eg.
+req_eg=Tests/conformance/requirements-eg.txt
+stamp_eg=.venv-eg/.requirements.stamp
+if [ ! -x .venv-eg/bin/python ] || [ "$(cat "$req_eg")" != "$(cat "$stamp_eg" 2>/dev/null)" ]; then
+  echo "setup: preparing Enterprise Gateway's Python environment in .venv-eg"
+  [ -x .venv-eg/bin/python ] || python3 -m venv .venv-eg
+  .venv-eg/bin/pip install -q --disable-pip-version-check -r "$req_eg"
+  cat "$req_eg" > "$stamp_eg"
 fi

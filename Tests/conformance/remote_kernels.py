@@ -3,12 +3,25 @@ JupyterLab does: a JupyterHub user's single-user server (through the hub's proxy
 Gateway. Used by the classroom load test and the gateway test."""
 import datetime
 import json
+import re
 import socket
 import time
 import uuid
 
 import requests
 import websocket
+
+# Where the kernel keeps its tokens, under its HOME.
+TOKEN_FILE = (".globus", "app", "61338d24-54d5-408f-a10d-66c06b59f6d2", "globus-kernel", "tokens.json")
+
+
+def sign_in(sim, identity="alice@uchicago.edu"):
+    """An `answer` for RemoteKernel.execute: what a person does with the link the cell shows:
+    open it, sign in (the simulator's admin API), paste the code."""
+    def answer(prompt, reply):
+        links = re.findall(r"https://\S+/authorize\?\S+", reply.output)
+        return sim.approve(links[-1], identity) if links else None
+    return answer
 
 
 class KernelServer:

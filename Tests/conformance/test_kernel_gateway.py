@@ -2,7 +2,6 @@
 it only over the gateway's HTTP and WebSocket API: a login whose code prompt crosses the
 WebSocket, a call, an interrupt and a restart through the REST API, and tokens that survive it."""
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -12,10 +11,7 @@ import pytest
 import requests
 
 from conftest import Sim, free_port
-from remote_kernels import KernelServer
-
-TOKEN_FILE = (".globus", "app", "61338d24-54d5-408f-a10d-66c06b59f6d2", "globus-kernel", "tokens.json")
-
+from remote_kernels import TOKEN_FILE, KernelServer, sign_in
 
 @pytest.fixture
 def gateway(tmp_path):
@@ -48,14 +44,6 @@ def gateway(tmp_path):
         proc.wait()
     log.close()
     sim.stop()
-
-
-def sign_in(sim, identity="alice@uchicago.edu"):
-    """What a person does with the link the cell shows: open it, sign in, paste the code."""
-    def answer(prompt, reply):
-        links = re.findall(r"https://\S+/authorize\?\S+", reply.output)
-        return sim.approve(links[-1], identity) if links else None
-    return answer
 
 
 def test_the_globus_kernel_through_a_kernel_gateway(gateway):
