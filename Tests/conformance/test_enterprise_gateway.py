@@ -33,7 +33,8 @@ EG_BIN = os.environ.get("GLOBUS_EG_BIN", str(REPO / ".venv-eg/bin/jupyter-enterp
 SSHD = "/usr/sbin/sshd"
 CLONE_NEWNET = 0x40000000
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="makes a network namespace and runs sshd: needs root")
+EG_PYTHON = os.path.join(os.path.dirname(EG_BIN), "python")
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="makes a network namespace and runs sshd: needs root")
 
 
 def run(*cmd, **kw):
@@ -246,6 +247,53 @@ def enterprise_gateway(tmp_path):
         host.close()
 
 
+def test_the_launcher_payload_opens_with_the_gateways_own_decoder():
+    """Enterprise Gateway's ResponseManager decodes what `globus-kernel launch` sends, and the
+    launcher answers a poll, lives through an interrupt and ends on a shutdown request."""
+    out = subprocess.run([EG_PYTHON, str(Path(__file__).with_name("eg_launcher_check.py")), KERNEL_BIN],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    info = result["info"]
+    assert info["kernel_id"] == "kernel-1" and info["pid"] == result["pid"] and info["pgid"] > 0
+    assert info["ip"] == "0.0.0.0" and info["transport"] == "tcp" and info["signature_scheme"] == "hmac-sha256"
+    ports = [info[k] for k in ("shell_port", "iopub_port", "stdin_port", "hb_port", "control_port", "comm_port")]
+    assert len(set(ports)) == 6 and all(0 < p < 65536 for p in ports)
+    assert info["key"] >= 32  # its length: the key itself stays out of the output
+    assert result["alive_after_interrupt"] and result["status"] == 0, result
+    assert "signal 2 from the gateway" in result["stderr"] and "shutdown from the gateway" in result["stderr"]
+
+
+@pytest.fixture(scope="module")
+def public_key(tmp_path_factory):
+    """A real RSA public key (base64 DER, as the gateway sends it), for the cases after the key's check."""
+    tmp = tmp_path_factory.mktemp("rsa")
+    run("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", str(tmp / "k"))
+    pem = run("ssh-keygen", "-e", "-m", "PKCS8", "-f", str(tmp / "k.pub")).stdout
+    return "".join(line for line in pem.splitlines() if not line.startswith("-----"))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--port-range", "a..b"], "launch: port range 'a..b' is not of the form LOWER..UPPER"),
+    (["--port-range", "40000..40010"], "launch: port range '40000..40010' spans 10 ports; it must span at least 1000"),
+    (["--public-key", "not base64!"], "launch: the public key is not base64"),
+    (["--public-key", "aGVsbG8="], "launch: the public key is not an RSA public key of 1024 bits or more"),
+    (["--response-address", "gateway:8877"], "launch: response address 'gateway:8877' does not start with an IPv4 address"),
+    (["--response-address", "127.0.0.1:CLOSED"], "launch: cannot reach the gateway's response address 127.0.0.1:"),
+])
+def test_the_launcher_refuses_bad_arguments_with_a_reason(args, message, public_key):
+    closed = free_port()  # bound and closed: nothing listens there
+    argv = {"--kernel-id": "kernel-1", "--response-address": "127.0.0.1:1", "--public-key": public_key, "--port-range": "0..0"}
+    argv.update(zip(args[::2], args[1::2]))
+    argv = [a for kv in argv.items() for a in kv]
+    r = subprocess.run([KERNEL_BIN, "launch", *[a.replace("CLOSED", str(closed)) for a in argv]],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1 and r.stdout == "", r
+    assert r.stderr.startswith("globus-kernel: " + message), r.stderr
+    assert r.stderr.count("\n") == 1 and public_key[40:80] not in r.stderr
+
+
+@needs_root
 def test_the_globus_kernel_on_a_second_host_through_enterprise_gateway(enterprise_gateway):
     sim, server, host, remote_home, logs = enterprise_gateway
     spec = server.kernelspecs()["globus_distributed"]["spec"]

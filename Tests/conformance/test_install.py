@@ -44,6 +44,30 @@ def test_install_rejects_bad_names_and_conflicting_places(tmp_path):
     assert r.returncode == 1 and "choose one of" in r.stderr
 
 
+def test_install_for_enterprise_gateway(tmp_path):
+    """`--gateway distributed`: the kernelspec Enterprise Gateway's DistributedProcessProxy runs
+    (test_enterprise_gateway.py runs it through a real gateway)."""
+    r = subprocess.run([KERNEL_BIN, "install", "--prefix", str(tmp_path), "--name", "globus_distributed",
+                        "--gateway", "distributed", "--remote-hosts", "node1,node2", "--env", "GLOBUS_CLIENT_ID=abc"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    with open(tmp_path / "share/jupyter/kernels/globus_distributed/kernel.json") as f:
+        s = json.load(f)
+    assert s["argv"] == [os.path.realpath(KERNEL_BIN), "launch",
+                         "--RemoteProcessProxy.kernel-id", "{kernel_id}",
+                         "--RemoteProcessProxy.response-address", "{response_address}",
+                         "--RemoteProcessProxy.public-key", "{public_key}",
+                         "--RemoteProcessProxy.port-range", "{port_range}"]
+    assert s["metadata"]["process_proxy"] == {
+        "class_name": "enterprise_gateway.services.processproxies.distributed.DistributedProcessProxy",
+        "config": {"remote_hosts": "node1,node2"}}
+    assert s["interrupt_mode"] == "signal" and s["env"] == {"GLOBUS_CLIENT_ID": "abc"}
+    r = subprocess.run([KERNEL_BIN, "install", "--prefix", str(tmp_path), "--remote-hosts", "node1"], capture_output=True, text=True)
+    assert r.returncode == 1 and "--remote-hosts needs --gateway distributed" in r.stderr
+    r = subprocess.run([KERNEL_BIN, "install", "--prefix", str(tmp_path), "--gateway", "yarn"], capture_output=True, text=True)
+    assert r.returncode != 0 and "yarn" in r.stderr
+
+
 def test_version():
     r = subprocess.run([KERNEL_BIN, "--version"], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.strip().count(".") == 2
