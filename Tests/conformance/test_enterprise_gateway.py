@@ -12,6 +12,7 @@ Needs root (namespaces, sshd)."""
 import ctypes
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -32,6 +33,7 @@ KERNEL_BIN = os.environ.get("GLOBUS_KERNEL_BIN", str(REPO / ".build/debug/globus
 EG_BIN = os.environ.get("GLOBUS_EG_BIN", str(REPO / ".venv-eg/bin/jupyter-enterprisegateway"))
 SSHD = "/usr/sbin/sshd"
 CLONE_NEWNET = 0x40000000
+PORT_RANGE = (41000, 42999)  # the gateway's EG_PORT_RANGE: the kernel's six ports are picked in it
 
 EG_PYTHON = os.path.join(os.path.dirname(EG_BIN), "python")
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="makes a network namespace and runs sshd: needs root")
@@ -217,7 +219,8 @@ def enterprise_gateway(tmp_path):
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SSH_", "GLOBUS_", "JUPYTER", "EG_"))}
         env.update({"HOME": str(gateway_home), "JUPYTER_PATH": str(tmp_path / "kernelspecs/share/jupyter"),
                     "EG_REMOTE_USER": "root", "EG_RESPONSE_IP": host.host_ip,
-                    "EG_KERNEL_LOG_DIR": str(tmp_path), "EG_KERNEL_LAUNCH_TIMEOUT": "40"})
+                    "EG_KERNEL_LOG_DIR": str(tmp_path), "EG_KERNEL_LAUNCH_TIMEOUT": "40",
+                    "EG_PORT_RANGE": f"{PORT_RANGE[0]}..{PORT_RANGE[1]}"})
         log = open(tmp_path / "gateway.log", "w")
         gateway = subprocess.Popen([EG_BIN, "--EnterpriseGatewayApp.ip=127.0.0.1", f"--EnterpriseGatewayApp.port={port}",
                                     f"--EnterpriseGatewayApp.auth_token={token}", "--debug"],
@@ -309,6 +312,10 @@ def test_the_globus_kernel_on_a_second_host_through_enterprise_gateway(enterpris
         first = wait_for(host.kernel_pids, "the kernel on the second host")
         assert len(first) == 1, first
         assert "Connecting to remote host with ssh key" in (logs / "gateway.log").read_text()
+        started = re.search(r"ports ([\d,]+), communication port (\d+), pid (\d+)", (logs / f"kernel-{kernel.id}.log").read_text())
+        ports = [int(p) for p in started[1].split(",")] + [int(started[2])]
+        assert int(started[3]) in first and len(set(ports)) == 6, started[0]
+        assert all(PORT_RANGE[0] <= p <= PORT_RANGE[1] for p in ports), ports
         kernel.wait_ready()
 
         login = kernel.execute("%globus login", answer=sign_in(sim))
