@@ -351,9 +351,9 @@ def test_the_globus_kernel_on_a_second_host_through_enterprise_gateway(enterpris
         # A restart through the REST API: a new process on the second host, the old one gone,
         # signed in from the token file.
         kernel.restart()
-        second = wait_for(lambda: (p := host.kernel_pids()) and p != first and p, "the restarted kernel")
-        assert len(second) == 1 and not (second & first), (first, second)
+        second = wait_for(lambda: host.kernel_pids() - first, "the restarted kernel")
         wait_for(lambda: not any(os.path.exists(f"/proc/{p}") for p in first), "the first kernel process to end")
+        assert host.kernel_pids() == second and len(second) == 1, (first, second)
         whoami = kernel.execute("%globus whoami")
         assert whoami.status == "ok" and whoami.output.strip().startswith("alice@uchicago.edu"), whoami
         assert not whoami.prompts
