@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for p in libzmq3-dev libcurl4-openssl-dev libsqlite3-dev pkg-config tmux chromium chromium-driver node-configurable-http-proxy openssh-server; do
+for p in libzmq3-dev libcurl4-openssl-dev libsqlite3-dev pkg-config tmux chromium chromium-driver node-configurable-http-proxy openssh-server iproute2; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
