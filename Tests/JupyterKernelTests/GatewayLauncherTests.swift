@@ -155,4 +155,12 @@ import Glibc
             try GatewayLauncher.send([1], to: GatewayLauncher.ResponseAddress(parsing: "127.0.0.1:\(listener.port)"))
         }
     }
+
+    /// A gateway's kernelspec interrupts by signal (through the launcher); the default stays a message.
+    @Test func kernelSpecInterruptMode() {
+        var spec = KernelSpec(name: "k", displayName: "K", language: "x", argv: ["k"])
+        #expect(spec.json["interrupt_mode"]?.string == "message")
+        spec.interruptMode = "signal"
+        #expect(spec.json["interrupt_mode"]?.string == "signal")
+    }
 }
