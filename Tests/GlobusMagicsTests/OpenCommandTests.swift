@@ -28,7 +28,7 @@ import Testing
             _ = try await nb.run("%globus login")
             let png = try await nb.run("%globus open \(tutorial1):/~/samples/gradient.png").1.results.last
             #expect(png?["image/png"]?.string?.hasPrefix("iVBORw0KGgo") == true, "a PNG, base64")
-            #expect(png?["text/plain"]?.string?.contains("PNG image, 16×16") == true)
+            #expect(png?["text/plain"]?.string?.contains("PNG image, 160×96") == true)
             let json = try await nb.run("%globus open \(tutorial1):/~/samples/metadata.json --as meta").1.results.last
             #expect(json?["application/json"]?["units"]?["pressure"] == "kPa")
             #expect(nb.kept("meta")?["samples"] == 5)

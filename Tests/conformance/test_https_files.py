@@ -28,7 +28,7 @@ def test_open_shows_the_csv_as_a_table_and_the_png_as_an_image(globus):
     r, msgs = cell(kc, f"%globus open {T1}:/~/samples/gradient.png")
     assert r["status"] == "ok", texts(msgs)
     png = base64.b64decode(result(msgs)["image/png"])
-    assert png.startswith(b"\x89PNG\r\n\x1a\n") and "PNG image, 16×16" in result(msgs)["text/plain"]
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and "PNG image, 160×96" in result(msgs)["text/plain"]
 
 
 def test_get_then_put_round_trip_and_put_keeps_an_existing_file(globus, tmp_path):
