@@ -67,3 +67,19 @@ extension GlobusContext {
         return https
     }
 }
+
+extension GlobusContext {
+    /// Runs what a command does with a collection's HTTPS server. A 403 that carries no
+    /// requirement (GCS's answer says no more) names both of its causes and the login that asks
+    /// for the collection's consent again; any other error is thrown as it is.
+    func onCollection<T>(_ https: CollectionHTTPSClient, _ body: () throws(MagicError) -> T) throws(MagicError) -> T {
+        do { return try body() } catch {
+            guard case .globus(.api(let a)) = error, a.httpStatus == 403, a.gare == nil else { throw error }
+            var e = error.executionError
+            e.traceback += ["", "The collection's server refused it: you may have no permission for this path there (the collection's administrator decides), or your login for the collection lacks what it needs. To sign in for it again, run:",
+                            "  " + Rendering.loginCommand(for: AuthorizationParameters(requiredScopes: [https.requiredScope.description]))]
+            throw .failed(e)
+        }
+    }
+}
+

@@ -16,8 +16,8 @@ enum SampleFiles {
 
         """.utf8)
 
-    /// A 16×16 RGB gradient.
-    static let png = PNG.rgb(width: 16, height: 16) { x, y in (UInt8(x * 16), UInt8(y * 16), 128) }
+    /// A 160×96 RGB gradient (large enough to be seen in a notebook; 46 KB, stored uncompressed).
+    static let png = PNG.rgb(width: 160, height: 96) { x, y in (UInt8(x * 255 / 159), UInt8(y * 255 / 95), 128) }
 
     /// The folder's entries, with their bytes.
     static let folder: [SimFile] = [

@@ -32,9 +32,7 @@ import Glibc
     @Test func anExistingFileIsKeptWithoutOverwrite() async throws {
         try await withNotebook { nb in
             let local = nb.home + "/mine.json"
-            let fd = open(local, O_WRONLY | O_CREAT, 0o600)
-            _ = write(fd, "mine", 4)
-            close(fd)
+            #expect(writeFile(local, Array("mine".utf8)))
             _ = try await nb.run("%globus login")
             let e = try await nb.failure("%globus get \(tutorial1):/~/samples/metadata.json \(local)")
             #expect(e?.ename == "UsageError" && e?.evalue.contains("already exists and was kept; add --overwrite") == true, "\(String(describing: e))")
@@ -43,6 +41,24 @@ import Glibc
             #expect(r == .ok(), "\(o.text)")
             #expect(readFile(local).map { String(decoding: $0, as: UTF8.self) }?.contains("\"experiment\": \"tutorial\"") == true)
             #expect(try listFolder(nb.home).filter { $0.contains(".part-") }.isEmpty)
+        }
+    }
+
+    @Test func anExistingRemoteFileIsKeptWithoutOverwrite() async throws {
+        try await withNotebook { nb in
+            let local = nb.home + "/table.csv"
+            let (r, o) = try await nb.run("%globus login\n%globus get \(tutorial1):/~/samples/table.csv \(local)\n%globus put \(local) \(tutorial2):/~/t.csv")
+            #expect(r == .ok(), "\(o.text)")
+            let mine = Array("mine\n".utf8)
+            #expect(writeFile(local, mine))
+            let e = try await nb.failure("%globus put \(local) \(tutorial2):/~/t.csv")
+            #expect(e?.ename == "UsageError" && e?.evalue.contains("\(tutorial2):/~/t.csv already exists and was kept; add --overwrite") == true, "\(String(describing: e))")
+            _ = try await nb.run("%globus open \(tutorial2):/~/t.csv --as-text --as kept")
+            #expect(nb.kept("kept")?.string?.hasPrefix("sample,temperature_c") == true, "the remote file is as it was")
+            let (r2, o2) = try await nb.run("%globus put \(local) \(tutorial2):/~/t.csv --overwrite")
+            #expect(r2 == .ok(), "\(o2.text)")
+            _ = try await nb.run("%globus open \(tutorial2):/~/t.csv --as-text --as replaced")
+            #expect(nb.kept("replaced")?.string == "mine\n")
         }
     }
 

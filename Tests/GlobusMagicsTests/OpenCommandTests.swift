@@ -28,7 +28,7 @@ import Testing
             _ = try await nb.run("%globus login")
             let png = try await nb.run("%globus open \(tutorial1):/~/samples/gradient.png").1.results.last
             #expect(png?["image/png"]?.string?.hasPrefix("iVBORw0KGgo") == true, "a PNG, base64")
-            #expect(png?["text/plain"]?.string?.contains("PNG image, 16×16") == true)
+            #expect(png?["text/plain"]?.string?.contains("PNG image, 160×96") == true)
             let json = try await nb.run("%globus open \(tutorial1):/~/samples/metadata.json --as meta").1.results.last
             #expect(json?["application/json"]?["units"]?["pressure"] == "kPa")
             #expect(nb.kept("meta")?["samples"] == 5)
@@ -50,6 +50,29 @@ import Testing
             #expect(reads.last?["range"] == "bytes=0-1048575", "only the head is asked for")
             let part = try await nb.run("%globus open \(tutorial1):/~/big.log --bytes 7-12").1.results.last?["text/plain"]?.string
             #expect(part?.hasSuffix("\nSimula") == true && part?.contains("bytes 7-12 of 200 MB read") == true, "\(part ?? "")")
+        }
+    }
+
+    @Test func anImageOverTheCapIsSaidNotShown() async throws {
+        try await withNotebook { nb in
+            // A PNG of 9 MB (its signature, then zeros): more than open reads whole.
+            let local = nb.home + "/big.png"
+            #expect(writeFile(local, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 0, count: 9 << 20)))
+            let up = try await nb.run("%globus login\n%globus put \(local) \(tutorial2):/~/big.png")
+            #expect(up.0 == .ok(), "\(up.1.text)")
+            let (r, o) = try await nb.run("%globus open \(tutorial2):/~/big.png")
+            #expect(r == .ok(), "\(o.text)")
+            let shown = try #require(o.results.last)
+            #expect(shown["image/png"] == nil, "no data URI of 9 MB")
+            #expect(shown["text/plain"]?.string == "big.png: 9.4 MB, PNG image (image/png); too large to show here (open shows images up to 8.4 MB).\n"
+                + "Download it with: %globus get '\(tutorial2):/~/big.png'", "\(shown)")
+            #expect(shown["text/html"]?.string?.contains("<code>%globus get &#39;\(tutorial2):/~/big.png&#39;</code>") == true)
+            let reads = await nb.sim.requests().filter { $0["path"]?.string == "/https/\(tutorial2)/~/big.png" && $0["method"]?.string != "PUT" }
+            #expect(reads.map { $0["method"]?.string ?? "" } == ["HEAD", "HEAD", "GET"], "put's HEAD, then open's HEAD and one read of the head")
+            #expect(reads.last?["range"] == "bytes=0-1048575")
+            // A part of an image is not shown as one.
+            let part = try await nb.run("%globus open \(tutorial1):/~/samples/gradient.png --bytes 0-99").1.results.last
+            #expect(part?["image/png"] == nil && part?["text/plain"]?.string?.contains("an image is shown whole") == true, "\(String(describing: part))")
         }
     }
 

@@ -63,7 +63,7 @@ import Glibc
             let https = try Self.client(s)
             let dir = scratchDirectory()
             let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 9) }
-            try writeFile(dir + "/up.bin", bytes)
+            #expect(writeFile(dir + "/up.bin", bytes))
             let last = Shared<TransferProgress?>(nil)
             #expect(try https.upload(dir + "/up.bin", to: "/~/uploaded.bin", progress: { p in last.set(p) }) == 300_000)
             #expect(last.get() == TransferProgress(bytes: 300_000, total: 300_000))
@@ -79,7 +79,7 @@ import Glibc
         try await withSimulator { s in
             let https = try Self.client(s)
             let path = scratchDirectory() + "/big.bin"
-            try writeFile(path, [UInt8](repeating: 7, count: SimLimits.uploadBytes + 1))
+            #expect(writeFile(path, [UInt8](repeating: 7, count: SimLimits.uploadBytes + 1)))
             let error = globusError { () throws(GlobusError) in try https.upload(path, to: "/~/big.bin") }
             #expect(error?.httpStatus == 413, "\(String(describing: error))")
             #expect(globusError { () throws(GlobusError) in try https.head("/~/big.bin") }?.httpStatus == 404)
@@ -295,12 +295,6 @@ import Glibc
 func scratchDirectory() -> String {
     var t = Array("/tmp/gk-https-XXXXXX".utf8CString)
     return String(cString: mkdtemp(&t)!)
-}
-
-func writeFile(_ path: String, _ bytes: [UInt8]) throws {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    guard fd >= 0, write(fd, bytes, bytes.count) == bytes.count else { throw GlobusError.usage("cannot write \(path)") }
-    close(fd)
 }
 
 func readFile(_ path: String) throws -> [UInt8] {

@@ -81,7 +81,7 @@ import Testing
             i += 12 + length
         }
         #expect(types == ["IHDR", "IDAT", "IEND"] && i == png.count)
-        #expect(u32(16) == 16 && u32(20) == 16)  // 16×16
+        #expect(u32(16) == 160 && u32(20) == 96)  // 160×96
     }
 
     @Test func lsShowsTheSamples() async throws {

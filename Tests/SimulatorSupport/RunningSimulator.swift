@@ -118,6 +118,16 @@ extension RunningSimulator {
     }
 }
 
+/// Writes `bytes` as the whole file at `path` (made or emptied first): for tests, which set up
+/// local files for the code under test. False when it could not be written.
+@discardableResult
+public func writeFile(_ path: String, _ bytes: [UInt8]) -> Bool {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    return bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == bytes.count
+}
+
 /// Reads a whole file, or nil (errno set): for tests, which look at files the code under test
 /// wrote (the code itself opens files through `FileAccess` only).
 public func readFile(_ path: String) -> [UInt8]? {

@@ -96,6 +96,21 @@ app.login(force=True)""" % TUTORIAL_CLIENT,
     'flow = globus_sdk.SpecificFlowClient("24bc4997-b483-4c25-a19c-64b0afc00743", app=app)\n'
     'run = flow.run_flow({"source": "/~/tour-copy"}, label="notebook tour")\nprint(run["run_id"])',
     'import time\nwhile fc.get_run(run["run_id"])["status"] == "ACTIVE": time.sleep(1)\nprint(fc.get_run(run["run_id"])["status"])',
+    # The tour's end: the samples copied, then read over the destination's HTTPS server (with a
+    # token for its https scope) and shown as a table and an image.
+    'data = globus_sdk.TransferData(source["id"], dest["id"], label="tour samples")\n'
+    'data.add_item("/~/samples", "/~/tour-samples", recursive=True)\nsamples = tc.submit_transfer(data)\nprint(samples["task_id"])',
+    'assert tc.task_wait(samples["task_id"], timeout=120, polling_interval=1)\nprint(tc.get_task(samples["task_id"])["status"])',
+    'import csv, io, html\nfrom IPython.display import HTML, Image, display\n'
+    'app.add_scope_requirements({dest["id"]: [globus_sdk.scopes.GCSCollectionScopes(dest["id"]).https]})\n'
+    'def read(path):\n'
+    '    r = requests.get(dest["https_server"] + path, headers={"Authorization": app.get_authorizer(dest["id"]).get_authorization_header()},\n'
+    '                     verify=os.environ["GLOBUS_SDK_VERIFY_SSL"])\n'
+    '    r.raise_for_status()\n'
+    '    return r.content\n'
+    'rows = list(csv.reader(io.StringIO(read("/~/tour-samples/table.csv").decode())))\n'
+    'display(HTML("<table>" + "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>" for row in rows) + "</table>"))',
+    'display(Image(read("/~/tour-samples/gradient.png")))',
 ]
 
 

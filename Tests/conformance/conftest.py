@@ -54,6 +54,20 @@ def stdout_of(msgs, name="stdout"):
     return "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream" and m["content"]["name"] == name)
 
 
+def status_kb(pid, field):
+    """A memory figure of /proc/PID/status in kB: VmRSS (resident now) or VmHWM (its peak)."""
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise AssertionError(f"no {field} in /proc/{pid}/status")
+
+
+def reset_peak_rss(pid):
+    """Starts VmHWM again from the current VmRSS (Linux's clear_refs, value 5)."""
+    with open(f"/proc/{pid}/clear_refs", "w") as f:
+        f.write("5")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -19,6 +19,8 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 ROOT = pathlib.Path(__file__).parents[2]
 SCREENSHOT = ROOT / "build" / "jupyterlab-tour.png"
+# The tour's end, its copied data opened: docs/jupyterlab-tour-data.png is a copy of it.
+DATA_SCREENSHOT = ROOT / "build" / "jupyterlab-tour-data.png"
 
 
 def free_port():
@@ -84,6 +86,12 @@ def wait_for(driver, predicate, timeout=60, what="condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def dismiss_news(driver):
+    """Answers Jupyter's "news" question, which would cover part of a screenshot."""
+    for b in driver.find_elements(By.XPATH, "//button[normalize-space()='No']"):
+        driver.execute_script("arguments[0].click()", b)
+
+
 def wait_for_kernel(driver):
     """Waits until the open notebook's kernel is connected."""
     wait_for(driver, lambda: driver.execute_script(
@@ -143,6 +151,16 @@ def test_tour_runs_in_jupyterlab(lab):
     assert "Move and share" in body and "@{task}" in body
     SCREENSHOT.parent.mkdir(exist_ok=True)
     driver.save_screenshot(str(SCREENSHOT))
+    # The end: the copied CSV drawn as a table and the PNG as an image.
+    assert any("temperature_c" in t.text and "humidity_pct" in t.text for t in tables), "the sample CSV as a table"
+    images = driver.find_elements(By.CSS_SELECTOR, ".jp-RenderedImage img[src^='data:image/png']")
+    assert images and images[0].get_attribute("naturalWidth") not in (None, "0"), "the sample PNG as an image"
+    dismiss_news(driver)
+    wait_for(driver, lambda: not driver.find_elements(By.XPATH, "//*[contains(text(), 'Jupyter news')]"), timeout=10, what="the news question to go")
+    driver.set_window_size(1400, 1250)  # from the section's heading to the sign-out
+    heading = driver.find_element(By.XPATH, "//h2[contains(., 'See your data where it lives')]")
+    driver.execute_script("arguments[0].scrollIntoView()", heading)
+    driver.save_screenshot(str(DATA_SCREENSHOT))
 
 
 def test_task_wait_updates_one_live_line_in_jupyterlab(lab, tmp_path):
@@ -212,9 +230,7 @@ def test_first_five_minutes_in_jupyterlab(lab):
     driver.get(url.replace("/lab/tree/tour.ipynb", "/lab"))
     card = wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, ".jp-LauncherCard[title^='Globus'], .jp-LauncherCard[data-category='Notebook'][title*='Globus']"),
                     what="the Globus card in the launcher")
-    # Jupyter's "news" question would cover part of every screenshot: answer it.
-    for b in driver.find_elements(By.XPATH, "//button[normalize-space()='No']"):
-        b.click()
+    dismiss_news(driver)
     shot("1-launcher")
     card.click()
     wait_for(driver, lambda: driver.execute_script(

@@ -12,16 +12,13 @@ import time
 import pytest
 from jupyter_client.manager import start_new_kernel
 
-from conftest import RawKernel, Sim, TUTORIAL_CLIENT, run_cell, stdout_of
+from conftest import RawKernel, Sim, TUTORIAL_CLIENT, run_cell, status_kb, stdout_of
 
 TOKEN_DIR = (".globus", "app", TUTORIAL_CLIENT, "globus-kernel")
 
 
 def peak_rss_mb(pid):
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0
+    return status_kb(pid, "VmHWM") / 1024
 
 
 def test_an_oversized_frame_is_refused_before_it_fills_memory(tmp_path):

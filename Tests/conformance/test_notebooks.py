@@ -16,11 +16,16 @@ EXPECT = {
     "kernel-basics": ["hello, world", "Welcome to Research Data 101", "Wall time:"],
     "tour": ["Logged in as alice@uchicago.edu", "Globus Tutorial Collection 1", "file1.txt", "results.csv\nreadme.md",
              "Submitted transfer task", "SUCCEEDED, 2/2 files", "notebook tour", "Move and share", "Run ", ": SUCCEEDED",
-             "Data Science 101", "Logged out"],
+             "Data Science 101", "table.csv, 127 B: 5 rows, 4 columns", "gradient.png: PNG image, 160×96", "Logged out"],
     "data-access": ["ConsentRequired", "%globus login --scope", "experiment-42"],
     "automation": ["(service account)", "no browser login is needed"],
     "how-it-works": ["token_path", "tokens.json", "alice@uchicago.edu"],
     "nightly-transfer": ['label = "nightly"', "no browser login is needed", "SUCCEEDED", '"label": "nightly"', "file1.txt"],
+}
+# What must be drawn, not only said: (MIME type, text its value holds). The tour ends with the
+# copied CSV as an HTML table and the PNG as an image (iVBORw0KGgo is the PNG signature in base64).
+RENDERED = {
+    "tour": [("text/html", "<th>temperature_c</th>"), ("image/png", "iVBORw0KGgo")],
 }
 # Notebooks that run as a service account, as a scheduled job does.
 SERVICE_ACCOUNT = {"automation", "nightly-transfer"}
@@ -58,6 +63,9 @@ def test_notebook_runs_in_demo_mode(path, tmp_path, monkeypatch):
     shown = text(nb)
     for needle in EXPECT.get(path.stem, []):
         assert needle in shown, f"{path.stem}: expected {needle!r} in the outputs"
+    for mime, needle in RENDERED.get(path.stem, []):
+        values = [o.data[mime] for c in nb.cells if c.cell_type == "code" for o in c.outputs if mime in o.get("data", {})]
+        assert any(needle in v for v in values), f"{path.stem}: expected {mime} with {needle!r} in the outputs"
     for secret in NEVER:
         assert secret not in shown
     # Every simulator token starts with simAT / simRT: none may reach a notebook.

@@ -45,8 +45,10 @@ struct GetCommand: GlobusSubcommand {
         let https = try g.https(id, app: app)
         let progress = LiveProgress(g.output, what: "Downloading \(path) to \(local)")
         let (path, local, overwrite, files, cancelled) = (path, local, overwrite, g.session.files, g.isCancelled)
-        let bytes = try g.moving(progress, "The partial download was removed; \(local) is as it was.") { () throws(GlobusError) in
-            try https.download(path, to: local, files: files, replace: overwrite, progress: progress.handler, isCancelled: cancelled)
+        let bytes = try g.onCollection(https) { () throws(MagicError) in
+            try g.moving(progress, "The partial download was removed; \(local) is as it was.") { () throws(GlobusError) in
+                try https.download(path, to: local, files: files, replace: overwrite, progress: progress.handler, isCancelled: cancelled)
+            }
         }
         var b = MimeBundle(text: "Downloaded \(remote.collection):\(path) to \(local): \(formatBytes(Int(bytes))) in \(formatSeconds(progress.elapsed)).")
         b[Rendering.keptOnly] = ["collection": .string(id), "path": .string(path), "local_path": .string(local), "bytes": .int(Int(bytes))]
@@ -57,17 +59,20 @@ struct GetCommand: GlobusSubcommand {
 /// `%globus put LOCAL COLLECTION:PATH`: an upload over the collection's HTTPS server, streamed
 /// from a local file with live progress.
 struct PutCommand: GlobusSubcommand {
+    static let overwrite = Flag("--overwrite", help: "replace the remote file when it exists (else it is kept and nothing is uploaded)")
     static let declaration = SubcommandDeclaration(
-        name: "put", usage: "%globus put LOCAL COLLECTION:PATH [--as NAME]",
-        summary: "Upload a local file to a collection's HTTPS server (a PATH ending in / takes LOCAL's name), with live progress; the remote file is made or replaced. An interrupt stops it.",
+        name: "put", usage: "%globus put LOCAL COLLECTION:PATH [--overwrite] [--as NAME]",
+        summary: "Upload a local file to a collection's HTTPS server (a PATH ending in / takes LOCAL's name), with live progress. An existing remote file is kept unless --overwrite. An interrupt stops it.",
+        options: [overwrite],
         examples: ["%globus put results.csv 'Globus Tutorial Collection 1':/~/uploads/",
-                   "%globus put plots/fig1.png 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/figures/fig1.png"])
+                   "%globus put plots/fig1.png 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/figures/fig1.png --overwrite"])
     static var keepsResult: Bool { true }
     static var collectionPathPositions: Set<Int> { [1] }
 
     var local: String
     var remote: CollectionPath
     var path: String
+    var overwrite: Bool
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
         guard a.positionals.count == 2 else { throw Self.usage("expected LOCAL COLLECTION:PATH") }
@@ -76,6 +81,7 @@ struct PutCommand: GlobusSubcommand {
         guard let p = remote.path else { throw Self.usage("give where it goes: COLLECTION:/path/to/file or COLLECTION:/folder/") }
         let name = local.split(separator: "/").last.map(String.init) ?? local
         path = p.hasSuffix("/") ? p + name : p
+        overwrite = a[Self.overwrite]
     }
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
@@ -83,12 +89,19 @@ struct PutCommand: GlobusSubcommand {
         let app = try g.app()
         let id = try g.collectionID(remote.collection, app: app)
         let https = try g.https(id, app: app)
-        let progress = LiveProgress(g.output, what: "Uploading \(local) to \(path)")
         let (path, local, files, cancelled) = (path, local, g.session.files, g.isCancelled)
-        let bytes = try g.moving(progress, "The upload was stopped; the remote file may be missing or partial.") { () throws(GlobusError) in
-            try https.upload(local, to: path, files: files, progress: progress.handler, isCancelled: cancelled)
+        let (bytes, seconds) = try g.onCollection(https) { () throws(MagicError) in
+            // As get keeps LOCAL: a HEAD first, and only a 404 lets the upload go on.
+            if !overwrite, try g.sdk({ () throws(GlobusError) in try https.exists(path, isCancelled: cancelled) }) {
+                throw Self.usage("\(remote.collection):\(path) already exists and was kept; add --overwrite to replace it, or give another PATH")
+            }
+            let progress = LiveProgress(g.output, what: "Uploading \(local) to \(path)")
+            let sent = try g.moving(progress, "The upload was stopped; the remote file may be missing or partial.") { () throws(GlobusError) in
+                try https.upload(local, to: path, files: files, progress: progress.handler, isCancelled: cancelled)
+            }
+            return (sent, progress.elapsed)
         }
-        var b = MimeBundle(text: "Uploaded \(local) to \(remote.collection):\(path): \(formatBytes(Int(bytes))) in \(formatSeconds(progress.elapsed)).")
+        var b = MimeBundle(text: "Uploaded \(local) to \(remote.collection):\(path): \(formatBytes(Int(bytes))) in \(formatSeconds(seconds)).")
         b[Rendering.keptOnly] = ["collection": .string(id), "path": .string(path), "local_path": .string(local), "bytes": .int(Int(bytes))]
         return b
     }

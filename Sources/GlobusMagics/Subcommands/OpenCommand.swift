@@ -57,6 +57,10 @@ struct OpenCommand: GlobusSubcommand {
         let app = try g.app()
         let id = try g.collectionID(location.collection, app: app)
         let https = try g.https(id, app: app)
+        return try g.onCollection(https) { () throws(MagicError) in try show(https, g) }
+    }
+
+    func show(_ https: CollectionHTTPSClient, _ g: GlobusContext) throws(MagicError) -> MimeBundle? {
         let cancelled = g.isCancelled
         let info = try g.sdk { () throws(GlobusError) in try https.head(path, isCancelled: cancelled) }
         let file = OpenedFile(location: location, path: path, size: info.size, contentType: info.contentType)
@@ -67,7 +71,10 @@ struct OpenCommand: GlobusSubcommand {
         let kind: FileKind = asText ? .text : FileKind.sniff(bytes, name: file.name, contentType: info.contentType, complete: complete)
         // An image is shown whole or not at all: the rest is read when it is small enough.
         if kind.isImage && !complete {
-            guard range == nil, let size = info.size, size <= Self.imageCap else { return file.notShown(kind, read: bytes.count, why: "larger than \(formatBytes(Int(Self.imageCap))), more than open shows") }
+            if range != nil { return file.notShown(kind, read: bytes.count, why: "an image is shown whole, not a part of it (--as-text shows the bytes asked for)") }
+            guard let size = info.size, size <= Self.imageCap else {
+                return file.notShown(kind, read: bytes.count, why: "too large to show here (open shows images up to \(formatBytes(Int(Self.imageCap))))")
+            }
             let rest = FileRange(start: Int64(bytes.count), end: size - 1)
             bytes += try g.sdk { () throws(GlobusError) in try https.get(path, range: rest, maximumBytes: Int(Self.imageCap), isCancelled: cancelled) }
             complete = true

@@ -94,6 +94,17 @@ public struct CollectionHTTPSClient: GlobusClient {
         return RemoteFile(path: path, headers: answer.headers)
     }
 
+    /// Whether something is at `path` (a `HEAD`: 404 means nothing is; any other error is thrown).
+    public func exists(_ path: String, isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> Bool {
+        do throws(GlobusError) {
+            _ = try head(path, isCancelled: isCancelled)
+            return true
+        } catch {
+            if case .api(let e) = error, e.httpStatus == 404 { return false }
+            throw error
+        }
+    }
+
     /// `GET path`: the file's bytes, or those of `range`, in memory: at most `maximumBytes`
     /// (a larger answer ends the call with a `ResponseTooLarge` network error before it is held;
     /// ``download(_:to:range:files:replace:progress:isCancelled:)`` takes files of any size).
