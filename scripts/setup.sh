@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, on a fresh Debian machine or an existing one:
-# Debian packages (apt-get) and the Python tools (into the ignored .venv).
+# Debian packages (apt-get) and the Python tools (into the ignored .venv). Arguments name more
+# Debian packages a target needs (`make image-root`: debootstrap).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for p in libzmq3-dev libcurl4-openssl-dev libsqlite3-dev pkg-config tmux chromium chromium-driver node-configurable-http-proxy; do
+for p in libzmq3-dev libcurl4-openssl-dev libsqlite3-dev pkg-config tmux chromium chromium-driver node-configurable-http-proxy "$@"; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
