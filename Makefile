@@ -94,8 +94,8 @@ docs: setup
 # kernelspec listed, kernel_info, the tour in demo mode). deploy/image/Dockerfile is written from
 # the same steps (a test in `make test` holds them equal). Needs root; not in `make test` (minutes).
 IMAGE_ROOT := build/image-root
-image-root: setup
-	@scripts/setup.sh debootstrap
+image-root:
+	@SETUP_DEBIAN_ONLY=1 scripts/setup.sh debootstrap
 	@start=$$(date +%s); \
 	  deploy/image/build-root.sh build $(IMAGE_ROOT) && deploy/image/build-root.sh smoke $(IMAGE_ROOT) && \
 	  echo "image-root: $(IMAGE_ROOT), $$(du -sh --one-file-system $(IMAGE_ROOT) | cut -f1), built and tested in $$(( $$(date +%s) - start )) s"

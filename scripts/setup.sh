@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, on a fresh Debian machine or an existing one:
 # Debian packages (apt-get) and the Python tools (into the ignored .venv). Arguments name more
-# Debian packages a target needs (`make image-root`: debootstrap).
+# Debian packages a target needs (`make image-root`: debootstrap, with SETUP_DEBIAN_ONLY=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,9 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+
+# `make image-root` needs the Debian packages only (the image gets its Python tools from PyPI).
+[ "${SETUP_DEBIAN_ONLY:-}" = 1 ] && exit 0
 
 # The test tools, and this repository's papermill translator (integrations/papermill), installed
 # editable: its Python is used as it is; a change of its pyproject.toml (its entry point)
