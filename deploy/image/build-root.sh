@@ -146,11 +146,13 @@ build() {
   command -v debootstrap >/dev/null || { echo "build-root.sh: debootstrap is missing (apt-get install debootstrap)" >&2; exit 1; }
 
   echo "== debootstrap $SUITE into $root ($(mirror))"
-  if [ -e "$root" ]; then
+  if [ -e "$root" ]; then  # only a root this script made (its log beside it), or an empty folder, is replaced
+    [ -e "$root.debootstrap.log" ] || [ -z "$(ls -A "$root")" ] \
+      || { echo "build-root.sh: $root exists and is not a root this script built; not removing it" >&2; exit 1; }
     umount "$root/proc" 2>/dev/null || true
     rm -rf --one-file-system "$root"
   fi
-  mkdir -p "$(dirname "$root")"
+  mkdir -p "$root"
   nice -n 10 debootstrap --variant=minbase "$SUITE" "$root" "$(mirror)" >"$root.debootstrap.log" 2>&1 \
     || { tail -n 30 "$root.debootstrap.log" >&2; exit 1; }
   # The image's apt sources: the release, its updates and security, as debian:bookworm-slim has.
