@@ -31,3 +31,13 @@ def test_dockerfile_is_a_singleuser_image():
     pins = re.search(r"pip install [^\n]* (jupyterlab\S*) (jupyterhub\S*)", text)
     assert pins and all("==" in p for p in pins.groups()), pins
     assert "--static-swift-stdlib" in text and "install --sys-prefix" in text
+
+
+def test_constraints_hold_the_pinned_versions():
+    # The three pins of the steps, and constraints.txt (pip freeze of the tested root), agree.
+    pins = dict(p.split("==") for p in re.search(r'^PYPI_PINS="([^"]*)"', (IMAGE / "build-root.sh").read_text(), re.M)
+                .group(1).split())
+    frozen = dict(line.split("==", 1) for line in (IMAGE / "constraints.txt").read_text().splitlines()
+                  if line and not line.startswith("#"))
+    for name, version in pins.items():
+        assert frozen.get(name) == version, (name, version, frozen.get(name))

@@ -10,6 +10,10 @@
 #   deploy/image/build-root.sh dockerfile   prints the Dockerfile that runs the same steps;
 #                                           deploy/image/Dockerfile is its output, and a test in
 #                                           `make test` (test_image_dockerfile.py) fails if they differ
+#   deploy/image/build-root.sh constraints ROOT  prints the versions of every PyPI package in a
+#                                           built ROOT, for deploy/image/constraints.txt (what pip
+#                                           installs is held to it, so a build next month gets
+#                                           what was tested; to update, empty it, build, rewrite)
 #
 # Each step is a shell script that runs either in the chroot or as one `RUN` of the Dockerfile,
 # and each copy is one `COPY` or the same copy into ROOT: the two cannot drift. `make image-root`
@@ -23,7 +27,7 @@ BASE_IMAGE=debian:bookworm-slim         # the Dockerfile's base: what debootstra
 SWIFT_IMAGE=swift:6.3.1-bookworm        # the Dockerfile's build stage: the toolchain tested here
 DEB_BUILD="libzmq3-dev libcurl4-openssl-dev libsqlite3-dev pkg-config"
 DEB_RUNTIME="ca-certificates python3 python3-venv libcurl4 libzmq5 libsqlite3-0 tini"
-PYPI_PINS="jupyterlab==4.6.6 jupyterhub==6.1.1 papermill==2.7.0"
+PYPI_PINS="jupyterlab==4.6.6 jupyterhub==6.1.1 papermill==2.7.0"  # and their dependencies: constraints.txt
 # The Swift runtime linked in (the image needs no Swift); symbols stripped at link (-s: 105 MB
 # for the two executables instead of 209 MB; a crash's backtrace then shows addresses only).
 SWIFT_BUILD="swift build -c release --static-swift-stdlib -Xlinker -s"
@@ -44,7 +48,8 @@ IMAGE_ENV=(
 
 # ---- The steps ------------------------------------------------------------------------------
 # run "WHAT" <<EOF … EOF   a shell script (sh -eu), as root, in the image
-# copy WHAT DEST           kernel: the built executables; papermill: integrations/papermill
+# copy WHAT DEST           kernel: the built executables; papermill: integrations/papermill;
+#                          constraints: deploy/image/constraints.txt
 steps() {
   # libzmq and SQLite are linked; libcurl is loaded with dlopen on first use (ldd does not list it).
   run "Debian's packages, updated: Python, and the C libraries the kernel uses (libzmq, SQLite, libcurl)" <<EOF
@@ -57,9 +62,11 @@ EOF
   run "The notebook user Zero to JupyterHub expects (uid $NB_UID, group users, home /home/$NB_USER)" <<EOF
 useradd --create-home --uid $NB_UID --gid $NB_GID --shell /bin/bash $NB_USER
 EOF
-  run "JupyterLab and jupyterhub-singleuser from PyPI, in a virtual environment" <<EOF
+  copy constraints /tmp/constraints.txt
+  run "JupyterLab and jupyterhub-singleuser from PyPI, in a virtual environment, at the versions tested" <<EOF
 python3 -m venv $VENV
-$VENV/bin/pip install --no-cache-dir --disable-pip-version-check $PYPI_PINS
+$VENV/bin/pip install --no-cache-dir --disable-pip-version-check -c /tmp/constraints.txt $PYPI_PINS
+rm /tmp/constraints.txt
 EOF
   copy kernel /usr/local/bin/
   copy papermill /tmp/globus-papermill
@@ -82,6 +89,7 @@ dockerfile() {
     case "$1" in
       kernel) printf '\nCOPY --from=build %s%s\n' "$products_src" "$2" ;;
       papermill) printf '\nCOPY integrations/papermill %s\n' "$2" ;;
+      constraints) printf '\nCOPY deploy/image/constraints.txt %s\n' "$2" ;;
       *) echo "copy: unknown $1" >&2; exit 2 ;;
     esac
   }
@@ -191,6 +199,7 @@ EOF
       papermill)
         mkdir -p "$root$2"
         tar -C integrations/papermill --exclude='*.egg-info' --exclude=__pycache__ --exclude=build -cf - . | tar -C "$root$2" -xf - ;;
+      constraints) install -m 0644 deploy/image/constraints.txt "$root$2" ;;
       *) echo "copy: unknown $1" >&2; exit 2 ;;
     esac
   }
@@ -244,9 +253,18 @@ EOF
   echo "== smoke passed in $(( $(date +%s) - t0 )) s"
 }
 
+constraints() {
+  local root=$1
+  need_root constraints
+  echo "# Every PyPI package of the image, as built and smoke-tested by \`make image-root\`:"
+  echo "# deploy/image/build-root.sh constraints build/image-root > deploy/image/constraints.txt"
+  in_root "$root" $VENV/bin/pip freeze --disable-pip-version-check --exclude globus-kernel-papermill | LC_ALL=C sort -f
+}
+
 case "${1:-}" in
   dockerfile) dockerfile ;;
+  constraints) [ $# = 2 ] || { echo "usage: $0 constraints ROOT" >&2; exit 2; }; constraints "$(realpath -m "$2")" ;;
   build) [ $# = 2 ] || { echo "usage: $0 build ROOT" >&2; exit 2; }; build "$(realpath -m "$2")" ;;
   smoke) [ $# = 2 ] || { echo "usage: $0 smoke ROOT" >&2; exit 2; }; smoke "$(realpath -m "$2")" ;;
-  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
