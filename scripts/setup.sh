@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, on a fresh Debian machine or an existing one:
-# Debian packages (apt-get) and the Python tools (into the ignored .venv).
+# Debian packages (apt-get) and the Python tools (into the ignored .venv). Arguments name more
+# Debian packages a target needs (`make image-root`: debootstrap, with SETUP_DEBIAN_ONLY=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for p in libzmq3-dev libcurl4-openssl-dev libsqlite3-dev pkg-config tmux chromium chromium-driver node-configurable-http-proxy openssh-server iproute2; do
+for p in libzmq3-dev libcurl4-openssl-dev libsqlite3-dev pkg-config tmux chromium chromium-driver node-configurable-http-proxy openssh-server iproute2 "$@"; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -14,6 +15,9 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+
+# `make image-root` needs the Debian packages only (the image gets its Python tools from PyPI).
+[ "${SETUP_DEBIAN_ONLY:-}" = 1 ] && exit 0
 
 # The test tools, and this repository's papermill translator (integrations/papermill), installed
 # editable: its Python is used as it is; a change of its pyproject.toml (its entry point)
