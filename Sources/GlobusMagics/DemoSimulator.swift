@@ -2,9 +2,46 @@ import GlobusSDK
 import JSON
 import JupyterKernel
 
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// The kernel's own `globus-sim` process and the private folder of the demo's tokens and CA
+/// certificate. Released once, by whichever comes first: `%globus demo off`, a new demo, or
+/// the kernel's end (from the thread that ends the process, while a cell may still run). If the
+/// kernel is killed before it can, the simulator removes the folder itself when it sees its
+/// parent gone (`--parent-folder`).
+final class DemoChild: Sendable {
+    let pid: pid_t
+    let folder: String
+    private let released = Mutex(false)
+
+    /// The files the demo keeps in its folder: the token stores (and their lock or journal) and
+    /// the simulator's CA certificate.
+    static let fileNames = ["tokens.json", "tokens.json.lock", "tokens.db", "tokens.db-journal", "ca.pem"]
+
+    init(pid: pid_t, folder: String) {
+        self.pid = pid
+        self.folder = folder
+    }
+
+    /// Stops the simulator, then removes the demo's files and folder. Only the first call acts.
+    func release() {
+        guard released.withLock({ done in defer { done = true }; return !done }) else { return }
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        DemoChild.removeFolder(folder)
+    }
+
+    /// Removes the demo's files from `folder`, then the folder (left in place if anything else is in it).
+    static func removeFolder(_ folder: String) {
+        for name in fileNames { unlink(folder + "/" + name) }
+        rmdir(folder)
+    }
+}
 
 /// The offline demo: a Globus Simulator on loopback. Either the kernel's own `globus-sim` child
 /// process (installed beside the kernel; the kernel itself contains none of the simulator's code),
@@ -16,7 +53,7 @@ final class DemoSimulator {
     /// Where the simulator comes from.
     enum Origin {
         /// The kernel's own child process, and the private folder of its tokens (gone at stop).
-        case own(pid: pid_t, folder: String)
+        case own(DemoChild)
         /// A class's simulator, announced in this file; tokens are kept in the person's home.
         case shared(file: String)
     }
@@ -97,11 +134,13 @@ final class DemoSimulator {
         posix_spawn_file_actions_init(&actions)
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
         posix_spawn_file_actions_addclose(&actions, fds[0])
-        var args = [bin, "--port", "0", "--parent-pid", String(getpid()), "--ready-json"]
+        // The simulator writes its CA certificate into the demo's folder, and removes that
+        // folder if the kernel dies without doing so.
+        var args = [bin, "--port", "0", "--parent-pid", String(getpid()), "--parent-folder", folder, "--ready-json"]
         // Unattended runs use HTTPS, as production does. When a person signs in, their own
         // browser opens the simulator's page: plain HTTP on loopback, so that it opens without a
         // certificate warning (the banner says so).
-        if let autoApprove { args += ["--auto-approve", autoApprove, "--tls"] }
+        if let autoApprove { args += ["--auto-approve", autoApprove, "--tls", "--ca-file", folder + "/ca.pem"] }
         // A person watching a demo sees tasks move (4 s); unattended runs take 1 s.
         // GLOBUS_SIM_TASK_SECONDS in the kernel's environment sets it either way.
         if environment["GLOBUS_SIM_TASK_SECONDS"] == nil && autoApprove == nil { args += ["--task-seconds", "4"] }
@@ -122,37 +161,34 @@ final class DemoSimulator {
               read(fds[0], &byte, 1) == 1, byte != UInt8(ascii: "\n") { line.append(byte) }
         close(fds[0])
         guard let env = DemoSimulator.announcedEnvironment(line) else {
-            kill(child, SIGTERM)
-            waitpid(child, nil, 0)
-            rmdir(folder)
+            DemoChild(pid: child, folder: folder).release()
             throw .configuration("demo mode: globus-sim did not start (it announced: \(String(decoding: line.prefix(200), as: UTF8.self)))")
         }
-        origin = .own(pid: child, folder: folder)
+        origin = .own(DemoChild(pid: child, folder: folder))
         variables = env
     }
 
     /// The demo's own token file (`tokens.json` or `tokens.db`) in its private folder; nil for a
     /// shared simulator, whose tokens are kept in the person's home under the `demo` environment.
     func privateTokenPath(fileExtension: String) -> String? {
-        guard case .own(_, let folder) = origin else { return nil }
-        return folder + "/tokens." + fileExtension
+        guard case .own(let child) = origin else { return nil }
+        return child.folder + "/tokens." + fileExtension
     }
 
     /// How the demo's own token files are opened: inside its private folder only.
     var privateFiles: FileAccess? {
-        guard case .own(_, let folder) = origin else { return nil }
-        return .inside(folder, explanation: "{what} of demo mode must be inside its own folder (\(folder))")
+        guard case .own(let child) = origin else { return nil }
+        return .inside(child.folder, explanation: "{what} of demo mode must be inside its own folder (\(child.folder))")
     }
 
     /// Stops the kernel's own simulator and removes the demo's tokens; a shared one runs on, and
     /// the person's demo tokens stay for the next kernel.
-    func stop() {
-        guard case .own(let pid, let folder) = origin else { return }
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        for name in ["tokens.json", "tokens.json.lock", "tokens.db", "tokens.db-journal"] { unlink(folder + "/" + name) }
-        rmdir(folder)
+    func stop() { ownChild?.release() }
+
+    /// The kernel's own simulator process, if it is one.
+    var ownChild: DemoChild? {
+        guard case .own(let child) = origin else { return nil }
+        return child
     }
 
     var authURL: String { variables["GLOBUS_SDK_SERVICE_URL_AUTH"] ?? "" }

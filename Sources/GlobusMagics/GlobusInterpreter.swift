@@ -217,6 +217,11 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
     public func interrupt() {
         // Long operations poll `OutputSink.isInterrupted`; nothing else to do here.
     }
+
+    /// Stops demo mode's own simulator and removes the demo's tokens before the kernel ends.
+    public func shutdown() {
+        globus.releaseAtExit()
+    }
 }
 
 /// An output sink that drops everything (completion runs commands' completers with it).

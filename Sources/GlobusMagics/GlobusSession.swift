@@ -1,4 +1,5 @@
 import GlobusSDK
+import Synchronization
 import JSON
 
 /// The kernel's Globus state: the settings (made from the kernel's environment variables, the
@@ -27,6 +28,9 @@ final class GlobusSession: @unchecked Sendable {
     var choices = Choices()
     /// The demo simulator, when demo mode is on.
     private(set) var demo: DemoSimulator?
+    /// Its process and folder, if it is the kernel's own: released at the kernel's end from
+    /// whichever thread ends it.
+    private let demoChild = Mutex<DemoChild?>(nil)
     /// The banner still to show for a demo started from the environment.
     var pendingBanner: String?
     /// A login started without stdin, waiting for `%globus login --code`.
@@ -222,15 +226,23 @@ final class GlobusSession: @unchecked Sendable {
     func startDemo(autoApprove: String?) throws(GlobusError) {
         stopDemo()
         demo = try DemoSimulator.start(autoApprove: autoApprove, environment: environment)
+        demoChild.withLock { $0 = demo?.ownChild }
         demoGeneration += 1
         pendingBanner = demo?.banner
     }
 
     func stopDemo() {
         demo?.stop()
+        demoChild.withLock { $0 = nil }
         demo = nil
         demoGeneration += 1
         pending = nil
+    }
+
+    /// Stops the kernel's own demo simulator and removes the demo's folder (the kernel is ending;
+    /// any thread). A shared simulator runs on.
+    func releaseAtExit() {
+        demoChild.withLock { $0 }?.release()
     }
 
     /// The login flow that needs no person (demo mode's automatic approval), if any.

@@ -21,6 +21,16 @@ public protocol Interpreter: AnyObject, Sendable {
 
     /// Asks a running `execute` to stop soon. Called from another thread.
     func interrupt()
+
+    /// Releases what the interpreter holds outside the process (child processes, temporary
+    /// files) just before the kernel's process ends: after a `shutdown_request` was answered, or
+    /// when the parent process is gone. Called once, from the thread that ends the process,
+    /// possibly while a cell still runs. The default does nothing.
+    func shutdown()
+}
+
+extension Interpreter {
+    public func shutdown() {}
 }
 
 /// What the kernel tells the interpreter about the request being executed.

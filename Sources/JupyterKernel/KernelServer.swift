@@ -120,6 +120,7 @@ public final class KernelServer: @unchecked Sendable {
             "status", content: ["execution_state": "starting"], parent: nil, identities: [Array("kernel.status".utf8)]))
         watchParent()
         stopped.wait()
+        core.interpreter.shutdown()
         // Give the I/O thread a moment to flush the reply and the final idle.
         usleep(50_000)
         exit(0)
@@ -146,11 +147,13 @@ public final class KernelServer: @unchecked Sendable {
     func watchParent() {
         guard let raw = getenv("JPY_PARENT_PID"), let pid = Int32(String(cString: raw)), pid > 1 else { return }
         let log = self.log
+        let interpreter = core.interpreter
         spawnThread(name: "parent-watch") {
             while true {
                 sleep(1)
                 if getppid() != pid && kill(pid, 0) != 0 {
                     log.info("parent process \(pid) is gone; exiting")
+                    interpreter.shutdown()
                     exit(0)
                 }
             }

@@ -55,6 +55,8 @@ struct GlobusSim: AsyncParsableCommand {
     var readyJSON = false
     @Option(help: "Exit when this process id goes away (for a parent that starts the simulator).")
     var parentPid: Int32?
+    @Option(help: "With --parent-pid: a folder of the parent's whose files (and then the folder) are removed if the parent goes away without doing so (a kernel's demo tokens).")
+    var parentFolder: String?
     @Option(help: "Add a class roster of this many people, student01@classroom.example.edu onward (each signs in as themselves: a hub user named student07 is approved as student07@…).")
     var people = 0
     @Option(help: "Also write the --ready-json line to this file (readable by all; it holds addresses, no secrets): kernels started with GLOBUS_KERNEL_DEMO_SIMULATOR=<file> share this simulator.")
@@ -67,6 +69,10 @@ struct GlobusSim: AsyncParsableCommand {
     var adminKeyFd: Int32?
 
     func run() async throws {
+        guard parentFolder == nil || parentPid != nil else { throw ValidationError("--parent-folder goes with --parent-pid") }
+        let cleanup = ExitCleanup()
+        defer { cleanup.run(parentGone: false) }
+        if let parentFolder { cleanup.parentFolder(parentFolder) }
         var config = Simulator.Configuration()
         guard (1...SimLimits.century).contains(tokenLifetime) else { throw ValidationError("--token-lifetime must be from 1 second to 100 years") }
         config.tokenLifetime = tokenLifetime
@@ -90,6 +96,7 @@ struct GlobusSim: AsyncParsableCommand {
                 var template = Array(((getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/globus-sim-XXXXXX").utf8CString)
                 guard let dir = mkdtemp(&template) else { throw ValidationError("cannot make a folder for the CA certificate") }
                 path = String(cString: dir) + "/ca.pem"
+                cleanup.own(file: path, in: String(cString: dir))
             }
             config.tls = material
             config.caPath = try material.writeCA(to: path)
@@ -99,6 +106,8 @@ struct GlobusSim: AsyncParsableCommand {
             guard let f = Fault(spec: spec) else { throw ValidationError("invalid fault '\(spec)'") }
             config.faults.append(f)
         }
+        let signals = cleanup.onSignals()
+        defer { withExtendedLifetime(signals) {} }
         let sim = try Simulator(config)
         let envFile = self.envFile
         let parent = parentPid
@@ -113,13 +122,13 @@ struct GlobusSim: AsyncParsableCommand {
                 fputs(lines, f)
                 fclose(f)
             }
-            if let readyFile, !writeAtomically(sim.readyDocument + "\n", to: readyFile) { Glibc.exit(1) }
+            if let readyFile, !writeAtomically(sim.readyDocument + "\n", to: readyFile) { cleanup.exit(1) }
             if let parent {
                 Task.detached {
                     // Re-parenting happens the moment the parent exits (kill(pid, 0) still
                     // succeeds while it is an unreaped zombie).
                     while getppid() == parent && kill(parent, 0) == 0 { try? await Task.sleep(nanoseconds: 100_000_000) }
-                    Glibc.exit(0)
+                    cleanup.exit(0, parentGone: true)
                 }
             }
         }
