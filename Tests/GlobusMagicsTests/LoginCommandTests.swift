@@ -36,7 +36,7 @@ import Glibc
             guard case .error(let e) = waiting else { Issue.record("whoami did not wait for the login"); return }
             #expect(e.ename == "LoginRequired" && e.traceback.joined().contains("--code"))
             // The newest link is the one to open (each shown link starts a new login).
-            let code = nb.sim.approveBlocking(shown.signInURL ?? o.signInURL!)
+            let code = await nb.sim.approve(shown.signInURL ?? o.signInURL!)
             let (finished, done) = try await nb.run("%globus login --code \(code)", stdin: false)
             #expect(done.displays.last?["text/plain"]?.string?.hasPrefix("Logged in as alice@uchicago.edu") == true, "\(finished) \(done.text)")
         }

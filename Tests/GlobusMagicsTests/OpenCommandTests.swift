@@ -39,7 +39,7 @@ import Testing
 
     @Test func aLargeFileIsReadByItsHeadOnly() async throws {
         try await withNotebook { nb in
-            nb.sim.adminBlocking("files", #"{"collection": "\#(tutorial1)", "path": "/~/big.log", "size": 200000000}"#)
+            await nb.sim.admin("files", #"{"collection": "\#(tutorial1)", "path": "/~/big.log", "size": 200000000}"#)
             let (r, o) = try await nb.run("%globus login\n%globus open \(tutorial1):/~/big.log --lines 3")
             #expect(r == .ok(), "\(o.text)")
             let text = o.results.last?["text/plain"]?.string ?? ""

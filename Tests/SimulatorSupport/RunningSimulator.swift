@@ -47,6 +47,9 @@ public final class RunningSimulator: Sendable {
     }
 
     /// Waits on this thread for `work` (which runs on the cooperative pool, as the simulator does).
+    /// Never call it from the pool itself (an async test's body): with as many pool threads as
+    /// cores (2 here), two such waits leave no thread to run `work` or the simulator, and the
+    /// whole test run hangs. There, `await` the async form.
     private func blocking<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
         let result = Mutex<T?>(nil)
         let done = DispatchSemaphore(value: 0)
