@@ -41,13 +41,19 @@ final class GlobusSession: @unchecked Sendable {
     var collectionIDs: [String: String] = [:]
     /// Collections and folders seen so far, for Tab completion.
     var seen = SeenCollections()
-    let memory = MemoryTokenStorage()
+    /// Changes this process made to the tokens of the stores it opened (each store is watched).
+    let secretChanges = SecretChanges()
+    /// The in-memory store (`%globus config storage memory`).
+    let memory: any TokenStorage
     /// Where this session's secrets are (every store opened, the real token file, client secrets).
     let secrets = SecretSources()
     /// Demo mode's in-memory store, apart from the real one.
-    let demoMemory = MemoryTokenStorage()
-    /// The secret mask last made, and the values it was made from (see `secretMask()`).
-    private var lastMask: (values: [String], mask: SecretMask)?
+    let demoMemory: any TokenStorage
+    /// The secret mask last made, what it was made from, and the state of those sources then
+    /// (see `secretMask()`).
+    private var lastMask: (sources: MaskSources, values: [String], mask: SecretMask)?
+    /// How many times the secrets were gathered for a mask (the tests see the cache work).
+    private(set) var maskGatherings = 0
     private var cachedSettings: (key: SettingsKey, settings: Settings)?
     private var cachedApp: (settings: Settings, app: GlobusApp)?
     private var warnedInsecure = false
@@ -62,6 +68,8 @@ final class GlobusSession: @unchecked Sendable {
 
     init(environment: KernelEnvironment) {
         self.environment = environment
+        memory = WatchedTokenStorage(MemoryTokenStorage(), changes: secretChanges)
+        demoMemory = WatchedTokenStorage(MemoryTokenStorage(), changes: secretChanges)
         confinement = HomeConfinement(environment: environment)
     }
 
@@ -128,12 +136,13 @@ final class GlobusSession: @unchecked Sendable {
         let files = demo?.privateFiles ?? self.files
         let storage: any TokenStorage = switch s.storage {
         case .memory: demo == nil ? memory : demoMemory
-        case .sqlite: try SQLiteTokenStorage(path: s.tokenPath!, files: files)
-        case .json: try JSONTokenStorage(path: s.tokenPath!, files: files)
+        case .sqlite: WatchedTokenStorage(try SQLiteTokenStorage(path: s.tokenPath!, files: files), changes: secretChanges)
+        case .json: WatchedTokenStorage(try JSONTokenStorage(path: s.tokenPath!, files: files), changes: secretChanges)
         }
         secrets.opened(storage)
         if demo == nil, s.storage == .json, let path = s.tokenPath { secrets.realTokenFile(path, files: files) }
         if let secret = s.clientSecret { secrets.signsIn(clientID: s.clientID!, secret: secret) }
+        secretChanges.bump()
         var config = GlobusApp.Config(settings: s, storage: storage)
         config.products = [ClientProduct(name: "globus-kernel", version: GlobusInterpreter.version)]
         let app: GlobusApp
@@ -174,13 +183,32 @@ final class GlobusSession: @unchecked Sendable {
     /// and starts no demo.
     /// The mask is made again only when the secrets it was made from change (a warm cell asks
     /// for it at each request and output; each store's look is one `lstat`).
+    /// When none of its sources changed (the environment's and demo mode's generations, this
+    /// process's writes to its stores, how each token file looks) the last mask stands without
+    /// reading a store: a warm cell's request and outputs cost a few `lstat`s, not a gathering
+    /// and sorting of every secret.
     func secretMask() -> SecretMask {
         if !secrets.watchesRealTokenFile { watchRealTokenFile() }
-        let values = (environment.secretValues() + secrets.values() + [memory, demoMemory].flatMap { $0.all().values.flatMap(\.secrets) }).sorted()
-        if let last = lastMask, last.values == values { return last.mask }
+        let sources = MaskSources(environment: environment.generation, demo: demoGeneration,
+                                  changes: secretChanges.value, files: secrets.fileLooks())
+        if let last = lastMask, last.sources == sources, sources.files.allSatisfy(\.settled) { return last.mask }
+        maskGatherings += 1
+        let values = (environment.secretValues() + secrets.values() + [memory, demoMemory].flatMap { (try? $0.all())?.values.flatMap(\.secrets) ?? [] }).sorted()
+        if let last = lastMask, last.values == values {
+            lastMask = (sources, values, last.mask)
+            return last.mask
+        }
         let mask = SecretMask(values)
-        lastMask = (values, mask)
+        lastMask = (sources, values, mask)
         return mask
+    }
+
+    /// What a secret mask was made from, as far as a change can be seen without reading it.
+    struct MaskSources: Equatable {
+        var environment: Int
+        var demo: Int
+        var changes: UInt64
+        var files: [TokenFileLook]
     }
 
     /// Starts watching the person's real token file (as the settings without demo mode name it).
@@ -191,6 +219,7 @@ final class GlobusSession: @unchecked Sendable {
         let name = choices.environment ?? s.environment.name
         guard let path = choices.tokenPath ?? (try? JSONTokenStorage.defaultPath(clientID: s.clientID!, appName: s.appName!, environment: name, home: s.home)) else { return }
         secrets.realTokenFile(path, files: files)
+        secretChanges.bump()
     }
 
     // MARK: demo mode

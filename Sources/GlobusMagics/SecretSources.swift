@@ -31,6 +31,14 @@ final class SecretSources {
         realFile = (path, store)
     }
 
+    /// How each token file it knows looks now (one `lstat` each): the secrets in the files can
+    /// have changed (another process wrote one) only if a look did.
+    func fileLooks() -> [TokenFileLook] {
+        var paths = stores.keys.filter { $0 != "memory" }.sorted()
+        if let real = realFile?.path, stores[real] == nil { paths.append(real) }
+        return paths.map(TokenFileLook.init)
+    }
+
     /// Every secret value known now.
     func values() -> [String] {
         var out = Array(clientSecrets)
