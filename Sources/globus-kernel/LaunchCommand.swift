@@ -55,6 +55,7 @@ struct Launch: ParsableCommand {
             try GatewayLauncher.send(key.seal(Array(connection.serialized.utf8)), to: address)
             note("kernel \(kernelID): ports \(ports.map(String.init).joined(separator: ",")), communication port \(comm.port), pid \(getpid()); connection information sent to \(address.host):\(address.port)")
 
+            let interpreter = server.core.interpreter
             GatewayLauncher.serve(comm) { request in
                 switch request {
                 case .signal(0):
@@ -64,6 +65,7 @@ struct Launch: ParsableCommand {
                     kill(getpid(), signum)
                 case .shutdown:
                     note("shutdown from the gateway")
+                    interpreter.shutdown()
                     _exit(0)
                 }
             }
