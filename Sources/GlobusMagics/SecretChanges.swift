@@ -60,7 +60,7 @@ struct TokenFileLook: Equatable {
     var device: UInt64 = 0
     var inode: UInt64 = 0
     var size: Int64 = -1
-    var modified = [Int](repeating: 0, count: 4)
+    var modified = 0, modifiedNanoseconds = 0, changed = 0, changedNanoseconds = 0
     /// False when the file changed too recently for its stamp to tell a later change.
     var settled = true
 
@@ -71,7 +71,8 @@ struct TokenFileLook: Equatable {
         device = UInt64(st.st_dev)
         inode = UInt64(st.st_ino)
         size = Int64(st.st_size)
-        modified = [st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec]
+        (modified, modifiedNanoseconds) = (st.st_mtim.tv_sec, st.st_mtim.tv_nsec)
+        (changed, changedNanoseconds) = (st.st_ctim.tv_sec, st.st_ctim.tv_nsec)
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         settled = now.tv_sec - max(st.st_mtim.tv_sec, st.st_ctim.tv_sec) >= 2

@@ -11,14 +11,14 @@ import Glibc
 /// the parent is gone: a kernel killed before it could remove its demo tokens).
 final class ExitCleanup: Sendable {
     private struct State {
-        var own: [(file: String, folder: String)] = []
+        var own: (file: String, folder: String)?
         var parentFolder: String?
         var done = false
     }
     private let state = Mutex(State())
 
     /// Removes `file` and then `folder` at the end (a folder this process made for it).
-    func own(file: String, in folder: String) { state.withLock { $0.own.append((file, folder)) } }
+    func own(file: String, in folder: String) { state.withLock { $0.own = (file, folder) } }
 
     /// Removes `folder`'s files and the folder itself if the parent process is gone at the end.
     func parentFolder(_ folder: String) { state.withLock { $0.parentFolder = folder } }
@@ -45,7 +45,7 @@ final class ExitCleanup: Sendable {
             return s
         }
         guard let todo else { return }
-        for (file, folder) in todo.own {
+        if let (file, folder) = todo.own {
             unlink(file)
             rmdir(folder)
         }
