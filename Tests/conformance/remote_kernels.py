@@ -24,6 +24,38 @@ def sign_in(sim, identity="alice@uchicago.edu"):
     return answer
 
 
+def sign_in_and_call(kernel, sim, home):
+    """`%globus login` with the code prompt across the WebSocket (the token file private under
+    `home`), then a call: what a person does first on any remote kernel."""
+    login = kernel.execute("%globus login", answer=sign_in(sim))
+    assert login.status == "ok", login
+    assert login.prompts and "code" in login.prompts[0].lower(), login.prompts
+    assert "Logged in as alice@uchicago.edu" in login.output, login
+    assert home.joinpath(*TOKEN_FILE).stat().st_mode & 0o777 == 0o600
+    call = kernel.execute("%globus call transfer GET /endpoint_search -Q filter_fulltext=tutorial --jmespath 'DATA[].display_name'")
+    assert call.status == "ok" and "Globus Tutorial Collection 1" in call.output, call
+
+
+def interrupted_wait(kernel, copy_name):
+    """A long `task wait`, interrupted through the server's REST API a second into it: the
+    waiting stops and says the task goes on, and the task is still active."""
+    submit = kernel.execute("%globus transfer 'Globus Tutorial Collection 1':/~/data "
+                            f"'Globus Tutorial Collection 2':/~/{copy_name} --recursive --as task")
+    assert submit.status == "ok", submit
+    asked = []
+
+    def interrupt_soon(k):
+        time.sleep(1)  # into the wait (the interrupt is what is tested, not the timing)
+        asked.append(time.monotonic())
+        k.interrupt()
+
+    wait = kernel.execute("%globus task wait @{task.task_id}", during=interrupt_soon, timeout=60)
+    assert asked and wait.seconds < 25, wait  # the task takes 30 s: the wait stopped, not ran out
+    assert wait.status == "error" and "goes on" in wait.output + (wait.error or ""), wait
+    show = kernel.execute("%globus task show @{task.task_id}")
+    assert show.status == "ok" and "ACTIVE" in show.output, show
+
+
 class KernelServer:
     """A Jupyter server's REST API at `base` (e.g. http://127.0.0.1:8000/user/student01/), with an
     API token sent as `Authorization: token …` (or none)."""

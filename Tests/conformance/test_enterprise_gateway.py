@@ -26,7 +26,7 @@ import pytest
 import requests
 
 from conftest import Sim, free_port
-from remote_kernels import TOKEN_FILE, KernelServer, sign_in
+from remote_kernels import KernelServer, interrupted_wait, sign_in_and_call
 
 REPO = Path(__file__).resolve().parents[2]
 KERNEL_BIN = os.environ.get("GLOBUS_KERNEL_BIN", str(REPO / ".build/debug/globus-kernel"))
@@ -318,35 +318,11 @@ def test_the_globus_kernel_on_a_second_host_through_enterprise_gateway(enterpris
         assert all(PORT_RANGE[0] <= p <= PORT_RANGE[1] for p in ports), ports
         kernel.wait_ready()
 
-        login = kernel.execute("%globus login", answer=sign_in(sim))
-        assert login.status == "ok", login
-        assert login.prompts and "code" in login.prompts[0].lower(), login.prompts
-        assert "Logged in as alice@uchicago.edu" in login.output, login
-        token_file = remote_home.joinpath(*TOKEN_FILE)
-        assert token_file.stat().st_mode & 0o777 == 0o600
-
-        call = kernel.execute("%globus call transfer GET /endpoint_search -Q filter_fulltext=tutorial --jmespath 'DATA[].display_name'")
-        assert call.status == "ok" and "Globus Tutorial Collection 1" in call.output, call
-
+        sign_in_and_call(kernel, sim, remote_home)
         # A long wait, interrupted through the REST API: the gateway asks the launcher on its
         # communication port, which raises SIGINT in the kernel; the waiting stops, the task goes on.
-        submit = kernel.execute("%globus transfer 'Globus Tutorial Collection 1':/~/data 'Globus Tutorial Collection 2':/~/eg-copy "
-                                "--recursive --as task")
-        assert submit.status == "ok", submit
-        asked = []
-
-        def interrupt_soon(k):
-            time.sleep(1)  # into the wait (the interrupt is what is tested, not the timing)
-            asked.append(time.monotonic())
-            k.interrupt()
-
-        wait = kernel.execute("%globus task wait @{task.task_id}", during=interrupt_soon, timeout=60)
-        assert asked and wait.seconds < 25, wait  # the task takes 30 s: the wait stopped, not ran out
-        assert wait.status == "error" and "goes on" in wait.output + (wait.error or ""), wait
-        kernel_log = logs / f"kernel-{kernel.id}.log"
-        assert "signal 2 from the gateway" in kernel_log.read_text()
-        show = kernel.execute("%globus task show @{task.task_id}")
-        assert show.status == "ok" and "ACTIVE" in show.output, show
+        interrupted_wait(kernel, "eg-copy")
+        assert "signal 2 from the gateway" in (logs / f"kernel-{kernel.id}.log").read_text()
 
         # A restart through the REST API: a new process on the second host, the old one gone,
         # signed in from the token file.

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from conftest import Sim, free_port
-from remote_kernels import TOKEN_FILE, KernelServer, sign_in
+from remote_kernels import KernelServer, interrupted_wait, sign_in_and_call
 
 @pytest.fixture
 def gateway(tmp_path):
@@ -52,32 +52,9 @@ def test_the_globus_kernel_through_a_kernel_gateway(gateway):
     kernel = server.start_kernel("globus")
     try:
         kernel.wait_ready()
-        login = kernel.execute("%globus login", answer=sign_in(sim))
-        assert login.status == "ok", login
-        assert login.prompts and "code" in login.prompts[0].lower(), login.prompts
-        assert "Logged in as alice@uchicago.edu" in login.output, login
-        token_file = home.joinpath(*TOKEN_FILE)
-        assert token_file.stat().st_mode & 0o777 == 0o600
-
-        call = kernel.execute("%globus call transfer GET /endpoint_search -Q filter_fulltext=tutorial --jmespath 'DATA[].display_name'")
-        assert call.status == "ok" and "Globus Tutorial Collection 1" in call.output, call
-
+        sign_in_and_call(kernel, sim, home)
         # A long wait, interrupted through the REST API: the waiting stops, the task goes on.
-        submit = kernel.execute("%globus transfer 'Globus Tutorial Collection 1':/~/data 'Globus Tutorial Collection 2':/~/gw-copy "
-                                "--recursive --as task")
-        assert submit.status == "ok", submit
-        asked = []
-
-        def interrupt_soon(k):
-            time.sleep(1)
-            asked.append(time.monotonic())
-            k.interrupt()
-
-        wait = kernel.execute("%globus task wait @{task.task_id}", during=interrupt_soon, timeout=60)
-        assert asked and wait.seconds < 25, wait  # the task takes 30 s: the wait stopped, not ran out
-        assert wait.status == "error" and "goes on" in wait.output + (wait.error or ""), wait
-        show = kernel.execute("%globus task show @{task.task_id}")
-        assert show.status == "ok" and "ACTIVE" in show.output, show
+        interrupted_wait(kernel, "gw-copy")
 
         # A restart through the REST API: the kernel comes back signed in, from its token file.
         kernel.restart()
