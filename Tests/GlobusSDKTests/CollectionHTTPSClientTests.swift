@@ -55,6 +55,8 @@ import Glibc
             #expect(try https.head("/~/samples/gradient.png").contentType == "image/png")
             let missing = globusError { () throws(GlobusError) in try https.head("/~/samples/nothing.csv") }
             #expect(missing?.httpStatus == 404)
+            // exists: the same HEAD, with a 404 as false.
+            #expect(try https.exists("/~/samples/gradient.png") && !(try https.exists("/~/samples/nothing.csv")))
         }
     }
 

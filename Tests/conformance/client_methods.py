@@ -47,7 +47,7 @@ NO_PYTHON_METHOD = {
     f"CollectionHTTPSClient.{m}": "the Python SDK has no client for a collection's HTTPS server: its users build the scope "
     "(GCSCollectionScopes.https) and call the server with requests; CollectionHTTPSClientTests and the simulator's "
     "CollectionHTTPSTests check these requests"
-    for m in ("forCollection", "head", "get", "download", "upload", "put")
+    for m in ("forCollection", "head", "exists", "get", "download", "upload", "put")
 }
 
 
