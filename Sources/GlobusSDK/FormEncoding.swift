@@ -11,19 +11,19 @@ public enum FormEncoding {
     /// `s` with every byte but the unreserved ones (`A-Z a-z 0-9 - . _ ~`, RFC 3986) as `%XX`;
     /// with `spaceAsPlus`, a space as `+` (form encoding).
     static func percentEncoded(_ s: some StringProtocol, spaceAsPlus: Bool) -> String {
-        var out = ""
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
         for b in s.utf8 {
             switch b {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                  UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(b))
-            case UInt8(ascii: " ") where spaceAsPlus: out += "+"
-            default:
-                let hex = String(b, radix: 16, uppercase: true)
-                out += "%" + (hex.count == 1 ? "0" + hex : hex)
+                out.append(b)
+            case UInt8(ascii: " ") where spaceAsPlus: out.append(UInt8(ascii: "+"))
+            default: out += [UInt8(ascii: "%"), hex[Int(b >> 4)], hex[Int(b & 0x0F)]]
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The inverse of `escape`: `+` as space, `%XX` as its byte (a malformed escape is kept as it is).

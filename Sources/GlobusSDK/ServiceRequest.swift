@@ -81,13 +81,12 @@ public struct ServiceRequest: Sendable {
         return http
     }
 
-    var queryString: String { query.isEmpty ? "" : "?" + query.map { percentEncode($0.0) + "=" + percentEncode($0.1) }.joined(separator: "&") }
+    /// `?name=value&…`, each part percent-encoded (a space as `%20`), or nothing without a query.
+    var queryString: String {
+        query.isEmpty ? "" : "?" + query.map { percentEncode($0.0) + "=" + percentEncode($0.1) }.joined(separator: "&")
+    }
 
-    func percentEncode(_ s: String) -> String { FormEncoding.escape(s).replacingPlus() }
-}
-
-extension String {
-    func replacingPlus() -> String { split(separator: "+", omittingEmptySubsequences: false).joined(separator: "%20") }
+    func percentEncode(_ s: String) -> String { FormEncoding.percentEncoded(s, spaceAsPlus: false) }
 }
 
 /// One segment of a request path. An id goes into a path percent-encoded, so whatever it holds

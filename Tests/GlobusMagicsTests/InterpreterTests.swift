@@ -1,5 +1,6 @@
 import JSON
 import JupyterKernel
+import PropertyBased
 import Testing
 @testable import GlobusMagics
 import GlobusSDK
@@ -134,6 +135,26 @@ import Glibc
 
     @Test func secretLookingNames() {
         for n in ["GLOBUS_CLIENT_SECRET", "ACCESS_TOKEN", "DB_PASSWORD", "API_KEY", "SSH_KEY", "aws_secret_access_key"] { #expect(looksSecret(n)) }
-        for n in ["GLOBUS_SDK_ENVIRONMENT", "HOME", "KEYBOARD", "MONKEY_BUSINESS"] { #expect(!looksSecret(n)) }
+        for n in ["GLOBUS_SDK_ENVIRONMENT", "HOME", "KEYBOARD", "MONKEY_BUSINESS", "", "K", "_KEY_"] { #expect(!looksSecret(n)) }
+        #expect(looksSecret("key") && looksSecret("Key_Vault") && looksSecret("my_Key"))
+    }
+
+    /// The byte-level check agrees with the plain reading of the rule (`uppercased`, `contains`)
+    /// on names made of the rule's own letters, where near-misses are common.
+    @Test func secretLookingNamesAgreeWithThePlainRule() {
+        func plain(_ name: String) -> Bool {
+            let n = name.uppercased()
+            return ["SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE", "APIKEY", "API_KEY"].contains { n.contains($0) }
+                || n == "KEY" || n.hasSuffix("_KEY") || n.hasPrefix("KEY_")
+        }
+        let pieces = ["KEY", "key", "_", "TOK", "EN", "ken", "SECR", "et", "API", "Pass", "WD", "word", "PRIV", "ate", "CREDENTIAL", "X", "é", "ß"]
+        var rng = Xoshiro(seed: (7, 0x9E37_79B9_7F4A_7C15, 1, 2))
+        var secret = 0
+        for _ in 0..<20_000 {
+            let name = (0..<Int.random(in: 0...5, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            #expect(looksSecret(name) == plain(name), "\(name)")
+            if plain(name) { secret += 1 }
+        }
+        #expect(secret > 1_000 && secret < 19_000)  // both answers were drawn often
     }
 }
