@@ -20,7 +20,7 @@ struct GlobusKernelCommand: ParsableCommand {
 }
 
 struct Run: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Serve one kernel (Jupyter starts this for you).")
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Serve one kernel (Jupyter starts this for you).")
 
     @Option(name: [.customShort("f"), .long], help: "The connection file written by Jupyter.")
     var connectionFile: String
@@ -75,7 +75,7 @@ struct LocationOptions: ParsableArguments {
 }
 
 struct Install: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Install the kernelspec so Jupyter can find this kernel.")
+    static let configuration = CommandConfiguration(commandName: "install", abstract: "Install the kernelspec so Jupyter can find this kernel.")
 
     @OptionGroup var where_: LocationOptions
     @Option(help: "The name shown in Jupyter's launcher.")
@@ -126,7 +126,7 @@ struct Install: ParsableCommand {
 }
 
 struct Uninstall: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Remove the kernelspec.")
+    static let configuration = CommandConfiguration(commandName: "uninstall", abstract: "Remove the kernelspec.")
 
     @OptionGroup var where_: LocationOptions
 

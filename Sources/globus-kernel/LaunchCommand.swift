@@ -16,6 +16,7 @@ import Glibc
 /// request ends it. Nothing else is started, so nothing outlives the kernel.
 struct Launch: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "launch",
         abstract: "Serve one kernel for Jupyter Enterprise Gateway (its remote-kernel launcher protocol).",
         discussion: "Enterprise Gateway starts this through the kernelspec `globus-kernel install --gateway distributed` writes. The --RemoteProcessProxy.* spellings are the gateway's; the short ones are the same options.")
 
