@@ -5,13 +5,15 @@
 #   make classroom  a class of 30 on JupyterHub, side by side with ipykernel: the figures
 #   make fuzz   a million generated JMESPath cases, ours against Python's jmespath (FUZZ_CASES, FUZZ_SEED)
 #   make docs   the GlobusSDK documentation (DocC) in build/docs; any warning fails it
+#   make bench  figures side by side: the kernel against its physical floors, ipykernel and the Python SDK
+#   make bench-instructions  instructions per phase under callgrind (OLD=<binary> to compare two builds)
 #   make image-root  the Zero to JupyterHub image's root filesystem (debootstrap), smoke-tested in a chroot
 SHELL := /bin/bash
 BUILD := .build/debug
 JUPYTER_DIR := $(CURDIR)/build/share/jupyter
 PY := .venv/bin/python
 
-.PHONY: all setup build release test swift-test conformance demo bench classroom clean kernelspec sanitize fuzz docs image-root
+.PHONY: all setup build release test swift-test conformance demo bench bench-instructions classroom clean kernelspec sanitize fuzz docs image-root
 
 all: build
 
@@ -53,11 +55,18 @@ demo: kernelspec
 	  JUPYTER_PATH=$(JUPYTER_DIR) $(PY) scripts/run_notebook.py notebooks/tour.ipynb --out build/tour.ipynb --html build/tour.html
 
 bench: release
+	$(PY) bench/floors.py --kernel $(CURDIR)/.build/release/globus-kernel --floors $(CURDIR)/.build/release --sim $(CURDIR)/.build/release/globus-sim
 	$(PY) bench/kernel_bench.py --kernel $(CURDIR)/.build/release/globus-kernel
 	$(PY) bench/globus_bench.py --kernel $(CURDIR)/.build/release/globus-kernel --sim $(CURDIR)/.build/release/globus-sim
 	$(PY) bench/sim_bench.py --sim $(CURDIR)/.build/release/globus-sim
 	$(PY) bench/workflow_bench.py --kernel $(CURDIR)/.build/release/globus-kernel --sim $(CURDIR)/.build/release/globus-sim
 	$(PY) bench/https_bench.py --kernel $(CURDIR)/.build/release/globus-kernel --sim $(CURDIR)/.build/release/globus-sim
+
+# Instructions per phase (start-up, first call, warm call, paging) under valgrind's callgrind:
+# exact for the same binary and inputs. OLD=path/to/an/older/globus-kernel prints both side by side.
+bench-instructions: release
+	@scripts/setup.sh valgrind binutils
+	$(PY) bench/instructions.py --kernel $(CURDIR)/.build/release/globus-kernel --sim $(CURDIR)/.build/release/globus-sim $(if $(OLD),--old $(OLD))
 
 # A class of 30 on a real JupyterHub (the proxy from Debian, a shared Globus Simulator), then the
 # same class with ipykernel and the Python globus-sdk: time to all done, cell latency, memory.

@@ -110,6 +110,10 @@ let package = Package(
 
         // Searches documents with JMESPath expressions, JSON lines in and out (the differential fuzzer).
         .executableTarget(name: "jmespath-check", dependencies: ["JMESPath", "JSON"]),
+        // The physical floors `make bench` measures the kernel against (bench/floors.py).
+        .executableTarget(name: "minimal-kernel", dependencies: ["ZeroMQ", "JSON", .product(name: "Crypto", package: "swift-crypto")],
+                          path: "bench/floors/MinimalKernel"),
+        .executableTarget(name: "request-floors", dependencies: ["GlobusSDK"], path: "bench/floors/RequestFloors"),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "EscapingTests", dependencies: ["Escaping", .product(name: "PropertyBased", package: "swift-property-based")]),
