@@ -1,4 +1,3 @@
-import CZeroMQ
 import JSON
 import ZeroMQ
 
@@ -65,10 +64,10 @@ public final class KernelServer: @unchecked Sendable {
             do {
                 try socket.setLinger(1000)
                 if name == "shell" || name == "control" || name == "stdin" {
-                    try socket.set(ZMQ_ROUTER_HANDOVER, 1)
-                    try socket.set(ZMQ_MAXMSGSIZE, int64: maxMessageSize)
+                    try socket.setRouterHandover(true)
+                    try socket.setMaximumMessageSize(maxMessageSize)
                 }
-                if name == "iopub" { try socket.set(ZMQ_SNDHWM, 100_000) }
+                if name == "iopub" { try socket.setSendHighWaterMark(100_000) }
                 if let secret = connection.curveSecretKey {
                     guard Context.hasCurve else { throw StartError(description: "this libzmq was built without CURVE support") }
                     try socket.makeCurveServer(secretKeyZ85: secret)
@@ -81,7 +80,7 @@ public final class KernelServer: @unchecked Sendable {
             }
         }
         do {
-            try iopubPull.set(ZMQ_RCVHWM, 0)
+            try iopubPull.setReceiveHighWaterMark(0)
             try iopubPull.bind(KernelServer.iopubInproc)
         } catch { throw StartError(description: "cannot start the IOPub publisher: \(error)") }
     }
@@ -89,7 +88,7 @@ public final class KernelServer: @unchecked Sendable {
     /// A PUSH socket into the IOPub publisher, for the calling thread.
     func makeIOPubPush() throws -> Socket {
         let s = try context.socket(.push)
-        try s.set(ZMQ_SNDHWM, 0)
+        try s.setSendHighWaterMark(0)
         try s.setLinger(1000)
         try s.connect(KernelServer.iopubInproc)
         return s

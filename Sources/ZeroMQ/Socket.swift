@@ -76,6 +76,21 @@ public final class Socket: @unchecked Sendable {
     /// Linger period in milliseconds for pending messages on close.
     public func setLinger(_ ms: Int32) throws { try set(ZMQ_LINGER, ms) }
 
+    /// Whether a peer that connects with the routing identity of a connected one takes its place
+    /// (`ZMQ_ROUTER_HANDOVER`, ROUTER sockets): a client that reconnects keeps its identity.
+    public func setRouterHandover(_ on: Bool) throws { try set(ZMQ_ROUTER_HANDOVER, on ? 1 : 0) }
+
+    /// The largest message accepted, in bytes; a peer that sends a larger one is disconnected
+    /// (`ZMQ_MAXMSGSIZE`; -1 for no limit).
+    public func setMaximumMessageSize(_ bytes: Int64) throws { try set(ZMQ_MAXMSGSIZE, int64: bytes) }
+
+    /// How many outgoing messages may queue before sending blocks or drops (`ZMQ_SNDHWM`; 0 for
+    /// no limit).
+    public func setSendHighWaterMark(_ messages: Int32) throws { try set(ZMQ_SNDHWM, messages) }
+
+    /// How many incoming messages may queue (`ZMQ_RCVHWM`; 0 for no limit).
+    public func setReceiveHighWaterMark(_ messages: Int32) throws { try set(ZMQ_RCVHWM, messages) }
+
     /// Makes this socket a CURVE server with the given Z85-encoded secret key (40 characters).
     public func makeCurveServer(secretKeyZ85: String) throws {
         try set(ZMQ_CURVE_SERVER, 1)
