@@ -116,8 +116,20 @@ enum Rendering {
 
     /// `text` cut to `width` characters, ending in "…" when it was cut.
     static func fit(_ text: String, _ width: Int) -> (String, Bool) {
-        let flat = text.contains("\n") ? text.split(separator: "\n").joined(separator: " ") : text
-        return flat.count <= width ? (flat, false) : (String(flat.prefix(width - 1)) + "…", true)
+        let flat = text.utf8.contains(0x0A) ? text.split(separator: "\n").joined(separator: " ") : text
+        return characters(flat) <= width ? (flat, false) : (String(flat.prefix(width - 1)) + "…", true)
+    }
+
+    /// `text.count` (its characters), found from its bytes when it is ASCII without a CR LF pair
+    /// (one byte is then one character): counting characters in general walks grapheme breaks,
+    /// and tables count every cell several times.
+    static func characters(_ text: String) -> Int {
+        var previous: UInt8 = 0
+        for b in text.utf8 {
+            if b >= 0x80 || (b == 0x0A && previous == 0x0D) { return text.count }
+            previous = b
+        }
+        return text.utf8.count
     }
 
     static func htmlTable(_ doc: JSON) -> String? {
@@ -161,8 +173,9 @@ enum Rendering {
             cut = cut || shortened
             return shown
         } }
-        let widths = headers.indices.map { i in max(headers[i].count, data.map { $0[i].count }.max() ?? 0) }
-        func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
+        let counts = data.map { $0.map(characters) }, headerCounts = headers.map(characters)
+        let widths = headers.indices.map { i in max(headerCounts[i], counts.map { $0[i] }.max() ?? 0) }
+        func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - characters(s))) }
         func line(_ v: [String]) -> String { v.enumerated().map { pad($0.element, widths[$0.offset]) }.joined(separator: " | ").trimmedTrailing }
         var out = [line(headers), widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-")]
         out += data.map(line)
@@ -173,9 +186,9 @@ enum Rendering {
 
     /// Rows of text under headers, in aligned columns.
     static func columns(_ headers: [String], _ rows: [[String]]) -> String {
-        let widths = headers.indices.map { i in max(headers[i].count, rows.map { $0[i].count }.max() ?? 0) }
+        let widths = headers.indices.map { i in max(characters(headers[i]), rows.map { characters($0[i]) }.max() ?? 0) }
         func line(_ v: [String]) -> String {
-            v.enumerated().map { $0.element + String(repeating: " ", count: max(0, widths[$0.offset] - $0.element.count)) }
+            v.enumerated().map { $0.element + String(repeating: " ", count: max(0, widths[$0.offset] - characters($0.element))) }
                 .joined(separator: "  ").trimmedTrailing
         }
         return ([line(headers)] + rows.map(line)).joined(separator: "\n")

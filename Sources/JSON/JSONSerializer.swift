@@ -49,14 +49,19 @@ extension JSON {
         case .object(let o):
             if o.isEmpty { out.append(contentsOf: "{}".utf8); return }
             out.append(UInt8(ascii: "{"))
-            let keys = sortKeys ? o.keys.sorted() : o.keys
-            for (i, k) in keys.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
+            // Members by position: looking each key up again would cost a search per member.
+            func member(_ i: Int, first: Bool) {
+                if !first { out.append(UInt8(ascii: ",")) }
                 JSON.newline(&out, indent: indent, level: level + 1)
-                JSON.writeString(k, into: &out)
+                JSON.writeString(o.keys[i], into: &out)
                 out.append(UInt8(ascii: ":"))
                 if indent > 0 { out.append(UInt8(ascii: " ")) }
-                o[k]!.write(into: &out, indent: indent, sortKeys: sortKeys, level: level + 1)
+                o.values[i].write(into: &out, indent: indent, sortKeys: sortKeys, level: level + 1)
+            }
+            if sortKeys {
+                for (n, i) in o.keys.indices.sorted(by: { o.keys[$0] < o.keys[$1] }).enumerated() { member(i, first: n == 0) }
+            } else {
+                for i in o.keys.indices { member(i, first: i == 0) }
             }
             JSON.newline(&out, indent: indent, level: level)
             out.append(UInt8(ascii: "}"))

@@ -1,5 +1,6 @@
 import JSON
 import JupyterKernel
+import PropertyBased
 import Testing
 @testable import GlobusMagics
 import GlobusSDK
@@ -9,6 +10,17 @@ import Glibc
 #endif
 
 @Suite struct RenderingTests {
+    /// The byte-level count agrees with `String.count` on any text: ASCII, CR LF pairs (one
+    /// character of two bytes), combining marks, emoji sequences, controls.
+    @Test func characterCountsAgreeWithStringCount() {
+        let pieces = ["a", " ", "\r", "\n", "\r\n", "\t", "\u{0}", "e\u{301}", "é", "👩‍💻", "🇫🇷", "\u{200D}", "|", "…", "x"]
+        var rng = Xoshiro(seed: (5, 0x9E37_79B9_7F4A_7C15, 8, 9))
+        for _ in 0..<10_000 {
+            let text = (0..<Int.random(in: 0...8, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            #expect(Rendering.characters(text) == text.count, "\(text.debugDescription)")
+        }
+    }
+
     let listing: JSON = ["DATA_TYPE": "file_list", "DATA": [["DATA_TYPE": "file", "name": "a.txt", "size": 4, "type": "file"],
                                                             ["DATA_TYPE": "file", "name": "data", "size": 4096, "type": "dir"]]]
 
