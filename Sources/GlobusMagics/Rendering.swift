@@ -91,14 +91,12 @@ enum Rendering {
             }
         }
         let preferred = ["name", "display_name", "id", "task_id", "status", "type", "size", "label", "username", "subject"]
-        let ranked = order.enumerated().sorted { a, b in
-            let na = nested.contains(a.element), nb = nested.contains(b.element)
-            if na != nb { return !na }
-            let pa = preferred.firstIndex(of: a.element) ?? 100, pb = preferred.firstIndex(of: b.element) ?? 100
-            if pa != pb { return pa < pb }
-            return (count[a.element]!, -a.offset) > (count[b.element]!, -b.offset)
-        }
-        return Array(ranked.map(\.element).filter { $0 != "DATA_TYPE" && !$0.hasPrefix("@") }.prefix(8))
+        // Each column's rank is worked out once: scalar before nested, preferred names in their
+        // order, then the most common, then the first seen.
+        let ranked = order.enumerated().map { offset, key in
+            (key: key, rank: (nested.contains(key) ? 1 : 0, preferred.firstIndex(of: key) ?? 100, -count[key]!, offset))
+        }.sorted { $0.rank < $1.rank }
+        return Array(ranked.map(\.key).filter { $0 != "DATA_TYPE" && !$0.hasPrefix("@") }.prefix(8))
     }
 
     static func cell(_ v: JSON?) -> String {
