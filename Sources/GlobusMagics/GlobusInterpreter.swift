@@ -1,5 +1,4 @@
 import Escaping
-import GlobusSDK
 import JSON
 import JupyterKernel
 
@@ -33,13 +32,6 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
                 (text: "Globus documentation", url: "https://docs.globus.org"),
                 (text: "Globus SDK (Python) documentation", url: "https://globus-sdk-python.readthedocs.io"),
             ])
-    }
-
-    /// Loads libcurl on a thread of its own while the first cell is being typed: its `dlopen`
-    /// (TLS, Kerberos, LDAP… all bound at load) is most of a first call's work, and it is not
-    /// done at start so that start-up stays short.
-    public func warmUp() {
-        spawnThread(name: "globus-warm-up") { CurlTransport.prepare() }
     }
 
     // MARK: execute

@@ -115,11 +115,6 @@ public final class CurlTransport: Transport {
     /// A transport with its own pool of connections.
     public init() {}
 
-    /// Loads libcurl now, if it is not loaded yet; blocks until it is. libcurl is otherwise
-    /// loaded by the first request, and its loading is most of that request's time (a program
-    /// that knows it will call can do it early, on a thread of its own).
-    public static func prepare() { _ = CurlLibrary.shared }
-
     final class Exchange {
         var body: [UInt8] = []
         var headers: [(String, String)] = []

@@ -27,17 +27,10 @@ public protocol Interpreter: AnyObject, Sendable {
     /// when the parent process is gone. Called once, from the thread that ends the process,
     /// possibly while a cell still runs. The default does nothing.
     func shutdown()
-
-    /// Called once, after the first `kernel_info_reply` has been sent: the client has what it
-    /// waited for, and the first cell is usually seconds away. An interpreter may start preparing
-    /// what that cell will need (on a thread of its own: this must return at once). The default
-    /// does nothing.
-    func warmUp()
 }
 
 extension Interpreter {
     public func shutdown() {}
-    public func warmUp() {}
 }
 
 /// What the kernel tells the interpreter about the request being executed.

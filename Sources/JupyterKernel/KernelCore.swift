@@ -1,5 +1,4 @@
 import JSON
-import Synchronization
 
 /// The transport-independent heart of the kernel: it answers each request following the
 /// protocol (busy → side effects → reply → idle), keeps the execution counter and history,
@@ -11,9 +10,6 @@ public final class KernelCore: @unchecked Sendable {
     private(set) var executionCount = 0
     private var history = History()
     private let log: Log
-    /// Whether the interpreter has been told to warm up (after the first kernel_info_reply, on
-    /// whichever channel it came).
-    private let warmedUp = Atomic<Bool>(false)
 
     /// Called after a `shutdown_request` has been answered and `idle` published.
     public var onShutdown: @Sendable (_ restart: Bool) -> Void = { _ in }
@@ -44,7 +40,6 @@ public final class KernelCore: @unchecked Sendable {
             abort = execute(request, io: io)
         case "kernel_info_request":
             io.reply("kernel_info_reply", content: kernelInfo(), to: request)
-            if !warmedUp.exchange(true, ordering: .relaxed) { interpreter.warmUp() }
         case "complete_request":
             complete(request, io: io)
         case "inspect_request":

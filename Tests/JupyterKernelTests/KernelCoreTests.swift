@@ -52,8 +52,6 @@ final class ScriptInterpreter: Interpreter, @unchecked Sendable {
     func inspect(_ code: String, cursor: Int, detailLevel: Int) -> Inspection? { nil }
     func isComplete(_ code: String) -> Completeness { code.hasSuffix("\\") ? .incomplete(indent: "  ") : .complete }
     func interrupt() {}
-    let warmUps = Atomic(0)
-    func warmUp() { warmUps.add(1, ordering: .relaxed) }
 }
 
 @Suite struct KernelCoreTests {
@@ -71,22 +69,6 @@ final class ScriptInterpreter: Interpreter, @unchecked Sendable {
         #expect(io.published.last?.content["execution_state"] == "idle")
         #expect(io.replies.map(\.type) == ["kernel_info_reply"])
         #expect(io.replies[0].content["protocol_version"] == "5.3")
-    }
-
-    /// The interpreter is told to warm up once, after the first kernel_info_reply has gone out
-    /// (whichever channel it came on), and not before: a cell before it does not warm up.
-    @Test func theInterpreterWarmsUpOnceAfterTheFirstKernelInfoReply() {
-        let interpreter = ScriptInterpreter()
-        let core = KernelCore(interpreter: interpreter, interruption: Interruption())
-        let io = MockChannel()
-        core.handle(execute("value"), io: io, channel: .shell)
-        #expect(interpreter.warmUps.load(ordering: .relaxed) == 0)
-        core.handle(Request(msgType: "kernel_info_request", content: [:]), io: io, channel: .shell)
-        #expect(io.replies.last?.type == "kernel_info_reply")
-        #expect(interpreter.warmUps.load(ordering: .relaxed) == 1)
-        core.handle(Request(msgType: "kernel_info_request", content: [:]), io: io, channel: .control)
-        core.handle(Request(msgType: "kernel_info_request", content: [:]), io: io, channel: .shell)
-        #expect(interpreter.warmUps.load(ordering: .relaxed) == 1)
     }
 
     @Test func unknownTypesGetBusyIdleButNoReply() {
