@@ -36,6 +36,8 @@ let package = Package(
 
         // Thin Swift wrapper over libzmq: context, sockets, multipart, poll, proxy, CURVE.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        // The basics several modules need, without Foundation (base64 so far).
+        .target(name: "Support"),
 
         // An ordered JSON value with a strict parser and a stable serializer.
         .target(name: "JSON"),
@@ -54,7 +56,7 @@ let package = Package(
         // A reusable Swift Globus SDK: transport, scopes, Auth, login flows, token storage, apps.
         // Knows nothing of Jupyter.
         .target(name: "GlobusSDK", dependencies: [
-            "CCurl", "CSQLite", "JSON",
+            "CCurl", "CSQLite", "JSON", "Support",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
@@ -63,7 +65,7 @@ let package = Package(
         .target(name: "JMESPath", dependencies: ["JSON"]),
 
         // The interpreter: the magic command language.
-        .target(name: "GlobusMagics", dependencies: ["JupyterKernel", "GlobusSDK", "JMESPath", "JSON", "Escaping"]),
+        .target(name: "GlobusMagics", dependencies: ["JupyterKernel", "GlobusSDK", "JMESPath", "JSON", "Escaping", "Support"]),
 
         // The executable: run, install, uninstall, --version.
         .executableTarget(name: "globus-kernel", dependencies: [
@@ -73,7 +75,7 @@ let package = Package(
 
         // An offline Globus for tests, demos and benchmarks. Not part of the kernel's graph.
         .target(name: "GlobusSimulator", dependencies: [
-            "JSON", "Escaping",
+            "JSON", "Escaping", "Support",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -116,9 +118,10 @@ let package = Package(
         .executableTarget(name: "request-floors", dependencies: ["GlobusSDK"], path: "bench/floors/RequestFloors"),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "EscapingTests", dependencies: ["Escaping", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSON"], resources: [.copy("compliance")]),
-        .testTarget(name: "GlobusSimulatorTests", dependencies: ["GlobusSimulator", "SimulatorSupport", "JSON", "Escaping"]),
+        .testTarget(name: "GlobusSimulatorTests", dependencies: ["GlobusSimulator", "SimulatorSupport", "JSON", "Escaping", "Support"]),
         // An in-process simulator (and a stand-in JupyterHub) for the simulator's, the SDK's and the magics' tests.
         .target(name: "SimulatorSupport", dependencies: [
             "GlobusSimulator", "JSON",
@@ -126,12 +129,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ], path: "Tests/SimulatorSupport"),
-        .testTarget(name: "GlobusSDKTests", dependencies: ["GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JSON",
+        .testTarget(name: "GlobusSDKTests", dependencies: ["GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JSON", "Support",
                                                    .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "ZeroMQ", "JSON",
                                                        .product(name: "Crypto", package: "swift-crypto"),
                                                        .product(name: "_CryptoExtras", package: "swift-crypto")]),
-        .testTarget(name: "GlobusMagicsTests", dependencies: ["GlobusMagics", "GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JupyterKernel", "JSON", "Escaping",
+        .testTarget(name: "GlobusMagicsTests", dependencies: ["GlobusMagics", "GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JupyterKernel", "JSON", "Escaping", "Support",
                                                       .product(name: "PropertyBased", package: "swift-property-based")]),
     ]
 )

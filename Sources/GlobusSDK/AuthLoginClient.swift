@@ -1,3 +1,4 @@
+import Support
 import JSON
 
 #if canImport(Glibc)
@@ -79,7 +80,7 @@ public struct AuthLoginClient: Sendable {
     /// The `Authorization` value a confidential client signs in with (`Basic` and the base64 of
     /// `id:secret`): as secret as the secret itself.
     public static func basicCredentials(clientID: String, secret: String) -> String {
-        "Basic " + base64(Array("\(clientID):\(secret)".utf8))
+        "Basic " + Base64.encode(Array("\(clientID):\(secret)".utf8))
     }
 
     func tokenRequest(_ fields: [(String, String)], path: String = "v2/oauth2/token") -> HTTPRequest {

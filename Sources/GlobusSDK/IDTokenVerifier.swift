@@ -1,3 +1,4 @@
+import Support
 import _CryptoExtras
 import Crypto
 import JSON
@@ -66,8 +67,8 @@ public final class IDTokenVerifier: Sendable {
     /// (swift-crypto's RSA), so it is safe on any thread.
     public static func verify(_ token: String, keySet: JSON, algorithms: [String], audience: String, now: Int) throws(GlobusError) -> IdentityClaims {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let headerBytes = base64urlDecode(String(parts[0])), let header = try? JSON.parse(headerBytes),
-              let payloadBytes = base64urlDecode(String(parts[1])), let signature = base64urlDecode(String(parts[2])) else {
+        guard parts.count == 3, let headerBytes = Base64.decode(String(parts[0]), alphabet: .url), let header = try? JSON.parse(headerBytes),
+              let payloadBytes = Base64.decode(String(parts[1]), alphabet: .url), let signature = Base64.decode(String(parts[2]), alphabet: .url) else {
             throw .idToken("the id_token is not a JWT (expected three base64url parts with a JSON header)")
         }
         guard let alg = header["alg"]?.string else { throw .idToken("the id_token's header names no algorithm") }
@@ -88,7 +89,7 @@ public final class IDTokenVerifier: Sendable {
         if let keyAlg = jwk["alg"]?.string, keyAlg != alg {
             throw .idToken("the id_token is signed with \(alg) but its key is for \(keyAlg)")
         }
-        guard let n = jwk["n"]?.string.flatMap(base64urlDecode), let e = jwk["e"]?.string.flatMap(base64urlDecode) else {
+        guard let n = jwk["n"]?.string.flatMap({ Base64.decode($0, alphabet: .url) }), let e = jwk["e"]?.string.flatMap({ Base64.decode($0, alphabet: .url) }) else {
             throw .idToken("Globus Auth's key has no valid modulus or exponent")
         }
         let signedInput = Array(token.utf8[..<token.utf8.lastIndex(of: UInt8(ascii: "."))!])
@@ -122,32 +123,3 @@ public final class IDTokenVerifier: Sendable {
     }
 }
 
-/// Decodes base64url (padding optional), or nil.
-func base64urlDecode(_ text: String) -> [UInt8]? {
-    var vals: [UInt8] = []
-    vals.reserveCapacity(text.utf8.count)
-    for c in text.utf8 {
-        switch c {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): vals.append(c - 65)
-        case UInt8(ascii: "a")...UInt8(ascii: "z"): vals.append(c - 71)
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): vals.append(c + 4)
-        case UInt8(ascii: "-"): vals.append(62)
-        case UInt8(ascii: "_"): vals.append(63)
-        case UInt8(ascii: "="): continue
-        default: return nil
-        }
-    }
-    if vals.count % 4 == 1 { return nil }
-    var out: [UInt8] = []
-    var i = 0
-    while i < vals.count {
-        let chunk = vals[i..<min(i + 4, vals.count)]
-        var v: UInt32 = 0
-        for (k, x) in chunk.enumerated() { v |= UInt32(x) << (18 - 6 * UInt32(k)) }
-        out.append(UInt8((v >> 16) & 0xFF))
-        if chunk.count > 2 { out.append(UInt8((v >> 8) & 0xFF)) }
-        if chunk.count > 3 { out.append(UInt8(v & 0xFF)) }
-        i += 4
-    }
-    return out
-}

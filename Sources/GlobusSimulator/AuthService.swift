@@ -1,3 +1,4 @@
+import Support
 import Escaping
 import Crypto
 import JSON
@@ -423,7 +424,7 @@ extension Simulator {
 
 /// base64url(SHA-256(verifier)) without padding.
 func pkceChallenge(_ verifier: String) -> String {
-    Base64.encode(Array(SHA256.hash(data: Array(verifier.utf8))), url: true)
+    Base64.encode(Array(SHA256.hash(data: Array(verifier.utf8))), alphabet: .url)
 }
 
 func constantTimeEqual(_ a: String, _ b: String) -> Bool {

@@ -1,3 +1,4 @@
+import Support
 import JSON
 
 /// A request as the simulator's services see it (independent of the HTTP server package).
@@ -119,56 +120,6 @@ public enum FormCoding {
     /// Encodes pairs as a query string.
     public static func encode(_ pairs: [(String, String)]) -> String {
         pairs.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
-    }
-}
-
-/// Base64 and base64url without Foundation.
-public enum Base64 {
-    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    public static func encode(_ bytes: [UInt8], url: Bool = false) -> String {
-        var out: [UInt8] = []
-        var i = 0
-        while i < bytes.count {
-            let n = min(3, bytes.count - i)
-            var v = UInt32(bytes[i]) << 16
-            if n > 1 { v |= UInt32(bytes[i + 1]) << 8 }
-            if n > 2 { v |= UInt32(bytes[i + 2]) }
-            for k in 0..<4 {
-                if k <= n { out.append(alphabet[Int((v >> (18 - 6 * UInt32(k))) & 63)]) } else if !url { out.append(UInt8(ascii: "=")) }
-            }
-            i += 3
-        }
-        var s = String(decoding: out, as: UTF8.self)
-        if url { s = String(s.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 }) }
-        return s
-    }
-
-    public static func decode(_ text: String) -> [UInt8]? {
-        var vals: [UInt8] = []
-        for c in text.utf8 {
-            switch c {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): vals.append(c - 65)
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): vals.append(c - 71)
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): vals.append(c + 4)
-            case UInt8(ascii: "+"), UInt8(ascii: "-"): vals.append(62)
-            case UInt8(ascii: "/"), UInt8(ascii: "_"): vals.append(63)
-            case UInt8(ascii: "="), UInt8(ascii: "\n"), UInt8(ascii: "\r"): continue
-            default: return nil
-            }
-        }
-        var out: [UInt8] = []
-        var i = 0
-        while i + 1 < vals.count {
-            let chunk = vals[i..<min(i + 4, vals.count)]
-            var v: UInt32 = 0
-            for (k, x) in chunk.enumerated() { v |= UInt32(x) << (18 - 6 * UInt32(k)) }
-            out.append(UInt8((v >> 16) & 0xFF))
-            if chunk.count > 2 { out.append(UInt8((v >> 8) & 0xFF)) }
-            if chunk.count > 3 { out.append(UInt8(v & 0xFF)) }
-            i += 4
-        }
-        return out
     }
 }
 

@@ -1,3 +1,4 @@
+import Support
 import _CryptoExtras
 import JSON
 import JWTKit
@@ -56,9 +57,9 @@ actor IDTokens {
         guard let (n, e) = try? publicKey.getKeyPrimitives() else { return ["keys": []] }
         var key = JSONObject()
         key["alg"] = "RS512"
-        key["e"] = .string(Base64.encode(Array(e), url: true))
+        key["e"] = .string(Base64.encode(Array(e), alphabet: .url))
         key["kty"] = "RSA"
-        key["n"] = .string(Base64.encode(Array(n), url: true))
+        key["n"] = .string(Base64.encode(Array(n), alphabet: .url))
         key["use"] = "sig"
         if let kid { key["kid"] = .string(kid) }
         return ["keys": [.object(key)]]

@@ -1,3 +1,4 @@
+import Support
 import GlobusSimulator
 import JSON
 import SimulatorSupport
@@ -82,7 +83,7 @@ func sharedFixture(_ name: String) throws -> JSON {
         let f = try Fixture()
         let parts = f.token.split(separator: ".").map(String.init)
         for alg in ["HS512", "none", "RS256"] {
-            let header = base64url(Array(#"{"typ":"JWT","alg":"\#(alg)"}"#.utf8))
+            let header = Base64.encode(Array(#"{"typ":"JWT","alg":"\#(alg)"}"#.utf8), alphabet: .url)
             let forged = [header, parts[1], parts[2]].joined(separator: ".")
             do {
                 _ = try verify(forged, f)
@@ -109,11 +110,11 @@ func sharedFixture(_ name: String) throws -> JSON {
         // The same signature under a header naming the real key's kid: the header is part of the
         // signed input, so this must fail on the signature, not on the key lookup.
         let parts = f.token.split(separator: ".").map(String.init)
-        let withKID = [base64url(Array(#"{"typ":"JWT","alg":"RS512","kid":"globus-1"}"#.utf8)), parts[1], parts[2]].joined(separator: ".")
+        let withKID = [Base64.encode(Array(#"{"typ":"JWT","alg":"RS512","kid":"globus-1"}"#.utf8), alphabet: .url), parts[1], parts[2]].joined(separator: ".")
         do { _ = try verify(withKID, f, keys: set); Issue.record("a changed header verified") } catch {
             #expect("\(error)".contains("signature could not be verified"))
         }
-        let unknown = [base64url(Array(#"{"typ":"JWT","alg":"RS512","kid":"nope"}"#.utf8)), parts[1], parts[2]].joined(separator: ".")
+        let unknown = [Base64.encode(Array(#"{"typ":"JWT","alg":"RS512","kid":"nope"}"#.utf8), alphabet: .url), parts[1], parts[2]].joined(separator: ".")
         do { _ = try verify(unknown, f, keys: set); Issue.record("an unknown kid verified") } catch {
             #expect("\(error)".contains("no key 'nope'"))
         }

@@ -1,3 +1,4 @@
+import Support
 import JSON
 import Testing
 @testable import GlobusSimulator

@@ -1,3 +1,4 @@
+import Support
 import Escaping
 import GlobusSDK
 import JSON
