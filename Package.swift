@@ -36,7 +36,7 @@ let package = Package(
 
         // Thin Swift wrapper over libzmq: context, sockets, multipart, poll, proxy, CURVE.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
-        // The basics several modules need, without Foundation (base64 so far).
+        // The basics several modules need, without Foundation: base64, the one lock type.
         .target(name: "Support"),
 
         // An ordered JSON value with a strict parser and a stable serializer.
@@ -47,7 +47,7 @@ let package = Package(
 
         // The Jupyter messaging protocol and kernel server. Knows nothing of Globus.
         .target(name: "JupyterKernel", dependencies: [
-            "ZeroMQ", "JSON",
+            "ZeroMQ", "JSON", "Support",
             .product(name: "Crypto", package: "swift-crypto"),
             // RSA (PKCS#1 v1.5) and the AES block function: Enterprise Gateway's launcher payload.
             .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -95,7 +95,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(name: "globus-sim", dependencies: [
-            "GlobusSimulator",
+            "GlobusSimulator", "Support",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(name: "GlobusSimulatorTests", dependencies: ["GlobusSimulator", "SimulatorSupport", "JSON", "Escaping", "Support"]),
         // An in-process simulator (and a stand-in JupyterHub) for the simulator's, the SDK's and the magics' tests.
         .target(name: "SimulatorSupport", dependencies: [
-            "GlobusSimulator", "JSON",
+            "GlobusSimulator", "JSON", "Support",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

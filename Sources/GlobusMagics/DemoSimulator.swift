@@ -1,8 +1,8 @@
+import Support
 import GlobusSDK
 import JSON
 import JupyterKernel
 
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -16,7 +16,7 @@ import Glibc
 final class DemoChild: Sendable {
     let pid: pid_t
     let folder: String
-    private let released = Mutex(false)
+    private let released = Locked(false)
 
     /// The files the demo keeps in its folder: the token stores (and their lock or journal) and
     /// the simulator's CA certificate.

@@ -1,5 +1,5 @@
+import Support
 import GlobusSDK
-import Synchronization
 import JSON
 
 /// The kernel's Globus state: the settings (made from the kernel's environment variables, the
@@ -30,7 +30,7 @@ final class GlobusSession: @unchecked Sendable {
     private(set) var demo: DemoSimulator?
     /// Its process and folder, if it is the kernel's own: released at the kernel's end from
     /// whichever thread ends it.
-    private let demoChild = Mutex<DemoChild?>(nil)
+    private let demoChild = Locked<DemoChild?>(nil)
     /// The banner still to show for a demo started from the environment.
     var pendingBanner: String?
     /// A login started without stdin, waiting for `%globus login --code`.

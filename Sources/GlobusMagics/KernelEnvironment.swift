@@ -1,18 +1,18 @@
+import Support
 import GlobusSDK
-import Synchronization
 
 /// The kernel's environment variables: a copy of the process's, taken once at start and changed
 /// only by `%env`. `$NAME` expansion reads it, the Globus settings are made from it, and programs
 /// the kernel starts get it; the process environment itself is never changed (no `setenv`).
 final class KernelEnvironment: Sendable {
-    private let state: Mutex<(variables: [String: String], generation: Int, secrets: Set<String>)>
+    private let state: Locked<(variables: [String: String], generation: Int, secrets: Set<String>)>
     /// The variables as the kernel started with them, which `%env` cannot change. What a shared
     /// hub decides about a person (`JUPYTERHUB_USER`, `HOME`, the class simulator's file, the
     /// temporary folder) is read from these, never from the live variables.
     let atStart: [String: String]
 
     init(_ variables: [String: String]) {
-        state = Mutex((variables, 0, Set(variables.compactMap { KernelEnvironment.secret($0.key, $0.value) })))
+        state = Locked((variables, 0, Set(variables.compactMap { KernelEnvironment.secret($0.key, $0.value) })))
         atStart = variables
     }
 

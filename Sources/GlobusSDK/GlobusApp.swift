@@ -1,5 +1,5 @@
+import Support
 import JSON
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -57,7 +57,7 @@ public final class GlobusApp: @unchecked Sendable {
     public let http: GlobusHTTP
     /// Verifies the id_tokens of its logins.
     public let idTokens: IDTokenVerifier
-    private let state = Mutex<State>(State())
+    private let state = Locked<State>(State())
 
     struct State {
         var requirements: [(String, [Scope])] = [("auth.globus.org", [Scope(uncheckedName: "openid", optional: false, dependencies: [])])]
@@ -347,7 +347,7 @@ final class AppAuthorizer: Authorizer {
     let app: GlobusApp
     let resourceServer: String
     let isCancelled: @Sendable () -> Bool
-    let renewNext = Mutex(false)
+    let renewNext = Locked(false)
 
     init(app: GlobusApp, resourceServer: String, isCancelled: @escaping @Sendable () -> Bool) {
         self.app = app

@@ -2,7 +2,6 @@ import Support
 import _CryptoExtras
 import Crypto
 import JSON
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -33,7 +32,7 @@ public final class IDTokenVerifier: Sendable {
     let http: GlobusHTTP
     let environment: GlobusEnvironment
     let clientID: String
-    private let published = Mutex<(keys: JSON, algorithms: [String])?>(nil)
+    private let published = Locked<(keys: JSON, algorithms: [String])?>(nil)
     /// Seconds of clock difference allowed.
     public static let leeway = 300
 

@@ -1,6 +1,6 @@
+import Support
 import CSQLite
 import JSON
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -17,7 +17,7 @@ public final class SQLiteTokenStorage: TokenStorage {
     public let namespace: String
     /// How the file and its folder are opened (see `FileAccess`).
     public let files: FileAccess
-    private let db: Mutex<Connection>
+    private let db: Locked<Connection>
     /// The database's folder, as opened and checked.
     private let folder: OpenDirectory
 
@@ -61,7 +61,7 @@ public final class SQLiteTokenStorage: TokenStorage {
             throw .storage("the token database '\(path)' changed while it was opened; it is not used")
         }
         sqlite3_busy_timeout(h, 10_000)
-        db = Mutex(Connection(h))
+        db = Locked(Connection(h))
         try exec("""
             CREATE TABLE IF NOT EXISTS token_storage (namespace VARCHAR NOT NULL, resource_server VARCHAR NOT NULL,
                 token_data_json VARCHAR NOT NULL, PRIMARY KEY (namespace, resource_server));

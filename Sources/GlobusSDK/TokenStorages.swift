@@ -1,5 +1,5 @@
+import Support
 import JSON
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -9,7 +9,7 @@ import Glibc
 public final class MemoryTokenStorage: TokenStorage {
     /// The namespace of its entries.
     public let namespace: String
-    private let data = Mutex<[String: TokenData]>([:])
+    private let data = Locked<[String: TokenData]>([:])
 
     /// An empty store.
     public init(namespace: String = "DEFAULT") { self.namespace = namespace }
@@ -37,9 +37,9 @@ public final class JSONTokenStorage: TokenStorage {
     /// The largest token file read (a real one is a few kilobytes).
     public static let maximumSize = 16 << 20
     /// The entries last read, kept while the file is provably unchanged (see `all()`).
-    private let lastRead = PThreadMutex<CachedRead?>(nil)
+    private let lastRead = Locked<CachedRead?>(nil)
     /// How many times the file has been opened and parsed (for tests of the cache).
-    let fileReads = PThreadMutex(0)
+    let fileReads = Locked(0)
     /// Written as `globus-sdk.version`, like the Python SDK (which rewrites it on every store).
     static let sdkVersionField = "globus-sdk.version"
 

@@ -1,6 +1,6 @@
+import Support
 import CCurl
 import JSON
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -107,7 +107,7 @@ public final class CurlTransport: Transport {
         let multi: UnsafeMutableRawPointer
     }
     // Shared by every thread that sends (a pthread mutex, so that the thread sanitizer sees it).
-    private let pool = PThreadMutex<[Handle]>([])
+    private let pool = Locked<[Handle]>([])
 
     /// The transport every app uses unless given another.
     public static let shared = CurlTransport()

@@ -1,3 +1,4 @@
+import Support
 import Synchronization
 
 #if canImport(Glibc)
@@ -66,7 +67,7 @@ public struct Log: Sendable {
 /// Lets through the first few occurrences of a recurring event per window, and counts the rest
 /// (so a flood of bad messages cannot flood the log).
 public final class RateLimiter: Sendable {
-    private let state = Mutex<(windowStart: UInt64, count: Int, suppressed: Int)>((0, 0, 0))
+    private let state = Locked<(windowStart: UInt64, count: Int, suppressed: Int)>((0, 0, 0))
     let perWindow: Int
     let windowNanoseconds: UInt64
 

@@ -1,5 +1,5 @@
+import Support
 import Crypto
-import Synchronization
 
 /// Signs and verifies messages with HMAC-SHA256 over the raw header, parent, metadata and
 /// content frames, keyed with the UTF-8 bytes of the connection file's `key`. An empty key
@@ -77,8 +77,8 @@ public final class Signer: Sendable {
 /// The MACs already accepted, shared by every channel of a kernel (a message replayed on control
 /// is as much a replay as one on shell).
 public final class ReplayHistory: Sendable {
-    private let digests: Mutex<DigestHistory>
-    public init(capacity: Int = 16384) { digests = Mutex(DigestHistory(capacity: capacity)) }
+    private let digests: Locked<DigestHistory>
+    public init(capacity: Int = 16384) { digests = Locked(DigestHistory(capacity: capacity)) }
     /// Adds a MAC; false when it was already accepted.
     func insert(_ mac: [UInt8]) -> Bool { digests.withLock { $0.insert(mac) } }
 }

@@ -1,5 +1,5 @@
+import Support
 import Dispatch
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -15,7 +15,7 @@ final class ExitCleanup: Sendable {
         var parentFolder: String?
         var done = false
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Removes `file` and then `folder` at the end (a folder this process made for it).
     func own(file: String, in folder: String) { state.withLock { $0.own = (file, folder) } }

@@ -1,3 +1,4 @@
+import Support
 import Dispatch
 import GlobusSimulator
 import JSON
@@ -90,23 +91,11 @@ public func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) as
     return result
 }
 
-/// A pthread mutex passed through (locked and unlocked): an ordering point the thread sanitizer sees.
-final class Gate: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
-        let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        pthread_mutex_init(m, nil)
-        return m
-    }()
+/// A lock passed through (taken and given back): an ordering point the thread sanitizer sees.
+final class Gate: Sendable {
+    private let lock = Locked(())
 
-    func pass() {
-        pthread_mutex_lock(mutex)
-        pthread_mutex_unlock(mutex)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
+    func pass() { lock.withLock { _ in } }
 }
 
 /// A closure to run on a new thread.

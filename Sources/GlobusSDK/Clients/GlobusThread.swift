@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Support
 import Glibc
 #endif
 
@@ -65,7 +66,7 @@ final class ThreadBody: Sendable {
 
 /// A flag that turns true once, read from any thread.
 final class CancellationFlag: Sendable {
-    private let value = PThreadMutex(false)
+    private let value = Locked(false)
     func set() { value.withLock { $0 = true } }
     var isSet: Bool { value.withLock { $0 } }
 }
