@@ -127,19 +127,3 @@ let hostileText = Gen<UInt32>.value(in: 0...0x7FFF_FFFF).withoutShrink().map { n
     let v = (n / 2) % 0x10_F800
     return Unicode.Scalar(v < 0xD800 ? v : v + 0x800)!
 }.array(of: 0...40).map { String(String.UnicodeScalarView($0)) }
-
-/// Ids typed, pasted or kept are checked before they reach a path.
-@Suite struct IdsArePathSegmentsTests {
-    @Test func aTaskIdThatClimbsIsRefusedBeforeAnythingIsSent() async throws {
-        try await withNotebook { nb in
-            _ = try await nb.run("%globus login")
-            let before = await nb.sim.requests().count
-            for cell in ["%globus task show ../../../admin/state", "%globus task cancel ..", "%globus flows status ../flows",
-                         "%globus timer show ../../admin", "%globus call gcs ../admin GET /x"] {
-                let e = try await nb.failure(cell)
-                #expect(e?.ename == "UsageError" && e?.evalue.contains("Globus ids are UUIDs") == true, "\(cell): \(String(describing: e))")
-            }
-            #expect(await nb.sim.requests().count == before)
-        }
-    }
-}

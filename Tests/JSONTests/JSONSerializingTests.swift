@@ -1,45 +1,6 @@
 import Testing
 @testable import JSON
 
-@Suite struct JSONParsingTests {
-    @Test func parsesScalarsAndKeepsIntDoubleDistinction() throws {
-        #expect(try JSON.parse("42") == .int(42))
-        #expect(try JSON.parse("-0.5") == .double(-0.5))
-        #expect(try JSON.parse("1e3") == .double(1000))
-        #expect(try JSON.parse("true") == .bool(true))
-        #expect(try JSON.parse("null") == .null)
-        if case .int = try JSON.parse("7") {} else { Issue.record("7 should stay an integer") }
-    }
-
-    @Test func objectsKeepInsertionOrder() throws {
-        let v = try JSON.parse(#"{"b":1,"a":2,"c":{"z":0,"y":1}}"#)
-        #expect(v.object?.keys == ["b", "a", "c"])
-        #expect(v.serialized == #"{"b":1,"a":2,"c":{"z":0,"y":1}}"#)
-        #expect(v.serialized(sortKeys: true) == #"{"a":2,"b":1,"c":{"y":1,"z":0}}"#)
-    }
-
-    @Test func decodesEscapesAndSurrogatePairs() throws {
-        #expect(try JSON.parse(#""a\"b\\c\/d\n\u00e9\ud83d\ude00""#) == .string("a\"b\\c/d\né😀"))
-        #expect(try JSON.parse(#""\ud83d""#) == .string("\u{FFFD}"))
-    }
-
-    @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "\"\u{01}\"", "tru", "[1] 2", "{\"a\":1,}", "\"\\x\""])
-    func rejectsInvalidText(_ text: String) {
-        #expect(throws: JSONParseError.self) { try JSON.parse(text) }
-    }
-
-    @Test func refusesExcessiveNesting() {
-        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
-        #expect(throws: JSONParseError.self) { try JSON.parse(deep) }
-        let ok = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
-        #expect((try? JSON.parse(ok)) != nil)
-    }
-
-    @Test func rejectsInvalidUTF8() {
-        #expect(throws: JSONParseError.self) { try JSON.parse([0x22, 0xFF, 0x22]) }
-    }
-}
-
 @Suite struct JSONSerializingTests {
     @Test func escapesOnlyWhatJSONRequires() {
         #expect(JSON.string("a/b \"q\" \\ \n\t\u{01} é").serialized == #""a/b \"q\" \\ \n\t\u0001 é""#)
@@ -138,32 +99,5 @@ import Testing
         #expect(JSON.compareNumbers(.bool(true), .int(1)) == nil)
         #expect(JSON.compareNumbers(.string("1"), .int(1)) == nil)
         #expect(JSON.compareNumbers(.double(.nan), .int(1)) == nil)
-    }
-}
-
-/// Objects keep insertion order, small and large (past the hashed-index threshold) alike.
-@Suite struct JSONObjectTests {
-    @Test func smallAndLargeObjectsFindReplaceAndRemoveInOrder() throws {
-        for n in [3, JSONObject.indexThreshold, JSONObject.indexThreshold + 1, 200] {
-            var o = JSONObject()
-            for i in 0..<n { o["k\(i)"] = .int(i) }
-            #expect(o.count == n && o["k\(n - 1)"] == .int(n - 1) && o["missing"] == nil)
-            o["k0"] = "replaced"
-            #expect(o.keys.first == "k0" && o["k0"] == "replaced", "a replaced member keeps its place")
-            o["k1"] = nil
-            #expect(o.count == n - 1 && o["k1"] == nil && o["k2"] == .int(2))
-            #expect(Array(o.keys.prefix(2)) == ["k0", "k2"])
-            o["k1"] = true
-            #expect(o.keys.last == "k1" && o["k1"] == true)
-        }
-    }
-
-    @Test func equalityIgnoresOrderAndDuplicatesKeepTheLastValue() throws {
-        let a = try JSON.parse(#"{"a": 1, "b": [2, {"c": 3}]}"#)
-        let b = try JSON.parse(#"{"b": [2, {"c": 3}], "a": 1}"#)
-        #expect(a == b)
-        #expect(a != (try JSON.parse(#"{"a": 1, "b": [2, {"c": 4}]}"#)))
-        let dup = try JSON.parse(#"{"a": 1, "b": 2, "a": 3}"#)
-        #expect(dup.object?.keys == ["a", "b"] && dup["a"] == 3)
     }
 }
