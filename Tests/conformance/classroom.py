@@ -22,7 +22,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,17 +30,12 @@ import time
 import psutil
 import requests
 
+from conftest import free_port
 from remote_kernels import KernelServer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TUTORIAL_CLIENT = "61338d24-54d5-408f-a10d-66c06b59f6d2"
 PROXY = shutil.which("configurable-http-proxy") or "/usr/bin/configurable-http-proxy"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def student_name(i):

@@ -54,6 +54,38 @@ def stdout_of(msgs, name="stdout"):
     return "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream" and m["content"]["name"] == name)
 
 
+def message_texts(msgs):
+    """The text a person reads in messages: displays' and results' text/plain, streams, tracebacks."""
+    out = []
+    for m in msgs:
+        c = m["content"]
+        if m["msg_type"] in ("display_data", "update_display_data", "execute_result"):
+            out.append(c["data"].get("text/plain", ""))
+        elif m["msg_type"] == "stream":
+            out.append(c["text"])
+        elif m["msg_type"] == "error":
+            out.append("\n".join(c["traceback"]))
+    return "\n".join(out)
+
+
+def sign_in_link(msgs):
+    """The sign-in link (Globus Auth's authorize URL) a login cell shows among `msgs`."""
+    for line in message_texts(msgs).splitlines():
+        if line.startswith("http") and "/oauth2/authorize?" in line:
+            return line.strip()
+    raise AssertionError("no sign-in link in the output:\n" + message_texts(msgs))
+
+
+def login_two_step(sim, kc, identity="alice@uchicago.edu", line="%globus login --force"):
+    """The two-step login of a kernel without stdin: the login cell shows a link; a person opens
+    it, signs in (the simulator's admin API) and pastes the code into `%globus login --code`.
+    Returns the second cell's reply content and the link."""
+    _, msgs = run_cell(kc, line, allow_stdin=False, timeout=60)
+    link = sign_in_link(msgs)
+    reply, _ = run_cell(kc, f"%globus login --code {sim.approve(link, identity)}", allow_stdin=False, timeout=60)
+    return reply["content"], link
+
+
 def status_kb(pid, field):
     """A memory figure of /proc/PID/status in kB: VmRSS (resident now) or VmHWM (its peak)."""
     for line in open(f"/proc/{pid}/status"):

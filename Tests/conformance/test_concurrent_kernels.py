@@ -9,18 +9,10 @@ import time
 
 from jupyter_client.manager import start_new_kernel
 
-from conftest import Sim, run_cell
+from conftest import Sim, login_two_step, run_cell
 
 KERNELS = int(os.environ.get("GLOBUS_CONCURRENT_KERNELS", "8"))
 ROUNDS = 3
-
-
-def login_two_step(sim, kc, who):
-    reply, msgs = run_cell(kc, "%globus login --force", allow_stdin=False, timeout=60)
-    url = next(l for m in msgs if m["msg_type"] == "display_data"
-               for l in m["content"]["data"]["text/plain"].splitlines() if l.startswith("http"))
-    reply, msgs = run_cell(kc, f"%globus login --code {sim.approve(url, who)}", allow_stdin=False, timeout=60)
-    return reply["content"]
 
 
 def test_eight_kernels_one_token_file(tmp_path):
@@ -48,7 +40,7 @@ def test_eight_kernels_one_token_file(tmp_path):
         rng = random.Random(i)
         who = "alice@uchicago.edu" if i % 2 == 0 else "bob@globusid.org"
         for _ in range(ROUNDS):
-            c = login_two_step(sim, kc, who)
+            c, _ = login_two_step(sim, kc, who)
             if c["status"] == "error":
                 if c["ename"] != "LoginRequired" or "%globus logout" not in "\n".join(c["traceback"]):
                     problems.append(f"kernel {i}: unexpected login failure {c['ename']}: {c['evalue']}")
@@ -78,7 +70,7 @@ def test_eight_kernels_one_token_file(tmp_path):
         # Quiet now: one last login leaves every entry present, for one identity.
         km, kc = kernels[0]
         run_cell(kc, "%globus logout --all", allow_stdin=False)
-        assert login_two_step(sim, kc, "alice@uchicago.edu")["status"] == "ok"
+        assert login_two_step(sim, kc, "alice@uchicago.edu")[0]["status"] == "ok"
         doc = json.loads(path.read_text())
         entries = doc["data"]["DEFAULT"]
         assert set(entries) == {"auth.globus.org", "transfer.api.globus.org", "groups.api.globus.org", "search.api.globus.org"}

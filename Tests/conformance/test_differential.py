@@ -15,7 +15,7 @@ import pytest
 from jupyter_client.manager import start_new_kernel
 
 from client_methods import CASES as CLIENT_CASES, KNOWN_DIFFERENCES as CLIENT_DIFFERENCES, TIMERS, NO_PYTHON_METHOD, canonical_scopes, swift_client_methods
-from conftest import AUTOMATION_CLIENT, TUTORIAL_CLIENT, Sim, run_cell
+from conftest import AUTOMATION_CLIENT, TUTORIAL_CLIENT, Sim, login_two_step, run_cell, sign_in_link
 from test_simulator_python_sdk import SimulatorLogin
 
 TUTORIAL1 = "6c54cade-bde5-45c1-bdea-f4bd71dba2cc"
@@ -136,24 +136,16 @@ def kernel_call(sim, kc, line):
     (reply, msgs), = kernel(kc, line)
     text = "".join(m["content"].get("data", {}).get("text/plain", "") for m in msgs if m["msg_type"] == "display_data")
     if "/oauth2/authorize?" in text:
-        (r, _), = kernel(kc, f"%globus login --code {sim.approve(shown_url(msgs))}")
+        (r, _), = kernel(kc, f"%globus login --code {sim.approve(sign_in_link(msgs))}")
         assert r["content"]["status"] == "ok"
         (reply, msgs), = kernel(kc, line)
     return reply, msgs
 
 
-def shown_url(msgs):
-    text = "".join(m["content"].get("data", {}).get("text/plain", "") for m in msgs if m["msg_type"] == "display_data")
-    return re.search(r"(https://127\.0\.0\.1:\d+/auth/v2/oauth2/authorize\?\S+)", text).group(1)
-
-
 def kernel_login(sim, kc, line="%globus login --force"):
-    (_, msgs), = kernel(kc, line)
-    url = shown_url(msgs)
-    code = sim.approve(url)
-    (reply, _), = kernel(kc, f"%globus login --code {code}")
-    assert reply["content"]["status"] == "ok"
-    return url
+    content, link = login_two_step(sim, kc, line=line)
+    assert content["status"] == "ok"
+    return link
 
 
 def pick(reqs, method, path_re, side=""):
@@ -204,7 +196,7 @@ def test_python_sdk_and_kernel_send_the_same_requests(world, capsys):
                 app.login(auth_params=globus_sdk.gare.GlobusAuthorizationParameters(**params))
             py_url = CapturingLogin.urls[-1]
             (_, msgs), = kernel(kc_v, line)
-            a, b = authorize_query(py_url), authorize_query(shown_url(msgs))
+            a, b = authorize_query(py_url), authorize_query(sign_in_link(msgs))
             report(name, [f"{k}: python={a[k]!r} kernel={b[k]!r}" for k in a if a[k] != b[k]])
     finally:
         kc_v.stop_channels()
@@ -307,7 +299,7 @@ def test_python_sdk_and_kernel_send_the_same_requests(world, capsys):
     k_reqs = rec.take()
     if not [r for r in k_reqs if r["path"].endswith("/api/collections")]:
         # The kernel logs in for the endpoint's scope first (two-step here): finish it and retry.
-        code = sim.approve(shown_url(msgs))
+        code = sim.approve(sign_in_link(msgs))
         list(kernel(kc, f"%globus login --code {code}", f"%globus call gcs {TUTORIAL1} GET /api/collections"))
         k_reqs = rec.take()
     report("GCS manager call", diff(pick(py_reqs, "GET", r"/api/collections$"), pick(k_reqs, "GET", r"/api/collections$")))

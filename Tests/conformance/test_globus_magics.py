@@ -7,7 +7,7 @@ import pytest
 import requests
 from jupyter_client.manager import start_new_kernel
 
-from conftest import AUTOMATION_CLIENT, Sim, collect_iopub, run_cell, stdout_of
+from conftest import AUTOMATION_CLIENT, Sim, collect_iopub, message_texts, run_cell, sign_in_link, stdout_of
 
 MAPPED = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
 ALL_MESSAGES = []
@@ -58,32 +58,12 @@ def cell(kc, code, **kw):
     return reply["content"], msgs
 
 
-def texts(msgs):
-    out = []
-    for m in msgs:
-        c = m["content"]
-        if m["msg_type"] == "stream":
-            out.append(c["text"])
-        elif "data" in c:
-            out.append(c["data"].get("text/plain", ""))
-        elif m["msg_type"] == "error":
-            out.append("\n".join(c["traceback"]))
-    return "\n".join(out)
-
-
-def url_in(msgs):
-    for line in texts(msgs).splitlines():
-        if line.startswith("http") and "oauth2/authorize" in line:
-            return line.strip()
-    raise AssertionError("no authorize URL in the output:\n" + texts(msgs))
-
-
 def shown_login_url(kc, msg_id):
     """The sign-in URL of the login display a running cell shows."""
     while True:
         m = kc.get_iopub_msg(timeout=10)
         if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "display_data":
-            return url_in([m])
+            return sign_in_link([m])
 
 
 def login_with_stdin(sim, kc, code_line="%globus login", identity="alice@uchicago.edu"):
@@ -97,7 +77,7 @@ def login_with_stdin(sim, kc, code_line="%globus login", identity="alice@uchicag
         if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "display_data":
             shown.append(m)
             break
-    url = url_in(shown)
+    url = sign_in_link(shown)
     assert "href=" in shown[0]["content"]["data"]["text/html"]
     kc.input(sim.approve(url, identity))
     reply = kc.get_shell_msg(timeout=10)
@@ -129,13 +109,13 @@ def test_two_step_login_without_stdin_and_cached_login_after_restart(globus, tmp
     km, kc = start()
     r, msgs = cell(kc, "%globus login", allow_stdin=False)
     assert r["status"] == "ok"
-    assert "%globus login --code PASTE_CODE_HERE" in texts(msgs)
+    assert "%globus login --code PASTE_CODE_HERE" in message_texts(msgs)
     r, msgs = cell(kc, "%globus call transfer GET /task_list", allow_stdin=False)
     assert r["status"] == "error" and r["ename"] == "LoginRequired"
     assert "%globus login --code PASTE_CODE_HERE" in "\n".join(r["traceback"])
-    code = sim.approve(url_in(msgs))
+    code = sim.approve(sign_in_link(msgs))
     r, msgs = cell(kc, f"%globus login --code {code}", allow_stdin=False)
-    assert r["status"] == "ok" and "Logged in as alice@uchicago.edu" in texts(msgs)
+    assert r["status"] == "ok" and "Logged in as alice@uchicago.edu" in message_texts(msgs)
     # The token file is the Python SDK's, at its default path, private.
     path = tmp_path / ".globus/app/61338d24-54d5-408f-a10d-66c06b59f6d2/globus-kernel/tokens.json"
     doc = json.loads(path.read_text())
@@ -162,20 +142,20 @@ def test_call_renders_tree_text_and_table_and_filters(globus):
     result = [m for m in msgs if m["msg_type"] == "execute_result"][0]["content"]["data"]["application/json"]
     assert result == ["Globus Tutorial Collection 1", "Globus Tutorial Collection 2"]
     r, msgs = cell(kc, "%globus call groups GET /groups/my_groups --format table")
-    assert "Research Computing Users" in texts(msgs) and " | " in texts(msgs)
+    assert "Research Computing Users" in message_texts(msgs) and " | " in message_texts(msgs)
     r, msgs = cell(kc, "%globus call transfer GET /task_list --format raw")
     assert json.loads([m for m in msgs if m["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"])["total"] == 0
     # A cell body is the request body; the path gets /v0.10 added.
     r, msgs = cell(kc, '%%globus call transfer POST /operation/endpoint/31ce9ba0-176d-45a5-add3-f37d233ba47d/mkdir\n{"DATA_TYPE": "mkdir", "path": "/~/made-by-test"}')
-    assert r["status"] == "ok" and "DirectoryCreated" in texts(msgs)
+    assert r["status"] == "ok" and "DirectoryCreated" in message_texts(msgs)
     r, msgs = cell(kc, "%globus call transfer GET /operation/endpoint/31ce9ba0-176d-45a5-add3-f37d233ba47d/ls --jmespath 'DATA[].name'")
-    assert "made-by-test" in texts(msgs)
+    assert "made-by-test" in message_texts(msgs)
     r, msgs = cell(kc, "%globus call transfer GET /endpoint/nope --allow-errors")
     assert r["status"] == "ok" and "HTTP 404" in stdout_of(msgs, "stderr")
     r, msgs = cell(kc, "%globus whoami")
-    assert texts(msgs).startswith("alice@uchicago.edu")
+    assert message_texts(msgs).startswith("alice@uchicago.edu")
     r, msgs = cell(kc, "%globus tokens")
-    t = texts(msgs)
+    t = message_texts(msgs)
     assert "transfer.api.globus.org" in t and "| refresh" in t
 
 
@@ -194,9 +174,9 @@ def test_gcs_calls_find_the_manager_through_transfer(globus):
     msgs = collect_iopub(kc, msg_id)
     ALL_MESSAGES.append([reply["content"]] + [m["content"] for m in msgs])
     assert reply["content"]["status"] == "ok", reply["content"]
-    assert "Globus Tutorial Collection 1" in texts(msgs)
+    assert "Globus Tutorial Collection 1" in message_texts(msgs)
     r, msgs = cell(kc, f"%globus call gcs {endpoint} GET /api/info --jmespath 'data[0].endpoint_id'")
-    assert endpoint in texts(msgs)
+    assert endpoint in message_texts(msgs)
 
 
 def test_consent_and_version(globus):
@@ -207,9 +187,9 @@ def test_consent_and_version(globus):
     reply, _, msgs = login_with_stdin(sim, kc, f"%globus consent '{scope}'")
     assert reply["status"] == "ok"
     r, msgs = cell(kc, f"%globus call transfer GET /operation/endpoint/{MAPPED}/ls --jmespath 'DATA[].name'")
-    assert r["status"] == "ok" and "notes.txt" in texts(msgs)
+    assert r["status"] == "ok" and "notes.txt" in message_texts(msgs)
     r, msgs = cell(kc, "%globus version")
-    assert "globus-kernel 0.1.0" in texts(msgs) and "globus-sdk 4.10.0" in texts(msgs)
+    assert "globus-kernel 0.1.0" in message_texts(msgs) and "globus-sdk 4.10.0" in message_texts(msgs)
     r, msgs = cell(kc, "%globus consent")
     assert r["status"] == "error" and "give one or more scopes" in r["evalue"]
 
@@ -226,7 +206,7 @@ def test_consent_error_has_the_remedy_and_it_works(globus):
     reply, _, _ = login_with_stdin(sim, kc, remedy)
     assert reply["status"] == "ok"
     r, msgs = cell(kc, f"%globus call transfer GET /operation/endpoint/{MAPPED}/ls --jmespath 'DATA[].name'")
-    assert r["status"] == "ok" and "experiment-42" in texts(msgs)
+    assert r["status"] == "ok" and "experiment-42" in message_texts(msgs)
 
 
 def test_auto_relogin_on_a_session_requirement(globus):
@@ -246,7 +226,7 @@ def test_auto_relogin_on_a_session_requirement(globus):
     msgs = collect_iopub(kc, msg_id)
     ALL_MESSAGES.append([reply["content"]] + [m["content"] for m in msgs])
     assert reply["content"]["status"] == "ok", reply["content"]
-    assert "Data Science 101" in texts(msgs)  # still Alice's groups
+    assert "Data Science 101" in message_texts(msgs)  # still Alice's groups
 
 
 def test_switching_accounts_needs_logout(globus):
@@ -260,7 +240,7 @@ def test_switching_accounts_needs_logout(globus):
     reply, _, msgs = login_with_stdin(sim, kc, "%globus login", identity="bob@globusid.org")
     assert reply["status"] == "ok"
     r, msgs = cell(kc, "%globus whoami")
-    assert texts(msgs).startswith("bob@globusid.org")
+    assert message_texts(msgs).startswith("bob@globusid.org")
 
 
 def test_refresh_after_expiry_and_relogin_after_revoked_refresh(globus):
@@ -287,9 +267,9 @@ def test_client_app_mode(globus):
     r, msgs = cell(kc, "%globus call transfer GET /task_list", allow_stdin=False)
     assert r["status"] == "ok"
     r, msgs = cell(kc, "%globus whoami")
-    assert "Service account" in texts(msgs)
+    assert "Service account" in message_texts(msgs)
     r, msgs = cell(kc, "%globus config")
-    assert "(service account)" in texts(msgs) and secret not in texts(msgs)
+    assert "(service account)" in message_texts(msgs) and secret not in message_texts(msgs)
 
 
 def test_interrupt_ends_a_slow_call_quickly(globus):
@@ -334,7 +314,7 @@ def test_help_completion_and_is_complete(globus):
     sim, start = globus
     km, kc = start()
     r, msgs = cell(kc, "%globus help call")
-    assert "--jmespath" in texts(msgs) and "Examples:" in texts(msgs)
+    assert "--jmespath" in message_texts(msgs) and "Examples:" in message_texts(msgs)
     for text, expected in [("%glo", ["%globus"]), ("%globus c", ["call", "collection", "config", "consent"]),
                            ("%globus call tr", ["transfer"]), ("%globus call transfer G", ["GET"]),
                            ("%globus call transfer GET /task", ["/task_list", "/task/"]),
@@ -357,7 +337,7 @@ def test_linked_identities_ask_for_view_identity_set(globus):
     # The default login has no view_identity_set: whoami --linked-identities logs in for it first.
     reply, _, msgs = login_with_stdin(sim, kc, "%globus whoami --linked-identities")
     assert reply["status"] == "ok"
-    listed = texts(msgs)
+    listed = message_texts(msgs)
     assert "alice@uchicago.edu" in listed and "alice@anl.gov" in listed
 
 
@@ -421,12 +401,12 @@ def test_demo_mode_never_touches_the_real_token_file(globus, tmp_path):
         reply, msgs = run_cell(kc, line, allow_stdin=False, timeout=60)
         assert reply["content"]["status"] == "ok", (line, reply["content"])
         if line == "%globus tokens":
-            assert "REAL-" not in texts(msgs) and "real-person" not in texts(msgs)
+            assert "REAL-" not in message_texts(msgs) and "real-person" not in message_texts(msgs)
     after = (real.read_bytes(), real.stat().st_mtime_ns, sorted(p.name for p in real_dir.iterdir()))
     assert after == before, "demo mode changed the real token folder"
     # And back out of demo mode, the real login is there as it was.
     reply, msgs = run_cell(kc, "%globus tokens", allow_stdin=False)
-    assert "transfer.api.globus.org" in texts(msgs) and "real-person" in texts(msgs)
+    assert "transfer.api.globus.org" in message_texts(msgs) and "real-person" in message_texts(msgs)
 
 
 def test_logout_removes_every_token_even_those_another_session_stored(globus, tmp_path):

@@ -5,8 +5,8 @@ import base64
 import json
 import time
 
-from conftest import TUTORIAL_CLIENT, reset_peak_rss, status_kb
-from test_globus_magics import cell, globus, login_with_stdin, texts, url_in  # noqa: F401 (fixture)
+from conftest import TUTORIAL_CLIENT, message_texts, reset_peak_rss, sign_in_link, status_kb
+from test_globus_magics import cell, globus, login_with_stdin  # noqa: F401 (fixture)
 
 T1 = "6c54cade-bde5-45c1-bdea-f4bd71dba2cc"
 T2 = "31ce9ba0-176d-45a5-add3-f37d233ba47d"
@@ -22,11 +22,11 @@ def test_open_shows_the_csv_as_a_table_and_the_png_as_an_image(globus):
     assert login_with_stdin(sim, kc)[0]["status"] == "ok"
     # The collection's https scope is asked for once, by the first open, in the cell.
     r, _, msgs = login_with_stdin(sim, kc, code_line=f"%globus open {T1}:/~/samples/table.csv --as table")
-    assert r["status"] == "ok", texts(msgs)
+    assert r["status"] == "ok", message_texts(msgs)
     data = result(msgs)
     assert "<th>temperature_c</th>" in data["text/html"] and "5 rows, 4 columns" in data["text/plain"]
     r, msgs = cell(kc, f"%globus open {T1}:/~/samples/gradient.png")
-    assert r["status"] == "ok", texts(msgs)
+    assert r["status"] == "ok", message_texts(msgs)
     png = base64.b64decode(result(msgs)["image/png"])
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and "PNG image, 160×96" in result(msgs)["text/plain"]
 
@@ -37,13 +37,13 @@ def test_get_then_put_round_trip_and_put_keeps_an_existing_file(globus, tmp_path
     assert login_with_stdin(sim, kc)[0]["status"] == "ok"
     local = tmp_path / "metadata.json"
     r, _, msgs = login_with_stdin(sim, kc, code_line=f"%globus get {T1}:/~/samples/metadata.json {local}")
-    assert r["status"] == "ok", texts(msgs)
+    assert r["status"] == "ok", message_texts(msgs)
     assert b'"experiment": "tutorial"' in local.read_bytes()
     r, _, msgs = login_with_stdin(sim, kc, code_line=f"%globus put {local} {T2}:/~/copy.json")
-    assert r["status"] == "ok", texts(msgs)
-    assert "Uploaded" in texts(msgs)
+    assert r["status"] == "ok", message_texts(msgs)
+    assert "Uploaded" in message_texts(msgs)
     r, msgs = cell(kc, f"%globus open {T2}:/~/copy.json")
-    assert r["status"] == "ok", texts(msgs)
+    assert r["status"] == "ok", message_texts(msgs)
     assert result(msgs)["application/json"]["experiment"] == "tutorial"
     # Again: the remote file is kept, and the error says how to replace it.
     local.write_bytes(b'{"experiment": "mine"}')
@@ -53,11 +53,11 @@ def test_get_then_put_round_trip_and_put_keeps_an_existing_file(globus, tmp_path
     r, msgs = cell(kc, f"%globus open {T2}:/~/copy.json")
     assert result(msgs)["application/json"]["experiment"] == "tutorial"
     r, msgs = cell(kc, f"%globus put {local} {T2}:/~/copy.json --overwrite")
-    assert r["status"] == "ok", texts(msgs)
+    assert r["status"] == "ok", message_texts(msgs)
     r, msgs = cell(kc, f"%globus open {T2}:/~/copy.json")
     assert result(msgs)["application/json"]["experiment"] == "mine"
     r, msgs = cell(kc, "%globus help put")
-    assert texts(msgs).startswith("Examples:\n  %globus put ") and "--overwrite" in texts(msgs)
+    assert message_texts(msgs).startswith("Examples:\n  %globus put ") and "--overwrite" in message_texts(msgs)
 
 
 def test_a_1_gb_get_keeps_the_kernel_small(globus, tmp_path):
@@ -66,7 +66,7 @@ def test_a_1_gb_get_keeps_the_kernel_small(globus, tmp_path):
     km, kc = start()
     assert login_with_stdin(sim, kc)[0]["status"] == "ok"
     r, _, msgs = login_with_stdin(sim, kc, code_line=f"%globus open {T1}:/~/samples/table.csv")
-    assert r["status"] == "ok", texts(msgs)
+    assert r["status"] == "ok", message_texts(msgs)
     size = 1 << 30
     sim.post_admin("files", {"collection": T1, "path": "/~/big.dat", "size": size})
     local = tmp_path / "big.dat"
@@ -79,8 +79,8 @@ def test_a_1_gb_get_keeps_the_kernel_small(globus, tmp_path):
         seconds = time.monotonic() - started
         peak = status_kb(pid, "VmHWM")
         grown_mb = (peak - before) / 1024
-        assert r["status"] == "ok", texts(msgs)
-        assert "Downloaded" in texts(msgs) and "1.1 GB" in texts(msgs)
+        assert r["status"] == "ok", message_texts(msgs)
+        assert "Downloaded" in message_texts(msgs) and "1.1 GB" in message_texts(msgs)
         assert local.stat().st_size == size
         with open(local, "rb") as f:
             assert f.read(31) == b"Globus Simulator generated data"
@@ -104,7 +104,7 @@ def test_a_401_from_a_collection_server_asks_for_its_login_and_the_remedy_works(
     km, kc = start()
     assert login_with_stdin(sim, kc)[0]["status"] == "ok"
     r, _, msgs = login_with_stdin(sim, kc, code_line=f"%globus open {T1}:/~/samples/table.csv")
-    assert r["status"] == "ok", texts(msgs)
+    assert r["status"] == "ok", message_texts(msgs)
     # Where the cell cannot ask (nbclient, papermill): the sign-in link for the collection's
     # scope, and the command that finishes it.
     revoke_collection_tokens(sim, tmp_path, T1)
@@ -114,20 +114,20 @@ def test_a_401_from_a_collection_server_asks_for_its_login_and_the_remedy_works(
     assert f"The refresh token for {T1} was rejected" in r["evalue"]
     remedy = [line.strip() for line in r["traceback"] if line.strip().startswith("%globus login")]
     assert remedy == ["%globus login --code PASTE_CODE_HERE"], r["traceback"]
-    url = url_in(msgs)
+    url = sign_in_link(msgs)
     assert f"scopes%2F{T1}%2Fhttps" in url
     # The collection's server said 401 (the kernel's copy of the token looked valid): a HEAD
     # there came first, then the refresh that was refused.
     asked = [(q["method"], q["path"]) for q in sim.http.get(sim.admin + "requests", timeout=10).json()["requests"]]
     assert asked.index(("HEAD", f"/https/{T1}/~/samples/table.csv")) < asked.index(("POST", "/auth/v2/oauth2/token")), asked
     r, msgs = cell(kc, remedy[0].replace("PASTE_CODE_HERE", sim.approve(url)))
-    assert r["status"] == "ok", texts(msgs)
+    assert r["status"] == "ok", message_texts(msgs)
     r, msgs = cell(kc, f"%globus open {T1}:/~/samples/table.csv", allow_stdin=False)
-    assert r["status"] == "ok" and "5 rows, 4 columns" in result(msgs)["text/plain"], texts(msgs)
+    assert r["status"] == "ok" and "5 rows, 4 columns" in result(msgs)["text/plain"], message_texts(msgs)
     # Where it can ask: the cell signs in for the collection and goes on.
     revoke_collection_tokens(sim, tmp_path, T1)
     r, _, msgs = login_with_stdin(sim, kc, code_line=f"%globus open {T1}:/~/samples/table.csv")
-    assert r["status"] == "ok" and "5 rows, 4 columns" in result(msgs)["text/plain"], texts(msgs)
+    assert r["status"] == "ok" and "5 rows, 4 columns" in result(msgs)["text/plain"], message_texts(msgs)
 
 
 def test_a_403_from_a_collection_server_names_the_login_for_it_and_the_remedy_works(globus):
@@ -137,7 +137,7 @@ def test_a_403_from_a_collection_server_names_the_login_for_it_and_the_remedy_wo
     km, kc = start()
     assert login_with_stdin(sim, kc)[0]["status"] == "ok"
     r, _, msgs = login_with_stdin(sim, kc, code_line=f"%globus open {T1}:/~/samples/table.csv")
-    assert r["status"] == "ok", texts(msgs)
+    assert r["status"] == "ok", message_texts(msgs)
     sim.post_admin("faults", {"fault": f"status=403@/https/{T1}/x1"})
     r, msgs = cell(kc, f"%globus open {T1}:/~/samples/table.csv", allow_stdin=False)
     assert r["status"] == "error" and r["ename"] == "GlobusAPIError" and r["evalue"].startswith("403"), r
@@ -147,6 +147,6 @@ def test_a_403_from_a_collection_server_names_the_login_for_it_and_the_remedy_wo
     assert remedy == f"%globus login --scope https://auth.globus.org/scopes/{T1}/https", said
     reply, shown, _ = login_with_stdin(sim, kc, remedy)
     assert reply["status"] == "ok"
-    assert f"scopes%2F{T1}%2Fhttps" in url_in([shown])
+    assert f"scopes%2F{T1}%2Fhttps" in sign_in_link([shown])
     r, msgs = cell(kc, f"%globus open {T1}:/~/samples/table.csv", allow_stdin=False)
-    assert r["status"] == "ok" and "5 rows, 4 columns" in result(msgs)["text/plain"], texts(msgs)
+    assert r["status"] == "ok" and "5 rows, 4 columns" in result(msgs)["text/plain"], message_texts(msgs)

@@ -5,7 +5,6 @@ import os
 import pathlib
 import re
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -13,6 +12,7 @@ import urllib.request
 import pytest
 
 selenium = pytest.importorskip("selenium")
+from conftest import free_port  # noqa: E402
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
@@ -21,12 +21,6 @@ ROOT = pathlib.Path(__file__).parents[2]
 SCREENSHOT = ROOT / "build" / "jupyterlab-tour.png"
 # The tour's end, its copied data opened: docs/jupyterlab-tour-data.png is a copy of it.
 DATA_SCREENSHOT = ROOT / "build" / "jupyterlab-tour-data.png"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager

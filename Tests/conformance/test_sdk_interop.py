@@ -8,7 +8,7 @@ import globus_sdk
 import globus_sdk.token_storage
 from jupyter_client.manager import start_new_kernel
 
-from conftest import KERNEL_BIN, TUTORIAL_CLIENT, Sim, run_cell
+from conftest import KERNEL_BIN, Sim, TUTORIAL_CLIENT, login_two_step, run_cell
 from test_simulator_python_sdk import SimulatorLogin
 
 STRESS_BIN = os.path.join(os.path.dirname(KERNEL_BIN), "gk-token-stress")
@@ -26,11 +26,8 @@ def kernel(sim, home):
 
 def kernel_login(sim, kc):
     """The two-step login (no stdin): start, approve as a person would, finish with the code."""
-    _, msgs = run_cell(kc, "%globus login", allow_stdin=False)
-    url = next(l for m in msgs if m["msg_type"] == "display_data"
-               for l in m["content"]["data"]["text/plain"].splitlines() if l.startswith("http"))
-    reply, _ = run_cell(kc, f"%globus login --code {sim.approve(url)}", allow_stdin=False)
-    assert reply["content"]["status"] == "ok"
+    content, _ = login_two_step(sim, kc, line="%globus login")
+    assert content["status"] == "ok"
 
 
 def test_tokens_stored_by_python_are_used_by_the_kernel(tmp_path, monkeypatch):
