@@ -4,6 +4,7 @@
 #               with a class of 5 on JupyterHub and a Kernel Gateway)
 #   make classroom  a class of 30 on JupyterHub, side by side with ipykernel: the figures
 #   make fuzz   a million generated JMESPath cases, ours against Python's jmespath (FUZZ_CASES, FUZZ_SEED)
+#   make format  the Swift sources in the house style (make test checks it: make format-check)
 #   make docs   the GlobusSDK documentation (DocC) in build/docs; any warning fails it
 #   make bench  figures side by side: the kernel against its physical floors, ipykernel and the Python SDK
 #   make bench-instructions  instructions per phase under callgrind (OLD=<binary> to compare two builds)
@@ -13,17 +14,20 @@ BUILD := .build/debug
 JUPYTER_DIR := $(CURDIR)/build/share/jupyter
 PY := .venv/bin/python
 
-.PHONY: all setup build release test swift-test conformance demo bench bench-instructions classroom clean kernelspec sanitize fuzz docs image-root
+.PHONY: all setup build release format format-check test swift-test conformance demo bench bench-instructions classroom clean kernelspec sanitize fuzz docs image-root
 
 all: build
 
+# Installing and building are separate steps: `setup` installs (Debian and PyPI packages; a no-op
+# in a tenth of a second once done), `build` and `release` only build. The commands a person runs
+# on a fresh machine (test, demo, bench, classroom, sanitize, fuzz, docs) set up first, in order.
 setup:
 	@scripts/setup.sh
 
-build: setup
+build:
 	swift build
 
-release: setup
+release:
 	swift build -c release
 
 # A kernelspec inside the build folder, found through JUPYTER_PATH (nothing in $HOME changes).
@@ -40,7 +44,16 @@ conformance: kernelspec
 
 # The conformance suite runs the example program Examples/globus-tasks (built by `swift build`)
 # against the simulator: test_example_globus_tasks.py.
-test: swift-test conformance docs
+test: setup format-check swift-test conformance docs
+
+# The Swift sources in the house style (.swift-format: 4 spaces, lines up to 180): `make format`
+# rewrites them, `make format-check` (part of `make test`) fails on any difference.
+FORMATTED := Sources Tests bench Examples Snippets Package.swift
+format:
+	swift format format -i -r $(FORMATTED)
+
+format-check:
+	swift format lint --strict -r $(FORMATTED)
 
 # The Swift test suite under the thread and the address sanitizer (separate build folders).
 sanitize: setup
@@ -49,12 +62,12 @@ sanitize: setup
 
 # The tour, offline: demo mode starts the Globus Simulator and approves the login as a simulated
 # person; tokens go to a scratch HOME so nothing touches your own ~/.globus.
-demo: kernelspec
+demo: setup kernelspec
 	@mkdir -p build/demo-home
 	env -u GLOBUS_CLIENT_ID -u GLOBUS_CLIENT_SECRET HOME=$(CURDIR)/build/demo-home GLOBUS_KERNEL_DEMO=alice@uchicago.edu \
 	  JUPYTER_PATH=$(JUPYTER_DIR) $(PY) scripts/run_notebook.py notebooks/tour.ipynb --out build/tour.ipynb --html build/tour.html
 
-bench: release
+bench: setup release
 	$(PY) bench/floors.py --kernel $(CURDIR)/.build/release/globus-kernel --floors $(CURDIR)/.build/release --sim $(CURDIR)/.build/release/globus-sim
 	$(PY) bench/kernel_bench.py --kernel $(CURDIR)/.build/release/globus-kernel
 	$(PY) bench/globus_bench.py --kernel $(CURDIR)/.build/release/globus-kernel --sim $(CURDIR)/.build/release/globus-sim
@@ -64,7 +77,7 @@ bench: release
 
 # Instructions per phase (start-up, first call, warm call, paging) under valgrind's callgrind:
 # exact for the same binary and inputs. OLD=path/to/an/older/globus-kernel prints both side by side.
-bench-instructions: release
+bench-instructions: setup release
 	@scripts/setup.sh valgrind binutils
 	$(PY) bench/instructions.py --kernel $(CURDIR)/.build/release/globus-kernel --sim $(CURDIR)/.build/release/globus-sim $(if $(OLD),--old $(OLD))
 
@@ -72,7 +85,7 @@ bench-instructions: release
 # same class with ipykernel and the Python globus-sdk: time to all done, cell latency, memory.
 # (`make test` runs the same with 5 students.) STUDENTS=N for another size.
 STUDENTS ?= 30
-classroom: release
+classroom: setup release
 	cd Tests/conformance && $(CURDIR)/$(PY) classroom.py --students $(STUDENTS) --kernel $(CURDIR)/.build/release/globus-kernel
 
 # The JMESPath differential fuzzer, long (`make test` runs 50,000 cases): the checker built with

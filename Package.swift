@@ -10,7 +10,7 @@ let package = Package(
         .executable(name: "globus-sim", targets: ["globus-sim"]),
         .library(name: "JupyterKernel", targets: ["JupyterKernel"]),
         // The Swift Globus SDK: apps, logins, token storage, one client per service, paginators.
-        .library(name: "GlobusSDK", targets: ["GlobusSDK", "JSON"]),
+        .library(name: "GlobusSDK", targets: ["GlobusSDK", "JSON"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
@@ -25,7 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
         // `make docs`: the GlobusSDK documentation (swift package generate-documentation).
-        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0")
     ],
     targets: [
         // System libraries (Debian: libzmq3-dev).
@@ -46,20 +46,24 @@ let package = Package(
         .target(name: "Escaping"),
 
         // The Jupyter messaging protocol and kernel server. Knows nothing of Globus.
-        .target(name: "JupyterKernel", dependencies: [
-            "ZeroMQ", "JSON", "Support",
-            .product(name: "Crypto", package: "swift-crypto"),
-            // RSA (PKCS#1 v1.5) and the AES block function: Enterprise Gateway's launcher payload.
-            .product(name: "_CryptoExtras", package: "swift-crypto"),
-        ]),
+        .target(
+            name: "JupyterKernel",
+            dependencies: [
+                "ZeroMQ", "JSON", "Support",
+                .product(name: "Crypto", package: "swift-crypto"),
+                // RSA (PKCS#1 v1.5) and the AES block function: Enterprise Gateway's launcher payload.
+                .product(name: "_CryptoExtras", package: "swift-crypto")
+            ]),
 
         // A reusable Swift Globus SDK: transport, scopes, Auth, login flows, token storage, apps.
         // Knows nothing of Jupyter.
-        .target(name: "GlobusSDK", dependencies: [
-            "CCurl", "CSQLite", "JSON", "Support",
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "_CryptoExtras", package: "swift-crypto"),
-        ]),
+        .target(
+            name: "GlobusSDK",
+            dependencies: [
+                "CCurl", "CSQLite", "JSON", "Support",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto")
+            ]),
 
         // JMESPath (jmespath.org) over JSON values: --jmespath in %globus call.
         .target(name: "JMESPath", dependencies: ["JSON"]),
@@ -68,38 +72,44 @@ let package = Package(
         .target(name: "GlobusMagics", dependencies: ["JupyterKernel", "GlobusSDK", "JMESPath", "JSON", "Escaping", "Support"]),
 
         // The executable: run, install, uninstall, --version.
-        .executableTarget(name: "globus-kernel", dependencies: [
-            "JupyterKernel", "GlobusMagics", "GlobusSDK", "JSON",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(
+            name: "globus-kernel",
+            dependencies: [
+                "JupyterKernel", "GlobusMagics", "GlobusSDK", "JSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
+            ]),
 
         // An offline Globus for tests, demos and benchmarks. Not part of the kernel's graph.
-        .target(name: "GlobusSimulator", dependencies: [
-            "JSON", "Escaping", "Support",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdCore", package: "hummingbird"),
-            .product(name: "HummingbirdTLS", package: "hummingbird"),
-            .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            .product(name: "X509", package: "swift-certificates"),
-            .product(name: "SwiftASN1", package: "swift-asn1"),
-            .product(name: "HTTPTypes", package: "swift-http-types"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "JWTKit", package: "jwt-kit"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "_CryptoExtras", package: "swift-crypto"),
-            // Its locks are pthread mutexes, which the thread sanitizer sees (not so the
-            // standard library's futex-based Mutex).
-            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            // A class's simulator asks JupyterHub's REST API who owns a token (an HTTP client).
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-        ]),
-        .executableTarget(name: "globus-sim", dependencies: [
-            "GlobusSimulator", "Support",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-        ]),
+        .target(
+            name: "GlobusSimulator",
+            dependencies: [
+                "JSON", "Escaping", "Support",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                // Its locks are pthread mutexes, which the thread sanitizer sees (not so the
+                // standard library's futex-based Mutex).
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                // A class's simulator asks JupyterHub's REST API who owns a token (an HTTP client).
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio")
+            ]),
+        .executableTarget(
+            name: "globus-sim",
+            dependencies: [
+                "GlobusSimulator", "Support",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio")
+            ]),
 
         // An example program on the GlobusSDK product's public API: sign in, list your tasks.
         .executableTarget(name: "globus-tasks", dependencies: ["GlobusSDK"], path: "Examples/globus-tasks"),
@@ -113,8 +123,9 @@ let package = Package(
         // Searches documents with JMESPath expressions, JSON lines in and out (the differential fuzzer).
         .executableTarget(name: "jmespath-check", dependencies: ["JMESPath", "JSON"]),
         // The physical floors `make bench` measures the kernel against (bench/floors.py).
-        .executableTarget(name: "minimal-kernel", dependencies: ["ZeroMQ", "JSON", .product(name: "Crypto", package: "swift-crypto")],
-                          path: "bench/floors/MinimalKernel"),
+        .executableTarget(
+            name: "minimal-kernel", dependencies: ["ZeroMQ", "JSON", .product(name: "Crypto", package: "swift-crypto")],
+            path: "bench/floors/MinimalKernel"),
         .executableTarget(name: "request-floors", dependencies: ["GlobusSDK"], path: "bench/floors/RequestFloors"),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
@@ -123,18 +134,32 @@ let package = Package(
         .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSON"], resources: [.copy("compliance")]),
         .testTarget(name: "GlobusSimulatorTests", dependencies: ["GlobusSimulator", "SimulatorSupport", "JSON", "Escaping", "Support"]),
         // An in-process simulator (and a stand-in JupyterHub) for the simulator's, the SDK's and the magics' tests.
-        .target(name: "SimulatorSupport", dependencies: [
-            "GlobusSimulator", "JSON", "Support",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-        ], path: "Tests/SimulatorSupport"),
-        .testTarget(name: "GlobusSDKTests", dependencies: ["GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JSON", "Support",
-                                                   .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "ZeroMQ", "JSON",
-                                                       .product(name: "Crypto", package: "swift-crypto"),
-                                                       .product(name: "_CryptoExtras", package: "swift-crypto")]),
-        .testTarget(name: "GlobusMagicsTests", dependencies: ["GlobusMagics", "GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JupyterKernel", "JSON", "Escaping", "Support",
-                                                      .product(name: "PropertyBased", package: "swift-property-based")]),
+        .target(
+            name: "SimulatorSupport",
+            dependencies: [
+                "GlobusSimulator", "JSON", "Support",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+            ], path: "Tests/SimulatorSupport"),
+        .testTarget(
+            name: "GlobusSDKTests",
+            dependencies: [
+                "GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JSON", "Support",
+                .product(name: "PropertyBased", package: "swift-property-based")
+            ]),
+        .testTarget(
+            name: "JupyterKernelTests",
+            dependencies: [
+                "JupyterKernel", "ZeroMQ", "JSON",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto")
+            ]),
+        .testTarget(
+            name: "GlobusMagicsTests",
+            dependencies: [
+                "GlobusMagics", "GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JupyterKernel", "JSON", "Escaping", "Support",
+                .product(name: "PropertyBased", package: "swift-property-based")
+            ])
     ]
 )

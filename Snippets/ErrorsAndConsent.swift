@@ -3,8 +3,9 @@
 import GlobusSDK
 
 // snippet.hide
-let app = GlobusApp.user("my-app", clientID: "61338d24-54d5-408f-a10d-66c06b59f6d2",
-                         config: GlobusApp.Config(environment: .production, storage: MemoryTokenStorage()))
+let app = GlobusApp.user(
+    "my-app", clientID: "61338d24-54d5-408f-a10d-66c06b59f6d2",
+    config: GlobusApp.Config(environment: .production, storage: MemoryTokenStorage()))
 let taskID = "1f4ff5c4-1c8c-11ef-b0c6-0242ac110002"
 // snippet.show
 // snippet.errors
@@ -36,8 +37,8 @@ try transfer.addAppDataAccessScope([mapped])  // consent asked for at the next l
 print(try transfer.operationLs(mapped, path: "/~/").entries.map { $0.name ?? "" })
 // snippet.retry
 var request = ServiceRequest(service: .transfer, method: "GET", path: "/task_list")
-request.retry.maxRetries = 2      // fewer tries than the Python SDK's 5
-request.retry.maxSleep = 4        // and shorter waits between them
+request.retry.maxRetries = 2  // fewer tries than the Python SDK's 5
+request.retry.maxSleep = 4  // and shorter waits between them
 let answer = try app.call(request, onLoginRequired: terminal)
 print(answer.status)
 // snippet.end

@@ -6,9 +6,9 @@
 // Tokens are kept where the Python SDK's UserApp("globus-tasks", client_id=...) (or ClientApp)
 // keeps them. Neither a token nor the secret is ever printed.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 import GlobusSDK
 
@@ -31,23 +31,26 @@ do {
     }
     let clientID = settings.clientID ?? "61338d24-54d5-408f-a10d-66c06b59f6d2"  // the tutorial client
     let appName = settings.appName ?? "globus-tasks"
-    let tokenFile = try JSONTokenStorage.defaultPath(clientID: clientID, appName: appName,
-                                                     environment: settings.environment.name, home: settings.home)
+    let tokenFile = try JSONTokenStorage.defaultPath(
+        clientID: clientID, appName: appName,
+        environment: settings.environment.name, home: settings.home)
     let config = GlobusApp.Config(settings: settings, storage: try JSONTokenStorage(path: tokenFile))
-    let app = if let secret = settings.clientSecret {  // a service account, signed in by its id and secret
-        GlobusApp.client(appName, clientID: clientID, clientSecret: secret, config: config)
-    } else {
-        GlobusApp.user(appName, clientID: clientID, config: config)
-    }
+    let app =
+        if let secret = settings.clientSecret {  // a service account, signed in by its id and secret
+            GlobusApp.client(appName, clientID: clientID, clientSecret: secret, config: config)
+        } else {
+            GlobusApp.user(appName, clientID: clientID, config: config)
+        }
     let transfer = TransferClient(app: app)  // the app's login now asks for Transfer too
     // snippet.login
-    let terminal = PasteCodeLoginFlow(show: { url in print(PasteCodeLoginFlow.terminalText(url), terminator: "") },
-                                      ask: { () throws(GlobusError) -> String in
-        print(PasteCodeLoginFlow.prompt, terminator: "")
-        fflush(nil)  // the prompt shows before the program waits for the code
-        guard let line = readLine() else { print(); throw .usage("No authorization code was entered.") }
-        return line
-    })
+    let terminal = PasteCodeLoginFlow(
+        show: { url in print(PasteCodeLoginFlow.terminalText(url), terminator: "") },
+        ask: { () throws(GlobusError) -> String in
+            print(PasteCodeLoginFlow.prompt, terminator: "")
+            fflush(nil)  // the prompt shows before the program waits for the code
+            guard let line = readLine() else { print(); throw .usage("No authorization code was entered.") }
+            return line
+        })
     if !app.isClientApp {
         try app.login(flow: terminal)  // does nothing while the stored tokens can be used
     }

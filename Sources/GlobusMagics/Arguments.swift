@@ -3,7 +3,7 @@
 /// parsing, validation, help and completion.
 struct ArgumentSpec: Sendable {
     struct Option: Sendable {
-        var names: [String]          // e.g. ["-Q", "--query-param"]; the first is the canonical one
+        var names: [String]  // e.g. ["-Q", "--query-param"]; the first is the canonical one
         var takesValue: Bool
         var help: String
         var valueName: String = "VALUE"
@@ -112,8 +112,10 @@ extension ArgumentSpec {
     /// substituted there: after parsing, so a value can never become an option), before an
     /// option's choices are checked; it is told the option, or for a positional the
     /// positionals before it.
-    func parse(_ words: [String], command: String,
-               value: (String, ArgumentSlot) throws(MagicError) -> String = { v, _ in v }) throws(MagicError) -> ParsedArguments {
+    func parse(
+        _ words: [String], command: String,
+        value: (String, ArgumentSlot) throws(MagicError) -> String = { v, _ in v }
+    ) throws(MagicError) -> ParsedArguments {
         var out = ParsedArguments()
         var i = 0
         var onlyPositionals = false
@@ -138,7 +140,9 @@ extension ArgumentSpec {
             let key = opt.names[0]
             if opt.takesValue {
                 var v: String
-                if let inline { v = inline } else {
+                if let inline {
+                    v = inline
+                } else {
                     guard i < words.count else { throw MagicError.usage("\(command): option '\(name)' needs a value", command: command) }
                     v = words[i]
                     i += 1

@@ -25,11 +25,12 @@ struct CSVTable: Equatable {
 
     /// The rows as objects keyed by column name (what `--as NAME` keeps).
     var json: JSON {
-        .array(rows.map { row in
-            var o = JSONObject()
-            for (name, value) in zip(headers, row) where o[name] == nil { o[name] = .string(value) }
-            return .object(o)
-        })
+        .array(
+            rows.map { row in
+                var o = JSONObject()
+                for (name, value) in zip(headers, row) where o[name] == nil { o[name] = .string(value) }
+                return .object(o)
+            })
     }
 
     /// The records of `text`, each a list of fields (RFC 4180). A blank line is no record.
@@ -54,8 +55,12 @@ struct CSVTable: Equatable {
                 if c == "\"" {
                     if let next = iterator.next() {
                         if next == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = next }
-                    } else { quoted = false }
-                } else { field.unicodeScalars.append(c) }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.unicodeScalars.append(c)
+                }
                 continue
             }
             switch c {

@@ -11,9 +11,10 @@ extension GlobusContext {
     func clientOptions(_ app: GlobusApp) -> ClientOptions {
         let login = ShellThreadLogin(run: loginHandler(app))
         let gate = gate
-        return ClientOptions(onLoginRequired: { need throws(GlobusError) in try login.run(need) }, isCancelled: isCancelled,
-                             redriveGARE: session.choices.autoRelogin,
-                             intercept: { request, send throws(GlobusError) in try gate.pass(request, send) })
+        return ClientOptions(
+            onLoginRequired: { need throws(GlobusError) in try login.run(need) }, isCancelled: isCancelled,
+            redriveGARE: session.choices.autoRelogin,
+            intercept: { request, send throws(GlobusError) in try gate.pass(request, send) })
     }
 
     func transfer(_ app: GlobusApp) -> TransferClient { TransferClient(app: app, options: clientOptions(app)) }
@@ -60,8 +61,10 @@ extension GlobusContext {
         if https.requiredScope != https.scopes.https && !session.choices.autoRelogin {
             let scope = https.requiredScope.description
             https.connection.options.onLoginRequired = { need throws(GlobusError) in
-                throw .loginRequired(LoginRequired(reason: need.reason, resourceServer: collectionID,
-                                                   authorizationParameters: AuthorizationParameters(requiredScopes: [scope])))
+                throw .loginRequired(
+                    LoginRequired(
+                        reason: need.reason, resourceServer: collectionID,
+                        authorizationParameters: AuthorizationParameters(requiredScopes: [scope])))
             }
         }
         return https
@@ -76,10 +79,12 @@ extension GlobusContext {
         do { return try body() } catch {
             guard case .globus(.api(let a)) = error, a.httpStatus == 403, a.gare == nil else { throw error }
             var e = error.executionError
-            e.traceback += ["", "The collection's server refused it: you may have no permission for this path there (the collection's administrator decides), or your login for the collection lacks what it needs. To sign in for it again, run:",
-                            "  " + Rendering.loginCommand(for: AuthorizationParameters(requiredScopes: [https.requiredScope.description]))]
+            e.traceback += [
+                "",
+                "The collection's server refused it: you may have no permission for this path there (the collection's administrator decides), or your login for the collection lacks what it needs. To sign in for it again, run:",
+                "  " + Rendering.loginCommand(for: AuthorizationParameters(requiredScopes: [https.requiredScope.description]))
+            ]
             throw .failed(e)
         }
     }
 }
-

@@ -33,8 +33,9 @@ struct SeenCollections {
         let quote: Character? = prefix.first.flatMap { $0 == "'" || $0 == "\"" ? $0 : nil }
         let body = quote == nil ? Substring(prefix) : prefix.dropFirst()
         if let q = quote, let close = body.firstIndex(of: q), body[body.index(after: close)...].hasPrefix(":") {
-            return completePath(name: String(body[..<close]), typed: String(prefix[...prefix.index(after: close)]),
-                                path: String(body[body.index(close, offsetBy: 2)...]))
+            return completePath(
+                name: String(body[..<close]), typed: String(prefix[...prefix.index(after: close)]),
+                path: String(body[body.index(close, offsetBy: 2)...]))
         }
         if quote == nil, let colon = body.firstIndex(of: ":") {
             return completePath(name: String(body[..<colon]), typed: String(body[...colon]), path: String(body[body.index(after: colon)...]))

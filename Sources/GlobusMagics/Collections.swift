@@ -34,9 +34,10 @@ extension GlobusContext {
         let candidates = exact.isEmpty ? found : exact
         guard candidates.count == 1, let id = candidates[0].id else {
             let names = found.prefix(5).compactMap { c in c.displayName.map { "'\($0)' (\(c.id ?? "?"))" } }
-            throw .usage(candidates.isEmpty
-                ? "no collection is named '\(nameOrID)'. Find one with %globus collection search TEXT."
-                : "'\(nameOrID)' names \(candidates.count) collections: \(names.joined(separator: ", ")). Use the id, or a name that only one has.",
+            throw .usage(
+                candidates.isEmpty
+                    ? "no collection is named '\(nameOrID)'. Find one with %globus collection search TEXT."
+                    : "'\(nameOrID)' names \(candidates.count) collections: \(names.joined(separator: ", ")). Use the id, or a name that only one has.",
                 command: "globus collection")
         }
         session.collectionIDs[nameOrID.lowercased()] = id

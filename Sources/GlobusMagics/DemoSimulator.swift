@@ -3,9 +3,8 @@ import GlobusSDK
 import JSON
 import JupyterKernel
 
-
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The kernel's own `globus-sim` process and the private folder of the demo's tokens and CA
@@ -29,7 +28,11 @@ final class DemoChild: Sendable {
 
     /// Stops the simulator, then removes the demo's files and folder. Only the first call acts.
     func release() {
-        guard released.withLock({ done in defer { done = true }; return !done }) else { return }
+        guard
+            released.withLock({ done in
+                defer { done = true }; return !done
+            })
+        else { return }
         kill(pid, SIGTERM)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -112,7 +115,8 @@ final class DemoSimulator {
     /// The environment in a `--ready-json` line, if it is one.
     static func announcedEnvironment(_ line: [UInt8]) -> [String: String]? {
         guard let doc = try? JSON.parse(line), doc["ready"]?.bool == true, let env = doc["environment"]?.object,
-              env["GLOBUS_SDK_SERVICE_URL_AUTH"]?.string != nil else { return nil }
+            env["GLOBUS_SDK_SERVICE_URL_AUTH"]?.string != nil
+        else { return nil }
         return env.reduce(into: [:]) { $0[$1.key] = $1.value.string }
     }
 
@@ -158,7 +162,8 @@ final class DemoSimulator {
         let deadline = monotonicNanoseconds() + 20_000_000_000
         var pfd = pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)
         while monotonicNanoseconds() < deadline, poll(&pfd, 1, Int32((deadline - monotonicNanoseconds()) / 1_000_000)) == 1,
-              read(fds[0], &byte, 1) == 1, byte != UInt8(ascii: "\n") { line.append(byte) }
+            read(fds[0], &byte, 1) == 1, byte != UInt8(ascii: "\n")
+        { line.append(byte) }
         close(fds[0])
         guard let env = DemoSimulator.announcedEnvironment(line) else {
             DemoChild(pid: child, folder: folder).release()

@@ -2,7 +2,6 @@ import GlobusSDK
 import JSON
 import JupyterKernel
 
-
 /// `%env`: reads and sets the kernel's environment variables (so a notebook can set
 /// `GLOBUS_SDK_ENVIRONMENT` and friends; the Globus settings are remade from them). Values of
 /// secret-looking names are never shown.
@@ -24,7 +23,7 @@ struct EnvMagic: Magic {
         """
     let arguments = ArgumentSpec(options: [
         .init(names: ["--ask"], takesValue: false, help: "ask for the value (hidden input)"),
-        .init(names: ["--unset"], takesValue: false, help: "remove the variable"),
+        .init(names: ["--unset"], takesValue: false, help: "remove the variable")
     ])
 
     func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
@@ -46,7 +45,8 @@ struct EnvMagic: Magic {
         }
         guard isValidName(name) else { throw .usage("env: '\(name)' is not a valid variable name", command: self.name) }
         if KernelEnvironment.decidesWhereTokensGo(name) && (args.flag("--unset") || args.flag("--ask") || value.map { $0 != env.atStart[name] } == true) {
-            let message = "env: \(name) decides where this kernel sends your Globus tokens, or whom it trusts to receive them, so it is read when the kernel starts and a cell cannot change it (a notebook could otherwise send your tokens to a host of its choosing)"
+            let message =
+                "env: \(name) decides where this kernel sends your Globus tokens, or whom it trusts to receive them, so it is read when the kernel starts and a cell cannot change it (a notebook could otherwise send your tokens to a host of its choosing)"
             throw .configuration(message, fix: Rendering.restartFix(name))
         }
         if args.flag("--unset") {
@@ -61,9 +61,13 @@ struct EnvMagic: Magic {
             } catch {
                 switch error {
                 case .notAllowed:
-                    throw .failed(ExecutionError(ename: "StdinNotAllowed", evalue: "this frontend cannot answer input requests",
-                        traceback: ["StdinNotAllowed: %env \(name) --ask needs a frontend that allows input (this run set allow_stdin=false).",
-                                    "Set the variable in the kernel's environment instead, e.g. before starting Jupyter."]))
+                    throw .failed(
+                        ExecutionError(
+                            ename: "StdinNotAllowed", evalue: "this frontend cannot answer input requests",
+                            traceback: [
+                                "StdinNotAllowed: %env \(name) --ask needs a frontend that allows input (this run set allow_stdin=false).",
+                                "Set the variable in the kernel's environment instead, e.g. before starting Jupyter."
+                            ]))
                 case .interrupted: throw .interrupted
                 case .endOfFile: throw .failed(ExecutionError(ename: "EOFError", evalue: "no value was entered"))
                 }
@@ -81,8 +85,10 @@ struct EnvMagic: Magic {
             return nil
         }
         guard let v = env[name] else {
-            throw .failed(ExecutionError(ename: "KeyError", evalue: "environment variable \(name) is not set",
-                                         traceback: ["KeyError: environment variable \(name) is not set", "Set it with %env \(name)=VALUE"]))
+            throw .failed(
+                ExecutionError(
+                    ename: "KeyError", evalue: "environment variable \(name) is not set",
+                    traceback: ["KeyError: environment variable \(name) is not set", "Set it with %env \(name)=VALUE"]))
         }
         return MimeBundle(text: looksSecret(name) ? "<hidden: \(name) is set>" : v)
     }

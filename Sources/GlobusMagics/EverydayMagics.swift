@@ -2,7 +2,7 @@ import JSON
 import JupyterKernel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `%echo`: writes its words to stdout (or stderr).
@@ -10,7 +10,8 @@ struct EchoMagic: Magic {
     let name = "echo"
     let summary = "Print text to stdout (or stderr with --stderr)."
     let usage = "%echo [--stderr] [--] TEXT…"
-    let details = "Words are joined by single spaces. Quotes and $NAME expansion work as in a shell.\n\nExamples:\n  %echo hello, world\n  %echo --stderr \"something went wrong\"\n  %echo Using environment $GLOBUS_SDK_ENVIRONMENT"
+    let details =
+        "Words are joined by single spaces. Quotes and $NAME expansion work as in a shell.\n\nExamples:\n  %echo hello, world\n  %echo --stderr \"something went wrong\"\n  %echo Using environment $GLOBUS_SDK_ENVIRONMENT"
     let arguments = ArgumentSpec(options: [.init(names: ["--stderr"], takesValue: false, help: "write to stderr instead of stdout")])
 
     func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {

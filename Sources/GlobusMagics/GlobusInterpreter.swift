@@ -30,7 +30,7 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
             helpLinks: [
                 (text: "Globus kernel commands", url: "https://docs.globus.org/api/"),
                 (text: "Globus documentation", url: "https://docs.globus.org"),
-                (text: "Globus SDK (Python) documentation", url: "https://globus-sdk-python.readthedocs.io"),
+                (text: "Globus SDK (Python) documentation", url: "https://globus-sdk-python.readthedocs.io")
             ])
     }
 
@@ -136,7 +136,11 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
         var quote: Unicode.Scalar?
         for i in line.unicodeScalars.indices {
             let c = line.unicodeScalars[i]
-            if let q = quote { if c == q { quote = nil } } else if c == "'" || c == "\"" { quote = c } else if c == " " || c == "\t" {
+            if let q = quote {
+                if c == q { quote = nil }
+            } else if c == "'" || c == "\"" {
+                quote = c
+            } else if c == " " || c == "\t" {
                 tokenStart = line.unicodeScalars.index(after: i)
             }
         }
@@ -152,8 +156,10 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
             }
             matches = matches.filter { $0.hasPrefix(prefix.isEmpty ? "%" : prefix) }
         } else if let magic = registry[String(before[0].drop { $0 == "%" })] {
-            let session = MagicSession(output: NullOutput(), context: ExecutionContext(executionCount: 0, allowStdin: false),
-                                       registry: registry, environment: environment) { _ throws(MagicError) in nil }
+            let session = MagicSession(
+                output: NullOutput(), context: ExecutionContext(executionCount: 0, allowStdin: false),
+                registry: registry, environment: environment
+            ) { _ throws(MagicError) in nil }
             matches = magic.complete(Array(before.dropFirst()), prefix: prefix, session: session)
         }
         // Candidates can be names a service wrote (collections, folders): one that holds a

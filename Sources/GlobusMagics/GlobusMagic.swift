@@ -32,7 +32,7 @@ final class GlobusMagic: CellMagic, @unchecked Sendable {
         ("%globus ls 'Globus Tutorial Collection 1':/~/", "list a collection's files"),
         ("%globus transfer 'Globus Tutorial Collection 1':/~/file1.txt 'Globus Tutorial Collection 2':/~/file1.txt --as t", "copy a file (kept as t)"),
         ("%globus task wait @{t.task_id}", "watch it move, live"),
-        ("%globus call transfer GET /task_list --format table", "any Globus API call"),
+        ("%globus call transfer GET /task_list --format table", "any Globus API call")
     ]
 
     /// A short guide that starts with examples: first steps, demo mode, then every subcommand.

@@ -97,7 +97,8 @@ final class GlobusSession: @unchecked Sendable {
             s.environment = GlobusEnvironment(name: name, serviceURLs: s.environment.serviceURLs)
         }
         if s.clientSecret != nil && s.clientID == nil && choices.clientID == nil {
-            throw .configuration("GLOBUS_CLIENT_SECRET is set but GLOBUS_CLIENT_ID is not. Set both to run as a service account, or unset GLOBUS_CLIENT_SECRET to log in as a person.")
+            throw .configuration(
+                "GLOBUS_CLIENT_SECRET is set but GLOBUS_CLIENT_ID is not. Set both to run as a service account, or unset GLOBUS_CLIENT_SECRET to log in as a person.")
         }
         s.clientID = choices.clientID ?? s.clientID ?? GlobusSession.tutorialClientID
         s.appName = choices.appName ?? s.appName ?? GlobusSession.defaultAppName
@@ -119,9 +120,10 @@ final class GlobusSession: @unchecked Sendable {
         if demo == nil, let p = choices.tokenPath {
             path = p
         } else {
-            path = try JSONTokenStorage.defaultPath(clientID: s.clientID!, appName: s.appName!,
-                                                    environment: demo == nil ? s.environment.name : DemoSimulator.sharedEnvironmentName,
-                                                    fileExtension: s.storage.fileExtension, home: s.home)
+            path = try JSONTokenStorage.defaultPath(
+                clientID: s.clientID!, appName: s.appName!,
+                environment: demo == nil ? s.environment.name : DemoSimulator.sharedEnvironmentName,
+                fileExtension: s.storage.fileExtension, home: s.home)
         }
         try confinement?.check(path, what: "the token file")
         return path
@@ -134,11 +136,12 @@ final class GlobusSession: @unchecked Sendable {
         if let c = cachedApp, c.settings == s { return c.app }
         // Demo mode's own store lies in its private folder; any other in the person's home on a hub.
         let files = demo?.privateFiles ?? self.files
-        let storage: any TokenStorage = switch s.storage {
-        case .memory: demo == nil ? memory : demoMemory
-        case .sqlite: WatchedTokenStorage(try SQLiteTokenStorage(path: s.tokenPath!, files: files), changes: secretChanges)
-        case .json: WatchedTokenStorage(try JSONTokenStorage(path: s.tokenPath!, files: files), changes: secretChanges)
-        }
+        let storage: any TokenStorage =
+            switch s.storage {
+            case .memory: demo == nil ? memory : demoMemory
+            case .sqlite: WatchedTokenStorage(try SQLiteTokenStorage(path: s.tokenPath!, files: files), changes: secretChanges)
+            case .json: WatchedTokenStorage(try JSONTokenStorage(path: s.tokenPath!, files: files), changes: secretChanges)
+            }
         secrets.opened(storage)
         if demo == nil, s.storage == .json, let path = s.tokenPath { secrets.realTokenFile(path, files: files) }
         if let secret = s.clientSecret { secrets.signsIn(clientID: s.clientID!, secret: secret) }
@@ -189,8 +192,9 @@ final class GlobusSession: @unchecked Sendable {
     /// and sorting of every secret.
     func secretMask() -> SecretMask {
         if !secrets.watchesRealTokenFile { watchRealTokenFile() }
-        let sources = MaskSources(environment: environment.generation, demo: demoGeneration,
-                                  changes: secretChanges.value, files: secrets.fileLooks())
+        let sources = MaskSources(
+            environment: environment.generation, demo: demoGeneration,
+            changes: secretChanges.value, files: secrets.fileLooks())
         if let last = lastMask, last.sources == sources, sources.files.allSatisfy(\.settled) { return last.mask }
         maskGatherings += 1
         let values = (environment.secretValues() + secrets.values() + [memory, demoMemory].flatMap { (try? $0.all())?.values.flatMap(\.secrets) ?? [] }).sorted()
@@ -234,7 +238,8 @@ final class GlobusSession: @unchecked Sendable {
         var person: String? = ["1", "on", "true", "yes"].contains(v.lowercased()) ? nil : v
         if v.lowercased() == "hub" {
             guard let user = environment.hubAware("JUPYTERHUB_USER"), !user.isEmpty else {
-                throw .configuration("GLOBUS_KERNEL_DEMO=hub approves each person as their JupyterHub user, but JUPYTERHUB_USER is not set (is this kernel running under JupyterHub?)")
+                throw .configuration(
+                    "GLOBUS_KERNEL_DEMO=hub approves each person as their JupyterHub user, but JUPYTERHUB_USER is not set (is this kernel running under JupyterHub?)")
             }
             person = user
         }

@@ -112,7 +112,7 @@ enum GlobusSubcommands {
         LoginCommand.self, CallCommand.self, WhoamiCommand.self, TokensCommand.self, ConsentCommand.self,
         LogoutCommand.self, LsCommand.self, OpenCommand.self, GetCommand.self, PutCommand.self, MkdirCommand.self, RenameCommand.self, RmCommand.self, TransferCommand.self,
         TaskCommand.self, CollectionCommand.self, FlowsCommand.self, TimerCommand.self, SessionCommand.self, VarsCommand.self,
-        ConfigCommand.self, DemoCommand.self, GlobusHelpCommand.self, VersionCommand.self,
+        ConfigCommand.self, DemoCommand.self, GlobusHelpCommand.self, VersionCommand.self
     ]
 
     static func named(_ name: String) -> (any GlobusSubcommand.Type)? { all.first { $0.declaration.name == name } }
@@ -143,12 +143,15 @@ struct GlobusContext {
         do { return try body() } catch {
             if let refused = gate.refusal(behind: error) { throw refused }
             if case .loginRequired(let need) = error, session.pending != nil, need.reason != .identityChanged {
-                throw .failed(ExecutionError(ename: "LoginRequired", evalue: "\(need.description): finish signing in first", traceback: [
-                    "LoginRequired: \(need.description)",
-                    "Open the sign-in link shown above, copy the Authorization Code, then run:",
-                    "  %globus login --code PASTE_CODE_HERE",
-                    "and run this cell again.",
-                ]))
+                throw .failed(
+                    ExecutionError(
+                        ename: "LoginRequired", evalue: "\(need.description): finish signing in first",
+                        traceback: [
+                            "LoginRequired: \(need.description)",
+                            "Open the sign-in link shown above, copy the Authorization Code, then run:",
+                            "  %globus login --code PASTE_CODE_HERE",
+                            "and run this cell again."
+                        ]))
             }
             if case .cancelled = error { throw .interrupted }
             throw .globus(error)

@@ -17,8 +17,11 @@ struct HomeConfinement: Sendable {
         guard environment.underHub else { return nil }
         let home = environment.atStart["HOME"] ?? ""
         guard home.hasPrefix("/"), home.split(separator: "/").contains(where: { $0 != "." && $0 != ".." }), !home.contains("/../") else {
-            self.init(files: .refused("On JupyterHub, %globus keeps each person's files in their own home folder, but this kernel started with HOME="
-                + (home.isEmpty ? "(not set)" : "'\(home)'") + ", which is no home folder; so it reads and writes no file. Ask whoever runs the hub to set HOME for each person."))
+            self.init(
+                files: .refused(
+                    "On JupyterHub, %globus keeps each person's files in their own home folder, but this kernel started with HOME="
+                        + (home.isEmpty ? "(not set)" : "'\(home)'")
+                        + ", which is no home folder; so it reads and writes no file. Ask whoever runs the hub to set HOME for each person."))
             return
         }
         self.init(home: home)

@@ -32,8 +32,9 @@ struct KeptValues {
             throw .usage("\(origin.label(name)): this \(origin.what) holds a token or secret, and secrets are never kept.\(origin.remedy)", command: "globus vars")
         }
         if secrets.contains(value) {
-            throw .secret("\(origin.label(name)): this \(origin.what) holds one of this kernel's tokens or secrets, which are never kept",
-                          remedy: "Nothing was kept.\(origin.remedy)")
+            throw .secret(
+                "\(origin.label(name)): this \(origin.what) holds one of this kernel's tokens or secrets, which are never kept",
+                remedy: "Nothing was kept.\(origin.remedy)")
         }
         if values.updateValue(value, forKey: name) == nil { order.append(name) }
     }

@@ -60,7 +60,9 @@ final class LiveProgress: @unchecked Sendable {
         let text = "\(what): \(Self.line(p, elapsed: elapsed)) (interrupt to stop)"
         var b = MimeBundle(text: text)
         let fraction = p.total.map { $0 > 0 ? Double(p.bytes) / Double($0) : 1 }
-        b["text/html"] = .string("<div><progress " + (fraction.map { "value=\"\(formatDecimal($0, digits: 2))\" " } ?? "") + "max=\"1\" style=\"width:20em\"></progress> <code>\(HTML.escape(text))</code></div>")
+        b["text/html"] = .string(
+            "<div><progress " + (fraction.map { "value=\"\(formatDecimal($0, digits: 2))\" " } ?? "")
+                + "max=\"1\" style=\"width:20em\"></progress> <code>\(HTML.escape(text))</code></div>")
         return b
     }
 }

@@ -14,8 +14,12 @@ extension GlobusContext {
         do { return try login(app, parameters: parameters, extraScopes: extraScopes) } catch {
             switch error {
             case .cancelled:
-                throw .failed(ExecutionError(ename: "KeyboardInterrupt", evalue: "the login was cancelled", traceback: [
-                    "KeyboardInterrupt: the login was cancelled; nothing was changed.", "To sign in, run:", "  %globus login"]))
+                throw .failed(
+                    ExecutionError(
+                        ename: "KeyboardInterrupt", evalue: "the login was cancelled",
+                        traceback: [
+                            "KeyboardInterrupt: the login was cancelled; nothing was changed.", "To sign in, run:", "  %globus login"
+                        ]))
             case .network:
                 // The generic advice says to run the cell again; for a login, that is the login.
                 var e = Rendering.error(error)
@@ -69,7 +73,8 @@ extension GlobusContext {
         }
         if cell.context.allowStdin {
             var prompt = MimeBundle(text: banner + PasteCodeLoginFlow.terminalText(url).trimmed + "\n")
-            prompt["text/html"] = .string(htmlBanner() + "<p><b>\(link)</b> (opens Globus in a new tab), then paste the Authorization Code below.</p><p><small>\(HTML.escape(url))</small></p>")
+            prompt["text/html"] = .string(
+                htmlBanner() + "<p><b>\(link)</b> (opens Globus in a new tab), then paste the Authorization Code below.</p><p><small>\(HTML.escape(url))</small></p>")
             output.display(prompt, metadata: [:], displayID: displayID)
             // Hidden input: the code is a short-lived credential and must not be saved in the notebook.
             guard let code = try askForCode() else { return twoStep(pending, displayID: displayID, link: link) }
@@ -86,8 +91,12 @@ extension GlobusContext {
     func twoStep(_ pending: PendingLogin, displayID: String, link: String) -> Bool {
         session.pending = pending
         let url = pending.authorizeURL
-        var b = MimeBundle(text: demoBanner() + "Please authenticate with Globus here:\n\(url)\n\nThen finish the login by running, in a new cell:\n%globus login --code PASTE_CODE_HERE\n")
-        b["text/html"] = .string(htmlBanner() + "<p><b>\(link)</b>, copy the Authorization Code, then run in a new cell:</p><pre>%globus login --code PASTE_CODE_HERE</pre><p><small>\(HTML.escape(url))</small></p>")
+        var b = MimeBundle(
+            text: demoBanner() + "Please authenticate with Globus here:\n\(url)\n\nThen finish the login by running, in a new cell:\n%globus login --code PASTE_CODE_HERE\n")
+        b["text/html"] = .string(
+            htmlBanner()
+                + "<p><b>\(link)</b>, copy the Authorization Code, then run in a new cell:</p><pre>%globus login --code PASTE_CODE_HERE</pre><p><small>\(HTML.escape(url))</small></p>"
+        )
         output.display(b, metadata: [:], displayID: displayID)
         return false
     }

@@ -80,14 +80,17 @@ enum MagicError: Error {
             let hint = command.map { "See '%help \($0)' for usage." } ?? "Type %help to see what the kernel understands."
             return ExecutionError(ename: "UsageError", evalue: message, traceback: ["UsageError: \(message)", hint])
         case .configuration(let message, let fix):
-            return ExecutionError(ename: "ConfigurationError", evalue: message,
-                                  traceback: ["ConfigurationError: \(message)"] + (fix.map { ["Fix it with:", "  " + $0] } ?? []))
+            return ExecutionError(
+                ename: "ConfigurationError", evalue: message,
+                traceback: ["ConfigurationError: \(message)"] + (fix.map { ["Fix it with:", "  " + $0] } ?? []))
         case .globus(let e): return Rendering.error(e)
         case .internal(let message):
-            return ExecutionError(ename: "InternalError", evalue: message, traceback: [
-                "InternalError: \(message)",
-                "This is a problem of the kernel or its installation, not of your command. Reinstall the kernel (make kernelspec), or report it.",
-            ])
+            return ExecutionError(
+                ename: "InternalError", evalue: message,
+                traceback: [
+                    "InternalError: \(message)",
+                    "This is a problem of the kernel or its installation, not of your command. Reinstall the kernel (make kernelspec), or report it."
+                ])
         case .failed(let e): return e
         case .interrupted: return .interrupted
         case .secret(let message, let remedy):
@@ -108,8 +111,10 @@ final class MagicSession {
     /// Runs another command line in this session (for `%time`).
     let runLine: (String) throws(MagicError) -> MimeBundle?
 
-    init(output: OutputSink, context: ExecutionContext, registry: MagicRegistry, environment: KernelEnvironment,
-         runLine: @escaping (String) throws(MagicError) -> MimeBundle?) {
+    init(
+        output: OutputSink, context: ExecutionContext, registry: MagicRegistry, environment: KernelEnvironment,
+        runLine: @escaping (String) throws(MagicError) -> MimeBundle?
+    ) {
         self.output = output
         self.context = context
         self.registry = registry

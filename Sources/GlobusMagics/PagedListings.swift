@@ -17,7 +17,9 @@ extension GlobusContext {
                 guard now - lastShown >= GlobusContext.progressInterval else { return }
                 lastShown = now
                 let b = MimeBundle(text: "Fetching: \(fetched) page\(fetched == 1 ? "" : "s"), \(items) items…")
-                if shown { output.updateDisplay(b, metadata: [:], displayID: displayID) } else {
+                if shown {
+                    output.updateDisplay(b, metadata: [:], displayID: displayID)
+                } else {
                     output.display(b, metadata: [:], displayID: displayID)
                     shown = true
                 }
@@ -44,4 +46,3 @@ extension GlobusContext {
     /// How often a progress line may change (nanoseconds).
     static let progressInterval: UInt64 = 100_000_000
 }
-

@@ -43,7 +43,9 @@ enum Rendering {
             }
             b["application/json"] = doc
             if format == .auto, pretty.utf8.count <= largeResponse * 4 {
-                if let html = htmlTable(doc) { b["text/html"] = .string(html) } else if let empty = emptyListing(doc) {
+                if let html = htmlTable(doc) {
+                    b["text/html"] = .string(html)
+                } else if let empty = emptyListing(doc) {
                     b["text/html"] = .string("<p><i>\(HTML.escape(empty))</i></p>")
                 }
             }
@@ -57,8 +59,10 @@ enum Rendering {
     }
 
     /// The members that hold a listing's rows, in the order they are looked for.
-    static let listingKeys = ["DATA", "gmeta", "tokens", "tasks", "flows", "runs", "identities", "consents", "timers", "jobs", "endpoints",
-                              "groups", "identity_set"]
+    static let listingKeys = [
+        "DATA", "gmeta", "tokens", "tasks", "flows", "runs", "identities", "consents", "timers", "jobs", "endpoints",
+        "groups", "identity_set"
+    ]
 
     /// The rows of a listing document: `DATA`, a top-level array, `gmeta`, or a single array member.
     static func rows(_ doc: JSON) -> [JSON]? {
@@ -143,12 +147,15 @@ enum Rendering {
         var cut = false
         var h = "<table><thead><tr>" + headers.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in cells {
-            h += "<tr>" + row.map { value in
-                let (shown, shortened) = fit(value, width)
-                cut = cut || shortened
-                return shortened ? "<td style=\"white-space:nowrap\" title=\"\(HTML.escape(value))\">\(HTML.escape(shown))</td>"
-                                 : "<td style=\"white-space:nowrap\">\(HTML.escape(shown))</td>"
-            }.joined() + "</tr>"
+            h +=
+                "<tr>"
+                + row.map { value in
+                    let (shown, shortened) = fit(value, width)
+                    cut = cut || shortened
+                    return shortened
+                        ? "<td style=\"white-space:nowrap\" title=\"\(HTML.escape(value))\">\(HTML.escape(shown))</td>"
+                        : "<td style=\"white-space:nowrap\">\(HTML.escape(shown))</td>"
+                }.joined() + "</tr>"
         }
         h += "</tbody></table>"
         if more > 0 { h += "<p>… and \(more) more rows</p>" }
@@ -166,11 +173,13 @@ enum Rendering {
     /// A text table of text cells; long cells are shortened with "…" and a note says so.
     static func asciiTable(_ headers: [String], _ cells: [[String]], more: Int = 0, width: Int = textCellWidth, note: String = shortenedNote) -> String {
         var cut = false
-        let data = cells.map { row in row.map { value in
-            let (shown, shortened) = fit(value, width)
-            cut = cut || shortened
-            return shown
-        } }
+        let data = cells.map { row in
+            row.map { value in
+                let (shown, shortened) = fit(value, width)
+                cut = cut || shortened
+                return shown
+            }
+        }
         let counts = data.map { $0.map(characters) }, headerCounts = headers.map(characters)
         let widths = headers.indices.map { i in max(headerCounts[i], counts.map { $0[i] }.max() ?? 0) }
         func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - characters(s))) }
@@ -205,21 +214,27 @@ enum Rendering {
             tb += remedy(for: a)
             return ExecutionError(ename: "GlobusAPIError", evalue: summary(a), traceback: tb)
         case .network(let n):
-            let advice = switch n.kind {
-            case .tls: "Set GLOBUS_SDK_VERIFY_SSL to the CA bundle that signed this server's certificate in the environment Jupyter starts the kernel with (for example GLOBUS_SDK_VERIFY_SSL=/path/to/ca.pem before starting Jupyter), then restart the kernel."
-            case .redirectRefused: "The service sent the request elsewhere; call the new address's service directly, without -L."
-            case .tooLarge: "The answer is larger than the kernel takes in one piece. Ask for less (a filter, a smaller limit), or page through it with --paginate."
-            default: "Check the network connection (and GLOBUS_SDK_SERVICE_URL_* if set), then run the cell again."
-            }
-            return ExecutionError(ename: "NetworkError", evalue: "\(n.kind.rawValue) on \(n.method) \(n.url)",
-                                  traceback: ["NetworkError: \(n.kind.rawValue) on \(n.method) \(n.url)", "  \(n.detail)", advice])
+            let advice =
+                switch n.kind {
+                case .tls:
+                    "Set GLOBUS_SDK_VERIFY_SSL to the CA bundle that signed this server's certificate in the environment Jupyter starts the kernel with (for example GLOBUS_SDK_VERIFY_SSL=/path/to/ca.pem before starting Jupyter), then restart the kernel."
+                case .redirectRefused: "The service sent the request elsewhere; call the new address's service directly, without -L."
+                case .tooLarge: "The answer is larger than the kernel takes in one piece. Ask for less (a filter, a smaller limit), or page through it with --paginate."
+                default: "Check the network connection (and GLOBUS_SDK_SERVICE_URL_* if set), then run the cell again."
+                }
+            return ExecutionError(
+                ename: "NetworkError", evalue: "\(n.kind.rawValue) on \(n.method) \(n.url)",
+                traceback: ["NetworkError: \(n.kind.rawValue) on \(n.method) \(n.url)", "  \(n.detail)", advice])
         case .cancelled:
             return .interrupted
         case .loginRequired(let l):
             if case .codeRejected = l.reason {
                 let again = l.authorizationParameters.map(loginCommand) ?? "%globus login"
-                return ExecutionError(ename: "LoginError", evalue: l.description, traceback: [
-                    "LoginError: \(l.description).", "Nothing was changed. Get a new code by signing in again:", "  " + again])
+                return ExecutionError(
+                    ename: "LoginError", evalue: l.description,
+                    traceback: [
+                        "LoginError: \(l.description).", "Nothing was changed. Get a new code by signing in again:", "  " + again
+                    ])
             }
             var tb = ["LoginRequired: \(l.description)"]
             switch l.reason {
@@ -237,8 +252,11 @@ enum Rendering {
         case .configuration(let m):
             return MagicError.configuration(m, fix: configurationFix(m)).executionError
         case .auth(let m):
-            return ExecutionError(ename: "AuthError", evalue: m, traceback: [
-                "AuthError: \(m)", "Globus Auth answered in a way the login protocol does not allow. Try again with:", "  %globus login --force"])
+            return ExecutionError(
+                ename: "AuthError", evalue: m,
+                traceback: [
+                    "AuthError: \(m)", "Globus Auth answered in a way the login protocol does not allow. Try again with:", "  %globus login --force"
+                ])
         case .storage(let m):
             return ExecutionError(ename: "TokenStorageError", evalue: m, traceback: ["TokenStorageError: \(m)"])
         case .idToken(let m):
@@ -283,7 +301,8 @@ enum Rendering {
     static func remedy(for a: GlobusAPIError) -> [String] {
         if let gare = a.gare {
             let p = gare.authorizationParameters
-            let why = p.hasSessionRequirements
+            let why =
+                p.hasSessionRequirements
                 ? "This resource requires you to re-authenticate\(p.sessionMessage.map { ": " + $0 } ?? ".")"
                 : (a.message == "Missing required data_access consent"
                     ? "The collection you are trying to access data on requires you to grant consent for this kernel to access it."

@@ -2,7 +2,7 @@ import GlobusSDK
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Counts the changes this process makes to the secrets a session knows (tokens stored or

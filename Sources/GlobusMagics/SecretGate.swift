@@ -23,8 +23,9 @@ struct SecretGate {
         parts += request.headers.flatMap { [("header", $0.0), ("header", $0.1)] }
         if let body = request.body { parts.append(("body", String(decoding: body, as: UTF8.self))) }
         guard let (part, _) = parts.first(where: { mask.contains($0.1) }) else { return }
-        throw .secret("the request's \(part) holds one of this kernel's tokens or secrets; nothing was sent",
-                      remedy: "A token goes to its own service only, in the Authorization header the kernel adds itself; a secret goes nowhere as data.")
+        throw .secret(
+            "the request's \(part) holds one of this kernel's tokens or secrets; nothing was sent",
+            remedy: "A token goes to its own service only, in the Authorization header the kernel adds itself; a secret goes nowhere as data.")
     }
 
     /// `answer` with every secret in its body and headers replaced.

@@ -2,7 +2,7 @@ import Escaping
 import JSON
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The secrets this kernel holds (its stored access and refresh tokens, the client secret, the

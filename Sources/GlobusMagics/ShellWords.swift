@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Splits a command line into words with POSIX-shell quoting: `'…'` literal, `"…"` with

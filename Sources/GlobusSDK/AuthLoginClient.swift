@@ -2,7 +2,7 @@ import Support
 import JSON
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The OAuth2 side of Globus Auth for one client: native (PKCE) or confidential (secret).
@@ -49,8 +49,10 @@ public struct AuthLoginClient: Sendable {
         public var state = "_default"
 
         /// Options; see the properties.
-        public init(scopes: [Scope], redirectURI: String, refreshTokens: Bool, pkce: PKCE?, prefillNamedGrant: String? = nil,
-                    parameters: AuthorizationParameters? = nil) {
+        public init(
+            scopes: [Scope], redirectURI: String, refreshTokens: Bool, pkce: PKCE?, prefillNamedGrant: String? = nil,
+            parameters: AuthorizationParameters? = nil
+        ) {
             self.scopes = scopes
             self.redirectURI = redirectURI
             self.refreshTokens = refreshTokens
@@ -62,8 +64,10 @@ public struct AuthLoginClient: Sendable {
 
     /// The authorize URL, with parameters in the Python SDK's order.
     public func authorizeURL(_ o: AuthorizeOptions) -> String {
-        var q: [(String, String)] = [("client_id", clientID), ("redirect_uri", o.redirectURI), ("scope", ScopeParser.serialize(o.scopes)),
-                                     ("state", o.state), ("response_type", "code"), ("access_type", o.refreshTokens ? "offline" : "online")]
+        var q: [(String, String)] = [
+            ("client_id", clientID), ("redirect_uri", o.redirectURI), ("scope", ScopeParser.serialize(o.scopes)),
+            ("state", o.state), ("response_type", "code"), ("access_type", o.refreshTokens ? "offline" : "online")
+        ]
         if let p = o.pkce { q += [("code_challenge", p.challenge), ("code_challenge_method", "S256")] }
         if let n = o.prefillNamedGrant { q.append(("prefill_named_grant", n)) }
         if let a = o.parameters {

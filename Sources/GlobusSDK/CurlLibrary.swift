@@ -1,7 +1,7 @@
 import CCurl
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// libcurl, loaded on first use with `dlopen`. Linking it would load its ~35 dependencies
@@ -28,7 +28,8 @@ struct CurlLibrary: @unchecked Sendable {
 
     static func load() -> Result<CurlLibrary, GlobusError> {
         guard let h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL) ?? dlopen("libcurl.so", RTLD_NOW | RTLD_LOCAL) else {
-            return .failure(.configuration("libcurl could not be loaded (\(dlerror().map { String(cString: $0) } ?? "not found")); install libcurl4 (Debian: apt-get install libcurl4)"))
+            return .failure(
+                .configuration("libcurl could not be loaded (\(dlerror().map { String(cString: $0) } ?? "not found")); install libcurl4 (Debian: apt-get install libcurl4)"))
         }
         var missing: [String] = []
         func sym<T>(_ name: String, _: T.Type) -> T {

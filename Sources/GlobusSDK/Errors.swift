@@ -195,7 +195,9 @@ public struct GlobusAPIError: Error, Sendable, CustomStringConvertible {
                 requestID = doc["request_id"]?.string
             } else {
                 let docs = subdocs.isEmpty ? [doc] : subdocs
-                if let c = doc["code"]?.string { code = c } else {
+                if let c = doc["code"]?.string {
+                    code = c
+                } else {
                     let codes = Set(docs.compactMap { $0["code"]?.string })
                     code = codes.count == 1 ? codes.first : nil
                 }

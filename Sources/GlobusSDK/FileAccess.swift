@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// How files are opened: the one way every file the SDK and its callers read or write is
@@ -143,7 +143,9 @@ public struct FileAccess: Sendable, Equatable {
                 close(fd)
                 guard next >= 0 else {
                     if code == ELOOP || code == ENOTDIR {
-                        throw Failure(message: "\(explain(explanation, what)), reached without symbolic links: '\(path)' passes through '\(part)', which is a symbolic link or not a folder", code: code)
+                        throw Failure(
+                            message: "\(explain(explanation, what)), reached without symbolic links: '\(path)' passes through '\(part)', which is a symbolic link or not a folder",
+                            code: code)
                     }
                     throw Failure(message: "cannot open the folder of \(what) '\(path)': \(systemError(code))", code: code)
                 }

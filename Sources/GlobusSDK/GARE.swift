@@ -18,8 +18,10 @@ public struct AuthorizationParameters: Sendable, Equatable {
     public var prompt: String?
 
     /// Parameters; see the properties.
-    public init(sessionMessage: String? = nil, sessionRequiredIdentities: [String]? = nil, sessionRequiredSingleDomain: [String]? = nil,
-                sessionRequiredPolicies: [String]? = nil, sessionRequiredMFA: Bool? = nil, requiredScopes: [String]? = nil, prompt: String? = nil) {
+    public init(
+        sessionMessage: String? = nil, sessionRequiredIdentities: [String]? = nil, sessionRequiredSingleDomain: [String]? = nil,
+        sessionRequiredPolicies: [String]? = nil, sessionRequiredMFA: Bool? = nil, requiredScopes: [String]? = nil, prompt: String? = nil
+    ) {
         self.sessionMessage = sessionMessage
         self.sessionRequiredIdentities = sessionRequiredIdentities
         self.sessionRequiredSingleDomain = sessionRequiredSingleDomain
@@ -87,8 +89,10 @@ public struct GARE: Sendable, Equatable {
         if j["code"]?.string == "ConsentRequired" {
             let scopes = j["required_scopes"]?.array?.compactMap(\.string) ?? j["required_scope"]?.string.map { [$0] }
             if let scopes, !scopes.isEmpty {
-                return GARE(code: "ConsentRequired", authorizationParameters: AuthorizationParameters(
-                    sessionMessage: j["message"]?.string ?? j["description"]?.string, requiredScopes: scopes))
+                return GARE(
+                    code: "ConsentRequired",
+                    authorizationParameters: AuthorizationParameters(
+                        sessionMessage: j["message"]?.string ?? j["description"]?.string, requiredScopes: scopes))
             }
         }
         // Legacy Auth dependent consent.

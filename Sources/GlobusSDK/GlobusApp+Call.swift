@@ -5,10 +5,12 @@ extension GlobusApp {
     /// `onLoginRequired` runs (it should log in) and the call is retried once; likewise, once,
     /// when (with `autoRedriveGARE` or `redrive`) the service answers with an authorization
     /// requirement.
-    public func call(_ request: ServiceRequest, resourceServer: String? = nil,
-                     onLoginRequired: ((LoginRequired) throws(GlobusError) -> Void)? = nil,
-                     redrive: Bool? = nil,
-                     isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> HTTPResponse {
+    public func call(
+        _ request: ServiceRequest, resourceServer: String? = nil,
+        onLoginRequired: ((LoginRequired) throws(GlobusError) -> Void)? = nil,
+        redrive: Bool? = nil,
+        isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) throws(GlobusError) -> HTTPResponse {
         let rs = resourceServer ?? request.service.resourceServer
         if !scopeRequirements.contains(where: { $0.0 == rs }) {
             let defaults = request.service.defaultScopes.compactMap { try? Scope.parse($0) }
@@ -18,13 +20,17 @@ extension GlobusApp {
         var loggedIn = false, redriven = false
         while true {
             do {
-                let response = try self.http.perform(http, authorizer: authorizer(for: rs, isCancelled: isCancelled), retry: request.retry,
-                                                     allowErrors: request.allowErrors, isCancelled: isCancelled)
+                let response = try self.http.perform(
+                    http, authorizer: authorizer(for: rs, isCancelled: isCancelled), retry: request.retry,
+                    allowErrors: request.allowErrors, isCancelled: isCancelled)
                 if !redriven, redrive ?? config.autoRedriveGARE, let handler = onLoginRequired, response.status == 403,
-                   let body = try? JSON.parse(response.body), let gare = GARE(json: body) {
+                    let body = try? JSON.parse(response.body), let gare = GARE(json: body)
+                {
                     redriven = true
-                    try handler(LoginRequired(reason: .missingScopes(gare.authorizationParameters.requiredScopes ?? []), resourceServer: rs,
-                                              authorizationParameters: gare.authorizationParameters))
+                    try handler(
+                        LoginRequired(
+                            reason: .missingScopes(gare.authorizationParameters.requiredScopes ?? []), resourceServer: rs,
+                            authorizationParameters: gare.authorizationParameters))
                     continue
                 }
                 return response
@@ -36,8 +42,10 @@ extension GlobusApp {
                 case .api(let e) where !redriven && e.httpStatus == 403 && (redrive ?? config.autoRedriveGARE) && onLoginRequired != nil:
                     guard let gare = e.gare else { throw error }
                     redriven = true
-                    try onLoginRequired!(LoginRequired(reason: .missingScopes(gare.authorizationParameters.requiredScopes ?? []), resourceServer: rs,
-                                                       authorizationParameters: gare.authorizationParameters))
+                    try onLoginRequired!(
+                        LoginRequired(
+                            reason: .missingScopes(gare.authorizationParameters.requiredScopes ?? []), resourceServer: rs,
+                            authorizationParameters: gare.authorizationParameters))
                 default:
                     throw error
                 }

@@ -2,7 +2,7 @@ import Support
 import JSON
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A Globus application: the scopes it needs per resource server, where its tokens live, and
@@ -66,14 +66,18 @@ public final class GlobusApp: @unchecked Sendable {
     }
 
     /// A person's app (native with PKCE, or confidential with a redirect URI).
-    public static func user(_ appName: String, clientID: String, clientSecret: String? = nil, config: Config,
-                            transport: any Transport = CurlTransport.shared) -> GlobusApp {
+    public static func user(
+        _ appName: String, clientID: String, clientSecret: String? = nil, config: Config,
+        transport: any Transport = CurlTransport.shared
+    ) -> GlobusApp {
         GlobusApp(appName: appName, clientID: clientID, clientSecret: clientSecret, isClientApp: false, config: config, transport: transport)
     }
 
     /// A service account's app (client credentials).
-    public static func client(_ appName: String, clientID: String, clientSecret: String, config: Config,
-                              transport: any Transport = CurlTransport.shared) -> GlobusApp {
+    public static func client(
+        _ appName: String, clientID: String, clientSecret: String, config: Config,
+        transport: any Transport = CurlTransport.shared
+    ) -> GlobusApp {
         GlobusApp(appName: appName, clientID: clientID, clientSecret: clientSecret, isClientApp: true, config: config, transport: transport)
     }
 
@@ -121,8 +125,10 @@ public final class GlobusApp: @unchecked Sendable {
         try problem(with: resourceServer, stored: try config.storage.get(resourceServer), now: now)
     }
 
-    func problem(with resourceServer: String, stored: TokenData?, now: Int,
-                 isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> LoginRequired? {
+    func problem(
+        with resourceServer: String, stored: TokenData?, now: Int,
+        isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) throws(GlobusError) -> LoginRequired? {
         let required = scopeRequirements.first { $0.0 == resourceServer }?.1 ?? []
         guard let t = stored else {
             return isClientApp ? nil : LoginRequired(reason: .noTokens, resourceServer: resourceServer)
@@ -131,8 +137,9 @@ public final class GlobusApp: @unchecked Sendable {
         let missing = required.map(\.name).filter { !granted.contains($0) }
         if !missing.isEmpty { return LoginRequired(reason: .missingScopes(missing), resourceServer: resourceServer) }
         if let unmet = try unmetDependentScope(required, identity: t.identityID, isCancelled: isCancelled) {
-            return LoginRequired(reason: .missingScopes([unmet.description]), resourceServer: resourceServer,
-                                 authorizationParameters: AuthorizationParameters(requiredScopes: [unmet.description]))
+            return LoginRequired(
+                reason: .missingScopes([unmet.description]), resourceServer: resourceServer,
+                authorizationParameters: AuthorizationParameters(requiredScopes: [unmet.description]))
         }
         if isClientApp { return nil }
         if config.requestRefreshTokens {
@@ -181,8 +188,9 @@ public final class GlobusApp: @unchecked Sendable {
         if authClient.isConfidential && config.redirectURI == nil {
             throw .configuration("Use of a Confidential client requires an explicit redirect_uri.")
         }
-        var options = AuthLoginClient.AuthorizeOptions(scopes: scopes, redirectURI: redirect, refreshTokens: config.requestRefreshTokens, pkce: pkce,
-                                                       prefillNamedGrant: authClient.isConfidential ? nil : GlobusApp.namedGrant(appName), parameters: parameters)
+        var options = AuthLoginClient.AuthorizeOptions(
+            scopes: scopes, redirectURI: redirect, refreshTokens: config.requestRefreshTokens, pkce: pkce,
+            prefillNamedGrant: authClient.isConfidential ? nil : GlobusApp.namedGrant(appName), parameters: parameters)
         options.state = "_default"
         return PendingLogin(authorizeURL: authClient.authorizeURL(options), pkce: pkce, redirectURI: redirect, scopes: scopes, parameters: parameters)
     }
@@ -229,10 +237,14 @@ public final class GlobusApp: @unchecked Sendable {
         guard case .api(let e) = error, (400...401).contains(e.httpStatus) else { return error }
         switch e.json?["error"]?.string ?? e.code {
         case "invalid_grant":
-            return .loginRequired(LoginRequired(reason: .codeRejected(e.json?["error_description"]?.string), resourceServer: "auth.globus.org",
-                                                authorizationParameters: pending.parameters))
+            return .loginRequired(
+                LoginRequired(
+                    reason: .codeRejected(e.json?["error_description"]?.string), resourceServer: "auth.globus.org",
+                    authorizationParameters: pending.parameters))
         case "invalid_client":
-            return .configuration("Globus Auth does not know the client id '\(clientID)' (GLOBUS_CLIENT_ID): register a native app at https://app.globus.org/settings/developers and set its id, or unset it for the default")
+            return .configuration(
+                "Globus Auth does not know the client id '\(clientID)' (GLOBUS_CLIENT_ID): register a native app at https://app.globus.org/settings/developers and set its id, or unset it for the default"
+            )
         default:
             return error
         }
@@ -240,8 +252,10 @@ public final class GlobusApp: @unchecked Sendable {
 
     /// Logs in through `flow` when needed (or always with `force` or parameters).
     @discardableResult
-    public func login(flow: some LoginFlow, force: Bool = false, parameters: AuthorizationParameters? = nil,
-                      isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> IdentityClaims? {
+    public func login(
+        flow: some LoginFlow, force: Bool = false, parameters: AuthorizationParameters? = nil,
+        isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) throws(GlobusError) -> IdentityClaims? {
         if isClientApp { try clientCredentialsLogin(isCancelled: isCancelled); return nil }
         let needed = try loginRequired()
         guard force || parameters != nil || needed else { return nil }
@@ -356,7 +370,9 @@ final class AppAuthorizer: Authorizer {
     }
 
     func authorization() throws(GlobusError) -> String? {
-        let force = renewNext.withLock { v in defer { v = false }; return v }
+        let force = renewNext.withLock { v in
+            defer { v = false }; return v
+        }
         return "Bearer " + (try app.accessToken(for: resourceServer, forceRenew: force, isCancelled: isCancelled))
     }
 

@@ -40,8 +40,10 @@ public struct GlobusHTTP: Sendable {
     public var settings: HTTPSettings
 
     /// A sender; see the properties.
-    public init(transport: any Transport = CurlTransport.shared, appName: String? = nil, products: [ClientProduct] = [],
-                settings: HTTPSettings = HTTPSettings()) {
+    public init(
+        transport: any Transport = CurlTransport.shared, appName: String? = nil, products: [ClientProduct] = [],
+        settings: HTTPSettings = HTTPSettings()
+    ) {
         self.transport = transport
         self.appName = appName
         self.products = products
@@ -57,8 +59,10 @@ public struct GlobusHTTP: Sendable {
     }
 
     /// Performs a request; answers outside 200–399 become `.api` errors unless `allowErrors`.
-    public func perform(_ request: HTTPRequest, authorizer: (any Authorizer)? = nil, retry: RetryPolicy = RetryPolicy(),
-                        allowErrors: Bool = false, isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> HTTPResponse {
+    public func perform(
+        _ request: HTTPRequest, authorizer: (any Authorizer)? = nil, retry: RetryPolicy = RetryPolicy(),
+        allowErrors: Bool = false, isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) throws(GlobusError) -> HTTPResponse {
         var attempt = 0
         var renewed = false
         // Redirects are followed here, never by the transport, and only within the request's
@@ -73,7 +77,8 @@ public struct GlobusHTTP: Sendable {
         let deadline = settings.timeout.map { monotonicSeconds() + $0 }
         while true {
             var r = current
-            r.headers = [("Accept", "application/json"), ("User-Agent", userAgent), ("X-Globus-Client-Info", clientInfo)]
+            r.headers =
+                [("Accept", "application/json"), ("User-Agent", userAgent), ("X-Globus-Client-Info", clientInfo)]
                 .filter { h in !current.headers.contains { $0.0.lowercased() == h.0.lowercased() } } + current.headers
             if let authorizer, let value = try authorizer.authorization() {
                 r.headers.removeAll { $0.0.lowercased() == "authorization" }
@@ -83,8 +88,10 @@ public struct GlobusHTTP: Sendable {
             do {
                 response = try transport.send(r, isCancelled: isCancelled)
             } catch {
-                guard case .network(let n) = error, n.kind != .tls, n.kind != .tooLarge, n.kind != .localFile, let wait = retry.delay(attempt: attempt, status: nil, retryAfter: nil, errorCode: nil),
-                      deadline.map({ monotonicSeconds() + wait < $0 }) ?? true else { throw error }
+                guard case .network(let n) = error, n.kind != .tls, n.kind != .tooLarge, n.kind != .localFile,
+                    let wait = retry.delay(attempt: attempt, status: nil, retryAfter: nil, errorCode: nil),
+                    deadline.map({ monotonicSeconds() + wait < $0 }) ?? true
+                else { throw error }
                 attempt += 1
                 guard interruptibleSleep(wait, isCancelled: isCancelled) else { throw .cancelled }
                 continue
@@ -92,7 +99,10 @@ public struct GlobusHTTP: Sendable {
             if request.followRedirects, [301, 302, 303, 307, 308].contains(response.status), let location = response.header("location") {
                 let next = GlobusHTTP.resolve(location, against: current.url)
                 guard let to = Origin(next), to == Origin(request.url) else {
-                    throw .network(NetworkError(kind: .redirectRefused, method: r.method, url: redacted(r.url), detail: "redirected to \(Origin(next)?.description ?? redacted(next)), another origin: not followed, so that the token is not sent there"))
+                    throw .network(
+                        NetworkError(
+                            kind: .redirectRefused, method: r.method, url: redacted(r.url),
+                            detail: "redirected to \(Origin(next)?.description ?? redacted(next)), another origin: not followed, so that the token is not sent there"))
                 }
                 redirects += 1
                 guard redirects <= 10 else { throw .network(NetworkError(kind: .redirectRefused, method: r.method, url: redacted(request.url), detail: "more than 10 redirects")) }
@@ -137,8 +147,10 @@ public struct GlobusHTTP: Sendable {
     }
 
     /// Performs a request and parses the JSON answer.
-    public func json(_ request: HTTPRequest, authorizer: (any Authorizer)? = nil, retry: RetryPolicy = RetryPolicy(),
-                     isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> JSON {
+    public func json(
+        _ request: HTTPRequest, authorizer: (any Authorizer)? = nil, retry: RetryPolicy = RetryPolicy(),
+        isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) throws(GlobusError) -> JSON {
         let r = try perform(request, authorizer: authorizer, retry: retry, isCancelled: isCancelled)
         do { return try JSON.parse(r.body) } catch {
             throw .api(GlobusAPIError(method: request.method, url: redacted(request.url), status: r.status, headers: r.headers, body: r.body))

@@ -4,7 +4,7 @@ import Crypto
 import JSON
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What the SDK reads from a verified id_token.
@@ -52,8 +52,9 @@ public final class IDTokenVerifier: Sendable {
     /// The key set and the signing algorithms from Globus Auth's OpenID configuration.
     func publishedKeys(isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) -> (JSON, [String]) {
         if let p = published.withLock({ $0 }) { return p }
-        let config = try http.json(HTTPRequest(method: "GET", url: environment.baseURL("auth") + ".well-known/openid-configuration"),
-                                   isCancelled: isCancelled)
+        let config = try http.json(
+            HTTPRequest(method: "GET", url: environment.baseURL("auth") + ".well-known/openid-configuration"),
+            isCancelled: isCancelled)
         guard let uri = config["jwks_uri"]?.string else { throw .idToken("Globus Auth's OpenID configuration has no jwks_uri") }
         let keys = try http.json(HTTPRequest(method: "GET", url: uri), isCancelled: isCancelled)
         let algorithms = config["id_token_signing_alg_values_supported"]?.array?.compactMap(\.string) ?? ["RS512"]
@@ -67,7 +68,8 @@ public final class IDTokenVerifier: Sendable {
     public static func verify(_ token: String, keySet: JSON, algorithms: [String], audience: String, now: Int) throws(GlobusError) -> IdentityClaims {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerBytes = Base64.decode(String(parts[0]), alphabet: .url), let header = try? JSON.parse(headerBytes),
-              let payloadBytes = Base64.decode(String(parts[1]), alphabet: .url), let signature = Base64.decode(String(parts[2]), alphabet: .url) else {
+            let payloadBytes = Base64.decode(String(parts[1]), alphabet: .url), let signature = Base64.decode(String(parts[2]), alphabet: .url)
+        else {
             throw .idToken("the id_token is not a JWT (expected three base64url parts with a JSON header)")
         }
         guard let alg = header["alg"]?.string else { throw .idToken("the id_token's header names no algorithm") }
@@ -117,8 +119,8 @@ public final class IDTokenVerifier: Sendable {
         if let iat = claims["iat"]?.int, Int128(iat) - leeway > Int128(now) {
             throw .idToken("the id_token was issued in the future (the computer's clock is behind by more than \(IDTokenVerifier.leeway) s)")
         }
-        return IdentityClaims(sub: sub, preferredUsername: claims["preferred_username"]?.string, name: claims["name"]?.string,
-                              email: claims["email"]?.string, identityProvider: claims["identity_provider_display_name"]?.string)
+        return IdentityClaims(
+            sub: sub, preferredUsername: claims["preferred_username"]?.string, name: claims["name"]?.string,
+            email: claims["email"]?.string, identityProvider: claims["identity_provider_display_name"]?.string)
     }
 }
-

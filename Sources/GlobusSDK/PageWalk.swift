@@ -41,8 +41,10 @@ struct PageWalk {
     /// Runs before page `n` is fetched (1 for the first); a paginator waits there for its consumer.
     var beforeFetch: (Int) throws(GlobusError) -> Void = { _ throws(GlobusError) in }
 
-    init(request: ServiceRequest, scheme: PagingScheme, limit: Int?, limits: PagingLimits?, isCancelled: @escaping @Sendable () -> Bool,
-         send: @escaping (ServiceRequest) throws(GlobusError) -> HTTPResponse) {
+    init(
+        request: ServiceRequest, scheme: PagingScheme, limit: Int?, limits: PagingLimits?, isCancelled: @escaping @Sendable () -> Bool,
+        send: @escaping (ServiceRequest) throws(GlobusError) -> HTTPResponse
+    ) {
         self.request = request
         self.scheme = scheme
         let limits = limits ?? limit.map(PagingLimits.upTo) ?? .standard
@@ -127,18 +129,25 @@ struct PageWalk {
             let (moved, over) = offset.addingReportingOverflow(got.count)
             let more = over ? nil : PagingScheme.nextPage(page, scheme: scheme, offset: moved)
             if more == nil {
-            } else if kept >= wanted { stop = .items(kept)
-            } else if got.isEmpty { stop = .emptyPage
-            } else if pages >= limits.pages { stop = .pages(pages)
-            } else if bytes >= limits.bytes { stop = .bytes(limits.bytes)
-            } else if case .marker(let m)? = more, !seen.insert(m).inserted { stop = .repeatedMarker
+            } else if kept >= wanted {
+                stop = .items(kept)
+            } else if got.isEmpty {
+                stop = .emptyPage
+            } else if pages >= limits.pages {
+                stop = .pages(pages)
+            } else if bytes >= limits.bytes {
+                stop = .bytes(limits.bytes)
+            } else if case .marker(let m)? = more, !seen.insert(m).inserted {
+                stop = .repeatedMarker
             } else {
                 done = false
                 offset = moved
                 if case .marker(let m)? = more { next = [(scheme == .lastKey ? "last_key" : "marker", m)] }
             }
-            onPage(WalkedPage(number: pages, status: answer.status, headers: answer.headers, document: page, itemsKey: key,
-                              items: keep, isLast: done, stop: stop))
+            onPage(
+                WalkedPage(
+                    number: pages, status: answer.status, headers: answer.headers, document: page, itemsKey: key,
+                    items: keep, isLast: done, stop: stop))
             if done { return stop }
         }
     }
@@ -266,7 +275,8 @@ final class ParsedPages {
         let keep = Array(got.prefix(max(0, maxItems - kept)))
         kept += keep.count
         let a = answers[count]
-        return WalkedPage(number: count + 1, status: a.status, headers: a.headers, document: page, itemsKey: key, items: keep,
-                          isLast: false, stop: nil)
+        return WalkedPage(
+            number: count + 1, status: a.status, headers: a.headers, document: page, itemsKey: key, items: keep,
+            isLast: false, stop: nil)
     }
 }

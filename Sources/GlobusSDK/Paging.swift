@@ -112,11 +112,13 @@ extension GlobusApp {
     ///
     /// This is the blocking form of the clients' paginators (``Paginator``): both walk the pages
     /// with the same rules and caps, this one on the calling thread.
-    public func paginate(_ request: ServiceRequest, scheme: PagingScheme, limit: Int? = nil, limits: PagingLimits? = nil,
-                         resourceServer: String? = nil,
-                         onLoginRequired: ((LoginRequired) throws(GlobusError) -> Void)? = nil,
-                         progress: (Int, Int) -> Void = { _, _ in },
-                         isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> JSON {
+    public func paginate(
+        _ request: ServiceRequest, scheme: PagingScheme, limit: Int? = nil, limits: PagingLimits? = nil,
+        resourceServer: String? = nil,
+        onLoginRequired: ((LoginRequired) throws(GlobusError) -> Void)? = nil,
+        progress: (Int, Int) -> Void = { _, _ in },
+        isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) throws(GlobusError) -> JSON {
         let walk = PageWalk(request: request, scheme: scheme, limit: limit, limits: limits, isCancelled: isCancelled) { r throws(GlobusError) in
             try self.call(r, resourceServer: resourceServer, onLoginRequired: onLoginRequired, isCancelled: isCancelled)
         }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// When and how long to retry, as the Python SDK's `RetryConfig`: network errors and

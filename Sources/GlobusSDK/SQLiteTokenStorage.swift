@@ -3,7 +3,7 @@ import CSQLite
 import JSON
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The Python SDK's SQLite token store (schema version 2): table `token_storage(namespace,
@@ -43,7 +43,8 @@ public final class SQLiteTokenStorage: TokenStorage {
             let links = fstat(fd, &st) == 0 ? st.st_nlink : 1
             close(fd)
             if files.isConfined && links > 1 {
-                throw FileAccess.Failure(message: "the token database '\(path)' has \(links) hard links; a file shared under another name may be someone else's, so it is not used", code: 0)
+                throw FileAccess.Failure(
+                    message: "the token database '\(path)' has \(links) hard links; a file shared under another name may be someone else's, so it is not used", code: 0)
             }
         } catch {
             throw .storage("Encountered an error while initializing the token storage file '\(path)': \(error.message)")
@@ -62,7 +63,8 @@ public final class SQLiteTokenStorage: TokenStorage {
         }
         sqlite3_busy_timeout(h, 10_000)
         db = Locked(Connection(h))
-        try exec("""
+        try exec(
+            """
             CREATE TABLE IF NOT EXISTS token_storage (namespace VARCHAR NOT NULL, resource_server VARCHAR NOT NULL,
                 token_data_json VARCHAR NOT NULL, PRIMARY KEY (namespace, resource_server));
             CREATE TABLE IF NOT EXISTS sdk_storage_adapter_internal (attribute VARCHAR NOT NULL, value VARCHAR NOT NULL,
@@ -125,8 +127,9 @@ public final class SQLiteTokenStorage: TokenStorage {
     /// Stores entries, replacing those with the same resource server.
     public func store(_ entries: [TokenData]) throws(GlobusError) {
         for e in entries {
-            try run("REPLACE INTO token_storage(namespace, resource_server, token_data_json) VALUES(?, ?, ?)",
-                    [namespace, e.resourceServer, e.json.pythonSerialized])
+            try run(
+                "REPLACE INTO token_storage(namespace, resource_server, token_data_json) VALUES(?, ?, ?)",
+                [namespace, e.resourceServer, e.json.pythonSerialized])
         }
     }
 

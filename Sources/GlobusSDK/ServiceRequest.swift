@@ -64,7 +64,9 @@ public struct ServiceRequest: Sendable {
         let base = base(environment: environment)
         if path.hasPrefix("https://") || path.hasPrefix("http://") {
             guard let o = Origin(path), o == Origin(base) else {
-                throw .usage("Refusing to send the \(service.name) token to \(Origin(path)?.description ?? path): a full URL must be on \(Origin(base)?.description ?? base), the service's own address. Give a path instead, e.g. /task_list.")
+                throw .usage(
+                    "Refusing to send the \(service.name) token to \(Origin(path)?.description ?? path): a full URL must be on \(Origin(base)?.description ?? base), the service's own address. Give a path instead, e.g. /task_list."
+                )
             }
             return path + queryString
         }
@@ -101,7 +103,7 @@ public enum PathSegment {
         for b in text.utf8 {
             switch b {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(b))
             default:
                 out += "%" + (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: true)
@@ -113,9 +115,10 @@ public enum PathSegment {
     /// Whether `text` is a UUID (`8-4-4-4-12` hex digits), as every Globus id is.
     public static func isUUID(_ text: String) -> Bool {
         let parts = text.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false).map(\.count)
-        return parts == [8, 4, 4, 4, 12] && text.utf8.allSatisfy { b in
-            b == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b)
-                || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(b) || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(b)
-        }
+        return parts == [8, 4, 4, 4, 12]
+            && text.utf8.allSatisfy { b in
+                b == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b)
+                    || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(b) || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(b)
+            }
     }
 }

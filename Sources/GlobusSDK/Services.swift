@@ -22,32 +22,40 @@ public struct GlobusService: Sendable, Equatable {
     }
 
     /// Globus Auth.
-    public static let auth = GlobusService(name: "auth", resourceServer: "auth.globus.org",
-                                           defaultScopes: ["openid", "profile", "email"], pathPrefix: nil, exemptPrefixes: [])
+    public static let auth = GlobusService(
+        name: "auth", resourceServer: "auth.globus.org",
+        defaultScopes: ["openid", "profile", "email"], pathPrefix: nil, exemptPrefixes: [])
     /// Globus Transfer (`/v0.10`).
-    public static let transfer = GlobusService(name: "transfer", resourceServer: "transfer.api.globus.org",
-                                               defaultScopes: [Scopes.transferAll], pathPrefix: "/v0.10", exemptPrefixes: ["/v2/"])
+    public static let transfer = GlobusService(
+        name: "transfer", resourceServer: "transfer.api.globus.org",
+        defaultScopes: [Scopes.transferAll], pathPrefix: "/v0.10", exemptPrefixes: ["/v2/"])
     /// Globus Groups (`/v2`).
-    public static let groups = GlobusService(name: "groups", resourceServer: "groups.api.globus.org",
-                                             defaultScopes: [Scopes.groupsViewMyGroups], pathPrefix: "/v2", exemptPrefixes: [])
+    public static let groups = GlobusService(
+        name: "groups", resourceServer: "groups.api.globus.org",
+        defaultScopes: [Scopes.groupsViewMyGroups], pathPrefix: "/v2", exemptPrefixes: [])
     /// Globus Search.
-    public static let search = GlobusService(name: "search", resourceServer: "search.api.globus.org",
-                                             defaultScopes: [Scopes.searchSearch], pathPrefix: nil, exemptPrefixes: [])
+    public static let search = GlobusService(
+        name: "search", resourceServer: "search.api.globus.org",
+        defaultScopes: [Scopes.searchSearch], pathPrefix: nil, exemptPrefixes: [])
     /// Globus Timers.
-    public static let timers = GlobusService(name: "timer", resourceServer: Scopes.timersResourceServer,
-                                             defaultScopes: [Scopes.timers], pathPrefix: nil, exemptPrefixes: [])
+    public static let timers = GlobusService(
+        name: "timer", resourceServer: Scopes.timersResourceServer,
+        defaultScopes: [Scopes.timers], pathPrefix: nil, exemptPrefixes: [])
     /// Globus Flows.
-    public static let flows = GlobusService(name: "flows", resourceServer: "flows.globus.org",
-                                            defaultScopes: [Scopes.flowsAll], pathPrefix: nil, exemptPrefixes: [])
+    public static let flows = GlobusService(
+        name: "flows", resourceServer: "flows.globus.org",
+        defaultScopes: [Scopes.flowsAll], pathPrefix: nil, exemptPrefixes: [])
     /// Globus Compute.
-    public static let compute = GlobusService(name: "compute", resourceServer: "funcx_service",
-                                              defaultScopes: [Scopes.computeAll], pathPrefix: nil, exemptPrefixes: [])
+    public static let compute = GlobusService(
+        name: "compute", resourceServer: "funcx_service",
+        defaultScopes: [Scopes.computeAll], pathPrefix: nil, exemptPrefixes: [])
 
     /// A Globus Connect Server endpoint's manager, as a service: its resource server is the
     /// endpoint, and its address is the manager's (`gcs_manager_url`, given with each request).
     public static func gcs(_ endpointID: String) -> GlobusService {
-        GlobusService(name: "gcs", resourceServer: endpointID, defaultScopes: ["urn:globus:auth:scope:\(endpointID):manage_collections"],
-                      pathPrefix: nil, exemptPrefixes: [])
+        GlobusService(
+            name: "gcs", resourceServer: endpointID, defaultScopes: ["urn:globus:auth:scope:\(endpointID):manage_collections"],
+            pathPrefix: nil, exemptPrefixes: [])
     }
 
     /// The services reachable by name.
@@ -62,7 +70,8 @@ public struct GlobusService: Sendable, Equatable {
     public func prefixed(_ path: String) -> String {
         let p = path.hasPrefix("/") ? path : "/" + path
         guard let prefix = pathPrefix, !p.hasPrefix(prefix + "/"), p != prefix,
-              !exemptPrefixes.contains(where: { p.hasPrefix($0) }) else { return p }
+            !exemptPrefixes.contains(where: { p.hasPrefix($0) })
+        else { return p }
         return prefix + p
     }
 }
@@ -115,8 +124,9 @@ public enum Scopes {
 
     /// Transfer with a mapped collection's data_access: `transfer:all[*…/data_access]`.
     public static func transferDataAccess(_ collections: [String]) -> Scope {
-        Scope(uncheckedName: transferAll, optional: false,
-              dependencies: collections.map { Scope(uncheckedName: dataAccess($0), optional: true, dependencies: []) })
+        Scope(
+            uncheckedName: transferAll, optional: false,
+            dependencies: collections.map { Scope(uncheckedName: dataAccess($0), optional: true, dependencies: []) })
     }
 
     /// The resource server a scope string belongs to, when it can be told from the string.

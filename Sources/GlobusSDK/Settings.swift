@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where an app keeps its tokens.
@@ -47,8 +47,10 @@ public struct Settings: Sendable, Equatable {
     }
 
     /// The variables `init(variables:)` reads, besides `GLOBUS_SDK_SERVICE_URL_*` and the proxy variables.
-    public static let variableNames = ["GLOBUS_SDK_ENVIRONMENT", "GLOBUS_SDK_VERIFY_SSL", "GLOBUS_SDK_HTTP_TIMEOUT",
-                                       "GLOBUS_CLIENT_ID", "GLOBUS_CLIENT_SECRET", "GLOBUS_APP_NAME", "HOME"]
+    public static let variableNames = [
+        "GLOBUS_SDK_ENVIRONMENT", "GLOBUS_SDK_VERIFY_SSL", "GLOBUS_SDK_HTTP_TIMEOUT",
+        "GLOBUS_CLIENT_ID", "GLOBUS_CLIENT_SECRET", "GLOBUS_APP_NAME", "HOME"
+    ]
 
     /// Whether a variable is one that settings are read from.
     public static func reads(_ name: String) -> Bool {
@@ -73,8 +75,9 @@ public struct Settings: Sendable, Equatable {
         var http = HTTPSettings()
         http.timeout = try Settings.timeout(value("GLOBUS_SDK_HTTP_TIMEOUT"))
         http.tls = try Settings.tls(value("GLOBUS_SDK_VERIFY_SSL"))
-        http.proxies = ProxySettings(http: value("http_proxy"), https: value("https_proxy") ?? value("HTTPS_PROXY"),
-                                     all: value("all_proxy") ?? value("ALL_PROXY"), noProxy: value("no_proxy") ?? value("NO_PROXY"))
+        http.proxies = ProxySettings(
+            http: value("http_proxy"), https: value("https_proxy") ?? value("HTTPS_PROXY"),
+            all: value("all_proxy") ?? value("ALL_PROXY"), noProxy: value("no_proxy") ?? value("NO_PROXY"))
         self.init(environment: env, http: http, home: value("HOME") ?? "/")
         clientID = value("GLOBUS_CLIENT_ID")
         clientSecret = value("GLOBUS_CLIENT_SECRET")

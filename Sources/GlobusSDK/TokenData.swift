@@ -20,8 +20,10 @@ public struct TokenData: Sendable, Equatable {
     public var extra: JSONObject = JSONObject()
 
     /// Token data; see the properties.
-    public init(resourceServer: String, identityID: String?, scope: String, accessToken: String, refreshToken: String?,
-                expiresAtSeconds: Int, tokenType: String?) {
+    public init(
+        resourceServer: String, identityID: String?, scope: String, accessToken: String, refreshToken: String?,
+        expiresAtSeconds: Int, tokenType: String?
+    ) {
         self.resourceServer = resourceServer
         self.identityID = identityID
         self.scope = scope
@@ -33,8 +35,9 @@ public struct TokenData: Sendable, Equatable {
 
     /// Builds token data from a token set and the identity it belongs to.
     public init(_ t: TokenSet, identityID: String?) {
-        self.init(resourceServer: t.resourceServer, identityID: identityID, scope: t.scope, accessToken: t.accessToken,
-                  refreshToken: t.refreshToken, expiresAtSeconds: t.expiresAtSeconds, tokenType: t.tokenType)
+        self.init(
+            resourceServer: t.resourceServer, identityID: identityID, scope: t.scope, accessToken: t.accessToken,
+            refreshToken: t.refreshToken, expiresAtSeconds: t.expiresAtSeconds, tokenType: t.tokenType)
     }
 
     /// The scopes granted, as strings.
@@ -73,9 +76,10 @@ public struct TokenData: Sendable, Equatable {
         guard let exp = o["expires_at_seconds"]?.int, exp > -TokenData.maxSeconds, exp < TokenData.maxSeconds else {
             throw .storage("'expires_at_seconds' must be an int (epoch seconds)")
         }
-        self.init(resourceServer: try string("resource_server"), identityID: try optional("identity_id"), scope: try string("scope"),
-                  accessToken: try string("access_token"), refreshToken: try optional("refresh_token"), expiresAtSeconds: exp,
-                  tokenType: try optional("token_type"))
+        self.init(
+            resourceServer: try string("resource_server"), identityID: try optional("identity_id"), scope: try string("scope"),
+            accessToken: try string("access_token"), refreshToken: try optional("refresh_token"), expiresAtSeconds: exp,
+            tokenType: try optional("token_type"))
         for (k, v) in o where !["resource_server", "identity_id", "scope", "access_token", "refresh_token", "expires_at_seconds", "token_type"].contains(k) {
             extra[k] = v
         }

@@ -1,7 +1,7 @@
 import JSON
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One resource server's tokens from a token response.
@@ -42,8 +42,9 @@ public struct TokenResponse: Sendable {
             guard (0...315_360_000).contains(expiresIn) else {
                 throw .auth("Globus Auth answered with an invalid token lifetime (expires_in \(j["expires_in"]?.serialized ?? "?"))")
             }
-            return TokenSet(resourceServer: rs, scope: scope, accessToken: at, refreshToken: j["refresh_token"]?.string,
-                            expiresAtSeconds: now + expiresIn, tokenType: j["token_type"]?.string)
+            return TokenSet(
+                resourceServer: rs, scope: scope, accessToken: at, refreshToken: j["refresh_token"]?.string,
+                expiresAtSeconds: now + expiresIn, tokenType: j["token_type"]?.string)
         }
         var all = [try one(json)]
         for o in json["other_tokens"]?.array ?? [] { all.append(try one(o)) }

@@ -2,7 +2,7 @@ import Support
 import JSON
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Tokens in memory, lost when the process ends.
@@ -71,8 +71,10 @@ public final class JSONTokenStorage: TokenStorage {
     public var location: String { path }
 
     /// `~/.globus/app/{client_id}/{slug(app name)}/{env-}tokens.json`, as the Python SDK's `UserApp`.
-    public static func defaultPath(clientID: String, appName: String, environment: String, fileExtension: String = "json",
-                                   home: String) throws(GlobusError) -> String {
+    public static func defaultPath(
+        clientID: String, appName: String, environment: String, fileExtension: String = "json",
+        home: String
+    ) throws(GlobusError) -> String {
         let prefix = environment == "production" ? "" : "\(environment)-"
         return "\(home)/.globus/app/\(clientID)/\(try slug(appName))/\(prefix)tokens.\(fileExtension)"
     }
@@ -81,7 +83,13 @@ public final class JSONTokenStorage: TokenStorage {
     public static func slug(_ name: String) throws(GlobusError) -> String {
         var out = ""
         for c in name.unicodeScalars {
-            if "<>:\"/\\|?*".unicodeScalars.contains(c) { out += "+" } else if c == "." || c == " " { out += "-" } else if c.properties.generalCategory != .control && c.value >= 0x20 { out.unicodeScalars.append(c) }
+            if "<>:\"/\\|?*".unicodeScalars.contains(c) {
+                out += "+"
+            } else if c == "." || c == " " {
+                out += "-"
+            } else if c.properties.generalCategory != .control && c.value >= 0x20 {
+                out.unicodeScalars.append(c)
+            }
         }
         out = out.lowercased()
         if out.isEmpty { throw .configuration("App name results in the empty string. Please choose a different name.") }
@@ -256,9 +264,11 @@ public final class JSONTokenStorage: TokenStorage {
                 let suffix = ".corrupt-\(time(nil))"
                 let aside = path + suffix
                 let moved = dir.rename(dir.name, dir.name + suffix)
-                throw .storage("The token file '\(path)' could not be read (\(problem)). " + (moved
-                    ? "It was moved aside to '\(aside)' and nothing was lost; log in again to create a new one."
-                    : "It was left untouched; fix or remove it, then log in again."))
+                throw .storage(
+                    "The token file '\(path)' could not be read (\(problem)). "
+                        + (moved
+                            ? "It was moved aside to '\(aside)' and nothing was lost; log in again to create a new one."
+                            : "It was left untouched; fix or remove it, then log in again."))
             }
             usleep(10_000)
         }
@@ -281,7 +291,8 @@ public final class JSONTokenStorage: TokenStorage {
             top["data"] = ["DEFAULT": byRS]
             return FileContent(document: top)
         default:
-            throw .storage("cannot store data using JSONTokenStorage(\(path)) existing data file is in an unknown format (format_version=\(doc["format_version"]?.serialized ?? "missing"))")
+            throw .storage(
+                "cannot store data using JSONTokenStorage(\(path)) existing data file is in an unknown format (format_version=\(doc["format_version"]?.serialized ?? "missing"))")
         }
     }
 

@@ -8,11 +8,16 @@ enum TransferAPI {
         ls(collection, path: path, showHidden: showHidden ? true : nil)
     }
 
-    static func ls(_ collection: String, path: String?, showHidden: Bool?, orderBy: String? = nil, filter: String? = nil,
-                   limit: Int? = nil, offset: Int? = nil) -> ServiceRequest {
-        get("/operation/endpoint/\(PathSegment.escape(collection))/ls",
-            ["path": path, "show_hidden": showHidden.map { $0 ? "true" : "false" }, "orderby": orderBy, "filter": filter,
-             "limit": limit.map(String.init), "offset": offset.map(String.init)])
+    static func ls(
+        _ collection: String, path: String?, showHidden: Bool?, orderBy: String? = nil, filter: String? = nil,
+        limit: Int? = nil, offset: Int? = nil
+    ) -> ServiceRequest {
+        get(
+            "/operation/endpoint/\(PathSegment.escape(collection))/ls",
+            [
+                "path": path, "show_hidden": showHidden.map { $0 ? "true" : "false" }, "orderby": orderBy, "filter": filter,
+                "limit": limit.map(String.init), "offset": offset.map(String.init)
+            ])
     }
 
     /// `POST /operation/endpoint/ID/mkdir`.

@@ -3,7 +3,7 @@ import CCurl
 import JSON
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An HTTP request.
@@ -35,8 +35,10 @@ public struct HTTPRequest: Sendable {
     var upload: UploadSource?
 
     /// A request; see the properties.
-    public init(method: String, url: String, headers: [(String, String)] = [], body: [UInt8]? = nil, followRedirects: Bool = false,
-                settings: HTTPSettings = HTTPSettings()) {
+    public init(
+        method: String, url: String, headers: [(String, String)] = [], body: [UInt8]? = nil, followRedirects: Bool = false,
+        settings: HTTPSettings = HTTPSettings()
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -143,8 +145,10 @@ public final class CurlTransport: Transport {
         // Each attempt starts the local file over: a retried download does not append to a
         // partial one, and a retried upload sends the file from its start.
         if request.download?.restart() == false || request.upload?.restart() == false {
-            throw .network(NetworkError(kind: .localFile, method: request.method, url: redacted(request.url),
-                                        detail: "the local file cannot be rewound: \(String(cString: strerror(request.download?.failure ?? request.upload?.failure ?? EIO)))"))
+            throw .network(
+                NetworkError(
+                    kind: .localFile, method: request.method, url: redacted(request.url),
+                    detail: "the local file cannot be rewound: \(String(cString: strerror(request.download?.failure ?? request.upload?.failure ?? EIO)))"))
         }
         let curl = try CurlLibrary.shared.get()
         let setopt = curl.setopt
@@ -154,7 +158,12 @@ public final class CurlTransport: Transport {
         let h = handle.pointer
         defer {
             curl.easyReset(h)
-            let keep = pool.withLock { p in p.count < 8 ? { p.append(handle); return true }() : false }
+            let keep = pool.withLock { p in
+                p.count < 8
+                    ? {
+                        p.append(handle); return true
+                    }() : false
+            }
             if !keep { curl.easyCleanup(h); _ = curl.multiCleanup(handle.multi) }
         }
         let exchange = Exchange(isCancelled, limit: request.maximumResponseBytes, sink: request.download, source: request.upload)
@@ -264,20 +273,25 @@ public final class CurlTransport: Transport {
         }
         if rc != CURLE_OK {
             if let errno = exchange.sink?.failure ?? exchange.source?.failure {
-                throw .network(NetworkError(kind: .localFile, method: request.method, url: redacted(request.url),
-                                            detail: "the local file failed: \(String(cString: strerror(errno)))"))
+                throw .network(
+                    NetworkError(
+                        kind: .localFile, method: request.method, url: redacted(request.url),
+                        detail: "the local file failed: \(String(cString: strerror(errno)))"))
             }
             if rc == CURLE_ABORTED_BY_CALLBACK { throw .cancelled }
-            var detail = exchange.overLimit ? "response larger than \(exchange.limit / 1024 / 1024) MB" : (curl.easyStrerror(rc).map { String(cString: $0) } ?? "error \(rc.rawValue)")
-            let kind: NetworkError.Kind = switch rc {
-            case _ where exchange.overLimit: .tooLarge
-            case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: .connect
-            case CURLE_OPERATION_TIMEDOUT: .timeout
-            case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM: .tls
-            default: .other
-            }
+            var detail =
+                exchange.overLimit ? "response larger than \(exchange.limit / 1024 / 1024) MB" : (curl.easyStrerror(rc).map { String(cString: $0) } ?? "error \(rc.rawValue)")
+            let kind: NetworkError.Kind =
+                switch rc {
+                case _ where exchange.overLimit: .tooLarge
+                case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: .connect
+                case CURLE_OPERATION_TIMEDOUT: .timeout
+                case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM: .tls
+                default: .other
+                }
             if kind == .tls {
-                detail += " — the server's certificate could not be verified against the trusted certificate authorities. If this Globus"
+                detail +=
+                    " — the server's certificate could not be verified against the trusted certificate authorities. If this Globus"
                     + " service uses a private certificate authority, set GLOBUS_SDK_VERIFY_SSL to its CA bundle file"
                     + settings.tls.caBundleNote
             }

@@ -2,7 +2,7 @@ import Crypto
 import JSON
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Who may use the admin API (`/admin/…`: faults, the clock, every token issued, scripted
@@ -25,12 +25,18 @@ public enum AdminAccess: Sendable {
         case .open:
             return nil
         case .off:
-            return .json(["code": "AdminOff", "message": "The admin API is off: this simulator serves a class, or a kernel started it without a key. Its operator can start it with --admin-key-file FILE (or a parent process with --admin-key-fd N) to use it."],
-                         status: 403)
+            return .json(
+                [
+                    "code": "AdminOff",
+                    "message":
+                        "The admin API is off: this simulator serves a class, or a kernel started it without a key. Its operator can start it with --admin-key-file FILE (or a parent process with --admin-key-fd N) to use it."
+                ],
+                status: 403)
         case .key(let key):
             if let given = r.bearer, AdminAccess.sameKey(given, key) { return nil }
-            return .json(["code": "AdminKeyRequired", "message": "The admin API needs the operator's key (Authorization: Bearer KEY, the key in the simulator's --admin-key-file)."],
-                         status: 401, headers: [("WWW-Authenticate", "Bearer")])
+            return .json(
+                ["code": "AdminKeyRequired", "message": "The admin API needs the operator's key (Authorization: Bearer KEY, the key in the simulator's --admin-key-file)."],
+                status: 401, headers: [("WWW-Authenticate", "Bearer")])
         }
     }
 

@@ -29,9 +29,16 @@ extension Simulator {
     }
 
     func authError(_ status: Int, _ code: String, _ title: String, _ detail: String) -> SimResponse {
-        .json(["errors": [["status": .string(String(status)), "id": .string(randomUUID()), "code": .string(code),
-                           "detail": .string(detail), "title": .string(title)]],
-               "error_description": .string(title), "error": .string(code.lowercased())], status: status)
+        .json(
+            [
+                "errors": [
+                    [
+                        "status": .string(String(status)), "id": .string(randomUUID()), "code": .string(code),
+                        "detail": .string(detail), "title": .string(title)
+                    ]
+                ],
+                "error_description": .string(title), "error": .string(code.lowercased())
+            ], status: status)
     }
 
     func oauthError(_ status: Int, _ error: String, _ description: String) -> SimResponse {
@@ -54,7 +61,7 @@ extension Simulator {
             "scopes_supported": ["openid", "email", "profile"],
             "code_challenge_methods_supported": ["S256"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic"],
-            "claims_supported": ["at_hash", "aud", "email", "exp", "name", "nonce", "preferred_username", "iat", "iss", "sub"],
+            "claims_supported": ["at_hash", "aud", "email", "exp", "name", "nonce", "preferred_username", "iat", "iss", "sub"]
         ])
     }
 
@@ -101,11 +108,12 @@ extension Simulator {
         func list(_ name: String) -> [String] {
             (r.param(name) ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty }
         }
-        return .success(AuthorizeRequest(
-            client: client, redirectURI: redirect, scopes: scopes, challenge: challenge, state: r.param("state"),
-            offline: access == "offline", prefill: r.param("prefill_named_grant"),
-            requiredDomain: list("session_required_single_domain"), requiredIdentities: list("session_required_identities"),
-            mfa: (r.param("session_required_mfa") ?? "").lowercased() == "true", message: r.param("session_message")))
+        return .success(
+            AuthorizeRequest(
+                client: client, redirectURI: redirect, scopes: scopes, challenge: challenge, state: r.param("state"),
+                offline: access == "offline", prefill: r.param("prefill_named_grant"),
+                requiredDomain: list("session_required_single_domain"), requiredIdentities: list("session_required_identities"),
+                mfa: (r.param("session_required_mfa") ?? "").lowercased() == "true", message: r.param("session_message")))
     }
 
     func allNames(_ t: ScopeTree) -> [String] { [t.name] + t.dependencies.flatMap(allNames) }
@@ -120,7 +128,10 @@ extension Simulator {
     /// class's simulator approves only the owner of the hub token the request carries.
     func authorize(_ r: SimRequest) async -> SimResponse {
         let parsed: AuthorizeRequest
-        switch parseAuthorize(r) { case .success(let p): parsed = p; case .failure(let e): return e }
+        switch parseAuthorize(r) {
+        case .success(let p): parsed = p;
+        case .failure(let e): return e
+        }
         if let hub { return await approveInClass(r, hub: hub, requested: r.param("sim_identity")) }
         if let who = r.param("sim_identity") ?? withState({ $0.autoApprove }) {
             return approve(r, as: who)
@@ -129,26 +140,34 @@ extension Simulator {
         let people = withState { $0.identities }
         var rows = ""
         for p in people {
-            rows += "<li><a href=\"\(HTML.escape(serviceURL("auth") + "sim/approve?" + query + "&identity=" + FormCoding.escape(p.username)))\">"
+            rows +=
+                "<li><a href=\"\(HTML.escape(serviceURL("auth") + "sim/approve?" + query + "&identity=" + FormCoding.escape(p.username)))\">"
                 + "\(HTML.escape(p.name)) &lt;\(HTML.escape(p.username))&gt;</a></li>"
         }
         let scopes = parsed.scopes.map { "<li><code>\(HTML.escape($0.serialized))</code></li>" }.joined()
         let message = parsed.message.map { "<p class=msg>\(HTML.escape($0))</p>" } ?? ""
-        return .html(page(title: "Sign in - Globus Simulator", body: """
-            <h1>Globus Simulator</h1>
-            <p><b>\(HTML.escape(parsed.client.name))</b>\(parsed.prefill.map { " (" + HTML.escape($0) + ")" } ?? "") would like to:</p>
-            <ul>\(scopes)</ul>\(message)
-            <p>Continue as:</p><ul>\(rows)</ul>
-            """))
+        return .html(
+            page(
+                title: "Sign in - Globus Simulator",
+                body: """
+                    <h1>Globus Simulator</h1>
+                    <p><b>\(HTML.escape(parsed.client.name))</b>\(parsed.prefill.map { " (" + HTML.escape($0) + ")" } ?? "") would like to:</p>
+                    <ul>\(scopes)</ul>\(message)
+                    <p>Continue as:</p><ul>\(rows)</ul>
+                    """))
     }
 
     /// Approves an authorize request as an identity; shows the code (auth-code page), redirects to
     /// a local redirect URI, or answers JSON when asked (`Accept: application/json`).
     func approve(_ r: SimRequest, as who: String? = nil) -> SimResponse {
         let parsed: AuthorizeRequest
-        switch parseAuthorize(r) { case .success(let p): parsed = p; case .failure(let e): return e }
+        switch parseAuthorize(r) {
+        case .success(let p): parsed = p;
+        case .failure(let e): return e
+        }
         guard let name = who ?? chosenIdentity(r),
-              let person = withState({ $0.identity(named: name) }) else {
+            let person = withState({ $0.identity(named: name) })
+        else {
             return errorPage(400, "Choose a known identity to continue.")
         }
         // The identity used to authenticate may be a linked one; its domain is the session's.
@@ -158,15 +177,18 @@ extension Simulator {
         }
         let usedUsername = person.linkedUsernames.contains(name) ? name : person.username
         if !parsed.requiredIdentities.isEmpty && !parsed.requiredIdentities.contains(person.identityID(of: usedUsername))
-            && !parsed.requiredIdentities.contains(usedUsername) {
+            && !parsed.requiredIdentities.contains(usedUsername)
+        {
             return errorPage(403, "This resource requires a specific identity; \(usedUsername) is not it.")
         }
         let code = randomToken("Code")
         withState { s in
             let session = SessionInfo(identityID: person.id, username: usedUsername, domain: usedDomain, mfa: parsed.mfa, authTime: s.now)
-            s.keep(AuthorizationCode(code: code, clientID: parsed.client.id, redirectURI: parsed.redirectURI, scopes: parsed.scopes,
-                                     challenge: parsed.challenge, identityID: person.id, offline: parsed.offline,
-                                     created: s.now, session: session, state: parsed.state))
+            s.keep(
+                AuthorizationCode(
+                    code: code, clientID: parsed.client.id, redirectURI: parsed.redirectURI, scopes: parsed.scopes,
+                    challenge: parsed.challenge, identityID: person.id, offline: parsed.offline,
+                    created: s.now, session: session, state: parsed.state))
             s.recordConsent(identityID: person.id, clientID: parsed.client.id, scopes: parsed.scopes)
         }
         var back = parsed.redirectURI + (parsed.redirectURI.contains("?") ? "&" : "?") + "code=" + FormCoding.escape(code)
@@ -188,12 +210,15 @@ extension Simulator {
     /// The page that shows the authorization code to copy.
     func authCodePage(_ r: SimRequest) -> SimResponse {
         guard let code = r.param("code") else { return errorPage(400, "No authorization code.") }
-        return .html(page(title: "Native App Authorization Code", body: """
-            <h1>Native App Authorization Code</h1>
-            <p>Copy this code and paste it into your application:</p>
-            <pre id="code" data-code="\(HTML.escape(code))">\(HTML.escape(code))</pre>
-            <p>This code expires in 10 minutes and can be used once.</p>
-            """))
+        return .html(
+            page(
+                title: "Native App Authorization Code",
+                body: """
+                    <h1>Native App Authorization Code</h1>
+                    <p>Copy this code and paste it into your application:</p>
+                    <pre id="code" data-code="\(HTML.escape(code))">\(HTML.escape(code))</pre>
+                    <p>This code expires in 10 minutes and can be used once.</p>
+                    """))
     }
 
     // MARK: token
@@ -234,11 +259,13 @@ extension Simulator {
             // As Globus Auth: with openid, an id_token whose subject is the client's own identity.
             var idToken: String?
             if scopes.contains(where: { $0.name == "openid" }) {
-                let me = SimIdentity(id: client.id, username: "\(client.id)@clients.auth.globus.org", name: client.name,
-                                     email: "\(client.id)@clients.auth.globus.org", organization: client.name)
+                let me = SimIdentity(
+                    id: client.id, username: "\(client.id)@clients.auth.globus.org", name: client.name,
+                    email: "\(client.id)@clients.auth.globus.org", organization: client.name)
                 let now = withState { $0.now }
-                idToken = await idTokens.make(for: me, clientID: client.id, issuer: String(serviceURL("auth").dropLast()),
-                                              now: now, lifetime: withState { $0.tokenLifetime }, session: nil)
+                idToken = await idTokens.make(
+                    for: me, clientID: client.id, issuer: String(serviceURL("auth").dropLast()),
+                    now: now, lifetime: withState { $0.tokenLifetime }, session: nil)
             }
             return .json(tokenResponse(issued, idToken: idToken, state: nil))
         default:
@@ -267,9 +294,10 @@ extension Simulator {
         case .success(let (issued, code)):
             var idToken: String?
             if code.scopes.contains(where: { $0.name == "openid" }), let person = withState({ $0.identity(code.identityID) }) {
-                idToken = await idTokens.make(for: person, clientID: client.id, issuer: String(serviceURL("auth").dropLast()),
-                                              now: withState { $0.now }, lifetime: withState { $0.tokenLifetime },
-                                              session: code.session)
+                idToken = await idTokens.make(
+                    for: person, clientID: client.id, issuer: String(serviceURL("auth").dropLast()),
+                    now: withState { $0.now }, lifetime: withState { $0.tokenLifetime },
+                    session: code.session)
             }
             return .json(tokenResponse(issued, idToken: idToken, state: code.state))
         }
@@ -279,8 +307,9 @@ extension Simulator {
         withState { s in
             guard let token, let rt = s.refreshTokens[token], !rt.revoked else { return oauthError(401, "invalid_grant", "Invalid refresh token") }
             guard rt.clientID == client.id else { return oauthError(401, "invalid_grant", "Refresh token was issued to another client") }
-            let at = AccessToken(token: randomToken("AT"), clientID: client.id, resourceServer: rt.resourceServer, scopes: rt.scopes,
-                                 identityID: rt.identityID, expiresAt: s.now + s.tokenLifetime, session: rt.session, issuedAt: s.now)
+            let at = AccessToken(
+                token: randomToken("AT"), clientID: client.id, resourceServer: rt.resourceServer, scopes: rt.scopes,
+                identityID: rt.identityID, expiresAt: s.now + s.tokenLifetime, session: rt.session, issuedAt: s.now)
             s.keep(at)
             return .json(tokenResponse([(at, rt)], idToken: nil, state: nil))
         }
@@ -335,23 +364,37 @@ extension Simulator {
         let withSession = r.form.contains { $0.0 == "include" && $0.1.split(separator: ",").contains("session_info") }
         return withState { s in
             guard let at = s.accessTokens[token], !at.revoked, at.expiresAt > s.now else { return .json(["active": false]) }
-            var o: JSON = ["active": true, "scope": .string(at.scopes.map(\.name).joined(separator: " ")), "client_id": .string(at.clientID),
-                           "aud": [.string(at.resourceServer)], "exp": .int(at.expiresAt), "iat": .int(at.issuedAt), "nbf": .int(at.issuedAt),
-                           "token_type": "Bearer"]
+            var o: JSON = [
+                "active": true, "scope": .string(at.scopes.map(\.name).joined(separator: " ")), "client_id": .string(at.clientID),
+                "aud": [.string(at.resourceServer)], "exp": .int(at.expiresAt), "iat": .int(at.issuedAt), "nbf": .int(at.issuedAt),
+                "token_type": "Bearer"
+            ]
             if let id = at.identityID, let p = s.identity(id) {
-                o = merge(o, ["sub": .string(p.id), "username": .string(p.username), "name": .string(p.name), "email": .string(p.email),
-                              "identity_set": [.string(p.id)]])
+                o = merge(
+                    o,
+                    [
+                        "sub": .string(p.id), "username": .string(p.username), "name": .string(p.name), "email": .string(p.email),
+                        "identity_set": [.string(p.id)]
+                    ])
             } else {
                 o = merge(o, ["sub": .string(at.clientID), "username": .string(at.clientID + "@clients.auth.globus.org")])
             }
             if withSession {
                 var auths = JSONObject()
                 if let session = at.session {
-                    auths[s.identity(session.identityID)?.identityID(of: session.username) ?? session.identityID] = ["auth_time": .int(session.authTime), "idp": .string(randomUUIDFor(session.domain)),
-                                                 "amr": session.mfa ? ["mfa"] : [], "acr": session.mfa ? "mfa" : .null]
+                    auths[s.identity(session.identityID)?.identityID(of: session.username) ?? session.identityID] = [
+                        "auth_time": .int(session.authTime), "idp": .string(randomUUIDFor(session.domain)),
+                        "amr": session.mfa ? ["mfa"] : [], "acr": session.mfa ? "mfa" : .null
+                    ]
                 }
-                o = merge(o, ["session_info": ["session_id": .string(randomUUIDFor(at.session.map { "\($0.identityID)\($0.authTime)" } ?? at.token)),
-                                               "authentications": .object(auths)]])
+                o = merge(
+                    o,
+                    [
+                        "session_info": [
+                            "session_id": .string(randomUUIDFor(at.session.map { "\($0.identityID)\($0.authTime)" } ?? at.token)),
+                            "authentications": .object(auths)
+                        ]
+                    ])
             }
             return .json(o)
         }
@@ -364,9 +407,11 @@ extension Simulator {
     }
 
     func identityDocument(_ p: SimIdentity) -> JSON {
-        ["id": .string(p.id), "username": .string(p.username), "name": .string(p.name), "email": .string(p.email),
-         "organization": .string(p.organization), "identity_provider": .string(randomUUIDFor(p.domain)),
-         "identity_type": "login", "status": "used"]
+        [
+            "id": .string(p.id), "username": .string(p.username), "name": .string(p.name), "email": .string(p.email),
+            "organization": .string(p.organization), "identity_provider": .string(randomUUIDFor(p.domain)),
+            "identity_type": "login", "status": "used"
+        ]
     }
 
     /// The token for an Auth API call, or the Auth-shaped 401.
@@ -379,13 +424,18 @@ extension Simulator {
 
     func userinfo(_ r: SimRequest) -> SimResponse {
         let t: AccessToken
-        switch authToken(r) { case .success(let v): t = v; case .failure(let e): return e }
+        switch authToken(r) {
+        case .success(let v): t = v;
+        case .failure(let e): return e
+        }
         guard t.scopes.contains(where: { $0.name == "openid" }), let id = t.identityID, let p = withState({ $0.identity(id) }) else {
             return authError(403, "FORBIDDEN", "Forbidden", "The token does not include the openid scope")
         }
-        var o: JSON = ["sub": .string(p.id), "preferred_username": .string(p.username), "name": .string(p.name),
-                       "organization": .string(p.organization), "identity_provider": .string(randomUUIDFor(p.domain)),
-                       "identity_provider_display_name": .string(p.organization)]
+        var o: JSON = [
+            "sub": .string(p.id), "preferred_username": .string(p.username), "name": .string(p.name),
+            "organization": .string(p.organization), "identity_provider": .string(randomUUIDFor(p.domain)),
+            "identity_provider_display_name": .string(p.organization)
+        ]
         if t.scopes.contains(where: { $0.name == "email" }) { o = merge(o, ["email": .string(p.email)]) }
         o = merge(o, ["last_authentication": .int(t.session?.authTime ?? t.issuedAt)])
         // As Globus Auth: the identity set (primary and linked identities) only with view_identity_set.
@@ -409,16 +459,24 @@ extension Simulator {
 
     func consents(_ r: SimRequest, identityID: String) -> SimResponse {
         let t: AccessToken
-        switch authToken(r) { case .success(let v): t = v; case .failure(let e): return e }
+        switch authToken(r) {
+        case .success(let v): t = v;
+        case .failure(let e): return e
+        }
         guard t.identityID == identityID else { return authError(403, "FORBIDDEN", "Forbidden", "You may only view your own consents") }
         let all = (r.param("all") ?? "false").lowercased() == "true"
         let nodes = withState { s in s.consents.filter { $0.identityID == identityID && (all || $0.clientID == t.clientID) } }
-        return .json(["consents": .array(nodes.map { n in
-            ["id": .int(n.id), "client": .string(n.clientID), "scope": .string(randomUUIDFor(n.scopeName)), "scope_name": .string(n.scopeName),
-             "effective_identity": .string(n.identityID), "dependency_path": .array(n.dependencyPath.map(JSON.int)),
-             "created": .string(isoDate(n.created)), "updated": .string(isoDate(n.created)), "last_used": .string(isoDate(n.created)),
-             "status": "approved", "allows_refresh": true, "auto_approved": false, "atomically_revocable": false]
-        })])
+        return .json([
+            "consents": .array(
+                nodes.map { n in
+                    [
+                        "id": .int(n.id), "client": .string(n.clientID), "scope": .string(randomUUIDFor(n.scopeName)), "scope_name": .string(n.scopeName),
+                        "effective_identity": .string(n.identityID), "dependency_path": .array(n.dependencyPath.map(JSON.int)),
+                        "created": .string(isoDate(n.created)), "updated": .string(isoDate(n.created)), "last_used": .string(isoDate(n.created)),
+                        "status": "approved", "allows_refresh": true, "auto_approved": false, "atomically_revocable": false
+                    ]
+                })
+        ])
     }
 }
 

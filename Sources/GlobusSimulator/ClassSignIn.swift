@@ -19,7 +19,11 @@ extension Simulator {
     /// The username a class sign-in may be approved as, or the refusal.
     func classPerson(_ r: SimRequest, hub: HubDirectory, requested: String?) async -> Result<String, SimResponse> {
         guard let token = r.hubToken else {
-            return .failure(classRefusal(r, 403, "This Globus Simulator serves a class on JupyterHub: it approves a sign-in only from the student's own kernel, which shows who it runs for with its JupyterHub API token. Sign in from your notebook (%globus login), not on this page."))
+            return .failure(
+                classRefusal(
+                    r, 403,
+                    "This Globus Simulator serves a class on JupyterHub: it approves a sign-in only from the student's own kernel, which shows who it runs for with its JupyterHub API token. Sign in from your notebook (%globus login), not on this page."
+                ))
         }
         let name: String
         switch await hub.owner(of: token) {
@@ -27,7 +31,11 @@ extension Simulator {
         case .service(let service):
             return .failure(classRefusal(r, 403, "The JupyterHub token presented belongs to the service '\(service)', not to a student."))
         case .rejected:
-            return .failure(classRefusal(r, 403, "JupyterHub does not accept the token presented with this sign-in (sign in from your own notebook; if this persists, restart your server from the hub's control panel)."))
+            return .failure(
+                classRefusal(
+                    r, 403,
+                    "JupyterHub does not accept the token presented with this sign-in (sign in from your own notebook; if this persists, restart your server from the hub's control panel)."
+                ))
         case .unreachable(let why):
             return .failure(classRefusal(r, 503, "The class's simulator cannot ask JupyterHub who is signing in (\(why)); try again in a moment."))
         }

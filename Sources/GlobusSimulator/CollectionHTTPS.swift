@@ -81,8 +81,11 @@ extension Simulator {
     func dataPreflight(_ c: SimCollection, _ r: SimRequest) async -> Result<DataTarget, DataRefusal> {
         let faults = takeFaults(for: Simulator.dataFaultRoute(c.id, r.path))
         if let answer = await respond(to: faults, r) {
-            return .failure(DataRefusal(DataAnswer(status: answer.status, headers: answer.headers, body: .bytes(r.method == "HEAD" ? [] : answer.body),
-                                                   drop: answer.dropConnection)))
+            return .failure(
+                DataRefusal(
+                    DataAnswer(
+                        status: answer.status, headers: answer.headers, body: .bytes(r.method == "HEAD" ? [] : answer.body),
+                        drop: answer.dropConnection)))
         }
         if let refusal = dataAccessRefusal(c, r) { return .failure(DataRefusal(refusal)) }
         guard let token = withState({ $0.validToken(r.bearer, for: c.id) }) else { return .failure(DataRefusal(dataError(401, "Unauthorized", r))) }
@@ -118,28 +121,38 @@ extension Simulator {
             if r.headers["x-requested-with"]?.lowercased() == "xmlhttprequest" {
                 return dataGARE(401, "AuthenticationRequired", why, required)
             }
-            let query = FormCoding.encode([("client_id", c.id), ("scope", required), ("response_type", "code"),
-                                           ("redirect_uri", httpsServerURL(c.id) + "/authcallback")])
+            let query = FormCoding.encode([
+                ("client_id", c.id), ("scope", required), ("response_type", "code"),
+                ("redirect_uri", httpsServerURL(c.id) + "/authcallback")
+            ])
             return DataAnswer(status: 302, headers: [("Location", serviceURL("auth") + "v2/oauth2/authorize?" + query), ("Content-Length", "0")])
         }
-        if c.mapped && !withState({ $0.hasConsent(identityID: caller(token), clientID: token.clientID,
-                                                   path: [scope, "https://auth.globus.org/scopes/\(c.id)/data_access"]) }) {
+        if c.mapped
+            && !withState({
+                $0.hasConsent(
+                    identityID: caller(token), clientID: token.clientID,
+                    path: [scope, "https://auth.globus.org/scopes/\(c.id)/data_access"])
+            })
+        {
             return dataGARE(403, "ConsentRequired", "Missing required data_access consent", required)
         }
         return nil
     }
 
     func dataGARE(_ status: Int, _ code: String, _ message: String, _ scope: String) -> DataAnswer {
-        let body: JSON = ["code": .string(code), "message": .string(message), "request_id": .string(requestID()),
-                          "authorization_parameters": ["session_message": .string(message), "required_scopes": [.string(scope)]]]
+        let body: JSON = [
+            "code": .string(code), "message": .string(message), "request_id": .string(requestID()),
+            "authorization_parameters": ["session_message": .string(message), "required_scopes": [.string(scope)]]
+        ]
         return DataAnswer(status: status, headers: [("Content-Type", "application/json")], body: .bytes(body.bytes))
     }
 
     /// A plain-text error (GCS's error pages are text; their exact wording is not known). A HEAD
     /// answer has no body.
     func dataError(_ status: Int, _ message: String, _ r: SimRequest) -> DataAnswer {
-        DataAnswer(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")],
-                   body: .bytes(r.method == "HEAD" ? [] : Array((message + "\n").utf8)))
+        DataAnswer(
+            status: status, headers: [("Content-Type", "text/plain; charset=utf-8")],
+            body: .bytes(r.method == "HEAD" ? [] : Array((message + "\n").utf8)))
     }
 
     /// The file-tree path a request path names, percent-decoded: `/~/x` as it is, and
@@ -217,7 +230,10 @@ extension Simulator {
             let replaced = mine?.entry(at: path)?.content.storedBytes ?? 0
             let total = s.transfer.homes.values.reduce(0) { $0 + $1.storedBytes }
             if (mine?.storedBytes ?? 0) - replaced + file.size > SimLimits.storedBytesPerCollection
-                || total - replaced + file.size > SimLimits.storedBytesTotal { return .quotaExceeded }
+                || total - replaced + file.size > SimLimits.storedBytesTotal
+            {
+                return .quotaExceeded
+            }
             do throws(FileTree.Refusal) {
                 _ = try s.transfer.changeFiles(on: c.id, of: owner) { t throws(FileTree.Refusal) in try t.put(file, in: folder) }
                 return nil
@@ -261,11 +277,12 @@ extension Simulator {
         guard let c = withState({ $0.transfer.collection(id) }) else { return SimResponse(status: 404) }
         record(SimRequest(method: r.method, path: Simulator.dataFaultRoute(id, r.path), query: r.query, headers: r.headers))
         let preflight = await dataPreflight(c, r)
-        let answer: DataAnswer = switch preflight {
-        case .failure(let refused): refused.answer
-        case .success where r.method == "PUT" && r.body.count > SimLimits.uploadBytes: tooLarge(r)
-        case .success(let target): dataAnswer(c, r, target)
-        }
+        let answer: DataAnswer =
+            switch preflight {
+            case .failure(let refused): refused.answer
+            case .success where r.method == "PUT" && r.body.count > SimLimits.uploadBytes: tooLarge(r)
+            case .success(let target): dataAnswer(c, r, target)
+            }
         var response = SimResponse(status: answer.status, headers: answer.headers)
         response.dropConnection = answer.drop || answer.cutAfter != nil
         switch answer.body {

@@ -25,12 +25,13 @@ extension Simulator {
                 router.on(path, method: method) { [self] request, _ in try await serveData(id, request) }
             }
         }
-        return Application(router: router, server: try serverBuilder(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                           onServerRunning: { [self] channel in
-                               let port = channel.localAddress?.port ?? 0
-                               self.dataPorts.withLockedValue { $0[id] = port }
-                               started()
-                           }, logger: .init(label: "globus-sim-https", factory: { _ in SwiftLogNoOpLogHandler() }))
+        return Application(
+            router: router, server: try serverBuilder(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { [self] channel in
+                let port = channel.localAddress?.port ?? 0
+                self.dataPorts.withLockedValue { $0[id] = port }
+                started()
+            }, logger: .init(label: "globus-sim-https", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
     /// Answers one request to collection `id`'s server: faults and authorization first, then a
@@ -90,21 +91,23 @@ extension Simulator {
             return Response(status: .init(code: a.status), headers: h, body: .init(byteBuffer: ByteBuffer(bytes: b)))
         case .content(let content, let range):
             let (cut, throttle) = (a.cutAfter, a.throttle)
-            return Response(status: .init(code: a.status), headers: h, body: ResponseBody(contentLength: range.count) { writer in
-                var offset = range.lowerBound
-                while offset < range.upperBound {
-                    let n = min(GeneratedBytes.blockSize, range.upperBound - offset)
-                    let sent = offset - range.lowerBound
-                    if let cut, sent + n > cut {
-                        if cut > sent { try await writer.write(Simulator.chunk(content, offset..<offset + cut - sent)) }
-                        throw DroppedConnection()
+            return Response(
+                status: .init(code: a.status), headers: h,
+                body: ResponseBody(contentLength: range.count) { writer in
+                    var offset = range.lowerBound
+                    while offset < range.upperBound {
+                        let n = min(GeneratedBytes.blockSize, range.upperBound - offset)
+                        let sent = offset - range.lowerBound
+                        if let cut, sent + n > cut {
+                            if cut > sent { try await writer.write(Simulator.chunk(content, offset..<offset + cut - sent)) }
+                            throw DroppedConnection()
+                        }
+                        try await writer.write(Simulator.chunk(content, offset..<offset + n))
+                        offset += n
+                        if let throttle { try await Task.sleep(nanoseconds: UInt64(n) * 1_000_000_000 / UInt64(throttle)) }
                     }
-                    try await writer.write(Simulator.chunk(content, offset..<offset + n))
-                    offset += n
-                    if let throttle { try await Task.sleep(nanoseconds: UInt64(n) * 1_000_000_000 / UInt64(throttle)) }
-                }
-                try await writer.finish(nil)
-            })
+                    try await writer.finish(nil)
+                })
         }
     }
 }

@@ -40,9 +40,10 @@ extension Simulator {
     /// clients get Auth's own scopes only, any other scope is one this client may not have.
     func clientCredentialsRefusal(_ scopes: [ScopeTree], collections: Set<String>) -> SimResponse? {
         guard confidentialClients == .authOnly,
-              let other = scopes.flatMap(allNames).first(where: { ScopeTree.resourceServer(of: $0, collections: collections) != "auth.globus.org" })
+            let other = scopes.flatMap(allNames).first(where: { ScopeTree.resourceServer(of: $0, collections: collections) != "auth.globus.org" })
         else { return nil }
-        return oauthError(400, "invalid_scope",
-                          "This class's simulator gives confidential clients tokens for Auth's own scopes only; \(other) is not one")
+        return oauthError(
+            400, "invalid_scope",
+            "This class's simulator gives confidential clients tokens for Auth's own scopes only; \(other) is not one")
     }
 }

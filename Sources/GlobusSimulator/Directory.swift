@@ -33,10 +33,11 @@ public struct SimIdentity: Sendable, Equatable {
     /// authenticated in this session and null for the others.
     func identitySet(session: SessionInfo?) -> [IdentitySetEntry] {
         ([username] + linkedUsernames).map { u in
-            IdentitySetEntry(sub: identityID(of: u), username: u, name: name, email: u == username ? email : u, organization: organization,
-                             identity_provider: randomUUIDFor(domain(of: u)),
-                             identity_provider_display_name: u == username ? organization : domain(of: u),
-                             last_authentication: session?.username == u ? session?.authTime : nil)
+            IdentitySetEntry(
+                sub: identityID(of: u), username: u, name: name, email: u == username ? email : u, organization: organization,
+                identity_provider: randomUUIDFor(domain(of: u)),
+                identity_provider_display_name: u == username ? organization : domain(of: u),
+                last_authentication: session?.username == u ? session?.authTime : nil)
         }
     }
 
@@ -54,19 +55,23 @@ public struct SimIdentity: Sendable, Equatable {
     /// a bare name (a hub user's) gets the classroom domain; the id is stable for the username.
     public static func newcomer(_ name: String, displayName: String? = nil) -> SimIdentity {
         let username = name.contains("@") ? name : name + "@classroom.example.edu"
-        return SimIdentity(id: randomUUIDFor("person:" + username), username: username,
-                           name: displayName ?? String(username.split(separator: "@")[0]),
-                           email: username, organization: "Classroom (Globus Simulator)")
+        return SimIdentity(
+            id: randomUUIDFor("person:" + username), username: username,
+            name: displayName ?? String(username.split(separator: "@")[0]),
+            email: username, organization: "Classroom (Globus Simulator)")
     }
 
     /// The default people: a student, a researcher at another institution, and a staff member.
     public static let defaults: [SimIdentity] = [
-        SimIdentity(id: "b5f1f8d2-7c3a-4d7e-9a51-2f0e6c1d9a01", username: "alice@uchicago.edu", name: "Alice Researcher",
-                    email: "alice@uchicago.edu", organization: "University of Chicago", linkedUsernames: ["alice@anl.gov"]),
-        SimIdentity(id: "c7a2e9b4-1d6f-4b8e-8c33-5e7f0a2b4c02", username: "bob@globusid.org", name: "Bob Student",
-                    email: "bob@example.org", organization: "Globus ID"),
-        SimIdentity(id: "d9b3fac6-2e7a-4c9f-9d44-6f8a1b3c5d03", username: "carol@anl.gov", name: "Carol Staff",
-                    email: "carol@anl.gov", organization: "Argonne National Laboratory"),
+        SimIdentity(
+            id: "b5f1f8d2-7c3a-4d7e-9a51-2f0e6c1d9a01", username: "alice@uchicago.edu", name: "Alice Researcher",
+            email: "alice@uchicago.edu", organization: "University of Chicago", linkedUsernames: ["alice@anl.gov"]),
+        SimIdentity(
+            id: "c7a2e9b4-1d6f-4b8e-8c33-5e7f0a2b4c02", username: "bob@globusid.org", name: "Bob Student",
+            email: "bob@example.org", organization: "Globus ID"),
+        SimIdentity(
+            id: "d9b3fac6-2e7a-4c9f-9d44-6f8a1b3c5d03", username: "carol@anl.gov", name: "Carol Staff",
+            email: "carol@anl.gov", organization: "Argonne National Laboratory")
     ]
 }
 
@@ -109,8 +114,9 @@ public struct SimClient: Sendable, Equatable {
     /// The public Globus tutorial native client, and a confidential client for automation demos.
     public static let defaults: [SimClient] = [
         SimClient(id: "61338d24-54d5-408f-a10d-66c06b59f6d2", name: "Globus Tutorial Native App"),
-        SimClient(id: "7a1c2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", name: "Simulator Automation Client",
-                  secret: "sim-automation-secret-do-not-use-in-production"),
+        SimClient(
+            id: "7a1c2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", name: "Simulator Automation Client",
+            secret: "sim-automation-secret-do-not-use-in-production")
     ]
 }
 
@@ -139,10 +145,12 @@ struct IdentitySetEntry: Codable, Sendable {
     }
 
     var json: JSON {
-        ["sub": .string(sub), "username": .string(username), "name": .string(name), "email": .string(email),
-         "organization": .string(organization), "identity_provider": .string(identity_provider),
-         "identity_provider_display_name": .string(identity_provider_display_name),
-         "last_authentication": last_authentication.map { .int($0) } ?? .null]
+        [
+            "sub": .string(sub), "username": .string(username), "name": .string(name), "email": .string(email),
+            "organization": .string(organization), "identity_provider": .string(identity_provider),
+            "identity_provider_display_name": .string(identity_provider_display_name),
+            "last_authentication": last_authentication.map { .int($0) } ?? .null
+        ]
     }
 }
 
@@ -154,4 +162,3 @@ func randomUUIDFor(_ domain: String) -> String {
     let c = Array(hex)
     return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
 }
-

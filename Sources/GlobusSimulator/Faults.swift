@@ -94,19 +94,20 @@ public struct Fault: Sendable, Equatable {
 
     /// The fault as JSON (for the admin endpoint's listing).
     var json: JSON {
-        let (name, arg): (String, JSON) = switch kind {
-        case .latency(let ms): ("latency", .int(ms))
-        case .status(let s): ("status", .int(s))
-        case .rateLimit(let r): ("429", .int(r))
-        case .drop: ("drop", .null)
-        case .cut(let n): ("cut", .int(n))
-        case .throttle(let bps): ("throttle", .int(bps))
-        case .requireDomain(let d): ("domain", .string(d))
-        case .requireMFA: ("mfa", .null)
-        case .taskFail: ("taskfail", .null)
-        case .taskFaults(let n): ("taskfaults", .int(n))
-        case .taskPause: ("taskpause", .null)
-        }
+        let (name, arg): (String, JSON) =
+            switch kind {
+            case .latency(let ms): ("latency", .int(ms))
+            case .status(let s): ("status", .int(s))
+            case .rateLimit(let r): ("429", .int(r))
+            case .drop: ("drop", .null)
+            case .cut(let n): ("cut", .int(n))
+            case .throttle(let bps): ("throttle", .int(bps))
+            case .requireDomain(let d): ("domain", .string(d))
+            case .requireMFA: ("mfa", .null)
+            case .taskFail: ("taskfail", .null)
+            case .taskFaults(let n): ("taskfaults", .int(n))
+            case .taskPause: ("taskpause", .null)
+            }
         return ["kind": .string(name), "arg": arg, "route": route.map(JSON.string) ?? .null, "times": times.map(JSON.int) ?? .null]
     }
 }
@@ -155,16 +156,26 @@ extension Simulator {
             switch f.kind {
             case .requireDomain(let d):
                 if tokens?.session?.domain == d { continue }
-                return .json(["code": "AuthorizationRequired", "message": .string("This resource requires an identity from \(d)"),
-                              "request_id": .string(requestID()),
-                              "authorization_parameters": ["session_message": .string("Log in with your \(d) identity to access this resource."),
-                                                           "session_required_single_domain": [.string(d)]]], status: 403)
+                return .json(
+                    [
+                        "code": "AuthorizationRequired", "message": .string("This resource requires an identity from \(d)"),
+                        "request_id": .string(requestID()),
+                        "authorization_parameters": [
+                            "session_message": .string("Log in with your \(d) identity to access this resource."),
+                            "session_required_single_domain": [.string(d)]
+                        ]
+                    ], status: 403)
             case .requireMFA:
                 if tokens?.session?.mfa == true { continue }
-                return .json(["code": "AuthorizationRequired", "message": "This resource requires multi-factor authentication",
-                              "request_id": .string(requestID()),
-                              "authorization_parameters": ["session_message": "Multi-factor authentication is required.",
-                                                           "session_required_mfa": true]], status: 403)
+                return .json(
+                    [
+                        "code": "AuthorizationRequired", "message": "This resource requires multi-factor authentication",
+                        "request_id": .string(requestID()),
+                        "authorization_parameters": [
+                            "session_message": "Multi-factor authentication is required.",
+                            "session_required_mfa": true
+                        ]
+                    ], status: 403)
             default: continue
             }
         }
@@ -177,7 +188,8 @@ extension Simulator {
     /// home already made on it. The folder must exist; a file of that name is replaced.
     func addGeneratedFile(_ r: SimRequest) -> SimResponse {
         guard let id = r.json?["collection"]?.string, let path = r.json?["path"]?.string, let size = r.json?["size"]?.int,
-              (0...(1 << 40)).contains(size), path.hasPrefix("/~/"), !path.hasSuffix("/") else {
+            (0...(1 << 40)).contains(size), path.hasPrefix("/~/"), !path.hasSuffix("/")
+        else {
             return .json(["error": "expected {\"collection\": ID, \"path\": \"/~/NAME\", \"size\": BYTES (at most 1 TB)}"], status: 400)
         }
         let (folder, name) = SimPath.split(path)
@@ -239,16 +251,19 @@ extension Simulator {
             // with `files` files (default 1).
             let files = r.json?["files"]?.int ?? 1
             guard let count = r.json?["count"]?.int, (1...1_000_000).contains(count), (1...10_000_000).contains(files), let who = r.json?["identity"]?.string,
-                  let id = withState({ s in s.identities.first { $0.username == who }?.id }) else {
+                let id = withState({ s in s.identities.first { $0.username == who }?.id })
+            else {
                 return .json(["error": "expected {\"count\": N, \"identity\": USERNAME}"], status: 400)
             }
             withState { s in
                 let now = s.preciseNow
                 for i in 0..<count {
-                    s.transfer.tasks.append(SimTask(id: randomUUID(), type: "TRANSFER", owner: id, label: "seeded \(i)", source: TransferData.tutorial1,
-                                                    destination: TransferData.tutorial2, items: [("/~/seeded", "/~/seeded", true)],
-                                                    requested: s.now - 3600, requestedAt: now - 3600, duration: 1, fileCount: files, bytes: 4 * files,
-                                                    syncLevel: nil, verifyChecksum: true, applied: true))
+                    s.transfer.tasks.append(
+                        SimTask(
+                            id: randomUUID(), type: "TRANSFER", owner: id, label: "seeded \(i)", source: TransferData.tutorial1,
+                            destination: TransferData.tutorial2, items: [("/~/seeded", "/~/seeded", true)],
+                            requested: s.now - 3600, requestedAt: now - 3600, duration: 1, fileCount: files, bytes: 4 * files,
+                            syncLevel: nil, verifyChecksum: true, applied: true))
                 }
             }
             let ids = withState { s in s.transfer.tasks.suffix(count).map { JSON.string($0.id) } }
@@ -273,11 +288,14 @@ extension Simulator {
             // For secrets audits: every token string issued, so tests can prove none leaked.
             return .json(withState { s in .array((Array(s.accessTokens.keys) + Array(s.refreshTokens.keys)).sorted().map(JSON.string)) })
         case ("GET", "/state"):
-            return .json(withState { s in
-                ["access_tokens": .int(s.accessTokens.count), "refresh_tokens": .int(s.refreshTokens.count),
-                 "active_access_tokens": .int(s.accessTokens.values.filter { !$0.revoked && $0.expiresAt > s.now }.count),
-                 "consents": .int(s.consents.count), "tasks": .int(s.transfer.tasks.count), "clock_offset": .int(s.clockOffset)]
-            })
+            return .json(
+                withState { s in
+                    [
+                        "access_tokens": .int(s.accessTokens.count), "refresh_tokens": .int(s.refreshTokens.count),
+                        "active_access_tokens": .int(s.accessTokens.values.filter { !$0.revoked && $0.expiresAt > s.now }.count),
+                        "consents": .int(s.consents.count), "tasks": .int(s.transfer.tasks.count), "clock_offset": .int(s.clockOffset)
+                    ]
+                })
         case ("POST", "/approve"):
             // Scripted login: {"authorize_url": "...", "identity": "alice@uchicago.edu"} -> {"code": ...}
             guard let url = r.json?["authorize_url"]?.string, let q = url.split(separator: "?", maxSplits: 1).last else {

@@ -40,9 +40,10 @@ public struct SimRequest: Sendable {
     /// `(user, password)` from HTTP Basic authorization.
     public var basic: (String, String)? {
         guard let a = headers["authorization"], a.hasPrefix("Basic "),
-              let decoded = Base64.decode(String(a.dropFirst(6))),
-              let text = String(validating: decoded, as: UTF8.self),
-              let colon = text.firstIndex(of: ":") else { return nil }
+            let decoded = Base64.decode(String(a.dropFirst(6))),
+            let text = String(validating: decoded, as: UTF8.self),
+            let colon = text.firstIndex(of: ":")
+        else { return nil }
         return (String(text[..<colon]), String(text[text.index(after: colon)...]))
     }
 }
@@ -92,7 +93,8 @@ public enum FormCoding {
         while let b = bytes.popFirst() {
             if b == UInt8(ascii: "+") { out.append(0x20); continue }
             if b == UInt8(ascii: "%"), bytes.count >= 2,
-               let v = UInt8(String(decoding: bytes.prefix(2), as: UTF8.self), radix: 16) {
+                let v = UInt8(String(decoding: bytes.prefix(2), as: UTF8.self), radix: 16)
+            {
                 out.append(v)
                 bytes = bytes.dropFirst(2)
                 continue
@@ -108,7 +110,7 @@ public enum FormCoding {
         for b in s.utf8 {
             switch b {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(b))
             default:
                 out += "%" + String(b, radix: 16, uppercase: true).leftPad(2)

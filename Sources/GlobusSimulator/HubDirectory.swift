@@ -2,7 +2,7 @@ import Crypto
 import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Who a JupyterHub API token belongs to, as the hub answers it.

@@ -59,8 +59,10 @@ public enum SimLimits {
 /// Makes room among `items` for one more of `owner`'s, of `bytes` bytes, within `count` items
 /// and `budget` bytes of theirs: forgets their oldest finished ones (the array is oldest first)
 /// until it fits. False, with nothing forgotten, when even then it would not fit.
-func makeRoom<T>(in items: inout [T], owner: String, bytes: Int, count: Int, budget: Int,
-                 ownerOf: (T) -> String, isFinished: (T) -> Bool, size: (T) -> Int) -> Bool {
+func makeRoom<T>(
+    in items: inout [T], owner: String, bytes: Int, count: Int, budget: Int,
+    ownerOf: (T) -> String, isFinished: (T) -> Bool, size: (T) -> Int
+) -> Bool {
     let mine = items.indices.filter { ownerOf(items[$0]) == owner }
     var kept = mine.count, used = mine.reduce(0) { $0 + size(items[$1]) }
     var forget: Set<Int> = []

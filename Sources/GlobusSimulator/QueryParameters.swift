@@ -82,8 +82,10 @@ func pageFits(offset: Int, limit: Int, most: Int) -> Bool {
 extension SimRequest {
     /// Answers with `body` given the values of `parameters`, in order, from the query (or from
     /// the JSON body with `fromBody`), or with `refuse` for the first bad one.
-    func with(_ parameters: [IntegerParameter], fromBody: Bool = false, refuse: (BadParameter) -> SimResponse,
-              _ body: ([Int]) -> SimResponse) -> SimResponse {
+    func with(
+        _ parameters: [IntegerParameter], fromBody: Bool = false, refuse: (BadParameter) -> SimResponse,
+        _ body: ([Int]) -> SimResponse
+    ) -> SimResponse {
         let document = fromBody ? json : nil
         var values: [Int] = []
         for p in parameters {

@@ -41,7 +41,8 @@ struct RecordedRequest: Sendable {
             body = r.json ?? .string("<\(r.body.count) bytes, not JSON>")
         }
         let texts = [method, path, contentType ?? "", authorization ?? "", userAgent ?? "", clientInfo ?? ""]
-        size = 256 + texts.reduce(0) { $0 + $1.utf8.count } + query.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count }
+        size =
+            256 + texts.reduce(0) { $0 + $1.utf8.count } + query.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count }
             + min(r.body.count, SimLimits.recordedBodyBytes)
     }
 

@@ -68,8 +68,9 @@ extension Simulator {
             var headers: [String: String] = [:]
             for f in request.headers { headers[f.name.canonicalName] = f.value }
             let query = request.uri.query.map { FormCoding.decode(String($0)) } ?? []
-            context.simRequest = SimRequest(method: request.method.rawValue, path: request.uri.path, query: query, headers: headers,
-                                            body: Array(body.readableBytesView))
+            context.simRequest = SimRequest(
+                method: request.method.rawValue, path: request.uri.path, query: query, headers: headers,
+                body: Array(body.readableBytesView))
             if let port = context.remoteAddress?.port { simulator.log.withLockedValue { _ = $0.connections.insert(port) } }
             return try await next(request, context)
         }

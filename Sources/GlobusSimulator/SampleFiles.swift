@@ -1,7 +1,8 @@
 /// The sample files of the tutorial collection's `/~/samples/` folder, made in code: a small
 /// CSV table, a valid PNG image and a JSON document, for what a notebook opens over HTTPS.
 enum SampleFiles {
-    static let csv = Array("""
+    static let csv = Array(
+        """
         sample,temperature_c,pressure_kpa,humidity_pct
         1,21.4,101.3,40
         2,21.9,101.2,42
@@ -11,7 +12,8 @@ enum SampleFiles {
 
         """.utf8)
 
-    static let json = Array("""
+    static let json = Array(
+        """
         {"experiment": "tutorial", "instrument": "Globus Simulator", "samples": 5, "units": {"temperature": "C", "pressure": "kPa"}}
 
         """.utf8)
@@ -23,7 +25,7 @@ enum SampleFiles {
     static let folder: [SimFile] = [
         SimFile(name: "table.csv", type: "file", size: csv.count, content: .bytes(csv)),
         SimFile(name: "gradient.png", type: "file", size: png.count, content: .bytes(png)),
-        SimFile(name: "metadata.json", type: "file", size: json.count, content: .bytes(json)),
+        SimFile(name: "metadata.json", type: "file", size: json.count, content: .bytes(json))
     ]
 }
 

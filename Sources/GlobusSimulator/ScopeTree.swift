@@ -81,11 +81,11 @@ enum SimulatedServices {
     static let flowsClientID = "eec9b274-0c81-4334-bdc2-54e90e689b9a"
     static let computeClientID = "facd7ccc-c5f4-42aa-916b-a0e270e2c2a9"
     static let knownResourceServers: Set<String> = [
-        "auth.globus.org", "transfer.api.globus.org", "groups.api.globus.org", "search.api.globus.org", "nexus.api.globus.org",
+        "auth.globus.org", "transfer.api.globus.org", "groups.api.globus.org", "search.api.globus.org", "nexus.api.globus.org"
     ]
     /// Deployed flows: each is a resource server with its own user scope, as in Globus Flows.
     static let flows: Set<String> = ["24bc4997-b483-4c25-a19c-64b0afc00743"]
     static let clientResourceServers: [String: String] = [
-        timersID: timersID, flowsClientID: "flows.globus.org", computeClientID: "funcx_service",
+        timersID: timersID, flowsClientID: "flows.globus.org", computeClientID: "funcx_service"
     ]
 }

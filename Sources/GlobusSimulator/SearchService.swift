@@ -10,27 +10,39 @@ extension Simulator {
 
     /// The index's entries: the content, and who may see it.
     static let searchDocuments: [(content: JSON, visibleTo: [String])] = [
-        (["subject": "https://example.org/datasets/ocean-temperature", "title": "Ocean temperature 2020-2025", "keywords": ["ocean", "climate"], "size_gb": 12],
-         ["public"]),
-        (["subject": "https://example.org/datasets/beamline-7-run-42", "title": "Beamline 7, run 42", "keywords": ["xray", "beamline"], "size_gb": 230],
-         ["public"]),
-        (["subject": "https://example.org/datasets/city-air-quality", "title": "City air quality sensors", "keywords": ["air", "climate", "sensors"], "size_gb": 3],
-         ["public"]),
+        (
+            ["subject": "https://example.org/datasets/ocean-temperature", "title": "Ocean temperature 2020-2025", "keywords": ["ocean", "climate"], "size_gb": 12],
+            ["public"]
+        ),
+        (
+            ["subject": "https://example.org/datasets/beamline-7-run-42", "title": "Beamline 7, run 42", "keywords": ["xray", "beamline"], "size_gb": 230],
+            ["public"]
+        ),
+        (
+            ["subject": "https://example.org/datasets/city-air-quality", "title": "City air quality sensors", "keywords": ["air", "climate", "sensors"], "size_gb": 3],
+            ["public"]
+        ),
         // Visible only to the Beamline 7 Collaboration group (carol@anl.gov).
-        (["subject": "https://example.org/datasets/beamline-7-run-43", "title": "Beamline 7, run 43 (embargoed)", "keywords": ["xray", "beamline", "embargoed"],
-          "size_gb": 180],
-         ["urn:globus:groups:id:a7c3d4e5-f607-4182-8c9d-1e2f3a4b5c63"]),
+        (
+            [
+                "subject": "https://example.org/datasets/beamline-7-run-43", "title": "Beamline 7, run 43 (embargoed)", "keywords": ["xray", "beamline", "embargoed"],
+                "size_gb": 180
+            ],
+            ["urn:globus:groups:id:a7c3d4e5-f607-4182-8c9d-1e2f3a4b5c63"]
+        )
     ]
 
     /// Search's documented bounds: `limit` up to 10,000 (default 10), `offset` up to 10,000.
     static let searchParameters: [IntegerParameter] = [
         IntegerParameter(name: "limit", defaultValue: 10, range: 0...10_000, clampsAbove: false),
-        IntegerParameter(name: "offset", defaultValue: 0, range: 0...10_000, clampsAbove: false),
+        IntegerParameter(name: "offset", defaultValue: 0, range: 0...10_000, clampsAbove: false)
     ]
 
     func searchError(_ status: Int, _ code: String, _ message: String, data: JSON? = nil) -> SimResponse {
-        var o: JSON = ["@datatype": "GError", "@version": "2017-09-01", "code": .string(code), "message": .string(message),
-                       "status": .int(status), "request_id": .string(requestID())]
+        var o: JSON = [
+            "@datatype": "GError", "@version": "2017-09-01", "code": .string(code), "message": .string(message),
+            "status": .int(status), "request_id": .string(requestID())
+        ]
         if let data { o = merge(o, ["error_data": data]) }
         return .json(o, status: status)
     }
@@ -42,8 +54,10 @@ extension Simulator {
         }
         let prefix = "/v1/index/\(Simulator.searchIndex)"
         if r.method == "GET" && path == prefix {
-            return .json(["@datatype": "GSearchIndex", "id": .string(Simulator.searchIndex), "display_name": "Simulator datasets",
-                          "description": "A small index of example datasets", "num_subjects": .int(Simulator.searchDocuments.count)])
+            return .json([
+                "@datatype": "GSearchIndex", "id": .string(Simulator.searchIndex), "display_name": "Simulator datasets",
+                "description": "A small index of example datasets", "num_subjects": .int(Simulator.searchDocuments.count)
+            ])
         }
         guard path == prefix + "/search", r.method == "GET" || r.method == "POST" else {
             if path.hasPrefix("/v1/index/"), !path.hasPrefix(prefix + "/") && path != prefix {
@@ -85,12 +99,21 @@ extension Simulator {
             return terms.allSatisfy { text.contains($0) }
         }
         let page = hits.dropFirst(offset).prefix(limit)
-        return .json(["@datatype": "GSearchResult", "@version": "2017-09-01", "count": .int(page.count), "offset": .int(offset),
-                      "total": .int(hits.count), "has_next_page": .bool(offset + page.count < hits.count),
-                      "gmeta": .array(page.map { d in
-                          ["@datatype": "GMetaResult", "@version": "2019-08-27", "subject": d.content["subject"]!,
-                           "entries": [["content": d.content, "entry_id": .null,
-                                        "matched_principal_sets": d.visibleTo == ["public"] ? ["public"] : []]]]
-                      })])
+        return .json([
+            "@datatype": "GSearchResult", "@version": "2017-09-01", "count": .int(page.count), "offset": .int(offset),
+            "total": .int(hits.count), "has_next_page": .bool(offset + page.count < hits.count),
+            "gmeta": .array(
+                page.map { d in
+                    [
+                        "@datatype": "GMetaResult", "@version": "2019-08-27", "subject": d.content["subject"]!,
+                        "entries": [
+                            [
+                                "content": d.content, "entry_id": .null,
+                                "matched_principal_sets": d.visibleTo == ["public"] ? ["public"] : []
+                            ]
+                        ]
+                    ]
+                })
+        ])
     }
 }

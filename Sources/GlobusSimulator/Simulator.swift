@@ -10,7 +10,7 @@ import NIOSSL
 import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An offline Globus on loopback: Auth, Transfer, Groups, Search, Timers, Flows and Compute,
@@ -127,14 +127,19 @@ public final class Simulator: Sendable {
         let collections = withState { $0.transfer.collections.map(\.id) }
         let waiting = NIOLockedValueBox(collections.count + 1)
         let started: @Sendable () -> Void = { [self] in
-            if waiting.withLockedValue({ $0 -= 1; return $0 }) == 0 { ready(self.port) }
+            if waiting.withLockedValue({
+                $0 -= 1; return $0
+            }) == 0 {
+                ready(self.port)
+            }
         }
-        let app = Application(router: router(), server: try serverBuilder(), configuration: .init(address: .hostname("127.0.0.1", port: port)),
-                              onServerRunning: { [self] channel in
-                                  let p = channel.localAddress?.port ?? 0
-                                  self.portBox.withLockedValue { $0 = p }
-                                  started()
-                              }, logger: .init(label: "globus-sim", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let app = Application(
+            router: router(), server: try serverBuilder(), configuration: .init(address: .hostname("127.0.0.1", port: port)),
+            onServerRunning: { [self] channel in
+                let p = channel.localAddress?.port ?? 0
+                self.portBox.withLockedValue { $0 = p }
+                started()
+            }, logger: .init(label: "globus-sim", factory: { _ in SwiftLogNoOpLogHandler() }))
         let dataApps = try collections.map { try dataApplication($0, started: started) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService(gracefulShutdownSignals: []) }
@@ -173,7 +178,7 @@ public final class Simulator: Sendable {
         "flows": { $0.flows($1, $2) },
         "compute": { $0.compute($1, $2) },
         "gcs": { $0.gcs($1, $2) },
-        "admin": { $0.admin($1, $2) },
+        "admin": { $0.admin($1, $2) }
     ]
 
     /// Splits `/service/rest` into the service and the path within it.
@@ -211,8 +216,9 @@ public final class Simulator: Sendable {
             case .status(let code):
                 return .json(["code": "ServiceUnavailable", "message": .string("The simulator was told to fail (\(code))"), "request_id": .string(requestID())], status: code)
             case .rateLimit(let after):
-                return .json(["code": "RateLimited", "message": "Too many requests", "request_id": .string(requestID())], status: 429,
-                             headers: [("Retry-After", String(after))])
+                return .json(
+                    ["code": "RateLimited", "message": "Too many requests", "request_id": .string(requestID())], status: 429,
+                    headers: [("Retry-After", String(after))])
             case .drop:
                 var resp = SimResponse(status: 500)
                 resp.dropConnection = true

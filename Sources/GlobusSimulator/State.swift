@@ -1,7 +1,7 @@
 import JSON
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What a login session proved: who authenticated, from which domain, with MFA or not.
@@ -129,11 +129,15 @@ struct SimState: Sendable {
                     && Array(n.dependencyPath.dropLast()) == parentPath
             }
             let path: [Int]
-            if let existing { path = existing.dependencyPath } else {
+            if let existing {
+                path = existing.dependencyPath
+            } else {
                 nextConsentID += 1
                 path = parentPath + [nextConsentID]
-                consents.append(ConsentNode(id: nextConsentID, clientID: clientID, identityID: identityID, scopeName: tree.name,
-                                            dependencyPath: path, created: now))
+                consents.append(
+                    ConsentNode(
+                        id: nextConsentID, clientID: clientID, identityID: identityID, scopeName: tree.name,
+                        dependencyPath: path, created: now))
             }
             for d in tree.dependencies { add(d, parentPath: path) }
         }
@@ -156,13 +160,15 @@ struct SimState: Sendable {
         }
         byRS.sort { a, b in a.0 == "auth.globus.org" && b.0 != "auth.globus.org" }
         return byRS.map { rs, trees in
-            let at = AccessToken(token: randomToken("AT"), clientID: clientID, resourceServer: rs, scopes: trees, identityID: identityID,
-                                 expiresAt: now + tokenLifetime, session: session, issuedAt: now)
+            let at = AccessToken(
+                token: randomToken("AT"), clientID: clientID, resourceServer: rs, scopes: trees, identityID: identityID,
+                expiresAt: now + tokenLifetime, session: session, issuedAt: now)
             keep(at)
             var rt: RefreshToken?
             if offline, let identityID {
-                let r = RefreshToken(token: randomToken("RT"), clientID: clientID, resourceServer: rs, scopes: trees, identityID: identityID,
-                                     session: session, issuedAt: now)
+                let r = RefreshToken(
+                    token: randomToken("RT"), clientID: clientID, resourceServer: rs, scopes: trees, identityID: identityID,
+                    session: session, issuedAt: now)
                 keep(r)
                 rt = r
             }

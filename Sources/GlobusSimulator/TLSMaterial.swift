@@ -4,7 +4,7 @@ import SwiftASN1
 import X509
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A private certificate authority made at start-up and a server certificate it signs for
@@ -56,8 +56,9 @@ public struct TLSMaterial: Sendable {
                 AuthorityKeyIdentifier(keyIdentifier: caSKI.keyIdentifier)
             },
             issuerPrivateKey: Certificate.PrivateKey(caKey))
-        return TLSMaterial(caPEM: try ca.serializeAsPEM().pemString, certificatePEM: try server.serializeAsPEM().pemString,
-                           privateKeyPEM: serverKey.pemRepresentation)
+        return TLSMaterial(
+            caPEM: try ca.serializeAsPEM().pemString, certificatePEM: try server.serializeAsPEM().pemString,
+            privateKeyPEM: serverKey.pemRepresentation)
     }
 
     /// Writes the CA certificate to `path` (0644: it is public) and returns the path.

@@ -12,8 +12,10 @@ extension Simulator {
         return withTransferParameters(r, [.limit(default: 10, most: 1000), .offset], resource: path) { v in
             let (limit, offset) = (v[0], v[1])
             let page = Array(events.dropFirst(offset).prefix(limit))
-            return .json(["DATA_TYPE": "event_list", "DATA": .array(page), "length": .int(page.count), "limit": .int(limit),
-                          "offset": .int(offset), "total": .int(events.count)])
+            return .json([
+                "DATA_TYPE": "event_list", "DATA": .array(page), "length": .int(page.count), "limit": .int(limit),
+                "offset": .int(offset), "total": .int(events.count)
+            ])
         }
     }
 }
@@ -30,11 +32,16 @@ extension SimTask {
     /// Its events, oldest first: it started; then, once it ended, how.
     func events(at now: Double) -> [JSON] {
         func event(_ code: String, _ description: String, _ details: String, error: Bool, at time: Double) -> JSON {
-            ["DATA_TYPE": "event", "code": .string(code), "description": .string(description), "details": .string(details),
-             "is_error": .bool(error), "time": .string(isoDate(requested + Int(time - requestedAt)))]
+            [
+                "DATA_TYPE": "event", "code": .string(code), "description": .string(description), "details": .string(details),
+                "is_error": .bool(error), "time": .string(isoDate(requested + Int(time - requestedAt)))
+            ]
         }
-        var events = [event("STARTED", "started", "{\n  \"type\": \"GridFTP Transfer\",\n  \"concurrency\": 2,\n  \"parallelism\": 4\n}",
-                            error: false, at: requestedAt)]
+        var events = [
+            event(
+                "STARTED", "started", "{\n  \"type\": \"GridFTP Transfer\",\n  \"concurrency\": 2,\n  \"parallelism\": 4\n}",
+                error: false, at: requestedAt)
+        ]
         if let canceledAt {
             events.append(event("CANCELED", "canceled", "Canceled by the task owner", error: true, at: canceledAt))
         } else if let (code, description) = fatal(at: now) {

@@ -78,13 +78,17 @@ extension SimState {
             files += entry.type == "dir" ? source!.files(under: SimPath.folder(p)) : [entry]
         }
         let moment = preciseNow
-        guard makeRoom(in: &transfer.tasks, owner: request.owner, bytes: request.bytes, count: SimLimits.tasksKept,
-                       budget: SimLimits.taskBytes, ownerOf: \.owner, isFinished: { $0.status(at: moment) != "ACTIVE" },
-                       size: { $0.requestBytes }) else { return .failure(.tooManyTasks) }
-        var t = SimTask(id: randomUUID(), type: request.type, owner: request.owner, label: request.label, source: request.source,
-                        destination: request.destination, items: request.items, requested: now, requestedAt: moment,
-                        duration: transfer.taskDuration, fileCount: files.count, bytes: files.reduce(0) { $0 + $1.size },
-                        syncLevel: request.syncLevel, verifyChecksum: request.verifyChecksum)
+        guard
+            makeRoom(
+                in: &transfer.tasks, owner: request.owner, bytes: request.bytes, count: SimLimits.tasksKept,
+                budget: SimLimits.taskBytes, ownerOf: \.owner, isFinished: { $0.status(at: moment) != "ACTIVE" },
+                size: { $0.requestBytes })
+        else { return .failure(.tooManyTasks) }
+        var t = SimTask(
+            id: randomUUID(), type: request.type, owner: request.owner, label: request.label, source: request.source,
+            destination: request.destination, items: request.items, requested: now, requestedAt: moment,
+            duration: transfer.taskDuration, fileCount: files.count, bytes: files.reduce(0) { $0 + $1.size },
+            syncLevel: request.syncLevel, verifyChecksum: request.verifyChecksum)
         t.requestBytes = request.bytes
         if let failure {
             t.failsHalfway = true

@@ -66,8 +66,9 @@ extension Simulator {
     /// collection in the body needs the timer scope's transfer data_access dependency.
     func createTimer(_ token: AccessToken, _ r: SimRequest) -> SimResponse {
         guard let timer = r.json?["timer"], timer["timer_type"]?.string == "transfer", let body = timer["body"],
-              let src = body["source_endpoint"]?.string, let dst = body["destination_endpoint"]?.string,
-              let schedule = timer["schedule"], let kind = schedule["type"]?.string, kind == "once" || kind == "recurring" else {
+            let src = body["source_endpoint"]?.string, let dst = body["destination_endpoint"]?.string,
+            let schedule = timer["schedule"], let kind = schedule["type"]?.string, kind == "once" || kind == "recurring"
+        else {
             return .json(["error": ["code": "BAD_REQUEST", "detail": "expected {\"timer\": {\"timer_type\": \"transfer\", \"schedule\": {...}, \"body\": {...}}}"]], status: 422)
         }
         let subject = token.identityID ?? token.clientID
@@ -83,25 +84,38 @@ extension Simulator {
         }
         if !missing.isEmpty {
             let required = "\(Simulator.timerScope)[\(Simulator.transferScope)[\(missing.joined(separator: " "))]]"
-            return .json(["code": "ConsentRequired", "message": "Missing required data_access consent for the timer's transfer",
-                          "required_scopes": [.string(required)],
-                          "authorization_parameters": ["session_message": "The timer needs consent to access data on a mapped collection",
-                                                       "required_scopes": [.string(required)]]], status: 403)
+            return .json(
+                [
+                    "code": "ConsentRequired", "message": "Missing required data_access consent for the timer's transfer",
+                    "required_scopes": [.string(required)],
+                    "authorization_parameters": [
+                        "session_message": "The timer needs consent to access data on a mapped collection",
+                        "required_scopes": [.string(required)]
+                    ]
+                ], status: 403)
         }
         let runs: (interval: Double?, count: Int?)
-        switch timerRuns(schedule, once: kind == "once") { case .success(let v): runs = v; case .failure(let e): return e }
+        switch timerRuns(schedule, once: kind == "once") {
+        case .success(let v): runs = v;
+        case .failure(let e): return e
+        }
         let made: SimTimer? = withState { s in
-            var t = SimTimer(id: randomUUID(), owner: subject, clientID: token.clientID, name: timer["name"]?.string ?? "Transfer timer",
-                             body: body, schedule: schedule, start: s.preciseNow, interval: runs.interval, count: runs.count, submittedAt: s.now)
+            var t = SimTimer(
+                id: randomUUID(), owner: subject, clientID: token.clientID, name: timer["name"]?.string ?? "Transfer timer",
+                body: body, schedule: schedule, start: s.preciseNow, interval: runs.interval, count: runs.count, submittedAt: s.now)
             t.bytes = body.serialized.utf8.count + t.name.utf8.count
-            guard makeRoom(in: &s.timers, owner: subject, bytes: t.bytes, count: SimLimits.timersKept, budget: SimLimits.timerBytes,
-                           ownerOf: \.owner, isFinished: \.isOver, size: \.bytes) else { return nil }
+            guard
+                makeRoom(
+                    in: &s.timers, owner: subject, bytes: t.bytes, count: SimLimits.timersKept, budget: SimLimits.timerBytes,
+                    ownerOf: \.owner, isFinished: \.isOver, size: \.bytes)
+            else { return nil }
             s.timers.append(t)
             return t
         }
         guard let t = made else {
-            return .json(["error": ["code": "CONFLICT", "detail": .string("Too many timers: at most \(SimLimits.timersKept) are kept per identity; delete some first")]],
-                         status: 409)
+            return .json(
+                ["error": ["code": "CONFLICT", "detail": .string("Too many timers: at most \(SimLimits.timersKept) are kept per identity; delete some first")]],
+                status: 409)
         }
         runDueTimers()
         return .json(["timer": timerDocument(withState { s in s.timers.first { $0.id == t.id } } ?? t)], status: 201)
@@ -147,9 +161,10 @@ extension Simulator {
         let items: [(String, String?, Bool)] = (t.body["DATA"]?.array ?? []).compactMap { i in
             i["source_path"]?.string.map { ($0, i["destination_path"]?.string, i["recursive"]?.bool ?? false) }
         }
-        return TaskRequest(type: "TRANSFER", owner: t.owner, source: t.body["source_endpoint"]?.string ?? "",
-                           destination: t.body["destination_endpoint"]?.string, items: items, label: t.body["label"]?.string ?? t.name,
-                           syncLevel: t.body["sync_level"]?.int, verifyChecksum: t.body["verify_checksum"]?.bool ?? true)
+        return TaskRequest(
+            type: "TRANSFER", owner: t.owner, source: t.body["source_endpoint"]?.string ?? "",
+            destination: t.body["destination_endpoint"]?.string, items: items, label: t.body["label"]?.string ?? t.name,
+            syncLevel: t.body["sync_level"]?.int, verifyChecksum: t.body["verify_checksum"]?.bool ?? true)
     }
 
     func timerDocument(_ t: SimTimer) -> JSON {

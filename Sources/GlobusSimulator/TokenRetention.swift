@@ -9,25 +9,28 @@ extension SimState {
     mutating func keep(_ code: AuthorizationCode) {
         let now = self.now
         codes = codes.filter { now - $0.value.created < 3600 }
-        SimState.forgetSpent(in: &codes, bound: SimLimits.codesPerIdentity, sameKind: { $0.identityID == code.identityID },
-                          spent: \.used, age: \.serial)
+        SimState.forgetSpent(
+            in: &codes, bound: SimLimits.codesPerIdentity, sameKind: { $0.identityID == code.identityID },
+            spent: \.used, age: \.serial)
         codes[code.code] = numbered(code)
     }
 
     /// Keeps an access token, within the bound of its kind.
     mutating func keep(_ token: AccessToken) {
         let now = self.now
-        SimState.forgetSpent(in: &accessTokens, bound: SimLimits.tokensPerGrant,
-                          sameKind: { $0.identityID == token.identityID && $0.clientID == token.clientID && $0.resourceServer == token.resourceServer },
-                          spent: { $0.revoked || $0.expiresAt <= now }, age: \.serial)
+        SimState.forgetSpent(
+            in: &accessTokens, bound: SimLimits.tokensPerGrant,
+            sameKind: { $0.identityID == token.identityID && $0.clientID == token.clientID && $0.resourceServer == token.resourceServer },
+            spent: { $0.revoked || $0.expiresAt <= now }, age: \.serial)
         accessTokens[token.token] = numbered(token)
     }
 
     /// Keeps a refresh token, within the bound of its kind.
     mutating func keep(_ token: RefreshToken) {
-        SimState.forgetSpent(in: &refreshTokens, bound: SimLimits.tokensPerGrant,
-                          sameKind: { $0.identityID == token.identityID && $0.clientID == token.clientID && $0.resourceServer == token.resourceServer },
-                          spent: \.revoked, age: \.serial)
+        SimState.forgetSpent(
+            in: &refreshTokens, bound: SimLimits.tokensPerGrant,
+            sameKind: { $0.identityID == token.identityID && $0.clientID == token.clientID && $0.resourceServer == token.resourceServer },
+            spent: \.revoked, age: \.serial)
         refreshTokens[token.token] = numbered(token)
     }
 

@@ -16,7 +16,7 @@ struct SimCollection: Sendable {
 
 struct SimFile: Sendable {
     var name: String
-    var type: String   // "file" | "dir"
+    var type: String  // "file" | "dir"
     var size: Int
     /// A file's bytes (generated from the offset unless given); folders have none.
     var content: SimContent = .generated
@@ -111,23 +111,30 @@ struct TransferData: Sendable {
     static let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
 
     static let sampleFiles: [String: [SimFile]] = [
-        "/~/": [SimFile(name: "file1.txt", type: "file", size: 4), SimFile(name: "file2.txt", type: "file", size: 4),
-                SimFile(name: "file3.txt", type: "file", size: 6), SimFile(name: "data", type: "dir", size: 4096),
-                SimFile(name: "large", type: "dir", size: 4096), SimFile(name: "samples", type: "dir", size: 4096)],
+        "/~/": [
+            SimFile(name: "file1.txt", type: "file", size: 4), SimFile(name: "file2.txt", type: "file", size: 4),
+            SimFile(name: "file3.txt", type: "file", size: 6), SimFile(name: "data", type: "dir", size: 4096),
+            SimFile(name: "large", type: "dir", size: 4096), SimFile(name: "samples", type: "dir", size: 4096)
+        ],
         "/~/samples/": SampleFiles.folder,
-        "/~/data/": [SimFile(name: "results.csv", type: "file", size: 1832), SimFile(name: "readme.md", type: "file", size: 512)],
+        "/~/data/": [SimFile(name: "results.csv", type: "file", size: 1832), SimFile(name: "readme.md", type: "file", size: 512)]
     ]
 
     static let tutorial: [SimCollection] = [
-        SimCollection(id: tutorial1, displayName: "Globus Tutorial Collection 1", owner: "tutorial@globus.org",
-                      description: "A guest collection for learning Globus transfers.", mapped: false, files: sampleFiles),
-        SimCollection(id: tutorial2, displayName: "Globus Tutorial Collection 2", owner: "tutorial@globus.org",
-                      description: "A second guest collection: transfer here from Collection 1.", mapped: false,
-                      files: ["/~/": []]),
-        SimCollection(id: mappedCollection, displayName: "Research Storage (mapped)", owner: "storage-admin@uchicago.edu",
-                      description: "A mapped collection on institutional storage; needs data_access consent.", mapped: true,
-                      files: ["/~/": [SimFile(name: "experiment-42", type: "dir", size: 4096), SimFile(name: "notes.txt", type: "file", size: 210)],
-                              "/~/experiment-42/": [SimFile(name: "raw.h5", type: "file", size: 10_485_760)]]),
+        SimCollection(
+            id: tutorial1, displayName: "Globus Tutorial Collection 1", owner: "tutorial@globus.org",
+            description: "A guest collection for learning Globus transfers.", mapped: false, files: sampleFiles),
+        SimCollection(
+            id: tutorial2, displayName: "Globus Tutorial Collection 2", owner: "tutorial@globus.org",
+            description: "A second guest collection: transfer here from Collection 1.", mapped: false,
+            files: ["/~/": []]),
+        SimCollection(
+            id: mappedCollection, displayName: "Research Storage (mapped)", owner: "storage-admin@uchicago.edu",
+            description: "A mapped collection on institutional storage; needs data_access consent.", mapped: true,
+            files: [
+                "/~/": [SimFile(name: "experiment-42", type: "dir", size: 4096), SimFile(name: "notes.txt", type: "file", size: 210)],
+                "/~/experiment-42/": [SimFile(name: "raw.h5", type: "file", size: 10_485_760)]
+            ])
     ]
 }
 

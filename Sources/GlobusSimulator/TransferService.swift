@@ -48,12 +48,14 @@ extension Simulator {
     }
 
     func endpointDocument(_ c: SimCollection) -> JSON {
-        ["DATA_TYPE": "endpoint", "id": .string(c.id), "display_name": .string(c.displayName), "owner_string": .string(c.owner),
-         "organization": "Globus Simulator", "description": .string(c.description),
-         "entity_type": .string(c.mapped ? "GCSv5_mapped_collection" : "GCSv5_guest_collection"),
-         "high_assurance": false, "public": true, "non_functional": false, "gcs_version": "5.4.70",
-         "gcs_manager_url": .string(serviceURL("gcs") + c.id), "https_server": httpsServer(c), "default_directory": "/~/",
-         "activated": true, "expires_in": -1, "DATA": []]
+        [
+            "DATA_TYPE": "endpoint", "id": .string(c.id), "display_name": .string(c.displayName), "owner_string": .string(c.owner),
+            "organization": "Globus Simulator", "description": .string(c.description),
+            "entity_type": .string(c.mapped ? "GCSv5_mapped_collection" : "GCSv5_guest_collection"),
+            "high_assurance": false, "public": true, "non_functional": false, "gcs_version": "5.4.70",
+            "gcs_manager_url": .string(serviceURL("gcs") + c.id), "https_server": httpsServer(c), "default_directory": "/~/",
+            "activated": true, "expires_in": -1, "DATA": []
+        ]
     }
 
     /// The collection's `https_server`: its HTTPS server's base URL (`CollectionServers.swift`),
@@ -71,10 +73,12 @@ extension Simulator {
         let subject = token.identityID ?? token.clientID
         if withState({ $0.hasConsent(identityID: subject, clientID: token.clientID, path: [Simulator.transferScope, scope]) }) { return nil }
         let required = "\(Simulator.transferScope)[*\(scope)]"
-        return transferError(403, "ConsentRequired", "Missing required data_access consent", resource: path, extra: [
-            "required_scopes": [.string(required)],
-            "authorization_parameters": ["session_message": "Missing required data_access consent", "required_scopes": [.string(required)]],
-        ])
+        return transferError(
+            403, "ConsentRequired", "Missing required data_access consent", resource: path,
+            extra: [
+                "required_scopes": [.string(required)],
+                "authorization_parameters": ["session_message": "Missing required data_access consent", "required_scopes": [.string(required)]]
+            ])
     }
 
     func endpointSearch(_ r: SimRequest) -> SimResponse {
@@ -84,8 +88,10 @@ extension Simulator {
         }
         return withPage(r, limit: .limit(default: 25, most: 100), resource: "/endpoint_search") { limit, offset in
             let page = Array(found.dropFirst(offset).prefix(limit))
-            return .json(["DATA_TYPE": "endpoint_list", "DATA": .array(page.map(endpointDocument)), "has_next_page": .bool(offset + page.count < found.count),
-                          "limit": .int(limit), "offset": .int(offset)])
+            return .json([
+                "DATA_TYPE": "endpoint_list", "DATA": .array(page.map(endpointDocument)), "has_next_page": .bool(offset + page.count < found.count),
+                "limit": .int(limit), "offset": .int(offset)
+            ])
         }
     }
 
@@ -117,21 +123,26 @@ extension Simulator {
         let dir = SimPath.folder(r.param("path") ?? "/~/")
         let me = caller(token)
         // A large generated directory (about 11 MB of JSON) for testing big responses.
-        let generated: [SimFile]? = dir == "/~/large/" && c.id == TransferData.tutorial1
+        let generated: [SimFile]? =
+            dir == "/~/large/" && c.id == TransferData.tutorial1
             ? (0..<50_000).map { SimFile(name: "sample-\($0).dat", type: "file", size: 1_048_576 + $0) } : nil
         guard let entries = generated ?? withState({ $0.transfer.files(on: id, of: me)?.entries(in: dir) }) else {
             return transferError(404, "ClientError.NotFound", "Directory '\(dir)' not found on endpoint \(id)", resource: path)
         }
         let data: [JSON] = entries.map { f in
-            ["DATA_TYPE": "file", "name": .string(f.name), "type": .string(f.type), "size": .int(f.size),
-             "permissions": .string(f.type == "dir" ? "0755" : "0644"), "user": "globus", "group": "globus",
-             "last_modified": .string(isoDate(1_764_000_000, space: true)), "link_target": .null]
+            [
+                "DATA_TYPE": "file", "name": .string(f.name), "type": .string(f.type), "size": .int(f.size),
+                "permissions": .string(f.type == "dir" ? "0755" : "0644"), "user": "globus", "group": "globus",
+                "last_modified": .string(isoDate(1_764_000_000, space: true)), "link_target": .null
+            ]
         }
         // Each person's home is a folder of its own, named after them.
         let home = "/home/" + me + "/"
-        return .json(["DATA_TYPE": "file_list", "DATA": .array(data), "absolute_path": .string(dir.replacingOccurrences("/~/", home)),
-                      "endpoint": .string(id), "length": .int(data.count), "path": .string(dir), "rename_supported": true,
-                      "symlink_supported": false, "total": .int(data.count)])
+        return .json([
+            "DATA_TYPE": "file_list", "DATA": .array(data), "absolute_path": .string(dir.replacingOccurrences("/~/", home)),
+            "endpoint": .string(id), "length": .int(data.count), "path": .string(dir), "rename_supported": true,
+            "symlink_supported": false, "total": .int(data.count)
+        ])
     }
 
     /// `POST /operation/endpoint/ID/mkdir {"path"}`: a folder among the caller's own files.
@@ -153,8 +164,11 @@ extension Simulator {
                 return externalError("MkdirFailed", "Quota exceeded, Error (mkdir)", c, "552 Disk quota exceeded", path)
             }
         }
-        return .json(["DATA_TYPE": "mkdir_result", "code": "DirectoryCreated", "message": "The directory was created successfully",
-                      "request_id": .string(requestID()), "resource": .string(path)], status: 202)
+        return .json(
+            [
+                "DATA_TYPE": "mkdir_result", "code": "DirectoryCreated", "message": "The directory was created successfully",
+                "request_id": .string(requestID()), "resource": .string(path)
+            ], status: 202)
     }
 
     /// Changes `owner`'s files on collection `id`: nil when done (or there is no such

@@ -25,27 +25,36 @@ extension Simulator {
             return (s, item["destination_path"]?.string, item["recursive"]?.bool ?? (kind == "delete" && doc["recursive"]?.bool == true))
         }
         guard !pairs.isEmpty else { return transferError(400, "ClientError.BadRequest", "No items to \(kind)", resource: path) }
-        let request = TaskRequest(type: kind.uppercased(), owner: caller(token), source: source.id, destination: dest?.id, items: pairs,
-                                  label: doc["label"]?.string, syncLevel: doc["sync_level"]?.int,
-                                  verifyChecksum: doc["verify_checksum"]?.bool ?? (kind == "transfer"),
-                                  faults: r.faults.map(\.kind).filter(\.isTaskFault))
+        let request = TaskRequest(
+            type: kind.uppercased(), owner: caller(token), source: source.id, destination: dest?.id, items: pairs,
+            label: doc["label"]?.string, syncLevel: doc["sync_level"]?.int,
+            verifyChecksum: doc["verify_checksum"]?.bool ?? (kind == "transfer"),
+            faults: r.faults.map(\.kind).filter(\.isTaskFault))
         let id: String
         switch start(request) {
         case .success(let started): id = started
         case .failure(.destinationInsideSource(let from, let to)):
-            return transferError(400, "ClientError.BadRequest",
-                                 "The destination '\(to)' of a recursive transfer is its source '\(from)' or inside it", resource: path)
+            return transferError(
+                400, "ClientError.BadRequest",
+                "The destination '\(to)' of a recursive transfer is its source '\(from)' or inside it", resource: path)
         case .failure(.tooManyTasks):
-            return transferError(409, "ClientError.Conflict",
-                                 "Too many unfinished tasks: at most \(SimLimits.tasksKept) tasks (\(SimLimits.taskBytes >> 20) MB of paths) are kept per identity; wait for some to finish",
-                                 resource: path)
+            return transferError(
+                409, "ClientError.Conflict",
+                "Too many unfinished tasks: at most \(SimLimits.tasksKept) tasks (\(SimLimits.taskBytes >> 20) MB of paths) are kept per identity; wait for some to finish",
+                resource: path)
         }
         let result = kind == "transfer" ? "transfer_result" : "delete_result"
-        return .json(["DATA_TYPE": .string(result), "code": "Accepted",
-                      "message": .string("The \(kind) has been accepted and a task has been created and queued for execution"),
-                      "request_id": .string(requestID()), "resource": .string(path), "submission_id": doc["submission_id"] ?? .string(randomUUID()),
-                      "task_id": .string(id), "task_link": ["DATA_TYPE": "link", "href": .string("task/\(id)?format=json"), "rel": "related",
-                                                            "resource": "task", "title": "related task"]], status: 202)
+        return .json(
+            [
+                "DATA_TYPE": .string(result), "code": "Accepted",
+                "message": .string("The \(kind) has been accepted and a task has been created and queued for execution"),
+                "request_id": .string(requestID()), "resource": .string(path), "submission_id": doc["submission_id"] ?? .string(randomUUID()),
+                "task_id": .string(id),
+                "task_link": [
+                    "DATA_TYPE": "link", "href": .string("task/\(id)?format=json"), "rel": "related",
+                    "resource": "task", "title": "related task"
+                ]
+            ], status: 202)
     }
 
     func taskDocument(_ t: SimTask, now: Double) -> JSON {
@@ -57,24 +66,26 @@ extension Simulator {
         let ended = status != "ACTIVE"
         let fatal: JSON = t.fatal(at: now).map { ["code": .string($0.code), "description": .string($0.description)] } ?? .null
         let niceStatus: JSON = ended ? .null : (t.paused ? "PAUSED_BY_ADMIN" : (f == 0 ? "Queued" : "OK"))
-        return ["DATA_TYPE": "task", "task_id": .string(t.id), "type": .string(t.type), "status": .string(status),
-                "label": t.label.map(JSON.string) ?? .null, "owner_id": .string(t.owner),
-                "source_endpoint_id": .string(t.source), "source_endpoint_display_name": names.0.map(JSON.string) ?? .null,
-                "destination_endpoint_id": t.destination.map(JSON.string) ?? .null,
-                "destination_endpoint_display_name": names.1.map(JSON.string) ?? .null,
-                "request_time": .string(isoDate(t.requested)),
-                "completion_time": ended ? .string(isoDate(t.requested + Int(elapsed.rounded(.up)))) : .null,
-                "files": .int(t.fileCount), "directories": 0, "files_skipped": 0,
-                "files_transferred": .int(t.type == "TRANSFER" ? files : 0), "delete_fails": 0,
-                "bytes_transferred": .int(t.type == "TRANSFER" ? bytes : 0), "bytes_checksummed": .int(t.verifyChecksum ? bytes : 0),
-                "effective_bytes_per_second": .int(t.type == "TRANSFER" ? Int(Double(bytes) / elapsed) : 0),
-                "subtasks_total": .int(t.fileCount), "subtasks_succeeded": .int(files),
-                "subtasks_pending": .int(ended ? 0 : t.fileCount - files), "subtasks_canceled": .int(t.canceledAt != nil ? t.fileCount - files : 0),
-                "subtasks_failed": .int(status == "FAILED" && t.canceledAt == nil ? t.fileCount - files : 0),
-                "subtasks_retrying": 0, "subtasks_expired": 0, "subtasks_skipped_errors": 0,
-                "faults": .int(t.faults), "is_paused": .bool(t.paused), "nice_status": niceStatus, "fatal_error": fatal,
-                "command": "API 0.10", "verify_checksum": .bool(t.verifyChecksum), "sync_level": t.syncLevel.map(JSON.int) ?? .null,
-                "deadline": .string(isoDate(t.requested + 86_400))]
+        return [
+            "DATA_TYPE": "task", "task_id": .string(t.id), "type": .string(t.type), "status": .string(status),
+            "label": t.label.map(JSON.string) ?? .null, "owner_id": .string(t.owner),
+            "source_endpoint_id": .string(t.source), "source_endpoint_display_name": names.0.map(JSON.string) ?? .null,
+            "destination_endpoint_id": t.destination.map(JSON.string) ?? .null,
+            "destination_endpoint_display_name": names.1.map(JSON.string) ?? .null,
+            "request_time": .string(isoDate(t.requested)),
+            "completion_time": ended ? .string(isoDate(t.requested + Int(elapsed.rounded(.up)))) : .null,
+            "files": .int(t.fileCount), "directories": 0, "files_skipped": 0,
+            "files_transferred": .int(t.type == "TRANSFER" ? files : 0), "delete_fails": 0,
+            "bytes_transferred": .int(t.type == "TRANSFER" ? bytes : 0), "bytes_checksummed": .int(t.verifyChecksum ? bytes : 0),
+            "effective_bytes_per_second": .int(t.type == "TRANSFER" ? Int(Double(bytes) / elapsed) : 0),
+            "subtasks_total": .int(t.fileCount), "subtasks_succeeded": .int(files),
+            "subtasks_pending": .int(ended ? 0 : t.fileCount - files), "subtasks_canceled": .int(t.canceledAt != nil ? t.fileCount - files : 0),
+            "subtasks_failed": .int(status == "FAILED" && t.canceledAt == nil ? t.fileCount - files : 0),
+            "subtasks_retrying": 0, "subtasks_expired": 0, "subtasks_skipped_errors": 0,
+            "faults": .int(t.faults), "is_paused": .bool(t.paused), "nice_status": niceStatus, "fatal_error": fatal,
+            "command": "API 0.10", "verify_checksum": .bool(t.verifyChecksum), "sync_level": t.syncLevel.map(JSON.int) ?? .null,
+            "deadline": .string(isoDate(t.requested + 86_400))
+        ]
     }
 
     func taskList(_ token: AccessToken, _ r: SimRequest) -> SimResponse {
@@ -85,8 +96,10 @@ extension Simulator {
         // Transfer lists the newest 1000 tasks at most.
         return withPage(r, limit: .limit(default: 10, most: 1000), resource: "/task_list") { limit, offset in
             let page = Array(tasks.reversed().dropFirst(offset).prefix(limit))
-            return .json(["DATA_TYPE": "task_list", "DATA": .array(page.map { taskDocument($0, now: now) }),
-                          "length": .int(page.count), "limit": .int(limit), "offset": .int(offset), "total": .int(tasks.count)])
+            return .json([
+                "DATA_TYPE": "task_list", "DATA": .array(page.map { taskDocument($0, now: now) }),
+                "length": .int(page.count), "limit": .int(limit), "offset": .int(offset), "total": .int(tasks.count)
+            ])
         }
     }
 
@@ -163,12 +176,16 @@ extension Simulator {
         return withState { s in
             guard let i = s.transfer.tasks.firstIndex(where: { $0.id == id && $0.owner == me }) else { return noSuchTask(id, path) }
             guard s.transfer.tasks[i].status(at: s.preciseNow) == "ACTIVE" else {
-                return .json(["DATA_TYPE": "result", "code": "TaskComplete", "message": "The task completed before it could be cancelled",
-                              "request_id": .string(requestID()), "resource": .string(path)])
+                return .json([
+                    "DATA_TYPE": "result", "code": "TaskComplete", "message": "The task completed before it could be cancelled",
+                    "request_id": .string(requestID()), "resource": .string(path)
+                ])
             }
             s.transfer.tasks[i].canceledAt = s.preciseNow
-            return .json(["DATA_TYPE": "result", "code": "Canceled", "message": "The task has been cancelled successfully.",
-                          "request_id": .string(requestID()), "resource": .string(path)])
+            return .json([
+                "DATA_TYPE": "result", "code": "Canceled", "message": "The task has been cancelled successfully.",
+                "request_id": .string(requestID()), "resource": .string(path)
+            ])
         }
     }
 
@@ -180,8 +197,10 @@ extension Simulator {
         guard let c = withState({ $0.transfer.collection(id) }) else { return notFound(id, path) }
         if let denied = dataAccessDenied(token, c, path) { return denied }
         guard let refusal = changeFiles(on: id, of: caller(token), { t throws(FileTree.Refusal) in try t.rename(old, to: new) }) else {
-            return .json(["DATA_TYPE": "result", "code": "FileRenamed", "message": "File or directory renamed successfully",
-                          "request_id": .string(requestID()), "resource": .string(path)])
+            return .json([
+                "DATA_TYPE": "result", "code": "FileRenamed", "message": "File or directory renamed successfully",
+                "request_id": .string(requestID()), "resource": .string(path)
+            ])
         }
         switch refusal {
         case .notFound:

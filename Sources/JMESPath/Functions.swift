@@ -13,7 +13,7 @@ enum Functions {
         "max_by": ([.array, .expref], false), "min_by": ([.array, .expref], false), "merge": ([.object], true),
         "not_null": ([.any], true), "reverse": ([.arrayOrString], false), "sort": ([.array], false), "sort_by": ([.array, .expref], false),
         "sum": ([.arrayOfNumbers], false), "to_array": ([.any], false), "to_string": ([.any], false), "to_number": ([.any], false),
-        "type": ([.any], false),
+        "type": ([.any], false)
     ]
 
     /// Evaluates a call: the arity, then the arguments in order, each checked against its type,

@@ -19,6 +19,7 @@ public struct JMESPathError: Error, Equatable, CustomStringConvertible, Sendable
     static func tooDeep(at pos: Int) -> JMESPathError {
         JMESPathError(kind: .tooDeep, message: "expression nested deeper than \(JMESPathExpression.maximumDepth) levels at position \(pos)")
     }
-    static let tooMuchWork = JMESPathError(kind: .tooLarge, message: "the search would take more than \(JMESPathExpression.maximumWork) steps (or build a result that large); narrow it")
+    static let tooMuchWork = JMESPathError(
+        kind: .tooLarge, message: "the search would take more than \(JMESPathExpression.maximumWork) steps (or build a result that large); narrow it")
     static let tooDeepToEvaluate = JMESPathError(kind: .tooDeep, message: "expression nested deeper than \(JMESPathExpression.maximumDepth) levels")
 }

@@ -38,9 +38,13 @@ enum Lexer {
             case ":": out.append(Token(kind: .colon, position: i)); i += 1
             case "@": out.append(Token(kind: .current, position: i)); i += 1
             case "[":
-                if peek() == "]" { out.append(Token(kind: .flatten, position: i)); i += 2 }
-                else if peek() == "?" { out.append(Token(kind: .filter, position: i)); i += 2 }
-                else { out.append(Token(kind: .lbracket, position: i)); i += 1 }
+                if peek() == "]" {
+                    out.append(Token(kind: .flatten, position: i)); i += 2
+                } else if peek() == "?" {
+                    out.append(Token(kind: .filter, position: i)); i += 2
+                } else {
+                    out.append(Token(kind: .lbracket, position: i)); i += 1
+                }
             case "|":
                 if peek() == "|" { out.append(Token(kind: .or, position: i)); i += 2 } else { out.append(Token(kind: .pipe, position: i)); i += 1 }
             case "&":
@@ -78,7 +82,7 @@ enum Lexer {
                 if let v = try? JSON.parse(body) {
                     out.append(Token(kind: .literal, position: start, value: v))
                 } else if let v = try? JSON.parse("\"" + body.trimmingLeadingSpaces + "\"") {
-                    out.append(Token(kind: .literal, position: start, value: v))   // legacy: an unquoted string literal
+                    out.append(Token(kind: .literal, position: start, value: v))  // legacy: an unquoted string literal
                 } else {
                     throw .syntax("invalid JSON literal", at: start)
                 }

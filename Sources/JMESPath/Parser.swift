@@ -9,8 +9,8 @@ indirect enum Node: Sendable {
     case subexpression(Node, Node)
     case index(Int)
     case slice(Int?, Int?, Int?)
-    case projection(Node, Node)          // left must be an array
-    case valueProjection(Node, Node)     // left must be an object
+    case projection(Node, Node)  // left must be an array
+    case valueProjection(Node, Node)  // left must be an object
     case filterProjection(Node, Node, Node)
     case flatten(Node)
     case multiSelectList([Node])
@@ -213,12 +213,13 @@ struct Parser {
     static func binary(_ p: inout Parser, _ at: Int, _ left: Tree) throws(JMESPathError) -> Tree {
         let op = p.tokens[at].kind
         let r = try p.expression(bindingPower(op))
-        let node: Node = switch op {
-        case .pipe: .pipe(left.node, r.node)
-        case .or: .or(left.node, r.node)
-        case .and: .and(left.node, r.node)
-        default: .comparison(op, left.node, r.node)
-        }
+        let node: Node =
+            switch op {
+            case .pipe: .pipe(left.node, r.node)
+            case .or: .or(left.node, r.node)
+            case .and: .and(left.node, r.node)
+            default: .comparison(op, left.node, r.node)
+            }
         return try p.build(node, over: left, r)
     }
 

@@ -158,7 +158,11 @@ struct JSONReader {
             let c = bytes[pos]
             if c == UInt8(ascii: "\"") {
                 let raw = UnsafeBufferPointer(rebasing: bytes[start..<pos])
-                let s = ascii ? String(unsafeUninitializedCapacity: raw.count) { _ = $0.initialize(from: raw); return raw.count } : try validated(raw)
+                let s =
+                    ascii
+                    ? String(unsafeUninitializedCapacity: raw.count) {
+                        _ = $0.initialize(from: raw); return raw.count
+                    } : try validated(raw)
                 pos += 1
                 return s
             }

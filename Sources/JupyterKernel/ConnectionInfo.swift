@@ -1,7 +1,7 @@
 import JSON
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The contents of a Jupyter connection file: where to bind the five sockets and how to sign.

@@ -4,7 +4,7 @@ import JSON
 import _CryptoExtras
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The remote-kernel launcher protocol of Jupyter Enterprise Gateway (payload version 1, as in
@@ -89,7 +89,8 @@ public enum GatewayLauncher {
         /// Parses `ip:port` (an IPv4 address, as the gateway sends).
         public init(parsing text: String) throws(Failure) {
             guard let colon = text.lastIndex(of: ":"), colon != text.startIndex,
-                  let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+                let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port)
+            else {
                 throw Failure("response address '\(text)' is not of the form IP:PORT")
             }
             let host = String(text[..<colon])
@@ -109,7 +110,8 @@ public enum GatewayLauncher {
 
         /// Parses the key. The gateway makes 1024-bit keys, so keys of 1024 bits or more are accepted.
         public init(base64 text: String) throws(Failure) {
-            let body = text
+            let body =
+                text
                 .replacing("-----BEGIN PUBLIC KEY-----", with: "")
                 .replacing("-----END PUBLIC KEY-----", with: "")
                 .filter { !$0.isWhitespace }
@@ -145,7 +147,7 @@ public enum GatewayLauncher {
                 let payload: JSON = [
                     "version": .int(GatewayLauncher.payloadVersion),
                     "key": .string(wrappedKey.base64EncodedString()),
-                    "conn_info": .string(Data(padded).base64EncodedString()),
+                    "conn_info": .string(Data(padded).base64EncodedString())
                 ]
                 return Array(Data(payload.serialized.utf8).base64EncodedString().utf8)
             } catch {
@@ -204,7 +206,7 @@ public enum GatewayLauncher {
             "hb_port": .int(ports[3]), "control_port": .int(ports[4]),
             "ip": "0.0.0.0", "key": .string(key), "transport": "tcp", "signature_scheme": "hmac-sha256",
             "kernel_name": "", "pid": .int(Int(getpid())), "pgid": .int(Int(getpgid(0))),
-            "comm_port": .int(commPort), "kernel_id": .string(kernelID),
+            "comm_port": .int(commPort), "kernel_id": .string(kernelID)
         ]
     }
 

@@ -2,7 +2,7 @@ import JSON
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Makes message headers: a fresh `msg_id` for every message, the kernel's session id,

@@ -73,8 +73,9 @@ public struct ExecutionError: Error, Sendable, Equatable {
     }
 
     /// The error a cell ends with when it was interrupted.
-    public static let interrupted = ExecutionError(ename: "KeyboardInterrupt", evalue: "Interrupted",
-                                                   traceback: ["KeyboardInterrupt: interrupted by the user"])
+    public static let interrupted = ExecutionError(
+        ename: "KeyboardInterrupt", evalue: "Interrupted",
+        traceback: ["KeyboardInterrupt: interrupted by the user"])
 }
 
 /// A completion reply: matches replacing the code between `start` and `end` (scalar offsets).
@@ -140,9 +141,11 @@ public struct KernelInfo: Sendable {
     public var banner: String
     public var helpLinks: [(text: String, url: String)]
 
-    public init(implementation: String, implementationVersion: String, languageName: String,
-                languageVersion: String, mimetype: String, fileExtension: String, pygmentsLexer: String,
-                codemirrorMode: String, banner: String, helpLinks: [(text: String, url: String)]) {
+    public init(
+        implementation: String, implementationVersion: String, languageName: String,
+        languageVersion: String, mimetype: String, fileExtension: String, pygmentsLexer: String,
+        codemirrorMode: String, banner: String, helpLinks: [(text: String, url: String)]
+    ) {
         self.implementation = implementation
         self.implementationVersion = implementationVersion
         self.languageName = languageName

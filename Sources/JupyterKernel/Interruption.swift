@@ -1,7 +1,7 @@
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The "please stop" flag of the running cell. Set by `interrupt_request` (control thread)

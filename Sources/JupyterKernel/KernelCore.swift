@@ -82,10 +82,14 @@ public final class KernelCore: @unchecked Sendable {
             return
         }
         let replyType = String(request.msgType.dropLast("_request".count)) + "_reply"
-        io.reply(replyType, content: ["status": "error", "ename": "WrongChannel",
-                                      "evalue": "\(request.msgType) is answered on the shell channel, not on control",
-                                      "traceback": ["WrongChannel: \(request.msgType) is answered on the shell channel, not on control"]],
-                 to: request)
+        io.reply(
+            replyType,
+            content: [
+                "status": "error", "ename": "WrongChannel",
+                "evalue": "\(request.msgType) is answered on the shell channel, not on control",
+                "traceback": ["WrongChannel: \(request.msgType) is answered on the shell channel, not on control"]
+            ],
+            to: request)
     }
 
     /// Interrupts the running cell, if any.
@@ -122,8 +126,9 @@ public final class KernelCore: @unchecked Sendable {
             io.publish("execute_input", content: ["code": .string(code), "execution_count": .int(count)], parent: request)
         }
         interruption.reset()
-        let context = ExecutionContext(executionCount: count, allowStdin: c["allow_stdin"]?.bool ?? false,
-                                       silent: silent, storeHistory: storeHistory)
+        let context = ExecutionContext(
+            executionCount: count, allowStdin: c["allow_stdin"]?.bool ?? false,
+            silent: silent, storeHistory: storeHistory)
         let sink = RequestOutput(request: request, io: io, count: count, silent: silent, interruption: interruption)
         let outcome = interpreter.execute(code, context: context, output: sink)
         sink.flush()
@@ -136,17 +141,25 @@ public final class KernelCore: @unchecked Sendable {
             reply = ["status": "ok", "execution_count": .int(count), "payload": .array(payload), "user_expressions": [:]]
         case .error(let e):
             if !silent {
-                io.publish("error", content: ["ename": .string(e.ename), "evalue": .string(e.evalue),
-                                              "traceback": .array(e.traceback.map(JSON.string))], parent: request)
+                io.publish(
+                    "error",
+                    content: [
+                        "ename": .string(e.ename), "evalue": .string(e.evalue),
+                        "traceback": .array(e.traceback.map(JSON.string))
+                    ], parent: request)
             }
-            reply = ["status": "error", "execution_count": .int(count), "ename": .string(e.ename),
-                     "evalue": .string(e.evalue), "traceback": .array(e.traceback.map(JSON.string))]
+            reply = [
+                "status": "error", "execution_count": .int(count), "ename": .string(e.ename),
+                "evalue": .string(e.evalue), "traceback": .array(e.traceback.map(JSON.string))
+            ]
         }
         if let asked = c["user_expressions"]?.object, !asked.isEmpty {
             var answers = JSONObject()
             for key in asked.keys {
-                answers[key] = ["status": "error", "ename": "NotSupported",
-                                "evalue": "user_expressions are not evaluated by this kernel", "traceback": []]
+                answers[key] = [
+                    "status": "error", "ename": "NotSupported",
+                    "evalue": "user_expressions are not evaluated by this kernel", "traceback": []
+                ]
             }
             reply.setMember("user_expressions", .object(answers))
         }
@@ -168,17 +181,25 @@ public final class KernelCore: @unchecked Sendable {
             }
             metadata = ["_jupyter_types_experimental": .array(items)]
         }
-        io.reply("complete_reply", content: ["status": "ok", "matches": .array(c.matches.map(JSON.string)),
-                                             "cursor_start": .int(c.start), "cursor_end": .int(c.end),
-                                             "metadata": metadata], to: request)
+        io.reply(
+            "complete_reply",
+            content: [
+                "status": "ok", "matches": .array(c.matches.map(JSON.string)),
+                "cursor_start": .int(c.start), "cursor_end": .int(c.end),
+                "metadata": metadata
+            ], to: request)
     }
 
     private func inspect(_ request: Request, io: ChannelIO) {
         let code = request.content["code"]?.string ?? ""
         let cursor = clampCursor(request.content["cursor_pos"]?.int, in: code)
         let found = interpreter.inspect(code, cursor: cursor, detailLevel: request.content["detail_level"]?.int ?? 0)
-        io.reply("inspect_reply", content: ["status": "ok", "found": .bool(found != nil),
-                                            "data": found?.data.json ?? [:], "metadata": [:]], to: request)
+        io.reply(
+            "inspect_reply",
+            content: [
+                "status": "ok", "found": .bool(found != nil),
+                "data": found?.data.json ?? [:], "metadata": [:]
+            ], to: request)
     }
 
     private func isComplete(_ request: Request, io: ChannelIO) {
@@ -203,11 +224,11 @@ public final class KernelCore: @unchecked Sendable {
                 "name": .string(i.languageName), "version": .string(i.languageVersion),
                 "mimetype": .string(i.mimetype), "file_extension": .string(i.fileExtension),
                 "pygments_lexer": .string(i.pygmentsLexer), "codemirror_mode": .string(i.codemirrorMode),
-                "nbconvert_exporter": "script",
+                "nbconvert_exporter": "script"
             ],
             "banner": .string(i.banner),
             "help_links": .array(i.helpLinks.map { ["text": .string($0.text), "url": .string($0.url)] }),
-            "debugger": false,
+            "debugger": false
         ]
     }
 }

@@ -2,7 +2,7 @@ import JSON
 import ZeroMQ
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Serves one kernel over the five sockets of a connection file. Threads: heartbeat
@@ -41,8 +41,10 @@ public final class KernelServer: @unchecked Sendable {
         return n * unit
     }
 
-    public init(connection: ConnectionInfo, interpreter: Interpreter, log: Log = .shared,
-                maxMessageSize: Int64 = KernelServer.defaultMaxMessageSize) throws(StartError) {
+    public init(
+        connection: ConnectionInfo, interpreter: Interpreter, log: Log = .shared,
+        maxMessageSize: Int64 = KernelServer.defaultMaxMessageSize
+    ) throws(StartError) {
         self.connection = connection
         self.log = log
         core = KernelCore(interpreter: interpreter, log: log)
@@ -58,7 +60,7 @@ public final class KernelServer: @unchecked Sendable {
         let named: [(String, Socket, Int)] = [
             ("shell", shell, connection.shellPort), ("control", control, connection.controlPort),
             ("stdin", stdin, connection.stdinPort), ("iopub", iopub, connection.iopubPort),
-            ("heartbeat", heartbeat, connection.hbPort),
+            ("heartbeat", heartbeat, connection.hbPort)
         ]
         for (name, socket, port) in named {
             do {
@@ -107,16 +109,19 @@ public final class KernelServer: @unchecked Sendable {
 
         // One replay history for every channel: a message accepted on shell is a replay on control.
         let replays = ReplayHistory()
-        let controlIO = ZMQChannel(socket: control, iopub: try makeIOPubPush(), stdin: nil,
-                                   codec: MessageCodec(key: key, headers: headers, history: replays), log: log)
-        let shellIO = ZMQChannel(socket: shell, iopub: try makeIOPubPush(), stdin: stdin,
-                                 codec: MessageCodec(key: key, headers: headers, history: replays), log: log)
+        let controlIO = ZMQChannel(
+            socket: control, iopub: try makeIOPubPush(), stdin: nil,
+            codec: MessageCodec(key: key, headers: headers, history: replays), log: log)
+        let shellIO = ZMQChannel(
+            socket: shell, iopub: try makeIOPubPush(), stdin: stdin,
+            codec: MessageCodec(key: key, headers: headers, history: replays), log: log)
         let core = self.core
         spawnThread(name: "control") { KernelServer.serve(controlIO, core: core, channel: .control) }
         spawnThread(name: "shell") { KernelServer.serve(shellIO, core: core, channel: .shell) }
         let startPush = try makeIOPubPush()
-        try startPush.send(MessageCodec(key: key, headers: headers).encode(
-            "status", content: ["execution_state": "starting"], parent: nil, identities: [Array("kernel.status".utf8)]))
+        try startPush.send(
+            MessageCodec(key: key, headers: headers).encode(
+                "status", content: ["execution_state": "starting"], parent: nil, identities: [Array("kernel.status".utf8)]))
         watchParent()
         stopped.wait()
         core.interpreter.shutdown()

@@ -1,7 +1,7 @@
 import JSON
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A kernelspec to install: `kernel.json` plus resource files (logos).
@@ -32,7 +32,7 @@ public struct KernelSpec: Sendable {
             "language": .string(language),
             "interrupt_mode": .string(interruptMode),
             "metadata": metadata,
-            "kernel_protocol_version": .string(HeaderFactory.protocolVersion),
+            "kernel_protocol_version": .string(HeaderFactory.protocolVersion)
         ]
         if !env.isEmpty {
             var e = JSONObject()

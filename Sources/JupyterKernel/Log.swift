@@ -2,7 +2,7 @@ import Support
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A minimal leveled logger writing whole lines to stderr, each prefixed with `[label]`.
@@ -31,12 +31,13 @@ public struct Log: Sendable {
     /// A logger whose level comes from the environment variable `variable` (`error`, `warning`,
     /// `info`, `debug`; default `warning`).
     public static func fromEnvironment(_ variable: String, label: String) -> Log {
-        let level: Level = switch getenv(variable).map({ String(cString: $0).lowercased() }) {
-        case "error": .error
-        case "info": .info
-        case "debug": .debug
-        default: .warning
-        }
+        let level: Level =
+            switch getenv(variable).map({ String(cString: $0).lowercased() }) {
+            case "error": .error
+            case "info": .info
+            case "debug": .debug
+            default: .warning
+            }
         return Log(level: level, label: label)
     }
 

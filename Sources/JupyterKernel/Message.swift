@@ -21,14 +21,17 @@ public struct Request: Sendable {
     public var session: String { header["session"]?.string ?? "" }
 
     /// A request built in memory (tests, the mock transport).
-    public init(msgType: String, content: JSON, msgID: String = "test", session: String = "client",
-                identities: [[UInt8]] = [Array("client".utf8)], metadata: JSON = [:]) {
+    public init(
+        msgType: String, content: JSON, msgID: String = "test", session: String = "client",
+        identities: [[UInt8]] = [Array("client".utf8)], metadata: JSON = [:]
+    ) {
         let header: JSON = .obj([
             "msg_id": .string(msgID), "session": .string(session), "username": "test",
-            "date": "2026-01-01T00:00:00.000000Z", "msg_type": .string(msgType), "version": "5.3",
+            "date": "2026-01-01T00:00:00.000000Z", "msg_type": .string(msgType), "version": "5.3"
         ])
-        self.init(identities: identities, rawHeader: header.bytes, header: header,
-                  metadata: metadata, content: content, buffers: [])
+        self.init(
+            identities: identities, rawHeader: header.bytes, header: header,
+            metadata: metadata, content: content, buffers: [])
     }
 
     public init(identities: [[UInt8]], rawHeader: [UInt8], header: JSON, metadata: JSON, content: JSON, buffers: [[UInt8]]) {
@@ -92,14 +95,17 @@ public final class MessageCodec: @unchecked Sendable {
         let metadata = try parse(2, "metadata")
         let content = try parse(3, "content")
         guard header["msg_type"]?.string != nil else { throw .missingMessageType }
-        return Request(identities: Array(frames[..<d]), rawHeader: frames[d + 2], header: header,
-                       metadata: metadata, content: content, buffers: Array(frames[(d + 6)...]))
+        return Request(
+            identities: Array(frames[..<d]), rawHeader: frames[d + 2], header: header,
+            metadata: metadata, content: content, buffers: Array(frames[(d + 6)...]))
     }
 
     /// Builds the frames of a message of `msgType` whose parent is `parent` (raw header bytes,
     /// or `{}`), routed with `identities` (or an IOPub topic).
-    public func encode(_ msgType: String, content: JSON, parent: [UInt8]?, identities: [[UInt8]],
-                       metadata: JSON = [:]) -> [[UInt8]] {
+    public func encode(
+        _ msgType: String, content: JSON, parent: [UInt8]?, identities: [[UInt8]],
+        metadata: JSON = [:]
+    ) -> [[UInt8]] {
         let header = headers.make(msgType)
         let body: [[UInt8]] = [header, parent ?? Array("{}".utf8), metadata.bytes, content.bytes]
         return identities + [delimiter, signer.sign(body)] + body

@@ -1,7 +1,7 @@
 import JSON
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The output sink of one `execute_request`: publishes on IOPub with the request as parent,
@@ -40,7 +40,8 @@ final class RequestOutput: OutputSink {
         if pendingName == nil { pendingName = name; pendingSince = monotonicNanoseconds() }
         pendingText += text
         if pendingText.utf8.count >= RequestOutput.coalesceBytes
-            || monotonicNanoseconds() - pendingSince >= RequestOutput.coalesceNanoseconds {
+            || monotonicNanoseconds() - pendingSince >= RequestOutput.coalesceNanoseconds
+        {
             flush()
         }
     }
@@ -63,16 +64,24 @@ final class RequestOutput: OutputSink {
     func updateDisplay(_ data: MimeBundle, metadata: JSON, displayID: String) {
         guard !silent else { return }
         flush()
-        io.publish("update_display_data", content: ["data": data.json, "metadata": metadata,
-                                                    "transient": ["display_id": .string(displayID)]], parent: request)
+        io.publish(
+            "update_display_data",
+            content: [
+                "data": data.json, "metadata": metadata,
+                "transient": ["display_id": .string(displayID)]
+            ], parent: request)
     }
 
     func result(_ data: MimeBundle, metadata: JSON) {
         guard !silent else { return }
         flush()
         resultText = data["text/plain"]?.string
-        io.publish("execute_result", content: ["execution_count": .int(count), "data": data.json,
-                                               "metadata": metadata], parent: request)
+        io.publish(
+            "execute_result",
+            content: [
+                "execution_count": .int(count), "data": data.json,
+                "metadata": metadata
+            ], parent: request)
     }
 
     func clearOutput(wait: Bool) {

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 private final class ThreadBody {
@@ -15,11 +15,13 @@ public func spawnThread(name: String, _ body: @escaping @Sendable () -> Void) {
     var attr = pthread_attr_t()
     pthread_attr_init(&attr)
     pthread_attr_setdetachstate(&attr, Int32(PTHREAD_CREATE_DETACHED))
-    let rc = pthread_create(&tid, &attr, { raw in
-        let body = Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue()
-        body.run()
-        return nil
-    }, box)
+    let rc = pthread_create(
+        &tid, &attr,
+        { raw in
+            let body = Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue()
+            body.run()
+            return nil
+        }, box)
     pthread_attr_destroy(&attr)
     precondition(rc == 0, "pthread_create failed: \(rc)")
 }

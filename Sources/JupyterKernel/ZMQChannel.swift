@@ -20,8 +20,9 @@ final class ZMQChannel: ChannelIO, @unchecked Sendable {
     }
 
     func publish(_ msgType: String, content: JSON, parent: Request?) {
-        let frames = codec.encode(msgType, content: content, parent: parent?.rawHeader,
-                                  identities: [Array("kernel.\(codec.headers.session).\(msgType)".utf8)])
+        let frames = codec.encode(
+            msgType, content: content, parent: parent?.rawHeader,
+            identities: [Array("kernel.\(codec.headers.session).\(msgType)".utf8)])
         do { try iopub.send(frames) } catch { log.error("IOPub send failed: \(error)") }
     }
 
@@ -54,13 +55,14 @@ final class ZMQChannel: ChannelIO, @unchecked Sendable {
         guard let stdin else { throw .notAllowed }
         // Forget replies to earlier, abandoned prompts.
         while (try? stdin.receive(dontWait: true)) ?? nil != nil {}
-        let frames = codec.encode("input_request", content: ["prompt": .string(prompt), "password": .bool(password)],
-                                  parent: parent.rawHeader, identities: parent.identities)
+        let frames = codec.encode(
+            "input_request", content: ["prompt": .string(prompt), "password": .bool(password)],
+            parent: parent.rawHeader, identities: parent.identities)
         do { try stdin.send(frames) } catch { log.error("input_request failed: \(error)"); throw .endOfFile }
         while true {
             if interruption.isRequested { throw .interrupted }
             guard (try? stdin.waitReadable(timeoutMs: 50)) == true,
-                  let raw = try? stdin.receive(dontWait: true), let reply = decodeOrLog(raw, channel: "stdin")
+                let raw = try? stdin.receive(dontWait: true), let reply = decodeOrLog(raw, channel: "stdin")
             else { continue }
             guard reply.msgType == "input_reply" else { continue }
             let value = reply.content["value"]?.string ?? ""

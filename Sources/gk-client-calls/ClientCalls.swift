@@ -9,7 +9,7 @@
 // with the token given. The methods that only add scope requirements to an app answer the app's
 // requirements. `--list` writes the methods it knows, one a line.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import GlobusSDK
 import JSON
@@ -60,8 +60,9 @@ struct Clients {
 
     /// A fresh app whose scope requirements a client adds to.
     func app() -> GlobusApp {
-        GlobusApp.user("gk-client-calls", clientID: "61338d24-54d5-408f-a10d-66c06b59f6d2",
-                       config: GlobusApp.Config(settings: settings, storage: MemoryTokenStorage()))
+        GlobusApp.user(
+            "gk-client-calls", clientID: "61338d24-54d5-408f-a10d-66c06b59f6d2",
+            config: GlobusApp.Config(settings: settings, storage: MemoryTokenStorage()))
     }
 }
 
@@ -73,8 +74,9 @@ func requirements(_ app: GlobusApp) -> JSON {
 }
 
 func transferData(_ a: Args) -> TransferData {
-    var d = TransferData(source: a.string("source_endpoint") ?? "", destination: a.string("destination_endpoint") ?? "",
-                         label: a.string("label"), syncLevel: a.string("sync_level").flatMap(TransferData.SyncLevel.init))
+    var d = TransferData(
+        source: a.string("source_endpoint") ?? "", destination: a.string("destination_endpoint") ?? "",
+        label: a.string("label"), syncLevel: a.string("sync_level").flatMap(TransferData.SyncLevel.init))
     for item in a.json["items"]?.array ?? [] {
         let i = Args(json: item)
         d.addItem(source: i.string("source_path") ?? "", destination: i.string("destination_path") ?? "", recursive: i.bool("recursive") ?? false)
@@ -101,8 +103,10 @@ let calls: [String: Call] = [
         try c.transfer.endpointSearch(a.string("filter_fulltext"), filterScope: a.string("filter_scope"), limit: a.int("limit"), offset: a.int("offset")).data
     },
     "TransferClient.operationLs": { c, a throws(GlobusError) in
-        try c.transfer.operationLs(try a.id("endpoint_id"), path: a.string("path"), showHidden: a.bool("show_hidden"), orderBy: a.string("orderby"),
-                                   filter: a.string("filter"), limit: a.int("limit"), offset: a.int("offset")).data
+        try c.transfer.operationLs(
+            try a.id("endpoint_id"), path: a.string("path"), showHidden: a.bool("show_hidden"), orderBy: a.string("orderby"),
+            filter: a.string("filter"), limit: a.int("limit"), offset: a.int("offset")
+        ).data
     },
     "TransferClient.operationMkdir": { c, a throws(GlobusError) in try c.transfer.operationMkdir(try a.id("endpoint_id"), path: try a.id("path")).data },
     "TransferClient.operationRename": { c, a throws(GlobusError) in
@@ -169,8 +173,10 @@ let calls: [String: Call] = [
 
     "SearchClient.getIndex": { c, a throws(GlobusError) in try c.make(SearchClient.self).getIndex(try a.id("index_id")).data },
     "SearchClient.search": { c, a throws(GlobusError) in
-        try c.make(SearchClient.self).search(try a.id("index_id"), q: try a.id("q"), offset: a.int("offset"), limit: a.int("limit"),
-                                             advanced: a.bool("advanced") ?? false).data
+        try c.make(SearchClient.self).search(
+            try a.id("index_id"), q: try a.id("q"), offset: a.int("offset"), limit: a.int("limit"),
+            advanced: a.bool("advanced") ?? false
+        ).data
     },
     "SearchClient.postSearch": { c, a throws(GlobusError) in
         let q = a.object("data")
@@ -182,8 +188,10 @@ let calls: [String: Call] = [
     },
 
     "FlowsClient.listFlows": { c, a throws(GlobusError) in
-        try c.make(FlowsClient.self).listFlows(filterRole: a.string("filter_role"), filterFulltext: a.string("filter_fulltext"), orderBy: a.string("orderby"),
-                                               marker: a.string("marker")).data
+        try c.make(FlowsClient.self).listFlows(
+            filterRole: a.string("filter_role"), filterFulltext: a.string("filter_fulltext"), orderBy: a.string("orderby"),
+            marker: a.string("marker")
+        ).data
     },
     "FlowsClient.getFlow": { c, a throws(GlobusError) in try c.make(FlowsClient.self).getFlow(try a.id("flow_id")).data },
     "FlowsClient.listRuns": { c, a throws(GlobusError) in
@@ -194,16 +202,20 @@ let calls: [String: Call] = [
     },
     "FlowsClient.cancelRun": { c, a throws(GlobusError) in try c.make(FlowsClient.self).cancelRun(try a.id("run_id")).data },
     "FlowsClient.Paginated.listFlows": { c, a throws(GlobusError) in
-        try pages(c.make(FlowsClient.self).paginated.listFlows(filterRole: a.string("filter_role"), filterFulltext: a.string("filter_fulltext"),
-                                                               orderBy: a.string("orderby")))
+        try pages(
+            c.make(FlowsClient.self).paginated.listFlows(
+                filterRole: a.string("filter_role"), filterFulltext: a.string("filter_fulltext"),
+                orderBy: a.string("orderby")))
     },
     "FlowsClient.Paginated.listRuns": { c, a throws(GlobusError) in
         try pages(c.make(FlowsClient.self).paginated.listRuns(filterFlowID: a.string("filter_flow_id"), filterRole: a.string("filter_role")))
     },
 
     "SpecificFlowClient.runFlow": { c, a throws(GlobusError) in
-        try c.flow(try a.id("flow_id")).runFlow(body: a.json["body"] ?? .object(JSONObject()), label: a.string("label"), tags: a.strings("tags"),
-                                                runMonitors: a.strings("run_monitors"), runManagers: a.strings("run_managers")).data
+        try c.flow(try a.id("flow_id")).runFlow(
+            body: a.json["body"] ?? .object(JSONObject()), label: a.string("label"), tags: a.strings("tags"),
+            runMonitors: a.strings("run_monitors"), runManagers: a.strings("run_managers")
+        ).data
     },
 
     "TimersClient.createTimer": { c, a throws(GlobusError) in
@@ -241,7 +253,7 @@ let calls: [String: Call] = [
             throw .usage("\(request.path) is not a paged listing")
         }
         return try pages(client.paginator(request, scheme: scheme))
-    },
+    }
 ]
 
 /// The answer to one input line.

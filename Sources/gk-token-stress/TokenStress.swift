@@ -1,7 +1,7 @@
 import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A stress driver for the JSON token store, for the multi-process test:
@@ -19,11 +19,15 @@ struct TokenStress {
         do {
             let store = try JSONTokenStorage(path: args[1])
             for i in 1...n {
-                try store.store([TokenData(resourceServer: "worker-\(worker)", identityID: "id-\(worker)", scope: "s",
-                                           accessToken: "at-\(worker)-\(i)", refreshToken: "rt-\(worker)", expiresAtSeconds: i, tokenType: "Bearer")])
+                try store.store([
+                    TokenData(
+                        resourceServer: "worker-\(worker)", identityID: "id-\(worker)", scope: "s",
+                        accessToken: "at-\(worker)-\(i)", refreshToken: "rt-\(worker)", expiresAtSeconds: i, tokenType: "Bearer")
+                ])
                 try store.update("shared") { old in
-                    TokenData(resourceServer: "shared", identityID: "shared-id", scope: "s", accessToken: "at-shared",
-                              refreshToken: "rt-shared", expiresAtSeconds: (old?.expiresAtSeconds ?? 0) + 1, tokenType: "Bearer")
+                    TokenData(
+                        resourceServer: "shared", identityID: "shared-id", scope: "s", accessToken: "at-shared",
+                        refreshToken: "rt-shared", expiresAtSeconds: (old?.expiresAtSeconds ?? 0) + 1, tokenType: "Bearer")
                 }
             }
         } catch {

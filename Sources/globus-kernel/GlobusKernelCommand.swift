@@ -6,7 +6,7 @@ import JSON
 import JupyterKernel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `globus-kernel`: the Globus Jupyter kernel.
@@ -82,25 +82,34 @@ struct Install: ParsableCommand {
     var displayName = "Globus"
     @Option(name: .customLong("env"), help: "An environment variable for the kernel, NAME=VALUE (repeatable).")
     var environment: [String] = []
-    @Option(help: ArgumentHelp("A kernelspec for Jupyter Enterprise Gateway: 'distributed' (its DistributedProcessProxy starts the kernel over SSH on a remote host, through `globus-kernel launch`).", valueName: "kind"))
+    @Option(
+        help: ArgumentHelp(
+            "A kernelspec for Jupyter Enterprise Gateway: 'distributed' (its DistributedProcessProxy starts the kernel over SSH on a remote host, through `globus-kernel launch`).",
+            valueName: "kind"))
     var gateway: GatewayKind?
-    @Option(help: ArgumentHelp("With --gateway distributed: the hosts to start kernels on, comma-separated (process_proxy.config.remote_hosts; else the gateway's EG_REMOTE_HOSTS).", valueName: "hosts"))
+    @Option(
+        help: ArgumentHelp(
+            "With --gateway distributed: the hosts to start kernels on, comma-separated (process_proxy.config.remote_hosts; else the gateway's EG_REMOTE_HOSTS).",
+            valueName: "hosts"))
     var remoteHosts: String?
 
     enum GatewayKind: String, ExpressibleByArgument, CaseIterable { case distributed }
 
     func run() throws {
-        var spec = KernelSpec(name: where_.name, displayName: displayName, language: "globus",
-                              argv: [executablePath(), "run", "--connection-file", "{connection_file}"])
+        var spec = KernelSpec(
+            name: where_.name, displayName: displayName, language: "globus",
+            argv: [executablePath(), "run", "--connection-file", "{connection_file}"])
         spec.metadata = ["debugger": false, "supported_encryption": ["curve"]]
         if remoteHosts != nil && gateway == nil { fail("--remote-hosts needs --gateway distributed") }
         if gateway == .distributed {
             // The gateway fills in the placeholders; the same executable path must exist on every remote host.
-            spec.argv = [executablePath(), "launch",
-                         "--RemoteProcessProxy.kernel-id", "{kernel_id}",
-                         "--RemoteProcessProxy.response-address", "{response_address}",
-                         "--RemoteProcessProxy.public-key", "{public_key}",
-                         "--RemoteProcessProxy.port-range", "{port_range}"]
+            spec.argv = [
+                executablePath(), "launch",
+                "--RemoteProcessProxy.kernel-id", "{kernel_id}",
+                "--RemoteProcessProxy.response-address", "{response_address}",
+                "--RemoteProcessProxy.public-key", "{public_key}",
+                "--RemoteProcessProxy.port-range", "{port_range}"
+            ]
             var proxy = JSONObject()
             proxy["class_name"] = "enterprise_gateway.services.processproxies.distributed.DistributedProcessProxy"
             if let remoteHosts {

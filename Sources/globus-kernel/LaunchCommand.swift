@@ -3,7 +3,7 @@ import FoundationEssentials
 import JupyterKernel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `globus-kernel launch`: the kernel as Jupyter Enterprise Gateway's remote-kernel launcher
@@ -18,18 +18,23 @@ struct Launch: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "launch",
         abstract: "Serve one kernel for Jupyter Enterprise Gateway (its remote-kernel launcher protocol).",
-        discussion: "Enterprise Gateway starts this through the kernelspec `globus-kernel install --gateway distributed` writes. The --RemoteProcessProxy.* spellings are the gateway's; the short ones are the same options.")
+        discussion:
+            "Enterprise Gateway starts this through the kernelspec `globus-kernel install --gateway distributed` writes. The --RemoteProcessProxy.* spellings are the gateway's; the short ones are the same options."
+    )
 
     @Option(name: [.customLong("RemoteProcessProxy.kernel-id"), .customLong("kernel-id")], help: ArgumentHelp("The kernel's id, from the gateway.", valueName: "id"))
     var kernelID: String
-    @Option(name: [.customLong("RemoteProcessProxy.response-address"), .customLong("response-address")],
-            help: ArgumentHelp("Where the gateway waits for the connection information.", valueName: "ip:port"))
+    @Option(
+        name: [.customLong("RemoteProcessProxy.response-address"), .customLong("response-address")],
+        help: ArgumentHelp("Where the gateway waits for the connection information.", valueName: "ip:port"))
     var responseAddress: String
-    @Option(name: [.customLong("RemoteProcessProxy.public-key"), .customLong("public-key")],
-            help: ArgumentHelp("The gateway's RSA public key (base64 DER), to encrypt the connection information with.", valueName: "key"))
+    @Option(
+        name: [.customLong("RemoteProcessProxy.public-key"), .customLong("public-key")],
+        help: ArgumentHelp("The gateway's RSA public key (base64 DER), to encrypt the connection information with.", valueName: "key"))
     var publicKey: String
-    @Option(name: [.customLong("RemoteProcessProxy.port-range"), .customLong("port-range")],
-            help: ArgumentHelp("The ports the kernel may use (0..0: any).", valueName: "lower..upper"))
+    @Option(
+        name: [.customLong("RemoteProcessProxy.port-range"), .customLong("port-range")],
+        help: ArgumentHelp("The ports the kernel may use (0..0: any).", valueName: "lower..upper"))
     var portRange: String?
     // Accepted for kernelspecs written after the gateway's Python template; a Globus kernel has no Spark.
     @Option(name: [.customLong("RemoteProcessProxy.spark-context-initialization-mode"), .customLong("spark-context-initialization-mode")], help: .hidden)
@@ -49,12 +54,15 @@ struct Launch: ParsableCommand {
 
             let ports = try GatewayLauncher.pickPorts(5, in: range, retries: retries)
             let comm = try GatewayLauncher.bindListener(in: range, retries: retries)
-            let connection = GatewayLauncher.connectionJSON(ports: ports, key: UUID().uuidString.lowercased(),
-                                                            kernelID: kernelID, commPort: comm.port)
+            let connection = GatewayLauncher.connectionJSON(
+                ports: ports, key: UUID().uuidString.lowercased(),
+                kernelID: kernelID, commPort: comm.port)
             // The kernel's sockets are bound before the gateway learns of them.
             let server = try makeKernelServer(ConnectionInfo(json: connection.serialized))
             try GatewayLauncher.send(key.seal(Array(connection.serialized.utf8)), to: address)
-            note("kernel \(kernelID): ports \(ports.map(String.init).joined(separator: ",")), communication port \(comm.port), pid \(getpid()); connection information sent to \(address.host):\(address.port)")
+            note(
+                "kernel \(kernelID): ports \(ports.map(String.init).joined(separator: ",")), communication port \(comm.port), pid \(getpid()); connection information sent to \(address.host):\(address.port)"
+            )
 
             let interpreter = server.core.interpreter
             GatewayLauncher.serve(comm) { request in

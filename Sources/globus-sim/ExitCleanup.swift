@@ -2,7 +2,7 @@ import Support
 import Dispatch
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What `globus-sim` removes when it ends, so that nothing it or its parent wrote stays in
@@ -63,7 +63,8 @@ final class ExitCleanup: Sendable {
     static func removeFlatFolder(_ folder: String) {
         var st = stat()
         guard lstat(folder, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR, st.st_uid == getuid(),
-              let dir = opendir(folder) else { return }
+            let dir = opendir(folder)
+        else { return }
         var names: [String] = []
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }

@@ -4,7 +4,7 @@ import NIOCore
 import NIOPosix
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Starts `globus-sim` with Swift concurrency's jobs running on NIO's event loops, so a request
@@ -57,15 +57,29 @@ struct GlobusSim: AsyncParsableCommand {
     var parentPid: Int32?
     @Option(help: "With --parent-pid: a folder of the parent's whose files (and then the folder) are removed if the parent goes away without doing so (a kernel's demo tokens).")
     var parentFolder: String?
-    @Option(help: "Add a class roster of this many people, student01@classroom.example.edu onward (each signs in as themselves: a hub user named student07 is approved as student07@…).")
+    @Option(
+        help: "Add a class roster of this many people, student01@classroom.example.edu onward (each signs in as themselves: a hub user named student07 is approved as student07@…)."
+    )
     var people = 0
-    @Option(help: "Also write the --ready-json line to this file (readable by all; it holds addresses, no secrets): kernels started with GLOBUS_KERNEL_DEMO_SIMULATOR=<file> share this simulator.")
+    @Option(
+        help:
+            "Also write the --ready-json line to this file (readable by all; it holds addresses, no secrets): kernels started with GLOBUS_KERNEL_DEMO_SIMULATOR=<file> share this simulator."
+    )
     var readyFile: String?
-    @Option(help: "Serve a class on this JupyterHub (its REST API, http://…/hub/api): a sign-in is approved only as the hub user who owns the JupyterHub API token it carries. On by itself when globus-sim runs as a JupyterHub managed service (JUPYTERHUB_SERVICE_NAME and JUPYTERHUB_API_URL set), unless started by a kernel (--parent-pid).")
+    @Option(
+        help:
+            "Serve a class on this JupyterHub (its REST API, http://…/hub/api): a sign-in is approved only as the hub user who owns the JupyterHub API token it carries. On by itself when globus-sim runs as a JupyterHub managed service (JUPYTERHUB_SERVICE_NAME and JUPYTERHUB_API_URL set), unless started by a kernel (--parent-pid)."
+    )
     var hubApiUrl: String?
-    @Option(help: "The admin API (/admin/…) then needs the key in this file (Authorization: Bearer KEY): a file of yours, mode 0600, one line of 16 characters or more. Without it a class's simulator has no admin API.")
+    @Option(
+        help:
+            "The admin API (/admin/…) then needs the key in this file (Authorization: Bearer KEY): a file of yours, mode 0600, one line of 16 characters or more. Without it a class's simulator has no admin API."
+    )
     var adminKeyFile: String?
-    @Option(help: "As --admin-key-file, with the key read from this inherited file descriptor (a pipe its parent writes one line to, then closes): for a program that starts the simulator and keeps the key to itself. Without a key, a simulator started with --parent-pid has no admin API.")
+    @Option(
+        help:
+            "As --admin-key-file, with the key read from this inherited file descriptor (a pipe its parent writes one line to, then closes): for a program that starts the simulator and keeps the key to itself. Without a key, a simulator started with --parent-pid has no admin API."
+    )
     var adminKeyFd: Int32?
 
     func run() async throws {
@@ -76,10 +90,11 @@ struct GlobusSim: AsyncParsableCommand {
         var config = Simulator.Configuration()
         guard (1...SimLimits.century).contains(tokenLifetime) else { throw ValidationError("--token-lifetime must be from 1 second to 100 years") }
         config.tokenLifetime = tokenLifetime
-        let seconds = try taskSeconds ?? getenv("GLOBUS_SIM_TASK_SECONDS").map { (text: UnsafeMutablePointer<CChar>) throws -> Double in
-            guard let v = Double(String(cString: text)) else { throw ValidationError("GLOBUS_SIM_TASK_SECONDS must be a number of seconds") }
-            return v
-        } ?? 1
+        let seconds =
+            try taskSeconds ?? getenv("GLOBUS_SIM_TASK_SECONDS").map { (text: UnsafeMutablePointer<CChar>) throws -> Double in
+                guard let v = Double(String(cString: text)) else { throw ValidationError("GLOBUS_SIM_TASK_SECONDS must be a number of seconds") }
+                return v
+            } ?? 1
         guard seconds >= 0 && seconds <= 86_400 else { throw ValidationError("--task-seconds must be from 0 to 86400") }
         config.taskDuration = seconds
         config.autoApprove = autoApprove
@@ -92,7 +107,9 @@ struct GlobusSim: AsyncParsableCommand {
         if tls {
             let material = try TLSMaterial.make()
             let path: String
-            if let caFile { path = caFile } else {
+            if let caFile {
+                path = caFile
+            } else {
                 var template = Array(((getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/globus-sim-XXXXXX").utf8CString)
                 guard let dir = mkdtemp(&template) else { throw ValidationError("cannot make a folder for the CA certificate") }
                 path = String(cString: dir) + "/ca.pem"
@@ -161,7 +178,8 @@ extension GlobusSim {
         guard let hub = config.hub else { return }
         let admin = if case .key = config.admin { "needs the operator's key" } else { "is off" }
         let clients = ConfidentialClients(class: true, admin: config.admin).notice.map { "; " + $0 } ?? ""
-        let note = "globus-sim: serving a class on JupyterHub (\(hub.apiURL)): each sign-in is approved only as the hub user who owns the token it carries; the admin API \(admin)\(clients); requests are not recorded.\n"
+        let note =
+            "globus-sim: serving a class on JupyterHub (\(hub.apiURL)): each sign-in is approved only as the hub user who owns the token it carries; the admin API \(admin)\(clients); requests are not recorded.\n"
         _ = Array(note.utf8).withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
 }

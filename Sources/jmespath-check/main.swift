@@ -7,9 +7,9 @@
 // unknown-function, too-deep), or "input" for a line that is not such a case. Non-finite numbers
 // in a result are written as Infinity, -Infinity and NaN, as Python's json module writes them.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import JMESPath
 import JSON

@@ -25,11 +25,11 @@ func readBack(_ html: String) -> String? {
 /// Scalars chosen to break code that walks grapheme clusters, or that trusts what follows a quote.
 let tricky: [Unicode.Scalar] = [
     "<", ">", "&", "\"", "'", "`", "=", "/", " ",
-    "\u{301}", "\u{20DD}", "\u{200D}", "\u{FE0F}", "\u{FE00}", "\u{E0100}",      // combining marks, ZWJ, variation selectors
+    "\u{301}", "\u{20DD}", "\u{200D}", "\u{FE0F}", "\u{FE00}", "\u{E0100}",  // combining marks, ZWJ, variation selectors
     "\u{600}", "\u{605}", "\u{6DD}", "\u{70F}", "\u{8E2}", "\u{110BD}", "\u{111C2}", "\u{D4E}",  // Prepend
     "\u{0}", "\u{7}", "\u{8}", "\u{1B}", "\u{D}", "\u{7F}", "\u{85}", "\u{9B}", "\u{9F}", "\t", "\n",  // controls
     "\u{200E}", "\u{200F}", "\u{202A}", "\u{202E}", "\u{2066}", "\u{2069}", "\u{61C}",  // direction marks
-    "\u{1F600}", "\u{1F1FA}", "\u{1F3FB}", "\u{10FFFF}", "\u{E000}", "\u{FFFD}", "\u{FFFE}",
+    "\u{1F600}", "\u{1F1FA}", "\u{1F3FB}", "\u{10FFFF}", "\u{E000}", "\u{FFFD}", "\u{FFFE}"
 ]
 
 /// A scalar from any plane (surrogates skipped), from the first planes' scripts and marks, or a

@@ -5,7 +5,7 @@ import Testing
 import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct CellParserTests {

@@ -7,7 +7,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A class on a shared hub: one simulator for everyone, each student approved as themselves, demo
@@ -33,8 +33,10 @@ import Glibc
     }
 
     static func student(_ user: String, _ sim: RunningSimulator, file: String, hubToken: String? = nil) -> SimulatedNotebook {
-        SimulatedNotebook(sim, variables: ["GLOBUS_KERNEL_DEMO": "hub", "JUPYTERHUB_USER": user, "GLOBUS_KERNEL_DEMO_SIMULATOR": file]
-            .merging(hubToken.map { ["JUPYTERHUB_API_TOKEN": $0] } ?? [:]) { $1 })
+        SimulatedNotebook(
+            sim,
+            variables: ["GLOBUS_KERNEL_DEMO": "hub", "JUPYTERHUB_USER": user, "GLOBUS_KERNEL_DEMO_SIMULATOR": file]
+                .merging(hubToken.map { ["JUPYTERHUB_API_TOKEN": $0] } ?? [:]) { $1 })
     }
 
     @Test func aClassSimulatorKnowsEachStudentByTheHubTokenTheirKernelInherited() async throws {
@@ -44,7 +46,8 @@ import Glibc
         defer { sim.stop() }
         let one = Self.student("student01", sim, file: file, hubToken: "tok-01")
         // Naming another person, another hub user or another token after the start changes nothing.
-        let (_, out) = try await one.run("""
+        let (_, out) = try await one.run(
+            """
             %env JUPYTERHUB_USER=student02
             %env GLOBUS_KERNEL_DEMO=student02
             %env JUPYTERHUB_API_TOKEN=tok-02
@@ -68,8 +71,10 @@ import Glibc
         let capture = CapturingTransport()
         let auth = "https://127.0.0.1:8443/auth/"
         let approval = SimulatorApproval(http: GlobusHTTP(transport: capture), identity: "student01", classSimulator: ("tok-01", auth))
-        for url in [auth + "v2/oauth2/authorize?client_id=x", "https://127.0.0.1:9443/auth/v2/oauth2/authorize?client_id=x",
-                    "http://127.0.0.1:8443/auth/v2/oauth2/authorize?client_id=x", "https://localhost:8443/auth/v2/oauth2/authorize?client_id=x"] {
+        for url in [
+            auth + "v2/oauth2/authorize?client_id=x", "https://127.0.0.1:9443/auth/v2/oauth2/authorize?client_id=x",
+            "http://127.0.0.1:8443/auth/v2/oauth2/authorize?client_id=x", "https://localhost:8443/auth/v2/oauth2/authorize?client_id=x"
+        ] {
             #expect(try approval.obtainCode(authorizeURL: url) == "c")
         }
         let shown = capture.sent.withLock { $0.map { r in r.headers.first { $0.0.lowercased() == "authorization" }?.1 } }
@@ -84,8 +89,9 @@ import Glibc
         let nb = SimulatedNotebook(sim, variables: ["JUPYTERHUB_USER": "student01", "JUPYTERHUB_API_TOKEN": "tok-01", "GLOBUS_KERNEL_DEMO_SIMULATOR": file])
         for other in ["student02", "student01"] {
             let v = try await nb.failure("%globus demo on --as \(other)", stdin: false)
-            #expect(v?.evalue.contains("under JupyterHub, demo mode signs you in as your own hub user (student01); --as cannot choose another person") == true,
-                    "\(String(describing: v))")
+            #expect(
+                v?.evalue.contains("under JupyterHub, demo mode signs you in as your own hub user (student01); --as cannot choose another person") == true,
+                "\(String(describing: v))")
         }
         // Without --as: the hub user, approved by the class's simulator.
         let (_, out) = try await nb.run("%globus demo on\n%globus login\n%globus whoami", stdin: false)
@@ -110,8 +116,12 @@ import Glibc
             #expect(access(nb.tokenFile, F_OK) != 0)
         }
         // A restarted kernel (a new interpreter, same home) is still signed in.
-        let again = SimulatedNotebook(sim, variables: ["GLOBUS_KERNEL_DEMO": "hub", "JUPYTERHUB_USER": "student01",
-                                                       "GLOBUS_KERNEL_DEMO_SIMULATOR": file, "HOME": one.home])
+        let again = SimulatedNotebook(
+            sim,
+            variables: [
+                "GLOBUS_KERNEL_DEMO": "hub", "JUPYTERHUB_USER": "student01",
+                "GLOBUS_KERNEL_DEMO_SIMULATOR": file, "HOME": one.home
+            ])
         let whoami = try await again.run("%globus whoami", stdin: false)
         #expect(whoami.1.text.contains("\nstudent01@classroom.example.edu\nName:  Student 01"))
     }
@@ -121,15 +131,23 @@ import Glibc
         defer { sim.stop() }
         let noUser = SimulatedNotebook(sim, variables: ["GLOBUS_KERNEL_DEMO": "hub", "GLOBUS_KERNEL_DEMO_SIMULATOR": file])
         #expect(try await noUser.failure("%globus login")?.evalue.contains("JUPYTERHUB_USER is not set") == true)
-        let missing = SimulatedNotebook(sim, variables: ["GLOBUS_KERNEL_DEMO": "hub", "JUPYTERHUB_USER": "student01",
-                                                         "GLOBUS_KERNEL_DEMO_SIMULATOR": file + ".gone"])
+        let missing = SimulatedNotebook(
+            sim,
+            variables: [
+                "GLOBUS_KERNEL_DEMO": "hub", "JUPYTERHUB_USER": "student01",
+                "GLOBUS_KERNEL_DEMO_SIMULATOR": file + ".gone"
+            ])
         #expect(try await missing.failure("%globus login")?.evalue.contains("cannot read the class simulator's file") == true)
         let notes = file + ".txt"
         let f = fopen(notes, "w")!
         fputs("export GLOBUS_SDK_SERVICE_URL_AUTH=http://127.0.0.1:1/auth/\n", f)
         fclose(f)
-        let wrong = SimulatedNotebook(sim, variables: ["GLOBUS_KERNEL_DEMO": "hub", "JUPYTERHUB_USER": "student01",
-                                                       "GLOBUS_KERNEL_DEMO_SIMULATOR": notes])
+        let wrong = SimulatedNotebook(
+            sim,
+            variables: [
+                "GLOBUS_KERNEL_DEMO": "hub", "JUPYTERHUB_USER": "student01",
+                "GLOBUS_KERNEL_DEMO_SIMULATOR": notes
+            ])
         #expect(try await wrong.failure("%globus login")?.evalue.contains("is not a simulator's announcement") == true)
         let stranger = Self.student("mallory", sim, file: file)
         let v0 = try await stranger.failure("%globus login", stdin: false)

@@ -7,7 +7,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct EnvSettingsTests {
@@ -28,9 +28,11 @@ import Glibc
     @Test func aCellCannotChangeWhereTokensGo() async throws {
         try await withNotebook { nb in
             _ = try await nb.run("%globus login")
-            for cell in ["%env GLOBUS_SDK_SERVICE_URL_TRANSFER=https://attacker.example/", "%env GLOBUS_SDK_SERVICE_URL_AUTH https://attacker.example/",
-                         "%env GLOBUS_SDK_VERIFY_SSL=false", "%env GLOBUS_SDK_VERIFY_SSL=/tmp/attacker-ca.pem", "%env https_proxy=http://attacker.example:3128",
-                         "%env --unset GLOBUS_SDK_SERVICE_URL_TRANSFER", "%env --unset GLOBUS_SDK_VERIFY_SSL"] {
+            for cell in [
+                "%env GLOBUS_SDK_SERVICE_URL_TRANSFER=https://attacker.example/", "%env GLOBUS_SDK_SERVICE_URL_AUTH https://attacker.example/",
+                "%env GLOBUS_SDK_VERIFY_SSL=false", "%env GLOBUS_SDK_VERIFY_SSL=/tmp/attacker-ca.pem", "%env https_proxy=http://attacker.example:3128",
+                "%env --unset GLOBUS_SDK_SERVICE_URL_TRANSFER", "%env --unset GLOBUS_SDK_VERIFY_SSL"
+            ] {
                 let e = try await nb.failure(cell)
                 #expect(e?.ename == "ConfigurationError", "\(cell) was not refused")
                 #expect(e?.traceback.last?.contains("restart the kernel") == true)

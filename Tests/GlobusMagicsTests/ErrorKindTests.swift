@@ -7,7 +7,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct ErrorKindTests {

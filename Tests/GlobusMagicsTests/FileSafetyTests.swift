@@ -5,7 +5,7 @@ import Testing
 @testable import GlobusMagics
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Every file a command reads or writes is opened one way (`FileAccess`): no link followed as

@@ -7,7 +7,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Flows: list, run with the flow's own scope (consent asked once), follow a run to its end.
@@ -21,8 +21,9 @@ import Glibc
             #expect(list.results.last?["text/plain"]?.string?.contains("Move and share") == true)
             let (r, o) = try await nb.run("%globus flows run \(Self.flow) --body '{\"source\": \"/~/data\"}' --label demo --as run")
             #expect(r == .ok(), "\(o.text)")
-            #expect(o.prompts.count == 1 && o.signInURL?.contains("flow_24bc4997_b483_4c25_a19c_64b0afc00743_user") == true,
-                    "the flow's own scope is consented once")
+            #expect(
+                o.prompts.count == 1 && o.signInURL?.contains("flow_24bc4997_b483_4c25_a19c_64b0afc00743_user") == true,
+                "the flow's own scope is consented once")
             let again = try await nb.run("%globus flows run \(Self.flow) --as run2").1
             #expect(again.prompts.isEmpty, "no second consent")
             // Followed from while it runs to its end, whatever the machine's speed: the simulator's
@@ -32,7 +33,9 @@ import Glibc
             await nb.sim.admin("clock", #"{"offset": -1000}"#)
             let looked = await looks()
             let followed = RecordingOutput(), interp = nb.interp
-            async let w = onThread { interp.execute("%globus flows status \(runID) --wait --interval 0.2", context: ExecutionContext(executionCount: 50, allowStdin: false), output: followed) }
+            async let w = onThread {
+                interp.execute("%globus flows status \(runID) --wait --interval 0.2", context: ExecutionContext(executionCount: 50, allowStdin: false), output: followed)
+            }
             while await looks() == looked { try await Task.sleep(nanoseconds: 50_000_000) }
             await nb.sim.admin("clock", #"{"offset": 1000}"#)
             #expect(try await w == .ok())

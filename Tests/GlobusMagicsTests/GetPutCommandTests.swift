@@ -7,7 +7,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `%globus get` and `%globus put`: files to and from a collection's HTTPS server.
@@ -74,7 +74,9 @@ import Glibc
         out.interruptsCalls = true
         let interp = nb.interp
         let local = nb.home + "/big.dat"
-        async let outcome = onThread { interp.execute("%globus get \(tutorial1):/~/big.dat \(local)", context: ExecutionContext(executionCount: 5, allowStdin: false), output: out) }
+        async let outcome = onThread {
+            interp.execute("%globus get \(tutorial1):/~/big.dat \(local)", context: ExecutionContext(executionCount: 5, allowStdin: false), output: out)
+        }
         // Interrupted once bytes have reached the partial file (throttled: it takes minutes).
         var looks = 0
         while try partialBytes(nb.home) == 0 && looks < 3000 {
@@ -113,7 +115,6 @@ import Glibc
         }
     }
 }
-
 
 /// The bytes in a `.part-` file in `dir`, if one is there.
 func partialBytes(_ dir: String) throws -> Int {

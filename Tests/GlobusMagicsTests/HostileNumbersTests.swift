@@ -7,7 +7,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Numbers a hostile service answers, at the ends of Int's range, are shown, never trapped on.

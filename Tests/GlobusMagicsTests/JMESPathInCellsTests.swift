@@ -17,7 +17,7 @@ import Testing
         (0..<100_000).map { _ in "a" }.joined(separator: "."),
         (0..<20_000).map { _ in "DATA" }.joined(separator: "|"),
         // A result four times larger at each step: it spun until killed.
-        "DATA[0:1]" + String(repeating: "|[@,@,@,@]", count: 20),
+        "DATA[0:1]" + String(repeating: "|[@,@,@,@]", count: 20)
     ]
 
     @Test func expressionsThatKilledTheKernelNowAnswerOrFailByName() async throws {

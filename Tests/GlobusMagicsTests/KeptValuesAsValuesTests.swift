@@ -27,7 +27,8 @@ import Testing
     @Test func aKeptLabelStaysOneStringInAJSONBody() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
-        let nb = try await Self.notebook(sim, keeping: ["lab": .string(Self.injection), "items": [["DATA_TYPE": "transfer_item", "source_path": "/~/file1.txt", "destination_path": "/~/copy.txt"]]])
+        let nb = try await Self.notebook(
+            sim, keeping: ["lab": .string(Self.injection), "items": [["DATA_TYPE": "transfer_item", "source_path": "/~/file1.txt", "destination_path": "/~/copy.txt"]]])
         let cell = """
             %%globus call transfer POST /transfer
             {"DATA_TYPE": "transfer", "source_endpoint": "\(Self.tutorial1)", "destination_endpoint": "\(Self.tutorial2)",

@@ -7,7 +7,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct LoginCommandTests {
@@ -67,7 +67,11 @@ import Glibc
             #expect(wrong?.traceback.last == "  %globus login")
             // A code used twice: Globus says so, and the error does too.
             var used = ""
-            _ = try await nb.run("%globus login", pasting: { used = $0; return $0 })
+            _ = try await nb.run(
+                "%globus login",
+                pasting: {
+                    used = $0; return $0
+                })
             let twice = try await nb.failure("%globus login --force", answers: [used])
             #expect(twice?.ename == "LoginError" && twice?.evalue == "That Authorization Code was already used (each code works once)")
             // Ctrl-C at the prompt.
@@ -90,7 +94,7 @@ import Glibc
     @Test(arguments: [
         ("abc123", AuthorizationCodeInput.code("abc123")), ("  'abc123'\n", .code("abc123")), ("\u{201C}abc123\u{201D}", .code("abc123")),
         ("`abc123`\r\n", .code("abc123")), ("http://localhost:8080/cb?state=s&code=ab%2Bc", .code("ab+c")), ("\"\" ", .empty),
-        ("https://auth.globus.org/v2/oauth2/authorize?client_id=x&scope=openid", .signInLink),
+        ("https://auth.globus.org/v2/oauth2/authorize?client_id=x&scope=openid", .signInLink)
     ])
     func pastedTextBecomesACode(_ typed: String, _ expected: AuthorizationCodeInput) {
         #expect(AuthorizationCodeInput(typed) == expected)
@@ -98,14 +102,17 @@ import Glibc
 
     @Test func aClientGlobusDoesNotKnowIsAConfigurationToFix() throws {
         let pending = PendingLogin(authorizeURL: "https://auth.globus.org/v2/oauth2/authorize", pkce: nil, redirectURI: "x", scopes: [], parameters: nil)
-        let answer = GlobusAPIError(method: "POST", url: "https://auth.globus.org/v2/oauth2/token", status: 401, headers: [("content-type", "application/json")],
-                                    body: Array(#"{"error": "invalid_client"}"#.utf8))
+        let answer = GlobusAPIError(
+            method: "POST", url: "https://auth.globus.org/v2/oauth2/token", status: 401, headers: [("content-type", "application/json")],
+            body: Array(#"{"error": "invalid_client"}"#.utf8))
         let e = Rendering.error(GlobusApp.loginFailure(.api(answer), clientID: "0000-unknown", pending: pending))
         #expect(e.ename == "ConfigurationError" && e.evalue.contains("does not know the client id '0000-unknown'"))
         #expect(e.traceback.last?.contains("%env GLOBUS_CLIENT_ID=") == true, "\(e.traceback)")
-        let expired = GlobusAPIError(method: "POST", url: "https://auth.globus.org/v2/oauth2/token", status: 401, headers: [("content-type", "application/json")],
-                                     body: Array(#"{"error": "invalid_grant", "error_description": "Authorization code expired"}"#.utf8))
-        #expect(Rendering.error(GlobusApp.loginFailure(.api(expired), clientID: "c", pending: pending)).evalue
+        let expired = GlobusAPIError(
+            method: "POST", url: "https://auth.globus.org/v2/oauth2/token", status: 401, headers: [("content-type", "application/json")],
+            body: Array(#"{"error": "invalid_grant", "error_description": "Authorization code expired"}"#.utf8))
+        #expect(
+            Rendering.error(GlobusApp.loginFailure(.api(expired), clientID: "c", pending: pending)).evalue
                 == "That Authorization Code has expired (a code lasts 10 minutes)")
     }
 

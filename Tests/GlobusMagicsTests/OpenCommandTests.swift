@@ -64,8 +64,9 @@ import Testing
             #expect(r == .ok(), "\(o.text)")
             let shown = try #require(o.results.last)
             #expect(shown["image/png"] == nil, "no data URI of 9 MB")
-            #expect(shown["text/plain"]?.string == "big.png: 9.4 MB, PNG image (image/png); too large to show here (open shows images up to 8.4 MB).\n"
-                + "Download it with: %globus get '\(tutorial2):/~/big.png'", "\(shown)")
+            #expect(
+                shown["text/plain"]?.string == "big.png: 9.4 MB, PNG image (image/png); too large to show here (open shows images up to 8.4 MB).\n"
+                    + "Download it with: %globus get '\(tutorial2):/~/big.png'", "\(shown)")
             #expect(shown["text/html"]?.string?.contains("<code>%globus get &#39;\(tutorial2):/~/big.png&#39;</code>") == true)
             let reads = await nb.sim.requests().filter { $0["path"]?.string == "/https/\(tutorial2)/~/big.png" && $0["method"]?.string != "PUT" }
             #expect(reads.map { $0["method"]?.string ?? "" } == ["HEAD", "HEAD", "GET"], "put's HEAD, then open's HEAD and one read of the head")

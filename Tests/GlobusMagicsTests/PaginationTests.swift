@@ -7,15 +7,17 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Listings fetched page by page in each service's own way, merged into one result.
 @Suite struct PaginationTests {
     /// A notebook signed in as alice, and the id of a finished task of hers that copied `files` files.
     static func signedInWithATask(_ sim: RunningSimulator, files: Int) async throws -> (SimulatedNotebook, String) {
-        let seeded = await sim.sim.handle(SimRequest(method: "POST", path: "/admin/tasks",
-                                                     body: Array(#"{"count": 1, "identity": "alice@uchicago.edu", "files": \#(files)}"#.utf8)))
+        let seeded = await sim.sim.handle(
+            SimRequest(
+                method: "POST", path: "/admin/tasks",
+                body: Array(#"{"count": 1, "identity": "alice@uchicago.edu", "files": \#(files)}"#.utf8)))
         let nb = SimulatedNotebook(sim)
         _ = try await nb.run("%globus login")
         return (nb, try JSON.parse(seeded.body)["task_ids"]?.array?.first?.string ?? "")

@@ -6,7 +6,7 @@ import Testing
 import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Records what a cell sends, like a frontend would see it.

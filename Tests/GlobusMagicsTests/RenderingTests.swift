@@ -6,7 +6,7 @@ import Testing
 import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct RenderingTests {
@@ -21,13 +21,18 @@ import Glibc
         }
     }
 
-    let listing: JSON = ["DATA_TYPE": "file_list", "DATA": [["DATA_TYPE": "file", "name": "a.txt", "size": 4, "type": "file"],
-                                                            ["DATA_TYPE": "file", "name": "data", "size": 4096, "type": "dir"]]]
+    let listing: JSON = [
+        "DATA_TYPE": "file_list",
+        "DATA": [
+            ["DATA_TYPE": "file", "name": "a.txt", "size": 4, "type": "file"],
+            ["DATA_TYPE": "file", "name": "data", "size": 4096, "type": "dir"]
+        ]
+    ]
 
     @Test func listingsGetATableTreeAndStableText() {
         let b = Rendering.bundle(for: listing, format: .auto)
         #expect(b["application/json"] == listing)
-        #expect(b["text/plain"]?.string?.hasPrefix("{\n  \"DATA\": [") == true)   // sorted keys
+        #expect(b["text/plain"]?.string?.hasPrefix("{\n  \"DATA\": [") == true)  // sorted keys
         let html = b["text/html"]?.string ?? ""
         #expect(html.contains("<th>name</th>") && html.contains(">data</td>") && !html.contains("DATA_TYPE"))
     }
@@ -66,9 +71,11 @@ import Glibc
     }
 
     @Test func errorsCarryTheRemedyAndNeverTheToken() {
-        let body = #"{"code":"ConsentRequired","message":"Missing required data_access consent","request_id":"r1","required_scopes":["urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/c1/data_access]"]}"#
-        let e = GlobusAPIError(method: "GET", url: "https://transfer.api.globus.org/v0.10/operation/endpoint/c1/ls", status: 403,
-                               headers: [("content-type", "application/json")], body: Array(body.utf8))
+        let body =
+            #"{"code":"ConsentRequired","message":"Missing required data_access consent","request_id":"r1","required_scopes":["urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/c1/data_access]"]}"#
+        let e = GlobusAPIError(
+            method: "GET", url: "https://transfer.api.globus.org/v0.10/operation/endpoint/c1/ls", status: 403,
+            headers: [("content-type", "application/json")], body: Array(body.utf8))
         let x = Rendering.error(.api(e))
         #expect(x.ename == "GlobusAPIError")
         #expect(x.evalue == "403 ConsentRequired: Missing required data_access consent")

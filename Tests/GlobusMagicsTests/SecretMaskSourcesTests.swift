@@ -4,7 +4,7 @@ import Testing
 @testable import GlobusMagics
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The secret mask is made again only when one of its sources changed, so it must notice every
@@ -16,14 +16,16 @@ import Glibc
     static func session() throws -> (GlobusSession, realFile: String) {
         let home = FileSafetyTests.tempDir()
         let session = GlobusSession(environment: KernelEnvironment(["HOME": home]))
-        let path = try JSONTokenStorage.defaultPath(clientID: GlobusSession.tutorialClientID, appName: GlobusSession.defaultAppName,
-                                                    environment: "production", home: home)
+        let path = try JSONTokenStorage.defaultPath(
+            clientID: GlobusSession.tutorialClientID, appName: GlobusSession.defaultAppName,
+            environment: "production", home: home)
         return (session, path)
     }
 
     static func token(_ rs: String, _ value: String) -> TokenData {
-        TokenData(resourceServer: rs, identityID: "someone", scope: "scope", accessToken: value, refreshToken: value + "-refresh",
-                  expiresAtSeconds: 4_102_444_800, tokenType: "Bearer")
+        TokenData(
+            resourceServer: rs, identityID: "someone", scope: "scope", accessToken: value, refreshToken: value + "-refresh",
+            expiresAtSeconds: 4_102_444_800, tokenType: "Bearer")
     }
 
     /// Another process's write of the token file: a store of its own, which this session never sees.
@@ -34,8 +36,8 @@ import Glibc
     @Test(arguments: 1...12) func everySecretKnownIsMaskedAfterAnyChange(seed: Int) throws {
         var rng = Xoshiro(seed: (UInt64(seed), 0x9E37_79B9_7F4A_7C15, 1, 2))  // seeded: a failing sequence runs again
         let (session, realFile) = try Self.session()
-        var live: [String: String] = [:]   // where → the secret it holds now
-        var gone: [String] = []            // secrets of variables since changed (they stay masked)
+        var live: [String: String] = [:]  // where → the secret it holds now
+        var gone: [String] = []  // secrets of variables since changed (they stay masked)
         for step in 0..<40 {
             let value = "secret-\(seed)-\(step)-\(rng.next() % 1_000_000)"
             let rs = ["transfer.api.globus.org", "auth.globus.org", "groups.api.globus.org"][Int(rng.next() % 3)]

@@ -3,7 +3,7 @@ import Testing
 @testable import GlobusMagics
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Expanded values of secret-looking variables never appear in an error, and assignments from

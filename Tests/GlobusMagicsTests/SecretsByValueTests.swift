@@ -50,8 +50,9 @@ import Testing
         let real = try JSONTokenFile(nb.tokenFile).tokens
         let demo = GlobusInterpreter(variables: ["HOME": nb.home, "GLOBUS_KERNEL_DEMO": "alice@uchicago.edu"])
         let out = RecordingOutput()
-        let outcome = demo.execute("%globus login\n%globus call transfer POST /endpoint_search --allow-errors --body-file \(nb.tokenFile)",
-                                   context: .init(executionCount: 1, allowStdin: false), output: out)
+        let outcome = demo.execute(
+            "%globus login\n%globus call transfer POST /endpoint_search --allow-errors --body-file \(nb.tokenFile)",
+            context: .init(executionCount: 1, allowStdin: false), output: out)
         guard case .error(let e) = outcome else { Issue.record("the real token file was sent to the demo's simulator"); return }
         #expect(e.ename == "SecretError", "\(e)")
         for t in real { #expect(!out.text.contains(t)) }
@@ -61,11 +62,13 @@ import Testing
         try await withNotebook(["MY_SECRET": "s3cret-value-123", "GLOBUS_CLIENT_SECRET_ELSEWHERE": "other-secret-456"]) { nb in
             _ = try await nb.run("%globus login")
             let before = await nb.sim.requests().count
-            for cell in ["%globus mkdir 'Globus Tutorial Collection 2':/~/$MY_SECRET",
-                         "%globus transfer 'Globus Tutorial Collection 1':/~/file1.txt 'Globus Tutorial Collection 2':/~/x --label $MY_SECRET",
-                         "%globus call transfer GET /task_list -Q filter=$MY_SECRET",
-                         "%globus call transfer GET /task_list -H \"X-Note: $GLOBUS_CLIENT_SECRET_ELSEWHERE\"",
-                         "%globus call transfer GET /task/$MY_SECRET"] {
+            for cell in [
+                "%globus mkdir 'Globus Tutorial Collection 2':/~/$MY_SECRET",
+                "%globus transfer 'Globus Tutorial Collection 1':/~/file1.txt 'Globus Tutorial Collection 2':/~/x --label $MY_SECRET",
+                "%globus call transfer GET /task_list -Q filter=$MY_SECRET",
+                "%globus call transfer GET /task_list -H \"X-Note: $GLOBUS_CLIENT_SECRET_ELSEWHERE\"",
+                "%globus call transfer GET /task/$MY_SECRET"
+            ] {
                 let e = try await nb.failure(cell)
                 #expect(e?.ename == "SecretError", "\(cell): \(String(describing: e))")
             }

@@ -5,7 +5,7 @@ import Testing
 import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct ShellWordsTests {
@@ -19,7 +19,8 @@ import Glibc
     }
 
     @Test func expandsVariablesExceptInSingleQuotes() throws {
-        #expect(try ShellWords.split(#"$HOME "${HOME}/x" '$HOME' \$HOME $NOPE. $"#, environment: env)
+        #expect(
+            try ShellWords.split(#"$HOME "${HOME}/x" '$HOME' \$HOME $NOPE. $"#, environment: env)
                 == ["/home/u", "/home/u/x", "$HOME", "$HOME", ".", "$"])
     }
 

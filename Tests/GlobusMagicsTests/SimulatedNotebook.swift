@@ -7,7 +7,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 final class SimulatedNotebook: @unchecked Sendable {
@@ -26,8 +26,10 @@ final class SimulatedNotebook: @unchecked Sendable {
     /// Runs a cell on its own thread (libcurl blocks); a code prompt is answered by signing in
     /// as `person` in the simulator.
     /// `pasting` is what the person makes of the code when pasting it (quotes, spaces, a link).
-    func run(_ code: String, stdin: Bool = true, as person: String = "alice@uchicago.edu",
-             answers: [String] = [], pasting: @escaping (String) -> String = { $0 }) async throws -> (ExecutionOutcome, RecordingOutput) {
+    func run(
+        _ code: String, stdin: Bool = true, as person: String = "alice@uchicago.edu",
+        answers: [String] = [], pasting: @escaping (String) -> String = { $0 }
+    ) async throws -> (ExecutionOutcome, RecordingOutput) {
         count += 1
         let out = RecordingOutput()
         out.allowInput = stdin

@@ -7,7 +7,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 let tutorial1 = "6c54cade-bde5-45c1-bdea-f4bd71dba2cc"
@@ -32,7 +32,8 @@ let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
 
     @Test func mkdirRenameAndRmChangeTheListing() async throws {
         try await withNotebook { nb in
-            let (r, o) = try await nb.run("""
+            let (r, o) = try await nb.run(
+                """
                 %globus login
                 %globus mkdir \(tutorial2):/~/results
                 %globus rename \(tutorial2):/~/results /~/results-2026
@@ -55,8 +56,9 @@ let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
             #expect(submit.1.stdout.contains("Kept as task"))
             let wait = try await nb.run("%globus task wait @{task.task_id} --interval 0.2 --as done")
             #expect(wait.0 == .ok(), "\(wait.1.text)")
-            #expect(wait.1.results.last?["application/json"] == nil && wait.1.results.last?["text/html"]?.string?.contains("<progress") == true,
-                    "shown as its progress bar; the JSON is kept")
+            #expect(
+                wait.1.results.last?["application/json"] == nil && wait.1.results.last?["text/html"]?.string?.contains("<progress") == true,
+                "shown as its progress bar; the JSON is kept")
             let done = nb.kept("done")
             #expect(done?["status"] == "SUCCEEDED" && done?["files"] == 2 && done?["bytes_transferred"] == 2344)
             // At most one live display (none when the task ended before the first look: how many
@@ -69,7 +71,8 @@ let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
     @Test func batchCellsAndDryRun() async throws {
         try await withNotebook { nb in
             _ = try await nb.run("%globus login")
-            let dry = try await nb.run("%%globus transfer \(tutorial1) \(tutorial2) --dry-run --sync-level checksum\n/~/file1.txt /~/copies/file1.txt\n# a comment\n/~/data /~/copies/data --recursive\n")
+            let dry = try await nb.run(
+                "%%globus transfer \(tutorial1) \(tutorial2) --dry-run --sync-level checksum\n/~/file1.txt /~/copies/file1.txt\n# a comment\n/~/data /~/copies/data --recursive\n")
             let doc = dry.1.results.last?["application/json"]
             #expect(doc?["DATA"]?.array?.count == 2 && doc?["sync_level"] == 3)
             #expect(doc?["DATA"]?.array?[1]["recursive"] == true && doc?["DATA"]?.array?[0]["recursive"] == false)
@@ -88,7 +91,9 @@ let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
         let interp = nb.interp
         let taskID = try #require(nb.kept("t")?["task_id"]?.string)
         func polls() async -> Int { await sim.requestedPaths().count { $0.hasSuffix("/task/\(taskID)") } }
-        async let outcome = onThread { interp.execute("%globus task wait @{t.task_id} --interval 0.2", context: ExecutionContext(executionCount: 9, allowStdin: false), output: out) }
+        async let outcome = onThread {
+            interp.execute("%globus task wait @{t.task_id} --interval 0.2", context: ExecutionContext(executionCount: 9, allowStdin: false), output: out)
+        }
         try await Task.sleep(nanoseconds: 800_000_000)
         out.interrupted = true
         let pollsAtTheInterrupt = await polls()

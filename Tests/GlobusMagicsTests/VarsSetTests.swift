@@ -21,7 +21,8 @@ import Testing
     }
 
     @Test func eachLineKeepsOneValueWithItsJSONType() {
-        let (r, o) = run("""
+        let (r, o) = run(
+            """
             # Parameters
             %globus vars set label="nightly"
             %globus vars set count=9007199254740993

@@ -3,7 +3,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct AuthURLTests {
@@ -18,15 +18,20 @@ import Glibc
 
     @Test func authorizeURLMatchesThePythonSDKByteForByte() throws {
         let client = AuthLoginClient(clientID: "61338d24-54d5-408f-a10d-66c06b59f6d2", environment: GlobusEnvironment(name: "production"))
-        let url = client.authorizeURL(.init(
-            scopes: try ScopeParser.parse("openid urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/abc/data_access]"),
-            redirectURI: client.authCodeRedirect, refreshTokens: true,
-            pkce: PKCE(verifier: String(repeating: "x", count: 43), challenge: "Q8N1eAkNzTOxWNKJ_htwVjg3G_TEOvBzpvZgMmQG-sA"),
-            prefillNamedGrant: "My App on host",
-            parameters: AuthorizationParameters(sessionMessage: "hi there", sessionRequiredIdentities: ["a", "b"],
-                                                sessionRequiredSingleDomain: ["uchicago.edu"], sessionRequiredPolicies: ["p1"],
-                                                sessionRequiredMFA: true, prompt: "login")))
-        #expect(url == "https://auth.globus.org/v2/oauth2/authorize?client_id=61338d24-54d5-408f-a10d-66c06b59f6d2&redirect_uri=https%3A%2F%2Fauth.globus.org%2Fv2%2Fweb%2Fauth-code&scope=openid+urn%3Aglobus%3Aauth%3Ascope%3Atransfer.api.globus.org%3Aall%5B%2Ahttps%3A%2F%2Fauth.globus.org%2Fscopes%2Fabc%2Fdata_access%5D&state=_default&response_type=code&access_type=offline&code_challenge=Q8N1eAkNzTOxWNKJ_htwVjg3G_TEOvBzpvZgMmQG-sA&code_challenge_method=S256&prefill_named_grant=My+App+on+host&session_required_mfa=True&session_message=hi+there&prompt=login&session_required_single_domain=uchicago.edu&session_required_policies=p1&session_required_identities=a%2Cb")
+        let url = client.authorizeURL(
+            .init(
+                scopes: try ScopeParser.parse("openid urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/abc/data_access]"),
+                redirectURI: client.authCodeRedirect, refreshTokens: true,
+                pkce: PKCE(verifier: String(repeating: "x", count: 43), challenge: "Q8N1eAkNzTOxWNKJ_htwVjg3G_TEOvBzpvZgMmQG-sA"),
+                prefillNamedGrant: "My App on host",
+                parameters: AuthorizationParameters(
+                    sessionMessage: "hi there", sessionRequiredIdentities: ["a", "b"],
+                    sessionRequiredSingleDomain: ["uchicago.edu"], sessionRequiredPolicies: ["p1"],
+                    sessionRequiredMFA: true, prompt: "login")))
+        #expect(
+            url
+                == "https://auth.globus.org/v2/oauth2/authorize?client_id=61338d24-54d5-408f-a10d-66c06b59f6d2&redirect_uri=https%3A%2F%2Fauth.globus.org%2Fv2%2Fweb%2Fauth-code&scope=openid+urn%3Aglobus%3Aauth%3Ascope%3Atransfer.api.globus.org%3Aall%5B%2Ahttps%3A%2F%2Fauth.globus.org%2Fscopes%2Fabc%2Fdata_access%5D&state=_default&response_type=code&access_type=offline&code_challenge=Q8N1eAkNzTOxWNKJ_htwVjg3G_TEOvBzpvZgMmQG-sA&code_challenge_method=S256&prefill_named_grant=My+App+on+host&session_required_mfa=True&session_message=hi+there&prompt=login&session_required_single_domain=uchicago.edu&session_required_policies=p1&session_required_identities=a%2Cb"
+        )
     }
 
     @Test func environmentsAndServiceURLs() {

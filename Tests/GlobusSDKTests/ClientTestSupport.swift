@@ -5,7 +5,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The simulator's fixtures the client tests use.
@@ -48,8 +48,10 @@ struct SignedIn: Sendable {
 
 /// Runs a simulator (made with `config`) for `body`, signed in lazily, on a thread of its own
 /// (the SDK blocks).
-func withSimulator<T: Sendable>(_ config: Simulator.Configuration = Simulator.Configuration(),
-                                _ body: @escaping @Sendable (SignedIn) throws -> T) async throws -> T {
+func withSimulator<T: Sendable>(
+    _ config: Simulator.Configuration = Simulator.Configuration(),
+    _ body: @escaping @Sendable (SignedIn) throws -> T
+) async throws -> T {
     let sim = try await RunningSimulator(config)
     defer { sim.stop() }
     let signedIn = SignedIn(sim)
@@ -57,22 +59,29 @@ func withSimulator<T: Sendable>(_ config: Simulator.Configuration = Simulator.Co
 }
 
 /// An app with stored tokens for every resource server named, talking to a scripted service.
-func scriptedApp(_ resourceServers: [String] = ["transfer.api.globus.org"],
-                 _ answer: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws -> (GlobusApp, TokenOriginTests.ScriptedTransport) {
+func scriptedApp(
+    _ resourceServers: [String] = ["transfer.api.globus.org"],
+    _ answer: @escaping @Sendable (HTTPRequest) -> HTTPResponse
+) throws -> (GlobusApp, TokenOriginTests.ScriptedTransport) {
     let storage = MemoryTokenStorage()
-    try storage.store(resourceServers.map {
-        TokenData(resourceServer: $0, identityID: "me", scope: everyScope + " urn:globus:auth:scope:\($0):manage_collections", accessToken: "T-\($0)", refreshToken: nil,
-                  expiresAtSeconds: Int(time(nil)) + 3600, tokenType: "Bearer")
-    })
+    try storage.store(
+        resourceServers.map {
+            TokenData(
+                resourceServer: $0, identityID: "me", scope: everyScope + " urn:globus:auth:scope:\($0):manage_collections", accessToken: "T-\($0)", refreshToken: nil,
+                expiresAtSeconds: Int(time(nil)) + 3600, tokenType: "Bearer")
+        })
     let transport = TokenOriginTests.ScriptedTransport(answer)
-    let app = GlobusApp.user("Scripted", clientID: "c", config: GlobusApp.Config(settings: try Settings(variables: [:]), storage: storage),
-                             transport: transport)
+    let app = GlobusApp.user(
+        "Scripted", clientID: "c", config: GlobusApp.Config(settings: try Settings(variables: [:]), storage: storage),
+        transport: transport)
     return (app, transport)
 }
 
 /// The default scopes of every client, granted at once.
-let everyScope = [Scopes.openid, Scopes.profile, Scopes.email, Scopes.transferAll, Scopes.groupsViewMyGroups, Scopes.searchSearch,
-                  Scopes.flowsAll, Scopes.timers].joined(separator: " ")
+let everyScope = [
+    Scopes.openid, Scopes.profile, Scopes.email, Scopes.transferAll, Scopes.groupsViewMyGroups, Scopes.searchSearch,
+    Scopes.flowsAll, Scopes.timers
+].joined(separator: " ")
 
 /// An answer with a JSON body.
 func jsonAnswer(_ text: String, status: Int = 200) -> HTTPResponse {

@@ -6,7 +6,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// ``CollectionHTTPSClient`` against the simulator's per-collection HTTPS servers: what a
@@ -131,8 +131,9 @@ import Glibc
             let dir = scratchDirectory()
             let stop = Shared(false)
             let error = globusError { () throws(GlobusError) in
-                try https.download("/~/big.dat", to: dir + "/big.dat", progress: { p in if p.bytes > 4 << 20 { stop.set(true) } },
-                                   isCancelled: { stop.get() })
+                try https.download(
+                    "/~/big.dat", to: dir + "/big.dat", progress: { p in if p.bytes > 4 << 20 { stop.set(true) } },
+                    isCancelled: { stop.get() })
             }
             #expect(error.map { if case .cancelled = $0 { true } else { false } } == true, "\(String(describing: error))")
             #expect(try listDirectory(dir).isEmpty)
@@ -218,10 +219,13 @@ import Glibc
     /// A collection's document that names a plain-HTTP server elsewhere gets no token: only
     /// HTTPS, or this computer (a simulator) over HTTP.
     @Test func aServerNamedWithoutHTTPSGetsNoToken() throws {
-        for (server, refused) in [("http://g-6c54ca.example.org", true), ("HTTP://data.example.org:8080", true), ("ftp://x.example.org", true),
-                                  ("https://g-6c54ca.example.org", false), ("http://127.0.0.1:8443", false), ("http://localhost:1", false)] {
+        for (server, refused) in [
+            ("http://g-6c54ca.example.org", true), ("HTTP://data.example.org:8080", true), ("ftp://x.example.org", true),
+            ("https://g-6c54ca.example.org", false), ("http://127.0.0.1:8443", false), ("http://localhost:1", false)
+        ] {
             let (app, transport) = try scriptedApp { r in
-                r.url.contains("/endpoint/") ? jsonAnswer(#"{"DATA_TYPE": "endpoint", "id": "\#(Fixtures.tutorial1)", "entity_type": "GCSv5_guest_collection", "https_server": "\#(server)"}"#)
+                r.url.contains("/endpoint/")
+                    ? jsonAnswer(#"{"DATA_TYPE": "endpoint", "id": "\#(Fixtures.tutorial1)", "entity_type": "GCSv5_guest_collection", "https_server": "\#(server)"}"#)
                     : HTTPResponse(status: 200, headers: [], body: [7])
             }
             let found = Result { () throws(GlobusError) in try CollectionHTTPSClient.forCollection(Fixtures.tutorial1, transfer: TransferClient(app: app)) }
@@ -244,10 +248,14 @@ import Glibc
     static func scripted(_ transport: TokenOriginTests.ScriptedTransport) -> CollectionHTTPSClient {
         let id = Fixtures.tutorial1
         let storage = MemoryTokenStorage()
-        storage.store([TokenData(resourceServer: id, identityID: "me", scope: "https://auth.globus.org/scopes/\(id)/https", accessToken: "T-https",
-                                 refreshToken: nil, expiresAtSeconds: Int(time(nil)) + 3600, tokenType: "Bearer")])
-        let app = GlobusApp.user("Scripted", clientID: "c", config: GlobusApp.Config(settings: try! Settings(variables: [:]), storage: storage),
-                                 transport: transport)
+        storage.store([
+            TokenData(
+                resourceServer: id, identityID: "me", scope: "https://auth.globus.org/scopes/\(id)/https", accessToken: "T-https",
+                refreshToken: nil, expiresAtSeconds: Int(time(nil)) + 3600, tokenType: "Bearer")
+        ])
+        let app = GlobusApp.user(
+            "Scripted", clientID: "c", config: GlobusApp.Config(settings: try! Settings(variables: [:]), storage: storage),
+            transport: transport)
         return CollectionHTTPSClient(collectionID: id, httpsServer: scriptedServer, app: app, dataAccess: false)
     }
 
@@ -271,7 +279,8 @@ import Glibc
     @Test func theTokenGoesOnlyToTheServersOrigin() throws {
         let server = Self.scriptedServer
         let transport = TokenOriginTests.ScriptedTransport { r in
-            r.url.hasSuffix("/moved") ? HTTPResponse(status: 302, headers: [("location", "https://elsewhere.example/x")], body: [])
+            r.url.hasSuffix("/moved")
+                ? HTTPResponse(status: 302, headers: [("location", "https://elsewhere.example/x")], body: [])
                 : HTTPResponse(status: 200, headers: [], body: [1, 2, 3])
         }
         let https = Self.scripted(transport)

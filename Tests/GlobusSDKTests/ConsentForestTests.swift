@@ -3,7 +3,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct ConsentForestTests {
@@ -11,7 +11,7 @@ import Glibc
         let consents: [JSON] = [
             ["id": 1, "scope_name": "t", "dependency_path": [1]],
             ["id": 2, "scope_name": "d1", "dependency_path": [1, 2]],
-            ["id": 3, "scope_name": "x", "dependency_path": [3]],
+            ["id": 3, "scope_name": "x", "dependency_path": [3]]
         ]
         let forest = ConsentForest(consents)
         #expect(forest.meets(try Scope.parse("t[*d1]")))

@@ -3,7 +3,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct ErrorParsingTests {
@@ -12,14 +12,20 @@ import Glibc
     }
 
     @Test func typeZeroConsentRequired() {
-        let e = err(403, #"{"code": "ConsentRequired", "message": "Missing required data_access consent", "request_id": "WmMV97A1w", "required_scopes": ["urn:x[*y]"], "resource": "/transfer"}"#)
+        let e = err(
+            403,
+            #"{"code": "ConsentRequired", "message": "Missing required data_access consent", "request_id": "WmMV97A1w", "required_scopes": ["urn:x[*y]"], "resource": "/transfer"}"#
+        )
         #expect(e.code == "ConsentRequired" && e.message == "Missing required data_access consent" && e.requestID == "WmMV97A1w")
         #expect(e.consentRequiredScopes == ["urn:x[*y]"])
         #expect(e.gare?.code == "ConsentRequired")
     }
 
     @Test func authShapeTakesTheIDAsRequestID() {
-        let e = err(401, #"{"errors": [{"status": "401", "id": "abc-1", "code": "UNAUTHORIZED", "detail": "Call must be authenticated", "title": "Unauthorized"}], "error_description": "Unauthorized", "error": "unauthorized"}"#)
+        let e = err(
+            401,
+            #"{"errors": [{"status": "401", "id": "abc-1", "code": "UNAUTHORIZED", "detail": "Call must be authenticated", "title": "Unauthorized"}], "error_description": "Unauthorized", "error": "unauthorized"}"#
+        )
         #expect(e.code == "UNAUTHORIZED" && e.message == "Call must be authenticated" && e.requestID == "abc-1")
     }
 
@@ -29,12 +35,18 @@ import Glibc
         #expect(flows.code == "MISSING_SCOPE" && flows.message == "This action requires the following scope: frobulate")
         let listed = err(422, #"{"error": {"code": "UNPROCESSABLE_ENTITY", "detail": [{"loc": ["definition"], "msg": "bad state", "type": "x"}]}}"#)
         #expect(listed.code == "UNPROCESSABLE_ENTITY" && listed.message == "bad state")
-        let timers = err(422, #"{"detail": [{"loc": ["body", "start"], "msg": "field required", "type": "value_error.missing"}, {"loc": ["body", "callback_url"], "msg": "field required", "type": "value_error.missing"}]}"#)
+        let timers = err(
+            422,
+            #"{"detail": [{"loc": ["body", "start"], "msg": "field required", "type": "value_error.missing"}, {"loc": ["body", "callback_url"], "msg": "field required", "type": "value_error.missing"}]}"#
+        )
         #expect(timers.code == nil && timers.messages == ["field required: body.start", "field required: body.callback_url"])
     }
 
     @Test func canonicalGAREAndLegacyVariants() {
-        let g = err(403, #"{"code": "AuthorizationRequired", "authorization_parameters": {"session_message": "m", "session_required_single_domain": ["uchicago.edu"], "session_required_mfa": true}}"#).gare
+        let g = err(
+            403,
+            #"{"code": "AuthorizationRequired", "authorization_parameters": {"session_message": "m", "session_required_single_domain": ["uchicago.edu"], "session_required_mfa": true}}"#
+        ).gare
         #expect(g?.authorizationParameters.sessionRequiredSingleDomain == ["uchicago.edu"] && g?.authorizationParameters.sessionRequiredMFA == true)
         let legacy = GARE(json: ["authorization_parameters": ["session_required_policies": "p1,p2"]])
         #expect(legacy?.code == "AuthorizationRequired" && legacy?.authorizationParameters.sessionRequiredPolicies == ["p1", "p2"])

@@ -3,7 +3,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 func writeAll(_ path: String, _ text: String) -> Bool {

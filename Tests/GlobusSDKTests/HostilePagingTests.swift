@@ -3,7 +3,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A service that never says a listing is done: fresh markers forever, empty pages that offer
@@ -17,7 +17,8 @@ import Glibc
         let m = PagingAheadTests.marker(of: r)
         let filler = String(repeating: "x", count: itemBytes)
         let items = (0..<n).map { #"{"n": \#(m + $0), "pad": "\#(filler)"}"# }.joined(separator: ", ")
-        return HTTPResponse(status: 200, headers: [], body: Array(#"{"DATA": [\#(items)], "next_marker": "\#(m + max(n, 1))", "marker": "\#(m + max(n, 1))", "has_next_page": \#(hasNext)}"#.utf8))
+        return HTTPResponse(
+            status: 200, headers: [], body: Array(#"{"DATA": [\#(items)], "next_marker": "\#(m + max(n, 1))", "marker": "\#(m + max(n, 1))", "has_next_page": \#(hasNext)}"#.utf8))
     }
 
     @Test(arguments: [PagingScheme.marker(answerKey: "next_marker", endsWithNull: true), .marker(answerKey: "marker", endsWithNull: false)])

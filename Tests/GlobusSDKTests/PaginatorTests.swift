@@ -145,8 +145,9 @@ import Testing
     @Test(arguments: [PagingScheme.marker(answerKey: "next_marker", endsWithNull: true), .marker(answerKey: "marker", endsWithNull: false)])
     func theItemCapEndsAnEndlessListingAndTheLastPageSaysSo(scheme: PagingScheme) async throws {
         let (transfer, transport) = try Self.client { HostilePagingTests.endlessPage($0, items: 100) }
-        let paginator = transfer.connection.paginator(TransferAPI.get(TransferAPI.taskPath("t", "successful_transfers")), scheme: scheme,
-                                                      of: TransferredFile.self)
+        let paginator = transfer.connection.paginator(
+            TransferAPI.get(TransferAPI.taskPath("t", "successful_transfers")), scheme: scheme,
+            of: TransferredFile.self)
         let pages = try await Self.pages(paginator)
         #expect(pages.flatMap(\.items).count == PagingLimits.standard.items)
         #expect(pages.last?.stop == .items(PagingLimits.standard.items) && pages.last?.isLast == true)
@@ -184,7 +185,8 @@ import Testing
 
     @Test func aPageThatIsNotJSONEndsTheSequenceWithAnAPIError() async throws {
         let (transfer, _) = try Self.client { r in
-            PagingAheadTests.marker(of: r) == 0 ? jsonAnswer(#"{"DATA": [{"n": 0}], "next_marker": "1"}"#)
+            PagingAheadTests.marker(of: r) == 0
+                ? jsonAnswer(#"{"DATA": [{"n": 0}], "next_marker": "1"}"#)
                 : HTTPResponse(status: 200, headers: [], body: Array("<html>maintenance</html>".utf8))
         }
         var seen = 0

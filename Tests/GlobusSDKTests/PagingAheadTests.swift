@@ -3,7 +3,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Paging by marker: each page is parsed while the next is fetched, and the result is the same
@@ -12,11 +12,15 @@ import Glibc
     /// An app with a Transfer token, talking to a scripted Transfer.
     func app(_ answer: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws -> (GlobusApp, TokenOriginTests.ScriptedTransport) {
         let storage = MemoryTokenStorage()
-        try storage.store([TokenData(resourceServer: "transfer.api.globus.org", identityID: "me", scope: Scopes.transferAll, accessToken: "T",
-                                     refreshToken: nil, expiresAtSeconds: Int(time(nil)) + 3600, tokenType: "Bearer")])
+        try storage.store([
+            TokenData(
+                resourceServer: "transfer.api.globus.org", identityID: "me", scope: Scopes.transferAll, accessToken: "T",
+                refreshToken: nil, expiresAtSeconds: Int(time(nil)) + 3600, tokenType: "Bearer")
+        ])
         let transport = TokenOriginTests.ScriptedTransport(answer)
-        let app = GlobusApp.user("Paging", clientID: "c", config: GlobusApp.Config(settings: try Settings(variables: [:]), storage: storage),
-                                 transport: transport)
+        let app = GlobusApp.user(
+            "Paging", clientID: "c", config: GlobusApp.Config(settings: try Settings(variables: [:]), storage: storage),
+            transport: transport)
         app.addScopeRequirements("transfer.api.globus.org", [Scope(Scopes.transferAll)])
         return (app, transport)
     }

@@ -10,15 +10,18 @@ import Testing
         let url = try TransferAPI.task("../../../admin/state").url(environment: production)
         #expect(url == "https://transfer.api.globus.org/v0.10/task/%2E%2E%2F%2E%2E%2F%2E%2E%2Fadmin%2Fstate")
         #expect(try TransferAPI.cancel("..").url(environment: production) == "https://transfer.api.globus.org/v0.10/task/%2E%2E/cancel")
-        #expect(try TransferAPI.ls("x?path=/etc#", path: "/~/").url(environment: production)
-            .hasPrefix("https://transfer.api.globus.org/v0.10/operation/endpoint/x%3Fpath%3D%2Fetc%23/ls?path="))
+        #expect(
+            try TransferAPI.ls("x?path=/etc#", path: "/~/").url(environment: production)
+                .hasPrefix("https://transfer.api.globus.org/v0.10/operation/endpoint/x%3Fpath%3D%2Fetc%23/ls?path="))
     }
 
     @Test func uuidsAreRecognised() {
         #expect(PathSegment.isUUID("6c54cade-bde5-45c1-bdea-f4bd71dba2cc"))
         #expect(PathSegment.isUUID("6C54CADE-BDE5-45C1-BDEA-F4BD71DBA2CC"))
-        for bad in ["", "6c54cade-bde5-45c1-bdea-f4bd71dba2c", "6c54cade-bde5-45c1-bdea-f4bd71dba2cg", "../../6c54cade-bde5-45c1-bdea",
-                    "6c54cade-bde5-45c1-bdea-f4bd71dba2cc/..", "６c54cade-bde5-45c1-bdea-f4bd71dba2cc"] {
+        for bad in [
+            "", "6c54cade-bde5-45c1-bdea-f4bd71dba2c", "6c54cade-bde5-45c1-bdea-f4bd71dba2cg", "../../6c54cade-bde5-45c1-bdea",
+            "6c54cade-bde5-45c1-bdea-f4bd71dba2cc/..", "６c54cade-bde5-45c1-bdea-f4bd71dba2cc"
+        ] {
             #expect(!PathSegment.isUUID(bad), "\(bad)")
         }
     }

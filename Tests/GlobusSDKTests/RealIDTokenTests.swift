@@ -33,10 +33,13 @@ func sharedFixture(_ name: String) throws -> JSON {
         }
     }
 
-    func verify(_ token: String, _ f: Fixture, keys: JSON? = nil, audience: String? = nil, at: Int? = nil,
-                algorithms: [String]? = nil) throws(GlobusError) -> IdentityClaims {
-        try IDTokenVerifier.verify(token, keySet: keys ?? f.keys, algorithms: algorithms ?? f.algorithms,
-                                   audience: audience ?? f.audience, now: at ?? f.at)
+    func verify(
+        _ token: String, _ f: Fixture, keys: JSON? = nil, audience: String? = nil, at: Int? = nil,
+        algorithms: [String]? = nil
+    ) throws(GlobusError) -> IdentityClaims {
+        try IDTokenVerifier.verify(
+            token, keySet: keys ?? f.keys, algorithms: algorithms ?? f.algorithms,
+            audience: audience ?? f.audience, now: at ?? f.at)
     }
 
     @Test func theRealTokenVerifiesWithTheRealKeysAndNoKID() throws {

@@ -33,7 +33,7 @@ import Testing
         ("label", "at most 128 characters"),
         ("labelControl", "cannot hold a control character"),
         ("deadline", "the deadline must be an ISO 8601 date"),
-        ("rule", "a filter rule needs a name pattern"),
+        ("rule", "a filter rule needs a name pattern")
     ])
     func transferDataRefusesWhatTransferWouldNot(_ fault: String, _ message: String) {
         var data = TransferData(source: src, destination: dst)
@@ -59,8 +59,11 @@ import Testing
         data.addItem("/~/old/")
         data.ignoreMissing = true
         let doc = try data.validated()
-        #expect(doc == ["DATA_TYPE": "delete", "endpoint": .string(src), "recursive": true, "DATA": [["DATA_TYPE": "delete_item", "path": "/~/old/"]],
-                        "label": "Old", "ignore_missing": true])
+        #expect(
+            doc == [
+                "DATA_TYPE": "delete", "endpoint": .string(src), "recursive": true, "DATA": [["DATA_TYPE": "delete_item", "path": "/~/old/"]],
+                "label": "Old", "ignore_missing": true
+            ])
         #expect(globusError { () throws(GlobusError) in try DeleteData(collection: src).validated() }?.usageMessage?.contains("nothing to delete") == true)
         var bad = DeleteData(collection: "x")
         bad.addItem("/~/a")
@@ -76,7 +79,10 @@ import Testing
         transfer.label = "L"
         transfer.syncLevel = .size
         transfer.submissionID = "s"
-        #expect(transfer.json.serialized == #"{"DATA_TYPE":"transfer","submission_id":"s","source_endpoint":"\#(src)","destination_endpoint":"\#(dst)","verify_checksum":false,"sync_level":1,"DATA":[{"DATA_TYPE":"transfer_item","source_path":"/~/a","destination_path":"/~/b","recursive":true},{"DATA_TYPE":"transfer_item","source_path":"/~/same","destination_path":"/~/same","recursive":false}],"label":"L"}"#)
+        #expect(
+            transfer.json.serialized
+                == #"{"DATA_TYPE":"transfer","submission_id":"s","source_endpoint":"\#(src)","destination_endpoint":"\#(dst)","verify_checksum":false,"sync_level":1,"DATA":[{"DATA_TYPE":"transfer_item","source_path":"/~/a","destination_path":"/~/b","recursive":true},{"DATA_TYPE":"transfer_item","source_path":"/~/same","destination_path":"/~/same","recursive":false}],"label":"L"}"#
+        )
         var delete = TaskDocument(kind: .delete, source: src)
         delete.items = [TaskDocument.Item(source: "/~/x", recursive: true)]
         #expect(delete.json.serialized == #"{"DATA_TYPE":"delete","endpoint":"\#(src)","recursive":true,"DATA":[{"DATA_TYPE":"delete_item","path":"/~/x"}]}"#)
@@ -85,11 +91,14 @@ import Testing
     @Test func timerSchedulesAsTheTimersAPITakesThem() throws {
         #expect(try TimerSchedule.once().validated() == ["type": "once"])
         #expect(try TimerSchedule.once(at: "2026-12-31T23:00:00+01:00").validated() == ["type": "once", "datetime": "2026-12-31T23:00:00+01:00"])
-        #expect(try TimerSchedule.recurring(intervalSeconds: 600, start: "2026-12-01T00:00:00Z", end: .iterations(3)).validated()
+        #expect(
+            try TimerSchedule.recurring(intervalSeconds: 600, start: "2026-12-01T00:00:00Z", end: .iterations(3)).validated()
                 == ["type": "recurring", "interval_seconds": 600, "start": "2026-12-01T00:00:00Z", "end": ["condition": "iterations", "count": 3]])
         #expect(try TimerSchedule.recurring(intervalSeconds: 60, end: .time("2027-01-01")).validated()["end"] == ["condition": "time", "datetime": "2027-01-01"])
-        for bad: TimerSchedule in [.once(at: "noon"), .recurring(intervalSeconds: 0), .recurring(intervalSeconds: 60, start: "2026-13"),
-                                   .recurring(intervalSeconds: 60, end: .iterations(0)), .recurring(intervalSeconds: 60, end: .time("later"))] {
+        for bad: TimerSchedule in [
+            .once(at: "noon"), .recurring(intervalSeconds: 0), .recurring(intervalSeconds: 60, start: "2026-13"),
+            .recurring(intervalSeconds: 60, end: .iterations(0)), .recurring(intervalSeconds: 60, end: .time("later"))
+        ] {
             #expect(globusError { () throws(GlobusError) in try bad.validated() }?.usageMessage?.hasPrefix("TimerSchedule") == true, "\(bad)")
         }
     }

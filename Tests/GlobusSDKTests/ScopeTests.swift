@@ -3,7 +3,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct ScopeTests {
@@ -43,7 +43,7 @@ import Glibc
         ("[a]", "found '[' without a preceding scope string"),
         ("a[b]]", "found ']' with no matching '[' preceding it"),
         ("a[b", "unclosed brackets, missing ']'"),
-        ("a[b] b[a]", "A cycle was found involving 'a'"),
+        ("a[b] b[a]", "A cycle was found involving 'a'")
     ])
     func errorMessages(_ input: String, _ message: String) {
         #expect(throws: ScopeParseError.self) { try ScopeParser.parse(input) }

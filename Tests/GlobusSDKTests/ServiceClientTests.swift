@@ -143,8 +143,11 @@ import Testing
         #expect(try timers.pauseJob("j1").data["status"] == "user_paused")
         _ = try timers.resumeJob("j/1")
         let sent = transport.sent.withLock { $0.map { "\($0.method) \($0.url)" } }
-        #expect(sent == ["POST https://flows.automate.globus.org/runs/r1/cancel", "POST https://timer.automate.globus.org/jobs/j1/pause",
-                         "POST https://timer.automate.globus.org/jobs/j%2F1/resume"])
+        #expect(
+            sent == [
+                "POST https://flows.automate.globus.org/runs/r1/cancel", "POST https://timer.automate.globus.org/jobs/j1/pause",
+                "POST https://timer.automate.globus.org/jobs/j%2F1/resume"
+            ])
     }
 
     @Test func clientsMadeFromATokenForAFlowAndAGCSEndpoint() throws {
@@ -161,8 +164,11 @@ import Testing
         let gcs = try GCSClient.forEndpoint("e", transfer: transfer, authorizer: AccessTokenAuthorizer("GCS"))
         #expect(try gcs.getCollection("c1").id == "c1")
         let sent = transport.sent.withLock { $0.map { r in (r.url, r.headers.first { $0.0 == "Authorization" }?.1 ?? "") } }
-        #expect(sent.map(\.0) == ["https://flows.automate.globus.org/flows/\(Fixtures.flow)/run", "https://transfer.api.globus.org/v0.10/endpoint/e",
-                                  "https://m.example.org/api/collections/c1"])
+        #expect(
+            sent.map(\.0) == [
+                "https://flows.automate.globus.org/flows/\(Fixtures.flow)/run", "https://transfer.api.globus.org/v0.10/endpoint/e",
+                "https://m.example.org/api/collections/c1"
+            ])
         #expect(sent.map(\.1) == ["Bearer FLOW", "Bearer TRANSFER", "Bearer GCS"], "each token goes to its own service")
         let body = try JSON.parse(transport.sent.withLock { $0[0].body ?? [] })
         #expect(body == ["body": ["a": 1], "label": "L"])

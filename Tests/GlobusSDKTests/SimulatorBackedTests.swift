@@ -7,7 +7,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension RunningSimulator {
@@ -26,8 +26,9 @@ func makeApp(_ sim: RunningSimulator, storage: any TokenStorage = MemoryTokenSto
 /// A service-account app with the simulator's automation client (or a wrong secret).
 func makeClientApp(_ sim: RunningSimulator, secret: String? = nil) -> GlobusApp {
     let c = SimClient.defaults[1]
-    return GlobusApp.client("Automation", clientID: c.id, clientSecret: secret ?? c.secret!,
-                            config: GlobusApp.Config(settings: sim.settings, storage: MemoryTokenStorage()))
+    return GlobusApp.client(
+        "Automation", clientID: c.id, clientSecret: secret ?? c.secret!,
+        config: GlobusApp.Config(settings: sim.settings, storage: MemoryTokenStorage()))
 }
 
 /// A login flow that approves through the simulator, counting how often it ran.
@@ -89,8 +90,13 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
             var t = try storage.get("transfer.api.globus.org")!
             t.expiresAtSeconds = Int(time(nil)) - 10
             try storage.store([t])
-            storage.swap.withLock { $0 = [TokenData(resourceServer: "auth.globus.org", identityID: "bob-id", scope: "openid",
-                                                    accessToken: "bob-token", refreshToken: nil, expiresAtSeconds: Int(time(nil)) + 3600, tokenType: "Bearer")] }
+            storage.swap.withLock {
+                $0 = [
+                    TokenData(
+                        resourceServer: "auth.globus.org", identityID: "bob-id", scope: "openid",
+                        accessToken: "bob-token", refreshToken: nil, expiresAtSeconds: Int(time(nil)) + 3600, tokenType: "Bearer")
+                ]
+            }
             do { _ = try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")); return "stored" } catch {
                 if case GlobusError.loginRequired(let l)? = error as? GlobusError { return "\(l.reason)" }
                 return "\(error)"
@@ -122,8 +128,10 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
         }
         #expect(outcome == "refreshRejected")
         let status = try await onThread {
-            try app.call(ServiceRequest(service: .groups, method: "GET", path: "/groups/my_groups"),
-                         onLoginRequired: { _ throws(GlobusError) in try app.login(flow: flow, force: true) }).status
+            try app.call(
+                ServiceRequest(service: .groups, method: "GET", path: "/groups/my_groups"),
+                onLoginRequired: { _ throws(GlobusError) in try app.login(flow: flow, force: true) }
+            ).status
         }
         #expect(status == 200)
         #expect(flow.runs.withLock { $0 } == 2)
@@ -149,9 +157,11 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
         #expect(first == 403)
         #expect(scopes == [Scopes.transferDataAccess([mapped]).description])
         let status = try await onThread {
-            try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/operation/endpoint/\(mapped)/ls"),
-                         onLoginRequired: { need throws(GlobusError) in try app.login(flow: flow, parameters: need.authorizationParameters) },
-                         redrive: true).status
+            try app.call(
+                ServiceRequest(service: .transfer, method: "GET", path: "/operation/endpoint/\(mapped)/ls"),
+                onLoginRequired: { need throws(GlobusError) in try app.login(flow: flow, parameters: need.authorizationParameters) },
+                redrive: true
+            ).status
         }
         #expect(status == 200)
     }
@@ -197,13 +207,14 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
             let status = try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")).status
             return (pending.authorizeURL, info, status)
         }
-        #expect(!url.contains("code_challenge"))                 // confidential: no PKCE
+        #expect(!url.contains("code_challenge"))  // confidential: no PKCE
         #expect(url.contains("redirect_uri=http%3A%2F%2Flocalhost%3A8080%2Fcallback"))
         #expect(introspected["active"] == true && introspected["username"] == "alice@uchicago.edu")
         #expect(status == 200)
         // A confidential user app needs an explicit redirect URI.
-        let noRedirect = GlobusApp.user("Confidential", clientID: c.id, clientSecret: c.secret!,
-                                        config: GlobusApp.Config(settings: sim.settings, storage: MemoryTokenStorage()))
+        let noRedirect = GlobusApp.user(
+            "Confidential", clientID: c.id, clientSecret: c.secret!,
+            config: GlobusApp.Config(settings: sim.settings, storage: MemoryTokenStorage()))
         #expect(throws: GlobusError.self) { try noRedirect.startLogin() }
     }
 
@@ -318,7 +329,9 @@ final class SwappedDuringRefresh: TokenStorage, @unchecked Sendable {
     func store(_ entries: [TokenData]) { inner.store(entries) }
     func remove(_ rs: String) -> Bool { inner.remove(rs) }
     func store(_ entries: [TokenData], ifIdentityIs identity: String) throws(GlobusError) -> String? {
-        if let replaced = swap.withLock({ s in defer { s = nil }; return s }) {
+        if let replaced = swap.withLock({ s in
+            defer { s = nil }; return s
+        }) {
             for rs in inner.all().keys { inner.remove(rs) }
             inner.store(replaced)
         }

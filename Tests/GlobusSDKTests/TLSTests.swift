@@ -5,7 +5,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// HTTPS as in production: the simulator's private CA trusted through GLOBUS_SDK_VERIFY_SSL.

@@ -5,7 +5,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The token file is shared with the Python SDK, which rewrites it in place without a lock and
@@ -17,12 +17,15 @@ import Glibc
         return String(cString: mkdtemp(&t)!) + "/tokens.json"
     }
 
-    let entry = TokenData(resourceServer: "transfer.api.globus.org", identityID: "i1", scope: "urn:globus:auth:scope:transfer.api.globus.org:all",
-                          accessToken: "AT", refreshToken: "RT", expiresAtSeconds: 1_900_000_000, tokenType: "Bearer")
+    let entry = TokenData(
+        resourceServer: "transfer.api.globus.org", identityID: "i1", scope: "urn:globus:auth:scope:transfer.api.globus.org:all",
+        accessToken: "AT", refreshToken: "RT", expiresAtSeconds: 1_900_000_000, tokenType: "Bearer")
 
     @Test func unknownKeysAndUntouchedEntriesAreKeptAsPythonKeepsThem() throws {
         let path = tempFile()
-        _ = writeAll(path, #"""
+        _ = writeAll(
+            path,
+            #"""
             {"data": {"DEFAULT": {"groups.api.globus.org": {"resource_server": "groups.api.globus.org", "identity_id": "i1", "scope": "s", "access_token": "G", "expires_at_seconds": 1900000000, "future_field": {"x": 1}}}, "other-ns": {"a": {"b": 1}}}, "format_version": "2.0", "globus-sdk.version": "4.11.0", "written_by": "a newer sdk"}
             """#)
         let s = try JSONTokenStorage(path: path)
@@ -38,7 +41,9 @@ import Glibc
     @Test func anEntryThatCannotBeUsedDoesNotMakeTheFileCorrupt() throws {
         let path = tempFile()
         // Integral floats are the same instant; 1.5 is refused by the Python SDK too.
-        _ = writeAll(path, #"""
+        _ = writeAll(
+            path,
+            #"""
             {"data": {"DEFAULT": {"auth.globus.org": {"resource_server": "auth.globus.org", "scope": "openid", "access_token": "A", "expires_at_seconds": 1.9e9}, "groups.api.globus.org": {"resource_server": "groups.api.globus.org", "scope": "s", "access_token": "G", "expires_at_seconds": 1.5}, "search.api.globus.org": {"resource_server": "search.api.globus.org", "scope": "s", "access_token": "S", "expires_at_seconds": -9223372036854775808}}}, "format_version": "2.0", "globus-sdk.version": "4.10.0"}
             """#)
         let s = try JSONTokenStorage(path: path)
@@ -60,7 +65,9 @@ import Glibc
         // What a reader sees in the middle of the Python SDK's in-place rewrite.
         for partial in [[UInt8](), Array(full.prefix(full.count / 2))] {
             _ = writeAll(path, String(decoding: partial, as: UTF8.self))
-            let writer = Thread { usleep(100_000); _ = writeAll(path, String(decoding: full, as: UTF8.self)) }
+            let writer = Thread {
+                usleep(100_000); _ = writeAll(path, String(decoding: full, as: UTF8.self))
+            }
             let all = try s.all()
             writer.join()
             #expect(all["transfer.api.globus.org"]?.accessToken == "AT")
@@ -86,7 +93,11 @@ final class Thread: @unchecked Sendable {
     private var tid = pthread_t()
     init(_ body: @escaping () -> Void) {
         let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        pthread_create(&tid, nil, { p in Unmanaged<Box>.fromOpaque(p!).takeRetainedValue().run(); return nil }, box)
+        pthread_create(
+            &tid, nil,
+            { p in
+                Unmanaged<Box>.fromOpaque(p!).takeRetainedValue().run(); return nil
+            }, box)
     }
     func join() { pthread_join(tid, nil) }
 }

@@ -28,8 +28,10 @@ import Testing
         do { _ = try r.url(environment: env); Issue.record("a foreign URL was accepted") } catch {
             #expect("\(error)".contains("Refusing to send the transfer token to https://evil.example.org:443"))
         }
-        for sneaky in ["https://transfer.api.globus.org.evil.org/x", "https://transfer.api.globus.org:8443/x", "http://transfer.api.globus.org/x",
-                       "https://user@evil.org/x"] {
+        for sneaky in [
+            "https://transfer.api.globus.org.evil.org/x", "https://transfer.api.globus.org:8443/x", "http://transfer.api.globus.org/x",
+            "https://user@evil.org/x"
+        ] {
             r.path = sneaky
             #expect(throws: GlobusError.self) { try r.url(environment: env) }
         }
@@ -60,11 +62,13 @@ import Testing
 
     @Test func a303TurnsAPostIntoAGetWithoutItsBody() throws {
         let transport = ScriptedTransport { r in
-            r.url.hasSuffix("/submit") ? HTTPResponse(status: 303, headers: [("location", "/result")], body: [])
+            r.url.hasSuffix("/submit")
+                ? HTTPResponse(status: 303, headers: [("location", "/result")], body: [])
                 : HTTPResponse(status: 200, headers: [], body: Array("{}".utf8))
         }
-        let req = HTTPRequest(method: "POST", url: "https://transfer.api.globus.org/submit", headers: [("Content-Type", "application/json")],
-                              body: Array("{}".utf8), followRedirects: true)
+        let req = HTTPRequest(
+            method: "POST", url: "https://transfer.api.globus.org/submit", headers: [("Content-Type", "application/json")],
+            body: Array("{}".utf8), followRedirects: true)
         #expect(try GlobusHTTP(transport: transport).perform(req, authorizer: FixedToken()).status == 200)
         let last = try #require(transport.sent.withLock { $0.last })
         #expect(last.method == "GET" && last.body == nil && last.url == "https://transfer.api.globus.org/result")

@@ -4,7 +4,7 @@ import Testing
 @testable import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite(.serialized) struct TokenStorageTests {
@@ -17,14 +17,19 @@ import Glibc
         let dir = tempDir()
         let s = try JSONTokenStorage(path: dir + "/app/tokens.json")
         try s.store([
-            TokenData(resourceServer: "auth.globus.org", identityID: "8ca28797-3541-4a5d-a264-05b00f91e608", scope: "openid profile email",
-                      accessToken: "AUTH_AT", refreshToken: "AUTH_RT", expiresAtSeconds: 1796083916, tokenType: "Bearer"),
-            TokenData(resourceServer: "transfer.api.globus.org", identityID: "8ca28797-3541-4a5d-a264-05b00f91e608",
-                      scope: "urn:globus:auth:scope:transfer.api.globus.org:all", accessToken: "XFER_AT", refreshToken: "XFER_RT",
-                      expiresAtSeconds: 1796083916, tokenType: "Bearer"),
+            TokenData(
+                resourceServer: "auth.globus.org", identityID: "8ca28797-3541-4a5d-a264-05b00f91e608", scope: "openid profile email",
+                accessToken: "AUTH_AT", refreshToken: "AUTH_RT", expiresAtSeconds: 1796083916, tokenType: "Bearer"),
+            TokenData(
+                resourceServer: "transfer.api.globus.org", identityID: "8ca28797-3541-4a5d-a264-05b00f91e608",
+                scope: "urn:globus:auth:scope:transfer.api.globus.org:all", accessToken: "XFER_AT", refreshToken: "XFER_RT",
+                expiresAtSeconds: 1796083916, tokenType: "Bearer")
         ])
         let bytes = String(decoding: readFile(dir + "/app/tokens.json")!, as: UTF8.self)
-        #expect(bytes == #"{"data": {"DEFAULT": {"auth.globus.org": {"resource_server": "auth.globus.org", "identity_id": "8ca28797-3541-4a5d-a264-05b00f91e608", "scope": "openid profile email", "access_token": "AUTH_AT", "refresh_token": "AUTH_RT", "expires_at_seconds": 1796083916, "token_type": "Bearer"}, "transfer.api.globus.org": {"resource_server": "transfer.api.globus.org", "identity_id": "8ca28797-3541-4a5d-a264-05b00f91e608", "scope": "urn:globus:auth:scope:transfer.api.globus.org:all", "access_token": "XFER_AT", "refresh_token": "XFER_RT", "expires_at_seconds": 1796083916, "token_type": "Bearer"}}}, "format_version": "2.0", "globus-sdk.version": "4.10.0"}"#)
+        #expect(
+            bytes
+                == #"{"data": {"DEFAULT": {"auth.globus.org": {"resource_server": "auth.globus.org", "identity_id": "8ca28797-3541-4a5d-a264-05b00f91e608", "scope": "openid profile email", "access_token": "AUTH_AT", "refresh_token": "AUTH_RT", "expires_at_seconds": 1796083916, "token_type": "Bearer"}, "transfer.api.globus.org": {"resource_server": "transfer.api.globus.org", "identity_id": "8ca28797-3541-4a5d-a264-05b00f91e608", "scope": "urn:globus:auth:scope:transfer.api.globus.org:all", "access_token": "XFER_AT", "refresh_token": "XFER_RT", "expires_at_seconds": 1796083916, "token_type": "Bearer"}}}, "format_version": "2.0", "globus-sdk.version": "4.10.0"}"#
+        )
         var st = stat()
         stat(dir + "/app/tokens.json", &st)
         #expect(st.st_mode & 0o777 == 0o600)
@@ -57,8 +62,11 @@ import Glibc
         // ...until anything writes: in place, or by another storage (a new file renamed over it).
         _ = writeAll(path, file("U1000"))
         #expect(try s.all()["transfer.api.globus.org"]?.accessToken == "U1000")
-        try JSONTokenStorage(path: path).store([TokenData(resourceServer: "transfer.api.globus.org", identityID: "i", scope: "s", accessToken: "V1000",
-                                                          refreshToken: nil, expiresAtSeconds: 1796083916, tokenType: "Bearer")])
+        try JSONTokenStorage(path: path).store([
+            TokenData(
+                resourceServer: "transfer.api.globus.org", identityID: "i", scope: "s", accessToken: "V1000",
+                refreshToken: nil, expiresAtSeconds: 1796083916, tokenType: "Bearer")
+        ])
         #expect(try s.all()["transfer.api.globus.org"]?.accessToken == "V1000")
         unlink(path)
         #expect(try s.all().isEmpty)
@@ -81,7 +89,10 @@ import Glibc
     @Test func readsFormat1AndOmitsNulls() throws {
         let dir = tempDir()
         let path = dir + "/tokens.json"
-        _ = writeAll(path, #"{"by_rs": {"groups.api.globus.org": {"resource_server": "groups.api.globus.org", "scope": "s", "access_token": "A", "expires_at_seconds": 5, "extra_key": 1}}, "format_version": "1.0", "globus-sdk.version": "3.0"}"#)
+        _ = writeAll(
+            path,
+            #"{"by_rs": {"groups.api.globus.org": {"resource_server": "groups.api.globus.org", "scope": "s", "access_token": "A", "expires_at_seconds": 5, "extra_key": 1}}, "format_version": "1.0", "globus-sdk.version": "3.0"}"#
+        )
         let s = try JSONTokenStorage(path: path)
         let t = try #require(try s.get("groups.api.globus.org"))
         #expect(t.refreshToken == nil && t.identityID == nil && t.extra["extra_key"] == 1)
@@ -103,14 +114,16 @@ import Glibc
         #expect(try s.all().isEmpty)
     }
 
-
     /// A store made only to be read (the person's real token file, watched for its secrets while
     /// demo mode runs) leaves the folder as it found it: no lock file, no folder, and a file that
     /// cannot be parsed stays where it is.
     @Test func aStoreOnlyReadLeavesNoTrace() throws {
         let dir = tempDir()
         let path = dir + "/tokens.json"
-        _ = writeAll(path, #"{"data": {"DEFAULT": {"transfer.api.globus.org": {"resource_server": "transfer.api.globus.org", "scope": "s", "access_token": "A", "expires_at_seconds": 5}}}, "format_version": "2.0", "globus-sdk.version": "4.10.0"}"#)
+        _ = writeAll(
+            path,
+            #"{"data": {"DEFAULT": {"transfer.api.globus.org": {"resource_server": "transfer.api.globus.org", "scope": "s", "access_token": "A", "expires_at_seconds": 5}}}, "format_version": "2.0", "globus-sdk.version": "4.10.0"}"#
+        )
         let s = try JSONTokenStorage(path: path, create: false)
         #expect(try s.all().keys.sorted() == ["transfer.api.globus.org"])
         #expect(listDir(dir) == ["tokens.json"])
@@ -130,8 +143,9 @@ import Glibc
     @Test func sqliteRoundTripWithThePythonSchema() throws {
         let dir = tempDir()
         let s = try SQLiteTokenStorage(path: dir + "/a/tokens.db")
-        let t = TokenData(resourceServer: "transfer.api.globus.org", identityID: "i", scope: "s", accessToken: "AT", refreshToken: nil,
-                          expiresAtSeconds: 10, tokenType: "Bearer")
+        let t = TokenData(
+            resourceServer: "transfer.api.globus.org", identityID: "i", scope: "s", accessToken: "AT", refreshToken: nil,
+            expiresAtSeconds: 10, tokenType: "Bearer")
         try s.store([t])
         #expect(try s.get("transfer.api.globus.org") == t)
         let again = try SQLiteTokenStorage(path: dir + "/a/tokens.db")
@@ -156,7 +170,8 @@ import Glibc
         #expect(try JSONTokenStorage.slug("Globus Kernel") == "globus-kernel")
         #expect(throws: GlobusError.self) { try JSONTokenStorage.slug("\u{1}") }
         #expect(throws: GlobusError.self) { try JSONTokenStorage.slug("CON") }
-        #expect(try JSONTokenStorage.defaultPath(clientID: "cid", appName: "x", environment: "preview", fileExtension: "db", home: "/home/u")
+        #expect(
+            try JSONTokenStorage.defaultPath(clientID: "cid", appName: "x", environment: "preview", fileExtension: "db", home: "/home/u")
                 == "/home/u/.globus/app/cid/x/preview-tokens.db")
     }
 }

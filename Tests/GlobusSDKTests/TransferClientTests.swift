@@ -120,9 +120,12 @@ import Testing
         _ = try transfer.operationLs("a/b", path: "/~/")
         _ = try transfer.taskSuccessfulTransfers("x?y")
         let urls = transport.sent.withLock { $0.map(\.url) }
-        #expect(urls == ["https://transfer.api.globus.org/v0.10/task/%2E%2E%2F%2E%2E%2Fadmin%2Fstate",
-                         "https://transfer.api.globus.org/v0.10/operation/endpoint/a%2Fb/ls?path=%2F~%2F",
-                         "https://transfer.api.globus.org/v0.10/task/x%3Fy/successful_transfers"])
+        #expect(
+            urls == [
+                "https://transfer.api.globus.org/v0.10/task/%2E%2E%2F%2E%2E%2Fadmin%2Fstate",
+                "https://transfer.api.globus.org/v0.10/operation/endpoint/a%2Fb/ls?path=%2F~%2F",
+                "https://transfer.api.globus.org/v0.10/task/x%3Fy/successful_transfers"
+            ])
     }
 
     /// Operations the simulator does not serve, against a scripted Transfer.

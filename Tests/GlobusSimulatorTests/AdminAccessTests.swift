@@ -3,7 +3,7 @@ import Testing
 @testable import GlobusSimulator
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The admin API (faults, the clock, every token issued) changes the simulator for everyone:

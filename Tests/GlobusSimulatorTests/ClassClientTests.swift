@@ -25,16 +25,20 @@ import Testing
 
     static func clientCredentials(_ sim: Simulator, scope: String) async -> (Int, JSON) {
         let basic = "Basic " + Base64.encode(Array("\(automation.0):\(automation.1)".utf8))
-        let r = await sim.handle(SimRequest(method: "POST", path: "/auth/v2/oauth2/token",
-                                            headers: ["authorization": basic, "content-type": "application/x-www-form-urlencoded"],
-                                            body: Array(FormCoding.encode([("grant_type", "client_credentials"), ("scope", scope)]).utf8)))
+        let r = await sim.handle(
+            SimRequest(
+                method: "POST", path: "/auth/v2/oauth2/token",
+                headers: ["authorization": basic, "content-type": "application/x-www-form-urlencoded"],
+                body: Array(FormCoding.encode([("grant_type", "client_credentials"), ("scope", scope)]).utf8)))
         return (r.status, (try? JSON.parse(r.body)) ?? .null)
     }
 
     /// A student's sign-in from their own kernel (with their hub token), redeemed.
     static func studentLogin(_ sim: Simulator, hubToken: String, scope: String) async throws -> JSON {
-        let r = await sim.handle(SimRequest(method: "GET", path: "/auth/v2/oauth2/authorize", query: authorizeQuery(scope: scope),
-                                            headers: ["accept": "application/json", "authorization": "token " + hubToken]))
+        let r = await sim.handle(
+            SimRequest(
+                method: "GET", path: "/auth/v2/oauth2/authorize", query: authorizeQuery(scope: scope),
+                headers: ["accept": "application/json", "authorization": "token " + hubToken]))
         return try await redeem(sim, code: try #require(try JSON.parse(r.body)["code"]?.string))
     }
 
@@ -47,8 +51,10 @@ import Testing
         // Nor can it introspect a student's token.
         let student = try await Self.studentLogin(sim, hubToken: "hub-01", scope: "openid")
         let basic = "Basic " + Base64.encode(Array("\(Self.automation.0):\(Self.automation.1)".utf8))
-        let r = await sim.handle(SimRequest(method: "POST", path: "/auth/v2/oauth2/token/introspect", headers: ["authorization": basic],
-                                            body: Array(FormCoding.encode([("token", student["access_token"]?.string ?? "")]).utf8)))
+        let r = await sim.handle(
+            SimRequest(
+                method: "POST", path: "/auth/v2/oauth2/token/introspect", headers: ["authorization": basic],
+                body: Array(FormCoding.encode([("token", student["access_token"]?.string ?? "")]).utf8)))
         #expect(r.status == 401)
     }
 
@@ -92,12 +98,16 @@ import Testing
         #expect(await redeem([("grant_type", "refresh_token"), ("refresh_token", refresh)], headers: ["authorization": basic])["access_token"] == nil)
         // A sign-in naming the other student, with one's own hub token, is refused; so is the
         // page's approve link and the admin API's scripted approval without the operator's key.
-        let named = await sim.handle(SimRequest(method: "GET", path: "/auth/sim/approve",
-                                                query: authorizeQuery(scope: scope) + [("identity", "student02")],
-                                                headers: ["accept": "application/json", "authorization": "token hub-01"]))
+        let named = await sim.handle(
+            SimRequest(
+                method: "GET", path: "/auth/sim/approve",
+                query: authorizeQuery(scope: scope) + [("identity", "student02")],
+                headers: ["accept": "application/json", "authorization": "token hub-01"]))
         #expect(named.status == 403)
-        let scripted = await sim.handle(SimRequest(method: "POST", path: "/admin/approve",
-                                                   body: (["authorize_url": "http://x/?client_id=\(tutorial)", "identity": "student02"] as JSON).bytes))
+        let scripted = await sim.handle(
+            SimRequest(
+                method: "POST", path: "/admin/approve",
+                body: (["authorize_url": "http://x/?client_id=\(tutorial)", "identity": "student02"] as JSON).bytes))
         #expect(scripted.status == 401)
         // And no grant is known that would.
         for grant in ["password", "urn:globus:auth:grant_type:dependent_token", "urn:ietf:params:oauth:grant-type:token-exchange", "implicit"] {

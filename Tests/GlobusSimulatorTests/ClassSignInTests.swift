@@ -21,18 +21,24 @@ import Testing
     }
 
     static func hub() async throws -> FakeHub {
-        try await FakeHub(["tok-01": .user("student01"), "tok-02": .user("student02"), "tok-svc": .service("classroom"),
-                           "tok-stranger": .user("mallory")])
+        try await FakeHub([
+            "tok-01": .user("student01"), "tok-02": .user("student02"), "tok-svc": .service("classroom"),
+            "tok-stranger": .user("mallory")
+        ])
     }
 
     /// An authorize request as a kernel makes it: naming `person`, with a hub token, asking for JSON.
-    static func signIn(_ sim: Simulator, naming person: String?, hubToken: String?, path: String = "/auth/v2/oauth2/authorize",
-                       json: Bool = true) async -> (status: Int, body: JSON, text: String) {
+    static func signIn(
+        _ sim: Simulator, naming person: String?, hubToken: String?, path: String = "/auth/v2/oauth2/authorize",
+        json: Bool = true
+    ) async -> (status: Int, body: JSON, text: String) {
         var headers: [String: String] = json ? ["accept": "application/json"] : [:]
         if let hubToken { headers["authorization"] = "token " + hubToken }
         let name = path.hasSuffix("/sim/approve") ? "identity" : "sim_identity"
-        let r = await sim.handle(SimRequest(method: "GET", path: path, query: authorizeQuery(scope: "openid profile") + (person.map { [(name, $0)] } ?? []),
-                                            headers: headers))
+        let r = await sim.handle(
+            SimRequest(
+                method: "GET", path: path, query: authorizeQuery(scope: "openid profile") + (person.map { [(name, $0)] } ?? []),
+                headers: headers))
         return (r.status, (try? JSON.parse(r.body)) ?? .null, String(decoding: r.body, as: UTF8.self))
     }
 
@@ -66,18 +72,22 @@ import Testing
         let hub = try await Self.hub()
         defer { hub.stop() }
         let sim = try Self.classSimulator(hub)
-        let cases: [(String?, String)] = [(nil, "approves a sign-in only from the student's own kernel"),
-                                          ("tok-forged", "JupyterHub does not accept the token"),
-                                          ("tok-svc", "belongs to the service 'classroom'"),
-                                          ("tok-stranger", "JupyterHub user 'mallory' is not on this class's roster")]
+        let cases: [(String?, String)] = [
+            (nil, "approves a sign-in only from the student's own kernel"),
+            ("tok-forged", "JupyterHub does not accept the token"),
+            ("tok-svc", "belongs to the service 'classroom'"),
+            ("tok-stranger", "JupyterHub user 'mallory' is not on this class's roster")
+        ]
         for (token, why) in cases {
             let r = await Self.signIn(sim, naming: "student01", hubToken: token)
             #expect(r.status == 403 && r.body["error_description"]?.string?.contains(why) == true, "\(String(describing: token)): \(r.body)")
         }
         // HTTP Basic credentials are not a hub token.
-        let basic = await sim.handle(SimRequest(method: "GET", path: "/auth/v2/oauth2/authorize",
-                                                 query: authorizeQuery(scope: "openid") + [("sim_identity", "student01")],
-                                                 headers: ["accept": "application/json", "authorization": "Basic dG9rLTAxOg=="]))
+        let basic = await sim.handle(
+            SimRequest(
+                method: "GET", path: "/auth/v2/oauth2/authorize",
+                query: authorizeQuery(scope: "openid") + [("sim_identity", "student01")],
+                headers: ["accept": "application/json", "authorization": "Basic dG9rLTAxOg=="]))
         #expect(basic.status == 403)
     }
 

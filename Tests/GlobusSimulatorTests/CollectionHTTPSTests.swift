@@ -43,8 +43,10 @@ import Testing
 
     @Test func headGivesSizeTypeAndRangesWithoutABody() async throws {
         let token = try await httpsToken(t1)
-        for (path, type, size) in [("/~/samples/table.csv", "text/csv", SampleFiles.csv.count), ("/~/samples/gradient.png", "image/png", SampleFiles.png.count),
-                                   ("/~/samples/metadata.json", "application/json", SampleFiles.json.count), ("/~/file1.txt", "text/plain", 4)] {
+        for (path, type, size) in [
+            ("/~/samples/table.csv", "text/csv", SampleFiles.csv.count), ("/~/samples/gradient.png", "image/png", SampleFiles.png.count),
+            ("/~/samples/metadata.json", "application/json", SampleFiles.json.count), ("/~/file1.txt", "text/plain", 4)
+        ] {
             let r = await call(t1, "HEAD", path, token)
             #expect(r.status == 200 && r.body.isEmpty && header(r, "accept-ranges") == "bytes", "\(path)")
             #expect(header(r, "content-length") == String(size) && header(r, "content-type") == type, "\(path)")
@@ -149,8 +151,10 @@ import Testing
 
     @Test func aGeneratedFileOfAGigabyteCostsNoMemory() async throws {
         let token = try await httpsToken(t1)
-        let made = await sim.handle(SimRequest(method: "POST", path: "/admin/files",
-                                               body: (["collection": .string(t1), "path": "/~/big.dat", "size": .int(1 << 30)] as JSON).bytes))
+        let made = await sim.handle(
+            SimRequest(
+                method: "POST", path: "/admin/files",
+                body: (["collection": .string(t1), "path": "/~/big.dat", "size": .int(1 << 30)] as JSON).bytes))
         #expect(made.status == 200)
         let head = await call(t1, "HEAD", "/~/big.dat", token)
         #expect(header(head, "content-length") == String(1 << 30))

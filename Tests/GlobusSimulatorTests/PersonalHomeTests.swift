@@ -18,8 +18,10 @@ import Testing
     }
 
     func call(_ method: String, _ path: String, _ bearer: String, _ body: JSON? = nil, query: [(String, String)] = []) async -> (Int, JSON) {
-        let r = await sim.handle(SimRequest(method: method, path: "/transfer/v0.10" + path, query: query,
-                                            headers: ["authorization": "Bearer " + bearer], body: body?.bytes ?? []))
+        let r = await sim.handle(
+            SimRequest(
+                method: method, path: "/transfer/v0.10" + path, query: query,
+                headers: ["authorization": "Bearer " + bearer], body: body?.bytes ?? []))
         return (r.status, (try? JSON.parse(r.body)) ?? .null)
     }
 
@@ -35,9 +37,11 @@ import Testing
     }
 
     static func transfer(_ from: String, _ to: String, recursive: Bool = false, within collection: String? = nil) -> JSON {
-        ["DATA_TYPE": "transfer", "source_endpoint": .string(collection ?? TransferData.tutorial1),
-         "destination_endpoint": .string(collection ?? TransferData.tutorial2),
-         "DATA": [["DATA_TYPE": "transfer_item", "source_path": .string(from), "destination_path": .string(to), "recursive": .bool(recursive)]]]
+        [
+            "DATA_TYPE": "transfer", "source_endpoint": .string(collection ?? TransferData.tutorial1),
+            "destination_endpoint": .string(collection ?? TransferData.tutorial2),
+            "DATA": [["DATA_TYPE": "transfer_item", "source_path": .string(from), "destination_path": .string(to), "recursive": .bool(recursive)]]
+        ]
     }
 
     @Test func oneIdentitysChangesNeverReachAnothersHome() async throws {
@@ -58,8 +62,12 @@ import Testing
         // Bob's own changes, with the same names, touch nothing of Alice's.
         #expect(await call("POST", "/operation/endpoint/\(t1)/mkdir", bob, ["path": "/~/alice-only"]).0 == 202)
         #expect(await call("POST", "/operation/endpoint/\(t1)/rename", bob, ["old_path": "/~/mine.txt", "new_path": "/~/x.txt"]).0 == 404)
-        _ = try await submit(bob, ["DATA_TYPE": "delete", "endpoint": .string(t1), "DATA": [["DATA_TYPE": "delete_item", "path": "/~/alice-only"]],
-                                   "recursive": true])
+        _ = try await submit(
+            bob,
+            [
+                "DATA_TYPE": "delete", "endpoint": .string(t1), "DATA": [["DATA_TYPE": "delete_item", "path": "/~/alice-only"]],
+                "recursive": true
+            ])
         _ = try await submit(bob, Self.transfer("/~/file1.txt", "/~/from-alice.txt"))
         #expect(await names(t1, "/~/", alice) == ["alice-only", "data", "file2.txt", "large", "mine.txt", "samples"])
         #expect(await names(t2, "/~/", alice) == ["from-alice.txt"])

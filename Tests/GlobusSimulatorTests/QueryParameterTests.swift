@@ -15,8 +15,10 @@ import Testing
     @Test func aNegativeSearchLimitIsAValidationErrorNotATrap() async throws {
         let sim = try Simulator()
         let path = "/search/v1/index/\(Simulator.searchIndex)/search"
-        for (name, value) in [("limit", "-1"), ("limit", "ten"), ("offset", "-5"), ("limit", "10001"), ("offset", String(Int.max)),
-                              ("limit", String(Int.min)), ("limit", "99999999999999999999999")] {
+        for (name, value) in [
+            ("limit", "-1"), ("limit", "ten"), ("offset", "-5"), ("limit", "10001"), ("offset", String(Int.max)),
+            ("limit", String(Int.min)), ("limit", "99999999999999999999999")
+        ] {
             let (status, body) = await get(sim, path, token: nil, query: [("q", "climate"), (name, value)])
             #expect(status == 400, "\(name)=\(value)")
             #expect(body["code"] == "BadRequest.ValidationError" && body["@datatype"] == "GError" && body["status"] == 400, "\(body)")
@@ -24,8 +26,10 @@ import Testing
         }
         // The same in a POST query's body, with a number of the wrong type too.
         for limit: JSON in [-1, "10", 1e300, [1], 1.5] {
-            let r = await sim.handle(SimRequest(method: "POST", path: path, headers: ["content-type": "application/json"],
-                                                body: (["q": "climate", "limit": limit] as JSON).bytes))
+            let r = await sim.handle(
+                SimRequest(
+                    method: "POST", path: path, headers: ["content-type": "application/json"],
+                    body: (["q": "climate", "limit": limit] as JSON).bytes))
             let body = try JSON.parse(r.body)
             #expect(r.status == 400 && body["error_data"]?["messages"]?["json"]?["limit"] != nil, "\(limit): \(body)")
         }
@@ -62,22 +66,30 @@ import Testing
         config.taskDuration = 0
         let sim = try Simulator(config)
         let alice = try await Self.transferToken(sim)
-        let document: JSON = ["DATA_TYPE": "transfer", "source_endpoint": .string(TransferData.tutorial1), "destination_endpoint": .string(TransferData.tutorial2),
-                              "DATA": [["DATA_TYPE": "transfer_item", "source_path": "/~/file1.txt", "destination_path": "/~/file1.txt"]]]
-        let submitted = await sim.handle(SimRequest(method: "POST", path: "/transfer/v0.10/transfer", headers: ["authorization": "Bearer " + alice],
-                                                    body: document.bytes))
+        let document: JSON = [
+            "DATA_TYPE": "transfer", "source_endpoint": .string(TransferData.tutorial1), "destination_endpoint": .string(TransferData.tutorial2),
+            "DATA": [["DATA_TYPE": "transfer_item", "source_path": "/~/file1.txt", "destination_path": "/~/file1.txt"]]
+        ]
+        let submitted = await sim.handle(
+            SimRequest(
+                method: "POST", path: "/transfer/v0.10/transfer", headers: ["authorization": "Bearer " + alice],
+                body: document.bytes))
         let id = try #require(try JSON.parse(submitted.body)["task_id"]?.string)
         let max = String(Int.max), min = String(Int.min)
         // offset + limit past 1000, however large: Transfer's 400, never an overflow.
-        for (path, query) in [("/task_list", [("offset", max)]), ("/task_list", [("offset", "999"), ("limit", max)]),
-                              ("/endpoint_search", [("filter_fulltext", "tutorial"), ("offset", max)])] {
+        for (path, query) in [
+            ("/task_list", [("offset", max)]), ("/task_list", [("offset", "999"), ("limit", max)]),
+            ("/endpoint_search", [("filter_fulltext", "tutorial"), ("offset", max)])
+        ] {
             let (status, body) = await get(sim, "/transfer/v0.10" + path, token: alice, query: query)
             #expect(status == 400 && body["code"] == "ClientError.BadRequest", "\(path) \(query): \(body)")
         }
         // A negative or non-numeric number: Transfer's answer to a bad parameter.
-        for (path, query) in [("/task_list", [("limit", "-1")]), ("/task_list", [("offset", min)]), ("/task_list", [("limit", "1e3")]),
-                              ("/task/\(id)/event_list", [("offset", "-1")]), ("/task/\(id)/successful_transfers", [("marker", "-7")]),
-                              ("/task/\(id)/successful_transfers", [("limit", "x")]), ("/endpoint_search", [("limit", "")  , ("offset", "abc")])] {
+        for (path, query) in [
+            ("/task_list", [("limit", "-1")]), ("/task_list", [("offset", min)]), ("/task_list", [("limit", "1e3")]),
+            ("/task/\(id)/event_list", [("offset", "-1")]), ("/task/\(id)/successful_transfers", [("marker", "-7")]),
+            ("/task/\(id)/successful_transfers", [("limit", "x")]), ("/endpoint_search", [("limit", ""), ("offset", "abc")])
+        ] {
             let (status, body) = await get(sim, "/transfer/v0.10" + path, token: alice, query: query)
             #expect(status == 400 && body["code"] == "ClientError.BadRequest", "\(path) \(query): \(body)")
             #expect(body["message"]?.string?.hasPrefix("Invalid value for '") == true, "\(body)")
@@ -95,15 +107,23 @@ import Testing
         let sim = try Simulator()
         let token = try #require(token(try await login(sim, scope: Simulator.timerScope), for: SimulatedServices.timersID))
         func create(_ schedule: JSON) async throws -> (Int, JSON) {
-            let body: JSON = ["timer": ["timer_type": "transfer", "name": "t", "schedule": schedule,
-                                        "body": ["source_endpoint": .string(TransferData.tutorial1), "destination_endpoint": .string(TransferData.tutorial2),
-                                                 "DATA": [["source_path": "/~/file1.txt", "destination_path": "/~/copy.txt"]]]]]
+            let body: JSON = [
+                "timer": [
+                    "timer_type": "transfer", "name": "t", "schedule": schedule,
+                    "body": [
+                        "source_endpoint": .string(TransferData.tutorial1), "destination_endpoint": .string(TransferData.tutorial2),
+                        "DATA": [["source_path": "/~/file1.txt", "destination_path": "/~/copy.txt"]]
+                    ]
+                ]
+            ]
             let r = await sim.handle(SimRequest(method: "POST", path: "/timer/v2/timer", headers: ["authorization": "Bearer " + token], body: body.bytes))
             return (r.status, try JSON.parse(r.body))
         }
-        for schedule: JSON in [["type": "recurring", "interval_seconds": .int(Int.max)], ["type": "recurring", "interval_seconds": 0],
-                               ["type": "recurring", "interval_seconds": -60], ["type": "recurring", "interval_seconds": "soon"],
-                               ["type": "recurring", "interval_seconds": 60, "end": ["condition": "iterations", "count": -1]]] {
+        for schedule: JSON in [
+            ["type": "recurring", "interval_seconds": .int(Int.max)], ["type": "recurring", "interval_seconds": 0],
+            ["type": "recurring", "interval_seconds": -60], ["type": "recurring", "interval_seconds": "soon"],
+            ["type": "recurring", "interval_seconds": 60, "end": ["condition": "iterations", "count": -1]]
+        ] {
             let (status, body) = try await create(schedule)
             #expect(status == 422 && body["error"]?["code"] == "BAD_REQUEST", "\(schedule): \(body)")
         }

@@ -10,8 +10,9 @@ import Testing
         #expect(roster.map(\.username).last == "student12@classroom.example.edu")
         #expect(Set(roster.map(\.id)).count == 12)
         #expect(SimIdentity.roster(100).first?.username == "student001@classroom.example.edu")
-        let state = SimState(identities: SimIdentity.defaults + roster + [SimIdentity(id: "x", username: "student07@elsewhere.org", name: "", email: "", organization: "")],
-                             clients: [], tokenLifetime: 60)
+        let state = SimState(
+            identities: SimIdentity.defaults + roster + [SimIdentity(id: "x", username: "student07@elsewhere.org", name: "", email: "", organization: "")],
+            clients: [], tokenLifetime: 60)
         #expect(state.identity(named: "student03")?.username == "student03@classroom.example.edu")
         #expect(state.identity(named: "alice")?.username == "alice@uchicago.edu")
         // Two people with that name: neither is chosen.

@@ -4,7 +4,7 @@ import Testing
 @testable import GlobusSimulator
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A property of every route of the simulator: whatever a client sends (extreme and negative
@@ -39,13 +39,21 @@ import Glibc
         var rng = RouteFuzzer.XorShift(seed: seed &+ 3)
         let sim = try Simulator()
         let (t1, mapped) = (TransferData.tutorial1, TransferData.mappedCollection)
-        let issued = try await login(sim, scope: "\(Simulator.httpsScope(t1)) \(Simulator.httpsScope(mapped))[*https://auth.globus.org/scopes/\(mapped)/data_access] "
-                                         + QueryParameterTests.transferScope)
+        let issued = try await login(
+            sim,
+            scope: "\(Simulator.httpsScope(t1)) \(Simulator.httpsScope(mapped))[*https://auth.globus.org/scopes/\(mapped)/data_access] "
+                + QueryParameterTests.transferScope)
         let tokens: [String?] = ([issued] + (issued["other_tokens"]?.array ?? [])).map { $0["access_token"]?.string } + [nil, "not-a-token", ""]
-        let paths = RouteFuzzer.texts + ["/~/samples/table.csv", "/~/file1.txt", "/~/data/", "/~/data", "/home/x/../", "/%", "/%zz", "/~/%C3%28", "/~/new.bin",
-                                         "/~/nofolder/x", "/~/" + String(repeating: "n", count: 300), "/~/samples/table.csv/x", "//", "/~//x"]
-        let ranges = RouteFuzzer.texts.map { "bytes=" + $0 } + RouteFuzzer.texts + ["bytes=0-1", "bytes=-1", "bytes=\(Int.max)-", "bytes=1-0", "bytes=0-\(Int.max)",
-                                                                                   "bytes=", "bytes=-", "bytes=,", "bytes=0-1,2-3", "bytes= 1 - 2", "BYTES=0-0"]
+        let paths =
+            RouteFuzzer.texts + [
+                "/~/samples/table.csv", "/~/file1.txt", "/~/data/", "/~/data", "/home/x/../", "/%", "/%zz", "/~/%C3%28", "/~/new.bin",
+                "/~/nofolder/x", "/~/" + String(repeating: "n", count: 300), "/~/samples/table.csv/x", "//", "/~//x"
+            ]
+        let ranges =
+            RouteFuzzer.texts.map { "bytes=" + $0 } + RouteFuzzer.texts + [
+                "bytes=0-1", "bytes=-1", "bytes=\(Int.max)-", "bytes=1-0", "bytes=0-\(Int.max)",
+                "bytes=", "bytes=-", "bytes=,", "bytes=0-1,2-3", "bytes= 1 - 2", "BYTES=0-0"
+            ]
         func pick<T>(_ options: [T]) -> T { options[Int(rng.next() % UInt64(options.count))] }
         for _ in 0..<(Self.rounds * 40) {
             var headers: [String: String] = [:]
@@ -89,16 +97,19 @@ struct RouteFuzzer {
         String(Int.max), String(Int.min), "9223372036854775808", "-9223372036854775809", "99999999999999999999999999", "-1", "0", "1",
         "1e309", "-0", "+7", "0x10", "NaN", "inf", "abc", "", " ", "%", "%00", "\u{0}", "../../admin/state", "/~/", "/~/a/../..", "~",
         "🙂", "\"", "null", "[]", "{}", "a,b,,", String(repeating: "9", count: 5_000), String(repeating: "x", count: 100_000),
-        "/~/" + String(repeating: "n", count: 300), "00000000-0000-4000-a000-000000000000", "is_error:1", "true", "offline",
+        "/~/" + String(repeating: "n", count: 300), "00000000-0000-4000-a000-000000000000", "is_error:1", "true", "offline"
     ]
-    static let values: [JSON] = texts.map(JSON.string) + [
-        .int(Int.max), .int(Int.min), -1, 0, 1, 2, .int(1 << 53), .double(1e308), .double(-1e308), .double(0.5), .double(-0.0),
-        .null, true, false, [], [:], ["a": 1], [[[["deep"]]]], .array(Array(repeating: 1, count: 10_000)),
+    static let values: [JSON] =
+        texts.map(JSON.string) + [
+            .int(Int.max), .int(Int.min), -1, 0, 1, 2, .int(1 << 53), .double(1e308), .double(-1e308), .double(0.5), .double(-0.0),
+            .null, true, false, [], [:], ["a": 1], [[[["deep"]]]], .array(Array(repeating: 1, count: 10_000))
+        ]
+    static let queryNames = [
+        "limit", "offset", "marker", "path", "q", "filter", "filter_fulltext", "include", "ids", "usernames", "all",
+        "client_id", "redirect_uri", "scope", "response_type", "code_challenge", "code_challenge_method", "access_type",
+        "state", "sim_identity", "identity", "code", "session_required_single_domain", "session_required_identities",
+        "session_required_mfa", "session_message", "prefill_named_grant", "format"
     ]
-    static let queryNames = ["limit", "offset", "marker", "path", "q", "filter", "filter_fulltext", "include", "ids", "usernames", "all",
-                             "client_id", "redirect_uri", "scope", "response_type", "code_challenge", "code_challenge_method", "access_type",
-                             "state", "sim_identity", "identity", "code", "session_required_single_domain", "session_required_identities",
-                             "session_required_mfa", "session_message", "prefill_named_grant", "format"]
 
     let sim: Simulator
     var rng: XorShift
@@ -110,22 +121,28 @@ struct RouteFuzzer {
     init(_ seed: UInt64, config: Simulator.Configuration = Simulator.Configuration()) async throws {
         sim = try Simulator(config)
         rng = XorShift(seed: seed)
-        let scopes = [QueryParameterTests.transferScope, "urn:globus:auth:scope:groups.api.globus.org:all", "urn:globus:auth:scope:search.api.globus.org:search",
-                      Simulator.timerScope, "https://auth.globus.org/scopes/eec9b274-0c81-4334-bdc2-54e90e689b9a/all",
-                      "https://auth.globus.org/scopes/facd7ccc-c5f4-42aa-916b-a0e270e2c2a9/all", "openid profile email",
-                      "https://auth.globus.org/scopes/24bc4997-b483-4c25-a19c-64b0afc00743/flow_24bc4997_b483_4c25_a19c_64b0afc00743_user"]
+        let scopes = [
+            QueryParameterTests.transferScope, "urn:globus:auth:scope:groups.api.globus.org:all", "urn:globus:auth:scope:search.api.globus.org:search",
+            Simulator.timerScope, "https://auth.globus.org/scopes/eec9b274-0c81-4334-bdc2-54e90e689b9a/all",
+            "https://auth.globus.org/scopes/facd7ccc-c5f4-42aa-916b-a0e270e2c2a9/all", "openid profile email",
+            "https://auth.globus.org/scopes/24bc4997-b483-4c25-a19c-64b0afc00743/flow_24bc4997_b483_4c25_a19c_64b0afc00743_user"
+        ]
         // In a class, the sign-in carries the student's hub token.
         let hubToken = config.hub == nil ? [:] : ["authorization": "token hub-01"]
-        let approved = await sim.handle(SimRequest(method: "GET", path: "/auth/sim/approve",
-                                                   query: authorizeQuery(scope: scopes.joined(separator: " ")) + [("identity", config.hub == nil ? "alice@uchicago.edu" : "student01")],
-                                                   headers: ["accept": "application/json"].merging(hubToken) { $1 }))
+        let approved = await sim.handle(
+            SimRequest(
+                method: "GET", path: "/auth/sim/approve",
+                query: authorizeQuery(scope: scopes.joined(separator: " ")) + [("identity", config.hub == nil ? "alice@uchicago.edu" : "student01")],
+                headers: ["accept": "application/json"].merging(hubToken) { $1 }))
         let issued = try await redeem(sim, code: try #require(try JSON.parse(approved.body)["code"]?.string))
         let all = [issued] + (issued["other_tokens"]?.array ?? [])
         tokens = all.map { $0["access_token"]?.string } + [nil, "not-a-token", issued["refresh_token"]?.string]
         tokensByServer = all.reduce(into: [:]) { d, t in d[t["resource_server"]?.string ?? ""] = t["access_token"]?.string }
         let transfer = try #require(token(issued, for: "transfer.api.globus.org"))
-        let submitted = await sim.handle(SimRequest(method: "POST", path: "/transfer/v0.10/transfer", headers: ["authorization": "Bearer " + transfer],
-                                                    body: PersonalHomeTests.transfer("/~/data", "/~/data", recursive: true).bytes))
+        let submitted = await sim.handle(
+            SimRequest(
+                method: "POST", path: "/transfer/v0.10/transfer", headers: ["authorization": "Bearer " + transfer],
+                body: PersonalHomeTests.transfer("/~/data", "/~/data", recursive: true).bytes))
         taskID = try #require(try JSON.parse(submitted.body)["task_id"]?.string)
     }
 
@@ -139,11 +156,15 @@ struct RouteFuzzer {
     }
 
     static let t1 = TransferData.tutorial1, t2 = TransferData.tutorial2
-    static let transferDocument: JSON = ["DATA_TYPE": "transfer", "source_endpoint": .string(t1), "destination_endpoint": .string(t2), "label": "l",
-                                         "sync_level": 1, "verify_checksum": true, "submission_id": "s",
-                                         "DATA": [["source_path": "/~/file1.txt", "destination_path": "/~/f", "recursive": false]]]
-    static let form: JSON = ["grant_type": "authorization_code", "code": "c", "refresh_token": "r", "client_id": "61338d24-54d5-408f-a10d-66c06b59f6d2",
-                             "scope": "openid", "redirect_uri": "http://localhost:1/", "code_verifier": "v", "token": "t", "include": "session_info"]
+    static let transferDocument: JSON = [
+        "DATA_TYPE": "transfer", "source_endpoint": .string(t1), "destination_endpoint": .string(t2), "label": "l",
+        "sync_level": 1, "verify_checksum": true, "submission_id": "s",
+        "DATA": [["source_path": "/~/file1.txt", "destination_path": "/~/f", "recursive": false]]
+    ]
+    static let form: JSON = [
+        "grant_type": "authorization_code", "code": "c", "refresh_token": "r", "client_id": "61338d24-54d5-408f-a10d-66c06b59f6d2",
+        "scope": "openid", "redirect_uri": "http://localhost:1/", "code_verifier": "v", "token": "t", "include": "session_info"
+    ]
 
     static let serviceRoutes: [Route] = [
         Route(method: "GET", path: "/auth/.well-known/openid-configuration"), Route(method: "GET", path: "/auth/jwk.json"),
@@ -166,15 +187,21 @@ struct RouteFuzzer {
         Route(method: "GET", path: "/groups/v2/groups/my_groups"), Route(method: "GET", path: "/groups/v2/groups/ID"),
         Route(method: "GET", path: "/search/v1/index/ID"), Route(method: "GET", path: "/search/v1/index/\(Simulator.searchIndex)/search"),
         Route(method: "POST", path: "/search/v1/index/\(Simulator.searchIndex)/search", body: ["q": "climate", "limit": 5, "offset": 0]),
-        Route(method: "POST", path: "/timer/v2/timer", body: ["timer": ["timer_type": "transfer", "name": "n", "body": transferDocument,
-                                                                       "schedule": ["type": "recurring", "interval_seconds": 60, "end": ["condition": "iterations", "count": 2]]]]),
+        Route(
+            method: "POST", path: "/timer/v2/timer",
+            body: [
+                "timer": [
+                    "timer_type": "transfer", "name": "n", "body": transferDocument,
+                    "schedule": ["type": "recurring", "interval_seconds": 60, "end": ["condition": "iterations", "count": 2]]
+                ]
+            ]),
         Route(method: "GET", path: "/timer/v2/timers"), Route(method: "GET", path: "/timer/jobs/"), Route(method: "GET", path: "/timer/jobs/ID"),
         Route(method: "DELETE", path: "/timer/jobs/ID"),
         Route(method: "POST", path: "/flows/flows/24bc4997-b483-4c25-a19c-64b0afc00743/run", body: ["label": "l", "tags": ["t"], "body": [:]]),
         Route(method: "GET", path: "/flows/flows"), Route(method: "GET", path: "/flows/flows/ID"), Route(method: "GET", path: "/flows/runs"),
         Route(method: "GET", path: "/flows/runs/ID"), Route(method: "GET", path: "/gcs/ID/api/info"), Route(method: "GET", path: "/gcs/ID/api/collections"),
         Route(method: "GET", path: "/compute/v2/version"), Route(method: "GET", path: "/compute/v2/endpoints"), Route(method: "GET", path: "/ID"),
-        Route(method: "PATCH", path: "/transfer/v0.10/ID"),
+        Route(method: "PATCH", path: "/transfer/v0.10/ID")
     ]
 
     /// The admin API (open here): run on a simulator of its own, as its faults change every
@@ -188,7 +215,7 @@ struct RouteFuzzer {
         Route(method: "DELETE", path: "/admin/requests"), Route(method: "GET", path: "/admin/connections"), Route(method: "GET", path: "/admin/issued-tokens"),
         Route(method: "GET", path: "/admin/state"),
         Route(method: "POST", path: "/admin/files", body: ["collection": .string(t1), "path": "/~/generated.dat", "size": 10]),
-        Route(method: "POST", path: "/admin/approve", body: ["authorize_url": "http://x/?client_id=61338d24-54d5-408f-a10d-66c06b59f6d2", "identity": "bob@globusid.org"]),
+        Route(method: "POST", path: "/admin/approve", body: ["authorize_url": "http://x/?client_id=61338d24-54d5-408f-a10d-66c06b59f6d2", "identity": "bob@globusid.org"])
     ]
 
     mutating func pick<T>(_ options: [T]) -> T { options[Int(rng.next() % UInt64(options.count))] }
@@ -215,8 +242,9 @@ struct RouteFuzzer {
     func text(_ v: JSON) -> String { v.string ?? v.serialized }
 
     mutating func request(_ route: Route) -> SimRequest {
-        let id = pick([taskID, Self.t1, Self.t2, Simulator.searchIndex, "24bc4997-b483-4c25-a19c-64b0afc00743", "b5f1f8d2-7c3a-4d7e-9a51-2f0e6c1d9a01"]
-                      + Self.texts)
+        let id = pick(
+            [taskID, Self.t1, Self.t2, Simulator.searchIndex, "24bc4997-b483-4c25-a19c-64b0afc00743", "b5f1f8d2-7c3a-4d7e-9a51-2f0e6c1d9a01"]
+                + Self.texts)
         var query: [(String, String)] = []
         for _ in 0..<Int(rng.next() % 6) { query.append((pick(Self.queryNames), pick(Self.texts))) }
         var headers: [String: String] = [:]
@@ -240,8 +268,11 @@ struct RouteFuzzer {
     /// A valid token for the service a path names.
     func serviceToken(for path: String) -> String? {
         let service = Simulator.split(path).service
-        let server = ["auth": "auth.globus.org", "transfer": "transfer.api.globus.org", "groups": "groups.api.globus.org",
-                      "search": "search.api.globus.org", "timer": SimulatedServices.timersID, "compute": "funcx_service"][service]
+        let server =
+            [
+                "auth": "auth.globus.org", "transfer": "transfer.api.globus.org", "groups": "groups.api.globus.org",
+                "search": "search.api.globus.org", "timer": SimulatedServices.timersID, "compute": "funcx_service"
+            ][service]
             ?? (path.hasSuffix("/run") ? "24bc4997-b483-4c25-a19c-64b0afc00743" : "flows.globus.org")
         return tokensByServer[server]
     }

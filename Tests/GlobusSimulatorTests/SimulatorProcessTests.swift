@@ -3,7 +3,7 @@ import Testing
 @testable import GlobusSimulator
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `globus-sim` as a program: a kernel's own simulator (`--parent-pid`) keeps its admin API to

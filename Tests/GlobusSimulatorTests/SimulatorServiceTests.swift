@@ -44,11 +44,16 @@ import Testing
         #expect(status == 403)
         #expect(body["authorization_parameters"]?["session_required_single_domain"] == ["anl.gov"])
         // Alice is not from anl.gov: the login page refuses her for that requirement.
-        let refused = await sim.handle(SimRequest(method: "GET", path: "/auth/sim/approve",
-            query: authorizeQuery(scope: "urn:globus:auth:scope:transfer.api.globus.org:all", extra: [("session_required_single_domain", "anl.gov")]) + [("identity", "alice@uchicago.edu")]))
+        let refused = await sim.handle(
+            SimRequest(
+                method: "GET", path: "/auth/sim/approve",
+                query: authorizeQuery(scope: "urn:globus:auth:scope:transfer.api.globus.org:all", extra: [("session_required_single_domain", "anl.gov")]) + [
+                    ("identity", "alice@uchicago.edu")
+                ]))
         #expect(refused.status == 403)
-        let carol = try await login(sim, scope: "urn:globus:auth:scope:transfer.api.globus.org:all", identity: "carol@anl.gov",
-                                    extra: [("session_required_single_domain", "anl.gov")])
+        let carol = try await login(
+            sim, scope: "urn:globus:auth:scope:transfer.api.globus.org:all", identity: "carol@anl.gov",
+            extra: [("session_required_single_domain", "anl.gov")])
         #expect(await get(sim, "/transfer/v0.10/task_list", token: token(carol, for: "transfer.api.globus.org")).0 == 200)
     }
 

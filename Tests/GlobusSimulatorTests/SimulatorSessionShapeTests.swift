@@ -10,14 +10,18 @@ import Testing
         let sim = try Simulator()
         let t = try await login(sim, scope: "openid urn:globus:auth:scope:transfer.api.globus.org:all")
         let access = try #require(token(t, for: "transfer.api.globus.org"))
-        let publicClient = await sim.handle(SimRequest(method: "POST", path: "/auth/v2/oauth2/token/introspect",
-                                                       body: Array(FormCoding.encode([("token", access), ("client_id", tutorial)]).utf8)))
+        let publicClient = await sim.handle(
+            SimRequest(
+                method: "POST", path: "/auth/v2/oauth2/token/introspect",
+                body: Array(FormCoding.encode([("token", access), ("client_id", tutorial)]).utf8)))
         #expect(publicClient.status == 401)
         let c = SimClient.defaults[1]
         let basic = "Basic " + Base64.encode(Array("\(c.id):\(c.secret!)".utf8))
-        let confidential = await sim.handle(SimRequest(method: "POST", path: "/auth/v2/oauth2/token/introspect",
-                                                       headers: ["authorization": basic, "content-type": "application/x-www-form-urlencoded"],
-                                                       body: Array(FormCoding.encode([("token", access), ("include", "session_info")]).utf8)))
+        let confidential = await sim.handle(
+            SimRequest(
+                method: "POST", path: "/auth/v2/oauth2/token/introspect",
+                headers: ["authorization": basic, "content-type": "application/x-www-form-urlencoded"],
+                body: Array(FormCoding.encode([("token", access), ("include", "session_info")]).utf8)))
         let info = try JSON.parse(confidential.body)
         #expect(confidential.status == 200 && info["active"] == true)
         #expect(info["session_info"]?["authentications"]?.object?.keys.first == info["sub"]?.string)

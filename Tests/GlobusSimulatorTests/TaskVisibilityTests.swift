@@ -21,10 +21,14 @@ import Testing
         config.taskDuration = 60
         let sim = try Simulator(config)
         let alice = try await Self.transferToken(sim, "alice@uchicago.edu"), bob = try await Self.transferToken(sim, "bob@globusid.org")
-        let document: JSON = ["DATA_TYPE": "transfer", "source_endpoint": .string(TransferData.tutorial1), "destination_endpoint": .string(TransferData.tutorial2),
-                              "DATA": [["DATA_TYPE": "transfer_item", "source_path": "/~/file1.txt", "destination_path": "/~/file1.txt"]]]
-        let submitted = await sim.handle(SimRequest(method: "POST", path: "/transfer/v0.10/transfer", headers: ["authorization": "Bearer " + alice],
-                                                    body: document.bytes))
+        let document: JSON = [
+            "DATA_TYPE": "transfer", "source_endpoint": .string(TransferData.tutorial1), "destination_endpoint": .string(TransferData.tutorial2),
+            "DATA": [["DATA_TYPE": "transfer_item", "source_path": "/~/file1.txt", "destination_path": "/~/file1.txt"]]
+        ]
+        let submitted = await sim.handle(
+            SimRequest(
+                method: "POST", path: "/transfer/v0.10/transfer", headers: ["authorization": "Bearer " + alice],
+                body: document.bytes))
         let id = try #require(try JSON.parse(submitted.body)["task_id"]?.string)
         let unknown = "00000000-0000-4000-a000-000000000000"
         for (method, path) in [("GET", "/task/ID"), ("GET", "/task/ID/event_list"), ("GET", "/task/ID/successful_transfers"), ("POST", "/task/ID/cancel")] {

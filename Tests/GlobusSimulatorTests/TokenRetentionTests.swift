@@ -12,8 +12,10 @@ import Testing
         let refresh = try #require(first["refresh_token"]?.string)
         var newest = ""
         for _ in 0..<(SimLimits.tokensPerGrant + 5) {
-            let r = await sim.handle(SimRequest(method: "POST", path: "/auth/v2/oauth2/token",
-                                                body: Array(FormCoding.encode([("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", tutorial)]).utf8)))
+            let r = await sim.handle(
+                SimRequest(
+                    method: "POST", path: "/auth/v2/oauth2/token",
+                    body: Array(FormCoding.encode([("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", tutorial)]).utf8)))
             newest = try #require(try JSON.parse(r.body)["access_token"]?.string)
         }
         #expect(sim.withState { $0.accessTokens.count } == SimLimits.tokensPerGrant)
@@ -24,8 +26,10 @@ import Testing
     @Test func signInsInALoopKeepABoundedNumberOfCodes() async throws {
         let sim = try Simulator()
         for _ in 0..<(SimLimits.codesPerIdentity + 5) {
-            _ = await sim.handle(SimRequest(method: "GET", path: "/auth/sim/approve", query: authorizeQuery(scope: "openid") + [("identity", "bob@globusid.org")],
-                                            headers: ["accept": "application/json"]))
+            _ = await sim.handle(
+                SimRequest(
+                    method: "GET", path: "/auth/sim/approve", query: authorizeQuery(scope: "openid") + [("identity", "bob@globusid.org")],
+                    headers: ["accept": "application/json"]))
         }
         #expect(sim.withState { $0.codes.count } == SimLimits.codesPerIdentity)
         // The newest still signs in.

@@ -6,8 +6,10 @@ import Testing
 /// Every case of the JMESPath compliance suite: results must match, errors must be raised with
 /// the right kind. Benchmark cases must compile and run.
 @Suite struct ComplianceTests {
-    static let files = ["basic", "benchmarks", "current", "escape", "filters", "functions", "identifiers", "indices",
-                        "literal", "multiselect", "pipe", "slice", "syntax", "unicode", "wildcard", "boolean"]
+    static let files = [
+        "basic", "benchmarks", "current", "escape", "filters", "functions", "identifiers", "indices",
+        "literal", "multiselect", "pipe", "slice", "syntax", "unicode", "wildcard", "boolean"
+    ]
 
     static func cases() throws -> [(file: String, given: JSON, expression: String, result: JSON?, error: String?)] {
         var out: [(String, JSON, String, JSON?, String?)] = []

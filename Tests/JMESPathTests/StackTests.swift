@@ -3,7 +3,7 @@ import Testing
 @testable import JMESPath
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Every kind of nesting at exactly `JMESPathExpression.maximumDepth` compiles, evaluates and is
@@ -53,7 +53,7 @@ import Glibc
         Nesting(name: "projection", expression: { "@" + String(repeating: "[*]", count: $0) }, document: nestedArrays),
         Nesting(name: "flatten", expression: { "@" + String(repeating: "[]", count: $0) }, levelsPerStep: 2, document: nestedArrays),
         Nesting(name: "slice", expression: { "@" + String(repeating: "[::1]", count: $0) }, levelsWithoutSteps: 2, document: nestedArrays),
-        Nesting(name: "value projection", expression: { "@" + String(repeating: ".*", count: $0) }, document: nestedObjects),
+        Nesting(name: "value projection", expression: { "@" + String(repeating: ".*", count: $0) }, document: nestedObjects)
     ]
 
     /// Compiles and evaluates the expression at the limit, and checks that one more level is refused.
@@ -90,21 +90,21 @@ import Glibc
     }
 
     #if os(Linux)
-    /// The stack each nesting really uses at the limit (compile, evaluate and free), measured on
-    /// a painted stack: at most 300 KiB, leaving 40% of a 512 KiB stack to the caller. A build
-    /// under the thread or address sanitizer instruments every frame (the largest nesting takes
-    /// about 45% more), so there the bound is the 512 KiB stack itself, less 64 KiB.
-    @Test func stackUseAtTheLimit() {
-        var report: [String] = []
-        var most = 0
-        for n in Self.nestings {
-            let used = PaintedStack.bytesUsed { _ = Self.exercise(n) }
-            report.append("\(n.name): \(used / 1024) KiB")
-            most = max(most, used)
+        /// The stack each nesting really uses at the limit (compile, evaluate and free), measured on
+        /// a painted stack: at most 300 KiB, leaving 40% of a 512 KiB stack to the caller. A build
+        /// under the thread or address sanitizer instruments every frame (the largest nesting takes
+        /// about 45% more), so there the bound is the 512 KiB stack itself, less 64 KiB.
+        @Test func stackUseAtTheLimit() {
+            var report: [String] = []
+            var most = 0
+            for n in Self.nestings {
+                let used = PaintedStack.bytesUsed { _ = Self.exercise(n) }
+                report.append("\(n.name): \(used / 1024) KiB")
+                most = max(most, used)
+            }
+            print("stack used at depth \(Self.limit):\n  " + report.joined(separator: "\n  "))
+            let sanitized = dlsym(nil, "__tsan_init") != nil || dlsym(nil, "__asan_init") != nil
+            #expect(most <= (sanitized ? 448 : 300) * 1024, Comment(rawValue: report.joined(separator: ", ")))
         }
-        print("stack used at depth \(Self.limit):\n  " + report.joined(separator: "\n  "))
-        let sanitized = dlsym(nil, "__tsan_init") != nil || dlsym(nil, "__asan_init") != nil
-        #expect(most <= (sanitized ? 448 : 300) * 1024, Comment(rawValue: report.joined(separator: ", ")))
-    }
     #endif
 }

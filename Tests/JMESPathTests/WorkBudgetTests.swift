@@ -15,7 +15,7 @@ import Testing
         "to_string(@)" + String(repeating: "|join('', [@, @])", count: 40),
         "DATA" + String(repeating: "|[@,@,@,@][*]", count: 20),
         "DATA" + String(repeating: "|[@,@,@,@][]", count: 20),
-        "DATA" + String(repeating: "|map(&[@,@,@,@], @)", count: 20),
+        "DATA" + String(repeating: "|map(&[@,@,@,@], @)", count: 20)
     ])
     func anExponentialSearchFailsByName(_ expression: String) throws {
         let e = try JMESPathExpression(expression)

@@ -33,8 +33,10 @@ import Testing
 
     /// Python's `repr`: an exponent only from 1e16 (Swift's own form has one from 2^53).
     @Test func doublesAreWrittenAsPythonWritesThem() {
-        let forms: [(Double, String)] = [(9.5e15, "9500000000000000.0"), (-9_007_199_254_740_994, "-9007199254740994.0"),
-                                         (1e16, "1e+16"), (1e15, "1000000000000000.0"), (0.1, "0.1"), (1e-5, "1e-05"), (-0.0, "-0.0")]
+        let forms: [(Double, String)] = [
+            (9.5e15, "9500000000000000.0"), (-9_007_199_254_740_994, "-9007199254740994.0"),
+            (1e16, "1e+16"), (1e15, "1000000000000000.0"), (0.1, "0.1"), (1e-5, "1e-05"), (-0.0, "-0.0")
+        ]
         for (d, text) in forms { #expect(JSON.double(d).serialized == text) }
     }
 
@@ -60,19 +62,20 @@ import Testing
         #expect(JSON.int(0) == .double(-0.0))
     }
 
-    @Test(arguments: [
-        (JSON.int(9_007_199_254_740_993), JSON.int(9_007_199_254_740_992), 1),
-        (.int(9_007_199_254_740_993), .double(9_007_199_254_740_992), 1),
-        (.double(9_007_199_254_740_992), .int(9_007_199_254_740_993), -1),
-        (.int(Int.max), .double(9_223_372_036_854_775_808.0), -1),
-        (.int(Int.min), .double(-9_223_372_036_854_775_808.0), 0),
-        (.int(Int.min), .double(-1e19), 1),
-        (.int(2), .double(2.5), -1),
-        (.int(-2), .double(-2.5), 1),
-        (.int(-3), .double(-2.5), -1),
-        (.double(1e300), .int(Int.max), 1),
-        (.int(1), .double(1), 0),
-    ] as [(JSON, JSON, Int)])
+    @Test(
+        arguments: [
+            (JSON.int(9_007_199_254_740_993), JSON.int(9_007_199_254_740_992), 1),
+            (.int(9_007_199_254_740_993), .double(9_007_199_254_740_992), 1),
+            (.double(9_007_199_254_740_992), .int(9_007_199_254_740_993), -1),
+            (.int(Int.max), .double(9_223_372_036_854_775_808.0), -1),
+            (.int(Int.min), .double(-9_223_372_036_854_775_808.0), 0),
+            (.int(Int.min), .double(-1e19), 1),
+            (.int(2), .double(2.5), -1),
+            (.int(-2), .double(-2.5), 1),
+            (.int(-3), .double(-2.5), -1),
+            (.double(1e300), .int(Int.max), 1),
+            (.int(1), .double(1), 0)
+        ] as [(JSON, JSON, Int)])
     func numericOrderIsExact(_ a: JSON, _ b: JSON, _ sign: Int) {
         #expect(JSON.compareNumbers(a, b) == sign)
     }

@@ -9,8 +9,9 @@ import Testing
         let a = MessageCodec(key: "secret", headers: headers)
         let b = MessageCodec(key: "secret", headers: headers)
         let parent = Array(#"{"msg_id":"p1","msg_type":"execute_request"}"#.utf8)
-        let frames = a.encode("execute_request", content: ["code": "%echo hi"], parent: parent,
-                              identities: [Array("id1".utf8), Array("id2".utf8)])
+        let frames = a.encode(
+            "execute_request", content: ["code": "%echo hi"], parent: parent,
+            identities: [Array("id1".utf8), Array("id2".utf8)])
         let r = try b.decode(frames)
         #expect(r.identities == [Array("id1".utf8), Array("id2".utf8)])
         #expect(r.msgType == "execute_request")
@@ -50,7 +51,10 @@ import Testing
     }
 
     @Test func connectionFileParsing() throws {
-        let info = try ConnectionInfo(json: #"{"shell_port":1,"iopub_port":2,"stdin_port":3,"control_port":4,"hb_port":5,"ip":"127.0.0.1","key":"k","transport":"tcp","signature_scheme":"hmac-sha256","future_key":true}"#)
+        let info = try ConnectionInfo(
+            json:
+                #"{"shell_port":1,"iopub_port":2,"stdin_port":3,"control_port":4,"hb_port":5,"ip":"127.0.0.1","key":"k","transport":"tcp","signature_scheme":"hmac-sha256","future_key":true}"#
+        )
         #expect(info.endpoint(info.shellPort) == "tcp://127.0.0.1:1")
         var ipc = info
         ipc.transport = "ipc"

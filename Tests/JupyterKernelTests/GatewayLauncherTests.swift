@@ -7,7 +7,7 @@ import _CryptoExtras
 @testable import JupyterKernel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct GatewayLauncherTests {

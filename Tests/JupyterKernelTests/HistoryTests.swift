@@ -1,6 +1,6 @@
 import Synchronization
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import JSON
 import Testing
@@ -45,6 +45,10 @@ func detachThread(_ body: @escaping @Sendable () -> Void) {
     final class Job { let run: @Sendable () -> Void; init(_ r: @escaping @Sendable () -> Void) { run = r } }
     var tid = pthread_t()
     let job = Unmanaged.passRetained(Job(body)).toOpaque()
-    pthread_create(&tid, nil, { p in Unmanaged<Job>.fromOpaque(p!).takeRetainedValue().run(); return nil }, job)
+    pthread_create(
+        &tid, nil,
+        { p in
+            Unmanaged<Job>.fromOpaque(p!).takeRetainedValue().run(); return nil
+        }, job)
     pthread_detach(tid)
 }

@@ -1,6 +1,6 @@
 import Synchronization
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import JSON
 import Testing
@@ -31,9 +31,10 @@ final class MockChannel: ChannelIO {
 /// A scripted interpreter: each cell's code says what to do.
 final class ScriptInterpreter: Interpreter, @unchecked Sendable {
     var info: KernelInfo {
-        KernelInfo(implementation: "mock", implementationVersion: "1", languageName: "mock", languageVersion: "1",
-                   mimetype: "text/plain", fileExtension: ".m", pygmentsLexer: "text", codemirrorMode: "text",
-                   banner: "b", helpLinks: [])
+        KernelInfo(
+            implementation: "mock", implementationVersion: "1", languageName: "mock", languageVersion: "1",
+            mimetype: "text/plain", fileExtension: ".m", pygmentsLexer: "text", codemirrorMode: "text",
+            banner: "b", helpLinks: [])
     }
     func execute(_ code: String, context: ExecutionContext, output: OutputSink) -> ExecutionOutcome {
         switch code {
@@ -56,8 +57,12 @@ final class ScriptInterpreter: Interpreter, @unchecked Sendable {
 
 @Suite struct KernelCoreTests {
     func execute(_ code: String, id: String = "e", stopOnError: Bool = true, allowStdin: Bool = false) -> Request {
-        Request(msgType: "execute_request", content: ["code": .string(code), "silent": false, "store_history": true,
-                                                       "allow_stdin": .bool(allowStdin), "stop_on_error": .bool(stopOnError)], msgID: id)
+        Request(
+            msgType: "execute_request",
+            content: [
+                "code": .string(code), "silent": false, "store_history": true,
+                "allow_stdin": .bool(allowStdin), "stop_on_error": .bool(stopOnError)
+            ], msgID: id)
     }
 
     @Test func everyRequestIsWrappedInBusyAndIdle() {
@@ -182,7 +187,11 @@ final class ScriptInterpreter: Interpreter, @unchecked Sendable {
                         let type = channel == .shell ? "execute_request" : (i % 2 == 0 ? "execute_request" : "kernel_info_request")
                         core.handle(Request(msgType: type, content: ["code": "x"], msgID: "\(channel)-\(i)"), io: io, channel: channel)
                     }
-                    if finished.withLock({ $0 += 1; return $0 }) == 2 { done.resume() }
+                    if finished.withLock({
+                        $0 += 1; return $0
+                    }) == 2 {
+                        done.resume()
+                    }
                 }
             }
         }

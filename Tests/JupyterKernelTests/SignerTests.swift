@@ -75,8 +75,8 @@ import Testing
         for i in 0..<10 { let fresh = h.insert([UInt8(i)]); #expect(fresh) }
         #expect(h.count == 3)
         let forgotten = h.insert([0])
-        #expect(forgotten)           // forgotten long ago
+        #expect(forgotten)  // forgotten long ago
         let remembered = !h.insert([9])
-        #expect(remembered)          // still remembered
+        #expect(remembered)  // still remembered
     }
 }

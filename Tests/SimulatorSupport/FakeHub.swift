@@ -36,9 +36,10 @@ public final class FakeHub: Sendable {
             return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         let ready = AsyncStream<Int>.makeStream()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) },
-                              logger: Logger(label: "fake-hub", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) },
+            logger: Logger(label: "fake-hub", factory: { _ in SwiftLogNoOpLogHandler() }))
         task = Task { try? await app.runService(gracefulShutdownSignals: []) }
         var it = ready.stream.makeAsyncIterator()
         port = await it.next() ?? 0

@@ -5,7 +5,7 @@ import JSON
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A simulator serving on a loopback port for the lifetime of a test (shared by the SDK's and
@@ -32,8 +32,10 @@ public final class RunningSimulator: Sendable {
     /// What the person does in the browser: approve and copy the code.
     public func approve(_ url: String, as identity: String = "alice@uchicago.edu") async -> String {
         let q = url.split(separator: "?", maxSplits: 1).last.map(String.init) ?? ""
-        let r = await sim.handle(SimRequest(method: "GET", path: "/auth/sim/approve", query: FormCoding.decode(q) + [("identity", identity)],
-                                            headers: ["accept": "application/json"]))
+        let r = await sim.handle(
+            SimRequest(
+                method: "GET", path: "/auth/sim/approve", query: FormCoding.decode(q) + [("identity", identity)],
+                headers: ["accept": "application/json"]))
         return (try? JSON.parse(r.body)["code"]?.string) ?? ""
     }
 
@@ -54,7 +56,9 @@ public final class RunningSimulator: Sendable {
     private func blocking<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
         let result = Mutex<T?>(nil)
         let done = DispatchSemaphore(value: 0)
-        Task.detached { let r = await work(); result.withLock { $0 = r }; done.signal() }
+        Task.detached {
+            let r = await work(); result.withLock { $0 = r }; done.signal()
+        }
         done.wait()
         return result.withLock { $0! }
     }
@@ -79,12 +83,18 @@ public func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) as
     let gate = Gate()
     let result: T = try await withCheckedThrowingContinuation { c in
         var tid = pthread_t()
-        let box = Unmanaged.passRetained(Box {
-            let r = Result { try body() }
-            gate.pass()
-            c.resume(with: r)
-        }).toOpaque()
-        pthread_create(&tid, nil, { p in Unmanaged<Box>.fromOpaque(p!).takeRetainedValue().run(); return nil }, box)
+        let box = Unmanaged.passRetained(
+            Box {
+                let r = Result { try body() }
+                gate.pass()
+                c.resume(with: r)
+            }
+        ).toOpaque()
+        pthread_create(
+            &tid, nil,
+            { p in
+                Unmanaged<Box>.fromOpaque(p!).takeRetainedValue().run(); return nil
+            }, box)
         pthread_detach(tid)
     }
     gate.pass()

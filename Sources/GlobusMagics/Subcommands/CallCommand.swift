@@ -4,7 +4,7 @@ import JSON
 import JupyterKernel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `%globus call SERVICE METHOD PATH …`: any Globus service API, with the service's token.
@@ -25,12 +25,15 @@ struct CallCommand: GlobusSubcommand {
 
     static let declaration = SubcommandDeclaration(
         name: "call",
-        usage: "%globus call SERVICE METHOD PATH [-Q k=v]… [-H 'K: V']… [--body TEXT | --body-file F] [--content-type T] [--allow-errors] [--no-retry] [-L] [--jmespath EXPR] [--format F] [--scope SCOPE] [--paginate [--limit N]] [--as NAME]",
+        usage:
+            "%globus call SERVICE METHOD PATH [-Q k=v]… [-H 'K: V']… [--body TEXT | --body-file F] [--content-type T] [--allow-errors] [--no-retry] [-L] [--jmespath EXPR] [--format F] [--scope SCOPE] [--paginate [--limit N]] [--as NAME]",
         summary: "Call a Globus service API; %%globus call takes the JSON body from the rest of the cell.",
         options: [queryParam, header, body, bodyFile, contentType, allowErrors, noRetry, location, jmespath, format, scope, paginate, limit],
-        examples: ["%globus call transfer GET /endpoint_search -Q filter_fulltext=tutorial --jmespath 'DATA[].display_name'",
-                   "%globus call transfer GET /task_list --paginate --limit 5000 --format table",
-                   "%%globus call transfer POST /operation/endpoint/$COLLECTION/mkdir\n{\"DATA_TYPE\": \"mkdir\", \"path\": \"/~/new\"}"])
+        examples: [
+            "%globus call transfer GET /endpoint_search -Q filter_fulltext=tutorial --jmespath 'DATA[].display_name'",
+            "%globus call transfer GET /task_list --paginate --limit 5000 --format table",
+            "%%globus call transfer POST /operation/endpoint/$COLLECTION/mkdir\n{\"DATA_TYPE\": \"mkdir\", \"path\": \"/~/new\"}"
+        ])
     static var takesCellBody: Bool { true }
     static var keepsResult: Bool { true }
     static var showsJSONTree: Bool { true }
@@ -97,7 +100,8 @@ struct CallCommand: GlobusSubcommand {
         }
         let sources = [a[Self.body] != nil, a[Self.bodyFile] != nil, cellBody != nil].filter { $0 }.count
         guard sources <= 1 else {
-            throw Self.usage(cellBody != nil ? "the %%globus cell body is the request body; do not also give --body or --body-file" : "--body and --body-file are mutually exclusive")
+            throw Self.usage(
+                cellBody != nil ? "the %%globus cell body is the request body; do not also give --body or --body-file" : "--body and --body-file are mutually exclusive")
         }
         bodyFile = a[Self.bodyFile]
         encoding = a[Self.contentType] ?? .auto
@@ -137,7 +141,9 @@ struct CallCommand: GlobusSubcommand {
         switch pos.count {
         case 0: return serviceNames.filter { $0.hasPrefix(prefix) }
         case 1 where pos[0] == "gcs": return []
-        case 1, 2 where pos[0] == "gcs" && pos.count == 2: return methods.filter { $0.hasPrefix(prefix.uppercased()) }
+        case 1,
+            2 where pos[0] == "gcs" && pos.count == 2:
+            return methods.filter { $0.hasPrefix(prefix.uppercased()) }
         case 2: return (commonPaths[pos[0]] ?? []).filter { $0.hasPrefix(prefix) }
         default: return []
         }
@@ -150,7 +156,7 @@ struct CallCommand: GlobusSubcommand {
         "search": ["/v1/index/", "/v1/index_list"],
         "timer": ["/v2/timers"], "timers": ["/v2/timers"],
         "flows": ["/flows", "/runs"],
-        "compute": ["/v2/version", "/v3/endpoints"],
+        "compute": ["/v2/version", "/v3/endpoints"]
     ]
 
     /// The request to `service` (a GCS manager's address is its client's).
@@ -206,7 +212,9 @@ struct CallCommand: GlobusSubcommand {
         let client = g.client(service, app: app, resourceServer: resourceServer, baseURL: baseURL)
         if paginate {
             guard let scheme = PagingScheme.forRequest(service, method: method, path: path) else {
-                throw Self.usage("--paginate: \(method) \(path) on \(service.name) is not a paged listing (paged: Transfer task_list, endpoint_search, a task's event_list, successful_transfers and skipped_errors; Search queries; Flows flows and runs)")
+                throw Self.usage(
+                    "--paginate: \(method) \(path) on \(service.name) is not a paged listing (paged: Transfer task_list, endpoint_search, a task's event_list, successful_transfers and skipped_errors; Search queries; Flows flows and runs)"
+                )
             }
             let doc = try g.fetchAll(client.paginator(request(service: service), scheme: scheme), limit: limit)
             let paged = doc["paged"]
@@ -222,8 +230,10 @@ struct CallCommand: GlobusSubcommand {
     static func gcsManager(_ endpoint: String, app: GlobusApp, _ g: GlobusContext) throws(MagicError) -> String {
         let found = try g.sdk { () throws(GlobusError) in try g.transfer(app).getEndpoint(endpoint) }
         guard let manager = found.gcsManagerURL else {
-            throw .failed(ExecutionError(ename: "GlobusAPIError", evalue: "endpoint \(endpoint) has no GCS manager URL",
-                                         traceback: ["GlobusAPIError: endpoint \(endpoint) has no GCS manager URL (is it a Globus Connect Server v5 endpoint?)"]))
+            throw .failed(
+                ExecutionError(
+                    ename: "GlobusAPIError", evalue: "endpoint \(endpoint) has no GCS manager URL",
+                    traceback: ["GlobusAPIError: endpoint \(endpoint) has no GCS manager URL (is it a Globus Connect Server v5 endpoint?)"]))
         }
         return manager
     }

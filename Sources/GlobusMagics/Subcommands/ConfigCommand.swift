@@ -17,12 +17,15 @@ struct ConfigCommand: GlobusSubcommand {
     }
 
     static let keys: [Key] = [
-        Key(name: "client_id", help: "the Globus Auth client (GLOBUS_CLIENT_ID; default: the tutorial client)",
+        Key(
+            name: "client_id", help: "the Globus Auth client (GLOBUS_CLIENT_ID; default: the tutorial client)",
             show: { s, _ in (s.clientID ?? "") + (s.isClientApp ? " (service account)" : "") },
             set: { c, v throws(MagicError) in c.clientID = v.isEmpty ? nil : v }),
-        Key(name: "app_name", help: "the app name, part of the token file's path (GLOBUS_APP_NAME)",
+        Key(
+            name: "app_name", help: "the app name, part of the token file's path (GLOBUS_APP_NAME)",
             show: { s, _ in s.appName ?? "" }, set: { c, v throws(MagicError) in c.appName = v.isEmpty ? nil : v }),
-        Key(name: "environment", help: "production, preview, sandbox, … (GLOBUS_SDK_ENVIRONMENT)",
+        Key(
+            name: "environment", help: "production, preview, sandbox, … (GLOBUS_SDK_ENVIRONMENT)",
             show: { s, _ in s.environment.name },
             set: { c, v throws(MagicError) in
                 guard v.isEmpty || GlobusEnvironment.known.contains(v) else {
@@ -30,18 +33,22 @@ struct ConfigCommand: GlobusSubcommand {
                 }
                 c.environment = v.isEmpty ? nil : v
             }),
-        Key(name: "storage", help: "json (shared with the Python SDK), sqlite or memory",
+        Key(
+            name: "storage", help: "json (shared with the Python SDK), sqlite or memory",
             show: { s, _ in s.storage.rawValue },
             set: { c, v throws(MagicError) in
                 guard let kind = v.isEmpty ? .json : TokenStorageKind(rawValue: v) else { throw usage("storage must be json, sqlite or memory") }
                 c.storage = kind
             }),
-        Key(name: "token_path", help: "the token file (default: the Python SDK's UserApp path)",
+        Key(
+            name: "token_path", help: "the token file (default: the Python SDK's UserApp path)",
             show: { s, _ in s.tokenPath ?? "" }, set: { c, v throws(MagicError) in c.tokenPath = v.isEmpty ? nil : v }),
-        Key(name: "refresh_tokens", help: "ask for refresh tokens at login (true/false)",
+        Key(
+            name: "refresh_tokens", help: "ask for refresh tokens at login (true/false)",
             show: { s, _ in String(s.refreshTokens) }, set: { c, v throws(MagicError) in c.refreshTokens = try bool(v, "refresh_tokens", default: true) }),
-        Key(name: "auto_relogin", help: "log in again and retry when a service asks for more consent (true/false)",
-            show: { _, c in String(c.autoRelogin) }, set: { c, v throws(MagicError) in c.autoRelogin = try bool(v, "auto_relogin", default: false) }),
+        Key(
+            name: "auto_relogin", help: "log in again and retry when a service asks for more consent (true/false)",
+            show: { _, c in String(c.autoRelogin) }, set: { c, v throws(MagicError) in c.autoRelogin = try bool(v, "auto_relogin", default: false) })
     ]
 
     static func key(_ name: String) -> Key? { keys.first { $0.name == name } }

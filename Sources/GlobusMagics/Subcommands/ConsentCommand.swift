@@ -5,8 +5,10 @@ import JupyterKernel
 struct ConsentCommand: GlobusSubcommand {
     static let declaration = SubcommandDeclaration(
         name: "consent", usage: "%globus consent SCOPE…", summary: "Log in again, consenting to more scopes.",
-        examples: ["%globus consent 'urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/COLLECTION/data_access]'",
-                   "%globus consent urn:globus:auth:scope:groups.api.globus.org:all"])
+        examples: [
+            "%globus consent 'urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/COLLECTION/data_access]'",
+            "%globus consent urn:globus:auth:scope:groups.api.globus.org:all"
+        ])
 
     var texts: [String]
     var scopes: [Scope] = []

@@ -4,7 +4,8 @@ import JupyterKernel
 
 /// `%globus demo on|off|status`: the offline demo against a local Globus Simulator.
 struct DemoCommand: GlobusSubcommand {
-    static let approveAs = Option<String>("--as", value: "USERNAME", help: "approve logins automatically as this simulated person (unattended runs; not under JupyterHub, where you are always your hub user)")
+    static let approveAs = Option<String>(
+        "--as", value: "USERNAME", help: "approve logins automatically as this simulated person (unattended runs; not under JupyterHub, where you are always your hub user)")
     static let declaration = SubcommandDeclaration(
         name: "demo", usage: "%globus demo on [--as USERNAME] | off | status",
         summary: "Offline demo: run against a local Globus Simulator (no account or network needed).",

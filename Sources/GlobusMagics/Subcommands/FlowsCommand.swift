@@ -14,8 +14,10 @@ struct FlowsCommand: GlobusSubcommand {
         name: "flows", usage: "%globus flows list [--limit N] | run FLOW_ID [--body JSON] [--label TEXT] | status RUN_ID [--wait]  [--as NAME]",
         summary: "Globus Flows: list the flows you can run, run one (consent to its scope is asked once), follow a run.",
         options: [body, label, wait, interval, limit],
-        examples: ["%globus flows list", "%globus flows run 24bc4997-b483-4c25-a19c-64b0afc00743 --body '{\"source\": \"/~/data\"}' --as run",
-                   "%globus flows status @{run.run_id} --wait"])
+        examples: [
+            "%globus flows list", "%globus flows run 24bc4997-b483-4c25-a19c-64b0afc00743 --body '{\"source\": \"/~/data\"}' --as run",
+            "%globus flows status @{run.run_id} --wait"
+        ])
     static var keepsResult: Bool { true }
 
     enum Action: String, CaseIterable { case list, run, status }

@@ -3,7 +3,7 @@ import JSON
 import JupyterKernel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `%globus get COLLECTION:PATH [LOCAL]`: a download over the collection's HTTPS server,
@@ -12,10 +12,13 @@ struct GetCommand: GlobusSubcommand {
     static let overwrite = Flag("--overwrite", help: "replace LOCAL when it exists (else it is kept and nothing is downloaded)")
     static let declaration = SubcommandDeclaration(
         name: "get", usage: "%globus get COLLECTION:PATH [LOCAL] [--overwrite] [--as NAME]",
-        summary: "Download a file from a collection's HTTPS server to LOCAL (by default the file's name, in the current folder), with live progress. An interrupt stops it and leaves no partial file; an existing LOCAL is kept unless --overwrite.",
+        summary:
+            "Download a file from a collection's HTTPS server to LOCAL (by default the file's name, in the current folder), with live progress. An interrupt stops it and leaves no partial file; an existing LOCAL is kept unless --overwrite.",
         options: [overwrite],
-        examples: ["%globus get 'Globus Tutorial Collection 1':/~/samples/table.csv",
-                   "%globus get 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/data/results.csv data/results.csv --overwrite"])
+        examples: [
+            "%globus get 'Globus Tutorial Collection 1':/~/samples/table.csv",
+            "%globus get 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/data/results.csv data/results.csv --overwrite"
+        ])
     static var keepsResult: Bool { true }
     static var collectionPathPositions: Set<Int> { [0] }
 
@@ -62,10 +65,13 @@ struct PutCommand: GlobusSubcommand {
     static let overwrite = Flag("--overwrite", help: "replace the remote file when it exists (else it is kept and nothing is uploaded)")
     static let declaration = SubcommandDeclaration(
         name: "put", usage: "%globus put LOCAL COLLECTION:PATH [--overwrite] [--as NAME]",
-        summary: "Upload a local file to a collection's HTTPS server (a PATH ending in / takes LOCAL's name), with live progress. An existing remote file is kept unless --overwrite. An interrupt stops it.",
+        summary:
+            "Upload a local file to a collection's HTTPS server (a PATH ending in / takes LOCAL's name), with live progress. An existing remote file is kept unless --overwrite. An interrupt stops it.",
         options: [overwrite],
-        examples: ["%globus put results.csv 'Globus Tutorial Collection 1':/~/uploads/",
-                   "%globus put plots/fig1.png 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/figures/fig1.png --overwrite"])
+        examples: [
+            "%globus put results.csv 'Globus Tutorial Collection 1':/~/uploads/",
+            "%globus put plots/fig1.png 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/figures/fig1.png --overwrite"
+        ])
     static var keepsResult: Bool { true }
     static var collectionPathPositions: Set<Int> { [1] }
 

@@ -38,6 +38,7 @@ struct VersionCommand: GlobusSubcommand {
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {}
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
-        MimeBundle(text: "globus-kernel \(GlobusInterpreter.version)\nGlobus SDK for Swift \(SDKInfo.version) (token files compatible with globus-sdk \(SDKInfo.pythonCompatibleVersion))")
+        MimeBundle(
+            text: "globus-kernel \(GlobusInterpreter.version)\nGlobus SDK for Swift \(SDKInfo.version) (token files compatible with globus-sdk \(SDKInfo.pythonCompatibleVersion))")
     }
 }

@@ -6,7 +6,8 @@ struct LogoutCommand: GlobusSubcommand {
     static let all = Flag("--all", help: "kept for compatibility: logout always removes every token of the app")
     static let declaration = SubcommandDeclaration(
         name: "logout", usage: "%globus logout [--all]",
-        summary: "Revoke and remove every token this kernel's app has stored (all services) and forget the identity, so someone else can log in. --all is accepted and means the same.",
+        summary:
+            "Revoke and remove every token this kernel's app has stored (all services) and forget the identity, so someone else can log in. --all is accepted and means the same.",
         options: [all], examples: ["%globus logout", "%globus logout\n%globus login"])
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {

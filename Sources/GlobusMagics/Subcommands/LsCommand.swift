@@ -11,8 +11,10 @@ struct LsCommand: GlobusSubcommand {
         name: "ls", usage: "%globus ls COLLECTION[:PATH] [--long] [--all] [--as NAME]",
         summary: "List a folder on a collection (by id, or by a name only one collection has).",
         options: [long, all],
-        examples: ["%globus ls 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/", "%globus ls 'Globus Tutorial Collection 1':/~/data --long",
-                   "%globus ls @{dest.destination_endpoint_id}:/~/ --as listing"])
+        examples: [
+            "%globus ls 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/", "%globus ls 'Globus Tutorial Collection 1':/~/data --long",
+            "%globus ls @{dest.destination_endpoint_id}:/~/ --as listing"
+        ])
     static var keepsResult: Bool { true }
 
     var location: CollectionPath
@@ -46,8 +48,10 @@ struct LsCommand: GlobusSubcommand {
         let text: String
         if long {
             let rows = entries.map { e in
-                [e["permissions"]?.string ?? "", e["type"]?.string ?? "", formatBytes(e["size"]?.int ?? 0),
-                 e["last_modified"]?.string ?? "", (e["name"]?.string ?? "") + (e["type"]?.string == "dir" ? "/" : "")]
+                [
+                    e["permissions"]?.string ?? "", e["type"]?.string ?? "", formatBytes(e["size"]?.int ?? 0),
+                    e["last_modified"]?.string ?? "", (e["name"]?.string ?? "") + (e["type"]?.string == "dir" ? "/" : "")
+                ]
             }
             text = Rendering.columns(["Permissions", "Type", "Size", "Modified", "Name"], rows)
         } else {

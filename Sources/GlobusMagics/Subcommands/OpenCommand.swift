@@ -13,11 +13,14 @@ struct OpenCommand: GlobusSubcommand {
     static let asText = Flag("--as-text", help: "show the file as text, whatever it holds")
     static let declaration = SubcommandDeclaration(
         name: "open", usage: "%globus open COLLECTION:PATH [--lines N] [--bytes RANGE] [--as-text] [--as NAME]",
-        summary: "Show a file in the cell: text, a CSV or TSV table, JSON, an image (PNG, JPEG, GIF, SVG) or Markdown. A large file is read by its first 1 MB only; %globus get downloads it whole.",
+        summary:
+            "Show a file in the cell: text, a CSV or TSV table, JSON, an image (PNG, JPEG, GIF, SVG) or Markdown. A large file is read by its first 1 MB only; %globus get downloads it whole.",
         options: [lines, bytes, asText],
-        examples: ["%globus open 'Globus Tutorial Collection 1':/~/samples/table.csv --as table",
-                   "%globus open 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/samples/gradient.png",
-                   "%globus open 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/data/log.txt --lines 100 --bytes 0-65535"])
+        examples: [
+            "%globus open 'Globus Tutorial Collection 1':/~/samples/table.csv --as table",
+            "%globus open 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/samples/gradient.png",
+            "%globus open 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/data/log.txt --lines 100 --bytes 0-65535"
+        ])
     static var keepsResult: Bool { true }
     static var collectionPathPositions: Set<Int> { [0] }
 
@@ -106,7 +109,9 @@ struct OpenedFile {
         let what = kind == .binary ? "binary data" : kind.rawValue.uppercased() + (kind.isImage ? " image" : "")
         let text = "\(name): \(sizeText), \(what)\(contentType.map { " (\($0))" } ?? ""); \(why).\nDownload it with: \(getCommand)"
         var b = MimeBundle(text: text)
-        b["text/html"] = .string("<p><code>\(HTML.escape(name))</code>: \(HTML.escape(sizeText)), \(HTML.escape(what)); \(HTML.escape(why)).<br>Download it with: <code>\(HTML.escape(getCommand))</code></p>")
+        b["text/html"] = .string(
+            "<p><code>\(HTML.escape(name))</code>: \(HTML.escape(sizeText)), \(HTML.escape(what)); \(HTML.escape(why)).<br>Download it with: <code>\(HTML.escape(getCommand))</code></p>"
+        )
         return b
     }
 }

@@ -18,7 +18,7 @@ struct RmCommand: GlobusSubcommand {
     var recursive: Bool
     var label: String?
 
-    static var collectionPathPositions: Set<Int> { Set(0..<32) }   // every argument is one
+    static var collectionPathPositions: Set<Int> { Set(0..<32) }  // every argument is one
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
         guard !a.positionals.isEmpty else { throw Self.usage("expected COLLECTION:PATH") }

@@ -3,7 +3,7 @@ import JSON
 import JupyterKernel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `%globus session show`: the identities in the login session and when each authenticated.
@@ -42,7 +42,8 @@ struct SessionCommand: GlobusSubcommand {
         doc["username"] = .string(username)
         doc["authentications"] = .array(auths.map { a in ["username": .string(a.username), "id": .string(a.id), "auth_time": .int(a.authTime)] })
         let header = "Logged in as \(username)"
-        let text = auths.isEmpty
+        let text =
+            auths.isEmpty
             ? header + "\n(no identity has authenticated in this session)"
             : header + "\n" + Rendering.columns(["Identity", "ID", "Authenticated"], auths.map { [$0.username, $0.id, Self.time($0.authTime)] })
                 + "\nMFA: Globus Auth does not tell native apps whether it was used. To require it: %globus login --mfa --force"

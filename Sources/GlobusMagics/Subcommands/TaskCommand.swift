@@ -4,7 +4,7 @@ import JSON
 import JupyterKernel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `%globus task list|show|wait|cancel`: Transfer tasks.
@@ -88,8 +88,9 @@ enum TaskView {
         b["application/json"] = doc
         let fraction = p.files > 0 ? Double(p.filesDone) / Double(p.files) : (p.status == "SUCCEEDED" ? 1 : 0)
         let colour = p.status == "FAILED" ? "#c0392b" : (p.status == "SUCCEEDED" ? "#2e8540" : "#1f6fb2")
-        b["text/html"] = .string("<div><progress value=\"\(formatDecimal(fraction, digits: 1))\" max=\"1\" style=\"width:20em;accent-color:\(colour)\"></progress> "
-            + "<code>\(HTML.escape(line(p)))</code>" + (note.map { "<br><small>\(HTML.escape($0))</small>" } ?? "") + "</div>")
+        b["text/html"] = .string(
+            "<div><progress value=\"\(formatDecimal(fraction, digits: 1))\" max=\"1\" style=\"width:20em;accent-color:\(colour)\"></progress> "
+                + "<code>\(HTML.escape(line(p)))</code>" + (note.map { "<br><small>\(HTML.escape($0))</small>" } ?? "") + "</div>")
         return b
     }
 
@@ -134,21 +135,27 @@ struct LiveWait {
                 if shown { g.output.updateDisplay(MimeBundle(text: ""), metadata: [:], displayID: displayID) }
                 return view
             }
-            if shown { g.output.updateDisplay(view, metadata: [:], displayID: displayID) } else {
+            if shown {
+                g.output.updateDisplay(view, metadata: [:], displayID: displayID)
+            } else {
                 g.output.display(view, metadata: [:], displayID: displayID)
                 shown = true
             }
             let elapsed = Double(monotonicNanoseconds() - start) / 1e9
             if let timeout, elapsed >= timeout {
                 let message = "\(what) has not ended after \(Int(timeout)) s"
-                throw .failed(ExecutionError(ename: "TimeoutError", evalue: message,
-                                             traceback: ["TimeoutError: \(message)", "It goes on at Globus. Wait again with:", "  \(again)"]))
+                throw .failed(
+                    ExecutionError(
+                        ename: "TimeoutError", evalue: message,
+                        traceback: ["TimeoutError: \(message)", "It goes on at Globus. Wait again with:", "  \(again)"]))
             }
             let until = monotonicNanoseconds() + UInt64(min(interval, timeout.map { max(0.05, $0 - elapsed) } ?? interval) * 1e9)
             while monotonicNanoseconds() < until {
                 if g.output.isInterrupted {
-                    g.output.stream(.stderr, "Stopped waiting. The \(what) goes on at Globus: \(again) watches it again"
-                                    + (stop.map { "; \($0) stops it" } ?? "") + ".\n")
+                    g.output.stream(
+                        .stderr,
+                        "Stopped waiting. The \(what) goes on at Globus: \(again) watches it again"
+                            + (stop.map { "; \($0) stops it" } ?? "") + ".\n")
                     throw .interrupted
                 }
                 usleep(100_000)

@@ -12,11 +12,14 @@ struct TimerCommand: GlobusSubcommand {
     static let stopAfterRuns = Option<String>("--stop-after-runs", value: "N", help: "with --interval: stop after N runs")
     static let declaration = SubcommandDeclaration(
         name: "timer",
-        usage: "%globus timer create transfer SRC:PATH DST:PATH [--recursive] [--name NAME] [--interval SECONDS [--stop-after-runs N]] | list | show TIMER | delete TIMER  [--as NAME]",
+        usage:
+            "%globus timer create transfer SRC:PATH DST:PATH [--recursive] [--name NAME] [--interval SECONDS [--stop-after-runs N]] | list | show TIMER | delete TIMER  [--as NAME]",
         summary: "Globus Timers: transfers that run later or again and again (consent for mapped collections is asked once).",
         options: [recursive, name, interval, stopAfterRuns],
-        examples: ["%globus timer create transfer 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/data 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/nightly --recursive --interval 86400 --as nightly",
-                   "%globus timer list", "%globus timer delete @{nightly.timer.job_id}"])
+        examples: [
+            "%globus timer create transfer 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/data 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/nightly --recursive --interval 86400 --as nightly",
+            "%globus timer list", "%globus timer delete @{nightly.timer.job_id}"
+        ])
     static var keepsResult: Bool { true }
 
     enum Action { case create(source: CollectionPath, destination: CollectionPath), list, show(String), delete(String) }
@@ -73,8 +76,9 @@ struct TimerCommand: GlobusSubcommand {
             let doc = try g.sdk { () throws(GlobusError) in try g.timers(app).deleteJob(id).data }
             return MimeBundle(text: "Deleted timer \(id) (\(doc["name"]?.string ?? "")).").adding(json: doc)
         case .create(let src, let dst):
-            var doc = TaskDocument(kind: .transfer, source: try g.collectionID(src.collection, app: app),
-                                   destination: try g.collectionID(dst.collection, app: app))
+            var doc = TaskDocument(
+                kind: .transfer, source: try g.collectionID(src.collection, app: app),
+                destination: try g.collectionID(dst.collection, app: app))
             doc.items = [TaskDocument.Item(source: src.path!, destination: dst.path!, recursive: recursive)]
             let schedule: TimerSchedule = every.map { .recurring(intervalSeconds: $0, end: runs.map(TimerSchedule.End.iterations)) } ?? .once()
             let timer = TransferTimer(name: timerName ?? "Transfer from the notebook", schedule: schedule, body: doc.transferData)
@@ -92,8 +96,10 @@ struct TimerCommand: GlobusSubcommand {
 
     static func view(_ t: JSON) -> MimeBundle {
         let id = t["job_id"]?.string ?? t["timer_id"]?.string ?? "?"
-        var lines = ["Timer \(id): \(t["name"]?.string ?? "") (\(t["status"]?.string ?? "?"))",
-                     "Runs: \(t["number_of_runs"]?.int ?? 0)" + (t["next_run"]?.string.map { ", next \($0)" } ?? ", no more runs")]
+        var lines = [
+            "Timer \(id): \(t["name"]?.string ?? "") (\(t["status"]?.string ?? "?"))",
+            "Runs: \(t["number_of_runs"]?.int ?? 0)" + (t["next_run"]?.string.map { ", next \($0)" } ?? ", no more runs")
+        ]
         if let task = t["last_task_id"]?.string { lines.append("Last task: \(task) (%globus task show \(task))") }
         return MimeBundle(text: lines.joined(separator: "\n")).adding(json: t)
     }

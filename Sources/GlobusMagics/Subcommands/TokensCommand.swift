@@ -4,7 +4,7 @@ import JSON
 import JupyterKernel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `%globus tokens`: what is stored, never the tokens themselves.
@@ -38,10 +38,12 @@ struct TokensCommand: GlobusSubcommand {
         let identities = Set(rows.compactMap { $0["identity_id"]?.string }).sorted()
         let head = "Token store: \(location)" + (identities.isEmpty ? "" : "\nIdentity: " + identities.joined(separator: ", "))
         var b = MimeBundle(text: head + "\n" + Rendering.asciiTable(headers, cells, width: full ? Int.max : Rendering.textCellWidth, note: note))
-        b["text/html"] = .string("<p>Token store: <code>\(HTML.escape(location))</code>"
-            + (identities.isEmpty ? "" : "<br>Identity: <code>\(HTML.escape(identities.joined(separator: ", ")))</code>") + "</p>"
-            + Rendering.htmlTable(headers, cells, width: full ? Int.max : Rendering.textCellWidth,
-                                  note: "Hover over a shortened scope to see it whole, or run %globus tokens --full."))
+        b["text/html"] = .string(
+            "<p>Token store: <code>\(HTML.escape(location))</code>"
+                + (identities.isEmpty ? "" : "<br>Identity: <code>\(HTML.escape(identities.joined(separator: ", ")))</code>") + "</p>"
+                + Rendering.htmlTable(
+                    headers, cells, width: full ? Int.max : Rendering.textCellWidth,
+                    note: "Hover over a shortened scope to see it whole, or run %globus tokens --full."))
         return b
     }
 
@@ -50,9 +52,11 @@ struct TokensCommand: GlobusSubcommand {
         stored.keys.sorted().map { rs in
             let t = stored[rs]!
             let left = t.expiresAtSeconds - now
-            return ["resource_server": .string(rs), "scopes": .string(t.scope), "expires": .string(left <= 0 ? "expired" : "in " + duration(left)),
-                    "expires_at": .int(t.expiresAtSeconds), "refresh_token": .bool(t.refreshToken != nil),
-                    "identity_id": t.identityID.map(JSON.string) ?? .null]
+            return [
+                "resource_server": .string(rs), "scopes": .string(t.scope), "expires": .string(left <= 0 ? "expired" : "in " + duration(left)),
+                "expires_at": .int(t.expiresAtSeconds), "refresh_token": .bool(t.refreshToken != nil),
+                "identity_id": t.identityID.map(JSON.string) ?? .null
+            ]
         }
     }
 

@@ -15,9 +15,11 @@ struct TransferCommand: GlobusSubcommand {
         usage: "%globus transfer SOURCE:PATH DEST:PATH [--recursive] [--label TEXT] [--sync-level exists|size|mtime|checksum] [--verify-checksum] [--dry-run] [--as NAME]",
         summary: "Copy files or folders between collections (a transfer task; %%globus transfer SOURCE DEST takes one SRC_PATH DST_PATH pair a line).",
         options: [recursive, label, syncLevel, verifyChecksum, dryRun],
-        examples: ["%globus transfer 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/data 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/data --recursive --as task",
-                   "%globus task wait @{task.task_id}",
-                   "%%globus transfer 6c54cade-bde5-45c1-bdea-f4bd71dba2cc 31ce9ba0-176d-45a5-add3-f37d233ba47d\n/~/file1.txt /~/copies/file1.txt\n/~/data /~/copies/data --recursive"])
+        examples: [
+            "%globus transfer 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/data 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/data --recursive --as task",
+            "%globus task wait @{task.task_id}",
+            "%%globus transfer 6c54cade-bde5-45c1-bdea-f4bd71dba2cc 31ce9ba0-176d-45a5-add3-f37d233ba47d\n/~/file1.txt /~/copies/file1.txt\n/~/data /~/copies/data --recursive"
+        ])
     static var takesCellBody: Bool { true }
     static var keepsResult: Bool { true }
 

@@ -8,9 +8,11 @@ struct VarsCommand: GlobusSubcommand {
         name: "vars", usage: "%globus vars [NAME] | %globus vars set NAME=JSON",
         summary: "Show the values kept with --as NAME or set with 'vars set NAME=JSON'; use them in later lines as @{NAME} or @{NAME.PATH} (a JMESPath path). "
             + "After 'set', the rest of the line is one JSON value, taken as typed (strings in double quotes).",
-        examples: ["%globus vars set label=\"nightly\"\n%globus vars set paths=[\"/~/a\", \"/~/b c\"]\n%globus ls SRC:@{paths[0]}",
-                   "%globus transfer SRC:/~/data DST:/~/data --recursive --as task\n%globus task wait @{task.task_id}",
-                   "%globus vars"])
+        examples: [
+            "%globus vars set label=\"nightly\"\n%globus vars set paths=[\"/~/a\", \"/~/b c\"]\n%globus ls SRC:@{paths[0]}",
+            "%globus transfer SRC:/~/data DST:/~/data --recursive --as task\n%globus task wait @{task.task_id}",
+            "%globus vars"
+        ])
     static var needsGlobus: Bool { false }
     static var verbatimVerbs: [String] { ["set"] }
 
@@ -94,7 +96,9 @@ struct VarsCommand: GlobusSubcommand {
             guard let v = kept[name] else { throw Self.usage("nothing is kept as '\(name)'; kept: \(kept.order.isEmpty ? "none" : kept.order.joined(separator: ", "))") }
             return Rendering.bundle(for: v, format: .json)
         }
-        if kept.order.isEmpty { return MimeBundle(text: "Nothing is kept yet. Add --as NAME to a command (ls, transfer, task, call, …) to keep its result, or set one with %globus vars set NAME=JSON.") }
+        if kept.order.isEmpty {
+            return MimeBundle(text: "Nothing is kept yet. Add --as NAME to a command (ls, transfer, task, call, …) to keep its result, or set one with %globus vars set NAME=JSON.")
+        }
         let rows: [[String]] = kept.order.map { n in
             let v = kept[n]!
             let summary = v["DATA_TYPE"]?.string ?? (v.array.map { "\($0.count) items" } ?? (v.object.map { "\($0.count) keys" } ?? v.serialized))

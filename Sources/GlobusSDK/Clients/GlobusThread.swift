@@ -1,6 +1,6 @@
 #if canImport(Glibc)
-import Support
-import Glibc
+    import Support
+    import Glibc
 #endif
 
 /// Blocking SDK work from async code.
@@ -23,7 +23,8 @@ public enum GlobusThread {
     /// (``GlobusClient/cancellable(_:)``) and the call ends with ``GlobusError/cancelled``
     /// within about 50 ms.
     public static func run<T: Sendable>(_ body: @escaping @Sendable (_ isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) -> T)
-        async throws(GlobusError) -> T {
+        async throws(GlobusError) -> T
+    {
         let flag = CancellationFlag()
         let result: Result<T, GlobusError> = await withTaskCancellationHandler {
             await withUnsafeContinuation { (c: UnsafeContinuation<Result<T, GlobusError>, Never>) in
@@ -47,10 +48,12 @@ public enum GlobusThread {
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
         let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
         var thread = pthread_t()
-        let rc = pthread_create(&thread, &attributes, { p in
-            Unmanaged<ThreadBody>.fromOpaque(p!).takeRetainedValue().body()
-            return nil
-        }, box)
+        let rc = pthread_create(
+            &thread, &attributes,
+            { p in
+                Unmanaged<ThreadBody>.fromOpaque(p!).takeRetainedValue().body()
+                return nil
+            }, box)
         if rc != 0 {
             // No thread could be made: run here rather than never.
             Unmanaged<ThreadBody>.fromOpaque(box).takeRetainedValue().body()

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Pages handed from the thread that fetches them to the task that reads them, one page ahead:

@@ -19,17 +19,22 @@ public struct ServiceClient: GlobusClient {
 
     /// A client of `service` that calls with `app`'s tokens for `resourceServer` (by default the
     /// service's), at `baseURL` when given (a GCS manager's address) instead of the service's.
-    public init(service: GlobusService, app: GlobusApp, resourceServer: String? = nil, baseURL: String? = nil,
-                options: ClientOptions = ClientOptions()) {
+    public init(
+        service: GlobusService, app: GlobusApp, resourceServer: String? = nil, baseURL: String? = nil,
+        options: ClientOptions = ClientOptions()
+    ) {
         connection = ServiceConnection(.app(app), service: service, resourceServer: resourceServer, baseURL: baseURL, options: options)
     }
 
     /// A client of `service` that calls with the credentials of `authorizer` (for example an
     /// ``AccessTokenAuthorizer``) in `environment`, at `baseURL` when given.
-    public init(service: GlobusService, authorizer: any Authorizer, environment: GlobusEnvironment = .production, baseURL: String? = nil,
-                http: GlobusHTTP = GlobusHTTP(), options: ClientOptions = ClientOptions()) {
-        connection = ServiceConnection(.authorizer(authorizer, http, environment), service: service, resourceServer: nil, baseURL: baseURL,
-                                       options: options)
+    public init(
+        service: GlobusService, authorizer: any Authorizer, environment: GlobusEnvironment = .production, baseURL: String? = nil,
+        http: GlobusHTTP = GlobusHTTP(), options: ClientOptions = ClientOptions()
+    ) {
+        connection = ServiceConnection(
+            .authorizer(authorizer, http, environment), service: service, resourceServer: nil, baseURL: baseURL,
+            options: options)
     }
 
     /// Sends `request` (to the client's base URL, when it has one) and answers the service's

@@ -37,9 +37,11 @@ public struct ClientOptions: Sendable {
 
     /// Options; by default a login required is thrown, nothing cancels, GAREs follow the app's
     /// setting, and requests are sent as they are.
-    public init(onLoginRequired: (@Sendable (LoginRequired) throws(GlobusError) -> Void)? = nil,
-                isCancelled: @escaping @Sendable () -> Bool = { false }, redriveGARE: Bool? = nil,
-                intercept: (@Sendable (ServiceRequest, Send) throws(GlobusError) -> HTTPResponse)? = nil) {
+    public init(
+        onLoginRequired: (@Sendable (LoginRequired) throws(GlobusError) -> Void)? = nil,
+        isCancelled: @escaping @Sendable () -> Bool = { false }, redriveGARE: Bool? = nil,
+        intercept: (@Sendable (ServiceRequest, Send) throws(GlobusError) -> HTTPResponse)? = nil
+    ) {
         self.onLoginRequired = onLoginRequired
         self.isCancelled = isCancelled
         self.redriveGARE = redriveGARE
@@ -123,11 +125,13 @@ public struct ServiceConnection: Sendable {
     private func deliver(_ r: ServiceRequest) throws(GlobusError) -> HTTPResponse {
         switch source {
         case .app(let app):
-            return try app.call(r, resourceServer: resourceServer, onLoginRequired: options.onLoginRequired, redrive: options.redriveGARE,
-                                isCancelled: options.isCancelled)
+            return try app.call(
+                r, resourceServer: resourceServer, onLoginRequired: options.onLoginRequired, redrive: options.redriveGARE,
+                isCancelled: options.isCancelled)
         case .authorizer(let authorizer, let http, let environment):
-            return try http.perform(try r.httpRequest(environment: environment), authorizer: authorizer, retry: r.retry,
-                                    allowErrors: r.allowErrors, isCancelled: options.isCancelled)
+            return try http.perform(
+                try r.httpRequest(environment: environment), authorizer: authorizer, retry: r.retry,
+                allowErrors: r.allowErrors, isCancelled: options.isCancelled)
         }
     }
 
@@ -197,8 +201,10 @@ extension GlobusServiceClient {
 
     /// A client that calls with the credentials of `authorizer` (for example an
     /// ``AccessTokenAuthorizer``) in `environment`, sending through `http`.
-    public init(authorizer: any Authorizer, environment: GlobusEnvironment = .production, http: GlobusHTTP = GlobusHTTP(),
-                options: ClientOptions = ClientOptions()) {
+    public init(
+        authorizer: any Authorizer, environment: GlobusEnvironment = .production, http: GlobusHTTP = GlobusHTTP(),
+        options: ClientOptions = ClientOptions()
+    ) {
         self.init(connection: ServiceConnection(.authorizer(authorizer, http, environment), service: Self.service, options: options))
     }
 }

@@ -36,14 +36,20 @@ public struct AuthClient: GlobusServiceClient {
     public func getIdentities(usernames: [String] = [], ids: [String] = [], provision: Bool = false) throws(GlobusError) -> GlobusResponse<IdentityList> {
         guard usernames.isEmpty != ids.isEmpty else { throw .usage("getIdentities: give usernames or ids, not both") }
         let list = usernames.isEmpty ? ("ids", ids) : ("usernames", usernames)
-        return try connection.call(connection.request("GET", "/v2/api/identities", query: [
-            list.0: list.1.joined(separator: ","), "provision": provision ? "true" : nil]))
+        return try connection.call(
+            connection.request(
+                "GET", "/v2/api/identities",
+                query: [
+                    list.0: list.1.joined(separator: ","), "provision": provision ? "true" : nil
+                ]))
     }
 
     /// `GET /v2/api/identities/ID/consents`: the consents an identity gave to this client (to
     /// every client with `all`, which needs the `view_consents` scope).
     public func getConsents(identityID: String, all: Bool = false) throws(GlobusError) -> GlobusResponse<ConsentList> {
-        try connection.call(connection.request("GET", "/v2/api/identities/\(PathSegment.escape(identityID))/consents",
-                                               query: ["all": all ? "True" : "False"]))
+        try connection.call(
+            connection.request(
+                "GET", "/v2/api/identities/\(PathSegment.escape(identityID))/consents",
+                query: ["all": all ? "True" : "False"]))
     }
 }

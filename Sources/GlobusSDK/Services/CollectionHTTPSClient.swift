@@ -1,7 +1,7 @@
 import JSON
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A client of one collection's HTTPS server on Globus Connect Server v5: downloads and uploads
@@ -44,26 +44,32 @@ public struct CollectionHTTPSClient: GlobusClient {
         scopes = GCSCollectionScopes(collectionID)
         requiredScope = dataAccess ? scopes.httpsWithDataAccess : scopes.https
         app.addScopeRequirements(collectionID, [requiredScope])
-        connection = ServiceConnection(.app(app), service: CollectionHTTPSClient.service(collectionID), resourceServer: collectionID,
-                                       baseURL: httpsServer, options: options)
+        connection = ServiceConnection(
+            .app(app), service: CollectionHTTPSClient.service(collectionID), resourceServer: collectionID,
+            baseURL: httpsServer, options: options)
     }
 
     /// A client of the collection's HTTPS server that calls with `authorizer`'s credentials (a
     /// token for the collection's https scope).
-    public init(collectionID: String, httpsServer: String, authorizer: any Authorizer, dataAccess: Bool = false, http: GlobusHTTP = GlobusHTTP(),
-                options: ClientOptions = ClientOptions()) {
+    public init(
+        collectionID: String, httpsServer: String, authorizer: any Authorizer, dataAccess: Bool = false, http: GlobusHTTP = GlobusHTTP(),
+        options: ClientOptions = ClientOptions()
+    ) {
         scopes = GCSCollectionScopes(collectionID)
         requiredScope = dataAccess ? scopes.httpsWithDataAccess : scopes.https
-        connection = ServiceConnection(.authorizer(authorizer, http, .production), service: CollectionHTTPSClient.service(collectionID),
-                                       resourceServer: collectionID, baseURL: httpsServer, options: options)
+        connection = ServiceConnection(
+            .authorizer(authorizer, http, .production), service: CollectionHTTPSClient.service(collectionID),
+            resourceServer: collectionID, baseURL: httpsServer, options: options)
     }
 
     /// A client found through Transfer: the collection's document gives its `https_server`, and
     /// whether it is a mapped collection that is not high assurance (then `data_access` is
     /// asked for). It calls with `transfer`'s app. Throws a usage error for a collection without
     /// HTTPS access or a Transfer client made without an app.
-    public static func forCollection(_ collectionID: String, transfer: TransferClient,
-                                     options: ClientOptions? = nil) throws(GlobusError) -> CollectionHTTPSClient {
+    public static func forCollection(
+        _ collectionID: String, transfer: TransferClient,
+        options: ClientOptions? = nil
+    ) throws(GlobusError) -> CollectionHTTPSClient {
         guard PathSegment.isUUID(collectionID) else { throw .usage("'\(collectionID)' is not a collection id (a UUID)") }
         guard let app = transfer.connection.app else { throw .usage("CollectionHTTPSClient.forCollection needs a Transfer client made from a GlobusApp") }
         let document = try transfer.getEndpoint(collectionID).document
@@ -75,8 +81,9 @@ public struct CollectionHTTPSClient: GlobusClient {
             throw .usage("collection \(collectionID)'s https_server (\(server)) is not an https:// address; its token is not sent there")
         }
         let dataAccess = document.isMappedCollection && document.json["high_assurance"]?.bool != true
-        return CollectionHTTPSClient(collectionID: collectionID, httpsServer: server, app: app, dataAccess: dataAccess,
-                                     options: options ?? transfer.connection.options)
+        return CollectionHTTPSClient(
+            collectionID: collectionID, httpsServer: server, app: app, dataAccess: dataAccess,
+            options: options ?? transfer.connection.options)
     }
 
     /// The collection's id (its resource server).
@@ -108,8 +115,10 @@ public struct CollectionHTTPSClient: GlobusClient {
     /// `GET path`: the file's bytes, or those of `range`, in memory: at most `maximumBytes`
     /// (a larger answer ends the call with a `ResponseTooLarge` network error before it is held;
     /// ``download(_:to:range:files:replace:progress:isCancelled:)`` takes files of any size).
-    public func get(_ path: String, range: FileRange? = nil, maximumBytes: Int = 16 << 20,
-                    isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> [UInt8] {
+    public func get(
+        _ path: String, range: FileRange? = nil, maximumBytes: Int = 16 << 20,
+        isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) throws(GlobusError) -> [UInt8] {
         var r = request("GET", path, range: range)
         // A range's length bounds the answer (with room for an error's body).
         r.maximumResponseBytes = min(maximumBytes, range?.count.map { max(Int(clamping: $0), 64 << 10) } ?? maximumBytes)
@@ -130,8 +139,10 @@ public struct CollectionHTTPSClient: GlobusClient {
     /// machine: no symbolic link, no `..`). `progress` is called as bytes arrive. Answers the
     /// bytes written.
     @discardableResult
-    public func download(_ path: String, to localPath: String, range: FileRange? = nil, files: FileAccess = .anywhere, replace: Bool = true,
-                         progress: ProgressHandler? = nil, isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> Int64 {
+    public func download(
+        _ path: String, to localPath: String, range: FileRange? = nil, files: FileAccess = .anywhere, replace: Bool = true,
+        progress: ProgressHandler? = nil, isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) throws(GlobusError) -> Int64 {
         let dir: OpenDirectory
         do { dir = try files.directory(of: localPath, what: "the download", create: false) } catch { throw .usage(error.message) }
         let partial = dir.name + ".part-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
@@ -152,8 +163,10 @@ public struct CollectionHTTPSClient: GlobusClient {
             guard answer.body.withUnsafeBytes({ sink.write($0) }) else { throw localFileError("GET", path, sink.failure) }
         }
         if let expected = sink.expected, expected != sink.written {
-            throw .network(NetworkError(kind: .other, method: "GET", url: redacted((connection.baseURL ?? "") + r.path),
-                                        detail: "the answer ended after \(sink.written) of \(expected) bytes"))
+            throw .network(
+                NetworkError(
+                    kind: .other, method: "GET", url: redacted((connection.baseURL ?? "") + r.path),
+                    detail: "the answer ended after \(sink.written) of \(expected) bytes"))
         }
         if replace {
             guard dir.rename(partial, dir.name) else { throw localFileError("GET", path, errno) }
@@ -173,8 +186,10 @@ public struct CollectionHTTPSClient: GlobusClient {
     /// small whatever the size): makes the file or replaces it. `progress` is called as bytes
     /// go. `files` opens it (confined to a home on a shared machine). Answers the bytes sent.
     @discardableResult
-    public func upload(_ localPath: String, to path: String, files: FileAccess = .anywhere, progress: ProgressHandler? = nil,
-                       isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> Int64 {
+    public func upload(
+        _ localPath: String, to path: String, files: FileAccess = .anywhere, progress: ProgressHandler? = nil,
+        isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) throws(GlobusError) -> Int64 {
         // Opened as every file is (`FileAccess`): a regular file only, not through a symbolic link.
         let fd: Int32
         do {
@@ -241,8 +256,10 @@ public struct CollectionHTTPSClient: GlobusClient {
                 // one elsewhere (a sign-in page) is answered as it is, an error.
                 if (300..<400).contains(answer.status) {
                     let to = answer.header("location").map { Origin($0)?.description ?? redacted($0) } ?? "nowhere"
-                    throw GlobusError.network(NetworkError(kind: .redirectRefused, method: r.method, url: redacted((c.baseURL ?? "") + r.path),
-                                                           detail: "redirected to \(to): not followed, so that the token is not sent there"))
+                    throw GlobusError.network(
+                        NetworkError(
+                            kind: .redirectRefused, method: r.method, url: redacted((c.baseURL ?? "") + r.path),
+                            detail: "redirected to \(to): not followed, so that the token is not sent there"))
                 }
                 return answer
             } catch {
@@ -282,8 +299,9 @@ public struct CollectionHTTPSClient: GlobusClient {
         case .api(let e) where e.httpStatus == 401 || (e.httpStatus == 403 && e.gare != nil):
             var parameters = e.gare?.authorizationParameters ?? AuthorizationParameters()
             if (parameters.requiredScopes ?? []).isEmpty { parameters.requiredScopes = [requiredScope.description] }
-            return LoginRequired(reason: .missingScopes(parameters.requiredScopes ?? []), resourceServer: collectionID,
-                                 authorizationParameters: parameters)
+            return LoginRequired(
+                reason: .missingScopes(parameters.requiredScopes ?? []), resourceServer: collectionID,
+                authorizationParameters: parameters)
         default:
             return nil
         }

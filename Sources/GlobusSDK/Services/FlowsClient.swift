@@ -22,8 +22,10 @@ public struct FlowsClient: GlobusServiceClient {
 
     /// `GET /flows`: the flows the person can see (`filterRole`, sent as `filter_roles`: `flow_owner`,
     /// `flow_viewer`…), from `marker` on. One page; see ``Paginated/listFlows(filterRole:filterFulltext:orderBy:)`` for all.
-    public func listFlows(filterRole: String? = nil, filterFulltext: String? = nil, orderBy: String? = nil,
-                          marker: String? = nil) throws(GlobusError) -> GlobusResponse<Listing<Flow>> {
+    public func listFlows(
+        filterRole: String? = nil, filterFulltext: String? = nil, orderBy: String? = nil,
+        marker: String? = nil
+    ) throws(GlobusError) -> GlobusResponse<Listing<Flow>> {
         try connection.call(listFlowsRequest(filterRole: filterRole, filterFulltext: filterFulltext, orderBy: orderBy, marker: marker))
     }
 
@@ -48,8 +50,10 @@ public struct FlowsClient: GlobusServiceClient {
 
     /// `GET /runs/ID`: one run (with the flow's description, with `includeFlowDescription`).
     public func getRun(_ runID: String, includeFlowDescription: Bool = false) throws(GlobusError) -> GlobusResponse<FlowRun> {
-        try connection.call(connection.request("GET", "/runs/\(PathSegment.escape(runID))",
-                                               query: ["include_flow_description": includeFlowDescription ? "true" : nil]))
+        try connection.call(
+            connection.request(
+                "GET", "/runs/\(PathSegment.escape(runID))",
+                query: ["include_flow_description": includeFlowDescription ? "true" : nil]))
     }
 
     /// `POST /runs/ID/cancel`: cancels a run.
@@ -66,14 +70,16 @@ public struct FlowsClient: GlobusServiceClient {
 
         /// Every flow the person can see.
         public func listFlows(filterRole: String? = nil, filterFulltext: String? = nil, orderBy: String? = nil) -> Paginator<Flow> {
-            client.connection.paginator(client.listFlowsRequest(filterRole: filterRole, filterFulltext: filterFulltext, orderBy: orderBy),
-                                        scheme: .marker(answerKey: "marker", endsWithNull: false))
+            client.connection.paginator(
+                client.listFlowsRequest(filterRole: filterRole, filterFulltext: filterFulltext, orderBy: orderBy),
+                scheme: .marker(answerKey: "marker", endsWithNull: false))
         }
 
         /// Every run of the person's.
         public func listRuns(filterFlowID: String? = nil, filterRole: String? = nil) -> Paginator<FlowRun> {
-            client.connection.paginator(client.listRunsRequest(filterFlowID: filterFlowID, filterRole: filterRole),
-                                        scheme: .marker(answerKey: "marker", endsWithNull: false))
+            client.connection.paginator(
+                client.listRunsRequest(filterFlowID: filterFlowID, filterRole: filterRole),
+                scheme: .marker(answerKey: "marker", endsWithNull: false))
         }
     }
 }
@@ -101,8 +107,10 @@ public struct SpecificFlowClient: GlobusClient {
 
     /// A client of the flow `flowID` that calls with the credentials of `authorizer` (a token
     /// for the flow's own scope).
-    public init(flowID: String, authorizer: any Authorizer, environment: GlobusEnvironment = .production, http: GlobusHTTP = GlobusHTTP(),
-                options: ClientOptions = ClientOptions()) {
+    public init(
+        flowID: String, authorizer: any Authorizer, environment: GlobusEnvironment = .production, http: GlobusHTTP = GlobusHTTP(),
+        options: ClientOptions = ClientOptions()
+    ) {
         scopes = SpecificFlowScopes(flowID)
         connection = ServiceConnection(.authorizer(authorizer, http, environment), service: .flows, resourceServer: flowID, options: options)
     }
@@ -112,8 +120,10 @@ public struct SpecificFlowClient: GlobusClient {
 
     /// `POST /flows/ID/run`: starts a run with `body` as its input (a JSON object), checked
     /// before it is sent.
-    public func runFlow(body: JSON, label: String? = nil, tags: [String] = [], runMonitors: [String] = [], runManagers: [String] = [],
-                        additionalFields: JSONObject = JSONObject()) throws(GlobusError) -> GlobusResponse<FlowRun> {
+    public func runFlow(
+        body: JSON, label: String? = nil, tags: [String] = [], runMonitors: [String] = [], runManagers: [String] = [],
+        additionalFields: JSONObject = JSONObject()
+    ) throws(GlobusError) -> GlobusResponse<FlowRun> {
         guard body.object != nil else { throw .usage("runFlow: the body must be a JSON object (the flow's input)") }
         if let label, label.isEmpty || label.count > 64 { throw .usage("runFlow: a run's label has 1 to 64 characters") }
         var doc = JSONObject()

@@ -24,11 +24,14 @@ public struct GCSClient: GlobusClient {
     }
 
     /// A client of the endpoint's manager at `managerURL` that calls with `authorizer`'s credentials.
-    public init(endpointID: String, managerURL: String, authorizer: any Authorizer, http: GlobusHTTP = GlobusHTTP(),
-                options: ClientOptions = ClientOptions()) {
+    public init(
+        endpointID: String, managerURL: String, authorizer: any Authorizer, http: GlobusHTTP = GlobusHTTP(),
+        options: ClientOptions = ClientOptions()
+    ) {
         scopes = GCSEndpointScopes(endpointID)
-        connection = ServiceConnection(.authorizer(authorizer, http, .production), service: .gcs(endpointID), resourceServer: endpointID,
-                                       baseURL: managerURL, options: options)
+        connection = ServiceConnection(
+            .authorizer(authorizer, http, .production), service: .gcs(endpointID), resourceServer: endpointID,
+            baseURL: managerURL, options: options)
     }
 
     /// A client of an endpoint's manager, found through Transfer (the endpoint document's

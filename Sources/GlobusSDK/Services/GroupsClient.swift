@@ -27,8 +27,10 @@ public struct GroupsClient: GlobusServiceClient {
 
     /// `GET /v2/groups/ID`: one group (with `include`: `memberships`, `my_memberships`, `policies`…).
     public func getGroup(_ groupID: String, include: [String] = []) throws(GlobusError) -> GlobusResponse<Group> {
-        try connection.call(connection.request("GET", "/groups/\(PathSegment.escape(groupID))",
-                                               query: ["include": include.isEmpty ? nil : include.joined(separator: ",")]))
+        try connection.call(
+            connection.request(
+                "GET", "/groups/\(PathSegment.escape(groupID))",
+                query: ["include": include.isEmpty ? nil : include.joined(separator: ",")]))
     }
 }
 

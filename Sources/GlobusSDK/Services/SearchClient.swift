@@ -26,14 +26,20 @@ public struct SearchClient: GlobusServiceClient {
     }
 
     /// `GET /v1/index/ID/search?q=…`: a simple query. One page; see ``Paginated/search(_:q:advanced:)`` for all.
-    public func search(_ indexID: String, q: String, offset: Int? = nil, limit: Int? = nil,
-                       advanced: Bool = false) throws(GlobusError) -> GlobusResponse<SearchResult> {
+    public func search(
+        _ indexID: String, q: String, offset: Int? = nil, limit: Int? = nil,
+        advanced: Bool = false
+    ) throws(GlobusError) -> GlobusResponse<SearchResult> {
         try connection.call(searchRequest(indexID, q: q, advanced: advanced, offset: offset, limit: limit))
     }
 
     func searchRequest(_ indexID: String, q: String, advanced: Bool, offset: Int? = nil, limit: Int? = nil) -> ServiceRequest {
-        connection.request("GET", indexPath(indexID, "search"), query: ["q": q, "advanced": advanced ? "true" : nil,
-                                                                        "offset": offset.map(String.init), "limit": limit.map(String.init)])
+        connection.request(
+            "GET", indexPath(indexID, "search"),
+            query: [
+                "q": q, "advanced": advanced ? "true" : nil,
+                "offset": offset.map(String.init), "limit": limit.map(String.init)
+            ])
     }
 
     /// `POST /v1/index/ID/search`: a query document (filters, facets, sorting).

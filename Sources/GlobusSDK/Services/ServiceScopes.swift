@@ -111,8 +111,9 @@ public struct GCSCollectionScopes: Sendable {
     /// consent under the https scope, as a non-high-assurance mapped collection requires (a guest
     /// collection has no `data_access` scope: use ``https``).
     public var httpsWithDataAccess: Scope {
-        Scope(uncheckedName: "https://auth.globus.org/scopes/\(collectionID)/https", optional: false,
-              dependencies: [Scope(uncheckedName: Scopes.dataAccess(collectionID), optional: true, dependencies: [])])
+        Scope(
+            uncheckedName: "https://auth.globus.org/scopes/\(collectionID)/https", optional: false,
+            dependencies: [Scope(uncheckedName: Scopes.dataAccess(collectionID), optional: true, dependencies: [])])
     }
 
     /// The scopes of the collection `collectionID`.

@@ -48,22 +48,30 @@ public struct TransferClient: GlobusServiceClient {
     /// `GET /endpoint_search`: collections whose name or description hold `filterFulltext`
     /// (`filterScope`: `my-endpoints`, `recently-used`, `shared-with-me`, …). One page; see
     /// ``Paginated/endpointSearch(_:filterScope:)`` for all.
-    public func endpointSearch(_ filterFulltext: String? = nil, filterScope: String? = nil, limit: Int? = nil,
-                               offset: Int? = nil) throws(GlobusError) -> GlobusResponse<Listing<Endpoint>> {
+    public func endpointSearch(
+        _ filterFulltext: String? = nil, filterScope: String? = nil, limit: Int? = nil,
+        offset: Int? = nil
+    ) throws(GlobusError) -> GlobusResponse<Listing<Endpoint>> {
         try connection.call(endpointSearchRequest(filterFulltext, filterScope: filterScope, limit: limit, offset: offset))
     }
 
     func endpointSearchRequest(_ text: String?, filterScope: String?, limit: Int? = nil, offset: Int? = nil) -> ServiceRequest {
-        TransferAPI.get("/endpoint_search", ["filter_fulltext": text, "filter_scope": filterScope, "limit": limit.map(String.init),
-                                             "offset": offset.map(String.init)])
+        TransferAPI.get(
+            "/endpoint_search",
+            [
+                "filter_fulltext": text, "filter_scope": filterScope, "limit": limit.map(String.init),
+                "offset": offset.map(String.init)
+            ])
     }
 
     // MARK: file operations
 
     /// `GET /operation/endpoint/ID/ls`: what a folder holds (the collection's default folder
     /// without a path). `filter` is Transfer's filter syntax (`name:~*.txt`).
-    public func operationLs(_ endpointID: String, path: String? = nil, showHidden: Bool? = nil, orderBy: String? = nil,
-                            filter: String? = nil, limit: Int? = nil, offset: Int? = nil) throws(GlobusError) -> GlobusResponse<FileListing> {
+    public func operationLs(
+        _ endpointID: String, path: String? = nil, showHidden: Bool? = nil, orderBy: String? = nil,
+        filter: String? = nil, limit: Int? = nil, offset: Int? = nil
+    ) throws(GlobusError) -> GlobusResponse<FileListing> {
         try connection.call(TransferAPI.ls(endpointID, path: path, showHidden: showHidden, orderBy: orderBy, filter: filter, limit: limit, offset: offset))
     }
 
@@ -119,8 +127,10 @@ public struct TransferClient: GlobusServiceClient {
     /// `GET /task_list`: the person's tasks, newest first (Transfer lists the newest 1000).
     /// `filter` is Transfer's filter syntax (`status:ACTIVE,INACTIVE`), `orderBy` a field and
     /// direction (`request_time DESC`). One page; see ``Paginated/taskList(filter:orderBy:)`` for all.
-    public func taskList(limit: Int? = nil, offset: Int? = nil, filter: String? = nil,
-                         orderBy: String? = nil) throws(GlobusError) -> GlobusResponse<Listing<TransferTask>> {
+    public func taskList(
+        limit: Int? = nil, offset: Int? = nil, filter: String? = nil,
+        orderBy: String? = nil
+    ) throws(GlobusError) -> GlobusResponse<Listing<TransferTask>> {
         try connection.call(taskListRequest(limit: limit, offset: offset, filter: filter, orderBy: orderBy))
     }
 
@@ -157,8 +167,10 @@ public struct TransferClient: GlobusServiceClient {
 
     /// `GET /task/ID/event_list`: a task's events, newest first. One page; see
     /// ``Paginated/taskEventList(_:filter:)`` for all.
-    public func taskEventList(_ taskID: String, limit: Int? = nil, offset: Int? = nil,
-                              filter: String? = nil) throws(GlobusError) -> GlobusResponse<Listing<TaskEvent>> {
+    public func taskEventList(
+        _ taskID: String, limit: Int? = nil, offset: Int? = nil,
+        filter: String? = nil
+    ) throws(GlobusError) -> GlobusResponse<Listing<TaskEvent>> {
         try connection.call(taskEventListRequest(taskID, limit: limit, offset: offset, filter: filter))
     }
 
@@ -186,8 +198,10 @@ public struct TransferClient: GlobusServiceClient {
     /// `GET /endpoint_manager/task_list`: the tasks on collections the person manages
     /// (`filterStatus`: `ACTIVE,INACTIVE`…), from `lastKey` on. One page; see
     /// ``Paginated/endpointManagerTaskList(filterStatus:filterEndpoint:)`` for all.
-    public func endpointManagerTaskList(filterStatus: String? = nil, filterEndpoint: String? = nil,
-                                        lastKey: String? = nil) throws(GlobusError) -> GlobusResponse<Listing<TransferTask>> {
+    public func endpointManagerTaskList(
+        filterStatus: String? = nil, filterEndpoint: String? = nil,
+        lastKey: String? = nil
+    ) throws(GlobusError) -> GlobusResponse<Listing<TransferTask>> {
         try connection.call(endpointManagerTaskListRequest(filterStatus: filterStatus, filterEndpoint: filterEndpoint, lastKey: lastKey))
     }
 
@@ -211,8 +225,9 @@ public struct TransferClient: GlobusServiceClient {
 
         /// Every collection found (offset and `has_next_page`; Transfer finds at most 1000).
         public func endpointSearch(_ filterFulltext: String? = nil, filterScope: String? = nil) -> Paginator<Endpoint> {
-            client.connection.paginator(client.endpointSearchRequest(filterFulltext, filterScope: filterScope),
-                                        scheme: .offsetHasNextPage(pageSize: 100, maxOffset: 1000))
+            client.connection.paginator(
+                client.endpointSearchRequest(filterFulltext, filterScope: filterScope),
+                scheme: .offsetHasNextPage(pageSize: 100, maxOffset: 1000))
         }
 
         /// Every event of a task (offset and `total`).

@@ -157,13 +157,16 @@ public struct TransferData: Sendable, Equatable {
         o["destination_endpoint"] = .string(destination)
         o["verify_checksum"] = verifyChecksum.map(JSON.bool)
         if let syncLevel { o["sync_level"] = .int(syncLevel.number) }
-        o["DATA"] = .array(items.map { i in
-            var item = JSONObject(["DATA_TYPE": "transfer_item", "source_path": .string(i.source), "destination_path": .string(i.destination),
-                                   "recursive": .bool(i.recursive)])
-            item["external_checksum"] = i.externalChecksum.map(JSON.string)
-            item["checksum_algorithm"] = i.checksumAlgorithm.map(JSON.string)
-            return .object(item)
-        })
+        o["DATA"] = .array(
+            items.map { i in
+                var item = JSONObject([
+                    "DATA_TYPE": "transfer_item", "source_path": .string(i.source), "destination_path": .string(i.destination),
+                    "recursive": .bool(i.recursive)
+                ])
+                item["external_checksum"] = i.externalChecksum.map(JSON.string)
+                item["checksum_algorithm"] = i.checksumAlgorithm.map(JSON.string)
+                return .object(item)
+            })
         if let label { o["label"] = .string(label) }
         o["preserve_timestamp"] = preserveTimestamp.map(JSON.bool)
         o["encrypt_data"] = encryptData.map(JSON.bool)
@@ -172,11 +175,12 @@ public struct TransferData: Sendable, Equatable {
         o["delete_destination_extra"] = deleteDestinationExtra.map(JSON.bool)
         o["deadline"] = deadline.map(JSON.string)
         if !filterRules.isEmpty {
-            o["filter_rules"] = .array(filterRules.map { r in
-                var rule = JSONObject(["DATA_TYPE": "filter_rule", "method": .string(r.method.rawValue), "name": .string(r.name)])
-                rule["type"] = r.type.map { .string($0.rawValue) }
-                return .object(rule)
-            })
+            o["filter_rules"] = .array(
+                filterRules.map { r in
+                    var rule = JSONObject(["DATA_TYPE": "filter_rule", "method": .string(r.method.rawValue), "name": .string(r.name)])
+                    rule["type"] = r.type.map { .string($0.rawValue) }
+                    return .object(rule)
+                })
         }
         for (k, v) in additionalFields { o[k] = v }
         return .object(o)

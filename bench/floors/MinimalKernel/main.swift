@@ -14,7 +14,7 @@ import JSON
 import ZeroMQ
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 func say(_ text: String, to fd: Int32) {
@@ -57,8 +57,10 @@ func serveMinimalKernel(_ connectionFile: String) throws {
     var counter = 0
     func header(_ type: String) -> [UInt8] {
         counter += 1
-        let h: JSON = ["msg_id": .string("\(session)-\(counter)"), "session": .string(session), "username": "floor",
-                       "date": "2026-01-01T00:00:00Z", "msg_type": .string(type), "version": "5.3"]
+        let h: JSON = [
+            "msg_id": .string("\(session)-\(counter)"), "session": .string(session), "username": "floor",
+            "date": "2026-01-01T00:00:00Z", "msg_type": .string(type), "version": "5.3"
+        ]
         return Array(h.serialized.utf8)
     }
     func signed(_ ids: [[UInt8]], _ type: String, parent: [UInt8], content: JSON) -> [[UInt8]] {
@@ -83,9 +85,12 @@ func serveMinimalKernel(_ connectionFile: String) throws {
                 try socket.send(signed(ids, replyType, parent: parent, content: ["status": "ok", "execution_count": .int(counter)]))
                 try iopub.send(signed([Array("status".utf8)], "status", parent: parent, content: ["execution_state": "idle"]))
             } else {
-                let content: JSON = type == "kernel_info_request"
-                    ? ["status": "ok", "protocol_version": "5.3", "implementation": "floor", "implementation_version": "0",
-                       "language_info": ["name": "text", "version": "", "mimetype": "text/plain", "file_extension": ".txt"], "banner": ""]
+                let content: JSON =
+                    type == "kernel_info_request"
+                    ? [
+                        "status": "ok", "protocol_version": "5.3", "implementation": "floor", "implementation_version": "0",
+                        "language_info": ["name": "text", "version": "", "mimetype": "text/plain", "file_extension": ".txt"], "banner": ""
+                    ]
                     : ["status": "ok"]
                 try socket.send(signed(ids, replyType, parent: parent, content: content))
                 if type == "shutdown_request" { exit(0) }

@@ -8,7 +8,7 @@
 import GlobusSDK
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 func microseconds() -> Double {
