@@ -44,7 +44,7 @@ import Testing
 
     @Test func withoutAnOperatorKeyConfidentialClientsAreUnknown() async throws {
         let sim = try Self.classSimulator(admin: .off)
-        for scope in [QueryParameterTests.transferScope, "openid"] {
+        for scope in [transferScope, "openid"] {
             let (status, body) = await Self.clientCredentials(sim, scope: scope)
             #expect(status == 401 && body["error"] == "invalid_client", "\(scope): \(body)")
         }
@@ -60,7 +60,7 @@ import Testing
 
     @Test func withAnOperatorKeyTheyGetAuthScopesOnly() async throws {
         let sim = try Self.classSimulator(admin: .key("operator-key-0123456789abcdef"))
-        for scope in [QueryParameterTests.transferScope, "openid urn:globus:auth:scope:groups.api.globus.org:all", Simulator.timerScope] {
+        for scope in [transferScope, "openid urn:globus:auth:scope:groups.api.globus.org:all", Simulator.timerScope] {
             let (status, body) = await Self.clientCredentials(sim, scope: scope)
             #expect(status == 400 && body["error"] == "invalid_scope" && body["access_token"] == nil, "\(scope): \(body)")
         }
@@ -72,13 +72,13 @@ import Testing
     }
 
     @Test func aSimulatorOfOnesOwnKeepsItsAutomationClient() async throws {
-        let (status, body) = await Self.clientCredentials(try Simulator(), scope: QueryParameterTests.transferScope)
+        let (status, body) = await Self.clientCredentials(try Simulator(), scope: transferScope)
         #expect(status == 200 && body["resource_server"] == "transfer.api.globus.org")
     }
 
     @Test func noGrantTurnsOneStudentIntoAnother() async throws {
         let sim = try Self.classSimulator(admin: .key("operator-key-0123456789abcdef"))
-        let scope = "openid " + QueryParameterTests.transferScope
+        let scope = "openid " + transferScope
         let one = try await Self.studentLogin(sim, hubToken: "hub-01", scope: scope)
         let two = try await Self.studentLogin(sim, hubToken: "hub-02", scope: scope)
         func who(_ token: String?) async -> String? {

@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func lsShowsTheSamples() async throws {
-        let transfer = try await QueryParameterTests.transferToken(sim)
+        let transfer = try await transferToken(sim)
         let (status, listing) = await get(sim, "/transfer/v0.10/operation/endpoint/\(t1)/ls", token: transfer, query: [("path", "/~/samples/")])
         #expect(status == 200)
         let sizes = listing["DATA"]?.array?.map { "\($0["name"]?.string ?? "") \($0["size"]?.int ?? -1)" }
@@ -104,7 +104,7 @@ import Testing
         let told = try JSON.parse(script.body)
         #expect(script.status == 401 && told["authorization_parameters"]?["required_scopes"] == [.string(Simulator.httpsScope(t1))])
         // Tokens of another service or collection, or without the https scope: never accepted.
-        let transfer = try await QueryParameterTests.transferToken(sim)
+        let transfer = try await transferToken(sim)
         let t2Token = try await httpsToken(t2)
         let manage = try await httpsToken(t1, scope: "urn:globus:auth:scope:\(t1):manage_collections")
         for wrong in [transfer, t2Token, manage, "not-a-token"] {
@@ -140,7 +140,7 @@ import Testing
         #expect(await call(t1, "GET", "/~/data/new.txt", bob).status == 404)
         // Replacing keeps one file; the size Transfer lists is the new one.
         #expect(await call(t1, "PUT", "/~/data/new.txt", alice, body: [1, 2]).status == 200)
-        let transfer = try await QueryParameterTests.transferToken(sim)
+        let transfer = try await transferToken(sim)
         let listing = await get(sim, "/transfer/v0.10/operation/endpoint/\(t1)/ls", token: transfer, query: [("path", "/~/data/")]).1
         #expect(listing["DATA"]?.array?.filter { $0["name"] == "new.txt" }.map { $0["size"] } == [2])
         #expect(await call(t1, "PUT", "/~/nowhere/new.txt", alice, body: bytes).status == 404)

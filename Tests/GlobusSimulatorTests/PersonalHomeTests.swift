@@ -13,8 +13,8 @@ import Testing
         var config = Simulator.Configuration()
         config.taskDuration = 0
         sim = try Simulator(config)
-        alice = try await QueryParameterTests.transferToken(sim, "alice@uchicago.edu")
-        bob = try await QueryParameterTests.transferToken(sim, "bob@globusid.org")
+        alice = try await transferToken(sim, "alice@uchicago.edu")
+        bob = try await transferToken(sim, "bob@globusid.org")
     }
 
     func call(_ method: String, _ path: String, _ bearer: String, _ body: JSON? = nil, query: [(String, String)] = []) async -> (Int, JSON) {

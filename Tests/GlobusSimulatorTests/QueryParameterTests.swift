@@ -6,12 +6,6 @@ import Testing
 /// are read one way: a bad one is answered as the service answers it, an extreme one is never
 /// added to anything. Each request here trapped the simulator before (and with it a class).
 @Suite struct QueryParameterTests {
-    static let transferScope = "urn:globus:auth:scope:transfer.api.globus.org:all"
-
-    static func transferToken(_ sim: Simulator, _ who: String = "alice@uchicago.edu") async throws -> String {
-        try #require(token(try await login(sim, scope: transferScope, identity: who), for: "transfer.api.globus.org"))
-    }
-
     @Test func aNegativeSearchLimitIsAValidationErrorNotATrap() async throws {
         let sim = try Simulator()
         let path = "/search/v1/index/\(Simulator.searchIndex)/search"
@@ -65,16 +59,8 @@ import Testing
         var config = Simulator.Configuration()
         config.taskDuration = 0
         let sim = try Simulator(config)
-        let alice = try await Self.transferToken(sim)
-        let document: JSON = [
-            "DATA_TYPE": "transfer", "source_endpoint": .string(TransferData.tutorial1), "destination_endpoint": .string(TransferData.tutorial2),
-            "DATA": [["DATA_TYPE": "transfer_item", "source_path": "/~/file1.txt", "destination_path": "/~/file1.txt"]]
-        ]
-        let submitted = await sim.handle(
-            SimRequest(
-                method: "POST", path: "/transfer/v0.10/transfer", headers: ["authorization": "Bearer " + alice],
-                body: document.bytes))
-        let id = try #require(try JSON.parse(submitted.body)["task_id"]?.string)
+        let alice = try await transferToken(sim)
+        let id = try await submitTutorialTransfer(sim, bearer: alice)
         let max = String(Int.max), min = String(Int.min)
         // offset + limit past 1000, however large: Transfer's 400, never an overflow.
         for (path, query) in [

@@ -42,7 +42,7 @@ import Testing
         let issued = try await login(
             sim,
             scope: "\(Simulator.httpsScope(t1)) \(Simulator.httpsScope(mapped))[*https://auth.globus.org/scopes/\(mapped)/data_access] "
-                + QueryParameterTests.transferScope)
+                + transferScope)
         let tokens: [String?] = ([issued] + (issued["other_tokens"]?.array ?? [])).map { $0["access_token"]?.string } + [nil, "not-a-token", ""]
         let paths =
             RouteFuzzer.texts + [
@@ -122,7 +122,7 @@ struct RouteFuzzer {
         sim = try Simulator(config)
         rng = XorShift(seed: seed)
         let scopes = [
-            QueryParameterTests.transferScope, "urn:globus:auth:scope:groups.api.globus.org:all", "urn:globus:auth:scope:search.api.globus.org:search",
+            transferScope, "urn:globus:auth:scope:groups.api.globus.org:all", "urn:globus:auth:scope:search.api.globus.org:search",
             Simulator.timerScope, "https://auth.globus.org/scopes/eec9b274-0c81-4334-bdc2-54e90e689b9a/all",
             "https://auth.globus.org/scopes/facd7ccc-c5f4-42aa-916b-a0e270e2c2a9/all", "openid profile email",
             "https://auth.globus.org/scopes/24bc4997-b483-4c25-a19c-64b0afc00743/flow_24bc4997_b483_4c25_a19c_64b0afc00743_user"

@@ -5,12 +5,6 @@ import Testing
 /// Transfer shows a task only to the identity that submitted it: anyone else asking about its id
 /// is answered as for an id no task has (404 `ClientError.NotFound`, "No task found with id").
 @Suite struct TaskVisibilityTests {
-    static let transferScope = "urn:globus:auth:scope:transfer.api.globus.org:all"
-
-    static func transferToken(_ sim: Simulator, _ who: String) async throws -> String {
-        try #require(token(try await login(sim, scope: transferScope, identity: who), for: "transfer.api.globus.org"))
-    }
-
     static func call(_ sim: Simulator, _ method: String, _ path: String, _ bearer: String, query: [(String, String)] = []) async -> (Int, JSON) {
         let r = await sim.handle(SimRequest(method: method, path: "/transfer/v0.10" + path, query: query, headers: ["authorization": "Bearer " + bearer]))
         return (r.status, (try? JSON.parse(r.body)) ?? .null)
@@ -20,16 +14,8 @@ import Testing
         var config = Simulator.Configuration()
         config.taskDuration = 60
         let sim = try Simulator(config)
-        let alice = try await Self.transferToken(sim, "alice@uchicago.edu"), bob = try await Self.transferToken(sim, "bob@globusid.org")
-        let document: JSON = [
-            "DATA_TYPE": "transfer", "source_endpoint": .string(TransferData.tutorial1), "destination_endpoint": .string(TransferData.tutorial2),
-            "DATA": [["DATA_TYPE": "transfer_item", "source_path": "/~/file1.txt", "destination_path": "/~/file1.txt"]]
-        ]
-        let submitted = await sim.handle(
-            SimRequest(
-                method: "POST", path: "/transfer/v0.10/transfer", headers: ["authorization": "Bearer " + alice],
-                body: document.bytes))
-        let id = try #require(try JSON.parse(submitted.body)["task_id"]?.string)
+        let alice = try await transferToken(sim, "alice@uchicago.edu"), bob = try await transferToken(sim, "bob@globusid.org")
+        let id = try await submitTutorialTransfer(sim, bearer: alice)
         let unknown = "00000000-0000-4000-a000-000000000000"
         for (method, path) in [("GET", "/task/ID"), ("GET", "/task/ID/event_list"), ("GET", "/task/ID/successful_transfers"), ("POST", "/task/ID/cancel")] {
             for taskID in [id, unknown] {

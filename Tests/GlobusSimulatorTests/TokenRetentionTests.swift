@@ -8,7 +8,7 @@ import Testing
 @Suite struct TokenRetentionTests {
     @Test func refreshingInALoopKeepsABoundedNumberOfTokens() async throws {
         let sim = try Simulator()
-        let first = try await login(sim, scope: QueryParameterTests.transferScope)
+        let first = try await login(sim, scope: transferScope)
         let refresh = try #require(first["refresh_token"]?.string)
         var newest = ""
         for _ in 0..<(SimLimits.tokensPerGrant + 5) {
