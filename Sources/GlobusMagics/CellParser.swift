@@ -1,3 +1,5 @@
+import Support
+
 /// One command of a cell: a line (continuations joined) and, for `%%name`, the cell body.
 struct Command: Equatable {
     enum Kind: Equatable {
@@ -131,14 +133,5 @@ struct QuoteScanner {
         case .plain: escape
         case .brace: false
         }
-    }
-}
-
-extension String {
-    /// The string without leading and trailing spaces, tabs and newlines.
-    var trimmed: String {
-        let ws: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let a = firstIndex(where: { !ws($0) }), let b = lastIndex(where: { !ws($0) }) else { return "" }
-        return String(self[a...b])
     }
 }

@@ -1,3 +1,4 @@
+import Support
 import GlobusSDK
 import JSON
 import JupyterKernel
@@ -51,11 +52,5 @@ func formatBytes(_ n: Int) -> String {
     let units = ["B", "KB", "MB", "GB", "TB", "PB"]
     var v = Double(n), i = 0
     while v >= 1000 && i < units.count - 1 { v /= 1000; i += 1 }
-    return i == 0 ? "\(n) B" : "\(formatDecimal(v, digits: v < 10 ? 1 : 0)) \(units[i])"
-}
-
-func formatDecimal(_ v: Double, digits: Int) -> String {
-    let scale = digits == 0 ? 1.0 : 10.0
-    let r = (v * scale).rounded() / scale
-    return digits == 0 ? String(Int(r)) : String(r)
+    return i == 0 ? "\(n) B" : "\(formatFixed(v, digits: v < 10 ? 1 : 0)) \(units[i])"
 }

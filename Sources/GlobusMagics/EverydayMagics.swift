@@ -1,3 +1,4 @@
+import Support
 import JSON
 import JupyterKernel
 
@@ -94,19 +95,9 @@ struct TimeMagic: Magic {
 
 /// Formats a duration given in milliseconds: "850 µs", "12.3 ms", "1.25 s".
 func formatMilliseconds(_ ms: Double) -> String {
-    func fixed(_ v: Double, _ digits: Int) -> String {
-        let scale = Double([1, 10, 100, 1000][digits])
-        let r = (v * scale).rounded() / scale
-        var s = String(r)
-        if let dot = s.firstIndex(of: ".") {
-            let decimals = s.distance(from: dot, to: s.endIndex) - 1
-            if decimals < digits { s += String(repeating: "0", count: digits - decimals) }
-        }
-        return s
-    }
     if ms < 1 { return "\(Int((ms * 1000).rounded())) µs" }
-    if ms < 1000 { return "\(fixed(ms, ms < 10 ? 2 : 1)) ms" }
-    return "\(fixed(ms / 1000, 2)) s"
+    if ms < 1000 { return "\(formatFixed(ms, digits: ms < 10 ? 2 : 1)) ms" }
+    return "\(formatFixed(ms / 1000, digits: 2)) s"
 }
 
 /// `%lsmagic`: lists the commands.

@@ -1,3 +1,4 @@
+import Support
 import GlobusSDK
 import JSON
 import JupyterKernel
@@ -47,7 +48,7 @@ extension GlobusSubcommand {
     static func number(_ text: String?, _ name: String, default d: Double?, range: ClosedRange<Double>) throws(MagicError) -> Double? {
         guard let text else { return d }
         guard let v = Double(text), range.contains(v) else {
-            throw usage("\(name) takes a number from \(formatDecimal(range.lowerBound, digits: 1)) to \(Int(range.upperBound))")
+            throw usage("\(name) takes a number from \(formatFixed(range.lowerBound, digits: 1)) to \(Int(range.upperBound))")
         }
         return v
     }

@@ -1,3 +1,4 @@
+import Support
 import Escaping
 import GlobusSDK
 import JupyterKernel
@@ -61,7 +62,7 @@ final class LiveProgress: @unchecked Sendable {
         var b = MimeBundle(text: text)
         let fraction = p.total.map { $0 > 0 ? Double(p.bytes) / Double($0) : 1 }
         b["text/html"] = .string(
-            "<div><progress " + (fraction.map { "value=\"\(formatDecimal($0, digits: 2))\" " } ?? "")
+            "<div><progress " + (fraction.map { "value=\"\(formatFixed($0, digits: 2))\" " } ?? "")
                 + "max=\"1\" style=\"width:20em\"></progress> <code>\(HTML.escape(text))</code></div>")
         return b
     }

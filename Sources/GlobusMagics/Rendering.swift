@@ -1,3 +1,4 @@
+import Support
 import Escaping
 import GlobusSDK
 import JSON
@@ -313,12 +314,5 @@ enum Rendering {
             return ["", "Your login is missing, expired or was revoked. Run:", "  %globus login --force"]
         }
         return []
-    }
-}
-
-extension String {
-    var trimmedTrailing: String {
-        guard let last = lastIndex(where: { $0 != " " }) else { return "" }
-        return String(self[...last])
     }
 }

@@ -308,10 +308,3 @@ func redacted(_ url: String) -> String {
     guard let q = url.firstIndex(of: "?") else { return url }
     return String(url[..<q])
 }
-
-extension StringProtocol {
-    func trimmingCharacters(_ set: String) -> String {
-        guard let a = firstIndex(where: { !set.contains($0) }), let b = lastIndex(where: { !set.contains($0) }) else { return "" }
-        return String(self[a...b])
-    }
-}

@@ -1,3 +1,4 @@
+import Support
 import JSON
 
 /// HTTPS access to a collection's files, as Globus Connect Server v5 gives it: each collection
@@ -320,11 +321,4 @@ enum ByteRange: Equatable {
 
 extension Character {
     var isASCIIDigit: Bool { isASCII && isNumber }
-}
-
-extension StringProtocol {
-    func trimmingCharacters(_ set: String) -> String {
-        guard let a = firstIndex(where: { !set.contains($0) }), let b = lastIndex(where: { !set.contains($0) }) else { return "" }
-        return String(self[a...b])
-    }
 }

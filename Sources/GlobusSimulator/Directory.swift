@@ -1,3 +1,4 @@
+import Support
 import JSON
 
 /// A person who can log in to the simulator.
@@ -46,7 +47,7 @@ public struct SimIdentity: Sendable, Equatable {
     public static func roster(_ count: Int) -> [SimIdentity] {
         let width = count > 99 ? 3 : 2
         return (0..<max(count, 0)).map { i in
-            let number = String(i + 1).leftPad(width)
+            let number = String(i + 1).leftPadded(width)
             return newcomer("student" + number, displayName: "Student " + number)
         }
     }
@@ -158,7 +159,7 @@ struct IdentitySetEntry: Codable, Sendable {
 func randomUUIDFor(_ domain: String) -> String {
     var h: UInt64 = 1469598103934665603
     for b in domain.utf8 { h = (h ^ UInt64(b)) &* 1099511628211 }
-    let hex = String(h, radix: 16).leftPad(16) + String(h &* 31, radix: 16).leftPad(16)
+    let hex = String(h, radix: 16).leftPadded(16) + String(h &* 31, radix: 16).leftPadded(16)
     let c = Array(hex)
     return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
 }

@@ -113,7 +113,7 @@ public enum FormCoding {
                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(b))
             default:
-                out += "%" + String(b, radix: 16, uppercase: true).leftPad(2)
+                out += "%" + String(b, radix: 16, uppercase: true).leftPadded(2)
             }
         }
         return out
@@ -123,8 +123,4 @@ public enum FormCoding {
     public static func encode(_ pairs: [(String, String)]) -> String {
         pairs.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
     }
-}
-
-extension String {
-    func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
 }

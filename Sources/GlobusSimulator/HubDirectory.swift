@@ -1,3 +1,4 @@
+import Support
 import Crypto
 import NIOConcurrencyHelpers
 
@@ -52,7 +53,7 @@ public final class HubDirectory: Sendable {
 
     /// Who `token` belongs to: a kept answer while it lasts, else the hub's.
     public func owner(of token: String) async -> HubOwner {
-        let key = SHA256.hash(data: Array(token.utf8)).map { String($0, radix: 16).leftPad(2) }.joined()
+        let key = SHA256.hash(data: Array(token.utf8)).map { String($0, radix: 16).leftPadded(2) }.joined()
         let now = HubDirectory.monotonicSeconds()
         if let kept = cache.withLockedValue({ $0[key] }), kept.until > now { return kept.owner }
         let answer = await lookup(token)

@@ -1,3 +1,4 @@
+import Support
 import JSON
 
 #if canImport(Glibc)
@@ -197,9 +198,5 @@ func requestID() -> String { String(randomToken("").dropFirst(3).prefix(9)) }
 
 /// ISO 8601 for epoch seconds, e.g. `2026-11-29T10:00:00+00:00`.
 func isoDate(_ t: Int, space: Bool = false) -> String {
-    var tt = time_t(t)
-    var tm = tm()
-    gmtime_r(&tt, &tm)
-    func p(_ v: Int32, _ w: Int = 2) -> String { String(v).leftPad(w) }
-    return "\(p(tm.tm_year + 1900, 4))-\(p(tm.tm_mon + 1))-\(p(tm.tm_mday))\(space ? " " : "T")\(p(tm.tm_hour)):\(p(tm.tm_min)):\(p(tm.tm_sec))+00:00"
+    (UTCTime(secondsSince1970: t)?.formatted(separator: space ? " " : "T") ?? String(t)) + "+00:00"
 }

@@ -1,3 +1,4 @@
+import Support
 import JSON
 import Synchronization
 
@@ -46,15 +47,8 @@ public final class HeaderFactory: Sendable {
     public static func isoNow() -> String {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
-        var t = time_t(ts.tv_sec)
-        var tm = tm()
-        gmtime_r(&t, &tm)
-        func pad(_ v: Int, _ w: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, w - s.count)) + s
-        }
-        return "\(pad(Int(tm.tm_year) + 1900, 4))-\(pad(Int(tm.tm_mon) + 1, 2))-\(pad(Int(tm.tm_mday), 2))T"
-            + "\(pad(Int(tm.tm_hour), 2)):\(pad(Int(tm.tm_min), 2)):\(pad(Int(tm.tm_sec), 2)).\(pad(ts.tv_nsec / 1000, 6))Z"
+        let time = UTCTime(secondsSince1970: Int(ts.tv_sec))?.formatted() ?? "1970-01-01T00:00:00"
+        return time + "." + String(ts.tv_nsec / 1000).leftPadded(6) + "Z"
     }
 
     /// A random 128-bit identifier in UUID form (lowercase hex).
@@ -64,11 +58,5 @@ public final class HeaderFactory: Sendable {
         let hex = String(a, radix: 16).leftPadded(16) + String(b, radix: 16).leftPadded(16)
         let c = Array(hex)
         return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int, with pad: Character = "0") -> String {
-        count >= width ? self : String(repeating: pad, count: width - count) + self
     }
 }

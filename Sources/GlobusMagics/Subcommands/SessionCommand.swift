@@ -1,3 +1,4 @@
+import Support
 import GlobusSDK
 import JSON
 import JupyterKernel
@@ -66,11 +67,6 @@ struct SessionCommand: GlobusSubcommand {
     /// An epoch time as UTC `YYYY-MM-DD HH:MM:SS`; a time outside the years 0 to 9999 (a
     /// broken or hostile answer) as its number.
     static func time(_ t: Int) -> String {
-        guard (-62_167_219_200...253_402_300_799).contains(t) else { return "\(t) (not a date)" }
-        var tt = time_t(t)
-        var tm = tm()
-        guard gmtime_r(&tt, &tm) != nil else { return "\(t) (not a date)" }
-        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : String(v) }
-        return "\(tm.tm_year + 1900)-\(two(tm.tm_mon + 1))-\(two(tm.tm_mday)) \(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec)) UTC"
+        UTCTime(secondsSince1970: t).map { $0.formatted(separator: " ") + " UTC" } ?? "\(t) (not a date)"
     }
 }

@@ -1,3 +1,4 @@
+import Support
 import Escaping
 import GlobusSDK
 import JSON
@@ -89,7 +90,7 @@ enum TaskView {
         let fraction = p.files > 0 ? Double(p.filesDone) / Double(p.files) : (p.status == "SUCCEEDED" ? 1 : 0)
         let colour = p.status == "FAILED" ? "#c0392b" : (p.status == "SUCCEEDED" ? "#2e8540" : "#1f6fb2")
         b["text/html"] = .string(
-            "<div><progress value=\"\(formatDecimal(fraction, digits: 1))\" max=\"1\" style=\"width:20em;accent-color:\(colour)\"></progress> "
+            "<div><progress value=\"\(formatFixed(fraction, digits: 1))\" max=\"1\" style=\"width:20em;accent-color:\(colour)\"></progress> "
                 + "<code>\(HTML.escape(line(p)))</code>" + (note.map { "<br><small>\(HTML.escape($0))</small>" } ?? "") + "</div>")
         return b
     }
