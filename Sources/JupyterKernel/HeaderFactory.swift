@@ -47,8 +47,7 @@ public final class HeaderFactory: Sendable {
     public static func isoNow() -> String {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
-        let time = UTCTime(secondsSince1970: Int(ts.tv_sec))?.formatted() ?? "1970-01-01T00:00:00"
-        return time + "." + String(ts.tv_nsec / 1000).leftPadded(6) + "Z"
+        return (UTCTime(secondsSince1970: Int(ts.tv_sec))?.formatted(microseconds: ts.tv_nsec / 1000) ?? "1970-01-01T00:00:00.000000") + "Z"
     }
 
     /// A random 128-bit identifier in UUID form (lowercase hex).

@@ -25,9 +25,37 @@ public struct UTCTime: Sendable, Equatable {
         year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
     }
 
-    /// `YYYY-MM-DD`, `separator`, `HH:MM:SS`: ISO 8601 with "T", or a reader's form with " ".
-    public func formatted(separator: String = "T") -> String {
-        func two(_ v: Int) -> String { String(v).leftPadded(2) }
-        return "\(String(year).leftPadded(4))-\(two(month))-\(two(day))\(separator)\(two(hour)):\(two(minute)):\(two(second))"
+    /// `YYYY-MM-DD`, `separator`, `HH:MM:SS`: ISO 8601 with "T", or a reader's form with " ";
+    /// with `microseconds` (0 to 999,999), `.ffffff` after the seconds. Written straight to bytes:
+    /// every message header of a kernel carries one.
+    public func formatted(separator: String = "T", microseconds: Int? = nil) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(27 + separator.utf8.count)
+        func put(_ value: Int, width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var v = value
+            while divisor > 0 {
+                out.append(UInt8(truncatingIfNeeded: 48 + v / divisor % 10))
+                v %= divisor * 10
+                divisor /= 10
+            }
+        }
+        put(year, width: 4)
+        out.append(UInt8(ascii: "-"))
+        put(month, width: 2)
+        out.append(UInt8(ascii: "-"))
+        put(day, width: 2)
+        out += separator.utf8
+        put(hour, width: 2)
+        out.append(UInt8(ascii: ":"))
+        put(minute, width: 2)
+        out.append(UInt8(ascii: ":"))
+        put(second, width: 2)
+        if let microseconds {
+            out.append(UInt8(ascii: "."))
+            put(Swift.min(Swift.max(microseconds, 0), 999_999), width: 6)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

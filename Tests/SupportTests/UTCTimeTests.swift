@@ -21,11 +21,16 @@ import Testing
             let u = UTCTime(secondsSince1970: s)
             #expect(u?.year == Int(tm.tm_year) + 1900 && u?.month == Int(tm.tm_mon) + 1 && u?.day == Int(tm.tm_mday), "\(s)")
             #expect(u?.hour == Int(tm.tm_hour) && u?.minute == Int(tm.tm_min) && u?.second == Int(tm.tm_sec), "\(s)")
+            func two(_ v: Int32) -> String { String(v).leftPadded(2) }
+            let expected = "\(String(tm.tm_year + 1900).leftPadded(4))-\(two(tm.tm_mon + 1))-\(two(tm.tm_mday))T\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec))"
+            #expect(u?.formatted() == expected, "\(s)")
         }
     }
 
     @Test func formsAndTheEnds() {
         #expect(UTCTime(secondsSince1970: 0)?.formatted() == "1970-01-01T00:00:00")
+        #expect(UTCTime(secondsSince1970: 0)?.formatted(microseconds: 42) == "1970-01-01T00:00:00.000042")
+        #expect(UTCTime(secondsSince1970: 59)?.formatted(microseconds: 999_999) == "1970-01-01T00:00:59.999999")
         #expect(UTCTime(secondsSince1970: 1_795_953_600)?.formatted(separator: " ") == "2026-11-29 12:00:00")
         #expect(UTCTime(secondsSince1970: UTCTime.representable.lowerBound)?.formatted() == "0000-01-01T00:00:00")
         #expect(UTCTime(secondsSince1970: UTCTime.representable.upperBound)?.formatted() == "9999-12-31T23:59:59")
