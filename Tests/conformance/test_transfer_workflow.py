@@ -4,8 +4,8 @@ updated in place, list the destination, in three cells that pass the task id alo
 consent ends with the exact login."""
 import time
 
-from conftest import collect_iopub
-from test_globus_magics import cell, globus, login_with_stdin, texts  # noqa: F401 (fixture)
+from conftest import collect_iopub, message_texts
+from test_globus_magics import cell, globus, login_with_stdin  # noqa: F401 (fixture)
 
 T1 = "6c54cade-bde5-45c1-bdea-f4bd71dba2cc"
 T2 = "31ce9ba0-176d-45a5-add3-f37d233ba47d"
@@ -17,10 +17,10 @@ def test_submit_watch_and_list_in_three_cells(globus):
     km, kc = start()
     assert login_with_stdin(sim, kc)[0]["status"] == "ok"
     r, msgs = cell(kc, f"%globus transfer '{T1}:/~/data' {T2}:/~/copy --recursive --as task")
-    assert r["status"] == "ok", texts(msgs)
-    assert "Kept as task" in texts(msgs)
+    assert r["status"] == "ok", message_texts(msgs)
+    assert "Kept as task" in message_texts(msgs)
     r, msgs = cell(kc, "%globus task wait @{task.task_id} --interval 0.2 --as done", timeout=30)
-    assert r["status"] == "ok", texts(msgs)
+    assert r["status"] == "ok", message_texts(msgs)
     shown = [m for m in msgs if m["msg_type"] == "display_data"]
     updates = [m for m in msgs if m["msg_type"] == "update_display_data"]
     assert len(shown) == 1 and len(updates) >= 2, "one display, updated in place"
@@ -31,8 +31,8 @@ def test_submit_watch_and_list_in_three_cells(globus):
     assert "SUCCEEDED, 2/2 files" in result["text/plain"]
     assert "<progress" in result["text/html"] and "application/json" not in result, "shown as its progress bar"
     r, msgs = cell(kc, "%globus ls @{done.destination_endpoint_id}:/~/copy")
-    assert r["status"] == "ok", texts(msgs)
-    assert texts(msgs).strip().splitlines() == ["results.csv", "readme.md"]
+    assert r["status"] == "ok", message_texts(msgs)
+    assert message_texts(msgs).strip().splitlines() == ["results.csv", "readme.md"]
 
 
 def test_interrupting_a_wait_stops_the_waiting_not_the_task(globus):
@@ -41,7 +41,7 @@ def test_interrupting_a_wait_stops_the_waiting_not_the_task(globus):
     assert login_with_stdin(sim, kc)[0]["status"] == "ok"
     sim.post_admin("faults", {"fault": "taskpause"})
     r, msgs = cell(kc, f"%globus transfer {T1}:/~/file1.txt {T2}:/~/file1.txt --as t")
-    assert r["status"] == "ok", texts(msgs)
+    assert r["status"] == "ok", message_texts(msgs)
     msg_id = kc.execute("%globus task wait @{t.task_id}")
     time.sleep(1.5)
     t = time.time()
@@ -50,12 +50,12 @@ def test_interrupting_a_wait_stops_the_waiting_not_the_task(globus):
     elapsed = time.time() - t
     assert reply["content"]["ename"] == "KeyboardInterrupt"
     assert elapsed < 0.5, f"the wait took {elapsed:.3f} s to stop"
-    said = texts(collect_iopub(kc, msg_id))
+    said = message_texts(collect_iopub(kc, msg_id))
     assert "Stopped waiting" in said and "goes on at Globus" in said
     r, msgs = cell(kc, "%globus task show @{t.task_id}")
-    assert ": ACTIVE (PAUSED_BY_ADMIN)" in texts(msgs)
+    assert ": ACTIVE (PAUSED_BY_ADMIN)" in message_texts(msgs)
     r, msgs = cell(kc, "%globus task cancel @{t.task_id}")
-    assert "Cancelled task" in texts(msgs)
+    assert "Cancelled task" in message_texts(msgs)
 
 
 def test_a_mapped_collection_asks_for_exactly_its_consent(globus):
@@ -70,7 +70,7 @@ def test_a_mapped_collection_asks_for_exactly_its_consent(globus):
     reply, _, _ = login_with_stdin(sim, kc, remedy[0])
     assert reply["status"] == "ok"
     r, msgs = cell(kc, f"%globus transfer {MAPPED}:/~/notes.txt {T2}:/~/notes.txt")
-    assert r["status"] == "ok" and "Submitted transfer task" in texts(msgs)
+    assert r["status"] == "ok" and "Submitted transfer task" in message_texts(msgs)
 
 
 def test_every_verb_through_a_real_kernel(globus):
@@ -94,19 +94,19 @@ def test_every_verb_through_a_real_kernel(globus):
     ]
     for code, needle in steps:
         r, msgs = cell(kc, code, timeout=60)
-        assert r["status"] == "ok" and needle in texts(msgs), (code, r, texts(msgs))
+        assert r["status"] == "ok" and needle in message_texts(msgs), (code, r, message_texts(msgs))
     # The session is read from userinfo's identity set, which needs its own consent (as a
     # native app may not introspect): asked once, through stdin.
     reply, _, msgs = login_with_stdin(sim, kc, "%globus session show")
-    assert reply["status"] == "ok" and "alice@uchicago.edu" in texts(msgs) and " UTC" in texts(msgs), texts(msgs)
+    assert reply["status"] == "ok" and "alice@uchicago.edu" in message_texts(msgs) and " UTC" in message_texts(msgs), message_texts(msgs)
     # Timers ask for their own consent, answered through stdin.
     reply, _, msgs = login_with_stdin(sim, kc, f"%globus timer create transfer {T1}:/~/file3.txt {T2}:/~/file3.txt --name verbs --as tm")
-    assert reply["status"] == "ok" and "Timer " in texts(msgs), texts(msgs)
+    assert reply["status"] == "ok" and "Timer " in message_texts(msgs), message_texts(msgs)
     for code, needle in [("%globus timer list", "verbs"), ("%globus timer delete @{tm.timer.job_id}", "Deleted timer")]:
         r, msgs = cell(kc, code, timeout=60)
-        assert r["status"] == "ok" and needle in texts(msgs), (code, r, texts(msgs))
+        assert r["status"] == "ok" and needle in message_texts(msgs), (code, r, message_texts(msgs))
     # A flow asks for its own consent: answered through stdin, as a person would.
     reply, _, msgs = login_with_stdin(sim, kc, f"%globus flows run {flow} --body '{{\"n\": 1}}' --as run")
-    assert reply["status"] == "ok" and "Started run" in texts(msgs)
+    assert reply["status"] == "ok" and "Started run" in message_texts(msgs)
     r, msgs = cell(kc, "%globus flows status @{run.run_id} --wait --interval 0.2", timeout=60)
-    assert r["status"] == "ok" and "SUCCEEDED" in texts(msgs)
+    assert r["status"] == "ok" and "SUCCEEDED" in message_texts(msgs)
