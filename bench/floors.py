@@ -120,7 +120,6 @@ def main():
     try:
         cache_tokens(env, home)
         tokens = token_file(home)
-        access = json.load(open(tokens))["data"]["DEFAULT"]["transfer.api.globus.org"]["access_token"]
         os.environ.update({**env, "HOME": home})
         time.sleep(max(0.0, 2.2 - (time.time() - os.stat(tokens).st_mtime)))  # a settled token file
         with tempfile.TemporaryDirectory() as tmp:
@@ -129,7 +128,7 @@ def main():
                 "cell": (round_trips(kernel, tmp, "%echo hi", a.cells), round_trips(minimal, tmp, "%echo hi", a.cells)),
                 "echo": zmq_echo(os.path.join(a.floors, "minimal-kernel"), a.cells),
                 "warm": round_trips(kernel, tmp, GK_CALL, a.cells // 2),
-                "sim": floor_output([requests_floor, "http", env["GLOBUS_SDK_SERVICE_URL_TRANSFER"] + "v0.10/task_list", access, str(a.cells)]),
+                "sim": floor_output([requests_floor, "http", env["GLOBUS_SDK_SERVICE_URL_TRANSFER"] + "v0.10/task_list", tokens, str(a.cells)]),
                 "token": floor_output([requests_floor, "token-file", tokens, "200"]),
                 "first": first_calls(kernel, tmp, max(5, a.starts // 2)),
                 "typed": first_calls(kernel, tmp, max(5, a.starts // 2), pause=0.5),

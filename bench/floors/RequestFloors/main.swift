@@ -1,6 +1,7 @@
 // The floors of a Globus call (bench/floors.py), with the SDK the kernel uses:
 //
-//   request-floors http URL TOKEN N        N GETs on one kept-alive libcurl connection; prints the
+//   request-floors http URL TOKEN_FILE N   N GETs on one kept-alive libcurl connection, with the
+//                                          Transfer token of the token file; prints the
 //                                          median microseconds a request: the simulator's own time
 //   request-floors token-file PATH N       reads and parses the token file N times; prints the
 //                                          median microseconds
@@ -20,6 +21,15 @@ func microseconds() -> Double {
 func median(_ values: [Double]) -> Double {
     let s = values.sorted()
     return s.isEmpty ? .nan : s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+/// The Transfer access token stored in the token file at `path` (read from the file, so that no
+/// token is ever on a command line).
+func transferToken(inFile path: String) throws -> String {
+    guard let token = try JSONTokenStorage(path: path, create: false).all()["transfer.api.globus.org"]?.accessToken else {
+        failed("\(path) holds no Transfer token")
+    }
+    return token
 }
 
 func timeHTTP(url: String, token: String, count: Int) throws -> Double {
@@ -54,9 +64,9 @@ func failed(_ message: String) -> Never {
 let args = Array(CommandLine.arguments.dropFirst())
 do {
     switch (args.first, args.count) {
-    case ("http", 4): print(try timeHTTP(url: args[1], token: args[2], count: Int(args[3]) ?? 200))
+    case ("http", 4): print(try timeHTTP(url: args[1], token: try transferToken(inFile: args[2]), count: Int(args[3]) ?? 200))
     case ("token-file", 3): print(try timeTokenFile(path: args[1], count: Int(args[2]) ?? 200))
-    default: failed("usage: request-floors http URL TOKEN N | token-file PATH N")
+    default: failed("usage: request-floors http URL TOKEN_FILE N | token-file PATH N")
     }
 } catch {
     failed("\(error)")
