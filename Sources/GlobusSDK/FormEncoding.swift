@@ -10,8 +10,10 @@ public enum FormEncoding {
 
     /// `s` with every byte but the unreserved ones (`A-Z a-z 0-9 - . _ ~`, RFC 3986) as `%XX`;
     /// with `spaceAsPlus`, a space as `+` (form encoding).
+    /// The uppercase hexadecimal digits of a `%XX` escape.
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
     static func percentEncoded(_ s: some StringProtocol, spaceAsPlus: Bool) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count)
         for b in s.utf8 {
@@ -20,7 +22,7 @@ public enum FormEncoding {
                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.append(b)
             case UInt8(ascii: " ") where spaceAsPlus: out.append(UInt8(ascii: "+"))
-            default: out += [UInt8(ascii: "%"), hex[Int(b >> 4)], hex[Int(b & 0x0F)]]
+            default: out += [UInt8(ascii: "%"), hexDigits[Int(b >> 4)], hexDigits[Int(b & 0x0F)]]
             }
         }
         return String(decoding: out, as: UTF8.self)

@@ -159,10 +159,9 @@ public final class CurlTransport: Transport {
         defer {
             curl.easyReset(h)
             let keep = pool.withLock { p in
-                p.count < 8
-                    ? {
-                        p.append(handle); return true
-                    }() : false
+                guard p.count < 8 else { return false }
+                p.append(handle)
+                return true
             }
             if !keep { curl.easyCleanup(h); _ = curl.multiCleanup(handle.multi) }
         }
