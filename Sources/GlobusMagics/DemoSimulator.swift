@@ -86,8 +86,9 @@ final class DemoSimulator {
     /// On a hub the file is the one the operator named when the kernel started: `%env` cannot
     /// point a student's kernel at another file.
     static func start(autoApprove: String?, environment: KernelEnvironment) throws(GlobusError) -> DemoSimulator {
-        if let file = environment.hubAware("GLOBUS_KERNEL_DEMO_SIMULATOR"), !file.isEmpty {
-            return try DemoSimulator(sharedFile: file, autoApprove: autoApprove, hubToken: environment.hubAware("JUPYTERHUB_API_TOKEN"))
+        let decided = environment.decided
+        if let file = decided.demoAnnouncementFile {
+            return try DemoSimulator(sharedFile: file, autoApprove: autoApprove, hubToken: decided.hubAPIToken)
         }
         return try DemoSimulator(autoApprove: autoApprove, environment: environment)
     }
@@ -129,7 +130,7 @@ final class DemoSimulator {
         guard access(bin, X_OK) == 0 else {
             throw .configuration("demo mode needs globus-sim beside the kernel (\(bin)); build it with `swift build --product globus-sim`, or reinstall with `make kernelspec`")
         }
-        var template = Array(((environment.hubAware("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/globus-kernel-demo-XXXXXX").utf8CString)
+        var template = Array(((environment.decided.temporaryFolder) + "/globus-kernel-demo-XXXXXX").utf8CString)
         guard let dir = mkdtemp(&template) else { throw .configuration("demo mode: cannot make a folder for the demo's tokens: \(String(cString: strerror(errno)))") }
         let folder = String(cString: dir)
         var fds: [Int32] = [0, 0]

@@ -13,10 +13,10 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
     /// The kernel's Globus state (its secrets are masked in every output).
     let globus: GlobusSession
 
-    /// An interpreter whose environment variables start as `variables` (a program passes its
-    /// process's, `Settings.processVariables()`; tests pass their own).
-    public init(variables: [String: String]) {
-        environment = KernelEnvironment(variables)
+    /// An interpreter for a kernel started with `settings` (a program makes them from its
+    /// process's variables, `KernelSettings(variables: processVariables())`; tests from their own).
+    public init(settings: KernelSettings) {
+        environment = KernelEnvironment(settings)
         globus = GlobusSession(environment: environment)
         registry = MagicRegistry.standard(globus: globus)
     }

@@ -233,11 +233,12 @@ final class GlobusSession: @unchecked Sendable {
     /// `hub` approves each person as the JupyterHub user the kernel runs for (`JUPYTERHUB_USER`),
     /// which a class's simulator knows from its roster.
     func startDemoFromEnvironment() throws(GlobusError) {
-        guard demo == nil, !demoFromEnvironmentTried, let v = environment.hubAware("GLOBUS_KERNEL_DEMO"), !v.isEmpty, v != "0", v.lowercased() != "off" else { return }
+        let decided = environment.decided
+        guard demo == nil, !demoFromEnvironmentTried, let v = decided.demo, v != "0", v.lowercased() != "off" else { return }
         demoFromEnvironmentTried = true
         var person: String? = ["1", "on", "true", "yes"].contains(v.lowercased()) ? nil : v
         if v.lowercased() == "hub" {
-            guard let user = environment.hubAware("JUPYTERHUB_USER"), !user.isEmpty else {
+            guard let user = decided.hub?.user else {
                 throw .configuration(
                     "GLOBUS_KERNEL_DEMO=hub approves each person as their JupyterHub user, but JUPYTERHUB_USER is not set (is this kernel running under JupyterHub?)")
             }
@@ -249,8 +250,7 @@ final class GlobusSession: @unchecked Sendable {
     /// `%globus demo on [--as USERNAME]`. Under JupyterHub the person is always the hub user the
     /// kernel started for (a class's simulator approves no one else): `--as` is refused there.
     func startDemo(asked approveAs: String?) throws(GlobusError) {
-        guard environment.underHub else { return try startDemo(autoApprove: approveAs) }
-        let user = environment.atStart["JUPYTERHUB_USER"] ?? ""
+        guard let user = environment.settings.hub?.user else { return try startDemo(autoApprove: approveAs) }
         guard approveAs == nil else {
             throw .configuration("demo on --as: under JupyterHub, demo mode signs you in as your own hub user (\(user)); --as cannot choose another person. Use %globus demo on.")
         }

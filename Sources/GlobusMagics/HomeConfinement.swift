@@ -14,8 +14,7 @@ struct HomeConfinement: Sendable {
 
     /// The rule for a kernel started under JupyterHub, else nil.
     init?(environment: KernelEnvironment) {
-        guard environment.underHub else { return nil }
-        let home = environment.atStart["HOME"] ?? ""
+        guard let home = environment.settings.hub?.home else { return nil }
         guard home.hasPrefix("/"), home.split(separator: "/").contains(where: { $0 != "." && $0 != ".." }), !home.contains("/../") else {
             self.init(
                 files: .refused(

@@ -6,23 +6,31 @@ import GlobusSDK
 /// the kernel starts get it; the process environment itself is never changed (no `setenv`).
 final class KernelEnvironment: Sendable {
     private let state: Locked<(variables: [String: String], generation: Int, secrets: Set<String>)>
-    /// The variables as the kernel started with them, which `%env` cannot change. What a shared
-    /// hub decides about a person (`JUPYTERHUB_USER`, `HOME`, the class simulator's file, the
-    /// temporary folder) is read from these, never from the live variables.
-    let atStart: [String: String]
+    /// The kernel's settings as it started, which `%env` cannot change.
+    let settings: KernelSettings
 
-    init(_ variables: [String: String]) {
+    init(_ settings: KernelSettings) {
+        let variables = settings.variables
         state = Locked((variables, 0, Set(variables.compactMap { KernelEnvironment.secret($0.key, $0.value) })))
-        atStart = variables
+        self.settings = settings
     }
+
+    /// The variables as the kernel started with them. What a shared hub decides about a person
+    /// (who they are, their home, the class simulator's file, the temporary folder) is read from
+    /// these, never from the live variables.
+    var atStart: [String: String] { settings.variables }
 
     /// Whether the kernel was started by JupyterHub for a person (`JUPYTERHUB_USER` was set at
     /// start): files and identities then follow the stricter rules of a shared hub.
-    var underHub: Bool { !(atStart["JUPYTERHUB_USER"] ?? "").isEmpty }
+    var underHub: Bool { settings.hub != nil }
 
-    /// A variable that decides something a person on a shared hub must not change: its value at
-    /// start under a hub, else its live value.
-    func hubAware(_ name: String) -> String? { underHub ? atStart[name] : self[name] }
+    /// The settings that decide demo mode, the class simulator and the person: under a hub, as the
+    /// kernel started (a person there must not change them); elsewhere, made from the live
+    /// variables, as `%env` has left them (or as at start, if those are not valid).
+    var decided: KernelSettings {
+        guard !underHub else { return settings }
+        return (try? KernelSettings(variables: variables)) ?? settings
+    }
 
     /// Whether `name` decides where the kernel sends tokens, or whom it trusts to receive them:
     /// a service's address (`GLOBUS_SDK_SERVICE_URL_*`), the certificates it checks

@@ -1,3 +1,5 @@
+import Support
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -106,16 +108,7 @@ public struct Settings: Sendable, Equatable {
     }
 
     /// The process's environment variables, read once by the caller (a program's entry point).
-    public static func processVariables() -> [String: String] {
-        var out: [String: String] = [:]
-        var p = environ
-        while let entry = p.pointee {
-            let s = String(cString: entry)
-            if let eq = s.firstIndex(of: "=") { out[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
-            p += 1
-        }
-        return out
-    }
+    public static func processVariables() -> [String: String] { Support.processVariables() }
 
     /// Whether a client secret makes this a service account (`ClientApp`).
     public var isClientApp: Bool { clientSecret != nil }

@@ -19,6 +19,7 @@ public final class KernelServer: @unchecked Sendable {
     public let core: KernelCore
     let context: Context
     let headers = HeaderFactory()
+    let settings: ServerSettings
     let log: Log
     let stopped = Latch()
 
@@ -26,26 +27,11 @@ public final class KernelServer: @unchecked Sendable {
 
     static let iopubInproc = "inproc://iopub"
 
-    /// The default limit on an inbound message part: a larger one disconnects its sender
-    /// before the kernel holds it in memory.
-    public static let defaultMaxMessageSize: Int64 = 64 * 1024 * 1024
-
-    /// Reads a message size limit: bytes, or with a `K`, `M` or `G` suffix (powers of 1024,
-    /// `MiB` and `MB` alike); nil when the text is not a positive size.
-    public static func parseSize(_ text: String) -> Int64? {
-        let digits = text.prefix { $0.isASCII && $0.isNumber }
-        let units: [String: Int64] = ["": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
-        var suffix = text.dropFirst(digits.count).uppercased()
-        for tail in ["IB", "B"] where suffix.hasSuffix(tail) && suffix.count > tail.count { suffix.removeLast(tail.count); break }
-        guard let n = Int64(digits), n > 0, let unit = units[suffix], n <= Int64.max / unit else { return nil }
-        return n * unit
-    }
-
-    public init(
-        connection: ConnectionInfo, interpreter: Interpreter, log: Log = .shared,
-        maxMessageSize: Int64 = KernelServer.defaultMaxMessageSize
-    ) throws(StartError) {
+    /// A server for `interpreter` on `connection`'s sockets, bound on return.
+    public init(connection: ConnectionInfo, interpreter: Interpreter, settings: ServerSettings = ServerSettings()) throws(StartError) {
         self.connection = connection
+        self.settings = settings
+        let log = settings.log
         self.log = log
         core = KernelCore(interpreter: interpreter, log: log)
         do {
@@ -67,7 +53,7 @@ public final class KernelServer: @unchecked Sendable {
                 try socket.setLinger(1000)
                 if name == "shell" || name == "control" || name == "stdin" {
                     try socket.setRouterHandover(true)
-                    try socket.setMaximumMessageSize(maxMessageSize)
+                    try socket.setMaximumMessageSize(settings.maxMessageSize)
                 }
                 if name == "iopub" { try socket.setSendHighWaterMark(100_000) }
                 if let secret = connection.curveSecretKey {
@@ -147,9 +133,9 @@ public final class KernelServer: @unchecked Sendable {
         }
     }
 
-    /// Exits when the process that started the kernel (`JPY_PARENT_PID`) goes away.
+    /// Exits when the process that started the kernel (`settings.parentPID`) goes away.
     func watchParent() {
-        guard let raw = getenv("JPY_PARENT_PID"), let pid = Int32(String(cString: raw)), pid > 1 else { return }
+        guard let pid = settings.parentPID else { return }
         let log = self.log
         let interpreter = core.interpreter
         spawnThread(name: "parent-watch") {

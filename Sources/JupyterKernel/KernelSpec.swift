@@ -44,20 +44,25 @@ public struct KernelSpec: Sendable {
 
     /// Where kernelspecs are installed.
     public enum Location: Sendable, Equatable {
-        /// The user's Jupyter data directory (`JUPYTER_DATA_DIR`, `$XDG_DATA_HOME/jupyter`, `~/.local/share/jupyter`).
-        case user
+        /// A Jupyter data directory (`kernels` lies in it).
+        case dataDirectory(String)
         /// `PREFIX/share/jupyter`.
         case prefix(String)
+
+        /// The user's Jupyter data directory as `variables` (the process's environment) name it:
+        /// `JUPYTER_DATA_DIR`, else `$XDG_DATA_HOME/jupyter`, else `~/.local/share/jupyter`.
+        public static func user(_ variables: [String: String]) -> Location {
+            func value(_ name: String) -> String? { variables[name].flatMap { $0.isEmpty ? nil : $0 } }
+            if let d = value("JUPYTER_DATA_DIR") { return .dataDirectory(d) }
+            if let x = value("XDG_DATA_HOME") { return .dataDirectory(x + "/jupyter") }
+            return .dataDirectory((value("HOME") ?? "/") + "/.local/share/jupyter")
+        }
 
         /// The `kernels` directory of this location.
         public var kernelsDirectory: String {
             switch self {
-            case .user:
-                if let d = environmentValue("JUPYTER_DATA_DIR"), !d.isEmpty { return d + "/kernels" }
-                if let x = environmentValue("XDG_DATA_HOME"), !x.isEmpty { return x + "/jupyter/kernels" }
-                return (environmentValue("HOME") ?? "/") + "/.local/share/jupyter/kernels"
-            case .prefix(let p):
-                return p + "/share/jupyter/kernels"
+            case .dataDirectory(let d): d + "/kernels"
+            case .prefix(let p): p + "/share/jupyter/kernels"
             }
         }
     }
@@ -113,8 +118,6 @@ public struct KernelSpec: Sendable {
         return dir
     }
 }
-
-func environmentValue(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
 
 /// `mkdir -p` with mode 0755.
 func makeDirectories(_ path: String) -> Bool {

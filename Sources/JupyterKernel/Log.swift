@@ -15,6 +15,17 @@ public struct Log: Sendable {
     public enum Level: Int, Sendable, Comparable {
         case error, warning, info, debug
         public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
+
+        /// The level a name gives (`error`, `warning`, `info`, `debug`, any case); nil for another name.
+        public init?(name: String) {
+            switch name.lowercased() {
+            case "error": self = .error
+            case "warning", "warn": self = .warning
+            case "info": self = .info
+            case "debug": self = .debug
+            default: return nil
+            }
+        }
     }
 
     public let level: Level
@@ -28,21 +39,8 @@ public struct Log: Sendable {
         self.label = label
     }
 
-    /// A logger whose level comes from the environment variable `variable` (`error`, `warning`,
-    /// `info`, `debug`; default `warning`).
-    public static func fromEnvironment(_ variable: String, label: String) -> Log {
-        let level: Level =
-            switch getenv(variable).map({ String(cString: $0).lowercased() }) {
-            case "error": .error
-            case "info": .info
-            case "debug": .debug
-            default: .warning
-            }
-        return Log(level: level, label: label)
-    }
-
-    /// The default logger (`KERNEL_LOG` sets its level).
-    public static let shared = Log.fromEnvironment("KERNEL_LOG", label: "kernel")
+    /// The default logger: warnings and errors, labelled `kernel`.
+    public static let shared = Log(level: .warning, label: "kernel")
 
     public func error(_ message: @autoclosure () -> String) { write(.error, message) }
     public func warning(_ message: @autoclosure () -> String) { write(.warning, message) }

@@ -35,19 +35,16 @@ struct Run: ParsableCommand {
     }
 }
 
-/// The Globus kernel's server on `info`'s sockets (bound on return), with its log and message
-/// size limit from the environment.
+/// The process's environment variables, read once, when a command first needs them: the kernel's
+/// settings, the kernelspec's location and the gateway's limits are all made from these.
+let startVariables = Settings.processVariables()
+
+/// The Globus kernel's server on `info`'s sockets (bound on return), with its settings from the
+/// environment.
 func makeKernelServer(_ info: ConnectionInfo) throws -> KernelServer {
-    let log = Log.fromEnvironment("GLOBUS_KERNEL_LOG", label: "globus-kernel")
-    var limit = KernelServer.defaultMaxMessageSize
-    // getenv, not ProcessInfo: Foundation's process info costs milliseconds at every start.
-    if let text = getenv("GLOBUS_KERNEL_MAX_MESSAGE_SIZE").map({ String(cString: $0) }), !text.isEmpty {
-        guard let n = KernelServer.parseSize(text) else {
-            fail("GLOBUS_KERNEL_MAX_MESSAGE_SIZE must be a size in bytes, optionally with K, M or G (got '\(text)')")
-        }
-        limit = n
-    }
-    return try KernelServer(connection: info, interpreter: GlobusInterpreter(variables: Settings.processVariables()), log: log, maxMessageSize: limit)
+    let settings: KernelSettings
+    do { settings = try KernelSettings(variables: startVariables) } catch { fail(error.description) }
+    return try KernelServer(connection: info, interpreter: GlobusInterpreter(settings: settings), settings: settings.server)
 }
 
 /// Where to put the kernelspec (shared by install and uninstall).
@@ -65,12 +62,12 @@ struct LocationOptions: ParsableArguments {
         if [user, sysPrefix, prefix != nil].filter({ $0 }).count > 1 { fail("choose one of --user, --sys-prefix and --prefix") }
         if let prefix { return .prefix(absolute(prefix)) }
         if sysPrefix {
-            guard let p = getenv("VIRTUAL_ENV") ?? getenv("CONDA_PREFIX") else {
+            guard let p = [startVariables["VIRTUAL_ENV"], startVariables["CONDA_PREFIX"]].lazy.compactMap({ $0 }).first(where: { !$0.isEmpty }) else {
                 fail("--sys-prefix needs an active Python environment (VIRTUAL_ENV or CONDA_PREFIX)")
             }
-            return .prefix(String(cString: p))
+            return .prefix(p)
         }
-        return .user
+        return .user(startVariables)
     }
 }
 

@@ -85,7 +85,7 @@ struct Launch: ParsableCommand {
     }
 
     private func environmentInt(_ name: String, default value: Int) throws -> Int {
-        guard let text = getenv(name).map({ String(cString: $0) }), !text.isEmpty else { return value }
+        guard let text = startVariables[name], !text.isEmpty else { return value }
         guard let n = Int(text), n >= 0 else { fail("launch: \(name) must be a whole number, got '\(text)'") }
         return n
     }

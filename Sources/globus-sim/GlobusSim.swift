@@ -1,5 +1,6 @@
 import ArgumentParser
 import GlobusSimulator
+import Support
 import NIOCore
 import NIOPosix
 
@@ -87,12 +88,15 @@ struct GlobusSim: AsyncParsableCommand {
         let cleanup = ExitCleanup()
         defer { cleanup.run(parentGone: false) }
         if let parentFolder { cleanup.parentFolder(parentFolder) }
+        // The environment, read once here and passed down.
+        let variables = processVariables()
+        func variable(_ name: String) -> String? { variables[name].flatMap { $0.isEmpty ? nil : $0 } }
         var config = Simulator.Configuration()
         guard (1...SimLimits.century).contains(tokenLifetime) else { throw ValidationError("--token-lifetime must be from 1 second to 100 years") }
         config.tokenLifetime = tokenLifetime
         let seconds =
-            try taskSeconds ?? getenv("GLOBUS_SIM_TASK_SECONDS").map { (text: UnsafeMutablePointer<CChar>) throws -> Double in
-                guard let v = Double(String(cString: text)) else { throw ValidationError("GLOBUS_SIM_TASK_SECONDS must be a number of seconds") }
+            try taskSeconds ?? variables["GLOBUS_SIM_TASK_SECONDS"].map { text throws -> Double in
+                guard let v = Double(text) else { throw ValidationError("GLOBUS_SIM_TASK_SECONDS must be a number of seconds") }
                 return v
             } ?? 1
         guard seconds >= 0 && seconds <= 86_400 else { throw ValidationError("--task-seconds must be from 0 to 86400") }
@@ -103,14 +107,14 @@ struct GlobusSim: AsyncParsableCommand {
         // Whoever logins are approved as is a person here (a hub user's kernel with its own simulator).
         if let autoApprove { config.ensurePerson(autoApprove) }
         config.signingKeyID = signingKeyID
-        try classSettings(&config)
+        try classSettings(&config, variable: variable)
         if tls {
             let material = try TLSMaterial.make()
             let path: String
             if let caFile {
                 path = caFile
             } else {
-                var template = Array(((getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/globus-sim-XXXXXX").utf8CString)
+                var template = Array(((variable("TMPDIR") ?? "/tmp") + "/globus-sim-XXXXXX").utf8CString)
                 guard let dir = mkdtemp(&template) else { throw ValidationError("cannot make a folder for the CA certificate") }
                 path = String(cString: dir) + "/ca.pem"
                 cleanup.own(file: path, in: String(cString: dir))
@@ -118,7 +122,7 @@ struct GlobusSim: AsyncParsableCommand {
             config.tls = material
             config.caPath = try material.writeCA(to: path)
         }
-        let fromEnv = getenv("GLOBUS_SIM_FAULTS").map { String(cString: $0).split(separator: ",").map(String.init) } ?? []
+        let fromEnv = variables["GLOBUS_SIM_FAULTS"].map { $0.split(separator: ",").map(String.init) } ?? []
         for spec in faults + fromEnv {
             guard let f = Fault(spec: spec) else { throw ValidationError("invalid fault '\(spec)'") }
             config.faults.append(f)
@@ -155,8 +159,7 @@ struct GlobusSim: AsyncParsableCommand {
 extension GlobusSim {
     /// The class's hub (from --hub-api-url, or the environment of a JupyterHub managed service)
     /// and who may use the admin API. Says on stderr what is enforced; never the key.
-    func classSettings(_ config: inout Simulator.Configuration) throws {
-        func variable(_ name: String) -> String? { getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } }
+    func classSettings(_ config: inout Simulator.Configuration, variable: (String) -> String?) throws {
         // A kernel's own simulator (--parent-pid) is never a class's, whatever it inherited.
         let managed = parentPid == nil && variable("JUPYTERHUB_SERVICE_NAME") != nil
         if let url = hubApiUrl ?? (managed ? variable("JUPYTERHUB_API_URL") : nil) {

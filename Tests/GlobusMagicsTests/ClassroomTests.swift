@@ -182,7 +182,7 @@ import Testing
     }
 
     @Test func withoutAHubPathsAreTheUsersChoice() {
-        #expect(HomeConfinement(environment: KernelEnvironment(["HOME": "/root"])) == nil)
+        #expect(HomeConfinement(environment: KernelEnvironment(.test(["HOME": "/root"]))) == nil)
     }
 }
 

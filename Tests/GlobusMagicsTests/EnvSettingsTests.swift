@@ -12,7 +12,7 @@ import Testing
 
 @Suite struct EnvSettingsTests {
     @Test func aBadGlobusVariableIsNamedWhenItIsSet() {
-        let interp = GlobusInterpreter(variables: [:])
+        let interp = GlobusInterpreter(settings: .test([:]))
         let out = RecordingOutput()
         _ = interp.execute("%env GLOBUS_SDK_HTTP_TIMEOUT=perhaps", context: ExecutionContext(executionCount: 1, allowStdin: false), output: out)
         #expect(out.stderr.hasPrefix("Warning: GLOBUS_SDK_HTTP_TIMEOUT must be a number of seconds"))

@@ -99,7 +99,7 @@ import Testing
         var variables = sim.variables
         variables["JUPYTERHUB_USER"] = "student01"
         variables["HOME"] = home.isEmpty ? nil : home
-        let interp = GlobusInterpreter(variables: variables)
+        let interp = GlobusInterpreter(settings: .test(variables))
         let out = RecordingOutput()
         out.allowInput = false
         let outcome = interp.execute("%globus login", context: .init(executionCount: 1, allowStdin: false), output: out)

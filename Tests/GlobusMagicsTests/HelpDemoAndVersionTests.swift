@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func completionComesFromTheSameDeclarations() {
-        let interp = GlobusInterpreter(variables: [:])
+        let interp = GlobusInterpreter(settings: .test([:]))
         func completions(_ code: String) -> [String] { interp.complete(code, cursor: code.unicodeScalars.count).matches }
         #expect(completions("%globus lo") == ["login", "logout"])
         #expect(completions("%globus call transfer GET /task_list -F ") == OutputFormat.allCases.map(\.rawValue))

@@ -10,7 +10,7 @@ import GlobusSDK
 #endif
 
 @Suite struct InterpreterTests {
-    let interp = GlobusInterpreter(variables: ["HOME": "/nonexistent-home"])
+    let interp = GlobusInterpreter(settings: .test(["HOME": "/nonexistent-home"]))
 
     func run(_ code: String, _ out: RecordingOutput = RecordingOutput(), stdin: Bool = true) -> (ExecutionOutcome, RecordingOutput) {
         let r = interp.execute(code, context: ExecutionContext(executionCount: 1, allowStdin: stdin), output: out)

@@ -15,7 +15,7 @@ import Testing
     /// A session whose person's token file lies in a fresh home.
     static func session() throws -> (GlobusSession, realFile: String) {
         let home = FileSafetyTests.tempDir()
-        let session = GlobusSession(environment: KernelEnvironment(["HOME": home]))
+        let session = GlobusSession(environment: KernelEnvironment(.test(["HOME": home])))
         let path = try JSONTokenStorage.defaultPath(
             clientID: GlobusSession.tutorialClientID, appName: GlobusSession.defaultAppName,
             environment: "production", home: home)

@@ -9,7 +9,7 @@ import Testing
 /// Expanded values of secret-looking variables never appear in an error, and assignments from
 /// them are masked.
 @Suite struct SecretMaskingTests {
-    let interp = GlobusInterpreter(variables: ["GLOBUS_CLIENT_SECRET": "S3CR3T-value"])
+    let interp = GlobusInterpreter(settings: .test(["GLOBUS_CLIENT_SECRET": "S3CR3T-value"]))
 
     func run(_ code: String) -> (ExecutionOutcome, RecordingOutput) {
         let out = RecordingOutput()
@@ -35,7 +35,7 @@ import Testing
     /// and anything else that holds it, still shows `<hidden>`; so does a value a secret-looking
     /// name once held.
     @Test func aSecretStaysASecretWhenItsVariableIsGone() {
-        let hub = GlobusInterpreter(variables: ["JUPYTERHUB_API_TOKEN": "hub-api-token-0123456789"])
+        let hub = GlobusInterpreter(settings: .test(["JUPYTERHUB_API_TOKEN": "hub-api-token-0123456789"]))
         func run(_ code: String) -> String {
             let out = RecordingOutput()
             let outcome = hub.execute(code, context: ExecutionContext(executionCount: 1, allowStdin: false), output: out)

@@ -48,7 +48,7 @@ import Testing
         let nb = SimulatedNotebook(sim)
         _ = try await nb.run("%globus login")
         let real = try JSONTokenFile(nb.tokenFile).tokens
-        let demo = GlobusInterpreter(variables: ["HOME": nb.home, "GLOBUS_KERNEL_DEMO": "alice@uchicago.edu"])
+        let demo = GlobusInterpreter(settings: .test(["HOME": nb.home, "GLOBUS_KERNEL_DEMO": "alice@uchicago.edu"]))
         let out = RecordingOutput()
         let outcome = demo.execute(
             "%globus login\n%globus call transfer POST /endpoint_search --allow-errors --body-file \(nb.tokenFile)",

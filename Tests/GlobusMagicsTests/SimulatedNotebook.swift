@@ -20,7 +20,7 @@ final class SimulatedNotebook: @unchecked Sendable {
         self.sim = sim
         var t = Array("/tmp/gk-nb-XXXXXX".utf8CString)
         home = String(cString: mkdtemp(&t)!)
-        interp = GlobusInterpreter(variables: sim.variables.merging(["HOME": home]) { $1 }.merging(extra) { $1 })
+        interp = GlobusInterpreter(settings: .test(sim.variables.merging(["HOME": home]) { $1 }.merging(extra) { $1 }))
     }
 
     /// Runs a cell on its own thread (libcurl blocks); a code prompt is answered by signing in

@@ -6,7 +6,7 @@ import Testing
 /// `%globus vars set NAME=JSON`: a value typed (or injected by papermill) is kept with its JSON
 /// type, for `@{NAME}` in later lines; the JSON is taken exactly as written.
 @Suite struct VarsSetTests {
-    let interp = GlobusInterpreter(variables: ["HOME": "/nonexistent-home", "GLOBUS_CLIENT_SECRET": "S3CR3T-value"])
+    let interp = GlobusInterpreter(settings: .test(["HOME": "/nonexistent-home", "GLOBUS_CLIENT_SECRET": "S3CR3T-value"]))
 
     func run(_ code: String) -> (ExecutionOutcome, RecordingOutput) {
         let out = RecordingOutput()
