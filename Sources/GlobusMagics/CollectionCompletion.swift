@@ -10,7 +10,19 @@ struct SeenCollections {
     /// Folder entries by "id:folder/" (directories end in "/").
     private var folders: [String: [String]] = [:]
 
+    /// Collection ids by the lowercased names they were resolved from (`%globus ls "Tutorial Collection 1":/~/`).
+    private var resolved: [String: String] = [:]
+
     mutating func saw(name: String, id: String) { names[name] = id }
+
+    /// Remembers that `name` named the collection `id` (shown as `displayName`), for the session.
+    mutating func resolved(_ name: String, to id: String, displayName: String?) {
+        resolved[name.lowercased()] = id
+        saw(name: displayName ?? name, id: id)
+    }
+
+    /// The id a name was resolved to earlier, if any.
+    func id(named name: String) -> String? { resolved[name.lowercased()] }
 
     /// Remembers every collection of a listing (a search's `DATA`).
     mutating func saw(listing doc: JSON) {

@@ -29,7 +29,7 @@ extension GlobusContext {
     /// with Transfer's collection search; remembered for the session).
     func collectionID(_ nameOrID: String, app: GlobusApp) throws(MagicError) -> String {
         if CollectionPath.isID(nameOrID) { return nameOrID }
-        if let id = session.collectionIDs[nameOrID.lowercased()] { return id }
+        if let id = session.seen.id(named: nameOrID) { return id }
         let found = try sdk { () throws(GlobusError) in try transfer(app).endpointSearch(nameOrID, limit: 100).items }
         let exact = found.filter { ($0.displayName ?? "").lowercased() == nameOrID.lowercased() }
         let candidates = exact.isEmpty ? found : exact
@@ -41,8 +41,7 @@ extension GlobusContext {
                     : "'\(nameOrID)' names \(candidates.count) collections: \(names.joined(separator: ", ")). Use the id, or a name that only one has.",
                 command: "globus collection")
         }
-        session.collectionIDs[nameOrID.lowercased()] = id
-        session.seen.saw(name: candidates[0].displayName ?? nameOrID, id: id)
+        session.seen.resolved(nameOrID, to: id, displayName: candidates[0].displayName)
         return id
     }
 }

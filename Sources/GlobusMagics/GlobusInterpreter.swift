@@ -226,7 +226,7 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
 
     /// Stops demo mode's own simulator and removes the demo's tokens before the kernel ends.
     public func shutdown() {
-        globus.releaseAtExit()
+        globus.demo.releaseAtExit()
     }
 }
 

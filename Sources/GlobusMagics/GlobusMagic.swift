@@ -67,9 +67,9 @@ final class GlobusMagic: CellMagic, @unchecked Sendable {
         let command = try sub.init(args, body: call.body)
         let g = GlobusContext(session: session, cell: cell)
         if sub.needsGlobus {
-            try g.sdk { () throws(GlobusError) in try session.startDemoFromEnvironment() }
-            if let banner = session.pendingBanner {
-                session.pendingBanner = nil
+            try g.sdk { () throws(GlobusError) in try session.demo.startFromEnvironment() }
+            if let banner = session.demo.pendingBanner {
+                session.demo.pendingBanner = nil
                 cell.output.display(DemoCommand.banner(banner))
             }
             if let warning = session.insecureTLSWarning() { cell.output.stream(.stderr, warning) }

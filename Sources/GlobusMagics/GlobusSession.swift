@@ -2,10 +2,11 @@ import Support
 import GlobusSDK
 import JSON
 
-/// The kernel's Globus state: the settings (made from the kernel's environment variables, the
-/// `%globus config` choices and demo mode), the app built from them, and a login waiting for its
-/// code (the two-step form used when the frontend cannot answer input requests). Used from the
-/// shell thread only.
+/// The kernel's Globus state, in named parts: sign-in (the settings in force from the kernel's
+/// variables, the `%globus config` choices and demo mode; the app built from them; a login
+/// waiting for its code, the two-step form used when the frontend cannot answer input
+/// requests), demo mode (`DemoMode`), kept values (`KeptValues`), completion memory
+/// (`SeenCollections`) and the secrets to mask (`SessionSecrets`). Used from the shell thread only.
 final class GlobusSession: @unchecked Sendable {
     /// The public Globus tutorial native client (fine for teaching; register your own for real use).
     static let tutorialClientID = "61338d24-54d5-408f-a10d-66c06b59f6d2"
@@ -25,41 +26,32 @@ final class GlobusSession: @unchecked Sendable {
     }
 
     let environment: KernelEnvironment
+
+    // Sign-in.
     var choices = Choices()
-    /// The demo simulator, when demo mode is on.
-    private(set) var demo: DemoSimulator?
-    /// Its process and folder, if it is the kernel's own: released at the kernel's end from
-    /// whichever thread ends it.
-    private let demoChild = Locked<DemoChild?>(nil)
-    /// The banner still to show for a demo started from the environment.
-    var pendingBanner: String?
-    /// A login started without stdin, waiting for `%globus login --code`.
-    var pending: PendingLogin?
-    /// Results kept with `--as NAME`, for `@{NAME.path}` in later lines (for the kernel's life).
-    var kept = KeptValues()
-    /// Collection ids by the names that found them (`%globus ls "Tutorial Collection 1":/~/`).
-    var collectionIDs: [String: String] = [:]
-    /// Collections and folders seen so far, for Tab completion.
-    var seen = SeenCollections()
-    /// Changes this process made to the tokens of the stores it opened (each store is watched).
-    let secretChanges = SecretChanges()
+    /// A login started without stdin, waiting for `%globus login --code` (gone when demo mode
+    /// starts or stops: it was made against the other Globus).
+    var pending: PendingLogin? {
+        get { pendingLogin.flatMap { $0.demo == demo.generation ? $0.login : nil } }
+        set { pendingLogin = newValue.map { ($0, demo.generation) } }
+    }
+    private var pendingLogin: (login: PendingLogin, demo: Int)?
     /// The in-memory store (`%globus config storage memory`).
     let memory: any TokenStorage
-    /// Where this session's secrets are (every store opened, the real token file, client secrets).
-    let secrets = SecretSources()
-    /// Demo mode's in-memory store, apart from the real one.
-    let demoMemory: any TokenStorage
-    /// The secret mask last made, what it was made from, and the state of those sources then
-    /// (see `secretMask()`).
-    private var lastMask: (sources: MaskSources, values: [String], mask: SecretMask)?
-    /// How many times the secrets were gathered for a mask (the tests see the cache work).
-    private(set) var maskGatherings = 0
     private var cachedSettings: (key: SettingsKey, settings: Settings)?
     private var cachedApp: (settings: Settings, app: GlobusApp)?
     private var warnedInsecure = false
-    private var demoFromEnvironmentTried = false
-    /// Counts demo starts and stops (a new simulator may be where the last one was in memory).
-    private var demoGeneration = 0
+
+    // The other parts.
+    /// Demo mode: its simulator, banner and store.
+    let demo: DemoMode
+    /// Results kept with `--as NAME`, for `@{NAME.path}` in later lines (for the kernel's life).
+    var kept = KeptValues()
+    /// Collections and folders seen so far, and the ids names were resolved to: for Tab
+    /// completion and `%globus ls "Tutorial Collection 1":/~/`.
+    var seen = SeenCollections()
+    /// Where this session's secrets are, and their mask.
+    let secrets = SessionSecrets()
 
     /// On JupyterHub: the home the kernel started in, which every file `%globus` reads or writes
     /// must lie in (so no person's kernel reaches another's tokens, even where a spawner runs
@@ -68,8 +60,8 @@ final class GlobusSession: @unchecked Sendable {
 
     init(environment: KernelEnvironment) {
         self.environment = environment
-        memory = WatchedTokenStorage(MemoryTokenStorage(), changes: secretChanges)
-        demoMemory = WatchedTokenStorage(MemoryTokenStorage(), changes: secretChanges)
+        memory = WatchedTokenStorage(MemoryTokenStorage(), changes: secrets.changes)
+        demo = DemoMode(environment: environment, changes: secrets.changes)
         confinement = HomeConfinement(environment: environment)
     }
 
@@ -88,10 +80,10 @@ final class GlobusSession: @unchecked Sendable {
     /// The settings in force: the kernel's environment variables (with demo mode's on top), then
     /// the `%globus config` choices, then the kernel's defaults (the tutorial client, the app name).
     func settings() throws(GlobusError) -> Settings {
-        let key = SettingsKey(generation: environment.generation, choices: choices, demo: demoGeneration)
+        let key = SettingsKey(generation: environment.generation, choices: choices, demo: demo.generation)
         if let c = cachedSettings, c.key == key { return c.settings }
         var variables = environment.forSettings
-        if let demo { variables.merge(demo.variables) { _, new in new } }
+        if let simulator = demo.simulator { variables.merge(simulator.variables) { _, new in new } }
         var s = try Settings(variables: variables)
         if let name = choices.environment {
             s.environment = GlobusEnvironment(name: name, serviceURLs: s.environment.serviceURLs)
@@ -115,14 +107,14 @@ final class GlobusSession: @unchecked Sendable {
     private func tokenPath(_ s: Settings) throws(GlobusError) -> String {
         if s.storage == .memory { return "memory" }
         // Demo mode has its own store, which can never be the person's real one.
-        if let demo, let own = demo.privateTokenPath(fileExtension: s.storage.fileExtension) { return own }
+        if let own = demo.simulator?.privateTokenPath(fileExtension: s.storage.fileExtension) { return own }
         let path: String
-        if demo == nil, let p = choices.tokenPath {
+        if !demo.isOn, let p = choices.tokenPath {
             path = p
         } else {
             path = try JSONTokenStorage.defaultPath(
                 clientID: s.clientID!, appName: s.appName!,
-                environment: demo == nil ? s.environment.name : DemoSimulator.sharedEnvironmentName,
+                environment: demo.isOn ? DemoSimulator.sharedEnvironmentName : s.environment.name,
                 fileExtension: s.storage.fileExtension, home: s.home)
         }
         try confinement?.check(path, what: "the token file")
@@ -131,21 +123,21 @@ final class GlobusSession: @unchecked Sendable {
 
     /// The app for the current settings (rebuilt when they change).
     func app() throws(GlobusError) -> GlobusApp {
-        try startDemoFromEnvironment()
+        try demo.startFromEnvironment()
         let s = try settings()
         if let c = cachedApp, c.settings == s { return c.app }
         // Demo mode's own store lies in its private folder; any other in the person's home on a hub.
-        let files = demo?.privateFiles ?? self.files
+        let files = demo.simulator?.privateFiles ?? self.files
         let storage: any TokenStorage =
             switch s.storage {
-            case .memory: demo == nil ? memory : demoMemory
-            case .sqlite: WatchedTokenStorage(try SQLiteTokenStorage(path: s.tokenPath!, files: files), changes: secretChanges)
-            case .json: WatchedTokenStorage(try JSONTokenStorage(path: s.tokenPath!, files: files), changes: secretChanges)
+            case .memory: demo.isOn ? demo.memory : memory
+            case .sqlite: WatchedTokenStorage(try SQLiteTokenStorage(path: s.tokenPath!, files: files), changes: secrets.changes)
+            case .json: WatchedTokenStorage(try JSONTokenStorage(path: s.tokenPath!, files: files), changes: secrets.changes)
             }
-        secrets.opened(storage)
-        if demo == nil, s.storage == .json, let path = s.tokenPath { secrets.realTokenFile(path, files: files) }
-        if let secret = s.clientSecret { secrets.signsIn(clientID: s.clientID!, secret: secret) }
-        secretChanges.bump()
+        secrets.sources.opened(storage)
+        if !demo.isOn, s.storage == .json, let path = s.tokenPath { secrets.sources.realTokenFile(path, files: files) }
+        if let secret = s.clientSecret { secrets.sources.signsIn(clientID: s.clientID!, secret: secret) }
+        secrets.changes.bump()
         var config = GlobusApp.Config(settings: s, storage: storage)
         config.products = [ClientProduct(name: "globus-kernel", version: GlobusInterpreter.version)]
         let app: GlobusApp
@@ -183,36 +175,10 @@ final class GlobusSession: @unchecked Sendable {
     /// Every secret this kernel holds, to be found by value: the access and refresh tokens of
     /// every store it opened and of the person's real token file, the client secrets it signed
     /// in with, and the values of secret-looking variables (see `SecretSources`). Builds no app
-    /// and starts no demo.
-    /// The mask is made again only when the secrets it was made from change (a warm cell asks
-    /// for it at each request and output; each store's look is one `lstat`).
-    /// When none of its sources changed (the environment's and demo mode's generations, this
-    /// process's writes to its stores, how each token file looks) the last mask stands without
-    /// reading a store: a warm cell's request and outputs cost a few `lstat`s, not a gathering
-    /// and sorting of every secret.
+    /// and starts no demo; made again only when a source changed (see `SessionSecrets.mask`).
     func secretMask() -> SecretMask {
-        if !secrets.watchesRealTokenFile { watchRealTokenFile() }
-        let sources = MaskSources(
-            environment: environment.generation, demo: demoGeneration,
-            changes: secretChanges.value, files: secrets.fileLooks())
-        if let last = lastMask, last.sources == sources, sources.files.allSatisfy(\.settled) { return last.mask }
-        maskGatherings += 1
-        let values = (environment.secretValues() + secrets.values() + [memory, demoMemory].flatMap { (try? $0.all())?.values.flatMap(\.secrets) ?? [] }).sorted()
-        if let last = lastMask, last.values == values {
-            lastMask = (sources, values, last.mask)
-            return last.mask
-        }
-        let mask = SecretMask(values)
-        lastMask = (sources, values, mask)
-        return mask
-    }
-
-    /// What a secret mask was made from, as far as a change can be seen without reading it.
-    struct MaskSources: Equatable {
-        var environment: Int
-        var demo: Int
-        var changes: UInt64
-        var files: [TokenFileLook]
+        if !secrets.sources.watchesRealTokenFile { watchRealTokenFile() }
+        return secrets.mask(environment: environment, demoGeneration: demo.generation, stores: [memory, demo.memory])
     }
 
     /// Starts watching the person's real token file (as the settings without demo mode name it).
@@ -222,67 +188,7 @@ final class GlobusSession: @unchecked Sendable {
         s.appName = choices.appName ?? s.appName ?? GlobusSession.defaultAppName
         let name = choices.environment ?? s.environment.name
         guard let path = choices.tokenPath ?? (try? JSONTokenStorage.defaultPath(clientID: s.clientID!, appName: s.appName!, environment: name, home: s.home)) else { return }
-        secrets.realTokenFile(path, files: files)
-        secretChanges.bump()
-    }
-
-    // MARK: demo mode
-
-    /// Starts demo mode when `GLOBUS_KERNEL_DEMO` asks for it (`1`/`on`, or a username whose
-    /// logins are approved automatically), once.
-    /// `hub` approves each person as the JupyterHub user the kernel runs for (`JUPYTERHUB_USER`),
-    /// which a class's simulator knows from its roster.
-    func startDemoFromEnvironment() throws(GlobusError) {
-        let decided = environment.decided
-        guard demo == nil, !demoFromEnvironmentTried, let v = decided.demo, v != "0", v.lowercased() != "off" else { return }
-        demoFromEnvironmentTried = true
-        var person: String? = ["1", "on", "true", "yes"].contains(v.lowercased()) ? nil : v
-        if v.lowercased() == "hub" {
-            guard let user = decided.hub?.user else {
-                throw .configuration(
-                    "GLOBUS_KERNEL_DEMO=hub approves each person as their JupyterHub user, but JUPYTERHUB_USER is not set (is this kernel running under JupyterHub?)")
-            }
-            person = user
-        }
-        try startDemo(autoApprove: person)
-    }
-
-    /// `%globus demo on [--as USERNAME]`. Under JupyterHub the person is always the hub user the
-    /// kernel started for (a class's simulator approves no one else): `--as` is refused there.
-    func startDemo(asked approveAs: String?) throws(GlobusError) {
-        guard let user = environment.settings.hub?.user else { return try startDemo(autoApprove: approveAs) }
-        guard approveAs == nil else {
-            throw .configuration("demo on --as: under JupyterHub, demo mode signs you in as your own hub user (\(user)); --as cannot choose another person. Use %globus demo on.")
-        }
-        try startDemo(autoApprove: user)
-    }
-
-    func startDemo(autoApprove: String?) throws(GlobusError) {
-        stopDemo()
-        demo = try DemoSimulator.start(autoApprove: autoApprove, environment: environment)
-        demoChild.withLock { $0 = demo?.ownChild }
-        demoGeneration += 1
-        pendingBanner = demo?.banner
-    }
-
-    func stopDemo() {
-        demo?.stop()
-        demoChild.withLock { $0 = nil }
-        demo = nil
-        demoGeneration += 1
-        pending = nil
-    }
-
-    /// Stops the kernel's own demo simulator and removes the demo's folder (the kernel is ending;
-    /// any thread). A shared simulator runs on.
-    func releaseAtExit() {
-        demoChild.withLock { $0 }?.release()
-    }
-
-    /// The login flow that needs no person (demo mode's automatic approval), if any.
-    /// A class's simulator is also shown the kernel's JupyterHub token, by which it knows the person.
-    func automaticLogin(_ app: GlobusApp) -> (any LoginFlow)? {
-        guard let demo, let person = demo.autoApprove else { return nil }
-        return SimulatorApproval(http: app.http, identity: person, classSimulator: demo.hubToken.map { ($0, demo.authURL) })
+        secrets.sources.realTokenFile(path, files: files)
+        secrets.changes.bump()
     }
 }

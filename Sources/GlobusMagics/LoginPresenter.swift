@@ -64,7 +64,7 @@ extension GlobusContext {
         let url = pending.authorizeURL
         let link = HTML.href(url).map { "<a href=\"\($0)\" target=\"_blank\" rel=\"noopener\">Sign in with Globus</a>" } ?? "Sign in with Globus"
         let banner = demoBanner()
-        if let flow = session.automaticLogin(app), let who = session.demo?.autoApprove {
+        if let flow = session.demo.automaticLogin(app), let who = session.demo.simulator?.autoApprove {
             let claims = try app.finishLogin(pending, code: try flow.obtainCode(authorizeURL: url), isCancelled: isCancelled)
             var b = loggedIn(claims)
             b["text/plain"] = .string(banner + "Demo: the simulator approved the sign-in as \(who).\n" + (b["text/plain"]?.string ?? ""))

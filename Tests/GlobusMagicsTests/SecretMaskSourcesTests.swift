@@ -46,7 +46,7 @@ import Testing
                 try session.memory.store([Self.token(rs, value)])
                 live["memory " + rs] = value
             case 1:
-                try session.demoMemory.store([Self.token(rs, value)])
+                try session.demo.memory.store([Self.token(rs, value)])
                 live["demo " + rs] = value
             case 2:
                 try Self.writeElsewhere(realFile, Self.token(rs, value))
@@ -75,9 +75,9 @@ import Testing
         try Self.writeElsewhere(realFile, Self.token("transfer.api.globus.org", "first-secret-value"))
         sleep(3)  // the file's last change is then far enough back for its look to tell a later one
         #expect(session.secretMask().contains("first-secret-value"))
-        let gathered = session.maskGatherings
+        let gathered = session.secrets.gatherings
         for _ in 0..<100 { _ = session.secretMask() }
-        #expect(session.maskGatherings == gathered, "an unchanged quiet file was read again")
+        #expect(session.secrets.gatherings == gathered, "an unchanged quiet file was read again")
         try Self.writeElsewhere(realFile, Self.token("transfer.api.globus.org", "second-secret-value"))
         #expect(session.secretMask().contains("second-secret-value"))
         try session.memory.store([Self.token("auth.globus.org", "a-memory-secret")])

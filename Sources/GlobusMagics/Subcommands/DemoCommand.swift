@@ -32,18 +32,18 @@ struct DemoCommand: GlobusSubcommand {
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
         switch action {
         case .on:
-            try g.sdk { () throws(GlobusError) in try g.session.startDemo(asked: approveAs) }
-            g.session.pendingBanner = nil
-            g.output.display(Self.banner(g.session.demo!.banner))
+            try g.sdk { () throws(GlobusError) in try g.session.demo.start(asked: approveAs) }
+            g.session.demo.pendingBanner = nil
+            g.output.display(Self.banner(g.session.demo.simulator!.banner))
             return nil
         case .off:
-            guard g.session.demo != nil else { g.output.stream(.stdout, "Demo mode is off.\n"); return nil }
-            g.session.stopDemo()
+            guard g.session.demo.isOn else { g.output.stream(.stdout, "Demo mode is off.\n"); return nil }
+            g.session.demo.stop()
             let auth = (try? g.session.settings())?.environment.baseURL("auth") ?? "Globus"
             g.output.stream(.stdout, "Demo mode is off: the simulator stopped; the kernel talks to \(auth) again.\n")
             return nil
         case .status:
-            return MimeBundle(text: g.session.demo?.banner ?? "Demo mode is off.")
+            return MimeBundle(text: g.session.demo.simulator?.banner ?? "Demo mode is off.")
         }
     }
 
