@@ -101,9 +101,6 @@ struct ParsedArguments {
     subscript<V>(_ key: Option<V>) -> V? { all(key).last }
     /// Every value of a repeatable option, in order.
     func all<V>(_ key: Option<V>) -> [V] { (values[key.option.names[0]] ?? []).compactMap(V.init(argument:)) }
-
-    /// A flag of a grammar without typed keys (the everyday magics).
-    func flag(_ name: String) -> Bool { values[name] != nil }
 }
 
 extension ArgumentSpec {

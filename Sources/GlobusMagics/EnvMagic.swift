@@ -6,32 +6,26 @@ import JupyterKernel
 /// `GLOBUS_SDK_ENVIRONMENT` and friends; the Globus settings are remade from them). Values of
 /// secret-looking names are never shown.
 struct EnvMagic: Magic {
-    let name = "env"
-    let summary = "Show or set environment variables of the kernel."
-    let usage = "%env [NAME[=VALUE] | NAME VALUE | NAME --ask | --unset NAME]"
-    let details = """
-        With no argument, lists the variables. `%env NAME` shows one value; `%env NAME=VALUE` sets it.
-        `%env NAME --ask` asks for the value with a password prompt, so it never lands in the notebook.
-        Values of names that look secret (SECRET, TOKEN, PASSWORD, KEY, CREDENTIAL) are never shown.
-        What decides where your tokens are sent (GLOBUS_SDK_SERVICE_URL_*, GLOBUS_SDK_VERIFY_SSL, the
-        proxy variables) is read when the kernel starts: set it before starting Jupyter.
-
-        Examples:
-          %env GLOBUS_SDK_ENVIRONMENT=preview
-          %env GLOBUS_CLIENT_SECRET --ask
-          %env GLOBUS_SDK_ENVIRONMENT
-        """
-    let arguments = ArgumentSpec(options: [
-        .init(names: ["--ask"], takesValue: false, help: "ask for the value (hidden input)"),
-        .init(names: ["--unset"], takesValue: false, help: "remove the variable")
-    ])
+    static let ask = Flag("--ask", help: "ask for the value (hidden input)")
+    static let unset = Flag("--unset", help: "remove the variable")
+    let declaration = CommandDeclaration(
+        name: "env", usage: "%env [NAME[=VALUE] | NAME VALUE | NAME --ask | --unset NAME]", summary: "Show or set environment variables of the kernel.",
+        options: [ask, unset],
+        examples: ["%env GLOBUS_SDK_ENVIRONMENT=preview", "%env GLOBUS_CLIENT_SECRET --ask", "%env GLOBUS_SDK_ENVIRONMENT"],
+        notes: """
+            With no argument, lists the variables. `%env NAME` shows one value; `%env NAME=VALUE` sets it.
+            `%env NAME --ask` asks for the value with a password prompt, so it never lands in the notebook.
+            Values of names that look secret (SECRET, TOKEN, PASSWORD, KEY, CREDENTIAL) are never shown.
+            What decides where your tokens are sent (GLOBUS_SDK_SERVICE_URL_*, GLOBUS_SDK_VERIFY_SSL, the
+            proxy variables) is read when the kernel starts: set it before starting Jupyter.
+            """)
 
     func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
         let args = call.arguments
         let out = session.output
         let env = session.environment
         if args.positionals.isEmpty {
-            guard !args.flag("--ask") && !args.flag("--unset") else { throw .usage("env: name the variable", command: name) }
+            guard !args[Self.ask] && !args[Self.unset] else { throw usageError("name the variable") }
             return listing(env)
         }
         var name = args.positionals[0]
@@ -43,19 +37,19 @@ struct EnvMagic: Magic {
         } else if args.positionals.count > 1 {
             value = args.positionals.dropFirst().joined(separator: " ")
         }
-        guard isValidName(name) else { throw .usage("env: '\(name)' is not a valid variable name", command: self.name) }
-        if KernelEnvironment.decidesWhereTokensGo(name) && (args.flag("--unset") || args.flag("--ask") || value.map { $0 != env.atStart[name] } == true) {
+        guard isValidName(name) else { throw usageError("'\(name)' is not a valid variable name") }
+        if KernelEnvironment.decidesWhereTokensGo(name) && (args[Self.unset] || args[Self.ask] || value.map { $0 != env.atStart[name] } == true) {
             let message =
                 "env: \(name) decides where this kernel sends your Globus tokens, or whom it trusts to receive them, so it is read when the kernel starts and a cell cannot change it (a notebook could otherwise send your tokens to a host of its choosing)"
             throw .configuration(message, fix: Rendering.restartFix(name))
         }
-        if args.flag("--unset") {
+        if args[Self.unset] {
             env.set(name, nil)
             out.stream(.stdout, "env: \(name) unset\n")
             return nil
         }
-        if args.flag("--ask") {
-            guard value == nil else { throw .usage("env: --ask takes no value", command: self.name) }
+        if args[Self.ask] {
+            guard value == nil else { throw usageError("--ask takes no value") }
             do {
                 value = try out.input(prompt: "Value for \(name): ", password: true)
             } catch {

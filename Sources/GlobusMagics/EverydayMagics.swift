@@ -8,48 +8,45 @@ import JupyterKernel
 
 /// `%echo`: writes its words to stdout (or stderr).
 struct EchoMagic: Magic {
-    let name = "echo"
-    let summary = "Print text to stdout (or stderr with --stderr)."
-    let usage = "%echo [--stderr] [--] TEXT…"
-    let details =
-        "Words are joined by single spaces. Quotes and $NAME expansion work as in a shell.\n\nExamples:\n  %echo hello, world\n  %echo --stderr \"something went wrong\"\n  %echo Using environment $GLOBUS_SDK_ENVIRONMENT"
-    let arguments = ArgumentSpec(options: [.init(names: ["--stderr"], takesValue: false, help: "write to stderr instead of stdout")])
+    static let toStderr = Flag("--stderr", help: "write to stderr instead of stdout")
+    let declaration = CommandDeclaration(
+        name: "echo", usage: "%echo [--stderr] [--] TEXT…", summary: "Print text to stdout (or stderr with --stderr).",
+        options: [toStderr],
+        examples: ["%echo hello, world", "%echo --stderr \"something went wrong\"", "%echo Using environment $GLOBUS_SDK_ENVIRONMENT"],
+        notes: "Words are joined by single spaces. Quotes and $NAME expansion work as in a shell.")
 
     func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
         let text = call.arguments.positionals.joined(separator: " ") + "\n"
-        session.output.stream(call.arguments.flag("--stderr") ? .stderr : .stdout, text)
+        session.output.stream(call.arguments[Self.toStderr] ? .stderr : .stdout, text)
         return nil
     }
 }
 
 /// `%clear`: clears the cell's output.
 struct ClearMagic: Magic {
-    let name = "clear"
-    let summary = "Clear this cell's output."
-    let usage = "%clear [--wait]"
-    let arguments = ArgumentSpec(options: [.init(names: ["--wait"], takesValue: false, help: "clear only when new output arrives (no flicker)")])
+    static let wait = Flag("--wait", help: "clear only when new output arrives (no flicker)")
+    let declaration = CommandDeclaration(name: "clear", usage: "%clear [--wait]", summary: "Clear this cell's output.", options: [wait])
 
     func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
-        session.output.clearOutput(wait: call.arguments.flag("--wait"))
+        session.output.clearOutput(wait: call.arguments[Self.wait])
         return nil
     }
 }
 
 /// `%sleep`: waits, and can be interrupted; `--progress` shows a countdown updated in place.
 struct SleepMagic: Magic {
-    let name = "sleep"
-    let summary = "Wait for SECONDS (interruptible with the stop button or Ctrl-C)."
-    let usage = "%sleep [--progress] SECONDS"
-    let details = "Example:\n  %sleep --progress 3"
-    let arguments = ArgumentSpec(options: [.init(names: ["--progress"], takesValue: false, help: "show a countdown that updates in place")])
+    static let progress = Flag("--progress", help: "show a countdown that updates in place")
+    let declaration = CommandDeclaration(
+        name: "sleep", usage: "%sleep [--progress] SECONDS", summary: "Wait for SECONDS (interruptible with the stop button or Ctrl-C).",
+        options: [progress], examples: ["%sleep --progress 3"])
 
     func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
         guard call.arguments.positionals.count == 1, let s = Double(call.arguments.positionals[0]), s >= 0, s <= 86400 else {
-            throw .usage("sleep: expected a number of seconds between 0 and 86400", command: name)
+            throw usageError("expected a number of seconds between 0 and 86400")
         }
         let out = session.output
         out.flush()
-        let progressID = call.arguments.flag("--progress") ? "sleep-\(session.context.executionCount)-\(monotonicNanoseconds())" : nil
+        let progressID = call.arguments[Self.progress] ? "sleep-\(session.context.executionCount)-\(monotonicNanoseconds())" : nil
         func show(_ left: Double, first: Bool) {
             guard let id = progressID else { return }
             let b = MimeBundle(text: left > 0 ? "Waiting… \(formatMilliseconds(left * 1000)) left" : "Done waiting \(formatMilliseconds(s * 1000)).")
@@ -75,15 +72,13 @@ struct SleepMagic: Magic {
 
 /// `%time`: runs a command and reports the wall time it took.
 struct TimeMagic: Magic {
-    let name = "time"
-    let summary = "Run a command and print how long it took."
-    let usage = "%time COMMAND…"
-    let details = "Example:\n  %time %sleep 0.1"
-    let arguments = ArgumentSpec(options: [], optionsBeforePositionals: true)
+    let declaration = CommandDeclaration(
+        name: "time", usage: "%time COMMAND…", summary: "Run a command and print how long it took.", optionsBeforePositionals: true,
+        examples: ["%time %sleep 0.1"])
 
     func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
         let line = call.source.drop { $0 != " " && $0 != "\t" }.drop { $0 == " " || $0 == "\t" }
-        guard !line.isEmpty else { throw .usage("time: give a command to time, e.g. %time %sleep 0.1", command: name) }
+        guard !line.isEmpty else { throw usageError("give a command to time, e.g. %time %sleep 0.1") }
         let command = line.hasPrefix("%") ? String(line) : "%" + line
         let start = monotonicNanoseconds()
         let value = try session.runLine(command)
@@ -102,10 +97,7 @@ func formatMilliseconds(_ ms: Double) -> String {
 
 /// `%lsmagic`: lists the commands.
 struct LsMagic: Magic {
-    let name = "lsmagic"
-    let summary = "List the available commands."
-    let usage = "%lsmagic"
-    let arguments = ArgumentSpec(options: [])
+    let declaration = CommandDeclaration(name: "lsmagic", usage: "%lsmagic", summary: "List the available commands.")
 
     func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
         let names = session.registry.all.map { "%" + $0.name }

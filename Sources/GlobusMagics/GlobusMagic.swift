@@ -6,17 +6,14 @@ import JupyterKernel
 /// (`GlobusSubcommands.all`); this magic parses its words, runs it, and completes and explains
 /// it from the same declarations.
 final class GlobusMagic: CellMagic, @unchecked Sendable {
-    let name = "globus"
-    let summary = "Log in to Globus and call its APIs (%globus help for the subcommands)."
-    let usage = "%globus SUBCOMMAND [ARGS…]"
-    let arguments = ArgumentSpec(options: [], optionsBeforePositionals: true)
+    let declaration = CommandDeclaration(
+        name: "globus", usage: "%globus SUBCOMMAND [ARGS…]", summary: "Log in to Globus and call its APIs (%globus help for the subcommands).",
+        optionsBeforePositionals: true, notes: GlobusMagic.subcommandList)
     let session: GlobusSession
 
     init(session: GlobusSession) {
         self.session = session
     }
-
-    var details: String { GlobusMagic.subcommandList }
 
     static var subcommandList: String {
         "Subcommands:\n" + GlobusSubcommands.all.map { "  \($0.declaration.name.padding(to: 9))\($0.declaration.summary)" }.joined(separator: "\n")

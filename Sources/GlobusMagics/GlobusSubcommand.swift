@@ -6,7 +6,7 @@ import JupyterKernel
 /// One `%globus` subcommand: its declaration (name, usage, summary, typed options, examples),
 /// from which parsing, help and completion are made, and its typed arguments and run.
 protocol GlobusSubcommand {
-    static var declaration: SubcommandDeclaration { get }
+    static var declaration: CommandDeclaration { get }
     /// Whether `%%globus NAME` takes the rest of the cell as its body.
     static var takesCellBody: Bool { get }
     /// Whether it needs the Globus settings (false for help, version and demo: they run even
@@ -76,35 +76,6 @@ extension GlobusSubcommand {
     static var helpText: String { declaration.helpText(keepsResult: keepsResult) }
     /// A usage error of this subcommand.
     static func usage(_ message: String) -> MagicError { .usage("\(commandName): \(message)", command: "globus \(declaration.name)") }
-}
-
-/// What a subcommand declares about itself.
-struct SubcommandDeclaration: Sendable {
-    var name: String
-    var usage: String
-    var summary: String
-    var arguments: ArgumentSpec
-    /// Two or three real examples (they start the help).
-    var examples: [String]
-
-    init(name: String, usage: String, summary: String, options: [any ArgumentKey] = [], examples: [String] = []) {
-        self.name = name
-        self.usage = usage
-        self.summary = summary
-        arguments = ArgumentSpec(options)
-        self.examples = examples
-    }
-
-    /// The help text: examples first, then usage, summary and options (with `--as NAME` when the
-    /// result can be kept).
-    func helpText(keepsResult: Bool = false) -> String {
-        var lines = examples.isEmpty ? [] : ["Examples:"] + examples.map { "  " + $0.replacingAll("\n", with: "\n  ") } + [""]
-        lines += ["Usage: \(usage)", "", summary]
-        var options = arguments.optionsHelp
-        if keepsResult { options.append("  " + "--as NAME".padding(to: 30) + "keep the result for later lines: @{NAME} or @{NAME.PATH}") }
-        if !options.isEmpty { lines += ["", "Options:"] + options }
-        return lines.joined(separator: "\n")
-    }
 }
 
 /// Every `%globus` subcommand, in the order help lists them.

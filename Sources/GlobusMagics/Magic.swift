@@ -2,18 +2,11 @@ import GlobusSDK
 import JSON
 import JupyterKernel
 
-/// One `%name` command of the kernel's language.
+/// One `%name` command of the kernel's language, declared as a `%globus` subcommand is: its
+/// `CommandDeclaration` gives its name, parsing, help and completion.
 protocol Magic: Sendable {
-    /// The name without `%`.
-    var name: String { get }
-    /// One line for `%lsmagic` and `%help`.
-    var summary: String { get }
-    /// The synopsis, e.g. `%echo [--stderr] TEXT…`.
-    var usage: String { get }
-    /// Longer help with examples (Markdown-friendly plain text).
-    var details: String { get }
-    /// Options and flags.
-    var arguments: ArgumentSpec { get }
+    /// Its name, usage, summary, typed options, examples and notes.
+    var declaration: CommandDeclaration { get }
     /// Runs the command. A returned bundle is the command's value (`Out[n]` when last).
     func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle?
     /// Candidate words for a positional argument (after `args`) starting with `prefix`.
@@ -27,7 +20,6 @@ protocol Magic: Sendable {
 }
 
 extension Magic {
-    var details: String { "" }
     func verbatimTail(of line: String) -> (words: [String], tail: String)? { nil }
     func completePositional(_ args: [String], prefix: String, session: MagicSession) -> [String] { [] }
 
@@ -35,13 +27,19 @@ extension Magic {
         arguments.complete(args, prefix: prefix) { completePositional($0, prefix: prefix, session: session) }
     }
 
-    /// The full help text: usage, summary, options, details.
-    var helpText: String {
-        var lines = ["Usage: \(usage)", "", summary]
-        if !arguments.options.isEmpty { lines += ["", "Options:"] + arguments.optionsHelp }
-        if !details.isEmpty { lines += ["", details] }
-        return lines.joined(separator: "\n")
-    }
+    /// The name without `%`.
+    var name: String { declaration.name }
+    /// One line for `%lsmagic` and `%help`.
+    var summary: String { declaration.summary }
+    /// The synopsis, e.g. `%echo [--stderr] TEXT…`.
+    var usage: String { declaration.usage }
+    /// Options and flags.
+    var arguments: ArgumentSpec { declaration.arguments }
+    /// The full help text: examples, usage, summary, options, notes.
+    var helpText: String { declaration.helpText() }
+
+    /// A usage error of this command.
+    func usageError(_ message: String) -> MagicError { .usage("\(name): \(message)", command: name) }
 }
 
 /// One parsed command: its words after the magic name and, for `%%` cells, the cell body.

@@ -86,7 +86,10 @@ import GlobusSDK
     @Test func helpPayloadAndHelpDisplay() {
         guard case .ok(let payload) = run("%echo?").0 else { Issue.record("expected ok"); return }
         #expect(payload.count == 1 && payload[0]["source"] == "page")
-        #expect(payload[0]["data"]?["text/plain"]?.string?.hasPrefix("Usage: %echo") == true)
+        // Examples first, then the usage, as every command's help (the everyday ones and %globus's alike).
+        let text = payload[0]["data"]?["text/plain"]?.string ?? ""
+        #expect(text.hasPrefix("Examples:\n  %echo hello, world") && text.contains("\nUsage: %echo [--stderr] [--] TEXT…\n"), "\(text)")
+        #expect(text.contains("  --stderr") && text.hasSuffix("Quotes and $NAME expansion work as in a shell."), "\(text)")
         let (_, o) = run("%help")
         #expect(o.displays[0]["text/markdown"] != nil && o.displays[0]["text/html"] != nil)
     }
@@ -122,7 +125,7 @@ import GlobusSDK
 
     @Test func inspectFindsTheCommandUnderTheCursor() {
         let found = interp.inspect("%echo hi\n%env X", cursor: 12, detailLevel: 0)
-        #expect(found?.data["text/plain"]?.string?.hasPrefix("Usage: %env") == true)
+        #expect(found?.data["text/plain"]?.string?.contains("\nUsage: %env [NAME[=VALUE]") == true)
         #expect(interp.inspect("blah", cursor: 2, detailLevel: 0) == nil)
     }
 

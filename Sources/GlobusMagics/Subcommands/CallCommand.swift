@@ -23,7 +23,7 @@ struct CallCommand: GlobusSubcommand {
     static let paginate = Flag("--paginate", help: "fetch every page of a listing, in the service's own way, merged into one result")
     static let limit = Option<String>("--limit", value: "N", help: "with --paginate: stop after N items")
 
-    static let declaration = SubcommandDeclaration(
+    static let declaration = CommandDeclaration(
         name: "call",
         usage:
             "%globus call SERVICE METHOD PATH [-Q k=v]… [-H 'K: V']… [--body TEXT | --body-file F] [--content-type T] [--allow-errors] [--no-retry] [-L] [--jmespath EXPR] [--format F] [--scope SCOPE] [--paginate [--limit N]] [--as NAME]",

@@ -5,7 +5,7 @@ import JupyterKernel
 /// `%globus collection search TEXT` / `%globus collection show ID|NAME`.
 struct CollectionCommand: GlobusSubcommand {
     static let limit = Option<String>("--limit", value: "N", help: "show at most N matches (default 25, at most 1000)")
-    static let declaration = SubcommandDeclaration(
+    static let declaration = CommandDeclaration(
         name: "collection", usage: "%globus collection search TEXT [--limit N] | show COLLECTION  [--as NAME]",
         summary: "Find collections by name or description, or show one (by id, or by a name only one collection has).",
         options: [limit],

@@ -54,7 +54,7 @@ struct ConfigCommand: GlobusSubcommand {
     static func key(_ name: String) -> Key? { keys.first { $0.name == name } }
     static var keyNames: [String] { keys.map(\.name) }
 
-    static let declaration = SubcommandDeclaration(
+    static let declaration = CommandDeclaration(
         name: "config", usage: "%globus config [KEY[=VALUE]]",
         summary: "Show or change the settings: \(keyNames.joined(separator: ", ")). KEY= (empty) goes back to the default.",
         examples: ["%globus config", "%globus config auto_relogin=true", "%globus config storage=memory"])

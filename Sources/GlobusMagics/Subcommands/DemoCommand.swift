@@ -6,7 +6,7 @@ import JupyterKernel
 struct DemoCommand: GlobusSubcommand {
     static let approveAs = Option<String>(
         "--as", value: "USERNAME", help: "approve logins automatically as this simulated person (unattended runs; not under JupyterHub, where you are always your hub user)")
-    static let declaration = SubcommandDeclaration(
+    static let declaration = CommandDeclaration(
         name: "demo", usage: "%globus demo on [--as USERNAME] | off | status",
         summary: "Offline demo: run against a local Globus Simulator (no account or network needed).",
         options: [approveAs], examples: ["%globus demo on", "%globus demo on --as alice@uchicago.edu", "%globus demo off"])

@@ -10,7 +10,7 @@ struct FlowsCommand: GlobusSubcommand {
     static let wait = Flag("--wait", help: "with status: wait until the run ends, with live progress")
     static let interval = Option<String>("--interval", value: "SECONDS", help: "with --wait: how often to look (default 1)")
     static let limit = Option<String>("--limit", value: "N", help: "with list: fetch at most N flows (default: up to 10000)")
-    static let declaration = SubcommandDeclaration(
+    static let declaration = CommandDeclaration(
         name: "flows", usage: "%globus flows list [--limit N] | run FLOW_ID [--body JSON] [--label TEXT] | status RUN_ID [--wait]  [--as NAME]",
         summary: "Globus Flows: list the flows you can run, run one (consent to its scope is asked once), follow a run.",
         options: [body, label, wait, interval, limit],

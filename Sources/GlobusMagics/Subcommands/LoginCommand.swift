@@ -14,7 +14,7 @@ struct LoginCommand: GlobusSubcommand {
     static let mfa = Flag("--mfa", help: "require multi-factor authentication")
     static let promptLogin = Flag("--prompt-login", help: "make Globus ask for credentials again")
 
-    static let declaration = SubcommandDeclaration(
+    static let declaration = CommandDeclaration(
         name: "login",
         usage: "%globus login [--scope SCOPE]… [--service NAME]… [--force] [--code CODE] [--no-refresh] [--session-domain D] [--session-identity ID] [--mfa] [--prompt-login]",
         summary: "Sign in to Globus (paste-the-code login; tokens are shared with the Python SDK's UserApp).",

@@ -4,7 +4,7 @@ import JupyterKernel
 /// `%globus logout`: revoke and remove every token of the app, and forget the identity.
 struct LogoutCommand: GlobusSubcommand {
     static let all = Flag("--all", help: "kept for compatibility: logout always removes every token of the app")
-    static let declaration = SubcommandDeclaration(
+    static let declaration = CommandDeclaration(
         name: "logout", usage: "%globus logout [--all]",
         summary:
             "Revoke and remove every token this kernel's app has stored (all services) and forget the identity, so someone else can log in. --all is accepted and means the same.",

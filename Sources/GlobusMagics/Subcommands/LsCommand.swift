@@ -7,7 +7,7 @@ import JupyterKernel
 struct LsCommand: GlobusSubcommand {
     static let long = Flag("-l", "--long", help: "show type, size, permissions and modification time")
     static let all = Flag("-a", "--all", help: "also show hidden files (names starting with .)")
-    static let declaration = SubcommandDeclaration(
+    static let declaration = CommandDeclaration(
         name: "ls", usage: "%globus ls COLLECTION[:PATH] [--long] [--all] [--as NAME]",
         summary: "List a folder on a collection (by id, or by a name only one collection has).",
         options: [long, all],

@@ -7,7 +7,7 @@ import JupyterKernel
 struct RmCommand: GlobusSubcommand {
     static let recursive = Flag("-r", "--recursive", help: "delete a folder and everything in it")
     static let label = Option<String>("--label", value: "TEXT", help: "a label for the task")
-    static let declaration = SubcommandDeclaration(
+    static let declaration = CommandDeclaration(
         name: "rm", usage: "%globus rm COLLECTION:PATH… [--recursive] [--label TEXT] [--as NAME]",
         summary: "Delete files or folders (a delete task; watch it with %globus task wait).",
         options: [recursive, label],

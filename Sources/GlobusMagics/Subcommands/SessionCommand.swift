@@ -16,7 +16,7 @@ import JupyterKernel
 /// `last_authentication` is set is in the session. Whether that authentication used MFA is not
 /// told to native apps; the output says so and names the login that requires it.
 struct SessionCommand: GlobusSubcommand {
-    static let declaration = SubcommandDeclaration(
+    static let declaration = CommandDeclaration(
         name: "session", usage: "%globus session show  [--as NAME]",
         summary: "Show the identities in your login session and when each authenticated.",
         examples: ["%globus session show", "%globus login --session-identity alice@anl.gov"])

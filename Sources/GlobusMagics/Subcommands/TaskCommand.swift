@@ -13,7 +13,7 @@ struct TaskCommand: GlobusSubcommand {
     static let limit = Option<String>("--limit", value: "N", help: "list at most N tasks, newest first (default 10; Transfer lists the newest 1000)")
     static let timeout = Option<String>("--timeout", value: "SECONDS", help: "wait at most this long")
     static let interval = Option<String>("--interval", value: "SECONDS", help: "how often to look (default 1)")
-    static let declaration = SubcommandDeclaration(
+    static let declaration = CommandDeclaration(
         name: "task", usage: "%globus task list [--limit N] | show TASK | wait TASK [--timeout S] [--interval S] | cancel TASK  [--as NAME]",
         summary: "Your Transfer tasks: list them, show one, wait for one with live progress (interrupt stops the waiting, not the task), cancel one.",
         options: [limit, timeout, interval],

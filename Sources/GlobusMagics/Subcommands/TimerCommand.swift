@@ -10,7 +10,7 @@ struct TimerCommand: GlobusSubcommand {
     static let name = Option<String>("--name", value: "NAME", help: "the timer's name")
     static let interval = Option<String>("--interval", value: "SECONDS", help: "run every SECONDS (default: once, now)")
     static let stopAfterRuns = Option<String>("--stop-after-runs", value: "N", help: "with --interval: stop after N runs")
-    static let declaration = SubcommandDeclaration(
+    static let declaration = CommandDeclaration(
         name: "timer",
         usage:
             "%globus timer create transfer SRC:PATH DST:PATH [--recursive] [--name NAME] [--interval SECONDS [--stop-after-runs N]] | list | show TIMER | delete TIMER  [--as NAME]",

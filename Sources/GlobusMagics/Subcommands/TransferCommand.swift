@@ -10,7 +10,7 @@ struct TransferCommand: GlobusSubcommand {
     static let syncLevel = Option<TaskDocument.SyncLevel>("--sync-level", value: "LEVEL", help: "skip files already there by this test")
     static let verifyChecksum = Flag("--verify-checksum", help: "verify each file's checksum after it is copied")
     static let dryRun = Flag("--dry-run", help: "show the task document instead of submitting it")
-    static let declaration = SubcommandDeclaration(
+    static let declaration = CommandDeclaration(
         name: "transfer",
         usage: "%globus transfer SOURCE:PATH DEST:PATH [--recursive] [--label TEXT] [--sync-level exists|size|mtime|checksum] [--verify-checksum] [--dry-run] [--as NAME]",
         summary: "Copy files or folders between collections (a transfer task; %%globus transfer SOURCE DEST takes one SRC_PATH DST_PATH pair a line).",

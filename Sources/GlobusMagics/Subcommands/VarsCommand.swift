@@ -4,7 +4,7 @@ import JupyterKernel
 /// `%globus vars [NAME]`: the results kept with `--as NAME`; `%globus vars set NAME=JSON` keeps
 /// a value typed (what papermill's parameters cell and injected parameters are made of).
 struct VarsCommand: GlobusSubcommand {
-    static let declaration = SubcommandDeclaration(
+    static let declaration = CommandDeclaration(
         name: "vars", usage: "%globus vars [NAME] | %globus vars set NAME=JSON",
         summary: "Show the values kept with --as NAME or set with 'vars set NAME=JSON'; use them in later lines as @{NAME} or @{NAME.PATH} (a JMESPath path). "
             + "After 'set', the rest of the line is one JSON value, taken as typed (strings in double quotes).",

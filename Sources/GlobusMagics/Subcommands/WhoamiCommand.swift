@@ -5,7 +5,7 @@ import JupyterKernel
 /// `%globus whoami`: who is logged in (and, with `--linked-identities`, every linked identity).
 struct WhoamiCommand: GlobusSubcommand {
     static let linkedIdentities = Flag("--linked-identities", help: "list every linked identity")
-    static let declaration = SubcommandDeclaration(
+    static let declaration = CommandDeclaration(
         name: "whoami", usage: "%globus whoami [--linked-identities]", summary: "Show who is logged in.",
         options: [linkedIdentities], examples: ["%globus whoami", "%globus whoami --linked-identities"])
 
