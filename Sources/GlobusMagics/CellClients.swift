@@ -77,14 +77,14 @@ extension GlobusContext {
     /// for the collection's consent again; any other error is thrown as it is.
     func onCollection<T>(_ https: CollectionHTTPSClient, _ body: () throws(MagicError) -> T) throws(MagicError) -> T {
         do { return try body() } catch {
-            guard case .globus(.api(let a)) = error, a.httpStatus == 403, a.gare == nil else { throw error }
-            var e = error.executionError
-            e.traceback += [
-                "",
-                "The collection's server refused it: you may have no permission for this path there (the collection's administrator decides), or your login for the collection lacks what it needs. To sign in for it again, run:",
-                "  " + Rendering.loginCommand(for: AuthorizationParameters(requiredScopes: [https.requiredScope.description]))
-            ]
-            throw .failed(e)
+            guard case .globus(.api(let a), .usual) = error, a.httpStatus == 403, a.gare == nil else { throw error }
+            throw .globus(
+                .api(a),
+                advice: .also([
+                    "",
+                    "The collection's server refused it: you may have no permission for this path there (the collection's administrator decides), or your login for the collection lacks what it needs. To sign in for it again, run:",
+                    "  " + ErrorRendering.loginCommand(for: AuthorizationParameters(requiredScopes: [https.requiredScope.description]))
+                ]))
         }
     }
 }

@@ -41,7 +41,7 @@ struct EnvMagic: Magic {
         if KernelEnvironment.decidesWhereTokensGo(name) && (args[Self.unset] || args[Self.ask] || value.map { $0 != env.atStart[name] } == true) {
             let message =
                 "env: \(name) decides where this kernel sends your Globus tokens, or whom it trusts to receive them, so it is read when the kernel starts and a cell cannot change it (a notebook could otherwise send your tokens to a host of its choosing)"
-            throw .configuration(message, fix: Rendering.restartFix(name))
+            throw .configuration(message, fix: ErrorRendering.restartFix(name))
         }
         if args[Self.unset] {
             env.set(name, nil)
@@ -55,15 +55,9 @@ struct EnvMagic: Magic {
             } catch {
                 switch error {
                 case .notAllowed:
-                    throw .failed(
-                        ExecutionError(
-                            ename: "StdinNotAllowed", evalue: "this frontend cannot answer input requests",
-                            traceback: [
-                                "StdinNotAllowed: %env \(name) --ask needs a frontend that allows input (this run set allow_stdin=false).",
-                                "Set the variable in the kernel's environment instead, e.g. before starting Jupyter."
-                            ]))
+                    throw .stdinNotAllowed("%env \(name) --ask", instead: "Set the variable in the kernel's environment instead, e.g. before starting Jupyter.")
                 case .interrupted: throw .interrupted
-                case .endOfFile: throw .failed(ExecutionError(ename: "EOFError", evalue: "no value was entered"))
+                case .endOfFile: throw .noInput("no value was entered")
                 }
             }
             env.set(name, value!)
@@ -79,10 +73,7 @@ struct EnvMagic: Magic {
             return nil
         }
         guard let v = env[name] else {
-            throw .failed(
-                ExecutionError(
-                    ename: "KeyError", evalue: "environment variable \(name) is not set",
-                    traceback: ["KeyError: environment variable \(name) is not set", "Set it with %env \(name)=VALUE"]))
+            throw .notSet("environment variable \(name) is not set", fix: "Set it with %env \(name)=VALUE")
         }
         return MimeBundle(text: looksSecret(name) ? "<hidden: \(name) is set>" : v)
     }

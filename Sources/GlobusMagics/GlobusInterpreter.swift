@@ -5,7 +5,7 @@ import JupyterKernel
 /// The kernel's language: `%`-commands, one per line, with help, completion and inspection.
 public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
     /// This kernel's version.
-    public static let version = "0.1.0"
+    public static var version: String { KernelVersion.current }
 
     let registry: MagicRegistry
     /// The kernel's environment variables (`%env`, `$NAME`, and what the Globus settings are made from).
@@ -121,8 +121,8 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
     /// The pager text for `NAME?`.
     func help(for topic: String, level: Int) -> MimeBundle {
         let (name, _) = splitName(topic)
-        if let m = registry[name] { return HelpMagic.bundle(title: "%" + m.name, text: m.helpText) }
-        return HelpMagic.overview(registry)
+        if let m = registry[name] { return HelpPages.bundle(title: "%" + m.name, text: m.helpText) }
+        return HelpPages.overview(registry)
     }
 
     // MARK: complete, inspect, is_complete
@@ -175,9 +175,9 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
         let line = String(String.UnicodeScalarView(scalars[lineStart..<lineEnd])).trimmed
         let (name, _) = splitName(line)
         guard line.hasPrefix("%"), let magic = registry[name] else {
-            return line.isEmpty ? Inspection(data: HelpMagic.overview(registry)) : nil
+            return line.isEmpty ? Inspection(data: HelpPages.overview(registry)) : nil
         }
-        return Inspection(data: HelpMagic.bundle(title: "%" + magic.name, text: magic.helpText))
+        return Inspection(data: HelpPages.bundle(title: "%" + magic.name, text: magic.helpText))
     }
 
     public func isComplete(_ code: String) -> Completeness {

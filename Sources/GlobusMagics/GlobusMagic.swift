@@ -8,39 +8,15 @@ import JupyterKernel
 final class GlobusMagic: CellMagic, @unchecked Sendable {
     let declaration = CommandDeclaration(
         name: "globus", usage: "%globus SUBCOMMAND [ARGS…]", summary: "Log in to Globus and call its APIs (%globus help for the subcommands).",
-        optionsBeforePositionals: true, notes: GlobusMagic.subcommandList)
+        optionsBeforePositionals: true, notes: HelpPages.subcommandList)
     let session: GlobusSession
 
     init(session: GlobusSession) {
         self.session = session
     }
 
-    static var subcommandList: String {
-        "Subcommands:\n" + GlobusSubcommands.all.map { "  \($0.declaration.name.padding(to: 9))\($0.declaration.summary)" }.joined(separator: "\n")
-            + "\n\nType %globus help SUBCOMMAND for its options and examples."
-    }
-
-    /// The first steps, one cell each, as a newcomer would take them (`%globus` alone, `%globus
-    /// help`, and the top of `%help`).
-    static let firstSteps: [(String, String)] = [
-        ("%globus login", "sign in: open the link, paste the code back"),
-        ("%globus whoami", "who you are signed in as"),
-        ("%globus collection search tutorial", "find collections by name"),
-        ("%globus ls 'Globus Tutorial Collection 1':/~/", "list a collection's files"),
-        ("%globus transfer 'Globus Tutorial Collection 1':/~/file1.txt 'Globus Tutorial Collection 2':/~/file1.txt --as t", "copy a file (kept as t)"),
-        ("%globus task wait @{t.task_id}", "watch it move, live"),
-        ("%globus call transfer GET /task_list --format table", "any Globus API call")
-    ]
-
-    /// A short guide that starts with examples: first steps, demo mode, then every subcommand.
-    static var overview: String {
-        "Start here (one cell each):\n" + firstSteps.map { "  \($0.0)\n      \($0.1)" }.joined(separator: "\n")
-            + "\n\nNo Globus login at hand? %globus demo on runs these against an offline Globus on this machine.\n\n"
-            + subcommandList
-    }
-
     func run(_ call: Invocation, in cell: MagicSession) throws(MagicError) -> MimeBundle? {
-        guard let first = call.words.first else { return HelpMagic.bundle(title: "%globus", text: GlobusMagic.overview) }
+        guard let first = call.words.first else { return HelpPages.bundle(title: "%globus", text: HelpPages.globusOverview) }
         guard let sub = GlobusSubcommands.named(first) else {
             throw .usage("globus: unknown subcommand '\(first)'. Subcommands: \(GlobusSubcommands.names.joined(separator: ", ")).", command: "globus")
         }

@@ -139,7 +139,7 @@ final class GlobusSession: @unchecked Sendable {
         if let secret = s.clientSecret { secrets.sources.signsIn(clientID: s.clientID!, secret: secret) }
         secrets.changes.bump()
         var config = GlobusApp.Config(settings: s, storage: storage)
-        config.products = [ClientProduct(name: "globus-kernel", version: GlobusInterpreter.version)]
+        config.products = [ClientProduct(name: "globus-kernel", version: KernelVersion.current)]
         let app: GlobusApp
         if let secret = s.clientSecret {
             app = GlobusApp.client(s.appName!, clientID: s.clientID!, clientSecret: secret, config: config)

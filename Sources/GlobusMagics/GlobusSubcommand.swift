@@ -78,20 +78,6 @@ extension GlobusSubcommand {
     static func usage(_ message: String) -> MagicError { .usage("\(commandName): \(message)", command: "globus \(declaration.name)") }
 }
 
-/// Every `%globus` subcommand, in the order help lists them.
-enum GlobusSubcommands {
-    nonisolated(unsafe) static let all: [any GlobusSubcommand.Type] = [
-        LoginCommand.self, CallCommand.self, WhoamiCommand.self, TokensCommand.self, ConsentCommand.self,
-        LogoutCommand.self, LsCommand.self, OpenCommand.self, GetCommand.self, PutCommand.self, MkdirCommand.self, RenameCommand.self, RmCommand.self, TransferCommand.self,
-        TaskCommand.self, CollectionCommand.self, FlowsCommand.self, TimerCommand.self, SessionCommand.self, VarsCommand.self,
-        ConfigCommand.self, DemoCommand.self, GlobusHelpCommand.self, VersionCommand.self
-    ]
-
-    static func named(_ name: String) -> (any GlobusSubcommand.Type)? { all.first { $0.declaration.name == name } }
-
-    static var names: [String] { all.map { $0.declaration.name } }
-}
-
 /// What a subcommand runs with: the kernel's Globus session and the running cell.
 struct GlobusContext {
     let session: GlobusSession
@@ -115,15 +101,7 @@ struct GlobusContext {
         do { return try body() } catch {
             if let refused = gate.refusal(behind: error) { throw refused }
             if case .loginRequired(let need) = error, session.pending != nil, need.reason != .identityChanged {
-                throw .failed(
-                    ExecutionError(
-                        ename: "LoginRequired", evalue: "\(need.description): finish signing in first",
-                        traceback: [
-                            "LoginRequired: \(need.description)",
-                            "Open the sign-in link shown above, copy the Authorization Code, then run:",
-                            "  %globus login --code PASTE_CODE_HERE",
-                            "and run this cell again."
-                        ]))
+                throw .loginWaiting(need)
             }
             if case .cancelled = error { throw .interrupted }
             throw .globus(error)

@@ -14,17 +14,10 @@ extension GlobusContext {
         do { return try login(app, parameters: parameters, extraScopes: extraScopes) } catch {
             switch error {
             case .cancelled:
-                throw .failed(
-                    ExecutionError(
-                        ename: "KeyboardInterrupt", evalue: "the login was cancelled",
-                        traceback: [
-                            "KeyboardInterrupt: the login was cancelled; nothing was changed.", "To sign in, run:", "  %globus login"
-                        ]))
+                throw .interruptedPartway("the login was cancelled; nothing was changed.", then: ["To sign in, run:", "  %globus login"])
             case .network:
                 // The generic advice says to run the cell again; for a login, that is the login.
-                var e = Rendering.error(error)
-                e.traceback = Array(e.traceback.prefix(2)) + ["Check the network connection, then sign in again:", "  %globus login"]
-                throw .failed(e)
+                throw .globus(error, advice: .instead(["Check the network connection, then sign in again:", "  %globus login"]))
             default:
                 throw .globus(error)
             }

@@ -20,7 +20,7 @@ import Testing
             let help = try await Self.shown(nb, "%help")
             #expect(help.hasPrefix("Start here (one cell each):"))
             // Every first step runs, as printed, one cell after another.
-            for (line, _) in GlobusMagic.firstSteps {
+            for (line, _) in HelpPages.firstSteps {
                 let (r, o) = try await nb.run(line)
                 #expect(r == .ok(), "\(line): \(o.text)")
             }

@@ -105,14 +105,14 @@ import Testing
         let answer = GlobusAPIError(
             method: "POST", url: "https://auth.globus.org/v2/oauth2/token", status: 401, headers: [("content-type", "application/json")],
             body: Array(#"{"error": "invalid_client"}"#.utf8))
-        let e = Rendering.error(GlobusApp.loginFailure(.api(answer), clientID: "0000-unknown", pending: pending))
+        let e = ErrorRendering.globus(GlobusApp.loginFailure(.api(answer), clientID: "0000-unknown", pending: pending))
         #expect(e.ename == "ConfigurationError" && e.evalue.contains("does not know the client id '0000-unknown'"))
         #expect(e.traceback.last?.contains("%env GLOBUS_CLIENT_ID=") == true, "\(e.traceback)")
         let expired = GlobusAPIError(
             method: "POST", url: "https://auth.globus.org/v2/oauth2/token", status: 401, headers: [("content-type", "application/json")],
             body: Array(#"{"error": "invalid_grant", "error_description": "Authorization code expired"}"#.utf8))
         #expect(
-            Rendering.error(GlobusApp.loginFailure(.api(expired), clientID: "c", pending: pending)).evalue
+            ErrorRendering.globus(GlobusApp.loginFailure(.api(expired), clientID: "c", pending: pending)).evalue
                 == "That Authorization Code has expired (a code lasts 10 minutes)")
     }
 

@@ -76,12 +76,12 @@ import GlobusSDK
         let e = GlobusAPIError(
             method: "GET", url: "https://transfer.api.globus.org/v0.10/operation/endpoint/c1/ls", status: 403,
             headers: [("content-type", "application/json")], body: Array(body.utf8))
-        let x = Rendering.error(.api(e))
+        let x = ErrorRendering.globus(.api(e))
         #expect(x.ename == "GlobusAPIError")
         #expect(x.evalue == "403 ConsentRequired: Missing required data_access consent")
         #expect(x.traceback.last == "  %globus login --scope 'urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/c1/data_access]'")
         #expect(x.traceback.contains("  request id: r1"))
-        let session = Rendering.loginCommand(for: AuthorizationParameters(sessionRequiredSingleDomain: ["anl.gov"], sessionRequiredMFA: true))
+        let session = ErrorRendering.loginCommand(for: AuthorizationParameters(sessionRequiredSingleDomain: ["anl.gov"], sessionRequiredMFA: true))
         #expect(session == "%globus login --session-domain anl.gov --mfa")
     }
 }

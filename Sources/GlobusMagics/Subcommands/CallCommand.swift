@@ -230,10 +230,7 @@ struct CallCommand: GlobusSubcommand {
     static func gcsManager(_ endpoint: String, app: GlobusApp, _ g: GlobusContext) throws(MagicError) -> String {
         let found = try g.sdk { () throws(GlobusError) in try g.transfer(app).getEndpoint(endpoint) }
         guard let manager = found.gcsManagerURL else {
-            throw .failed(
-                ExecutionError(
-                    ename: "GlobusAPIError", evalue: "endpoint \(endpoint) has no GCS manager URL",
-                    traceback: ["GlobusAPIError: endpoint \(endpoint) has no GCS manager URL (is it a Globus Connect Server v5 endpoint?)"]))
+            throw .unexpectedAnswer("endpoint \(endpoint) has no GCS manager URL (is it a Globus Connect Server v5 endpoint?)")
         }
         return manager
     }
@@ -289,7 +286,7 @@ struct ResponseView {
     func bundle(_ doc: JSON, rawBody: String? = nil) throws(MagicError) -> MimeBundle {
         var doc = doc
         if let filter {
-            do { doc = try filter.search(doc) } catch { throw .failed(ExecutionError(ename: "JMESPathError", evalue: "\(error)")) }
+            do { doc = try filter.search(doc) } catch { throw .jmespath("\(error)") }
         }
         if format != .table, let empty = Rendering.emptyListing(doc) { say(empty) }
         if format == .raw && filter == nil && rawBody == nil { return MimeBundle(text: doc.serialized) }

@@ -8,24 +8,25 @@ struct GlobusHelpCommand: GlobusSubcommand {
         examples: ["%globus help", "%globus help call"])
     static var needsGlobus: Bool { false }
 
-    var topic: (any GlobusSubcommand.Type)?
+    /// The subcommand's help page, or the guide to them all.
+    var page: MimeBundle
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard let name = a.positionals.first else { return }
-        guard let sub = GlobusSubcommands.named(name) else {
-            throw Self.usage("no subcommand '\(name)'; subcommands: \(GlobusSubcommands.names.joined(separator: ", "))")
+        guard let name = a.positionals.first else {
+            page = HelpPages.bundle(title: "%globus", text: HelpPages.globusOverview)
+            return
         }
-        topic = sub
+        guard let found = HelpPages.subcommand(name) else {
+            throw Self.usage("no subcommand '\(name)'; subcommands: \(HelpPages.subcommandNames.joined(separator: ", "))")
+        }
+        page = found
     }
 
     static func completePositional(_ pos: [String], prefix: String) -> [String] {
-        pos.isEmpty ? GlobusSubcommands.names.filter { $0.hasPrefix(prefix) } : []
+        pos.isEmpty ? HelpPages.subcommandNames.filter { $0.hasPrefix(prefix) } : []
     }
 
-    func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
-        if let topic { return HelpMagic.bundle(title: "%globus \(topic.declaration.name)", text: topic.helpText) }
-        return HelpMagic.bundle(title: "%globus", text: GlobusMagic.overview)
-    }
+    func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? { page }
 }
 
 /// `%globus version`.
@@ -39,6 +40,6 @@ struct VersionCommand: GlobusSubcommand {
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
         MimeBundle(
-            text: "globus-kernel \(GlobusInterpreter.version)\nGlobus SDK for Swift \(SDKInfo.version) (token files compatible with globus-sdk \(SDKInfo.pythonCompatibleVersion))")
+            text: "globus-kernel \(KernelVersion.current)\nGlobus SDK for Swift \(SDKInfo.version) (token files compatible with globus-sdk \(SDKInfo.pythonCompatibleVersion))")
     }
 }

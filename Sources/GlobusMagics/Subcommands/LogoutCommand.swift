@@ -22,8 +22,9 @@ struct LogoutCommand: GlobusSubcommand {
         defer { g.session.pending = nil }
         do { removed = try app.logout(sweep: true, isCancelled: g.isCancelled) } catch {
             if case .cancelled = error {
-                let message = "logout interrupted: the tokens were removed from this computer, but not all were revoked at Globus"
-                throw .failed(ExecutionError(ename: "KeyboardInterrupt", evalue: message, traceback: ["KeyboardInterrupt: \(message) (they expire on their own)"]))
+                throw .interruptedPartway(
+                    "logout interrupted: the tokens were removed from this computer, but not all were revoked at Globus",
+                    then: ["They expire on their own."])
             }
             throw .globus(error)
         }
