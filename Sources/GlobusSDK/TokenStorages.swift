@@ -235,12 +235,16 @@ public final class JSONTokenStorage: TokenStorage {
         }
     }
 
-    /// How long a file that cannot be parsed may keep changing before it is judged corrupt (the
-    /// Python SDK rewrites the file in place, without a lock: a reader can see it empty or half
-    /// written for a moment).
-    static let settleTime = 2.0
+    /// How long a file that cannot be parsed may stay so before it is judged corrupt, whatever
+    /// else is seen (the Python SDK rewrites the file in place, without a lock: a reader can see
+    /// it empty or half written for a moment, or longer when the writer is not scheduled).
+    static let settleTime = 3.0
     /// How long the same unreadable bytes must stay before the file is moved aside.
     static let stableTime = 0.3
+    /// How long ago the file must have been last written before its unreadable bytes are judged
+    /// corrupt: a writer that stalled mid-write on a busy machine (the bytes stay the same for a
+    /// while) wrote it just now.
+    static let quietTime = 1.0
 
     /// The file's content, read in `dir` (opened by the locked operation this read is part of).
     /// Without `repairs`, a file that cannot be parsed is left in place, at once, and the error says so.
@@ -260,7 +264,8 @@ public final class JSONTokenStorage: TokenStorage {
             guard repairs else { throw .storage("The token file '\(path)' could not be read (\(problem)). It was left untouched.") }
             let now = monotonicSeconds()
             if bytes != last { last = bytes; sameSince = now }
-            if now - sameSince >= JSONTokenStorage.stableTime || now - start >= JSONTokenStorage.settleTime {
+            let settled = now - sameSince >= JSONTokenStorage.stableTime && JSONTokenStorage.secondsSinceWritten(dir.status(dir.name)) >= JSONTokenStorage.quietTime
+            if settled || now - start >= JSONTokenStorage.settleTime {
                 let suffix = ".corrupt-\(time(nil))"
                 let aside = path + suffix
                 let moved = dir.rename(dir.name, dir.name + suffix)
@@ -272,6 +277,16 @@ public final class JSONTokenStorage: TokenStorage {
             }
             usleep(10_000)
         }
+    }
+
+    /// Seconds since a file's content or status last changed (0 when unknown or in the future:
+    /// a clock set back, or another host's clock on a network file system).
+    static func secondsSinceWritten(_ st: stat?) -> Double {
+        guard let st else { return 0 }
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        func seconds(_ t: timespec) -> Double { Double(t.tv_sec) + Double(t.tv_nsec) / 1e9 }
+        return max(0, seconds(now) - max(seconds(st.st_mtim), seconds(st.st_ctim)))
     }
 
     func parse(_ bytes: [UInt8]) throws(GlobusError) -> FileContent {
