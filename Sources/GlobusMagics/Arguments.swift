@@ -11,6 +11,9 @@ struct ArgumentSpec: Sendable {
         /// Whether `@{NAME}` in its value is replaced by the kept value's text; false for a value
         /// the command substitutes into itself, as a value (a JSON request body).
         var expandsKeptValues = true
+        /// What is wrong with a value, as the end of "--name …" ("takes a whole number from 1 to
+        /// 1000 (got 'x')"); nil for a good one. Checked when the words are parsed.
+        var problem: @Sendable (String) -> String? = { _ in nil }
     }
 
     var options: [Option]
@@ -42,16 +45,37 @@ struct ArgumentSpec: Sendable {
     }
 }
 
-/// A value an option can take: text, or one of a fixed set of words (an enum).
+/// A value an option can take: text, a number, or one of a fixed set of words (an enum).
 protocol ArgumentValue: Sendable {
     init?(argument: String)
     /// The accepted words, when the set is fixed (offered by completion, listed in help).
     static var choices: [String] { get }
+    /// What a word must be, for the message when it is not ("a whole number").
+    static var expected: String { get }
+}
+
+extension ArgumentValue {
+    static var expected: String { choices.isEmpty ? "a value" : "one of \(choices.joined(separator: ", "))" }
 }
 
 extension String: ArgumentValue {
     init?(argument: String) { self = argument }
     static var choices: [String] { [] }
+}
+
+extension Int: ArgumentValue {
+    init?(argument: String) { self.init(argument) }
+    static var choices: [String] { [] }
+    static var expected: String { "a whole number" }
+}
+
+extension Double: ArgumentValue {
+    init?(argument: String) {
+        guard let d = Double(argument), d.isFinite else { return nil }
+        self = d
+    }
+    static var choices: [String] { [] }
+    static var expected: String { "a number" }
 }
 
 extension ArgumentValue where Self: RawRepresentable, Self: CaseIterable, RawValue == String {
@@ -72,11 +96,28 @@ struct Flag: ArgumentKey {
     }
 }
 
-/// An option with a typed value (`--format table`), repeatable.
+/// An option with a typed value (`--format table`, `--limit 10`), repeatable. A word that is not
+/// a value of its type is refused when the line is parsed, with a message naming the option.
 struct Option<Value: ArgumentValue>: ArgumentKey {
     let option: ArgumentSpec.Option
     init(_ names: String..., value: String, help: String, expandsKeptValues: Bool = true) {
-        option = .init(names: names, takesValue: true, help: help, valueName: value, choices: Value.choices, expandsKeptValues: expandsKeptValues)
+        option = .init(
+            names: names, takesValue: true, help: help, valueName: value, choices: Value.choices, expandsKeptValues: expandsKeptValues,
+            problem: { Value(argument: $0) == nil ? "takes \(Value.expected) (got '\($0)')" : nil })
+    }
+
+    /// An option whose value is a number in `range`.
+    init(_ names: String..., value: String, help: String, in range: ClosedRange<Value>) where Value: Comparable {
+        let expected = "\(Value.expected) from \(Self.written(range.lowerBound)) to \(Self.written(range.upperBound))"
+        option = .init(
+            names: names, takesValue: true, help: help, valueName: value,
+            problem: { Value(argument: $0).map { range.contains($0) } == true ? nil : "takes \(expected) (got '\($0)')" })
+    }
+
+    /// A bound as people write it: 600, not 600.0.
+    private static func written(_ v: Value) -> String {
+        if let d = v as? Double, let whole = Int(exactly: d) { return String(whole) }
+        return "\(v)"
     }
 }
 
@@ -148,6 +189,7 @@ extension ArgumentSpec {
                 if !opt.choices.isEmpty && !opt.choices.contains(v) {
                     throw MagicError.usage("\(command): '\(v)' is not a valid value for \(name) (choose from \(opt.choices.joined(separator: ", ")))", command: command)
                 }
+                if let problem = opt.problem(v) { throw MagicError.usage("\(command): \(name) \(problem)", command: command) }
                 out.values[key, default: []].append(v)
             } else {
                 if inline != nil { throw MagicError.usage("\(command): option '\(name)' takes no value", command: command) }

@@ -44,15 +44,6 @@ extension GlobusSubcommand {
     static var verbatimVerbs: [String] { [] }
     /// The name used in messages, e.g. `globus login`.
     static var commandName: String { "globus " + declaration.name }
-    /// A number option's value (`default` when not given), checked against `range`.
-    static func number(_ text: String?, _ name: String, default d: Double?, range: ClosedRange<Double>) throws(MagicError) -> Double? {
-        guard let text else { return d }
-        guard let v = Double(text), range.contains(v) else {
-            throw usage("\(name) takes a number from \(formatFixed(range.lowerBound, digits: 1)) to \(Int(range.upperBound))")
-        }
-        return v
-    }
-
     /// `text` when it is a Globus id (a UUID), else a usage error naming `what` it should be.
     static func id(_ text: String, _ what: String) throws(MagicError) -> String {
         guard PathSegment.isUUID(text) else {

@@ -21,7 +21,7 @@ struct CallCommand: GlobusSubcommand {
     static let format = Option<OutputFormat>("--format", "-F", value: "FORMAT", help: "how to show the answer (default: tree, text and a table for listings)")
     static let scope = Option<String>("--scope", value: "SCOPE", help: "a scope this call needs (repeatable; e.g. with data_access)")
     static let paginate = Flag("--paginate", help: "fetch every page of a listing, in the service's own way, merged into one result")
-    static let limit = Option<String>("--limit", value: "N", help: "with --paginate: stop after N items")
+    static let limit = Option<Int>("--limit", value: "N", help: "with --paginate: stop after N items", in: 1...Int.max)
 
     static let declaration = CommandDeclaration(
         name: "call",
@@ -119,9 +119,8 @@ struct CallCommand: GlobusSubcommand {
         }
         format = a[Self.format] ?? .auto
         paginate = a[Self.paginate]
-        if let text = a[Self.limit] {
+        if let n = a[Self.limit] {
             guard paginate else { throw Self.usage("--limit goes with --paginate") }
-            guard let n = Int(text), n > 0 else { throw Self.usage("--limit takes a positive number of items") }
             limit = n
         }
         for text in a.all(Self.scope) {

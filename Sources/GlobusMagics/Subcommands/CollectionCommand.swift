@@ -4,7 +4,7 @@ import JupyterKernel
 
 /// `%globus collection search TEXT` / `%globus collection show ID|NAME`.
 struct CollectionCommand: GlobusSubcommand {
-    static let limit = Option<String>("--limit", value: "N", help: "show at most N matches (default 25, at most 1000)")
+    static let limit = Option<Int>("--limit", value: "N", help: "show at most N matches (default 25, at most 1000)", in: 1...1000)
     static let declaration = CommandDeclaration(
         name: "collection", usage: "%globus collection search TEXT [--limit N] | show COLLECTION  [--as NAME]",
         summary: "Find collections by name or description, or show one (by id, or by a name only one collection has).",
@@ -22,7 +22,7 @@ struct CollectionCommand: GlobusSubcommand {
         guard a.positionals.count >= 2 else { throw Self.usage("\(first) needs \(action == .search ? "TEXT" : "a COLLECTION")") }
         self.action = action
         text = a.positionals.dropFirst().joined(separator: " ")
-        limit = try Self.number(a[Self.limit], "--limit", default: 25, range: 1...1000).map(Int.init) ?? 25
+        limit = a[Self.limit] ?? 25
     }
 
     static func completePositional(_ pos: [String], prefix: String) -> [String] {

@@ -8,8 +8,8 @@ struct FlowsCommand: GlobusSubcommand {
     static let body = Option<String>("--body", value: "JSON", help: "the run's input (a JSON object; @{NAME} in it goes in as a value)", expandsKeptValues: false)
     static let label = Option<String>("--label", value: "TEXT", help: "a label for the run")
     static let wait = Flag("--wait", help: "with status: wait until the run ends, with live progress")
-    static let interval = Option<String>("--interval", value: "SECONDS", help: "with --wait: how often to look (default 1)")
-    static let limit = Option<String>("--limit", value: "N", help: "with list: fetch at most N flows (default: up to 10000)")
+    static let interval = Option<Double>("--interval", value: "SECONDS", help: "with --wait: how often to look (default 1)", in: 0.2...600)
+    static let limit = Option<Int>("--limit", value: "N", help: "with list: fetch at most N flows (default: up to 10000)", in: 1...1_000_000)
     static let declaration = CommandDeclaration(
         name: "flows", usage: "%globus flows list [--limit N] | run FLOW_ID [--body JSON] [--label TEXT] | status RUN_ID [--wait]  [--as NAME]",
         summary: "Globus Flows: list the flows you can run, run one (consent to its scope is asked once), follow a run.",
@@ -46,8 +46,8 @@ struct FlowsCommand: GlobusSubcommand {
         label = a[Self.label]
         wait = a[Self.wait]
         if wait && action != .status { throw Self.usage("--wait goes with status") }
-        interval = try Self.number(a[Self.interval], "--interval", default: 1, range: 0.2...600) ?? 1
-        limit = try Self.number(a[Self.limit], "--limit", default: nil, range: 1...1_000_000).map(Int.init)
+        interval = a[Self.interval] ?? 1
+        limit = a[Self.limit]
         if limit != nil && action != .list { throw Self.usage("--limit goes with list") }
     }
 

@@ -8,7 +8,7 @@ import JupyterKernel
 /// cell as what its content is (`FileKind`). Only the file's head is read (a `Range`
 /// request) unless the whole file is small, or is an image under `imageCap`.
 struct OpenCommand: GlobusSubcommand {
-    static let lines = Option<String>("--lines", value: "N", help: "show at most N lines of a text file (default 40)")
+    static let lines = Option<Int>("--lines", value: "N", help: "show at most N lines of a text file (default 40)", in: 1...100_000)
     static let bytes = Option<String>("--bytes", value: "RANGE", help: "read only these bytes: START-END or START- (at most 16 MB)")
     static let asText = Flag("--as-text", help: "show the file as text, whatever it holds")
     static let declaration = CommandDeclaration(
@@ -42,7 +42,7 @@ struct OpenCommand: GlobusSubcommand {
         location = CollectionPath(a.positionals[0])
         guard let p = location.path, !p.hasSuffix("/") else { throw Self.usage("give a file's path: COLLECTION:/path/to/file (%globus ls lists a folder)") }
         path = p
-        lineCount = try Self.number(a[Self.lines], "--lines", default: 40, range: 1...100_000).map(Int.init) ?? 40
+        lineCount = a[Self.lines] ?? 40
         if let text = a[Self.bytes] { range = try Self.range(text) } else { range = nil }
         asText = a[Self.asText]
     }

@@ -10,9 +10,9 @@ import JupyterKernel
 
 /// `%globus task list|show|wait|cancel`: Transfer tasks.
 struct TaskCommand: GlobusSubcommand {
-    static let limit = Option<String>("--limit", value: "N", help: "list at most N tasks, newest first (default 10; Transfer lists the newest 1000)")
-    static let timeout = Option<String>("--timeout", value: "SECONDS", help: "wait at most this long")
-    static let interval = Option<String>("--interval", value: "SECONDS", help: "how often to look (default 1)")
+    static let limit = Option<Int>("--limit", value: "N", help: "list at most N tasks, newest first (default 10; Transfer lists the newest 1000)", in: 1...1000)
+    static let timeout = Option<Double>("--timeout", value: "SECONDS", help: "wait at most this long", in: 0...604_800)
+    static let interval = Option<Double>("--interval", value: "SECONDS", help: "how often to look (default 1)", in: 0.2...600)
     static let declaration = CommandDeclaration(
         name: "task", usage: "%globus task list [--limit N] | show TASK | wait TASK [--timeout S] [--interval S] | cancel TASK  [--as NAME]",
         summary: "Your Transfer tasks: list them, show one, wait for one with live progress (interrupt stops the waiting, not the task), cancel one.",
@@ -38,9 +38,9 @@ struct TaskCommand: GlobusSubcommand {
             guard a.positionals.count == 2 else { throw Self.usage("\(action.rawValue) needs one TASK id") }
             task = try Self.id(a.positionals[1], "task")
         }
-        limit = try Self.number(a[Self.limit], "--limit", default: 10, range: 1...1000).map(Int.init) ?? 10
-        timeout = try Self.number(a[Self.timeout], "--timeout", default: nil, range: 0...604_800)
-        interval = try Self.number(a[Self.interval], "--interval", default: 1, range: 0.2...600) ?? 1
+        limit = a[Self.limit] ?? 10
+        timeout = a[Self.timeout]
+        interval = a[Self.interval] ?? 1
     }
 
     static func completePositional(_ pos: [String], prefix: String) -> [String] {

@@ -8,8 +8,8 @@ import JupyterKernel
 struct TimerCommand: GlobusSubcommand {
     static let recursive = Flag("-r", "--recursive", help: "transfer a folder and everything in it")
     static let name = Option<String>("--name", value: "NAME", help: "the timer's name")
-    static let interval = Option<String>("--interval", value: "SECONDS", help: "run every SECONDS (default: once, now)")
-    static let stopAfterRuns = Option<String>("--stop-after-runs", value: "N", help: "with --interval: stop after N runs")
+    static let interval = Option<Int>("--interval", value: "SECONDS", help: "run every SECONDS (default: once, now)", in: 60...31_536_000)
+    static let stopAfterRuns = Option<Int>("--stop-after-runs", value: "N", help: "with --interval: stop after N runs", in: 1...1_000_000)
     static let declaration = CommandDeclaration(
         name: "timer",
         usage:
@@ -51,8 +51,8 @@ struct TimerCommand: GlobusSubcommand {
         }
         recursive = a[Self.recursive]
         timerName = a[Self.name]
-        every = try Self.number(a[Self.interval], "--interval", default: nil, range: 60...31_536_000).map(Int.init)
-        runs = try Self.number(a[Self.stopAfterRuns], "--stop-after-runs", default: nil, range: 1...1_000_000).map(Int.init)
+        every = a[Self.interval]
+        runs = a[Self.stopAfterRuns]
         if runs != nil && every == nil { throw Self.usage("--stop-after-runs goes with --interval") }
     }
 
