@@ -5,9 +5,6 @@ import Testing
 @testable import GlobusMagics
 import GlobusSDK
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 @Suite struct ArgumentTests {
     static let query = Option<String>("-Q", "--query-param", value: "K=V", help: "")

@@ -6,9 +6,6 @@ import Testing
 @testable import GlobusMagics
 @testable import GlobusSDK
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 @Suite struct CallCommandTests {
     @Test func callsWithTheServicesTokenAndShowsJSON() async throws {

@@ -4,9 +4,6 @@ import Testing
 @testable import GlobusMagics
 import GlobusSDK
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 @Suite struct CellParserTests {
     @Test func splitsLinesSkippingBlanksAndComments() {

@@ -6,9 +6,6 @@ import Testing
 @testable import GlobusMagics
 @testable import GlobusSDK
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// Flows: list, run with the flow's own scope (consent asked once), follow a run to its end.
 @Suite struct FlowsCommandTests {

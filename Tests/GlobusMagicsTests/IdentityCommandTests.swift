@@ -6,9 +6,6 @@ import Testing
 @testable import GlobusMagics
 @testable import GlobusSDK
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 @Suite struct IdentityCommandTests {
     @Test func whoamiAndLinkedIdentities() async throws {

@@ -5,9 +5,6 @@ import Testing
 @testable import GlobusMagics
 import GlobusSDK
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 @Suite struct InterpreterTests {
     let interp = GlobusInterpreter(settings: .test(["HOME": "/nonexistent-home"]))

@@ -6,9 +6,6 @@ import Testing
 @testable import GlobusMagics
 @testable import GlobusSDK
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// Listings fetched page by page in each service's own way, merged into one result.
 @Suite struct PaginationTests {

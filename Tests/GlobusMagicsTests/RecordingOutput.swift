@@ -5,9 +5,6 @@ import Testing
 @testable import GlobusMagics
 import GlobusSDK
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// Records what a cell sends, like a frontend would see it.
 final class RecordingOutput: OutputSink, @unchecked Sendable {

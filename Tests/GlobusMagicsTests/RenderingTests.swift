@@ -5,9 +5,6 @@ import Testing
 @testable import GlobusMagics
 import GlobusSDK
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 @Suite struct RenderingTests {
     /// The byte-level count agrees with `String.count` on any text: ASCII, CR LF pairs (one

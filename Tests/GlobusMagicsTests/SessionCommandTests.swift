@@ -6,9 +6,6 @@ import Testing
 @testable import GlobusMagics
 @testable import GlobusSDK
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// `%globus session show`: who is in the session and when, read from userinfo's identity set as
 /// Globus Auth gives it to a native app (which may not introspect tokens).

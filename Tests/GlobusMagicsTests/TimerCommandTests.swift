@@ -6,9 +6,6 @@ import Testing
 @testable import GlobusMagics
 @testable import GlobusSDK
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// Timers: a transfer that runs now or again; a mapped collection's data_access is asked for
 /// through the timer scope, once.

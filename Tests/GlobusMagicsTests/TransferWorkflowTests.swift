@@ -6,9 +6,6 @@ import Testing
 @testable import GlobusMagics
 @testable import GlobusSDK
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 let tutorial1 = "6c54cade-bde5-45c1-bdea-f4bd71dba2cc"
 let tutorial2 = "31ce9ba0-176d-45a5-add3-f37d233ba47d"

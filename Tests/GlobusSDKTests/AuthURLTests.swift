@@ -2,9 +2,6 @@ import JSON
 import Testing
 @testable import GlobusSDK
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 @Suite struct AuthURLTests {
     @Test func pkceMatchesRFC7636() throws {

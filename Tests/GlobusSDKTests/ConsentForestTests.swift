@@ -2,9 +2,6 @@ import JSON
 import Testing
 @testable import GlobusSDK
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 @Suite struct ConsentForestTests {
     @Test func meetsScopesWithDependencies() throws {

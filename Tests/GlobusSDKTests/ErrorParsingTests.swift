@@ -2,9 +2,6 @@ import JSON
 import Testing
 @testable import GlobusSDK
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 @Suite struct ErrorParsingTests {
     func err(_ status: Int, _ body: String, type: String = "application/json") -> GlobusAPIError {

@@ -1,7 +1,4 @@
 import Synchronization
-#if canImport(Glibc)
-    import Glibc
-#endif
 import JSON
 import Testing
 @testable import JupyterKernel
