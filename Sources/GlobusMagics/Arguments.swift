@@ -14,6 +14,20 @@ struct ArgumentSpec: Sendable {
         /// What is wrong with a value, as the end of "--name …" ("takes a whole number from 1 to
         /// 1000 (got 'x')"); nil for a good one. Checked when the words are parsed.
         var problem: @Sendable (String) -> String? = { _ in nil }
+        /// Whether it may be given more than once (usage shows `…`).
+        var repeats = false
+        /// The verbs of its command it belongs to (usage shows it after them); empty: all.
+        var verbs: [String] = []
+        /// The canonical name of the option it goes with (usage nests it there; parsing refuses
+        /// it without that one).
+        var requires: String?
+
+        /// How usage shows it: `[--label TEXT]`, `[--scope SCOPE]…`, `[--sync-level exists|size]`,
+        /// with `inner` (the options that go with it) inside the brackets.
+        func usage(_ inner: [String] = []) -> String {
+            let value = takesValue ? " " + (choices.isEmpty ? valueName : choices.joined(separator: "|")) : ""
+            return "[" + ([names[0] + value] + inner).joined(separator: " ") + "]" + (repeats ? "…" : "")
+        }
     }
 
     var options: [Option]
@@ -85,12 +99,36 @@ extension ArgumentValue where Self: RawRepresentable, Self: CaseIterable, RawVal
 
 /// A declared option or flag: what parsing stores and a command reads back, under one name.
 protocol ArgumentKey: Sendable {
-    var option: ArgumentSpec.Option { get }
+    var option: ArgumentSpec.Option { get set }
+}
+
+extension ArgumentKey {
+    /// The same key, which may be given more than once (usage shows `…`).
+    func repeatable() -> Self {
+        var key = self
+        key.option.repeats = true
+        return key
+    }
+
+    /// The same key, belonging to these verbs of its command (usage shows it after them).
+    func forVerbs(_ verbs: String...) -> Self {
+        var key = self
+        key.option.verbs = verbs
+        return key
+    }
+
+    /// The same key, taken only together with `other` (usage nests it in `other`'s brackets;
+    /// parsing refuses it alone).
+    func goesWith(_ other: any ArgumentKey) -> Self {
+        var key = self
+        key.option.requires = other.option.names[0]
+        return key
+    }
 }
 
 /// An option without a value (`--force`).
 struct Flag: ArgumentKey {
-    let option: ArgumentSpec.Option
+    var option: ArgumentSpec.Option
     init(_ names: String..., help: String) {
         option = .init(names: names, takesValue: false, help: help)
     }
@@ -99,7 +137,7 @@ struct Flag: ArgumentKey {
 /// An option with a typed value (`--format table`, `--limit 10`), repeatable. A word that is not
 /// a value of its type is refused when the line is parsed, with a message naming the option.
 struct Option<Value: ArgumentValue>: ArgumentKey {
-    let option: ArgumentSpec.Option
+    var option: ArgumentSpec.Option
     init(_ names: String..., value: String, help: String, expandsKeptValues: Bool = true) {
         option = .init(
             names: names, takesValue: true, help: help, valueName: value, choices: Value.choices, expandsKeptValues: expandsKeptValues,
@@ -194,6 +232,14 @@ extension ArgumentSpec {
             } else {
                 if inline != nil { throw MagicError.usage("\(command): option '\(name)' takes no value", command: command) }
                 out.values[key, default: []].append("")
+            }
+        }
+        for o in options where out.values[o.names[0]] != nil {
+            if let needed = o.requires, out.values[needed] == nil {
+                throw MagicError.usage("\(command): \(o.names[0]) goes with \(needed)", command: command)
+            }
+            if !o.verbs.isEmpty, !o.verbs.contains(out.positionals.first ?? "") {
+                throw MagicError.usage("\(command): \(o.names[0]) goes with \(o.verbs.joined(separator: " or "))", command: command)
             }
         }
         return out

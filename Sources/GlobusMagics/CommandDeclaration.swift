@@ -1,8 +1,13 @@
-/// What a command declares about itself, `%echo` and `%globus ls` alike: its name, usage,
-/// summary, typed options and examples. Parsing, help and completion are all made from it.
+/// What a command declares about itself, `%echo` and `%globus ls` alike: its name, what follows
+/// it, summary, typed options and examples. Parsing, usage, help and completion are all made
+/// from it.
 struct CommandDeclaration: Sendable {
     var name: String
-    var usage: String
+    /// What follows the name, but for options: `COLLECTION[:PATH]`, `TEXT…`.
+    var synopsis: String
+    /// The verbs of a command that has several (`task list`, `task wait TASK`), each with what
+    /// follows it; usage shows each with its own options (`Option.forVerbs`).
+    var verbs: [Verb]
     var summary: String
     var arguments: ArgumentSpec
     /// Two or three real examples (they start the help).
@@ -10,23 +15,56 @@ struct CommandDeclaration: Sendable {
     /// What the help says after the options (rules, caveats), if anything.
     var notes: String
 
+    /// One verb of a command and what follows it (`wait`, `TASK`).
+    struct Verb: Sendable {
+        var name: String
+        var synopsis: String
+
+        init(_ name: String, _ synopsis: String = "") {
+            self.name = name
+            self.synopsis = synopsis
+        }
+    }
+
     init(
-        name: String, usage: String, summary: String, options: [any ArgumentKey] = [], optionsBeforePositionals: Bool = false,
-        examples: [String] = [], notes: String = ""
+        name: String, synopsis: String = "", verbs: [Verb] = [], summary: String, options: [any ArgumentKey] = [],
+        optionsBeforePositionals: Bool = false, examples: [String] = [], notes: String = ""
     ) {
         self.name = name
-        self.usage = usage
+        self.synopsis = synopsis
+        self.verbs = verbs
         self.summary = summary
         arguments = ArgumentSpec(options, optionsBeforePositionals: optionsBeforePositionals)
         self.examples = examples
         self.notes = notes
     }
 
+    /// The usage line, made from the declarations: `command` (`%echo`, `%globus task`), then each
+    /// verb with what follows it and its options, or what follows the command; then the options
+    /// of every verb, an option that goes with another inside that one's brackets; then
+    /// `[--as NAME]` when the result can be kept.
+    func usage(command: String, keepsResult: Bool = false) -> String {
+        let options = arguments.options
+        func shown(_ o: ArgumentSpec.Option) -> String { o.usage(options.filter { $0.requires == o.names[0] }.map { shown($0) }) }
+        func tokens(verb: String?) -> [String] {
+            options.filter { $0.requires == nil && (verb.map($0.verbs.contains) ?? $0.verbs.isEmpty) }.map(shown)
+        }
+        var parts = [command]
+        if verbs.isEmpty {
+            parts.append(synopsis)
+        } else {
+            parts.append(verbs.map { ([$0.name, $0.synopsis] + tokens(verb: $0.name)).filter { !$0.isEmpty }.joined(separator: " ") }.joined(separator: " | "))
+        }
+        parts += tokens(verb: nil)
+        if keepsResult { parts.append("[--as NAME]") }
+        return parts.filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
     /// The help text: examples first, then usage, summary, options (with `--as NAME` when the
     /// result can be kept) and notes.
-    func helpText(keepsResult: Bool = false) -> String {
+    func helpText(command: String, keepsResult: Bool = false) -> String {
         var lines = examples.isEmpty ? [] : ["Examples:"] + examples.map { "  " + $0.replacingAll("\n", with: "\n  ") } + [""]
-        lines += ["Usage: \(usage)", "", summary]
+        lines += ["Usage: \(usage(command: command, keepsResult: keepsResult))", "", summary]
         var options = arguments.optionsHelp
         if keepsResult { options.append("  " + "--as NAME".padding(to: 30) + "keep the result for later lines: @{NAME} or @{NAME.PATH}") }
         if !options.isEmpty { lines += ["", "Options:"] + options }

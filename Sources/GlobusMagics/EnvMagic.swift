@@ -9,7 +9,7 @@ struct EnvMagic: Magic {
     static let ask = Flag("--ask", help: "ask for the value (hidden input)")
     static let unset = Flag("--unset", help: "remove the variable")
     let declaration = CommandDeclaration(
-        name: "env", usage: "%env [NAME[=VALUE] | NAME VALUE | NAME --ask | --unset NAME]", summary: "Show or set environment variables of the kernel.",
+        name: "env", synopsis: "[NAME[=VALUE] | NAME VALUE]", summary: "Show or set environment variables of the kernel.",
         options: [ask, unset],
         examples: ["%env GLOBUS_SDK_ENVIRONMENT=preview", "%env GLOBUS_CLIENT_SECRET --ask", "%env GLOBUS_SDK_ENVIRONMENT"],
         notes: """

@@ -10,7 +10,7 @@ import JupyterKernel
 struct EchoMagic: Magic {
     static let toStderr = Flag("--stderr", help: "write to stderr instead of stdout")
     let declaration = CommandDeclaration(
-        name: "echo", usage: "%echo [--stderr] [--] TEXT…", summary: "Print text to stdout (or stderr with --stderr).",
+        name: "echo", synopsis: "TEXT…", summary: "Print text to stdout (or stderr with --stderr).",
         options: [toStderr],
         examples: ["%echo hello, world", "%echo --stderr \"something went wrong\"", "%echo Using environment $GLOBUS_SDK_ENVIRONMENT"],
         notes: "Words are joined by single spaces. Quotes and $NAME expansion work as in a shell.")
@@ -25,7 +25,7 @@ struct EchoMagic: Magic {
 /// `%clear`: clears the cell's output.
 struct ClearMagic: Magic {
     static let wait = Flag("--wait", help: "clear only when new output arrives (no flicker)")
-    let declaration = CommandDeclaration(name: "clear", usage: "%clear [--wait]", summary: "Clear this cell's output.", options: [wait])
+    let declaration = CommandDeclaration(name: "clear", summary: "Clear this cell's output.", options: [wait])
 
     func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
         session.output.clearOutput(wait: call.arguments[Self.wait])
@@ -37,7 +37,7 @@ struct ClearMagic: Magic {
 struct SleepMagic: Magic {
     static let progress = Flag("--progress", help: "show a countdown that updates in place")
     let declaration = CommandDeclaration(
-        name: "sleep", usage: "%sleep [--progress] SECONDS", summary: "Wait for SECONDS (interruptible with the stop button or Ctrl-C).",
+        name: "sleep", synopsis: "SECONDS", summary: "Wait for SECONDS (interruptible with the stop button or Ctrl-C).",
         options: [progress], examples: ["%sleep --progress 3"])
 
     func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
@@ -73,7 +73,7 @@ struct SleepMagic: Magic {
 /// `%time`: runs a command and reports the wall time it took.
 struct TimeMagic: Magic {
     let declaration = CommandDeclaration(
-        name: "time", usage: "%time COMMAND…", summary: "Run a command and print how long it took.", optionsBeforePositionals: true,
+        name: "time", synopsis: "COMMAND…", summary: "Run a command and print how long it took.", optionsBeforePositionals: true,
         examples: ["%time %sleep 0.1"])
 
     func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
@@ -97,7 +97,7 @@ func formatMilliseconds(_ ms: Double) -> String {
 
 /// `%lsmagic`: lists the commands.
 struct LsMagic: Magic {
-    let declaration = CommandDeclaration(name: "lsmagic", usage: "%lsmagic", summary: "List the available commands.")
+    let declaration = CommandDeclaration(name: "lsmagic", summary: "List the available commands.")
 
     func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
         let names = session.registry.all.map { "%" + $0.name }

@@ -7,7 +7,7 @@ import JupyterKernel
 /// it from the same declarations.
 final class GlobusMagic: CellMagic, @unchecked Sendable {
     let declaration = CommandDeclaration(
-        name: "globus", usage: "%globus SUBCOMMAND [ARGS…]", summary: "Log in to Globus and call its APIs (%globus help for the subcommands).",
+        name: "globus", synopsis: "SUBCOMMAND [ARGS…]", summary: "Log in to Globus and call its APIs (%globus help for the subcommands).",
         optionsBeforePositionals: true, notes: HelpPages.subcommandList)
     let session: GlobusSession
 

@@ -64,7 +64,9 @@ extension GlobusSubcommand {
     }
 
     /// Its help text.
-    static var helpText: String { declaration.helpText(keepsResult: keepsResult) }
+    static var helpText: String { declaration.helpText(command: "%" + commandName, keepsResult: keepsResult) }
+    /// Its usage line.
+    static var usageLine: String { declaration.usage(command: "%" + commandName, keepsResult: keepsResult) }
     /// A usage error of this subcommand.
     static func usage(_ message: String) -> MagicError { .usage("\(commandName): \(message)", command: "globus \(declaration.name)") }
 }

@@ -5,7 +5,7 @@ import JupyterKernel
 /// `%help`: what the kernel understands, or one command's usage.
 struct HelpMagic: Magic {
     let declaration = CommandDeclaration(
-        name: "help", usage: "%help [COMMAND]", summary: "Show the commands, or the usage of one command.", examples: ["%help", "%help echo"],
+        name: "help", synopsis: "[COMMAND]", summary: "Show the commands, or the usage of one command.", examples: ["%help", "%help echo"],
         notes: "Also: put ? after a command (%echo?) for its help in the pager, or press Shift-Tab on it.")
 
     func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {

@@ -32,11 +32,11 @@ extension Magic {
     /// One line for `%lsmagic` and `%help`.
     var summary: String { declaration.summary }
     /// The synopsis, e.g. `%echo [--stderr] TEXT…`.
-    var usage: String { declaration.usage }
+    var usage: String { declaration.usage(command: "%" + name) }
     /// Options and flags.
     var arguments: ArgumentSpec { declaration.arguments }
     /// The full help text: examples, usage, summary, options, notes.
-    var helpText: String { declaration.helpText() }
+    var helpText: String { declaration.helpText(command: "%" + name) }
 
     /// A usage error of this command.
     func usageError(_ message: String) -> MagicError { .usage("\(name): \(message)", command: name) }

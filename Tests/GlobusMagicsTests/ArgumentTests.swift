@@ -5,7 +5,6 @@ import Testing
 @testable import GlobusMagics
 import GlobusSDK
 
-
 @Suite struct ArgumentTests {
     static let query = Option<String>("-Q", "--query-param", value: "K=V", help: "")
     static let format = Option<OutputFormat>("--format", "-F", value: "FORMAT", help: "")

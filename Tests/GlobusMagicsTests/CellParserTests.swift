@@ -4,7 +4,6 @@ import Testing
 @testable import GlobusMagics
 import GlobusSDK
 
-
 @Suite struct CellParserTests {
     @Test func splitsLinesSkippingBlanksAndComments() {
         let c = CellParser.commands("%echo a\n\n# note\n  %echo b  \n")

@@ -6,7 +6,6 @@ import Testing
 @testable import GlobusMagics
 @testable import GlobusSDK
 
-
 @Suite struct EnvSettingsTests {
     @Test func aBadGlobusVariableIsNamedWhenItIsSet() {
         let interp = GlobusInterpreter(settings: .test([:]))

@@ -6,7 +6,6 @@ import Testing
 @testable import GlobusMagics
 @testable import GlobusSDK
 
-
 @Suite struct ErrorKindTests {
     @Test func aBadVariableIsAConfigurationErrorWithItsFix() async throws {
         try await withNotebook(["GLOBUS_SDK_HTTP_TIMEOUT": "soon"]) { nb in

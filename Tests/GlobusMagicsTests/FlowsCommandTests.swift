@@ -6,7 +6,6 @@ import Testing
 @testable import GlobusMagics
 @testable import GlobusSDK
 
-
 /// Flows: list, run with the flow's own scope (consent asked once), follow a run to its end.
 @Suite struct FlowsCommandTests {
     static let flow = "24bc4997-b483-4c25-a19c-64b0afc00743"

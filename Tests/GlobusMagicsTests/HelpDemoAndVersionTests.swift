@@ -6,7 +6,6 @@ import Testing
 @testable import GlobusMagics
 @testable import GlobusSDK
 
-
 @Suite struct HelpDemoAndVersionTests {
     @Test func helpIsMadeFromTheDeclarations() async throws {
         try await withNotebook { nb in

@@ -6,7 +6,6 @@ import Testing
 @testable import GlobusMagics
 @testable import GlobusSDK
 
-
 /// Numbers a hostile service answers, at the ends of Int's range, are shown, never trapped on.
 @Suite struct HostileNumbersTests {
     @Test func epochTimesOutsideTheCalendarAreShownAsNumbers() {

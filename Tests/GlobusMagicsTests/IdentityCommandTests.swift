@@ -6,7 +6,6 @@ import Testing
 @testable import GlobusMagics
 @testable import GlobusSDK
 
-
 @Suite struct IdentityCommandTests {
     @Test func whoamiAndLinkedIdentities() async throws {
         try await withNotebook { nb in

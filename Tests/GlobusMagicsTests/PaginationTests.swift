@@ -6,7 +6,6 @@ import Testing
 @testable import GlobusMagics
 @testable import GlobusSDK
 
-
 /// Listings fetched page by page in each service's own way, merged into one result.
 @Suite struct PaginationTests {
     /// A notebook signed in as alice, and the id of a finished task of hers that copied `files` files.

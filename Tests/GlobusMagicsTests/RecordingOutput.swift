@@ -5,7 +5,6 @@ import Testing
 @testable import GlobusMagics
 import GlobusSDK
 
-
 /// Records what a cell sends, like a frontend would see it.
 final class RecordingOutput: OutputSink, @unchecked Sendable {
     var stdout = "", stderr = ""

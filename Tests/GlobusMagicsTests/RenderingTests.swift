@@ -5,7 +5,6 @@ import Testing
 @testable import GlobusMagics
 import GlobusSDK
 
-
 @Suite struct RenderingTests {
     /// The byte-level count agrees with `String.count` on any text: ASCII, CR LF pairs (one
     /// character of two bytes), combining marks, emoji sequences, controls.

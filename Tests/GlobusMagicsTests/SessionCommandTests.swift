@@ -6,7 +6,6 @@ import Testing
 @testable import GlobusMagics
 @testable import GlobusSDK
 
-
 /// `%globus session show`: who is in the session and when, read from userinfo's identity set as
 /// Globus Auth gives it to a native app (which may not introspect tokens).
 @Suite struct SessionCommandTests {

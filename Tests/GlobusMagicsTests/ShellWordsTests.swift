@@ -4,7 +4,6 @@ import Testing
 @testable import GlobusMagics
 import GlobusSDK
 
-
 @Suite struct ShellWordsTests {
     let env: (String) -> String? = { ["HOME": "/home/u", "EMPTY": ""][$0] }
 

@@ -6,7 +6,6 @@ import Testing
 @testable import GlobusMagics
 @testable import GlobusSDK
 
-
 /// Timers: a transfer that runs now or again; a mapped collection's data_access is asked for
 /// through the timer scope, once.
 @Suite struct TimerCommandTests {

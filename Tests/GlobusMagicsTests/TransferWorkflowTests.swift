@@ -6,7 +6,6 @@ import Testing
 @testable import GlobusMagics
 @testable import GlobusSDK
 
-
 let tutorial1 = "6c54cade-bde5-45c1-bdea-f4bd71dba2cc"
 let tutorial2 = "31ce9ba0-176d-45a5-add3-f37d233ba47d"
 let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"

@@ -112,6 +112,6 @@ import Testing
         let help = VarsCommand.helpText
         #expect(help.hasPrefix("Examples:"))
         #expect(help.contains("%globus vars set label=\"nightly\""))
-        #expect(help.contains("Usage: %globus vars [NAME] | %globus vars set NAME=JSON"))
+        #expect(help.contains("Usage: %globus vars [NAME] | set NAME=JSON"))
     }
 }

@@ -2,7 +2,6 @@ import JSON
 import Testing
 @testable import GlobusSDK
 
-
 @Suite struct AuthURLTests {
     @Test func pkceMatchesRFC7636() throws {
         let p = try PKCE(verifier: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")

@@ -2,7 +2,6 @@ import JSON
 import Testing
 @testable import GlobusSDK
 
-
 @Suite struct ConsentForestTests {
     @Test func meetsScopesWithDependencies() throws {
         let consents: [JSON] = [

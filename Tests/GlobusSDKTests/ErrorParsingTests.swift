@@ -2,7 +2,6 @@ import JSON
 import Testing
 @testable import GlobusSDK
 
-
 @Suite struct ErrorParsingTests {
     func err(_ status: Int, _ body: String, type: String = "application/json") -> GlobusAPIError {
         GlobusAPIError(method: "GET", url: "https://transfer.api.globus.org/v0.10/x", status: status, headers: [("content-type", type)], body: Array(body.utf8))

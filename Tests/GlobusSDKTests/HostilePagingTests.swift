@@ -2,7 +2,6 @@ import JSON
 import Testing
 @testable import GlobusSDK
 
-
 /// A service that never says a listing is done: fresh markers forever, empty pages that offer
 /// more, `has_next_page` forever. Paging stops at a cap, says so, and holds bounded memory.
 @Suite struct HostilePagingTests {

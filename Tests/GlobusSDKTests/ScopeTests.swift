@@ -2,7 +2,6 @@ import JSON
 import Testing
 @testable import GlobusSDK
 
-
 @Suite struct ScopeTests {
     @Test func parsesAndSerializes() throws {
         #expect(try ScopeParser.parse("").isEmpty)

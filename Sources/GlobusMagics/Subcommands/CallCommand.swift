@@ -9,8 +9,8 @@ import JupyterKernel
 
 /// `%globus call SERVICE METHOD PATH …`: any Globus service API, with the service's token.
 struct CallCommand: GlobusSubcommand {
-    static let queryParam = Option<String>("-Q", "--query-param", value: "KEY=VALUE", help: "a query parameter (repeatable)")
-    static let header = Option<String>("-H", "--header", value: "'KEY: VALUE'", help: "a header (repeatable)")
+    static let queryParam = Option<String>("-Q", "--query-param", value: "KEY=VALUE", help: "a query parameter (repeatable)").repeatable()
+    static let header = Option<String>("-H", "--header", value: "'KEY: VALUE'", help: "a header (repeatable)").repeatable()
     static let body = Option<String>("--body", value: "TEXT", help: "the request body (@{NAME} in it goes in as a value)", expandsKeptValues: false)
     static let bodyFile = Option<String>("--body-file", value: "FILE", help: "read the request body from a file")
     static let contentType = Option<BodyEncoding>("--content-type", value: "TYPE", help: "the body's encoding (default auto)")
@@ -19,15 +19,13 @@ struct CallCommand: GlobusSubcommand {
     static let location = Flag("-L", "--location", help: "follow redirects (within the service's own address)")
     static let jmespath = Option<String>("--jmespath", "--jq", value: "EXPR", help: "filter the JSON answer with a JMESPath expression")
     static let format = Option<OutputFormat>("--format", "-F", value: "FORMAT", help: "how to show the answer (default: tree, text and a table for listings)")
-    static let scope = Option<String>("--scope", value: "SCOPE", help: "a scope this call needs (repeatable; e.g. with data_access)")
+    static let scope = Option<String>("--scope", value: "SCOPE", help: "a scope this call needs (repeatable; e.g. with data_access)").repeatable()
     static let paginate = Flag("--paginate", help: "fetch every page of a listing, in the service's own way, merged into one result")
-    static let limit = Option<Int>("--limit", value: "N", help: "with --paginate: stop after N items", in: 1...Int.max)
+    static let limit = Option<Int>("--limit", value: "N", help: "with --paginate: stop after N items", in: 1...Int.max).goesWith(paginate)
 
     static let declaration = CommandDeclaration(
         name: "call",
-        usage:
-            "%globus call SERVICE METHOD PATH [-Q k=v]… [-H 'K: V']… [--body TEXT | --body-file F] [--content-type T] [--allow-errors] [--no-retry] [-L] [--jmespath EXPR] [--format F] [--scope SCOPE] [--paginate [--limit N]] [--as NAME]",
-        summary: "Call a Globus service API; %%globus call takes the JSON body from the rest of the cell.",
+        synopsis: "SERVICE METHOD PATH", summary: "Call a Globus service API; %%globus call takes the JSON body from the rest of the cell.",
         options: [queryParam, header, body, bodyFile, contentType, allowErrors, noRetry, location, jmespath, format, scope, paginate, limit],
         examples: [
             "%globus call transfer GET /endpoint_search -Q filter_fulltext=tutorial --jmespath 'DATA[].display_name'",
@@ -119,10 +117,7 @@ struct CallCommand: GlobusSubcommand {
         }
         format = a[Self.format] ?? .auto
         paginate = a[Self.paginate]
-        if let n = a[Self.limit] {
-            guard paginate else { throw Self.usage("--limit goes with --paginate") }
-            limit = n
-        }
+        limit = a[Self.limit]
         for text in a.all(Self.scope) {
             do { scopes += try ScopeParser.parse(text) } catch { throw Self.usage("invalid scope '\(text)': \(error)") }
         }

@@ -4,9 +4,9 @@ import JupyterKernel
 
 /// `%globus collection search TEXT` / `%globus collection show ID|NAME`.
 struct CollectionCommand: GlobusSubcommand {
-    static let limit = Option<Int>("--limit", value: "N", help: "show at most N matches (default 25, at most 1000)", in: 1...1000)
+    static let limit = Option<Int>("--limit", value: "N", help: "show at most N matches (default 25, at most 1000)", in: 1...1000).forVerbs("search")
     static let declaration = CommandDeclaration(
-        name: "collection", usage: "%globus collection search TEXT [--limit N] | show COLLECTION  [--as NAME]",
+        name: "collection", verbs: [.init("search", "TEXT"), .init("show", "COLLECTION")],
         summary: "Find collections by name or description, or show one (by id, or by a name only one collection has).",
         options: [limit],
         examples: ["%globus collection search tutorial", "%globus collection show 'Globus Tutorial Collection 1' --as c1"])

@@ -55,8 +55,7 @@ struct ConfigCommand: GlobusSubcommand {
     static var keyNames: [String] { keys.map(\.name) }
 
     static let declaration = CommandDeclaration(
-        name: "config", usage: "%globus config [KEY[=VALUE]]",
-        summary: "Show or change the settings: \(keyNames.joined(separator: ", ")). KEY= (empty) goes back to the default.",
+        name: "config", synopsis: "[KEY[=VALUE]]", summary: "Show or change the settings: \(keyNames.joined(separator: ", ")). KEY= (empty) goes back to the default.",
         examples: ["%globus config", "%globus config auto_relogin=true", "%globus config storage=memory"])
 
     enum Action { case showAll, show(Key), set(Key, String) }

@@ -4,7 +4,7 @@ import JupyterKernel
 /// `%globus consent SCOPE…`: log in again for more scopes (a GARE's remedy).
 struct ConsentCommand: GlobusSubcommand {
     static let declaration = CommandDeclaration(
-        name: "consent", usage: "%globus consent SCOPE…", summary: "Log in again, consenting to more scopes.",
+        name: "consent", synopsis: "SCOPE…", summary: "Log in again, consenting to more scopes.",
         examples: [
             "%globus consent 'urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/COLLECTION/data_access]'",
             "%globus consent urn:globus:auth:scope:groups.api.globus.org:all"

@@ -5,10 +5,10 @@ import JupyterKernel
 /// `%globus demo on|off|status`: the offline demo against a local Globus Simulator.
 struct DemoCommand: GlobusSubcommand {
     static let approveAs = Option<String>(
-        "--as", value: "USERNAME", help: "approve logins automatically as this simulated person (unattended runs; not under JupyterHub, where you are always your hub user)")
+        "--as", value: "USERNAME", help: "approve logins automatically as this simulated person (unattended runs; not under JupyterHub, where you are always your hub user)"
+    ).forVerbs("on")
     static let declaration = CommandDeclaration(
-        name: "demo", usage: "%globus demo on [--as USERNAME] | off | status",
-        summary: "Offline demo: run against a local Globus Simulator (no account or network needed).",
+        name: "demo", verbs: [.init("on"), .init("off"), .init("status")], summary: "Offline demo: run against a local Globus Simulator (no account or network needed).",
         options: [approveAs], examples: ["%globus demo on", "%globus demo on --as alice@uchicago.edu", "%globus demo off"])
     static var needsGlobus: Bool { false }
 
@@ -22,7 +22,6 @@ struct DemoCommand: GlobusSubcommand {
         }
         self.action = action
         approveAs = a[Self.approveAs]
-        if approveAs != nil && action != .on { throw Self.usage("--as goes with demo on") }
     }
 
     static func completePositional(_ pos: [String], prefix: String) -> [String] {

@@ -5,13 +5,13 @@ import JupyterKernel
 /// `%globus flows list | run FLOW_ID --body JSON | status RUN_ID [--wait]`: Globus Flows. A flow
 /// runs with its own scope (`…/flow_FLOW_ID_user`) and token, as the Python SDK's `SpecificFlowClient`.
 struct FlowsCommand: GlobusSubcommand {
-    static let body = Option<String>("--body", value: "JSON", help: "the run's input (a JSON object; @{NAME} in it goes in as a value)", expandsKeptValues: false)
-    static let label = Option<String>("--label", value: "TEXT", help: "a label for the run")
-    static let wait = Flag("--wait", help: "with status: wait until the run ends, with live progress")
-    static let interval = Option<Double>("--interval", value: "SECONDS", help: "with --wait: how often to look (default 1)", in: 0.2...600)
-    static let limit = Option<Int>("--limit", value: "N", help: "with list: fetch at most N flows (default: up to 10000)", in: 1...1_000_000)
+    static let body = Option<String>("--body", value: "JSON", help: "the run's input (a JSON object; @{NAME} in it goes in as a value)", expandsKeptValues: false).forVerbs("run")
+    static let label = Option<String>("--label", value: "TEXT", help: "a label for the run").forVerbs("run")
+    static let wait = Flag("--wait", help: "with status: wait until the run ends, with live progress").forVerbs("status")
+    static let interval = Option<Double>("--interval", value: "SECONDS", help: "with --wait: how often to look (default 1)", in: 0.2...600).goesWith(wait)
+    static let limit = Option<Int>("--limit", value: "N", help: "with list: fetch at most N flows (default: up to 10000)", in: 1...1_000_000).forVerbs("list")
     static let declaration = CommandDeclaration(
-        name: "flows", usage: "%globus flows list [--limit N] | run FLOW_ID [--body JSON] [--label TEXT] | status RUN_ID [--wait]  [--as NAME]",
+        name: "flows", verbs: [.init("list"), .init("run", "FLOW_ID"), .init("status", "RUN_ID")],
         summary: "Globus Flows: list the flows you can run, run one (consent to its scope is asked once), follow a run.",
         options: [body, label, wait, interval, limit],
         examples: [
@@ -37,7 +37,6 @@ struct FlowsCommand: GlobusSubcommand {
         }
         id = a.positionals.count > 1 ? try Self.id(a.positionals[1], action == .run ? "flow" : "run") : nil
         if let text = a[Self.body] {
-            guard action == .run else { throw Self.usage("--body goes with run") }
             guard case .json(let doc, _)? = try? a.kept.substitute(intoBody: text), doc.object != nil else {
                 throw Self.usage("--body must be a JSON object, e.g. '{\"source\": \"/~/data\"}'")
             }
@@ -45,10 +44,8 @@ struct FlowsCommand: GlobusSubcommand {
         }
         label = a[Self.label]
         wait = a[Self.wait]
-        if wait && action != .status { throw Self.usage("--wait goes with status") }
         interval = a[Self.interval] ?? 1
         limit = a[Self.limit]
-        if limit != nil && action != .list { throw Self.usage("--limit goes with list") }
     }
 
     static func completePositional(_ pos: [String], prefix: String) -> [String] {

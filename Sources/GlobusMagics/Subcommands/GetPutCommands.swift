@@ -11,7 +11,7 @@ import JupyterKernel
 struct GetCommand: GlobusSubcommand {
     static let overwrite = Flag("--overwrite", help: "replace LOCAL when it exists (else it is kept and nothing is downloaded)")
     static let declaration = CommandDeclaration(
-        name: "get", usage: "%globus get COLLECTION:PATH [LOCAL] [--overwrite] [--as NAME]",
+        name: "get", synopsis: "COLLECTION:PATH [LOCAL]",
         summary:
             "Download a file from a collection's HTTPS server to LOCAL (by default the file's name, in the current folder), with live progress. An interrupt stops it and leaves no partial file; an existing LOCAL is kept unless --overwrite.",
         options: [overwrite],
@@ -64,7 +64,7 @@ struct GetCommand: GlobusSubcommand {
 struct PutCommand: GlobusSubcommand {
     static let overwrite = Flag("--overwrite", help: "replace the remote file when it exists (else it is kept and nothing is uploaded)")
     static let declaration = CommandDeclaration(
-        name: "put", usage: "%globus put LOCAL COLLECTION:PATH [--overwrite] [--as NAME]",
+        name: "put", synopsis: "LOCAL COLLECTION:PATH",
         summary:
             "Upload a local file to a collection's HTTPS server (a PATH ending in / takes LOCAL's name), with live progress. An existing remote file is kept unless --overwrite. An interrupt stops it.",
         options: [overwrite],

@@ -4,7 +4,7 @@ import JupyterKernel
 /// `%globus help [SUBCOMMAND]`.
 struct GlobusHelpCommand: GlobusSubcommand {
     static let declaration = CommandDeclaration(
-        name: "help", usage: "%globus help [SUBCOMMAND]", summary: "Show the subcommands, or one subcommand's usage.",
+        name: "help", synopsis: "[SUBCOMMAND]", summary: "Show the subcommands, or one subcommand's usage.",
         examples: ["%globus help", "%globus help call"])
     static var needsGlobus: Bool { false }
 
@@ -32,7 +32,7 @@ struct GlobusHelpCommand: GlobusSubcommand {
 /// `%globus version`.
 struct VersionCommand: GlobusSubcommand {
     static let declaration = CommandDeclaration(
-        name: "version", usage: "%globus version", summary: "Show the versions of the kernel, the SDK and the libraries.",
+        name: "version", summary: "Show the versions of the kernel, the SDK and the libraries.",
         examples: ["%globus version", "%globus help"])
     static var needsGlobus: Bool { false }
 

@@ -3,8 +3,8 @@ import JupyterKernel
 
 /// `%globus login`: sign in (paste-the-code), or finish a two-step login with `--code`.
 struct LoginCommand: GlobusSubcommand {
-    static let scope = Option<String>("--scope", value: "SCOPE", help: "also ask for this scope (repeatable)")
-    static let service = Option<ServiceName>("--service", value: "NAME", help: "also ask for a service's scopes (repeatable)")
+    static let scope = Option<String>("--scope", value: "SCOPE", help: "also ask for this scope (repeatable)").repeatable()
+    static let service = Option<ServiceName>("--service", value: "NAME", help: "also ask for a service's scopes (repeatable)").repeatable()
     static let force = Flag("--force", help: "log in even if the stored tokens are fine")
     static let code = Option<String>("--code", value: "CODE", help: "finish a login started without input, with the pasted code")
     static let noRefresh = Flag("--no-refresh", help: "do not ask for refresh tokens")
@@ -16,7 +16,6 @@ struct LoginCommand: GlobusSubcommand {
 
     static let declaration = CommandDeclaration(
         name: "login",
-        usage: "%globus login [--scope SCOPE]… [--service NAME]… [--force] [--code CODE] [--no-refresh] [--session-domain D] [--session-identity ID] [--mfa] [--prompt-login]",
         summary: "Sign in to Globus (paste-the-code login; tokens are shared with the Python SDK's UserApp).",
         options: [scope, service, force, code, noRefresh, sessionDomain, sessionIdentity, sessionPolicy, mfa, promptLogin],
         examples: ["%globus login", "%globus login --service timers", "%globus login --code PASTE_CODE_HERE"])

@@ -5,7 +5,7 @@ import JupyterKernel
 struct LogoutCommand: GlobusSubcommand {
     static let all = Flag("--all", help: "kept for compatibility: logout always removes every token of the app")
     static let declaration = CommandDeclaration(
-        name: "logout", usage: "%globus logout [--all]",
+        name: "logout",
         summary:
             "Revoke and remove every token this kernel's app has stored (all services) and forget the identity, so someone else can log in. --all is accepted and means the same.",
         options: [all], examples: ["%globus logout", "%globus logout\n%globus login"])

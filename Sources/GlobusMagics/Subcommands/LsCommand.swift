@@ -8,8 +8,7 @@ struct LsCommand: GlobusSubcommand {
     static let long = Flag("-l", "--long", help: "show type, size, permissions and modification time")
     static let all = Flag("-a", "--all", help: "also show hidden files (names starting with .)")
     static let declaration = CommandDeclaration(
-        name: "ls", usage: "%globus ls COLLECTION[:PATH] [--long] [--all] [--as NAME]",
-        summary: "List a folder on a collection (by id, or by a name only one collection has).",
+        name: "ls", synopsis: "COLLECTION[:PATH]", summary: "List a folder on a collection (by id, or by a name only one collection has).",
         options: [long, all],
         examples: [
             "%globus ls 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/", "%globus ls 'Globus Tutorial Collection 1':/~/data --long",

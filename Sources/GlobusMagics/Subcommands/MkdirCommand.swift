@@ -5,7 +5,7 @@ import JupyterKernel
 /// `%globus mkdir COLLECTION:PATH`.
 struct MkdirCommand: GlobusSubcommand {
     static let declaration = CommandDeclaration(
-        name: "mkdir", usage: "%globus mkdir COLLECTION:PATH", summary: "Make a folder on a collection.",
+        name: "mkdir", synopsis: "COLLECTION:PATH", summary: "Make a folder on a collection.",
         examples: ["%globus mkdir 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/results", "%globus mkdir 'Globus Tutorial Collection 2':/~/results/2026"])
 
     var location: CollectionPath

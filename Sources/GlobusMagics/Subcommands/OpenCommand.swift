@@ -12,7 +12,7 @@ struct OpenCommand: GlobusSubcommand {
     static let bytes = Option<String>("--bytes", value: "RANGE", help: "read only these bytes: START-END or START- (at most 16 MB)")
     static let asText = Flag("--as-text", help: "show the file as text, whatever it holds")
     static let declaration = CommandDeclaration(
-        name: "open", usage: "%globus open COLLECTION:PATH [--lines N] [--bytes RANGE] [--as-text] [--as NAME]",
+        name: "open", synopsis: "COLLECTION:PATH",
         summary:
             "Show a file in the cell: text, a CSV or TSV table, JSON, an image (PNG, JPEG, GIF, SVG) or Markdown. A large file is read by its first 1 MB only; %globus get downloads it whole.",
         options: [lines, bytes, asText],

@@ -5,7 +5,7 @@ import JupyterKernel
 /// `%globus rename COLLECTION:OLD NEW`.
 struct RenameCommand: GlobusSubcommand {
     static let declaration = CommandDeclaration(
-        name: "rename", usage: "%globus rename COLLECTION:OLD_PATH NEW_PATH", summary: "Rename or move a file or folder within a collection.",
+        name: "rename", synopsis: "COLLECTION:OLD_PATH NEW_PATH", summary: "Rename or move a file or folder within a collection.",
         examples: [
             "%globus rename 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/results /~/results-2026",
             "%globus rename 'Globus Tutorial Collection 2':/~/draft.txt /~/final.txt"

@@ -4,11 +4,10 @@ import JupyterKernel
 
 /// `%globus rm COLLECTION:PATH [--recursive]`: a delete task.
 struct RmCommand: GlobusSubcommand {
-    static let recursive = Flag("-r", "--recursive", help: "delete a folder and everything in it")
+    static let recursive = Flag("--recursive", "-r", help: "delete a folder and everything in it")
     static let label = Option<String>("--label", value: "TEXT", help: "a label for the task")
     static let declaration = CommandDeclaration(
-        name: "rm", usage: "%globus rm COLLECTION:PATH… [--recursive] [--label TEXT] [--as NAME]",
-        summary: "Delete files or folders (a delete task; watch it with %globus task wait).",
+        name: "rm", synopsis: "COLLECTION:PATH…", summary: "Delete files or folders (a delete task; watch it with %globus task wait).",
         options: [recursive, label],
         examples: ["%globus rm 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/old.txt", "%globus rm 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/results --recursive --as cleanup"])
     static var keepsResult: Bool { true }

@@ -17,8 +17,7 @@ import JupyterKernel
 /// told to native apps; the output says so and names the login that requires it.
 struct SessionCommand: GlobusSubcommand {
     static let declaration = CommandDeclaration(
-        name: "session", usage: "%globus session show  [--as NAME]",
-        summary: "Show the identities in your login session and when each authenticated.",
+        name: "session", verbs: [.init("show")], summary: "Show the identities in your login session and when each authenticated.",
         examples: ["%globus session show", "%globus login --session-identity alice@anl.gov"])
     static var keepsResult: Bool { true }
 

@@ -10,11 +10,11 @@ import JupyterKernel
 
 /// `%globus task list|show|wait|cancel`: Transfer tasks.
 struct TaskCommand: GlobusSubcommand {
-    static let limit = Option<Int>("--limit", value: "N", help: "list at most N tasks, newest first (default 10; Transfer lists the newest 1000)", in: 1...1000)
-    static let timeout = Option<Double>("--timeout", value: "SECONDS", help: "wait at most this long", in: 0...604_800)
-    static let interval = Option<Double>("--interval", value: "SECONDS", help: "how often to look (default 1)", in: 0.2...600)
+    static let limit = Option<Int>("--limit", value: "N", help: "list at most N tasks, newest first (default 10; Transfer lists the newest 1000)", in: 1...1000).forVerbs("list")
+    static let timeout = Option<Double>("--timeout", value: "SECONDS", help: "wait at most this long", in: 0...604_800).forVerbs("wait")
+    static let interval = Option<Double>("--interval", value: "SECONDS", help: "how often to look (default 1)", in: 0.2...600).forVerbs("wait")
     static let declaration = CommandDeclaration(
-        name: "task", usage: "%globus task list [--limit N] | show TASK | wait TASK [--timeout S] [--interval S] | cancel TASK  [--as NAME]",
+        name: "task", verbs: [.init("list"), .init("show", "TASK"), .init("wait", "TASK"), .init("cancel", "TASK")],
         summary: "Your Transfer tasks: list them, show one, wait for one with live progress (interrupt stops the waiting, not the task), cancel one.",
         options: [limit, timeout, interval],
         examples: ["%globus task list", "%globus task wait @{task.task_id}", "%globus task cancel TASK_ID"])

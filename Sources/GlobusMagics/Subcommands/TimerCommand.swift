@@ -6,14 +6,13 @@ import JupyterKernel
 /// Timers. A timer on a mapped collection needs the timer scope's transfer data_access
 /// dependency; the kernel asks for exactly that consent, once, as the Globus CLI does.
 struct TimerCommand: GlobusSubcommand {
-    static let recursive = Flag("-r", "--recursive", help: "transfer a folder and everything in it")
-    static let name = Option<String>("--name", value: "NAME", help: "the timer's name")
-    static let interval = Option<Int>("--interval", value: "SECONDS", help: "run every SECONDS (default: once, now)", in: 60...31_536_000)
-    static let stopAfterRuns = Option<Int>("--stop-after-runs", value: "N", help: "with --interval: stop after N runs", in: 1...1_000_000)
+    static let recursive = Flag("--recursive", "-r", help: "transfer a folder and everything in it").forVerbs("create")
+    static let name = Option<String>("--name", value: "NAME", help: "the timer's name").forVerbs("create")
+    static let interval = Option<Int>("--interval", value: "SECONDS", help: "run every SECONDS (default: once, now)", in: 60...31_536_000).forVerbs("create")
+    static let stopAfterRuns = Option<Int>("--stop-after-runs", value: "N", help: "with --interval: stop after N runs", in: 1...1_000_000).goesWith(interval)
     static let declaration = CommandDeclaration(
         name: "timer",
-        usage:
-            "%globus timer create transfer SRC:PATH DST:PATH [--recursive] [--name NAME] [--interval SECONDS [--stop-after-runs N]] | list | show TIMER | delete TIMER  [--as NAME]",
+        verbs: [.init("create", "transfer SRC:PATH DST:PATH"), .init("list"), .init("show", "TIMER"), .init("delete", "TIMER")],
         summary: "Globus Timers: transfers that run later or again and again (consent for mapped collections is asked once).",
         options: [recursive, name, interval, stopAfterRuns],
         examples: [
@@ -53,7 +52,6 @@ struct TimerCommand: GlobusSubcommand {
         timerName = a[Self.name]
         every = a[Self.interval]
         runs = a[Self.stopAfterRuns]
-        if runs != nil && every == nil { throw Self.usage("--stop-after-runs goes with --interval") }
     }
 
     static func completePositional(_ pos: [String], prefix: String) -> [String] {

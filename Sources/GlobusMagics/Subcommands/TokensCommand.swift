@@ -11,8 +11,7 @@ import JupyterKernel
 struct TokensCommand: GlobusSubcommand {
     static let full = Flag("--full", help: "show the scopes whole (they are shortened to fit by default)")
     static let declaration = CommandDeclaration(
-        name: "tokens", usage: "%globus tokens [--full]",
-        summary: "List the stored logins: resource servers, scopes, expiry, refresh (never the tokens).", options: [full],
+        name: "tokens", summary: "List the stored logins: resource servers, scopes, expiry, refresh (never the tokens).", options: [full],
         examples: ["%globus tokens", "%globus tokens --full"])
 
     var full: Bool

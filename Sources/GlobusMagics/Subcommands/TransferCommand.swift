@@ -5,14 +5,14 @@ import JupyterKernel
 /// `%globus transfer SOURCE:PATH DEST:PATH`, or `%%globus transfer SOURCE DEST` with one
 /// `SRC_PATH DST_PATH [--recursive]` pair a line (as `globus transfer --batch`).
 struct TransferCommand: GlobusSubcommand {
-    static let recursive = Flag("-r", "--recursive", help: "transfer a folder and everything in it")
+    static let recursive = Flag("--recursive", "-r", help: "transfer a folder and everything in it")
     static let label = Option<String>("--label", value: "TEXT", help: "a label for the task")
     static let syncLevel = Option<TaskDocument.SyncLevel>("--sync-level", value: "LEVEL", help: "skip files already there by this test")
     static let verifyChecksum = Flag("--verify-checksum", help: "verify each file's checksum after it is copied")
     static let dryRun = Flag("--dry-run", help: "show the task document instead of submitting it")
     static let declaration = CommandDeclaration(
         name: "transfer",
-        usage: "%globus transfer SOURCE:PATH DEST:PATH [--recursive] [--label TEXT] [--sync-level exists|size|mtime|checksum] [--verify-checksum] [--dry-run] [--as NAME]",
+        synopsis: "SOURCE:PATH DEST:PATH",
         summary: "Copy files or folders between collections (a transfer task; %%globus transfer SOURCE DEST takes one SRC_PATH DST_PATH pair a line).",
         options: [recursive, label, syncLevel, verifyChecksum, dryRun],
         examples: [

@@ -5,7 +5,7 @@ import JupyterKernel
 /// a value typed (what papermill's parameters cell and injected parameters are made of).
 struct VarsCommand: GlobusSubcommand {
     static let declaration = CommandDeclaration(
-        name: "vars", usage: "%globus vars [NAME] | %globus vars set NAME=JSON",
+        name: "vars", verbs: [.init("", "[NAME]"), .init("set", "NAME=JSON")],
         summary: "Show the values kept with --as NAME or set with 'vars set NAME=JSON'; use them in later lines as @{NAME} or @{NAME.PATH} (a JMESPath path). "
             + "After 'set', the rest of the line is one JSON value, taken as typed (strings in double quotes).",
         examples: [

@@ -6,7 +6,7 @@ import JupyterKernel
 struct WhoamiCommand: GlobusSubcommand {
     static let linkedIdentities = Flag("--linked-identities", help: "list every linked identity")
     static let declaration = CommandDeclaration(
-        name: "whoami", usage: "%globus whoami [--linked-identities]", summary: "Show who is logged in.",
+        name: "whoami", summary: "Show who is logged in.",
         options: [linkedIdentities], examples: ["%globus whoami", "%globus whoami --linked-identities"])
 
     var linked: Bool
