@@ -2,7 +2,8 @@
 """Lists the pairs of Swift files in a module that depend on each other.
 
 A file depends on another when it names a type (struct, enum, class, protocol, actor or
-typealias) declared at the top level of the other. Comments and string literals are left out.
+typealias) declared at the top level of the other: a check at the level of types (free
+functions and extension members are not followed). Comments and string literals are left out.
 Extensions name no new type, so a file that extends a type depends on the file declaring it.
 
     scripts/two_way_dependencies.py Sources/GlobusMagics    # prints the pairs; exit 1 if any

@@ -31,6 +31,9 @@ struct ArgumentSpec: Sendable {
     }
 
     var options: [Option]
+    /// The command's verbs (`list`, `wait`…), when it has several: an option of one verb given
+    /// with another is refused.
+    var verbs: [String] = []
     /// Options are recognised only before the first positional; the rest is taken verbatim
     /// (for commands that run another command, like `%time`).
     var optionsBeforePositionals = false
@@ -146,10 +149,13 @@ struct Option<Value: ArgumentValue>: ArgumentKey {
 
     /// An option whose value is a number in `range`.
     init(_ names: String..., value: String, help: String, in range: ClosedRange<Value>) where Value: Comparable {
-        let expected = "\(Value.expected) from \(Self.written(range.lowerBound)) to \(Self.written(range.upperBound))"
+        // The message is written only for a bad value: declarations are made at start.
         option = .init(
             names: names, takesValue: true, help: help, valueName: value,
-            problem: { Value(argument: $0).map { range.contains($0) } == true ? nil : "takes \(expected) (got '\($0)')" })
+            problem: {
+                Value(argument: $0).map { range.contains($0) } == true
+                    ? nil : "takes \(Value.expected) from \(Self.written(range.lowerBound)) to \(Self.written(range.upperBound)) (got '\($0)')"
+            })
     }
 
     /// A bound as people write it: 600, not 600.0.
@@ -238,7 +244,8 @@ extension ArgumentSpec {
             if let needed = o.requires, out.values[needed] == nil {
                 throw MagicError.usage("\(command): \(o.names[0]) goes with \(needed)", command: command)
             }
-            if !o.verbs.isEmpty, !o.verbs.contains(out.positionals.first ?? "") {
+            // A first word that is no verb at all is the command's to explain.
+            if !o.verbs.isEmpty, let verb = out.positionals.first, verbs.contains(verb), !o.verbs.contains(verb) {
                 throw MagicError.usage("\(command): \(o.names[0]) goes with \(o.verbs.joined(separator: " or "))", command: command)
             }
         }

@@ -13,7 +13,9 @@ struct CommandDeclaration: Sendable {
     /// Two or three real examples (they start the help).
     var examples: [String]
     /// What the help says after the options (rules, caveats), if anything.
-    var notes: String
+    var notes: String { makeNotes() }
+    /// Makes the notes when help is shown (`%globus`'s list its subcommands: not at start).
+    private let makeNotes: @Sendable () -> String
 
     /// One verb of a command and what follows it (`wait`, `TASK`).
     struct Verb: Sendable {
@@ -28,15 +30,16 @@ struct CommandDeclaration: Sendable {
 
     init(
         name: String, synopsis: String = "", verbs: [Verb] = [], summary: String, options: [any ArgumentKey] = [],
-        optionsBeforePositionals: Bool = false, examples: [String] = [], notes: String = ""
+        optionsBeforePositionals: Bool = false, examples: [String] = [], notes: @autoclosure @escaping @Sendable () -> String = ""
     ) {
         self.name = name
         self.synopsis = synopsis
         self.verbs = verbs
         self.summary = summary
         arguments = ArgumentSpec(options, optionsBeforePositionals: optionsBeforePositionals)
+        arguments.verbs = verbs.map(\.name)
         self.examples = examples
-        self.notes = notes
+        makeNotes = notes
     }
 
     /// The usage line, made from the declarations: `command` (`%echo`, `%globus task`), then each

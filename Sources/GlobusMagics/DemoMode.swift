@@ -32,8 +32,9 @@ final class DemoMode: @unchecked Sendable {
     /// `hub` approves each person as the JupyterHub user the kernel runs for (`JUPYTERHUB_USER`),
     /// which a class's simulator knows from its roster.
     func startFromEnvironment() throws(GlobusError) {
+        guard simulator == nil, !fromEnvironmentTried else { return }
         let decided = environment.decided
-        guard simulator == nil, !fromEnvironmentTried, let v = decided.demo, v != "0", v.lowercased() != "off" else { return }
+        guard let v = decided.demo, v != "0", v.lowercased() != "off" else { return }
         fromEnvironmentTried = true
         var person: String? = ["1", "on", "true", "yes"].contains(v.lowercased()) ? nil : v
         if v.lowercased() == "hub" {

@@ -26,10 +26,10 @@ final class KernelEnvironment: Sendable {
 
     /// The settings that decide demo mode, the class simulator and the person: under a hub, as the
     /// kernel started (a person there must not change them); elsewhere, made from the live
-    /// variables, as `%env` has left them (or as at start, if those are not valid).
+    /// variables, as `%env` has left them (the server's part stays as it started).
     var decided: KernelSettings {
         guard !underHub else { return settings }
-        return (try? KernelSettings(variables: variables)) ?? settings
+        return KernelSettings(variables: variables, server: settings.server)
     }
 
     /// Whether `name` decides where the kernel sends tokens, or whom it trusts to receive them:

@@ -10,22 +10,22 @@ import JupyterKernel
 /// `processVariables()`, a test its own dictionary.
 public struct KernelSettings: Sendable, Equatable {
     /// Every environment variable as the kernel started with it.
-    public var variables: [String: String]
+    public private(set) var variables: [String: String]
     /// The server's log (`GLOBUS_KERNEL_LOG`), message size limit (`GLOBUS_KERNEL_MAX_MESSAGE_SIZE`)
     /// and parent process (`JPY_PARENT_PID`).
-    public var server: ServerSettings
+    public private(set) var server: ServerSettings
     /// `GLOBUS_KERNEL_DEMO`: demo mode at the first Globus command (`1`/`on`, a username whose
     /// logins are approved, or `hub`); nil or `0`/`off` for none.
-    public var demo: String?
+    public private(set) var demo: String?
     /// The person JupyterHub started the kernel for, when it did.
-    public var hub: HubPerson?
+    public private(set) var hub: HubPerson?
     /// `JUPYTERHUB_API_TOKEN`: the token a JupyterHub kernel inherits, shown to a class's
     /// simulator, which learns the person from it.
-    public var hubAPIToken: String?
+    public private(set) var hubAPIToken: String?
     /// `GLOBUS_KERNEL_DEMO_SIMULATOR`: the announcement file of a class's shared simulator.
-    public var demoAnnouncementFile: String?
+    public private(set) var demoAnnouncementFile: String?
     /// `TMPDIR`, or `/tmp`: where demo mode makes its private folder.
-    public var temporaryFolder: String
+    public private(set) var temporaryFolder: String
 
     /// The person a JupyterHub kernel runs for: what a shared hub decides and a cell cannot change.
     public struct HubPerson: Sendable, Equatable {
@@ -55,9 +55,13 @@ public struct KernelSettings: Sendable, Equatable {
     /// The kernel's settings from its environment variables. An unknown log level is the
     /// default `warning`; a message size that is not a size is an error naming the variable.
     public init(variables: [String: String]) throws(Invalid) {
+        self.init(variables: variables, server: try KernelSettings.server(variables))
+    }
+
+    /// The server's settings from the environment variables.
+    static func server(_ variables: [String: String]) throws(Invalid) -> ServerSettings {
         func value(_ name: String) -> String? { variables[name].flatMap { $0.isEmpty ? nil : $0 } }
-        self.variables = variables
-        server = ServerSettings(logLevel: value("GLOBUS_KERNEL_LOG").flatMap(Log.Level.init(name:)) ?? .warning, logLabel: "globus-kernel")
+        var server = ServerSettings(logLevel: value("GLOBUS_KERNEL_LOG").flatMap(Log.Level.init(name:)) ?? .warning, logLabel: "globus-kernel")
         if let text = value("GLOBUS_KERNEL_MAX_MESSAGE_SIZE") {
             guard let size = ServerSettings.parseSize(text) else {
                 throw Invalid(description: "GLOBUS_KERNEL_MAX_MESSAGE_SIZE must be a size in bytes, optionally with K, M or G (got '\(text)')")
@@ -65,6 +69,15 @@ public struct KernelSettings: Sendable, Equatable {
             server.maxMessageSize = size
         }
         server.parentPID = value("JPY_PARENT_PID").flatMap(ServerSettings.parsePID)
+        return server
+    }
+
+    /// The settings `variables` give, with `server` for the server's (which cannot change once
+    /// it runs); never fails.
+    init(variables: [String: String], server: ServerSettings) {
+        func value(_ name: String) -> String? { variables[name].flatMap { $0.isEmpty ? nil : $0 } }
+        self.variables = variables
+        self.server = server
         demo = value("GLOBUS_KERNEL_DEMO")
         hub = value("JUPYTERHUB_USER").map { HubPerson(user: $0, home: variables["HOME"] ?? "") }
         hubAPIToken = value("JUPYTERHUB_API_TOKEN")

@@ -66,6 +66,13 @@ import Testing
         #expect(env.underHub)
     }
 
+    @Test func aBadServerVariableSetLaterDoesNotFreezeTheRest() {
+        let env = KernelEnvironment(.test(["GLOBUS_KERNEL_DEMO": "1"]))
+        env.set("GLOBUS_KERNEL_MAX_MESSAGE_SIZE", "big")
+        env.set("GLOBUS_KERNEL_DEMO", "0")
+        #expect(env.decided.demo == "0")
+    }
+
     @Test func elsewhereEnvChangesWhatDemoModeUses() {
         let env = KernelEnvironment(.test(["HOME": "/home/me"]))
         env.set("GLOBUS_KERNEL_DEMO", "1")

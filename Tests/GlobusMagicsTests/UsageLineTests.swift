@@ -40,5 +40,7 @@ import Testing
         #expect(problem(FlowsCommand.self, ["status", "x", "--interval", "1"]) == "globus flows: --interval goes with --wait")
         #expect(problem(CallCommand.self, ["transfer", "GET", "/x", "--limit", "3"]) == "globus call: --limit goes with --paginate")
         #expect(problem(DemoCommand.self, ["off", "--as", "alice"]) == "globus demo: --as goes with on")
+        // A first word that is no verb is left to the command, which names the verbs.
+        #expect(problem(TaskCommand.self, ["lsit", "--limit", "3"]) == nil)
     }
 }

@@ -65,7 +65,7 @@ import Testing
         // What a reader sees in the middle of the Python SDK's in-place rewrite: briefly, or for
         // longer than the same bytes make a file look settled, when the writer is not scheduled on
         // a busy machine (CI once moved a file aside so).
-        for (partial, stall) in [([UInt8](), 100_000), (Array(full.prefix(full.count / 2)), 100_000), (Array(full.prefix(full.count / 3)), 700_000)] {
+        for (partial, stall) in [([UInt8](), 100_000), (Array(full.prefix(full.count / 2)), 100_000), (Array(full.prefix(full.count / 3)), 500_000)] {
             _ = writeAll(path, String(decoding: partial, as: UTF8.self))
             let writer = Thread {
                 usleep(UInt32(stall)); _ = writeAll(path, String(decoding: full, as: UTF8.self))
