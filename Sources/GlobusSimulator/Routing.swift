@@ -1,9 +1,12 @@
 import HTTPTypes
 import Hummingbird
+import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// The simulator's HTTP side on Hummingbird: a request context carrying the simulator's view of
-/// the request, three middleware (read, record, faults) and one route per service.
+/// the request, three middleware (read, record, faults) and one route per service. The server
+/// (`run`) and the in-process `handle` answer with the same responder, built once from the router.
 extension Simulator {
     /// Hummingbird's request context, plus the client's address (to count connections), the
     /// request as the services see it and the faults taken for it.
@@ -17,12 +20,75 @@ extension Simulator {
             coreContext = .init(source: source)
             remoteAddress = source.channel.remoteAddress
         }
+
+        /// A request made in process (`handle`): no channel, no client address.
+        init(inProcess logger: Logger) {
+            coreContext = .init(source: InProcess(logger: logger))
+            remoteAddress = nil
+        }
+
+        struct InProcess: RequestContextSource {
+            let logger: Logger
+        }
+    }
+
+    /// The router's responder, built on first use and kept: the server and `handle` both answer
+    /// with it, so a request in process passes the very middleware and routes a served one does.
+    var responder: RouterResponder<SimContext> {
+        responderBox.withLockedValue { built in
+            if let built { return built }
+            let made = router().buildResponder()
+            built = made
+            return made
+        }
+    }
+
+    /// Answers one request in process, as the server does: it becomes a Hummingbird request
+    /// (its query encoded, as a client sends it) and goes through `responder`; the answer's body
+    /// is collected. The `drop` fault answers a response marked `dropConnection`.
+    public func handle(_ r: SimRequest) async -> SimResponse {
+        guard let method = HTTPRequest.Method(r.method) else {
+            return .json(["code": "BadRequest", "message": .string("Not an HTTP method: \(r.method)")], status: 400)
+        }
+        var fields = HTTPFields()
+        for (name, value) in r.headers {
+            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
+        }
+        let target = r.query.isEmpty ? r.path : r.path + "?" + FormCoding.encode(r.query)
+        let request = Request(
+            head: HTTPRequest(method: method, scheme: nil, authority: nil, path: target, headerFields: fields),
+            body: RequestBody(buffer: ByteBuffer(bytes: r.body)))
+        let body = CollectedBody()
+        do {
+            let response = try await responder.respond(to: request, context: SimContext(inProcess: Simulator.quietLogger))
+            try await response.body.write(body)
+            return SimResponse(status: response.status.code, headers: response.headers.map { ($0.name.rawName, $0.value) }, body: body.bytes)
+        } catch is DroppedConnection {
+            var dropped = SimResponse(status: 500)
+            dropped.dropConnection = true
+            return dropped
+        } catch {
+            // What the server answers for an error no route turned into a response.
+            return SimResponse(status: 500)
+        }
+    }
+
+    /// A logger that writes nothing (the simulator logs no requests).
+    static let quietLogger = Logger(label: "globus-sim", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// A response body as `handle` returns it: all of it, in order.
+    final class CollectedBody: ResponseBodyWriter, Sendable {
+        private let box = NIOLockedValueBox<[UInt8]>([])
+        var bytes: [UInt8] { box.withLockedValue { $0 } }
+        func write(_ buffer: ByteBuffer) async throws { box.withLockedValue { $0 += buffer.readableBytesView } }
+        func finish(_ trailingHeaders: HTTPFields?) async throws {}
     }
 
     /// Thrown to make the server drop a connection instead of answering (the `drop` fault).
     struct DroppedConnection: Error {}
 
-    /// The router: middleware in order, then the services' routes.
+    /// The router: middleware in order, then the services' routes. Its routes and middleware
+    /// hold the simulator unowned: the simulator keeps the responder built from it.
     func router() -> Router<SimContext> {
         let router = Router(context: SimContext.self)
         router.add(middleware: ReadRequest(simulator: self))
@@ -32,7 +98,7 @@ extension Simulator {
         for (service, handler) in Simulator.services {
             for method in methods {
                 for path in ["/\(service)", "/\(service)/**"] {
-                    router.on(RouterPath(path), method: method) { [self] _, context in
+                    router.on(RouterPath(path), method: method) { [unowned self] _, context in
                         try Simulator.response(await handler(self, context.simRequest, Simulator.split(context.simRequest.path).path))
                     }
                 }
@@ -41,7 +107,7 @@ extension Simulator {
         // The index page, and a JSON 404 for any other path (as Globus services answer).
         for method in methods {
             for path: RouterPath in ["/", "/**"] {
-                router.on(path, method: method) { [self] _, context in try Simulator.response(await route(context.simRequest)) }
+                router.on(path, method: method) { [unowned self] _, context in try Simulator.response(await route(context.simRequest)) }
             }
         }
         return router
@@ -59,7 +125,7 @@ extension Simulator {
 
     /// Reads the body and makes the `SimRequest` the services see; counts the client's connection.
     struct ReadRequest: RouterMiddleware {
-        let simulator: Simulator
+        unowned let simulator: Simulator
 
         func handle(_ request: Request, context: SimContext, next: (Request, SimContext) async throws -> Response) async throws -> Response {
             var request = request
@@ -78,7 +144,7 @@ extension Simulator {
 
     /// Records the request for `GET /admin/requests`.
     struct RecordRequest: RouterMiddleware {
-        let simulator: Simulator
+        unowned let simulator: Simulator
 
         func handle(_ request: Request, context: SimContext, next: (Request, SimContext) async throws -> Response) async throws -> Response {
             simulator.record(context.simRequest)
@@ -88,7 +154,7 @@ extension Simulator {
 
     /// Applies the faults queued for the path: they answer instead of the service, or delay it.
     struct InjectFaults: RouterMiddleware {
-        let simulator: Simulator
+        unowned let simulator: Simulator
 
         func handle(_ request: Request, context: SimContext, next: (Request, SimContext) async throws -> Response) async throws -> Response {
             var context = context

@@ -68,6 +68,8 @@ public final class Simulator: Sendable {
     /// What confidential clients may do here (see `ConfidentialClients`).
     let confidentialClients: ConfidentialClients
     let log = NIOLockedValueBox(RequestLog())
+    /// The responder the router builds (`responder`, in `Routing.swift`), once built.
+    let responderBox = NIOLockedValueBox<RouterResponder<SimContext>?>(nil)
 
     public init(_ configuration: Configuration = Configuration()) throws {
         var s = SimState(identities: configuration.identities, clients: configuration.clients, tokenLifetime: configuration.tokenLifetime)
@@ -134,7 +136,7 @@ public final class Simulator: Sendable {
             }
         }
         let app = Application(
-            router: router(), server: try serverBuilder(), configuration: .init(address: .hostname("127.0.0.1", port: port)),
+            responder: responder, server: try serverBuilder(), configuration: .init(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { [self] channel in
                 let p = channel.localAddress?.port ?? 0
                 self.portBox.withLockedValue { $0 = p }
@@ -156,15 +158,6 @@ public final class Simulator: Sendable {
         let key = try NIOSSLPrivateKey(bytes: Array(tls.privateKeyPEM.utf8), format: .pem)
         let config = NIOSSL.TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: NIOSSLPrivateKeySource.privateKey(key))
         return try .tls(.http1(), tlsConfiguration: config)
-    }
-
-    /// Answers one request in process, as the server does: recorded, faults applied, then routed.
-    public func handle(_ r: SimRequest) async -> SimResponse {
-        record(r)
-        var r = r
-        r.faults = takeFaults(for: r.path)
-        if let answer = await respond(to: r.faults, r) { return answer }
-        return await route(r)
     }
 
     /// The services by the first component of the path.
