@@ -5,8 +5,9 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 /// The simulator's HTTP side on Hummingbird: a request context carrying the simulator's view of
-/// the request, three middleware (read, record, faults) and one route per service. The server
-/// (`run`) and the in-process `handle` answer with the same responder, built once from the router.
+/// the request, four middleware (read, record, faults, and the answer for unrouted requests), and
+/// each service's routes on a group of its own (`Services.swift`). The server (`run`) and the
+/// in-process `handle` answer with the same responder, built once from the router.
 extension Simulator {
     /// Hummingbird's request context, plus the client's address (to count connections), the
     /// request as the services see it and the faults taken for it.
@@ -87,28 +88,23 @@ extension Simulator {
     /// Thrown to make the server drop a connection instead of answering (the `drop` fault).
     struct DroppedConnection: Error {}
 
-    /// The router: middleware in order, then the services' routes. Its routes and middleware
-    /// hold the simulator unowned: the simulator keeps the responder built from it.
+    /// The router: middleware in order, then each service's routes on a group of its name, and
+    /// the index page at `/`. Its routes and middleware hold the simulator unowned: the simulator
+    /// keeps the responder built from it (`responder`).
     func router() -> Router<SimContext> {
         let router = Router(context: SimContext.self)
+        let services = self.services
+        var byName: [String: any SimService] = [:]
+        for service in services { for name in service.names { byName[name] = service } }
         router.add(middleware: ReadRequest(simulator: self))
         router.add(middleware: RecordRequest(simulator: self))
         router.add(middleware: InjectFaults(simulator: self))
-        let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .head, .options]
-        for (service, handler) in Simulator.services {
-            for method in methods {
-                for path in ["/\(service)", "/\(service)/**"] {
-                    router.on(RouterPath(path), method: method) { [unowned self] _, context in
-                        try Simulator.response(await handler(self, context.simRequest, Simulator.split(context.simRequest.path).path))
-                    }
-                }
-            }
+        router.add(middleware: AnswerUnrouted(simulator: self, services: byName))
+        for service in services {
+            for name in service.names { service.register(on: router.group(RouterPath(name))) }
         }
-        // The index page, and a JSON 404 for any other path (as Globus services answer).
-        for method in methods {
-            for path: RouterPath in ["/", "/**"] {
-                router.on(path, method: method) { [unowned self] _, context in try Simulator.response(await route(context.simRequest)) }
-            }
+        for method in Simulator.methods {
+            router.on("/", method: method) { [unowned self] _, _ in try Simulator.response(index()) }
         }
         return router
     }

@@ -122,8 +122,9 @@ public final class Simulator: Sendable {
     }
 
     /// Serves on 127.0.0.1:`port` (0: any free port) until the task is cancelled; `ready` is
-    /// called with the bound port. Requests go through Hummingbird's router: middleware turns
-    /// each into a `SimRequest`, records it and applies faults; then the route of its service answers.
+    /// called with the bound port. Requests go through Hummingbird's router (`Routing.swift`):
+    /// middleware turns each into a `SimRequest`, records it and applies faults; then the route of
+    /// its service answers (`Services.swift`).
     public func run(port: Int = 0, ready: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         // `ready` waits for every server: the services' and each collection's HTTPS server.
         let collections = withState { $0.transfer.collections.map(\.id) }
@@ -160,34 +161,12 @@ public final class Simulator: Sendable {
         return try .tls(.http1(), tlsConfiguration: config)
     }
 
-    /// The services by the first component of the path.
-    static let services: [String: @Sendable (Simulator, SimRequest, String) async -> SimResponse] = [
-        "auth": { await $0.auth($1, $2) },
-        "transfer": { $0.transfer($1, $2) },
-        "groups": { $0.groupsService($1, $2) },
-        "search": { $0.search($1, $2) },
-        "timer": { $0.timers($1, $2) },
-        "timers": { $0.timers($1, $2) },
-        "flows": { $0.flows($1, $2) },
-        "compute": { $0.compute($1, $2) },
-        "gcs": { $0.gcs($1, $2) },
-        "admin": { $0.admin($1, $2) }
-    ]
-
     /// Splits `/service/rest` into the service and the path within it.
     static func split(_ path: String) -> (service: String, path: String) {
         let trimmed = path.drop { $0 == "/" }
         let service = String(trimmed.prefix { $0 != "/" })
         let rest = String(trimmed.dropFirst(service.count))
         return (service, rest.isEmpty ? "/" : rest)
-    }
-
-    /// The answer of the service the path names (or the index page, or 404).
-    func route(_ r: SimRequest) async -> SimResponse {
-        let (service, path) = Simulator.split(r.path)
-        if let handler = Simulator.services[service] { return await handler(self, r, path) }
-        if service.isEmpty { return index() }
-        return .json(["code": "NotFound", "message": .string("No simulated service '\(service)'")], status: 404)
     }
 
     func index() -> SimResponse {

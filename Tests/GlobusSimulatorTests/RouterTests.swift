@@ -121,6 +121,10 @@ import Testing
             #expect(gcs.status == 404)
             #expect(gcs.json["code"] == "not_found")
             #expect(try await c.send(.get, "/gcs/\(TransferData.tutorial1)/api/info").json["code"] == "success")
+            // GCS answers any method, and paths below its two resources as the resources.
+            #expect(try await c.send(.post, "/gcs/\(TransferData.tutorial1)/api/info/more").json["code"] == "success")
+            #expect(try await c.send(.get, "/gcs/\(TransferData.tutorial1)/api/collections/\(TransferData.tutorial1)").status == 401)
+            #expect(try await c.send(.get, "/gcs/\(TransferData.tutorial1)/api/other").json["code"] == "not_found")
             let index = try await c.send(.get, "/search/v1/index/\(Simulator.searchIndex)")
             #expect(index.json["@datatype"] == "GSearchIndex")
             #expect(try await c.send(.get, "/search/v1/index/other").json["code"] == "NotFound.NoSuchIndex")
