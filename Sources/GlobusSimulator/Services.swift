@@ -40,7 +40,7 @@ extension Simulator {
             CatchAllRoutes(names: ["auth"]) { [unowned self] in await auth($0, $1) },
             CatchAllRoutes(names: ["transfer"]) { [unowned self] in transfer($0, $1) }, GroupsRoutes(sim: self), SearchRoutes(sim: self),
             TimersRoutes(sim: self), FlowsRoutes(sim: self), ComputeRoutes(sim: self), GCSRoutes(sim: self),
-            CatchAllRoutes(names: ["admin"]) { [unowned self] in admin($0, $1) }
+            AdminRoutes(sim: self)
         ]
     }
 

@@ -133,6 +133,36 @@ import Testing
         }
     }
 
+    @Test func theAdminAPIRefusesWhoMayNotUseItBeforeAnyOfItsAnswers() async throws {
+        let open = try Simulator()
+        try await Self.withRouter(open) { c in
+            let unknown = try await c.send(.get, "/admin/nothing")
+            #expect(unknown.status == 404)
+            #expect(unknown.json["error"] == "no admin resource GET /nothing")
+            #expect(try await c.send(.put, "/admin/faults").json["error"] == "no admin resource PUT /faults")
+            #expect(try await c.send(.get, "/admin/state").json["tasks"] != nil)
+        }
+        var keyed = Simulator.Configuration()
+        keyed.admin = .key("0123456789abcdef-key")
+        try await Self.withRouter(try Simulator(keyed)) { c in
+            for path in ["/admin/state", "/admin/nothing"] {
+                let a = try await c.send(.get, path)
+                #expect(a.status == 401, "\(path)")
+                #expect(a.json["code"] == "AdminKeyRequired")
+                #expect(a.headers["www-authenticate"] == "Bearer")
+                #expect(try await c.send(.get, path, token: "0123456789abcdef-key").status == (path == "/admin/state" ? 200 : 404))
+            }
+        }
+        var off = Simulator.Configuration()
+        off.admin = .off
+        try await Self.withRouter(try Simulator(off)) { c in
+            for path in ["/admin/state", "/admin/nothing", "/admin"] {
+                let refused = try await c.send(.post, path)
+                #expect(refused.json["code"] == "AdminOff", "\(path)")
+            }
+        }
+    }
+
     @Test func faultsAndRecordingRunInFrontOfEveryRoute() async throws {
         let sim = try Simulator()
         try await Self.withRouter(sim) { c in
