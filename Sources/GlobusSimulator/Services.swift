@@ -38,7 +38,7 @@ extension Simulator {
     var services: [any SimService] {
         [
             CatchAllRoutes(names: ["auth"]) { [unowned self] in await auth($0, $1) },
-            CatchAllRoutes(names: ["transfer"]) { [unowned self] in transfer($0, $1) }, GroupsRoutes(sim: self), SearchRoutes(sim: self),
+            TransferRoutes(sim: self), GroupsRoutes(sim: self), SearchRoutes(sim: self),
             TimersRoutes(sim: self), FlowsRoutes(sim: self), ComputeRoutes(sim: self), GCSRoutes(sim: self),
             AdminRoutes(sim: self)
         ]

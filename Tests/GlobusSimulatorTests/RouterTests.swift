@@ -76,6 +76,11 @@ import Testing
             // Trailing and doubled slashes are ignored.
             #expect(try await c.send(.get, "/transfer/v0.10/task_list/", token: bearer).json["DATA_TYPE"] == "task_list")
             #expect(try await c.send(.get, "/transfer/v0.10//endpoint/\(TransferData.tutorial1)", token: bearer).json["DATA_TYPE"] == "endpoint")
+            // What follows these resources is ignored, as it always has been; not after the others.
+            #expect(try await c.send(.get, "/transfer/v0.10/task_list/more", token: bearer).json["DATA_TYPE"] == "task_list")
+            #expect(try await c.send(.get, "/transfer/v0.10/submission_id/x", token: bearer).json["DATA_TYPE"] == "submission_id")
+            #expect(try await c.send(.get, "/transfer/v0.10/endpoint/\(TransferData.tutorial1)/more", token: bearer).status == 404)
+            #expect(try await c.send(.get, "/transfer/v0.10/task/x/other", token: bearer).json["code"] == "ClientError.NotFound")
             let missing = try await c.send(.get, "/transfer/v0.10/endpoint/no-such-id", token: bearer)
             #expect(missing.status == 404)
             #expect(missing.json["code"] == "EndpointNotFound")
