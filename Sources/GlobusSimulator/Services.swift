@@ -37,10 +37,8 @@ extension Simulator {
     /// The simulated services.
     var services: [any SimService] {
         [
-            CatchAllRoutes(names: ["auth"]) { [unowned self] in await auth($0, $1) },
-            TransferRoutes(sim: self), GroupsRoutes(sim: self), SearchRoutes(sim: self),
-            TimersRoutes(sim: self), FlowsRoutes(sim: self), ComputeRoutes(sim: self), GCSRoutes(sim: self),
-            AdminRoutes(sim: self)
+            AuthRoutes(sim: self), TransferRoutes(sim: self), GroupsRoutes(sim: self), SearchRoutes(sim: self), TimersRoutes(sim: self),
+            FlowsRoutes(sim: self), ComputeRoutes(sim: self), GCSRoutes(sim: self), AdminRoutes(sim: self)
         ]
     }
 
@@ -68,19 +66,4 @@ extension Simulator {
             }
         }
     }
-}
-
-/// A service still answered by one function that reads the path itself: every method, on the
-/// service's own path and on any path under it.
-struct CatchAllRoutes: SimService {
-    let names: [String]
-    let answer: @Sendable (SimRequest, String) async -> SimResponse
-
-    func register(on group: RouterGroup<Simulator.SimContext>) {
-        for method in Simulator.methods {
-            for path: RouterPath in ["", "**"] { group.answer(method, path) { r, _ in await answer(r, Simulator.split(r.path).path) } }
-        }
-    }
-
-    func unrouted(_ r: SimRequest, _ path: String) async -> SimResponse { await answer(r, path) }
 }
