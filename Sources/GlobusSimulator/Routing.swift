@@ -44,10 +44,14 @@ extension Simulator {
         }
     }
 
-    /// Answers one request in process, as the server does: it becomes a Hummingbird request
-    /// (its query encoded, as a client sends it) and goes through `responder`; the answer's body
-    /// is collected. The `drop` fault answers a response marked `dropConnection`.
-    public func handle(_ r: SimRequest) async -> SimResponse {
+    /// Answers one request in process, as the server does: through `responder`.
+    public func handle(_ r: SimRequest) async -> SimResponse { await answer(r, with: responder) }
+
+    /// Answers one request in process with a server's responder: the request becomes a
+    /// Hummingbird request (its query encoded, as a client sends it) and the answer's body is
+    /// collected. A dropped connection (the `drop` and `cut` faults) answers a response marked
+    /// `dropConnection`.
+    func answer(_ r: SimRequest, with responder: RouterResponder<SimContext>) async -> SimResponse {
         guard let method = HTTPRequest.Method(r.method) else {
             return .json(["code": "BadRequest", "message": .string("Not an HTTP method: \(r.method)")], status: 400)
         }

@@ -70,6 +70,8 @@ public final class Simulator: Sendable {
     let log = NIOLockedValueBox(RequestLog())
     /// The responder the router builds (`responder`, in `Routing.swift`), once built.
     let responderBox = NIOLockedValueBox<RouterResponder<SimContext>?>(nil)
+    /// Each collection's HTTPS server's responder (`dataResponder`), once built.
+    let dataResponders = NIOLockedValueBox<[String: RouterResponder<SimContext>]>([:])
 
     public init(_ configuration: Configuration = Configuration()) throws {
         var s = SimState(identities: configuration.identities, clients: configuration.clients, tokenLifetime: configuration.tokenLifetime)
