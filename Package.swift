@@ -132,7 +132,13 @@ let package = Package(
         .testTarget(name: "SupportTests", dependencies: ["Support", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "EscapingTests", dependencies: ["Escaping", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSON"], resources: [.copy("compliance")]),
-        .testTarget(name: "GlobusSimulatorTests", dependencies: ["GlobusSimulator", "SimulatorSupport", "JSON", "Escaping", "Support"]),
+        .testTarget(
+            name: "GlobusSimulatorTests",
+            dependencies: [
+                "GlobusSimulator", "SimulatorSupport", "JSON", "Escaping", "Support",
+                // The router's own tests run it in Hummingbird's router test mode (no sockets).
+                .product(name: "HummingbirdTesting", package: "hummingbird")
+            ]),
         // An in-process simulator (and a stand-in JupyterHub) for the simulator's, the SDK's and the magics' tests.
         .target(
             name: "SimulatorSupport",

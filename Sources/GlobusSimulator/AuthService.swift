@@ -1,31 +1,16 @@
 import Support
 import Escaping
 import Crypto
+import Hummingbird
 import JSON
 
 /// Globus Auth: the OAuth2 endpoints, identities and consents.
 extension Simulator {
-    func auth(_ r: SimRequest, _ path: String) async -> SimResponse {
-        switch (r.method, path) {
-        case ("GET", "/.well-known/openid-configuration"): return openIDConfiguration()
-        case ("GET", "/jwk.json"): return .json(await idTokens.jwks())
-        case ("GET", "/v2/oauth2/authorize"): return await authorize(r)
-        case ("POST", "/v2/oauth2/authorize/approve"), ("GET", "/sim/approve"):
-            guard let hub else { return approve(r) }
-            return await approveInClass(r, hub: hub, requested: chosenIdentity(r))
-        case ("GET", "/v2/web/auth-code"): return authCodePage(r)
-        case ("POST", "/v2/oauth2/token"): return await token(r)
-        case ("POST", "/v2/oauth2/token/revoke"): return revoke(r)
-        case ("POST", "/v2/oauth2/token/introspect"): return introspect(r)
-        case ("GET", "/v2/oauth2/userinfo"): return userinfo(r)
-        case ("GET", "/v2/api/identities"): return identities(r)
-        default:
-            if r.method == "GET", path.hasPrefix("/v2/api/identities/"), path.hasSuffix("/consents") {
-                let id = String(path.dropFirst("/v2/api/identities/".count).dropLast("/consents".count))
-                return consents(r, identityID: id)
-            }
-            return authError(404, "NOT_FOUND", "Not Found", "No such resource: \(path)")
-        }
+    /// `POST /v2/oauth2/authorize/approve` (the sign-in page's form) and `GET /sim/approve` (its
+    /// links): approves the identity chosen, or in a class the hub token's owner.
+    func approveChosen(_ r: SimRequest) async -> SimResponse {
+        guard let hub else { return approve(r) }
+        return await approveInClass(r, hub: hub, requested: chosenIdentity(r))
     }
 
     func authError(_ status: Int, _ code: String, _ title: String, _ detail: String) -> SimResponse {
@@ -500,4 +485,29 @@ func page(title: String, body: String) -> String {
     .banner{background:#ffb81c;padding:.3em .6em;font-weight:bold}</style></head>
     <body><div class="banner">Globus Simulator: not the real Globus</div>\(body)</body></html>
     """
+}
+
+/// Globus Auth: the OAuth2 endpoints, identities and consents, and the simulator's sign-in page.
+struct AuthRoutes: SimService {
+    unowned let sim: Simulator
+    var names: [String] { ["auth"] }
+
+    func register(on group: RouterGroup<Simulator.SimContext>) {
+        group.answer(.get, ".well-known/openid-configuration") { _, _ in sim.openIDConfiguration() }
+        group.answer(.get, "jwk.json") { _, _ in .json(await sim.idTokens.jwks()) }
+        group.answer(.get, "v2/oauth2/authorize") { r, _ in await sim.authorize(r) }
+        group.answer(.post, "v2/oauth2/authorize/approve") { r, _ in await sim.approveChosen(r) }
+        group.answer(.get, "sim/approve") { r, _ in await sim.approveChosen(r) }
+        group.answer(.get, "v2/web/auth-code") { r, _ in sim.authCodePage(r) }
+        group.answer(.post, "v2/oauth2/token") { r, _ in await sim.token(r) }
+        group.answer(.post, "v2/oauth2/token/revoke") { r, _ in sim.revoke(r) }
+        group.answer(.post, "v2/oauth2/token/introspect") { r, _ in sim.introspect(r) }
+        group.answer(.get, "v2/oauth2/userinfo") { r, _ in sim.userinfo(r) }
+        group.answer(.get, "v2/api/identities") { r, _ in sim.identities(r) }
+        group.answer(.get, "v2/api/identities/:id/consents") { r, p in sim.consents(r, identityID: p.text("id")) }
+    }
+
+    func unrouted(_ r: SimRequest, _ path: String) async -> SimResponse {
+        sim.authError(404, "NOT_FOUND", "Not Found", "No such resource: \(path)")
+    }
 }

@@ -271,26 +271,13 @@ extension Simulator {
         return "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)"
     }
 
-    /// Answers one HTTPS data request in process, as collection `id`'s server does (the body
-    /// whole, at most `SimLimits.uploadBytes` of it; a `cut` fault drops the answer whole).
-    /// Paths are the server's (`/~/data/results.csv`).
+    /// Answers one HTTPS data request in process with collection `id`'s server's own responder
+    /// (`dataResponder`), its body collected: a `cut` fault answers a response marked
+    /// `dropConnection`. Paths are the server's (`/~/data/results.csv`). A collection that does
+    /// not exist has no server: 404, and nothing recorded.
     public func handleHTTPS(collection id: String, _ r: SimRequest) async -> SimResponse {
-        guard let c = withState({ $0.transfer.collection(id) }) else { return SimResponse(status: 404) }
-        record(SimRequest(method: r.method, path: Simulator.dataFaultRoute(id, r.path), query: r.query, headers: r.headers))
-        let preflight = await dataPreflight(c, r)
-        let answer: DataAnswer =
-            switch preflight {
-            case .failure(let refused): refused.answer
-            case .success where r.method == "PUT" && r.body.count > SimLimits.uploadBytes: tooLarge(r)
-            case .success(let target): dataAnswer(c, r, target)
-            }
-        var response = SimResponse(status: answer.status, headers: answer.headers)
-        response.dropConnection = answer.drop || answer.cutAfter != nil
-        switch answer.body {
-        case .bytes(let b): response.body = b
-        case .content(let content, let range): response.body = content.bytes(range)
-        }
-        return response
+        guard withState({ $0.transfer.collection(id) }) != nil else { return SimResponse(status: 404) }
+        return await answer(r, with: dataResponder(id))
     }
 
     func tooLarge(_ r: SimRequest) -> DataAnswer {

@@ -16,17 +16,33 @@ import NIOCore
 /// and the one certificate (for `127.0.0.1`) serves them all. So `https_server` is
 /// `https://127.0.0.1:PORT`: an origin with no path and no trailing slash, as Globus's value is.
 extension Simulator {
-    /// The server of collection `id`: any path, any method, answered by `serveData`.
-    func dataApplication(_ id: String, started: @escaping @Sendable () -> Void) throws -> any ApplicationProtocol {
+    /// The router of collection `id`'s server: any path, any method, answered by `serveData`. Its
+    /// routes hold the simulator unowned: the simulator keeps the responder built from it.
+    func dataRouter(_ id: String) -> Router<SimContext> {
         let router = Router(context: SimContext.self)
-        let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .head, .options]
-        for method in methods {
+        for method in Simulator.methods {
             for path: RouterPath in ["/", "/**"] {
-                router.on(path, method: method) { [self] request, _ in try await serveData(id, request) }
+                router.on(path, method: method) { [unowned self] request, _ in try await serveData(id, request) }
             }
         }
-        return Application(
-            router: router, server: try serverBuilder(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        return router
+    }
+
+    /// Collection `id`'s responder, built on first use and kept: its server and `handleHTTPS`
+    /// both answer with it.
+    func dataResponder(_ id: String) -> RouterResponder<SimContext> {
+        dataResponders.withLockedValue { built in
+            if let responder = built[id] { return responder }
+            let made = dataRouter(id).buildResponder()
+            built[id] = made
+            return made
+        }
+    }
+
+    /// The server of collection `id`.
+    func dataApplication(_ id: String, started: @escaping @Sendable () -> Void) throws -> any ApplicationProtocol {
+        Application(
+            responder: dataResponder(id), server: try serverBuilder(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { [self] channel in
                 let port = channel.localAddress?.port ?? 0
                 self.dataPorts.withLockedValue { $0[id] = port }

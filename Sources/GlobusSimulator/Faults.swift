@@ -1,3 +1,4 @@
+import Hummingbird
 import JSON
 
 /// A misbehaviour to inject, on one route (a path prefix like `/transfer/v0.10/task_list`) or on all.
@@ -210,102 +211,155 @@ extension Simulator {
         return .json(["collection": .string(id), "path": .string(path), "size": .int(size)])
     }
 
-    /// `/admin/…`: change the simulator while it runs (tests, demos, the fault matrix).
-    func admin(_ r: SimRequest, _ path: String) -> SimResponse {
-        if let refusal = adminAccess.refusal(r) { return refusal }
-        switch (r.method, path) {
-        case ("GET", "/faults"): return .json(["faults": .array(withState { $0.faults }.map(\.json))])
-        case ("POST", "/faults"):
-            let specs = r.json?["faults"]?.array?.compactMap(\.string) ?? r.json?["fault"]?.string.map { [$0] } ?? []
-            let parsed = specs.compactMap(Fault.init(spec:))
-            guard !specs.isEmpty, parsed.count == specs.count else {
-                return .json(["error": "expected {\"fault\": \"KIND[=ARG][@ROUTE][xN]\"} or {\"faults\": [...]}"], status: 400)
+    /// The faults queued, as `GET /admin/faults` answers.
+    func faultList() -> SimResponse { .json(["faults": .array(withState { $0.faults }.map(\.json))]) }
+
+    /// `POST /admin/faults {"fault": SPEC}` or `{"faults": [SPEC, …]}`: queues faults.
+    func addFaults(_ r: SimRequest) -> SimResponse {
+        let specs = r.json?["faults"]?.array?.compactMap(\.string) ?? r.json?["fault"]?.string.map { [$0] } ?? []
+        let parsed = specs.compactMap(Fault.init(spec:))
+        guard !specs.isEmpty, parsed.count == specs.count else {
+            return .json(["error": "expected {\"fault\": \"KIND[=ARG][@ROUTE][xN]\"} or {\"faults\": [...]}"], status: 400)
+        }
+        withState { $0.faults += parsed }
+        return faultList()
+    }
+
+    /// `POST /admin/expire-tokens`: every access token expires now.
+    func expireTokens() -> SimResponse {
+        let n = withState { s in
+            let now = s.now
+            for k in s.accessTokens.keys { s.accessTokens[k]!.expiresAt = now - 1 }
+            return s.accessTokens.count
+        }
+        return .json(["expired": .int(n)])
+    }
+
+    /// `POST /admin/revoke-refresh-tokens`.
+    func revokeRefreshTokens() -> SimResponse {
+        let n = withState { s in
+            for k in s.refreshTokens.keys { s.refreshTokens[k]!.revoked = true }
+            return s.refreshTokens.count
+        }
+        return .json(["revoked": .int(n)])
+    }
+
+    /// `POST /admin/clock {"offset": SECONDS}`: moves the simulator's clock.
+    func setClock(_ r: SimRequest) -> SimResponse {
+        // Within a century either way, so that every date the simulator computes stays one.
+        guard let off = r.json?["offset"]?.int, (-SimLimits.century...SimLimits.century).contains(off) else {
+            return .json(["error": "expected {\"offset\": SECONDS} (at most 100 years either way)"], status: 400)
+        }
+        withState { $0.clockOffset = off }
+        return .json(["offset": .int(off)])
+    }
+
+    /// `POST /admin/tasks {"count": N, "identity": USERNAME, "files": F}`: finished tasks for a
+    /// person, to page through (benchmarks, pagination tests), each with `files` files (default 1).
+    func seedTasks(_ r: SimRequest) -> SimResponse {
+        let files = r.json?["files"]?.int ?? 1
+        guard let count = r.json?["count"]?.int, (1...1_000_000).contains(count), (1...10_000_000).contains(files), let who = r.json?["identity"]?.string,
+            let id = withState({ s in s.identities.first { $0.username == who }?.id })
+        else {
+            return .json(["error": "expected {\"count\": N, \"identity\": USERNAME}"], status: 400)
+        }
+        withState { s in
+            let now = s.preciseNow
+            for i in 0..<count {
+                s.transfer.tasks.append(
+                    SimTask(
+                        id: randomUUID(), type: "TRANSFER", owner: id, label: "seeded \(i)", source: TransferData.tutorial1,
+                        destination: TransferData.tutorial2, items: [("/~/seeded", "/~/seeded", true)],
+                        requested: s.now - 3600, requestedAt: now - 3600, duration: 1, fileCount: files, bytes: 4 * files,
+                        syncLevel: nil, verifyChecksum: true, applied: true))
             }
-            withState { $0.faults += parsed }
-            return .json(["faults": .array(withState { $0.faults }.map(\.json))])
-        case ("DELETE", "/faults"):
-            withState { $0.faults = [] }
-            return .json(["faults": []])
-        case ("POST", "/expire-tokens"):
-            let n = withState { s in
-                let now = s.now
-                for k in s.accessTokens.keys { s.accessTokens[k]!.expiresAt = now - 1 }
-                return s.accessTokens.count
-            }
-            return .json(["expired": .int(n)])
-        case ("POST", "/revoke-refresh-tokens"):
-            let n = withState { s in
-                for k in s.refreshTokens.keys { s.refreshTokens[k]!.revoked = true }
-                return s.refreshTokens.count
-            }
-            return .json(["revoked": .int(n)])
-        case ("POST", "/clock"):
-            // Within a century either way, so that every date the simulator computes stays one.
-            guard let off = r.json?["offset"]?.int, (-SimLimits.century...SimLimits.century).contains(off) else {
-                return .json(["error": "expected {\"offset\": SECONDS} (at most 100 years either way)"], status: 400)
-            }
-            withState { $0.clockOffset = off }
-            return .json(["offset": .int(off)])
-        case ("POST", "/tasks"):
-            // Finished tasks for a person, to page through (benchmarks, pagination tests), each
-            // with `files` files (default 1).
-            let files = r.json?["files"]?.int ?? 1
-            guard let count = r.json?["count"]?.int, (1...1_000_000).contains(count), (1...10_000_000).contains(files), let who = r.json?["identity"]?.string,
-                let id = withState({ s in s.identities.first { $0.username == who }?.id })
-            else {
-                return .json(["error": "expected {\"count\": N, \"identity\": USERNAME}"], status: 400)
-            }
+        }
+        let ids = withState { s in s.transfer.tasks.suffix(count).map { JSON.string($0.id) } }
+        return .json(["tasks": .int(count), "task_ids": .array(ids)])
+    }
+
+    /// `POST /admin/token-lifetime {"seconds": N}`: the lifetime of access tokens issued from now.
+    func setTokenLifetime(_ r: SimRequest) -> SimResponse {
+        guard let secs = r.json?["seconds"]?.int, (1...SimLimits.century).contains(secs) else {
+            return .json(["error": "expected {\"seconds\": N} (1 to 100 years)"], status: 400)
+        }
+        withState { $0.tokenLifetime = secs }
+        return .json(["seconds": .int(secs)])
+    }
+
+    /// `GET /admin/state`: counts of what the simulator keeps.
+    func stateSummary() -> SimResponse {
+        .json(
             withState { s in
-                let now = s.preciseNow
-                for i in 0..<count {
-                    s.transfer.tasks.append(
-                        SimTask(
-                            id: randomUUID(), type: "TRANSFER", owner: id, label: "seeded \(i)", source: TransferData.tutorial1,
-                            destination: TransferData.tutorial2, items: [("/~/seeded", "/~/seeded", true)],
-                            requested: s.now - 3600, requestedAt: now - 3600, duration: 1, fileCount: files, bytes: 4 * files,
-                            syncLevel: nil, verifyChecksum: true, applied: true))
-                }
-            }
-            let ids = withState { s in s.transfer.tasks.suffix(count).map { JSON.string($0.id) } }
-            return .json(["tasks": .int(count), "task_ids": .array(ids)])
-        case ("POST", "/files"):
-            return addGeneratedFile(r)
-        case ("POST", "/token-lifetime"):
-            guard let secs = r.json?["seconds"]?.int, (1...SimLimits.century).contains(secs) else {
-                return .json(["error": "expected {\"seconds\": N} (1 to 100 years)"], status: 400)
-            }
-            withState { $0.tokenLifetime = secs }
-            return .json(["seconds": .int(secs)])
-        case ("GET", "/requests"):
-            // For differential tests: what clients sent (secrets redacted), oldest first.
-            return .json(["requests": .array(log.withLockedValue { $0.requests.map(\.json) })])
-        case ("DELETE", "/requests"):
-            log.withLockedValue { $0 = RequestLog() }
+                [
+                    "access_tokens": .int(s.accessTokens.count), "refresh_tokens": .int(s.refreshTokens.count),
+                    "active_access_tokens": .int(s.accessTokens.values.filter { !$0.revoked && $0.expiresAt > s.now }.count),
+                    "consents": .int(s.consents.count), "tasks": .int(s.transfer.tasks.count), "clock_offset": .int(s.clockOffset)
+                ]
+            })
+    }
+
+    /// `POST /admin/approve {"authorize_url": URL, "identity": USERNAME}`: a scripted login,
+    /// answered `{"code": …}`.
+    func scriptedApproval(_ r: SimRequest) -> SimResponse {
+        guard let url = r.json?["authorize_url"]?.string, let q = url.split(separator: "?", maxSplits: 1).last else {
+            return .json(["error": "expected {\"authorize_url\": URL, \"identity\": USERNAME}"], status: 400)
+        }
+        var req = SimRequest(method: "GET", path: "", query: FormCoding.decode(String(q)), headers: ["accept": "application/json"])
+        req.query.append(("identity", r.json?["identity"]?.string ?? withState { $0.identities[0].username }))
+        return approve(req)
+    }
+}
+
+/// `/admin/…`: change the simulator while it runs (tests, demos, the fault matrix). Who may use
+/// it (`AdminAccess`) is checked before any of its routes, and before its 404.
+struct AdminRoutes: SimService {
+    unowned let sim: Simulator
+    var names: [String] { ["admin"] }
+
+    func register(on group: RouterGroup<Simulator.SimContext>) {
+        group.add(middleware: Gate(access: sim.adminAccess))
+        group.answer(.get, "faults") { _, _ in sim.faultList() }
+        group.answer(.post, "faults") { r, _ in sim.addFaults(r) }
+        group.answer(.delete, "faults") { _, _ in
+            sim.withState { $0.faults = [] }
+            return .json(["faults": []])
+        }
+        group.answer(.post, "expire-tokens") { _, _ in sim.expireTokens() }
+        group.answer(.post, "revoke-refresh-tokens") { _, _ in sim.revokeRefreshTokens() }
+        group.answer(.post, "clock") { r, _ in sim.setClock(r) }
+        group.answer(.post, "tasks") { r, _ in sim.seedTasks(r) }
+        group.answer(.post, "files") { r, _ in sim.addGeneratedFile(r) }
+        group.answer(.post, "token-lifetime") { r, _ in sim.setTokenLifetime(r) }
+        // For differential tests: what clients sent (secrets redacted), oldest first.
+        group.answer(.get, "requests") { _, _ in .json(["requests": .array(sim.log.withLockedValue { $0.requests.map(\.json) })]) }
+        group.answer(.delete, "requests") { _, _ in
+            sim.log.withLockedValue { $0 = RequestLog() }
             return .json(["requests": []])
-        case ("GET", "/connections"):
-            return .json(["connections": .int(log.withLockedValue { $0.connections.count })])
-        case ("GET", "/issued-tokens"):
-            // For secrets audits: every token string issued, so tests can prove none leaked.
-            return .json(withState { s in .array((Array(s.accessTokens.keys) + Array(s.refreshTokens.keys)).sorted().map(JSON.string)) })
-        case ("GET", "/state"):
-            return .json(
-                withState { s in
-                    [
-                        "access_tokens": .int(s.accessTokens.count), "refresh_tokens": .int(s.refreshTokens.count),
-                        "active_access_tokens": .int(s.accessTokens.values.filter { !$0.revoked && $0.expiresAt > s.now }.count),
-                        "consents": .int(s.consents.count), "tasks": .int(s.transfer.tasks.count), "clock_offset": .int(s.clockOffset)
-                    ]
-                })
-        case ("POST", "/approve"):
-            // Scripted login: {"authorize_url": "...", "identity": "alice@uchicago.edu"} -> {"code": ...}
-            guard let url = r.json?["authorize_url"]?.string, let q = url.split(separator: "?", maxSplits: 1).last else {
-                return .json(["error": "expected {\"authorize_url\": URL, \"identity\": USERNAME}"], status: 400)
-            }
-            var req = SimRequest(method: "GET", path: "", query: FormCoding.decode(String(q)), headers: ["accept": "application/json"])
-            req.query.append(("identity", r.json?["identity"]?.string ?? withState { $0.identities[0].username }))
-            return approve(req)
-        default:
-            return .json(["error": .string("no admin resource \(r.method) \(path)")], status: 404)
+        }
+        group.answer(.get, "connections") { _, _ in .json(["connections": .int(sim.log.withLockedValue { $0.connections.count })]) }
+        // For secrets audits: every token string issued, so tests can prove none leaked.
+        group.answer(.get, "issued-tokens") { _, _ in
+            .json(sim.withState { s in .array((Array(s.accessTokens.keys) + Array(s.refreshTokens.keys)).sorted().map(JSON.string)) })
+        }
+        group.answer(.get, "state") { _, _ in sim.stateSummary() }
+        group.answer(.post, "approve") { r, _ in sim.scriptedApproval(r) }
+    }
+
+    func unrouted(_ r: SimRequest, _ path: String) async -> SimResponse {
+        if let refusal = sim.adminAccess.refusal(r) { return refusal }
+        return .json(["error": .string("no admin resource \(r.method) \(path)")], status: 404)
+    }
+
+    /// Refuses whoever may not use the admin API (`AdminAccess.refusal`).
+    struct Gate: RouterMiddleware {
+        let access: AdminAccess
+
+        func handle(
+            _ request: Request, context: Simulator.SimContext, next: (Request, Simulator.SimContext) async throws -> Response
+        ) async throws -> Response {
+            if let refusal = access.refusal(context.simRequest) { return try Simulator.response(refusal) }
+            return try await next(request, context)
         }
     }
 }

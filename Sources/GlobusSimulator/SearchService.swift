@@ -1,3 +1,4 @@
+import Hummingbird
 import JSON
 
 /// Globus Search: one index of example datasets, queried with `GET` or `POST …/search`. As
@@ -47,24 +48,42 @@ extension Simulator {
         return .json(o, status: status)
     }
 
-    func search(_ r: SimRequest, _ path: String) -> SimResponse {
+    /// Search's token check: a token that is not valid is refused; none at all is no token.
+    func searchCaller(_ r: SimRequest) -> Result<AccessToken?, SimResponse> {
         let token = withState { $0.validToken(r.bearer, for: "search.api.globus.org") }
         if r.bearer != nil && token == nil {
-            return searchError(401, "AuthenticationFailed", "Token is not active or not valid for Search")
+            return .failure(searchError(401, "AuthenticationFailed", "Token is not active or not valid for Search"))
         }
+        return .success(token)
+    }
+
+    /// `GET /v1/index/ID`: the index.
+    func searchIndexDocument(_ r: SimRequest) -> SimResponse {
+        if case .failure(let refused) = searchCaller(r) { return refused }
+        return .json([
+            "@datatype": "GSearchIndex", "id": .string(Simulator.searchIndex), "display_name": "Simulator datasets",
+            "description": "A small index of example datasets", "num_subjects": .int(Simulator.searchDocuments.count)
+        ])
+    }
+
+    /// Search's answer for any other path or method: its 401 for a token that is not valid, else
+    /// 404 (naming the index, for an index that is not the simulator's).
+    func searchNotFound(_ r: SimRequest, _ path: String) -> SimResponse {
+        if case .failure(let refused) = searchCaller(r) { return refused }
         let prefix = "/v1/index/\(Simulator.searchIndex)"
-        if r.method == "GET" && path == prefix {
-            return .json([
-                "@datatype": "GSearchIndex", "id": .string(Simulator.searchIndex), "display_name": "Simulator datasets",
-                "description": "A small index of example datasets", "num_subjects": .int(Simulator.searchDocuments.count)
-            ])
+        if path.hasPrefix("/v1/index/"), !path.hasPrefix(prefix + "/") && path != prefix {
+            let id = path.dropFirst("/v1/index/".count).prefix { $0 != "/" }
+            return searchError(404, "NotFound.NoSuchIndex", "There is no search index named \"\(id)\"")
         }
-        guard path == prefix + "/search", r.method == "GET" || r.method == "POST" else {
-            if path.hasPrefix("/v1/index/"), !path.hasPrefix(prefix + "/") && path != prefix {
-                let id = path.dropFirst("/v1/index/".count).prefix { $0 != "/" }
-                return searchError(404, "NotFound.NoSuchIndex", "There is no search index named \"\(id)\"")
-            }
-            return searchError(404, "NotFound.Generic", "No such index or resource: \(path)")
+        return searchError(404, "NotFound.Generic", "No such index or resource: \(path)")
+    }
+
+    /// `GET …/search?q=…` or `POST …/search {"q": …}`: a page of the entries the caller may see.
+    func searchQuery(_ r: SimRequest) -> SimResponse {
+        let token: AccessToken?
+        switch searchCaller(r) {
+        case .failure(let refused): return refused
+        case .success(let t): token = t
         }
         let inBody = r.method == "POST"
         // As Search's validation errors: {"messages": {"query" or "json": {NAME: [WHY]}}}.
@@ -116,4 +135,19 @@ extension Simulator {
                 })
         ])
     }
+}
+
+/// Globus Search: the simulator's one index, and queries of it.
+struct SearchRoutes: SimService {
+    unowned let sim: Simulator
+    var names: [String] { ["search"] }
+
+    func register(on group: RouterGroup<Simulator.SimContext>) {
+        let index = "v1/index/\(Simulator.searchIndex)"
+        group.answer(.get, RouterPath(index)) { r, _ in sim.searchIndexDocument(r) }
+        group.answer(.get, RouterPath(index + "/search")) { r, _ in sim.searchQuery(r) }
+        group.answer(.post, RouterPath(index + "/search")) { r, _ in sim.searchQuery(r) }
+    }
+
+    func unrouted(_ r: SimRequest, _ path: String) async -> SimResponse { sim.searchNotFound(r, path) }
 }

@@ -68,6 +68,10 @@ public final class Simulator: Sendable {
     /// What confidential clients may do here (see `ConfidentialClients`).
     let confidentialClients: ConfidentialClients
     let log = NIOLockedValueBox(RequestLog())
+    /// The responder the router builds (`responder`, in `Routing.swift`), once built.
+    let responderBox = NIOLockedValueBox<RouterResponder<SimContext>?>(nil)
+    /// Each collection's HTTPS server's responder (`dataResponder`), once built.
+    let dataResponders = NIOLockedValueBox<[String: RouterResponder<SimContext>]>([:])
 
     public init(_ configuration: Configuration = Configuration()) throws {
         var s = SimState(identities: configuration.identities, clients: configuration.clients, tokenLifetime: configuration.tokenLifetime)
@@ -120,8 +124,9 @@ public final class Simulator: Sendable {
     }
 
     /// Serves on 127.0.0.1:`port` (0: any free port) until the task is cancelled; `ready` is
-    /// called with the bound port. Requests go through Hummingbird's router: middleware turns
-    /// each into a `SimRequest`, records it and applies faults; then the route of its service answers.
+    /// called with the bound port. Requests go through Hummingbird's router (`Routing.swift`):
+    /// middleware turns each into a `SimRequest`, records it and applies faults; then the route of
+    /// its service answers (`Services.swift`).
     public func run(port: Int = 0, ready: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         // `ready` waits for every server: the services' and each collection's HTTPS server.
         let collections = withState { $0.transfer.collections.map(\.id) }
@@ -134,7 +139,7 @@ public final class Simulator: Sendable {
             }
         }
         let app = Application(
-            router: router(), server: try serverBuilder(), configuration: .init(address: .hostname("127.0.0.1", port: port)),
+            responder: responder, server: try serverBuilder(), configuration: .init(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { [self] channel in
                 let p = channel.localAddress?.port ?? 0
                 self.portBox.withLockedValue { $0 = p }
@@ -158,43 +163,12 @@ public final class Simulator: Sendable {
         return try .tls(.http1(), tlsConfiguration: config)
     }
 
-    /// Answers one request in process, as the server does: recorded, faults applied, then routed.
-    public func handle(_ r: SimRequest) async -> SimResponse {
-        record(r)
-        var r = r
-        r.faults = takeFaults(for: r.path)
-        if let answer = await respond(to: r.faults, r) { return answer }
-        return await route(r)
-    }
-
-    /// The services by the first component of the path.
-    static let services: [String: @Sendable (Simulator, SimRequest, String) async -> SimResponse] = [
-        "auth": { await $0.auth($1, $2) },
-        "transfer": { $0.transfer($1, $2) },
-        "groups": { $0.groupsService($1, $2) },
-        "search": { $0.search($1, $2) },
-        "timer": { $0.timers($1, $2) },
-        "timers": { $0.timers($1, $2) },
-        "flows": { $0.flows($1, $2) },
-        "compute": { $0.compute($1, $2) },
-        "gcs": { $0.gcs($1, $2) },
-        "admin": { $0.admin($1, $2) }
-    ]
-
     /// Splits `/service/rest` into the service and the path within it.
     static func split(_ path: String) -> (service: String, path: String) {
         let trimmed = path.drop { $0 == "/" }
         let service = String(trimmed.prefix { $0 != "/" })
         let rest = String(trimmed.dropFirst(service.count))
         return (service, rest.isEmpty ? "/" : rest)
-    }
-
-    /// The answer of the service the path names (or the index page, or 404).
-    func route(_ r: SimRequest) async -> SimResponse {
-        let (service, path) = Simulator.split(r.path)
-        if let handler = Simulator.services[service] { return await handler(self, r, path) }
-        if service.isEmpty { return index() }
-        return .json(["code": "NotFound", "message": .string("No simulated service '\(service)'")], status: 404)
     }
 
     func index() -> SimResponse {

@@ -1,3 +1,4 @@
+import Hummingbird
 import JSON
 
 /// A transfer timer: runs its transfer at `start`, then every `interval` seconds, `count` times
@@ -37,28 +38,35 @@ struct SimTimer: Sendable {
 extension Simulator {
     static let timerScope = "https://auth.globus.org/scopes/\(SimulatedServices.timersID)/timer"
 
-    func timerRoutes(_ r: SimRequest, _ path: String) -> SimResponse {
+    /// Timers' token check; then the timers that are due run, and `body` answers for the caller.
+    func withTimersToken(_ r: SimRequest, _ body: (_ token: AccessToken, _ me: String) -> SimResponse) -> SimResponse {
         guard let token = withState({ $0.validToken(r.bearer, for: SimulatedServices.timersID) }) else {
             return .json(["error": ["code": "AUTHENTICATION_ERROR", "detail": "Token is not active or not valid for Timers"]], status: 401)
         }
         runDueTimers()
-        let me = token.identityID ?? token.clientID
-        let parts = path.split(separator: "/").map(String.init)
-        switch (r.method, parts.first ?? "", parts.count) {
-        case ("POST", "v2", 2) where parts[1] == "timer": return createTimer(token, r)
-        case ("GET", "v2", 2) where parts.last == "timers", ("GET", "jobs", 1):
+        return body(token, token.identityID ?? token.clientID)
+    }
+
+    /// The caller's timers, as `GET /v2/timers` (`"timers"`) or `GET /jobs` (`"jobs"`) lists them.
+    func listTimers(_ r: SimRequest, as name: String) -> SimResponse {
+        withTimersToken(r) { _, me in
             let mine = withState { s in s.timers.filter { $0.owner == me && !$0.deleted } }
-            return .json([parts.first == "jobs" ? "jobs" : "timers": .array(mine.map(timerDocument))])
-        case ("GET", "jobs", 2), ("DELETE", "jobs", 2):
+            var o = JSONObject()
+            o[name] = .array(mine.map(timerDocument))
+            return .json(.object(o))
+        }
+    }
+
+    /// `GET /jobs/ID`, or `DELETE /jobs/ID` (which marks it deleted): one of the caller's timers.
+    func timerJob(_ r: SimRequest, id: String, delete: Bool) -> SimResponse {
+        withTimersToken(r) { _, me in
             let found: SimTimer? = withState { s in
-                guard let i = s.timers.firstIndex(where: { $0.id == parts[1] && $0.owner == me && !$0.deleted }) else { return nil }
-                if r.method == "DELETE" { s.timers[i].deleted = true }
+                guard let i = s.timers.firstIndex(where: { $0.id == id && $0.owner == me && !$0.deleted }) else { return nil }
+                if delete { s.timers[i].deleted = true }
                 return s.timers[i]
             }
-            guard let t = found else { return .json(["error": ["code": "NOT_FOUND", "detail": .string("No timer \(parts[1])")]], status: 404) }
+            guard let t = found else { return .json(["error": ["code": "NOT_FOUND", "detail": .string("No timer \(id)")]], status: 404) }
             return .json(timerDocument(t))
-        default:
-            return .json(["error": ["code": "NOT_FOUND", "detail": .string("No such resource: \(path)")]], status: 404)
         }
     }
 
@@ -186,5 +194,23 @@ extension Simulator {
         o["inactive_reason"] = .null
         o["last_task_id"] = t.lastTaskID.map(JSON.string) ?? .null
         return .object(o)
+    }
+}
+
+/// Globus Timers, as `timer` (the SDK's service name) and `timers`.
+struct TimersRoutes: SimService {
+    unowned let sim: Simulator
+    var names: [String] { ["timer", "timers"] }
+
+    func register(on group: RouterGroup<Simulator.SimContext>) {
+        group.answer(.post, "v2/timer") { r, _ in sim.withTimersToken(r) { token, _ in sim.createTimer(token, r) } }
+        group.answer(.get, "v2/timers") { r, _ in sim.listTimers(r, as: "timers") }
+        group.answer(.get, "jobs") { r, _ in sim.listTimers(r, as: "jobs") }
+        group.answer(.get, "jobs/:id") { r, p in sim.timerJob(r, id: p.text("id"), delete: false) }
+        group.answer(.delete, "jobs/:id") { r, p in sim.timerJob(r, id: p.text("id"), delete: true) }
+    }
+
+    func unrouted(_ r: SimRequest, _ path: String) async -> SimResponse {
+        sim.withTimersToken(r) { _, _ in .json(["error": ["code": "NOT_FOUND", "detail": .string("No such resource: \(path)")]], status: 404) }
     }
 }

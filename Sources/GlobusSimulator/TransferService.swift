@@ -1,3 +1,5 @@
+import HTTPTypes
+import Hummingbird
 import JSON
 
 /// Globus Transfer `/v0.10`: endpoints, ls, mkdir, tasks.
@@ -10,37 +12,25 @@ extension Simulator {
         return .json(o, status: status)
     }
 
-    func transfer(_ r: SimRequest, _ fullPath: String) -> SimResponse {
-        guard fullPath.hasPrefix("/v0.10/") else {
-            return transferError(404, "ClientError.NotFound", "Unknown API version or path: \(fullPath)", resource: fullPath)
-        }
-        let path = String(fullPath.dropFirst("/v0.10".count))
+    /// Transfer's token check, first for every path under `/v0.10`; then `body` with the token
+    /// and the resource (the path within `/v0.10`, as Transfer names it in its answers).
+    func withTransferToken(_ r: SimRequest, _ body: (_ token: AccessToken, _ resource: String) -> SimResponse) -> SimResponse {
+        let path = Simulator.split(r.path).path
+        let resource = path.hasPrefix("/v0.10/") ? String(path.dropFirst("/v0.10".count)) : path
         guard let token = withState({ $0.validToken(r.bearer, for: "transfer.api.globus.org") }) else {
             let why = r.bearer == nil ? "No Authorization header provided" : "Token is not active or not valid for Transfer"
-            return transferError(401, "AuthenticationFailed", why, resource: path)
+            return transferError(401, "AuthenticationFailed", why, resource: resource)
         }
-        let parts = path.split(separator: "/").map(String.init)
-        switch (r.method, parts.first ?? "") {
-        case ("GET", "task_list"): return taskList(token, r)
-        case ("GET", "task") where parts.count == 2: return task(token, parts[1], path)
-        case ("GET", "task") where parts.count == 3 && parts[2] == "successful_transfers": return successfulTransfers(token, parts[1], r, path)
-        case ("GET", "task") where parts.count == 3 && parts[2] == "event_list": return eventList(token, parts[1], r, path)
-        case ("GET", "submission_id"): return .json(["DATA_TYPE": "submission_id", "value": .string(randomUUID())])
-        case ("GET", "endpoint_search"): return endpointSearch(r)
-        case ("GET", "endpoint") where parts.count == 2:
-            guard let c = withState({ $0.transfer.collection(parts[1]) }) else { return notFound(parts[1], path) }
-            return .json(endpointDocument(c))
-        case ("GET", "operation") where parts.count == 4 && parts[1] == "endpoint" && parts[3] == "ls":
-            return ls(token, parts[2], r, path)
-        case ("POST", "operation") where parts.count == 4 && parts[1] == "endpoint" && parts[3] == "mkdir":
-            return mkdir(token, parts[2], r, path)
-        case ("POST", "transfer"), ("POST", "delete"): return submit(token, r, kind: parts[0], path)
-        case ("POST", "task") where parts.count == 3 && parts[2] == "cancel": return cancel(token, parts[1], path)
-        case ("POST", "operation") where parts.count == 4 && parts[1] == "endpoint" && parts[3] == "rename":
-            return rename(token, parts[2], r, path)
-        default:
-            return transferError(404, "ClientError.NotFound", "No such resource: \(fullPath)", resource: path)
+        return body(token, resource)
+    }
+
+    /// Transfer's answer for any other path or method: 404 for a path outside `/v0.10/`, else its
+    /// token check and then 404.
+    func transferNotFound(_ r: SimRequest, _ path: String) -> SimResponse {
+        guard path.hasPrefix("/v0.10/") else {
+            return transferError(404, "ClientError.NotFound", "Unknown API version or path: \(path)", resource: path)
         }
+        return withTransferToken(r) { _, resource in transferError(404, "ClientError.NotFound", "No such resource: \(path)", resource: resource) }
     }
 
     func notFound(_ id: String, _ path: String) -> SimResponse {
@@ -190,6 +180,46 @@ extension Simulator {
         transferError(502, "ExternalError." + code, "\(what)\nEndpoint: \(c.displayName)\nServer: simulator\nMessage: \(message)", resource: path)
     }
 
+}
+
+/// Globus Transfer `/v0.10`: each of its resources a route, each checking the token first.
+struct TransferRoutes: SimService {
+    unowned let sim: Simulator
+    var names: [String] { ["transfer"] }
+
+    func register(on group: RouterGroup<Simulator.SimContext>) {
+        let v = group.group("v0.10")
+        /// A route that needs a Transfer token: `answer` gets it, the request, the route's
+        /// parameters and the resource path. `orBelow`: any path below answers the same (these
+        /// routes always have ignored what follows them).
+        func route(
+            _ method: HTTPRequest.Method, _ path: String, orBelow: Bool = false,
+            _ answer: @escaping @Sendable (AccessToken, SimRequest, Parameters, String) -> SimResponse
+        ) {
+            for path in orBelow ? [path, path + "/**"] : [path] {
+                v.answer(method, RouterPath(path)) { r, p in sim.withTransferToken(r) { token, resource in answer(token, r, p, resource) } }
+            }
+        }
+        route(.get, "task_list", orBelow: true) { t, r, _, _ in sim.taskList(t, r) }
+        route(.get, "task/:id") { t, _, p, resource in sim.task(t, p.text("id"), resource) }
+        route(.get, "task/:id/successful_transfers") { t, r, p, resource in sim.successfulTransfers(t, p.text("id"), r, resource) }
+        route(.get, "task/:id/event_list") { t, r, p, resource in sim.eventList(t, p.text("id"), r, resource) }
+        route(.post, "task/:id/cancel") { t, _, p, resource in sim.cancel(t, p.text("id"), resource) }
+        route(.get, "submission_id", orBelow: true) { _, _, _, _ in .json(["DATA_TYPE": "submission_id", "value": .string(randomUUID())]) }
+        route(.get, "endpoint_search", orBelow: true) { _, r, _, _ in sim.endpointSearch(r) }
+        route(.get, "endpoint/:id") { _, _, p, resource in
+            let id = p.text("id")
+            guard let c = sim.withState({ $0.transfer.collection(id) }) else { return sim.notFound(id, resource) }
+            return .json(sim.endpointDocument(c))
+        }
+        route(.get, "operation/endpoint/:id/ls") { t, r, p, resource in sim.ls(t, p.text("id"), r, resource) }
+        route(.post, "operation/endpoint/:id/mkdir") { t, r, p, resource in sim.mkdir(t, p.text("id"), r, resource) }
+        route(.post, "operation/endpoint/:id/rename") { t, r, p, resource in sim.rename(t, p.text("id"), r, resource) }
+        route(.post, "transfer", orBelow: true) { t, r, _, resource in sim.submit(t, r, kind: "transfer", resource) }
+        route(.post, "delete", orBelow: true) { t, r, _, resource in sim.submit(t, r, kind: "delete", resource) }
+    }
+
+    func unrouted(_ r: SimRequest, _ path: String) async -> SimResponse { sim.transferNotFound(r, path) }
 }
 
 extension String {
