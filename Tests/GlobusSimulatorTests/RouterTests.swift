@@ -18,9 +18,10 @@ import Testing
         var json: JSON { (try? JSON.parse(Array(text.utf8))) ?? .null }
     }
 
-    /// Runs `body` with a client of `sim`'s router in router test mode.
+    /// Runs `body` with a client of `sim`'s router in router test mode: the very responder its
+    /// server and `handle` answer with.
     static func withRouter(_ sim: Simulator, _ body: @escaping @Sendable (Client) async throws -> Void) async throws {
-        let app = Application(router: sim.router())
+        let app = Application(responder: sim.responder)
         try await app.test(.router) { client in try await body(Client(client: client)) }
     }
 
