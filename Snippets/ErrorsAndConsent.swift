@@ -3,9 +3,7 @@
 import GlobusSDK
 
 // snippet.hide
-let app = GlobusApp.user(
-    "my-app", clientID: "61338d24-54d5-408f-a10d-66c06b59f6d2",
-    config: GlobusApp.Config(environment: .production, storage: MemoryTokenStorage()))
+let app = GlobusApp.user("my-app", clientID: "61338d24-54d5-408f-a10d-66c06b59f6d2", storage: MemoryTokenStorage())
 let taskID = "1f4ff5c4-1c8c-11ef-b0c6-0242ac110002"
 // snippet.show
 // snippet.errors

@@ -2,9 +2,7 @@
 import GlobusSDK
 
 // snippet.hide
-let app = GlobusApp.user(
-    "my-app", clientID: "61338d24-54d5-408f-a10d-66c06b59f6d2",
-    config: GlobusApp.Config(environment: .production, storage: MemoryTokenStorage()))
+let app = GlobusApp.user("my-app", clientID: "61338d24-54d5-408f-a10d-66c06b59f6d2", storage: MemoryTokenStorage())
 let transfer = TransferClient(app: app)
 // snippet.show
 // snippet.items

@@ -3,17 +3,13 @@
 import GlobusSDK
 
 // snippet.app
-let settings = try Settings(variables: Settings.processVariables())
-guard let clientID = settings.clientID, let secret = settings.clientSecret else {
+var settings = try Settings(variables: Settings.processVariables())
+guard settings.clientID != nil, settings.clientSecret != nil else {
     fatalError("Set GLOBUS_CLIENT_ID and GLOBUS_CLIENT_SECRET to the service account's credentials")
 }
-let appName = settings.appName ?? "nightly-copy"
-let tokenFile = try JSONTokenStorage.defaultPath(
-    clientID: clientID, appName: appName,
-    environment: settings.environment.name, home: settings.home)
-let app = GlobusApp.client(
-    appName, clientID: clientID, clientSecret: secret,
-    config: GlobusApp.Config(settings: settings, storage: try JSONTokenStorage(path: tokenFile)))
+settings.appName = settings.appName ?? "nightly-copy"
+// A service account (the settings hold a secret), its tokens in the Python SDK's default file.
+let app = try GlobusApp(settings: settings)
 // snippet.transfer
 let transfer = TransferClient(app: app)  // no login step: the first call gets the tokens
 let (source, destination) = ("6c54cade-bde5-45c1-bdea-f4bd71dba2cc", "31ce9ba0-176d-45a5-add3-f37d233ba47d")
@@ -24,7 +20,5 @@ if let taskID = submitted.taskID, try transfer.taskWait(taskID, timeout: 3600, p
     print("task \(taskID):", try transfer.getTask(taskID).status ?? "?")
 }
 // snippet.memory
-let throwaway = GlobusApp.client(
-    appName, clientID: clientID, clientSecret: secret,
-    config: GlobusApp.Config(settings: settings, storage: MemoryTokenStorage()))
+let throwaway = try GlobusApp(settings: settings, storage: MemoryTokenStorage())
 try throwaway.clientCredentialsLogin()  // optional: fetch every required token now

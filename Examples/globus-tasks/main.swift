@@ -25,22 +25,15 @@ func visible(_ text: String) -> String {
 
 do {
     // snippet.app
-    let settings = try Settings(variables: Settings.processVariables())
+    var settings = try Settings(variables: Settings.processVariables())
     if settings.isClientApp && settings.clientID == nil {
         throw GlobusError.configuration("GLOBUS_CLIENT_SECRET is set but GLOBUS_CLIENT_ID is not: set both for a service account")
     }
-    let clientID = settings.clientID ?? "61338d24-54d5-408f-a10d-66c06b59f6d2"  // the tutorial client
-    let appName = settings.appName ?? "globus-tasks"
-    let tokenFile = try JSONTokenStorage.defaultPath(
-        clientID: clientID, appName: appName,
-        environment: settings.environment.name, home: settings.home)
-    let config = GlobusApp.Config(settings: settings, storage: try JSONTokenStorage(path: tokenFile))
-    let app =
-        if let secret = settings.clientSecret {  // a service account, signed in by its id and secret
-            GlobusApp.client(appName, clientID: clientID, clientSecret: secret, config: config)
-        } else {
-            GlobusApp.user(appName, clientID: clientID, config: config)
-        }
+    settings.clientID = settings.clientID ?? "61338d24-54d5-408f-a10d-66c06b59f6d2"  // the tutorial client
+    settings.appName = settings.appName ?? "globus-tasks"
+    // A service account when the settings hold a secret, else a person's app; tokens in the
+    // Python SDK's default file for the client and app, so `globus-sdk` scripts share them.
+    let app = try GlobusApp(settings: settings)
     let transfer = TransferClient(app: app)  // the app's login now asks for Transfer too
     // snippet.login
     let terminal = PasteCodeLoginFlow(

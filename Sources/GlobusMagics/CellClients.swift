@@ -2,9 +2,9 @@ import GlobusSDK
 import JSON
 
 /// The SDK clients a command calls Globus with. Every one is made here, with the same options:
-/// the cell's login when tokens are missing or a requirement is unmet, the cell's interrupt,
-/// `%globus config auto_relogin` for GAREs, and the secret gate (`ClientGate`) around every
-/// request the client sends. Commands make no request any other way, so every request a
+/// the cell's login when tokens are missing or a requirement is unmet, the cell's interrupt, and
+/// the secret gate (`ClientGate`) around every request the client sends (GAREs are redriven
+/// when the app's settings say so: `%globus config auto_relogin`). Commands make no request any other way, so every request a
 /// command sends, each page of a listing included, passes the gate.
 extension GlobusContext {
     /// The options of every client of this command.
@@ -13,7 +13,6 @@ extension GlobusContext {
         let gate = gate
         return ClientOptions(
             onLoginRequired: { need throws(GlobusError) in try login.run(need) }, isCancelled: isCancelled,
-            redriveGARE: session.choices.autoRelogin,
             intercept: { request, send throws(GlobusError) in try gate.pass(request, send) })
     }
 

@@ -96,6 +96,8 @@ final class GlobusSession: @unchecked Sendable {
         s.appName = choices.appName ?? s.appName ?? GlobusSession.defaultAppName
         s.storage = choices.storage
         s.refreshTokens = choices.refreshTokens
+        s.autoRedriveGARE = choices.autoRelogin
+        s.products = [ClientProduct(name: "globus-kernel", version: KernelVersion.current)]
         s.tokenPath = try tokenPath(s)
         cachedSettings = (key, s)
         return s
@@ -138,14 +140,7 @@ final class GlobusSession: @unchecked Sendable {
         if !demo.isOn, s.storage == .json, let path = s.tokenPath { secrets.sources.realTokenFile(path, files: files) }
         if let secret = s.clientSecret { secrets.sources.signsIn(clientID: s.clientID!, secret: secret) }
         secrets.changes.bump()
-        var config = GlobusApp.Config(settings: s, storage: storage)
-        config.products = [ClientProduct(name: "globus-kernel", version: KernelVersion.current)]
-        let app: GlobusApp
-        if let secret = s.clientSecret {
-            app = GlobusApp.client(s.appName!, clientID: s.clientID!, clientSecret: secret, config: config)
-        } else {
-            app = GlobusApp.user(s.appName!, clientID: s.clientID!, config: config)
-        }
+        let app = try GlobusApp(settings: s, storage: storage)
         for svc in GlobusSession.loginServices where svc != .auth {
             app.addScopeRequirements(svc.resourceServer, svc.defaultScopes.compactMap { try? Scope.parse($0) })
         }

@@ -16,14 +16,14 @@ extension GlobusApp {
             let defaults = request.service.defaultScopes.compactMap { try? Scope.parse($0) }
             if !defaults.isEmpty { addScopeRequirements(rs, defaults) }
         }
-        let http = try request.httpRequest(environment: config.environment)
+        let http = try request.httpRequest(environment: settings.environment)
         var loggedIn = false, redriven = false
         while true {
             do {
                 let response = try self.http.perform(
                     http, authorizer: authorizer(for: rs, isCancelled: isCancelled), retry: request.retry,
                     allowErrors: request.allowErrors, isCancelled: isCancelled)
-                if !redriven, redrive ?? config.autoRedriveGARE, let handler = onLoginRequired, response.status == 403,
+                if !redriven, redrive ?? settings.autoRedriveGARE, let handler = onLoginRequired, response.status == 403,
                     let body = try? JSON.parse(response.body), let gare = GARE(json: body)
                 {
                     redriven = true
@@ -39,7 +39,7 @@ extension GlobusApp {
                 case .loginRequired(let need) where !loggedIn && onLoginRequired != nil:
                     loggedIn = true
                     try onLoginRequired!(need)
-                case .api(let e) where !redriven && e.httpStatus == 403 && (redrive ?? config.autoRedriveGARE) && onLoginRequired != nil:
+                case .api(let e) where !redriven && e.httpStatus == 403 && (redrive ?? settings.autoRedriveGARE) && onLoginRequired != nil:
                     guard let gare = e.gare else { throw error }
                     redriven = true
                     try onLoginRequired!(

@@ -12,45 +12,17 @@ import JSON
 /// "log in again"; a refresh answer without a refresh token keeps the old one; logout forgets the
 /// identity so someone else can log in; `openid` is always required.
 public final class GlobusApp: @unchecked Sendable {
-    /// Mirrors the Python SDK's `GlobusAppConfig`.
-    public struct Config: Sendable {
-        /// The Globus environment.
-        public var environment: GlobusEnvironment
-        /// Timeout, certificate checks and proxies of every request.
-        public var http = HTTPSettings()
-        /// Where the tokens are kept.
-        public var storage: any TokenStorage
-        /// Whether logins ask for refresh tokens (kept for months; on by default).
-        public var requestRefreshTokens = true
-        /// The redirect URI (default: Globus's auth-code page for native apps).
-        public var redirectURI: String?
-        /// With a GARE on a call, log in with its parameters and retry once.
-        public var autoRedriveGARE = false
-        /// Products built on this SDK, named in `X-Globus-Client-Info` (e.g. the kernel).
-        public var products: [ClientProduct] = []
-
-        /// A configuration with the default HTTP settings.
-        public init(environment: GlobusEnvironment, storage: any TokenStorage) {
-            self.environment = environment
-            self.storage = storage
-        }
-
-        /// The environment, HTTP settings and refresh choice of `settings`, with `storage`.
-        public init(settings: Settings, storage: any TokenStorage) {
-            self.init(environment: settings.environment, storage: storage)
-            http = settings.http
-            requestRefreshTokens = settings.refreshTokens
-        }
-    }
-
     /// The app's name (in `User-Agent`, the token file's folder, the consent's name).
     public let appName: String
     /// The Globus Auth client's id.
     public let clientID: String
     /// Whether it is a service account (client credentials) rather than a person's app.
     public let isClientApp: Bool
-    /// Its configuration.
-    public let config: Config
+    /// Its settings: the environment, HTTP settings, refresh tokens, redirect URI, GARE redrive
+    /// and products (the Python SDK's `GlobusAppConfig`), with the app's name and client id.
+    public let settings: Settings
+    /// Where its tokens are kept.
+    public let storage: any TokenStorage
     /// Globus Auth's login endpoints for this app's client (authorize, token, revoke, introspect).
     public let authClient: AuthLoginClient
     /// How its requests are sent.
@@ -65,30 +37,59 @@ public final class GlobusApp: @unchecked Sendable {
         var consentsMet: [String: Set<String>] = [:]
     }
 
-    /// A person's app (native with PKCE, or confidential with a redirect URI).
+    /// A person's app (native with PKCE, or confidential with a redirect URI in `settings`),
+    /// keeping its tokens in `storage`.
     public static func user(
-        _ appName: String, clientID: String, clientSecret: String? = nil, config: Config,
-        transport: any Transport = CurlTransport.shared
+        _ appName: String, clientID: String, clientSecret: String? = nil, settings: Settings = Settings(),
+        storage: any TokenStorage, transport: any Transport = CurlTransport.shared
     ) -> GlobusApp {
-        GlobusApp(appName: appName, clientID: clientID, clientSecret: clientSecret, isClientApp: false, config: config, transport: transport)
+        GlobusApp(appName: appName, clientID: clientID, clientSecret: clientSecret, isClientApp: false, settings: settings, storage: storage, transport: transport)
     }
 
-    /// A service account's app (client credentials).
+    /// A service account's app (client credentials), keeping its tokens in `storage`.
     public static func client(
-        _ appName: String, clientID: String, clientSecret: String, config: Config,
-        transport: any Transport = CurlTransport.shared
+        _ appName: String, clientID: String, clientSecret: String, settings: Settings = Settings(),
+        storage: any TokenStorage, transport: any Transport = CurlTransport.shared
     ) -> GlobusApp {
-        GlobusApp(appName: appName, clientID: clientID, clientSecret: clientSecret, isClientApp: true, config: config, transport: transport)
+        GlobusApp(appName: appName, clientID: clientID, clientSecret: clientSecret, isClientApp: true, settings: settings, storage: storage, transport: transport)
     }
 
-    init(appName: String, clientID: String, clientSecret: String?, isClientApp: Bool, config: Config, transport: any Transport) {
+    /// The app `settings` describe: a service account when they hold a client secret, else a
+    /// person's app; named ``Settings/appName`` (default "Unnamed Globus App", as in the Python
+    /// SDK), keeping its tokens in `storage`, or else in the store the settings name
+    /// (``Settings/tokenStorage(appName:clientID:files:)``). Throws a configuration error without
+    /// a client id.
+    ///
+    /// ```swift
+    /// let app = try GlobusApp(settings: Settings(variables: Settings.processVariables()))
+    /// ```
+    public convenience init(settings: Settings, storage: (any TokenStorage)? = nil, transport: any Transport = CurlTransport.shared) throws(GlobusError) {
+        guard let clientID = settings.clientID else {
+            throw .configuration("Could not set up a globus login client: the settings have no client id (GLOBUS_CLIENT_ID).")
+        }
+        let appName = settings.appName ?? "Unnamed Globus App"
+        var store = storage
+        if store == nil { store = try settings.tokenStorage(appName: appName, clientID: clientID) }
+        self.init(
+            appName: appName, clientID: clientID, clientSecret: settings.clientSecret, isClientApp: settings.isClientApp, settings: settings,
+            storage: store!, transport: transport)
+    }
+
+    init(
+        appName: String, clientID: String, clientSecret: String?, isClientApp: Bool, settings: Settings, storage: any TokenStorage,
+        transport: any Transport
+    ) {
         self.appName = appName
         self.clientID = clientID
         self.isClientApp = isClientApp
-        self.config = config
-        http = GlobusHTTP(transport: transport, appName: appName, products: config.products, settings: config.http)
-        authClient = AuthLoginClient(clientID: clientID, clientSecret: clientSecret, environment: config.environment, http: http)
-        idTokens = IDTokenVerifier(http: http, environment: config.environment, clientID: clientID)
+        var settings = settings
+        settings.appName = appName
+        settings.clientID = clientID
+        self.settings = settings
+        self.storage = storage
+        http = GlobusHTTP(transport: transport, appName: appName, products: settings.products, settings: settings.http)
+        authClient = AuthLoginClient(clientID: clientID, clientSecret: clientSecret, environment: settings.environment, http: http)
+        idTokens = IDTokenVerifier(http: http, environment: settings.environment, clientID: clientID)
     }
 
     // MARK: scope requirements
@@ -115,14 +116,14 @@ public final class GlobusApp: @unchecked Sendable {
     /// The identity the stored tokens belong to (user apps), read from the store each time:
     /// other processes may share it.
     public func identityID() throws(GlobusError) -> String? {
-        try config.storage.all().values.compactMap(\.identityID).first
+        try storage.all().values.compactMap(\.identityID).first
     }
 
     // MARK: checking tokens
 
     /// Why the stored tokens for `resourceServer` cannot be used as they are, or nil when they can.
     public func problem(with resourceServer: String, now: Int = Int(time(nil))) throws(GlobusError) -> LoginRequired? {
-        try problem(with: resourceServer, stored: try config.storage.get(resourceServer), now: now)
+        try problem(with: resourceServer, stored: try storage.get(resourceServer), now: now)
     }
 
     func problem(
@@ -142,7 +143,7 @@ public final class GlobusApp: @unchecked Sendable {
                 authorizationParameters: AuthorizationParameters(requiredScopes: [unmet.description]))
         }
         if isClientApp { return nil }
-        if config.requestRefreshTokens {
+        if settings.refreshTokens {
             if t.refreshToken == nil && t.expiresAtSeconds <= now { return LoginRequired(reason: .noRefreshToken, resourceServer: resourceServer) }
         } else if t.expiresAtSeconds <= now {
             return LoginRequired(reason: .expired, resourceServer: resourceServer)
@@ -184,12 +185,12 @@ public final class GlobusApp: @unchecked Sendable {
             }
         }
         let pkce = authClient.isConfidential ? nil : PKCE()
-        let redirect = config.redirectURI ?? authClient.authCodeRedirect
-        if authClient.isConfidential && config.redirectURI == nil {
+        let redirect = settings.redirectURI ?? authClient.authCodeRedirect
+        if authClient.isConfidential && settings.redirectURI == nil {
             throw .configuration("Use of a Confidential client requires an explicit redirect_uri.")
         }
         var options = AuthLoginClient.AuthorizeOptions(
-            scopes: scopes, redirectURI: redirect, refreshTokens: config.requestRefreshTokens, pkce: pkce,
+            scopes: scopes, redirectURI: redirect, refreshTokens: settings.refreshTokens, pkce: pkce,
             prefillNamedGrant: authClient.isConfidential ? nil : GlobusApp.namedGrant(appName), parameters: parameters)
         options.state = "_default"
         return PendingLogin(authorizeURL: authClient.authorizeURL(options), pkce: pkce, redirectURI: redirect, scopes: scopes, parameters: parameters)
@@ -220,7 +221,7 @@ public final class GlobusApp: @unchecked Sendable {
         let claims = try idTokens.verify(idToken, isCancelled: isCancelled)
         // Never mix two people's tokens in one store (checked and written under the store's lock).
         let entries = response.resourceServers.map { TokenData(response.byResourceServer[$0]!, identityID: claims.sub) }
-        if try config.storage.store(entries, ifIdentityIs: claims.sub) != nil {
+        if try storage.store(entries, ifIdentityIs: claims.sub) != nil {
             for t in response.byResourceServer.values {
                 try? authClient.revoke(t.accessToken, isCancelled: isCancelled)
                 if let r = t.refreshToken { try? authClient.revoke(r, isCancelled: isCancelled) }
@@ -276,15 +277,15 @@ public final class GlobusApp: @unchecked Sendable {
     func storeClientTokens(_ r: TokenResponse, isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) {
         var identity: String?
         if let t = r.idToken { identity = try idTokens.verify(t, isCancelled: isCancelled).sub }
-        if identity == nil { identity = try config.storage.all().values.compactMap(\.identityID).first }
-        try config.storage.store(r.resourceServers.map { TokenData(r.byResourceServer[$0]!, identityID: identity) })
+        if identity == nil { identity = try storage.all().values.compactMap(\.identityID).first }
+        try storage.store(r.resourceServers.map { TokenData(r.byResourceServer[$0]!, identityID: identity) })
     }
 
     /// Revokes and removes tokens (those of required resource servers, or all with `sweep`),
     /// and forgets the identity so that another person can log in.
     /// An interrupt stops the revokes at once; the local tokens are still removed.
     public func logout(sweep: Bool = false, isCancelled: @escaping @Sendable () -> Bool = { false }) throws(GlobusError) -> [String] {
-        let stored = try config.storage.all()
+        let stored = try storage.all()
         let targets = sweep ? Array(stored.keys).sorted() : scopeRequirements.map(\.0).filter { stored[$0] != nil }
         var firstError: GlobusError?
         for rs in targets {
@@ -293,7 +294,7 @@ public final class GlobusApp: @unchecked Sendable {
                 if isCancelled() { firstError = firstError ?? .cancelled; break }
                 do { try authClient.revoke(token, isCancelled: isCancelled) } catch { firstError = firstError ?? error }
             }
-            try config.storage.remove(rs)
+            try storage.remove(rs)
         }
         switch firstError {
         case .network?, .cancelled?: throw firstError!
@@ -313,7 +314,7 @@ public final class GlobusApp: @unchecked Sendable {
     func accessToken(for rs: String, forceRenew: Bool, isCancelled: @escaping @Sendable () -> Bool) throws(GlobusError) -> String {
         let now = Int(time(nil))
         // One read of the store per call: another process may have refreshed since the last one.
-        let stored = try config.storage.get(rs)
+        let stored = try storage.get(rs)
         if let p = try problem(with: rs, stored: stored, now: now, isCancelled: isCancelled) { throw .loginRequired(p) }
         if let t = stored, !forceRenew, t.expiresAtSeconds - 60 > now { return t.accessToken }
         if isClientApp {
@@ -325,7 +326,7 @@ public final class GlobusApp: @unchecked Sendable {
             return t.accessToken
         }
         guard let t = stored else { throw .loginRequired(LoginRequired(reason: .noTokens, resourceServer: rs)) }
-        guard config.requestRefreshTokens, let refresh = t.refreshToken else {
+        guard settings.refreshTokens, let refresh = t.refreshToken else {
             throw .loginRequired(LoginRequired(reason: .expired, resourceServer: rs))
         }
         let response: TokenResponse
@@ -346,11 +347,11 @@ public final class GlobusApp: @unchecked Sendable {
         // check of this entry alone let one person's refreshed token join another's).
         let renewed = TokenData(fresh, identityID: t.identityID)
         if let identity = t.identityID {
-            if try config.storage.store([renewed], ifIdentityIs: identity) != nil {
+            if try storage.store([renewed], ifIdentityIs: identity) != nil {
                 throw .loginRequired(LoginRequired(reason: .identityChanged, resourceServer: rs))
             }
         } else {
-            try config.storage.update(rs) { _ throws(GlobusError) in renewed }
+            try storage.update(rs) { _ throws(GlobusError) in renewed }
         }
         return fresh.accessToken
     }
@@ -377,7 +378,7 @@ final class AppAuthorizer: Authorizer {
     }
 
     func handleUnauthorized() throws(GlobusError) -> Bool {
-        guard app.isClientApp || app.config.requestRefreshTokens else { return false }
+        guard app.isClientApp || app.settings.refreshTokens else { return false }
         renewNext.withLock { $0 = true }
         return true
     }

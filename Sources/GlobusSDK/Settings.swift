@@ -18,9 +18,14 @@ public enum TokenStorageKind: String, Sendable, Equatable, CaseIterable {
 }
 
 /// Everything the SDK takes from outside: the Globus environment and service URLs, how requests
-/// are sent, the client's credentials and name, and where tokens live. Read from environment
-/// variables once (`init(variables:)`), then passed explicitly to apps, the HTTP client and the
-/// transport; changing a setting means making a new value, never changing the process.
+/// are sent, the client's credentials and name, where tokens live, and how an app logs in. Read
+/// from environment variables once (`init(variables:)`), then passed explicitly to apps
+/// (``GlobusApp/init(settings:transport:)``), the HTTP client and the transport; changing a
+/// setting means making a new value, never changing the process.
+///
+/// It holds what the Python SDK's `GlobusAppConfig` holds (environment, token storage, refresh
+/// tokens, redirect URI, GARE redrive) with the variables its `config` module reads; a token
+/// store *instance* is given to the app beside it.
 public struct Settings: Sendable, Equatable {
     /// The Globus environment and service URLs (`GLOBUS_SDK_ENVIRONMENT`, `GLOBUS_SDK_SERVICE_URL_*`).
     public var environment: GlobusEnvironment
@@ -36,8 +41,17 @@ public struct Settings: Sendable, Equatable {
     public var storage: TokenStorageKind = .json
     /// A token file in place of the default path.
     public var tokenPath: String?
-    /// Whether logins ask for refresh tokens.
+    /// Whether logins ask for refresh tokens (kept for months; on by default, unlike the Python
+    /// SDK's `request_refresh_tokens`).
     public var refreshTokens = true
+    /// The login's redirect URI (default: Globus's auth-code page for native apps); a
+    /// confidential client's login needs one.
+    public var redirectURI: String?
+    /// With a Globus Auth requirement (GARE) on a call, log in with its parameters and retry once
+    /// (the Python SDK's `auto_redrive_gares`).
+    public var autoRedriveGARE = false
+    /// Products built on this SDK, named in `X-Globus-Client-Info` (the kernel, say).
+    public var products: [ClientProduct] = []
     /// The home folder of the default token path (`HOME`).
     public var home: String
 
@@ -112,4 +126,17 @@ public struct Settings: Sendable, Equatable {
 
     /// Whether a client secret makes this a service account (`ClientApp`).
     public var isClientApp: Bool { clientSecret != nil }
+
+    /// The token store these settings name, as the Python SDK makes one from `token_storage`:
+    /// memory, or the JSON or SQLite file at ``tokenPath``, else at the Python SDK's default path
+    /// for the app (`~/.globus/app/CLIENT_ID/APP_NAME/tokens.json`).
+    public func tokenStorage(appName: String, clientID: String, files: FileAccess = .anywhere) throws(GlobusError) -> any TokenStorage {
+        if storage == .memory { return MemoryTokenStorage() }
+        var path = tokenPath ?? ""
+        if tokenPath == nil {
+            path = try JSONTokenStorage.defaultPath(
+                clientID: clientID, appName: appName, environment: environment.name, fileExtension: storage.fileExtension, home: home)
+        }
+        return storage == .sqlite ? try SQLiteTokenStorage(path: path, files: files) : try JSONTokenStorage(path: path, files: files)
+    }
 }

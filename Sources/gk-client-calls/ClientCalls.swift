@@ -60,9 +60,7 @@ struct Clients {
 
     /// A fresh app whose scope requirements a client adds to.
     func app() -> GlobusApp {
-        GlobusApp.user(
-            "gk-client-calls", clientID: "61338d24-54d5-408f-a10d-66c06b59f6d2",
-            config: GlobusApp.Config(settings: settings, storage: MemoryTokenStorage()))
+        GlobusApp.user("gk-client-calls", clientID: "61338d24-54d5-408f-a10d-66c06b59f6d2", settings: settings, storage: MemoryTokenStorage())
     }
 }
 

@@ -72,7 +72,7 @@ func scriptedApp(
         })
     let transport = TokenOriginTests.ScriptedTransport(answer)
     let app = GlobusApp.user(
-        "Scripted", clientID: "c", config: GlobusApp.Config(settings: try Settings(variables: [:]), storage: storage),
+        "Scripted", clientID: "c", settings: try Settings(variables: [:]), storage: storage,
         transport: transport)
     return (app, transport)
 }

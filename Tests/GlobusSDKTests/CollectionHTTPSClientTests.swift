@@ -254,7 +254,7 @@ import Testing
                 refreshToken: nil, expiresAtSeconds: Int(time(nil)) + 3600, tokenType: "Bearer")
         ])
         let app = GlobusApp.user(
-            "Scripted", clientID: "c", config: GlobusApp.Config(settings: try! Settings(variables: [:]), storage: storage),
+            "Scripted", clientID: "c", settings: try! Settings(variables: [:]), storage: storage,
             transport: transport)
         return CollectionHTTPSClient(collectionID: id, httpsServer: scriptedServer, app: app, dataAccess: false)
     }

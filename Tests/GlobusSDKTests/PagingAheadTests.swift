@@ -19,7 +19,7 @@ import Testing
         ])
         let transport = TokenOriginTests.ScriptedTransport(answer)
         let app = GlobusApp.user(
-            "Paging", clientID: "c", config: GlobusApp.Config(settings: try Settings(variables: [:]), storage: storage),
+            "Paging", clientID: "c", settings: try Settings(variables: [:]), storage: storage,
             transport: transport)
         app.addScopeRequirements("transfer.api.globus.org", [Scope(Scopes.transferAll)])
         return (app, transport)

@@ -183,7 +183,7 @@ import Testing
         #expect(cancelled.connection.options.redriveGARE == true && plain.connection.options.redriveGARE == nil)
         #expect(globusError { () throws(GlobusError) in try cancelled.getTask("t") }.map { if case .cancelled = $0 { true } else { false } } == true)
         #expect(try plain.getTask("t").httpStatus == 200)
-        #expect(plain.connection.app === app && plain.connection.environment == app.config.environment)
+        #expect(plain.connection.app === app && plain.connection.environment == app.settings.environment)
     }
 
     @Test func anAnswerThatIsNotJSONIsAnAPIErrorWithItsBody() throws {

@@ -18,9 +18,9 @@ extension RunningSimulator {
 let tutorialClient = "61338d24-54d5-408f-a10d-66c06b59f6d2"
 
 func makeApp(_ sim: RunningSimulator, storage: any TokenStorage = MemoryTokenStorage(), refresh: Bool = true, settings: Settings? = nil) -> GlobusApp {
-    var config = GlobusApp.Config(settings: settings ?? sim.settings, storage: storage)
-    config.requestRefreshTokens = refresh
-    return GlobusApp.user("SDK Test", clientID: tutorialClient, config: config)
+    var settings = settings ?? sim.settings
+    settings.refreshTokens = refresh
+    return GlobusApp.user("SDK Test", clientID: tutorialClient, settings: settings, storage: storage)
 }
 
 /// A service-account app with the simulator's automation client (or a wrong secret).
@@ -28,7 +28,7 @@ func makeClientApp(_ sim: RunningSimulator, secret: String? = nil) -> GlobusApp 
     let c = SimClient.defaults[1]
     return GlobusApp.client(
         "Automation", clientID: c.id, clientSecret: secret ?? c.secret!,
-        config: GlobusApp.Config(settings: sim.settings, storage: MemoryTokenStorage()))
+        settings: sim.settings, storage: MemoryTokenStorage())
 }
 
 /// A login flow that approves through the simulator, counting how often it ran.
@@ -55,13 +55,13 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
             let who = try app.login(flow: flow)
             #expect(try !app.loginRequired())
             let r = try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list"))
-            let before = try app.config.storage.get("transfer.api.globus.org")!.accessToken
+            let before = try app.storage.get("transfer.api.globus.org")!.accessToken
             // Force expiry locally: the next call refreshes before sending.
-            var t = try app.config.storage.get("transfer.api.globus.org")!
+            var t = try app.storage.get("transfer.api.globus.org")!
             t.expiresAtSeconds = Int(time(nil)) - 10
-            try app.config.storage.store([t])
+            try app.storage.store([t])
             _ = try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list"))
-            let after = try app.config.storage.get("transfer.api.globus.org")!
+            let after = try app.storage.get("transfer.api.globus.org")!
             return (who, try JSON.parse(r.body), after.accessToken != before && after.refreshToken == t.refreshToken)
         }
         #expect(who?.preferredUsername == "alice@uchicago.edu")
@@ -194,15 +194,15 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
         let c = SimClient.defaults[1]
-        var config = GlobusApp.Config(settings: sim.settings, storage: MemoryTokenStorage())
-        config.redirectURI = "http://localhost:8080/callback"
-        let app = GlobusApp.user("Confidential", clientID: c.id, clientSecret: c.secret!, config: config)
+        var settings = sim.settings
+        settings.redirectURI = "http://localhost:8080/callback"
+        let app = GlobusApp.user("Confidential", clientID: c.id, clientSecret: c.secret!, settings: settings, storage: MemoryTokenStorage())
         let flow = ScriptedFlow(sim)
         let (url, introspected, status) = try await onThread { () throws -> (String, JSON, Int) in
             app.addScopeRequirements("transfer.api.globus.org", [Scope(Scopes.transferAll)])
             let pending = try app.startLogin()
             try app.finishLogin(pending, code: try flow.obtainCode(authorizeURL: pending.authorizeURL))
-            let token = try app.config.storage.get("transfer.api.globus.org")!.accessToken
+            let token = try app.storage.get("transfer.api.globus.org")!.accessToken
             let info = try app.authClient.introspect(token)
             let status = try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")).status
             return (pending.authorizeURL, info, status)
@@ -214,7 +214,7 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
         // A confidential user app needs an explicit redirect URI.
         let noRedirect = GlobusApp.user(
             "Confidential", clientID: c.id, clientSecret: c.secret!,
-            config: GlobusApp.Config(settings: sim.settings, storage: MemoryTokenStorage()))
+            settings: sim.settings, storage: MemoryTokenStorage())
         #expect(throws: GlobusError.self) { try noRedirect.startLogin() }
     }
 

@@ -162,7 +162,7 @@ import Testing
     @Test func aClientMadeFromATokenCallsWithIt() async throws {
         try await withSimulator { s in
             _ = try s.transfer.taskList(limit: 1)
-            let token = try #require(try s.app.config.storage.get("transfer.api.globus.org")).accessToken
+            let token = try #require(try s.app.storage.get("transfer.api.globus.org")).accessToken
             let transfer = TransferClient(authorizer: AccessTokenAuthorizer(token), environment: s.sim.settings.environment)
             #expect(try transfer.getEndpoint(Fixtures.tutorial2).displayName == "Globus Tutorial Collection 2")
             let wrong = TransferClient(authorizer: AccessTokenAuthorizer("not-a-token"), environment: s.sim.settings.environment)

@@ -48,7 +48,7 @@ struct LoginCommand: GlobusSubcommand {
         let app = try g.app()
         if app.isClientApp {
             try g.sdk { () throws(GlobusError) in try app.clientCredentialsLogin(isCancelled: g.isCancelled) }
-            let servers = try g.sdk { () throws(GlobusError) in try app.config.storage.all().keys.sorted().joined(separator: ", ") }
+            let servers = try g.sdk { () throws(GlobusError) in try app.storage.all().keys.sorted().joined(separator: ", ") }
             g.output.stream(
                 .stdout,
                 "This kernel runs as a service account (client \(app.clientID), from GLOBUS_CLIENT_ID and GLOBUS_CLIENT_SECRET): no browser login is needed.\nGot tokens for: \(servers).\n"

@@ -23,8 +23,8 @@ struct TokensCommand: GlobusSubcommand {
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
         let app = try g.app()
-        let stored = try g.sdk { () throws(GlobusError) in try app.config.storage.all() }
-        let location = app.config.storage.location
+        let stored = try g.sdk { () throws(GlobusError) in try app.storage.all() }
+        let location = app.storage.location
         if stored.isEmpty { return MimeBundle(text: "No stored tokens (\(location)). Run %globus login.") }
         // Compact: one line per resource server; long scope strings are shortened (with a
         // visible mark and the full value in the HTML tooltip).

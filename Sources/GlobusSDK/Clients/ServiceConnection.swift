@@ -16,7 +16,7 @@ public struct ClientOptions: Sendable {
     public var isCancelled: @Sendable () -> Bool
     /// With ``onLoginRequired``: when the service answers with an authorization requirement
     /// (a GARE, such as a `ConsentRequired` for a mapped collection), log in with its parameters
-    /// and call once more. `nil` follows the app's ``GlobusApp/Config/autoRedriveGARE``.
+    /// and call once more. `nil` follows the app's ``Settings/autoRedriveGARE``.
     public var redriveGARE: Bool?
     /// Runs around every request the client sends (each page a paginator fetches too), with the
     /// request as it is about to go (``ServiceRequest/baseURL`` set, before the SDK adds its own
@@ -101,7 +101,7 @@ public struct ServiceConnection: Sendable {
     /// The environment the calls go to.
     public var environment: GlobusEnvironment {
         switch source {
-        case .app(let app): app.config.environment
+        case .app(let app): app.settings.environment
         case .authorizer(_, _, let environment): environment
         }
     }
