@@ -2,6 +2,17 @@
 // The Globus kernel: a native Swift Jupyter kernel whose cells run `%globus` magics.
 import PackageDescription
 
+/// swift-crypto's SHA-2/HMAC/P-256 and its RSA and AES extras (JWT signatures, Enterprise
+/// Gateway's payload, the simulator's keys).
+var crypto: [Target.Dependency] {
+    [
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "_CryptoExtras", package: "swift-crypto")
+    ]
+}
+/// Property-based testing (shrinking generators) for the test targets.
+var propertyBased: Target.Dependency { .product(name: "PropertyBased", package: "swift-property-based") }
+
 let package = Package(
     name: "globus-kernel",
     platforms: [.macOS(.v15)],
@@ -48,22 +59,14 @@ let package = Package(
         // The Jupyter messaging protocol and kernel server. Knows nothing of Globus.
         .target(
             name: "JupyterKernel",
-            dependencies: [
-                "ZeroMQ", "JSON", "Support",
-                .product(name: "Crypto", package: "swift-crypto"),
-                // RSA (PKCS#1 v1.5) and the AES block function: Enterprise Gateway's launcher payload.
-                .product(name: "_CryptoExtras", package: "swift-crypto")
-            ]),
+            // RSA (PKCS#1 v1.5) and the AES block function: Enterprise Gateway's launcher payload.
+            dependencies: ["ZeroMQ", "JSON", "Support"] + crypto),
 
         // A reusable Swift Globus SDK: transport, scopes, Auth, login flows, token storage, apps.
         // Knows nothing of Jupyter.
         .target(
             name: "GlobusSDK",
-            dependencies: [
-                "CCurl", "CSQLite", "JSON", "Support",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto")
-            ]),
+            dependencies: ["CCurl", "CSQLite", "JSON", "Support"] + crypto),
 
         // JMESPath (jmespath.org) over JSON values: --jmespath in %globus call.
         .target(name: "JMESPath", dependencies: ["JSON"]),
@@ -93,15 +96,13 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 // Its locks are pthread mutexes, which the thread sanitizer sees (not so the
                 // standard library's futex-based Mutex).
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 // A class's simulator asks JupyterHub's REST API who owns a token (an HTTP client).
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio")
-            ]),
+            ] + crypto),
         .executableTarget(
             name: "globus-sim",
             dependencies: [
@@ -129,9 +130,9 @@ let package = Package(
         .executableTarget(name: "request-floors", dependencies: ["GlobusSDK"], path: "bench/floors/RequestFloors"),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "SupportTests", dependencies: ["Support", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "EscapingTests", dependencies: ["Escaping", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSON"], resources: [.copy("compliance")]),
+        .testTarget(name: "SupportTests", dependencies: ["Support", propertyBased]),
+        .testTarget(name: "EscapingTests", dependencies: ["Escaping", propertyBased]),
+        .testTarget(name: "JMESPathTests", dependencies: ["JMESPath", "JSON", "Support"], resources: [.copy("compliance")]),
         .testTarget(
             name: "GlobusSimulatorTests",
             dependencies: [
@@ -150,22 +151,15 @@ let package = Package(
             ], path: "Tests/SimulatorSupport"),
         .testTarget(
             name: "GlobusSDKTests",
-            dependencies: [
-                "GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JSON", "Support",
-                .product(name: "PropertyBased", package: "swift-property-based")
-            ]),
+            dependencies: ["GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JSON", "Support", propertyBased]),
         .testTarget(
             name: "JupyterKernelTests",
-            dependencies: [
-                "JupyterKernel", "ZeroMQ", "JSON",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto")
-            ]),
+            dependencies: ["JupyterKernel", "ZeroMQ", "JSON", "Support"] + crypto),
         .testTarget(
             name: "GlobusMagicsTests",
             dependencies: [
                 "GlobusMagics", "GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JupyterKernel", "JSON", "Escaping", "Support",
-                .product(name: "PropertyBased", package: "swift-property-based")
+                propertyBased
             ])
     ]
 )

@@ -11,37 +11,25 @@ public enum HTML {
     /// the controls that `Terminal.visible` names are shown as visible escapes (`\x1b`), so
     /// the text reads back, through any HTML parser, as `Terminal.visible(text)`.
     public static func escape(_ text: String) -> String {
-        let visible = Terminal.visible(text)
-        var needs = false
-        for b in visible.utf8 where isSpecial(b) {
-            needs = true
-            break
-        }
-        guard needs else { return visible }
-        var out: [UInt8] = []
-        out.reserveCapacity(visible.utf8.count + 16)
-        for b in visible.utf8 {
-            switch b {
-            case UInt8(ascii: "&"): out += "&amp;".utf8
-            case UInt8(ascii: "<"): out += "&lt;".utf8
-            case UInt8(ascii: ">"): out += "&gt;".utf8
-            case UInt8(ascii: "\""): out += "&quot;".utf8
-            case UInt8(ascii: "'"): out += "&#39;".utf8
-            default: out.append(b)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        replacingBytes(Terminal.visible(text), with: reference)
     }
 
-    /// The bytes that mean something to an HTML parser in text or a quoted attribute. Every one
-    /// is ASCII, and in UTF-8 an ASCII byte is never part of a longer sequence, so testing bytes
-    /// one at a time cannot miss one hidden inside a multi-byte character.
+    /// The character reference of a byte that means something to an HTML parser in text or a
+    /// quoted attribute, else nil. Every one is ASCII, and in UTF-8 an ASCII byte is never part
+    /// of a longer sequence, so testing bytes one at a time cannot miss one hidden inside a
+    /// multi-byte character.
     @inline(__always)
-    static func isSpecial(_ b: UInt8) -> Bool {
-        b == UInt8(ascii: "&") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "'")
+    static func reference(_ b: UInt8) -> StaticString? {
+        switch b {
+        case UInt8(ascii: "&"): "&amp;"
+        case UInt8(ascii: "<"): "&lt;"
+        case UInt8(ascii: ">"): "&gt;"
+        case UInt8(ascii: "\""): "&quot;"
+        case UInt8(ascii: "'"): "&#39;"
+        default: nil
+        }
     }
 }
-
 extension HTML {
     /// A link target for `href="…"`: `url` escaped when it is an `https:` or `http:` address,
     /// else nil (a `javascript:` or `data:` address runs script when clicked).

@@ -5,16 +5,12 @@ public enum Markdown {
     /// as themselves once rendered). Everything else stays, so the file's own Markdown (headings,
     /// `>` quotes, lists) renders. Byte by byte, as `HTML.escape` works, for the same reason.
     public static func inertHTML(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else { return text }
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + 16)
-        for b in text.utf8 {
+        replacingBytes(text) { b in
             switch b {
-            case UInt8(ascii: "&"): out += "&amp;".utf8
-            case UInt8(ascii: "<"): out += "&lt;".utf8
-            default: out.append(b)
+            case UInt8(ascii: "&"): "&amp;"
+            case UInt8(ascii: "<"): "&lt;"
+            default: nil
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

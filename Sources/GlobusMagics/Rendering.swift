@@ -135,12 +135,16 @@ enum Rendering {
         return text.utf8.count
     }
 
-    static func htmlTable(_ doc: JSON) -> String? {
+    /// The rows of `doc` as a table made by `make` (headers, the first `maxTableRows` rows'
+    /// cells, how many rows more), or nil when `doc` is no list of objects with fields.
+    static func table(_ doc: JSON, _ make: ([String], [[String]], Int) -> String) -> String? {
         guard let rows = rows(doc) else { return nil }
         let cols = columns(rows)
         guard !cols.isEmpty else { return nil }
-        return htmlTable(cols, rows.prefix(maxTableRows).map { r in cols.map { cell(r[$0]) } }, more: rows.count - maxTableRows)
+        return make(cols, rows.prefix(maxTableRows).map { r in cols.map { cell(r[$0]) } }, rows.count - maxTableRows)
     }
+
+    static func htmlTable(_ doc: JSON) -> String? { table(doc) { htmlTable($0, $1, more: $2) } }
 
     /// An HTML table of text cells: long cells are shortened (the full value in their tooltip),
     /// and cells do not wrap, so rows stay one line high.
@@ -164,12 +168,7 @@ enum Rendering {
         return h
     }
 
-    static func asciiTable(_ doc: JSON) -> String? {
-        guard let rows = rows(doc) else { return nil }
-        let cols = columns(rows)
-        guard !cols.isEmpty else { return nil }
-        return asciiTable(cols, rows.prefix(maxTableRows).map { r in cols.map { cell(r[$0]) } }, more: rows.count - maxTableRows)
-    }
+    static func asciiTable(_ doc: JSON) -> String? { table(doc) { asciiTable($0, $1, more: $2) } }
 
     /// A text table of text cells; long cells are shortened with "…" and a note says so.
     static func asciiTable(_ headers: [String], _ cells: [[String]], more: Int = 0, width: Int = textCellWidth, note: String = shortenedNote) -> String {

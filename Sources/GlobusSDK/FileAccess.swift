@@ -1,3 +1,4 @@
+import Support
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -119,7 +120,7 @@ public struct FileAccess: Sendable, Equatable {
             let shown = folder.isEmpty ? "/" : folder
             var fd = Glibc.open(shown, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if fd < 0 && errno == ENOENT && create {
-                guard makePrivateDirectories(shown) else {
+                guard makeDirectories(shown, mode: 0o700) else {
                     throw Failure(message: "cannot create the folder of \(what) '\(path)': \(systemError())", code: errno)
                 }
                 fd = Glibc.open(shown, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

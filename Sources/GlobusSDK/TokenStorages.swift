@@ -423,13 +423,3 @@ func parent(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "." }
     return slash == path.startIndex ? "/" : String(path[..<slash])
 }
-
-/// `mkdir -p` creating missing directories with mode 0700.
-func makePrivateDirectories(_ path: String) -> Bool {
-    var built = path.hasPrefix("/") ? "" : "."
-    for part in path.split(separator: "/") {
-        built += "/" + part
-        if mkdir(built, 0o700) != 0 && errno != EEXIST { return false }
-    }
-    return true
-}

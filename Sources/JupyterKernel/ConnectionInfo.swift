@@ -1,4 +1,5 @@
 import JSON
+import Support
 
 #if canImport(Glibc)
     import Glibc
@@ -64,7 +65,7 @@ public struct ConnectionInfo: Sendable, Equatable {
 
     /// Reads and parses the connection file at `path`.
     public init(path: String) throws(Invalid) {
-        guard let text = readTextFile(path) else {
+        guard let text = readWholeFile(path).map({ String(decoding: $0, as: UTF8.self) }) else {
             throw Invalid(description: "cannot read connection file '\(path)': \(String(cString: strerror(errno)))")
         }
         try self.init(json: text)
@@ -74,20 +75,4 @@ public struct ConnectionInfo: Sendable, Equatable {
     public func endpoint(_ port: Int) -> String {
         transport == "ipc" ? "ipc://\(ip)-\(port)" : "tcp://\(ip):\(port)"
     }
-}
-
-/// Reads a whole file as UTF-8 text, or nil when it cannot be read.
-func readTextFile(_ path: String) -> String? {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var data: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 16384)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 { if errno == EINTR { continue }; return nil }
-        if n == 0 { break }
-        data.append(contentsOf: chunk[0..<n])
-    }
-    return String(decoding: data, as: UTF8.self)
 }

@@ -1,4 +1,5 @@
 import JSON
+import Support
 
 #if canImport(Glibc)
     import Glibc
@@ -86,7 +87,7 @@ public struct KernelSpec: Sendable {
             throw InstallError(description: "invalid kernel name '\(name)': use letters, digits, '.', '_' and '-'")
         }
         let dir = location.kernelsDirectory + "/" + n
-        guard makeDirectories(dir) else { throw InstallError(description: "cannot create \(dir): \(String(cString: strerror(errno)))") }
+        guard makeDirectories(dir, mode: 0o755) else { throw InstallError(description: "cannot create \(dir): \(String(cString: strerror(errno)))") }
         var files: [(String, [UInt8])] = [("kernel.json", Array(json.serialized(indent: 1).utf8) + [0x0A])]
         files += resources.map { ($0.name, $0.bytes) }
         for (file, bytes) in files {
@@ -117,16 +118,6 @@ public struct KernelSpec: Sendable {
         guard rmdir(dir) == 0 else { throw InstallError(description: "cannot remove \(dir): \(String(cString: strerror(errno)))") }
         return dir
     }
-}
-
-/// `mkdir -p` with mode 0755.
-func makeDirectories(_ path: String) -> Bool {
-    var built = path.hasPrefix("/") ? "" : "."
-    for part in path.split(separator: "/") {
-        built += "/" + part
-        if mkdir(built, 0o755) != 0 && errno != EEXIST { return false }
-    }
-    return true
 }
 
 /// Writes a whole file (truncating), with `mode` for a new file.

@@ -1,3 +1,4 @@
+import Support
 import JSON
 import SimulatorSupport
 import Synchronization
@@ -94,14 +95,7 @@ import Testing
 
 /// A plain thread for tests that must block (never the cooperative pool).
 final class Thread: @unchecked Sendable {
-    private var tid = pthread_t()
-    init(_ body: @escaping () -> Void) {
-        let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        pthread_create(
-            &tid, nil,
-            { p in
-                Unmanaged<Box>.fromOpaque(p!).takeRetainedValue().run(); return nil
-            }, box)
-    }
-    func join() { pthread_join(tid, nil) }
+    private let thread: PosixThread
+    init(_ body: @escaping () -> Void) { thread = PosixThread.start(detached: false, body)! }
+    func join() { thread.join() }
 }

@@ -1,3 +1,4 @@
+import Support
 import Synchronization
 #if canImport(Glibc)
     import Glibc
@@ -41,14 +42,4 @@ import Testing
 struct UncheckedBox<T>: @unchecked Sendable { let value: T; init(_ v: T) { value = v } }
 
 /// Runs `body` on a new POSIX thread (never Swift's cooperative pool).
-func detachThread(_ body: @escaping @Sendable () -> Void) {
-    final class Job { let run: @Sendable () -> Void; init(_ r: @escaping @Sendable () -> Void) { run = r } }
-    var tid = pthread_t()
-    let job = Unmanaged.passRetained(Job(body)).toOpaque()
-    pthread_create(
-        &tid, nil,
-        { p in
-            Unmanaged<Job>.fromOpaque(p!).takeRetainedValue().run(); return nil
-        }, job)
-    pthread_detach(tid)
-}
+func detachThread(_ body: @escaping @Sendable () -> Void) { _ = PosixThread.start(body)! }

@@ -1,6 +1,7 @@
 import Dispatch
 import GlobusSimulator
 import JSON
+import Support
 import Synchronization
 
 #if canImport(Glibc)
@@ -81,20 +82,12 @@ public final class RunningSimulator: Sendable {
 public func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     let gate = Gate()
     let result: T = try await withCheckedThrowingContinuation { c in
-        var tid = pthread_t()
-        let box = Unmanaged.passRetained(
-            Box {
-                let r = Result { try body() }
-                gate.pass()
-                c.resume(with: r)
-            }
-        ).toOpaque()
-        pthread_create(
-            &tid, nil,
-            { p in
-                Unmanaged<Box>.fromOpaque(p!).takeRetainedValue().run(); return nil
-            }, box)
-        pthread_detach(tid)
+        let started = PosixThread.start {
+            let r = Result { try body() }
+            gate.pass()
+            c.resume(with: r)
+        }
+        precondition(started != nil, "no thread could be made")
     }
     gate.pass()
     return result
@@ -122,7 +115,6 @@ final class Gate: @unchecked Sendable {
 }
 
 /// A closure to run on a new thread.
-public final class Box { public let run: () -> Void; public init(_ r: @escaping () -> Void) { run = r } }
 
 extension RunningSimulator {
     /// The requests the simulator has served so far (oldest first), as it recorded them
@@ -145,16 +137,4 @@ public func writeFile(_ path: String, _ bytes: [UInt8]) -> Bool {
 
 /// Reads a whole file, or nil (errno set): for tests, which look at files the code under test
 /// wrote (the code itself opens files through `FileAccess` only).
-public func readFile(_ path: String) -> [UInt8]? {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var out: [UInt8] = []
-    var buf = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 { if errno == EINTR { continue }; return nil }
-        if n == 0 { return out }
-        out += buf[0..<n]
-    }
-}
+public func readFile(_ path: String) -> [UInt8]? { readWholeFile(path) }

@@ -1,5 +1,6 @@
+import Support
+
 #if canImport(Glibc)
-    import Support
     import Glibc
 #endif
 
@@ -42,29 +43,9 @@ public enum GlobusThread {
 
     /// Starts `body` on a new detached thread.
     static func start(_ body: @escaping @Sendable () -> Void) {
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
-        var thread = pthread_t()
-        let rc = pthread_create(
-            &thread, &attributes,
-            { p in
-                Unmanaged<ThreadBody>.fromOpaque(p!).takeRetainedValue().body()
-                return nil
-            }, box)
-        if rc != 0 {
-            // No thread could be made: run here rather than never.
-            Unmanaged<ThreadBody>.fromOpaque(box).takeRetainedValue().body()
-        }
+        // No thread could be made: run here rather than never.
+        if PosixThread.start(body) == nil { body() }
     }
-}
-
-/// A closure handed to a new thread.
-final class ThreadBody: Sendable {
-    let body: @Sendable () -> Void
-    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
 }
 
 /// A flag that turns true once, read from any thread.
