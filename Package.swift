@@ -10,6 +10,15 @@ var crypto: [Target.Dependency] {
         .product(name: "_CryptoExtras", package: "swift-crypto")
     ]
 }
+/// The HTTP server the simulator is built on, its logger, and the pthread-mutex locks the
+/// thread sanitizer sees (not so the standard library's futex-based Mutex).
+var simulatorServer: [Target.Dependency] {
+    [
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+    ]
+}
 /// Property-based testing (shrinking generators) for the test targets.
 var propertyBased: Target.Dependency { .product(name: "PropertyBased", package: "swift-property-based") }
 
@@ -87,22 +96,17 @@ let package = Package(
             name: "GlobusSimulator",
             dependencies: [
                 "JSON", "Escaping", "Support",
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "JWTKit", package: "jwt-kit"),
-                // Its locks are pthread mutexes, which the thread sanitizer sees (not so the
-                // standard library's futex-based Mutex).
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 // A class's simulator asks JupyterHub's REST API who owns a token (an HTTP client).
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio")
-            ] + crypto),
+            ] + simulatorServer + crypto),
         .executableTarget(
             name: "globus-sim",
             dependencies: [
@@ -143,12 +147,7 @@ let package = Package(
         // An in-process simulator (and a stand-in JupyterHub) for the simulator's, the SDK's and the magics' tests.
         .target(
             name: "SimulatorSupport",
-            dependencies: [
-                "GlobusSimulator", "JSON", "Support",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
-            ], path: "Tests/SimulatorSupport"),
+            dependencies: ["GlobusSimulator", "JSON", "Support"] + simulatorServer, path: "Tests/SimulatorSupport"),
         .testTarget(
             name: "GlobusSDKTests",
             dependencies: ["GlobusSDK", "GlobusSimulator", "SimulatorSupport", "JSON", "Support", propertyBased]),

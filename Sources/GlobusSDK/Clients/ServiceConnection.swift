@@ -98,6 +98,13 @@ public struct ServiceConnection: Sendable {
         return nil
     }
 
+    /// The app the calls use; for a client made without one, a usage error saying that `what`
+    /// needs one (a client made from an authorizer has no app to ask for consent).
+    func app(for what: String) throws(GlobusError) -> GlobusApp {
+        guard let app else { throw .usage("\(what) needs a client made from a GlobusApp") }
+        return app
+    }
+
     /// The environment the calls go to.
     public var environment: GlobusEnvironment {
         switch source {
@@ -183,15 +190,21 @@ extension GlobusClient {
 /// Made from an app, a client adds its scopes to the app's requirements, so that the app's next
 /// login asks for consent to them (as the Python SDK's clients do with `app.add_scope_requirements`).
 public protocol GlobusServiceClient: GlobusClient {
-    /// The service the client calls.
-    static var service: GlobusService { get }
-    /// The scopes the client needs by default (added to an app's requirements).
-    static var defaultScopeRequirements: [Scope] { get }
+    /// The scopes of the service the client calls (``TransferScopes``, …), which name the
+    /// service and the scopes the client asks for by default.
+    associatedtype ScopeSet: ServiceScopes
     /// A client over an existing connection.
     init(connection: ServiceConnection)
 }
 
 extension GlobusServiceClient {
+    /// The service the client calls.
+    public static var service: GlobusService { ScopeSet.service }
+    /// The service's scopes (`TransferClient.scopes.all`).
+    public static var scopes: ScopeSet { ScopeSet() }
+    /// The scopes the client needs by default (added to an app's requirements).
+    public static var defaultScopeRequirements: [Scope] { scopes.defaults }
+
     /// A client that calls with `app`'s tokens. Adds `scopes` (by default
     /// ``defaultScopeRequirements``) to the app's requirements for the service's resource server.
     public init(app: GlobusApp, scopes: [Scope]? = nil, options: ClientOptions = ClientOptions()) {

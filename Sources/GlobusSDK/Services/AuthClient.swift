@@ -9,12 +9,8 @@ import JSON
 /// print(me.preferredUsername ?? "?")
 /// ```
 public struct AuthClient: GlobusServiceClient {
-    /// Globus Auth.
-    public static let service = GlobusService.auth
-    /// Auth's scopes.
-    public static let scopes = AuthScopes()
-    /// `openid`, `profile` and `email`, as the Python SDK's `AuthClient` asks.
-    public static var defaultScopeRequirements: [Scope] { [scopes.openid, scopes.profile, scopes.email] }
+    /// Its service and scopes: ``AuthScopes``.
+    public typealias ScopeSet = AuthScopes
 
     /// Where the client's calls go, and how they behave.
     public var connection: ServiceConnection

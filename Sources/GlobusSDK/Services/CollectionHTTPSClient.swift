@@ -71,7 +71,7 @@ public struct CollectionHTTPSClient: GlobusClient {
         options: ClientOptions? = nil
     ) throws(GlobusError) -> CollectionHTTPSClient {
         guard PathSegment.isUUID(collectionID) else { throw .usage("'\(collectionID)' is not a collection id (a UUID)") }
-        guard let app = transfer.connection.app else { throw .usage("CollectionHTTPSClient.forCollection needs a Transfer client made from a GlobusApp") }
+        let app = try transfer.connection.app(for: "CollectionHTTPSClient.forCollection")
         let document = try transfer.getEndpoint(collectionID).document
         guard let server = document.json["https_server"]?.string, !server.isEmpty, let origin = Origin(server) else {
             throw .usage("collection \(collectionID) has no HTTPS access (its https_server is empty): use a transfer instead")

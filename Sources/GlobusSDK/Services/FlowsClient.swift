@@ -8,12 +8,8 @@ import JSON
 /// for try await flow in flows.paginated.listFlows().items { print(flow.title ?? "?") }
 /// ```
 public struct FlowsClient: GlobusServiceClient {
-    /// Globus Flows.
-    public static let service = GlobusService.flows
-    /// Flows' scopes.
-    public static let scopes = FlowsScopes()
-    /// `flows all`.
-    public static var defaultScopeRequirements: [Scope] { [scopes.all] }
+    /// Its service and scopes: ``FlowsScopes``.
+    public typealias ScopeSet = FlowsScopes
 
     /// Where the client's calls go, and how they behave.
     public var connection: ServiceConnection

@@ -7,12 +7,8 @@ import JSON
 /// for group in try groups.getMyGroups().items { print(group.name ?? "?") }
 /// ```
 public struct GroupsClient: GlobusServiceClient {
-    /// Globus Groups (`/v2`).
-    public static let service = GlobusService.groups
-    /// Groups' scopes.
-    public static let scopes = GroupsScopes()
-    /// `view_my_groups_and_memberships`.
-    public static var defaultScopeRequirements: [Scope] { [scopes.viewMyGroupsAndMemberships] }
+    /// Its service and scopes: ``GroupsScopes``.
+    public typealias ScopeSet = GroupsScopes
 
     /// Where the client's calls go, and how they behave.
     public var connection: ServiceConnection

@@ -8,12 +8,8 @@ import JSON
 /// for hit in found.gmeta { print(hit.subject ?? "?") }
 /// ```
 public struct SearchClient: GlobusServiceClient {
-    /// Globus Search.
-    public static let service = GlobusService.search
-    /// Search's scopes.
-    public static let scopes = SearchScopes()
-    /// `search`.
-    public static var defaultScopeRequirements: [Scope] { [scopes.search] }
+    /// Its service and scopes: ``SearchScopes``.
+    public typealias ScopeSet = SearchScopes
 
     /// Where the client's calls go, and how they behave.
     public var connection: ServiceConnection

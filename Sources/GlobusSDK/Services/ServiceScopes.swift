@@ -1,15 +1,40 @@
-/// The scopes of Globus Transfer (``TransferClient/scopes``).
-public struct TransferScopes: Sendable {
-    /// `transfer.api.globus.org`.
-    public let resourceServer = GlobusService.transfer.resourceServer
+/// The scopes of one Globus service, and those its client asks for by default. A
+/// ``GlobusServiceClient`` is declared with its service's scopes (`typealias ScopeSet =
+/// TransferScopes`), and takes its service and default requirements from them.
+public protocol ServiceScopes: Sendable {
+    /// The service whose scopes these are.
+    static var service: GlobusService { get }
+    /// The scopes the service's client asks for unless told otherwise.
+    var defaults: [Scope] { get }
+    /// The scopes.
+    init()
+}
+
+extension ServiceScopes {
+    /// The service's resource server (`transfer.api.globus.org`; Timers' is its client id).
+    public var resourceServer: String { Self.service.resourceServer }
+}
+
+/// The scopes of Globus Transfer (``GlobusServiceClient/scopes``).
+public struct TransferScopes: ServiceScopes {
+    /// Globus Transfer (`/v0.10`).
+    public static let service = GlobusService.transfer
+    /// What ``TransferClient`` asks for by default: ``all``.
+    public var defaults: [Scope] { [all] }
+    /// The scopes.
+    public init() {}
     /// Everything Transfer does for the person.
     public var all: Scope { Scope(Scopes.transferAll) }
 }
 
 /// The scopes of Globus Auth (``AuthClient/scopes``).
-public struct AuthScopes: Sendable {
-    /// `auth.globus.org`.
-    public let resourceServer = GlobusService.auth.resourceServer
+public struct AuthScopes: ServiceScopes {
+    /// Globus Auth.
+    public static let service = GlobusService.auth
+    /// What ``AuthClient`` asks for by default: ``openid``, ``profile`` and ``email``, as the Python SDK's `AuthClient` asks.
+    public var defaults: [Scope] { [openid, profile, email] }
+    /// The scopes.
+    public init() {}
     /// Who is signed in (an id_token; always asked for).
     public var openid: Scope { Scope(Scopes.openid) }
     /// Their name and organization in userinfo.
@@ -25,9 +50,13 @@ public struct AuthScopes: Sendable {
 }
 
 /// The scopes of Globus Groups (``GroupsClient/scopes``).
-public struct GroupsScopes: Sendable {
-    /// `groups.api.globus.org`.
-    public let resourceServer = GlobusService.groups.resourceServer
+public struct GroupsScopes: ServiceScopes {
+    /// Globus Groups (`/v2`).
+    public static let service = GlobusService.groups
+    /// What ``GroupsClient`` asks for by default: ``viewMyGroupsAndMemberships``.
+    public var defaults: [Scope] { [viewMyGroupsAndMemberships] }
+    /// The scopes.
+    public init() {}
     /// Everything Groups does for the person.
     public var all: Scope { Scope(Scopes.groupsAll) }
     /// Read the person's groups and memberships.
@@ -35,9 +64,13 @@ public struct GroupsScopes: Sendable {
 }
 
 /// The scopes of Globus Search (``SearchClient/scopes``).
-public struct SearchScopes: Sendable {
-    /// `search.api.globus.org`.
-    public let resourceServer = GlobusService.search.resourceServer
+public struct SearchScopes: ServiceScopes {
+    /// Globus Search.
+    public static let service = GlobusService.search
+    /// What ``SearchClient`` asks for by default: ``search``.
+    public var defaults: [Scope] { [search] }
+    /// The scopes.
+    public init() {}
     /// Everything Search does for the person.
     public var all: Scope { Scope(Scopes.searchAll) }
     /// Query indices.
@@ -48,9 +81,13 @@ public struct SearchScopes: Sendable {
 
 /// The scopes of Globus Flows (``FlowsClient/scopes``). Running one flow takes that flow's own
 /// scope: see ``SpecificFlowScopes``.
-public struct FlowsScopes: Sendable {
-    /// `flows.globus.org`.
-    public let resourceServer = GlobusService.flows.resourceServer
+public struct FlowsScopes: ServiceScopes {
+    /// Globus Flows.
+    public static let service = GlobusService.flows
+    /// What ``FlowsClient`` asks for by default: ``all``.
+    public var defaults: [Scope] { [all] }
+    /// The scopes.
+    public init() {}
     /// Everything Flows does for the person.
     public var all: Scope { Scope(Scopes.flowsAll) }
     /// Create, change and delete flows.
@@ -79,9 +116,13 @@ public struct SpecificFlowScopes: Sendable {
 }
 
 /// The scopes of Globus Timers (``TimersClient/scopes``).
-public struct TimersScopes: Sendable {
-    /// The Timers service's resource server.
-    public let resourceServer = Scopes.timersResourceServer
+public struct TimersScopes: ServiceScopes {
+    /// Globus Timers.
+    public static let service = GlobusService.timers
+    /// What ``TimersClient`` asks for by default: ``timer``.
+    public var defaults: [Scope] { [timer] }
+    /// The scopes.
+    public init() {}
     /// Create and manage the person's timers.
     public var timer: Scope { Scope(Scopes.timers) }
 }

@@ -10,12 +10,8 @@ import JSON
 /// let made = try timers.createTimer(timer)
 /// ```
 public struct TimersClient: GlobusServiceClient {
-    /// Globus Timers.
-    public static let service = GlobusService.timers
-    /// Timers' scopes.
-    public static let scopes = TimersScopes()
-    /// `timer`.
-    public static var defaultScopeRequirements: [Scope] { [scopes.timer] }
+    /// Its service and scopes: ``TimersScopes``.
+    public typealias ScopeSet = TimersScopes
 
     /// Where the client's calls go, and how they behave.
     public var connection: ServiceConnection
@@ -26,8 +22,7 @@ public struct TimersClient: GlobusServiceClient {
     /// (`timer[transfer:all[*…/data_access]]`), as the Python SDK's
     /// `add_app_transfer_data_access_scope`. A client made without an app throws a usage error.
     public func addAppTransferDataAccessScope(_ collectionIDs: [String]) throws(GlobusError) {
-        guard let app = connection.app else { throw .usage("addAppTransferDataAccessScope needs a client made from a GlobusApp") }
-        app.addScopeRequirements(resourceServer, [Self.scopes.timer.withDependency(Scopes.transferDataAccess(collectionIDs))])
+        try connection.app(for: "addAppTransferDataAccessScope").addScopeRequirements(resourceServer, [Self.scopes.timer.withDependency(Scopes.transferDataAccess(collectionIDs))])
     }
 
     /// `POST /v2/timer`: makes a timer.

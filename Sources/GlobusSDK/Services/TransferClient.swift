@@ -17,12 +17,8 @@ import JSON
 /// Every id goes into the request's path percent-encoded as one segment, whatever it holds.
 /// Calls are blocking; see ``GlobusThread`` and ``Paginator`` for async code.
 public struct TransferClient: GlobusServiceClient {
-    /// Globus Transfer (`/v0.10`).
-    public static let service = GlobusService.transfer
-    /// Transfer's scopes.
-    public static let scopes = TransferScopes()
-    /// `transfer.api.globus.org:all`.
-    public static var defaultScopeRequirements: [Scope] { [scopes.all] }
+    /// Its service and scopes: ``TransferScopes``.
+    public typealias ScopeSet = TransferScopes
 
     /// Where the client's calls go, and how they behave.
     public var connection: ServiceConnection
@@ -34,8 +30,7 @@ public struct TransferClient: GlobusServiceClient {
     /// mapped collection's files answer `ConsentRequired` until it is given. A client made
     /// without an app has no one to ask: throws a usage error.
     public func addAppDataAccessScope(_ collectionIDs: [String]) throws(GlobusError) {
-        guard let app = connection.app else { throw .usage("addAppDataAccessScope needs a client made from a GlobusApp") }
-        app.addScopeRequirements(resourceServer, [Scopes.transferDataAccess(collectionIDs)])
+        try connection.app(for: "addAppDataAccessScope").addScopeRequirements(resourceServer, [Scopes.transferDataAccess(collectionIDs)])
     }
 
     // MARK: collections
