@@ -20,7 +20,7 @@ public enum TokenStorageKind: String, Sendable, Equatable, CaseIterable {
 /// Everything the SDK takes from outside: the Globus environment and service URLs, how requests
 /// are sent, the client's credentials and name, where tokens live, and how an app logs in. Read
 /// from environment variables once (`init(variables:)`), then passed explicitly to apps
-/// (``GlobusApp/init(settings:transport:)``), the HTTP client and the transport; changing a
+/// (``GlobusApp/init(settings:storage:transport:)``), the HTTP client and the transport; changing a
 /// setting means making a new value, never changing the process.
 ///
 /// It holds what the Python SDK's `GlobusAppConfig` holds (environment, token storage, refresh
