@@ -17,6 +17,16 @@ struct GlobusKernelCommand: ParsableCommand {
         abstract: "A Jupyter kernel for Globus: %globus login, %globus call and friends.",
         version: GlobusInterpreter.version,
         subcommands: [Run.self, Launch.self, Install.self, Uninstall.self])
+
+    /// Serves the kernel at once when started as the kernelspec starts it (`run -f FILE`), and
+    /// otherwise parses the command line with ArgumentParser. Its parse costs a third of
+    /// start-up's instructions (the runtime's protocol-conformance lookups for each declared
+    /// option), which a kernel start does not need: `Run.connectionFile(in:)` accepts only the
+    /// three spellings of the one option that ArgumentParser reads the same way.
+    static func main() {
+        if let file = Run.connectionFile(in: Array(CommandLine.arguments.dropFirst())) { Run.serve(file) }
+        main(nil)
+    }
 }
 
 struct Run: ParsableCommand {
@@ -25,13 +35,33 @@ struct Run: ParsableCommand {
     @Option(name: [.customShort("f"), .long], help: "The connection file written by Jupyter.")
     var connectionFile: String
 
-    func run() throws {
+    func run() throws { Run.serve(connectionFile) }
+
+    /// Serves one kernel on the connection file's sockets until it is shut down; exits.
+    static func serve(_ connectionFile: String) -> Never {
         do {
             let info = try ConnectionInfo(path: connectionFile)
             try makeKernelServer(info).run()
         } catch {
             fail("\(error)")
         }
+        Glibc.exit(0)
+    }
+
+    /// The connection file of `run -f FILE`, `run --connection-file FILE` or
+    /// `run --connection-file=FILE` (the arguments after the program's name), when that is the
+    /// whole command and FILE is no option; nil for anything else, which ArgumentParser parses.
+    static func connectionFile(in arguments: [String]) -> String? {
+        guard arguments.first == "run" else { return nil }
+        let rest = arguments.dropFirst()
+        var file: String?
+        if rest.count == 2, rest.first == "-f" || rest.first == "--connection-file" {
+            file = rest.last
+        } else if rest.count == 1, let only = rest.first, only.hasPrefix("--connection-file=") {
+            file = String(only.dropFirst("--connection-file=".count))
+        }
+        guard let file, !file.isEmpty, !file.hasPrefix("-") else { return nil }
+        return file
     }
 }
 

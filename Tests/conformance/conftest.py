@@ -110,12 +110,12 @@ class RawKernel:
     """The kernel binary started on a connection file we write, plus raw ZeroMQ sockets, for
     sending malformed and hand-signed messages."""
 
-    def __init__(self, tmp_path, transport="tcp", **extra):
+    def __init__(self, tmp_path, transport="tcp", argv=("run", "--connection-file", "{cf}"), **extra):
         self.path = str(tmp_path / "kernel.json")
         ip = "127.0.0.1" if transport == "tcp" else str(tmp_path / "k")
         extra.setdefault("key", secrets.token_hex(16).encode())
         self.path, self.cfg = write_connection_file(self.path, ip=ip, transport=transport, **extra)
-        self.proc = subprocess.Popen([KERNEL_BIN, "run", "--connection-file", self.path],
+        self.proc = subprocess.Popen([KERNEL_BIN] + [a.replace("{cf}", self.path) for a in argv],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.ctx = zmq.Context()
         self.session = Session(key=self.cfg["key"].encode())

@@ -355,6 +355,28 @@ def test_bad_connection_file_exits_with_one_line(tmp_path, content, needle):
     assert len(lines) == 1 and needle in lines[0], p.stderr
 
 
+@pytest.mark.parametrize("argv", [
+    ("run", "-f", "{cf}"), ("run", "--connection-file", "{cf}"), ("run", "--connection-file={cf}"),
+    ("run", "-f={cf}"), ("run", "-f", "{cf}", "--"),
+])
+def test_every_spelling_of_the_connection_file_serves(tmp_path, argv):
+    # The first three take the kernel's fast start (no argument parser); the others go through
+    # ArgumentParser, which reads them the same way.
+    rk = RawKernel(tmp_path, argv=argv)
+    try:
+        kc = rk.client()
+        reply, msgs = run_cell(kc, "%echo served")
+        assert stdout_of(msgs) == "served\n"
+        kc.stop_channels()
+    finally:
+        rk.close()
+
+
+def test_more_than_the_connection_file_is_for_the_argument_parser(tmp_path):
+    p = subprocess.run([KERNEL_BIN, "run", "-f", str(tmp_path / "k.json"), "--bogus"], capture_output=True, text=True, timeout=10)
+    assert p.returncode != 0 and "Unknown option '--bogus'" in p.stderr, p.stderr
+
+
 def test_port_in_use_exits_with_reason(tmp_path):
     busy = socket.socket()
     busy.bind(("127.0.0.1", 0))
