@@ -52,7 +52,8 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         // libcurl headers only: the library is loaded with dlopen on first use (see CurlLibrary.swift).
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // SQLite headers only: the library is loaded with dlopen by the SQLite token store (see SQLiteLibrary.swift).
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
 
         // Thin Swift wrapper over libzmq: context, sockets, multipart, poll, proxy, CURVE.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),

@@ -23,8 +23,14 @@ public final class SQLiteTokenStorage: TokenStorage {
 
     final class Connection: @unchecked Sendable {
         let handle: OpaquePointer
-        init(_ h: OpaquePointer) { handle = h }
-        deinit { sqlite3_close(handle) }
+        let sqlite: SQLiteLibrary
+        init(_ h: OpaquePointer, _ sqlite: SQLiteLibrary) {
+            handle = h
+            self.sqlite = sqlite
+        }
+        deinit { _ = sqlite.close(handle) }
+        /// SQLite's message for the last failure.
+        var message: String { sqlite.errmsg(handle).map { String(cString: $0) } ?? "unknown error" }
     }
 
     /// Opens (or creates) the database at `path`; its files are opened through `files`.
@@ -51,18 +57,20 @@ public final class SQLiteTokenStorage: TokenStorage {
         }
         // SQLite opens by path: the folder's walked path, with no link allowed anywhere on it
         // when confined; then it must be the very file checked above.
+        let sqlite = try SQLiteLibrary.shared.get()
         var h: OpaquePointer?
         let walked = folder.folderPath + "/" + folder.name
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (folder.confined ? SQLITE_OPEN_NOFOLLOW : 0)
-        guard sqlite3_open_v2(walked, &h, flags, nil) == SQLITE_OK, let h else {
+        guard sqlite.open(walked, &h, flags, nil) == SQLITE_OK, let h else {
+            _ = sqlite.close(h)
             throw .storage("cannot open token database '\(path)'" + (folder.confined ? " (is a folder on its path a symbolic link?)" : ""))
         }
         guard folder.isSameFile(folder.name, asPath: walked) else {
-            sqlite3_close(h)
+            _ = sqlite.close(h)
             throw .storage("the token database '\(path)' changed while it was opened; it is not used")
         }
-        sqlite3_busy_timeout(h, 10_000)
-        db = Locked(Connection(h))
+        _ = sqlite.busyTimeout(h, 10_000)
+        db = Locked(Connection(h, sqlite))
         try exec(
             """
             CREATE TABLE IF NOT EXISTS token_storage (namespace VARCHAR NOT NULL, resource_server VARCHAR NOT NULL,
@@ -80,28 +88,28 @@ public final class SQLiteTokenStorage: TokenStorage {
     func exec(_ sql: String) throws(GlobusError) {
         try db.withLock { (c: inout Connection) throws(GlobusError) in
             var err: UnsafeMutablePointer<CChar>?
-            guard sqlite3_exec(c.handle, sql, nil, nil, &err) == SQLITE_OK else {
+            guard c.sqlite.exec(c.handle, sql, nil, nil, &err) == SQLITE_OK else {
                 let m = err.map { String(cString: $0) } ?? "unknown error"
-                sqlite3_free(err)
+                c.sqlite.free(err)
                 throw .storage("token database '\(path)': \(m)")
             }
         }
     }
 
     /// Runs a prepared statement with text bindings, calling `row` for each result row.
-    func run(_ sql: String, _ binds: [String], row: (OpaquePointer) -> Void = { _ in }) throws(GlobusError) {
+    func run(_ sql: String, _ binds: [String], row: (SQLiteLibrary, OpaquePointer) -> Void = { _, _ in }) throws(GlobusError) {
         try db.withLock { (c: inout Connection) throws(GlobusError) in
             var stmt: OpaquePointer?
-            guard sqlite3_prepare_v2(c.handle, sql, -1, &stmt, nil) == SQLITE_OK, let stmt else {
-                throw .storage("token database '\(path)': \(String(cString: sqlite3_errmsg(c.handle)))")
+            guard c.sqlite.prepare(c.handle, sql, -1, &stmt, nil) == SQLITE_OK, let stmt else {
+                throw .storage("token database '\(path)': \(c.message)")
             }
-            defer { sqlite3_finalize(stmt) }
-            for (i, b) in binds.enumerated() { sqlite3_bind_text(stmt, Int32(i + 1), b, -1, gk_sqlite_transient()) }
+            defer { _ = c.sqlite.finalize(stmt) }
+            for (i, b) in binds.enumerated() { _ = c.sqlite.bindText(stmt, Int32(i + 1), b, -1, gk_sqlite_transient()) }
             while true {
-                let rc = sqlite3_step(stmt)
-                if rc == SQLITE_ROW { row(stmt); continue }
+                let rc = c.sqlite.step(stmt)
+                if rc == SQLITE_ROW { row(c.sqlite, stmt); continue }
                 if rc == SQLITE_DONE { return }
-                throw .storage("token database '\(path)': \(String(cString: sqlite3_errmsg(c.handle)))")
+                throw .storage("token database '\(path)': \(c.message)")
             }
         }
     }
@@ -109,9 +117,9 @@ public final class SQLiteTokenStorage: TokenStorage {
     /// All entries of the namespace.
     public func all() throws(GlobusError) -> [String: TokenData] {
         var raw: [(String, String)] = []
-        try run("SELECT resource_server, token_data_json FROM token_storage WHERE namespace=?", [namespace]) { s in
+        try run("SELECT resource_server, token_data_json FROM token_storage WHERE namespace=?", [namespace]) { sqlite, s in
             // A NULL column (another program's row) is an unusable entry, never a crash.
-            guard let rs = sqlite3_column_text(s, 0), let text = sqlite3_column_text(s, 1) else { return }
+            guard let rs = sqlite.columnText(s, 0), let text = sqlite.columnText(s, 1) else { return }
             raw.append((String(cString: rs), String(cString: text)))
         }
         var out: [String: TokenData] = [:]

@@ -1,0 +1,40 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A C library opened with `dlopen` when first needed rather than linked: a process that never
+/// uses it neither loads it nor pays for its relocations at start-up (libcurl and its ~35
+/// dependencies; SQLite, used only by the SQLite token store).
+struct DynamicLibrary {
+    private let handle: UnsafeMutableRawPointer
+
+    /// A function the library lacks.
+    struct Missing: Error {
+        let name: String
+    }
+
+    /// The first of `names` that opens (`libcurl.so.4`, then `libcurl.so`), or a configuration
+    /// error naming the library and the package that has it.
+    init(_ names: [String], install: String) throws(GlobusError) {
+        for name in names {
+            if let h = dlopen(name, RTLD_NOW | RTLD_LOCAL) {
+                handle = h
+                return
+            }
+        }
+        let why = dlerror().map { String(cString: $0) } ?? "not found"
+        throw .configuration("\(names[0]) could not be loaded (\(why)); install \(install)")
+    }
+
+    /// The function `name`, as the C type `T` (`@convention(c) (…) -> …`).
+    func function<T>(_ name: String, _: T.Type = T.self) throws(Missing) -> T {
+        guard let p = dlsym(handle, name) else { throw Missing(name: name) }
+        return unsafeBitCast(p, to: T.self)
+    }
+
+    /// The address of the function `name` (for variadic C functions, called through a C shim).
+    func address(_ name: String) throws(Missing) -> UnsafeMutableRawPointer {
+        guard let p = dlsym(handle, name) else { throw Missing(name: name) }
+        return p
+    }
+}
