@@ -96,8 +96,8 @@ final class GlobusMagic: CellMagic, @unchecked Sendable {
         guard let sub = GlobusSubcommands.named(first) else { return [] }
         if args.last == "--as" && sub.keepsResult { return [] }
         let seen = self.session.seen
-        let names = sub.declaration.arguments.complete(Array(args.dropFirst()), prefix: prefix) { positionals in
-            sub.collectionPathPositions.contains(positionals.count) ? seen.complete(prefix) : sub.completePositional(positionals, prefix: prefix)
+        let names = sub.declaration.arguments.complete(Array(args.dropFirst()), prefix: prefix, collectionPaths: seen.complete) { positionals in
+            sub.completePositional(positionals, prefix: prefix)
         }
         return sub.keepsResult && "--as".hasPrefix(prefix) && prefix.hasPrefix("-") ? names + ["--as"] : names
     }
