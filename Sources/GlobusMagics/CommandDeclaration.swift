@@ -87,3 +87,11 @@ struct CommandDeclaration: Sendable {
         return lines.joined(separator: "\n")
     }
 }
+
+extension [CommandDeclaration.Verb] {
+    /// The verbs of a command, one for each case of its action enum (`a.verb(Action.self)` reads
+    /// it back), in their order.
+    static func cases<A: CaseIterable & RawRepresentable>(of _: A.Type) -> Self where A.RawValue == String {
+        A.allCases.map { CommandDeclaration.Verb($0.rawValue) }
+    }
+}

@@ -8,7 +8,7 @@ struct CollectionCommand: GlobusSubcommand {
     static let text = Positional<String>("TEXT").repeated().forVerbs("search")
     static let collection = Positional<String>("COLLECTION").repeated().forVerbs("show")
     static let declaration = CommandDeclaration(
-        name: "collection", verbs: [.init("search"), .init("show")],
+        name: "collection", verbs: .cases(of: Action.self),
         summary: "Find collections by name or description, or show one (by id, or by a name only one collection has).",
         options: [limit], positionals: [Self.text, Self.collection],
         examples: ["%globus collection search tutorial", "%globus collection show 'Globus Tutorial Collection 1' --as c1"])

@@ -13,7 +13,7 @@ struct FlowsCommand: GlobusSubcommand {
     static let flow = Positional<GlobusID>("FLOW_ID", idOf: "flow").forVerbs("run")
     static let run = Positional<GlobusID>("RUN_ID", idOf: "run").forVerbs("status")
     static let declaration = CommandDeclaration(
-        name: "flows", verbs: [.init("list"), .init("run"), .init("status")],
+        name: "flows", verbs: .cases(of: Action.self),
         summary: "Globus Flows: list the flows you can run, run one (consent to its scope is asked once), follow a run.",
         options: [body, label, wait, interval, limit], positionals: [Self.flow, Self.run],
         examples: [

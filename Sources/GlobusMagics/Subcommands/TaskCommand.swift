@@ -15,7 +15,7 @@ struct TaskCommand: GlobusSubcommand {
     static let interval = Option<Double>("--interval", value: "SECONDS", help: "how often to look (default 1)", in: 0.2...600).forVerbs("wait")
     static let task = Positional<GlobusID>("TASK", idOf: "task").forVerbs("show", "wait", "cancel")
     static let declaration = CommandDeclaration(
-        name: "task", verbs: [.init("list"), .init("show"), .init("wait"), .init("cancel")],
+        name: "task", verbs: .cases(of: Action.self),
         summary: "Your Transfer tasks: list them, show one, wait for one with live progress (interrupt stops the waiting, not the task), cancel one.",
         options: [limit, timeout, interval], positionals: [Self.task],
         examples: ["%globus task list", "%globus task wait @{task.task_id}", "%globus task cancel TASK_ID"])

@@ -16,8 +16,10 @@ struct TimerCommand: GlobusSubcommand {
     static let source = Positional<CollectionPath>("SRC:PATH").forVerbs("create")
     static let destination = Positional<CollectionPath>("DST:PATH").forVerbs("create")
     static let timer = Positional<GlobusID>("TIMER", idOf: "timer").forVerbs("show", "delete")
+    /// Its verbs, as declared.
+    enum Verb: String, CaseIterable { case create, list, show, delete }
     static let declaration = CommandDeclaration(
-        name: "timer", verbs: [.init("create"), .init("list"), .init("show"), .init("delete")],
+        name: "timer", verbs: .cases(of: Verb.self),
         summary: "Globus Timers: transfers that run later or again and again (consent for mapped collections is asked once).",
         options: [recursive, name, interval, stopAfterRuns], positionals: [Self.kind, Self.source, Self.destination, Self.timer],
         examples: [
@@ -34,14 +36,14 @@ struct TimerCommand: GlobusSubcommand {
     var runs: Int?
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        switch a.verb {
-        case "create":
+        switch a.verb(Verb.self) {
+        case .create:
             let src = a[Self.source], dst = a[Self.destination]
             guard src.path != nil, dst.path != nil else { throw Self.usage("give both paths: SRC:PATH DST:PATH") }
             action = .create(source: src, destination: dst)
-        case "show": action = .show(a[Self.timer].text)
-        case "delete": action = .delete(a[Self.timer].text)
-        default: action = .list
+        case .list: action = .list
+        case .show: action = .show(a[Self.timer].text)
+        case .delete: action = .delete(a[Self.timer].text)
         }
         recursive = a[Self.recursive]
         timerName = a[Self.name]
