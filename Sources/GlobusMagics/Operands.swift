@@ -59,8 +59,9 @@ extension ArgumentSpec {
 
     /// Checks `parsed.positionals` against the declared positionals and keeps each one's words
     /// (`ParsedArguments.bound`) and the verb. One message per kind of mistake: no verb or an
-    /// unknown one (naming the verbs), too few words (naming what is missing), too many (naming
-    /// the first word too many), and a word its kind refuses (the kind's message).
+    /// unknown one (naming the verbs), too few words (naming every positional still needed, as
+    /// usage shows them), too many (naming the first word too many), and a word its kind refuses
+    /// (the kind's message).
     func bindOperands(_ parsed: inout ParsedArguments, command: String) throws(MagicError) {
         func refuse(_ message: String) -> MagicError { .usage("\(command): \(message)", command: command) }
         var words = parsed.positionals[...]
@@ -83,7 +84,10 @@ extension ArgumentSpec {
             case .oneOrMore: take = max(1, spare)
             case .any: take = max(0, spare)
             }
-            guard take <= words.count else { throw refuse("missing \(operand.name)\(after)") }
+            guard take <= words.count else {
+                let missing = declared[i...].filter { $0.least > 0 }.map(\.usage).joined(separator: " ")
+                throw refuse("missing \(missing)\(after)")
+            }
             for word in words.prefix(take) {
                 if let problem = operand.problem(word) { throw refuse(problem) }
             }

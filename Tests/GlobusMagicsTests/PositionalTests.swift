@@ -73,11 +73,11 @@ import Testing
             let counted = Self.spec([Self.count, Self.text])
             let expectedCount: String?
             if w.isEmpty {
-                expectedCount = "t: missing N"
+                expectedCount = "t: missing N TEXT…"
             } else if !(Int(w[0]).map { (1...10).contains($0) } ?? false) {
                 expectedCount = "t: expected N, a whole number from 1 to 10 (got '\(w[0])')"
             } else {
-                expectedCount = w.count < 2 ? "t: missing TEXT" : nil
+                expectedCount = w.count < 2 ? "t: missing TEXT…" : nil
             }
             #expect(Self.problem(counted, w) == expectedCount, "\(w)")
             if expectedCount == nil, let a = try? counted.parse(w, command: "t") {
@@ -98,6 +98,29 @@ import Testing
         }
         let a = try tasks.parse(["wait", "@{k}"], command: "t") { w, _ throws(MagicError) in w == "@{k}" ? Self.uuid : w }
         #expect(a.verb == "wait" && a[Self.task] == GlobusID(argument: Self.uuid))
+    }
+
+    /// What a person sees for each kind of mistake, in a cell (nothing is sent: the words are
+    /// checked when the line is parsed).
+    @Test func mistakesInACellAreNamedOneWayPerKind() {
+        let interp = GlobusInterpreter(settings: .test(["HOME": "/nonexistent-home"]))
+        func shown(_ cell: String) -> String? {
+            guard case .error(let e) = interp.execute(cell, context: ExecutionContext(executionCount: 1, allowStdin: false), output: RecordingOutput()) else { return nil }
+            return e.ename == "UsageError" ? e.evalue : "\(e.ename): \(e.evalue)"
+        }
+        #expect(shown("%globus ls") == "globus ls: missing COLLECTION[:PATH]")
+        #expect(shown("%globus ls a b") == "globus ls: unexpected argument 'b'")
+        #expect(shown("%globus transfer") == "globus transfer: missing SOURCE:PATH DEST:PATH")
+        #expect(shown("%globus put a") == "globus put: missing COLLECTION:PATH")
+        #expect(shown("%globus task") == "globus task: expected list, show TASK, wait TASK or cancel TASK")
+        #expect(shown("%globus task wait") == "globus task: missing TASK after wait")
+        #expect(shown("%globus task list x") == "globus task: unexpected argument 'x' after list")
+        #expect(shown("%globus flows status nope") == "globus flows: 'nope' is not a run id: Globus ids are UUIDs, like 6c54cade-bde5-45c1-bdea-f4bd71dba2cc")
+        #expect(shown("%globus timer create") == "globus timer: missing transfer SRC:PATH DST:PATH after create")
+        #expect(shown("%globus timer create nope A:/a B:/b") == "globus timer: expected transfer (got 'nope')")
+        #expect(shown("%globus collection search") == "globus collection: missing TEXT… after search")
+        #expect(shown("%sleep 90000") == "sleep: expected SECONDS, a number from 0 to 86400 (got '90000')")
+        #expect(shown("%echo") == nil)
     }
 
     @Test func usageLinesAreMadeFromThePositionals() {
