@@ -34,6 +34,8 @@ struct ArgumentSpec: Sendable {
     /// The command's verbs (`list`, `wait`…), when it has several: an option of one verb given
     /// with another is refused.
     var verbs: [String] = []
+    /// The verb a line without one means (`demo` is `demo status`), if any.
+    var defaultVerb: String?
     /// Options are recognised only before the first positional; the rest is taken verbatim
     /// (for commands that run another command, like `%time`).
     var optionsBeforePositionals = false
@@ -259,7 +261,7 @@ extension ArgumentSpec {
                 throw MagicError.usage("\(command): \(o.names[0]) goes with \(needed)", command: command)
             }
             // A first word that is no verb at all is the command's to explain.
-            if !o.verbs.isEmpty, let verb = out.positionals.first, verbs.contains(verb), !o.verbs.contains(verb) {
+            if !o.verbs.isEmpty, let verb = out.positionals.first ?? defaultVerb, verbs.contains(verb), !o.verbs.contains(verb) {
                 throw MagicError.usage("\(command): \(o.names[0]) goes with \(o.verbs.joined(separator: " or "))", command: command)
             }
         }

@@ -33,9 +33,10 @@ struct CommandDeclaration: Sendable {
 
     /// A declaration. With `positionals` (none too: `[]`), the words are checked against them
     /// when parsed and the synopses are made from them; without, the command reads its
-    /// positionals itself and `synopsis` and the verbs' synopses say what they are.
+    /// positionals itself and `synopsis` and the verbs' synopses say what they are. A line
+    /// without a verb means `defaultVerb`, when there is one.
     init(
-        name: String, synopsis: String = "", verbs: [Verb] = [], summary: String, options: [any ArgumentKey] = [],
+        name: String, synopsis: String = "", verbs: [Verb] = [], defaultVerb: String? = nil, summary: String, options: [any ArgumentKey] = [],
         positionals: [any PositionalKey]? = nil, optionsBeforePositionals: Bool = false, examples: [String] = [],
         notes: @autoclosure @escaping @Sendable () -> String = ""
     ) {
@@ -44,6 +45,7 @@ struct CommandDeclaration: Sendable {
         self.summary = summary
         arguments = ArgumentSpec(options: options.map(\.option), operands: positionals?.map(\.operand), optionsBeforePositionals: optionsBeforePositionals)
         arguments.verbs = verbs.map(\.name)
+        arguments.defaultVerb = defaultVerb
         if positionals != nil {
             self.synopsis = arguments.synopsis(after: nil)
             for i in self.verbs.indices { self.verbs[i].synopsis = arguments.synopsis(after: self.verbs[i].name) }

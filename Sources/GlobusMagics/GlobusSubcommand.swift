@@ -48,11 +48,6 @@ extension GlobusSubcommand {
         return text
     }
 
-    /// Completion of a first word chosen from an action enum (`list`, `show`, …).
-    static func completeAction<A: CaseIterable & RawRepresentable>(_: A.Type, _ pos: [String], prefix: String) -> [String] where A.RawValue == String {
-        pos.isEmpty ? A.allCases.map(\.rawValue).filter { $0.hasPrefix(prefix) } : []
-    }
-
     /// A listing's items (under `key`) as a table, or `empty` when there are none; the JSON is kept.
     static func listing(_ doc: JSON, key: String, empty: String) -> MimeBundle {
         guard let items = doc[key]?.array, !items.isEmpty else { return MimeBundle(text: empty).adding(json: doc) }

@@ -67,10 +67,14 @@ extension ArgumentSpec {
         var words = parsed.positionals[...]
         var verb: String?
         if !verbs.isEmpty {
-            guard let first = words.first else { throw refuse("expected \(verbList)") }
-            guard verbs.contains(first) else { throw refuse("unknown verb '\(first)'; expected \(verbList)") }
-            verb = first
-            words = words.dropFirst()
+            if let first = words.first {
+                guard verbs.contains(first) else { throw refuse("unknown verb '\(first)'; expected \(verbList)") }
+                verb = first
+                words = words.dropFirst()
+            } else {
+                guard let defaultVerb else { throw refuse("expected \(verbList)") }
+                verb = defaultVerb
+            }
         }
         let after = verb.map { " after \($0)" } ?? ""
         let declared = operands(after: verb)

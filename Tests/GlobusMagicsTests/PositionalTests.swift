@@ -121,6 +121,10 @@ import Testing
         #expect(shown("%globus collection search") == "globus collection: missing TEXT… after search")
         #expect(shown("%sleep 90000") == "sleep: expected SECONDS, a number from 0 to 86400 (got '90000')")
         #expect(shown("%echo") == nil)
+        // A command whose verb may be left out (demo is demo status).
+        #expect(shown("%globus demo sideways") == "globus demo: unknown verb 'sideways'; expected on, off or status")
+        #expect(shown("%globus demo off x") == "globus demo: unexpected argument 'x' after off")
+        #expect(shown("%globus demo --as bob") == "globus demo: --as goes with on")
     }
 
     @Test func usageLinesAreMadeFromThePositionals() {
@@ -159,5 +163,6 @@ import Testing
         #expect(complete("%globus timer ") == ["create", "list", "show", "delete"])
         #expect(complete("%globus timer create tr") == ["transfer"])
         #expect(complete("%globus collection s") == ["search", "show"])
+        #expect(complete("%globus demo o") == ["on", "off"])
     }
 }
