@@ -11,6 +11,9 @@ struct CommandDeclaration: Sendable {
     var verbs: [Verb]
     var summary: String
     var arguments: ArgumentSpec
+    /// The grammar of a `%%` cell's first line, when its positionals differ from the line
+    /// form's (`%%globus transfer SOURCE DEST`, the paths in the cell); else `arguments`.
+    var cellArguments: ArgumentSpec
     /// Two or three real examples (they start the help).
     var examples: [String]
     /// What the help says after the options (rules, caveats), if anything.
@@ -34,10 +37,11 @@ struct CommandDeclaration: Sendable {
     /// A declaration. With `positionals` (none too: `[]`), the words are checked against them
     /// when parsed and the synopses are made from them; without, the command reads its
     /// positionals itself and `synopsis` and the verbs' synopses say what they are. A line
-    /// without a verb means `defaultVerb`, when there is one.
+    /// without a verb means `defaultVerb`, when there is one; a `%%` cell's first line has
+    /// `cellPositionals`, when they differ.
     init(
         name: String, synopsis: String = "", verbs: [Verb] = [], defaultVerb: String? = nil, summary: String, options: [any ArgumentKey] = [],
-        positionals: [any PositionalKey]? = nil, optionsBeforePositionals: Bool = false, examples: [String] = [],
+        positionals: [any PositionalKey]? = nil, cellPositionals: [any PositionalKey]? = nil, optionsBeforePositionals: Bool = false, examples: [String] = [],
         notes: @autoclosure @escaping @Sendable () -> String = ""
     ) {
         self.name = name
@@ -46,6 +50,8 @@ struct CommandDeclaration: Sendable {
         arguments = ArgumentSpec(options: options.map(\.option), operands: positionals?.map(\.operand), optionsBeforePositionals: optionsBeforePositionals)
         arguments.verbs = verbs.map(\.name)
         arguments.defaultVerb = defaultVerb
+        cellArguments = arguments
+        if let cellPositionals { cellArguments.operands = cellPositionals.map(\.operand) }
         if positionals != nil {
             self.synopsis = arguments.synopsis(after: nil)
             for i in self.verbs.indices { self.verbs[i].synopsis = arguments.synopsis(after: self.verbs[i].name) }

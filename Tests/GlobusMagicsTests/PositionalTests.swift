@@ -111,6 +111,9 @@ import Testing
         #expect(shown("%globus ls") == "globus ls: missing COLLECTION[:PATH]")
         #expect(shown("%globus ls a b") == "globus ls: unexpected argument 'b'")
         #expect(shown("%globus transfer") == "globus transfer: missing SOURCE:PATH DEST:PATH")
+        // A cell's first line has its own positionals: the collections, the paths in the cell.
+        #expect(shown("%%globus transfer A\n/~/a /~/b") == "globus transfer: missing DEST")
+        #expect(shown("%%globus transfer A B C\n/~/a /~/b") == "globus transfer: unexpected argument 'C'")
         #expect(shown("%globus put a") == "globus put: missing COLLECTION:PATH")
         #expect(shown("%globus task") == "globus task: expected list, show TASK, wait TASK or cancel TASK")
         #expect(shown("%globus task wait") == "globus task: missing TASK after wait")

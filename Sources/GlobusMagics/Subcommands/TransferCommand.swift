@@ -12,10 +12,14 @@ struct TransferCommand: GlobusSubcommand {
     static let dryRun = Flag("--dry-run", help: "show the task document instead of submitting it")
     static let source = Positional<CollectionPath>("SOURCE:PATH")
     static let destination = Positional<CollectionPath>("DEST:PATH")
+    /// The collections of a `%%globus transfer` cell's first line (the paths are in the cell).
+    static let sourceCollection = Positional<CollectionPath>("SOURCE")
+    static let destinationCollection = Positional<CollectionPath>("DEST")
     static let declaration = CommandDeclaration(
         name: "transfer",
         summary: "Copy files or folders between collections (a transfer task; %%globus transfer SOURCE DEST takes one SRC_PATH DST_PATH pair a line).",
         options: [recursive, label, syncLevel, verifyChecksum, dryRun], positionals: [Self.source, Self.destination],
+        cellPositionals: [Self.sourceCollection, Self.destinationCollection],
         examples: [
             "%globus transfer 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/data 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/data --recursive --as task",
             "%globus task wait @{task.task_id}",
@@ -30,7 +34,8 @@ struct TransferCommand: GlobusSubcommand {
     var dryRun: Bool
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        let src = a[Self.source], dst = a[Self.destination]
+        let src = body == nil ? a[Self.source] : a[Self.sourceCollection]
+        let dst = body == nil ? a[Self.destination] : a[Self.destinationCollection]
         sourceName = src.collection
         destinationName = dst.collection
         document = TaskDocument(kind: .transfer, source: src.collection, destination: dst.collection)
