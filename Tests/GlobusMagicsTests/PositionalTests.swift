@@ -124,6 +124,7 @@ import Testing
         #expect(shown("%globus collection search") == "globus collection: missing TEXT… after search")
         #expect(shown("%sleep 90000") == "sleep: expected SECONDS, a number from 0 to 86400 (got '90000')")
         #expect(shown("%echo") == nil)
+        #expect(shown("%globus version now") == "globus version: unexpected argument 'now'")
         // A command whose verb may be left out (demo is demo status).
         #expect(shown("%globus demo sideways") == "globus demo: unknown verb 'sideways'; expected on, off or status")
         #expect(shown("%globus demo off x") == "globus demo: unexpected argument 'x' after off")

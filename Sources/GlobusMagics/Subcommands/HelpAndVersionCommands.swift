@@ -34,7 +34,7 @@ struct GlobusHelpCommand: GlobusSubcommand {
 struct VersionCommand: GlobusSubcommand {
     static let declaration = CommandDeclaration(
         name: "version", summary: "Show the versions of the kernel, the SDK and the libraries.",
-        examples: ["%globus version", "%globus help"])
+        positionals: [], examples: ["%globus version", "%globus help"])
     static var needsGlobus: Bool { false }
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {}
