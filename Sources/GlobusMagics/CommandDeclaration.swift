@@ -53,7 +53,7 @@ struct CommandDeclaration: Sendable {
         cellArguments = arguments
         if let cellPositionals { cellArguments.operands = cellPositionals.map(\.operand) }
         if positionals != nil {
-            self.synopsis = arguments.synopsis(after: nil)
+            self.synopsis = verbs.isEmpty ? arguments.synopsis(after: nil) : ""
             for i in self.verbs.indices { self.verbs[i].synopsis = arguments.synopsis(after: self.verbs[i].name) }
         } else {
             self.synopsis = synopsis
