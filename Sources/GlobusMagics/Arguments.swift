@@ -1,6 +1,6 @@
-/// A command's grammar: flags, options with values (repeatable), positionals. Options are
-/// declared once, as typed keys (`Flag`, `Option<Value>`), and the same declarations give
-/// parsing, validation, help and completion.
+/// A command's grammar: flags, options with values (repeatable), positionals. Options and
+/// positionals are declared once, as typed keys (`Flag`, `Option<Value>`, `Positional<Value>`),
+/// and the same declarations give parsing, validation, help and completion.
 struct ArgumentSpec: Sendable {
     struct Option: Sendable {
         var names: [String]  // e.g. ["-Q", "--query-param"]; the first is the canonical one
@@ -34,12 +34,18 @@ struct ArgumentSpec: Sendable {
     /// The command's verbs (`list`, `wait`…), when it has several: an option of one verb given
     /// with another is refused.
     var verbs: [String] = []
+    /// The verb a line without one means (`demo` is `demo status`), if any.
+    var defaultVerb: String?
     /// Options are recognised only before the first positional; the rest is taken verbatim
     /// (for commands that run another command, like `%time`).
     var optionsBeforePositionals = false
+    /// The declared positionals (see Operands.swift), checked when the words are parsed; nil
+    /// for a command that reads its positionals itself.
+    var operands: [Operand]?
 
-    init(options: [Option], optionsBeforePositionals: Bool = false) {
+    init(options: [Option], operands: [Operand]? = nil, optionsBeforePositionals: Bool = false) {
         self.options = options
+        self.operands = operands
         self.optionsBeforePositionals = optionsBeforePositionals
     }
 
@@ -69,10 +75,13 @@ protocol ArgumentValue: Sendable {
     static var choices: [String] { get }
     /// What a word must be, for the message when it is not ("a whole number").
     static var expected: String { get }
+    /// Whether completion offers the collections and folders the session has seen.
+    static var completesCollectionPaths: Bool { get }
 }
 
 extension ArgumentValue {
     static var expected: String { choices.isEmpty ? "a value" : "one of \(choices.joined(separator: ", "))" }
+    static var completesCollectionPaths: Bool { false }
 }
 
 extension String: ArgumentValue {
@@ -152,14 +161,16 @@ struct Option<Value: ArgumentValue>: ArgumentKey {
         // The message is written only for a bad value: declarations are made at start.
         option = .init(
             names: names, takesValue: true, help: help, valueName: value,
-            problem: {
-                Value(argument: $0).map { range.contains($0) } == true
-                    ? nil : "takes \(Value.expected) from \(Self.written(range.lowerBound)) to \(Self.written(range.upperBound)) (got '\($0)')"
-            })
+            problem: { Value(argument: $0).map { range.contains($0) } == true ? nil : "takes \(Value.expected(in: range)) (got '\($0)')" })
     }
+}
+
+extension ArgumentValue where Self: Comparable {
+    /// What a word must be to be a value in `range`, for messages: "a whole number from 1 to 1000".
+    static func expected(in range: ClosedRange<Self>) -> String { "\(expected) from \(written(range.lowerBound)) to \(written(range.upperBound))" }
 
     /// A bound as people write it: 600, not 600.0.
-    private static func written(_ v: Value) -> String {
+    private static func written(_ v: Self) -> String {
         if let d = v as? Double, let whole = Int(exactly: d) { return String(whole) }
         return "\(v)"
     }
@@ -174,7 +185,12 @@ enum ArgumentSlot {
 /// Parsed arguments: option values keyed by their canonical name, whichever alias was typed, and positionals.
 struct ParsedArguments {
     var values: [String: [String]] = [:]
+    /// The positional words as typed (kept values filled in), the verb first.
     var positionals: [String] = []
+    /// The verb, when the command declares verbs and positionals (checked).
+    var verb: String?
+    /// The words of each declared positional, by its name (checked; see `Positional`).
+    var bound: [String: [String]] = [:]
     /// The kept values that `@{…}` in a cell body stands for (the command substitutes them).
     var kept = KeptValues()
     /// The end of the line as typed, after a verb that takes it whole (`vars set NAME=JSON`).
@@ -245,16 +261,21 @@ extension ArgumentSpec {
                 throw MagicError.usage("\(command): \(o.names[0]) goes with \(needed)", command: command)
             }
             // A first word that is no verb at all is the command's to explain.
-            if !o.verbs.isEmpty, let verb = out.positionals.first, verbs.contains(verb), !o.verbs.contains(verb) {
+            if !o.verbs.isEmpty, let verb = out.positionals.first ?? defaultVerb, verbs.contains(verb), !o.verbs.contains(verb) {
                 throw MagicError.usage("\(command): \(o.names[0]) goes with \(o.verbs.joined(separator: " or "))", command: command)
             }
         }
+        if operands != nil { try bindOperands(&out, command: command) }
         return out
     }
 
     /// Completions for the word being typed: an option's choices after an option that takes a
-    /// value, option names after `-`, else what `positional` offers for the positionals so far.
-    func complete(_ args: [String], prefix: String, positional: ([String]) -> [String]) -> [String] {
+    /// value, option names after `-`, the verbs first, then what the declared positional there
+    /// offers (its choices, or `collectionPaths` for a collection path), else what `positional`
+    /// offers for the positionals so far.
+    func complete(
+        _ args: [String], prefix: String, collectionPaths: (String) -> [String] = { _ in [] }, positional: ([String]) -> [String]
+    ) -> [String] {
         if let last = args.last, let opt = option(named: last), opt.takesValue {
             return opt.choices.filter { $0.hasPrefix(prefix) }
         }
@@ -265,6 +286,13 @@ extension ArgumentSpec {
             if let o = option(named: args[i]) { i += o.takesValue ? 2 : 1; continue }
             positionals.append(args[i])
             i += 1
+        }
+        if operands != nil {
+            if !verbs.isEmpty && positionals.isEmpty { return verbs.filter { $0.hasPrefix(prefix) } }
+            if let operand = operand(after: positionals) {
+                if operand.completesCollectionPaths { return collectionPaths(prefix) }
+                if !operand.choices.isEmpty { return operand.choices.filter { $0.hasPrefix(prefix) } }
+            }
         }
         return positional(positionals)
     }

@@ -24,6 +24,14 @@ struct CollectionPath: Equatable {
     static func isID(_ text: String) -> Bool { PathSegment.isUUID(text) }
 }
 
+/// A positional `COLLECTION[:PATH]`: any word is one (a name, an id, with a path or without);
+/// completion offers the collections and folders the session has seen.
+extension CollectionPath: ArgumentValue {
+    init?(argument: String) { self.init(argument) }
+    static var choices: [String] { [] }
+    static var completesCollectionPaths: Bool { true }
+}
+
 extension GlobusContext {
     /// The id of a collection given by id or by a name that exactly one collection has (found
     /// with Transfer's collection search; remembered for the session).

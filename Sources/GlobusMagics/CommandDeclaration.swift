@@ -1,15 +1,19 @@
 /// What a command declares about itself, `%echo` and `%globus ls` alike: its name, what follows
-/// it, summary, typed options and examples. Parsing, usage, help and completion are all made
-/// from it.
+/// it, summary, typed options and positionals, and examples. Parsing, usage, help and
+/// completion are all made from it.
 struct CommandDeclaration: Sendable {
     var name: String
-    /// What follows the name, but for options: `COLLECTION[:PATH]`, `TEXT…`.
+    /// What follows the name, but for options: `COLLECTION[:PATH]`, `TEXT…`; made from the
+    /// declared positionals when there are any.
     var synopsis: String
     /// The verbs of a command that has several (`task list`, `task wait TASK`), each with what
     /// follows it; usage shows each with its own options (`Option.forVerbs`).
     var verbs: [Verb]
     var summary: String
     var arguments: ArgumentSpec
+    /// The grammar of a `%%` cell's first line, when its positionals differ from the line
+    /// form's (`%%globus transfer SOURCE DEST`, the paths in the cell); else `arguments`.
+    var cellArguments: ArgumentSpec
     /// Two or three real examples (they start the help).
     var examples: [String]
     /// What the help says after the options (rules, caveats), if anything.
@@ -17,7 +21,9 @@ struct CommandDeclaration: Sendable {
     /// Makes the notes when help is shown (`%globus`'s list its subcommands: not at start).
     private let makeNotes: @Sendable () -> String
 
-    /// One verb of a command and what follows it (`wait`, `TASK`).
+    /// One verb of a command and what follows it (`wait`, `TASK`): written here only for a
+    /// command that reads its positionals itself (`vars set NAME=JSON`); else made from the
+    /// positionals declared for the verb (`Positional.forVerbs`).
     struct Verb: Sendable {
         var name: String
         var synopsis: String
@@ -28,16 +34,30 @@ struct CommandDeclaration: Sendable {
         }
     }
 
+    /// A declaration. With `positionals` (none too: `[]`), the words are checked against them
+    /// when parsed and the synopses are made from them; without, the command reads its
+    /// positionals itself and `synopsis` and the verbs' synopses say what they are. A line
+    /// without a verb means `defaultVerb`, when there is one; a `%%` cell's first line has
+    /// `cellPositionals`, when they differ.
     init(
-        name: String, synopsis: String = "", verbs: [Verb] = [], summary: String, options: [any ArgumentKey] = [],
-        optionsBeforePositionals: Bool = false, examples: [String] = [], notes: @autoclosure @escaping @Sendable () -> String = ""
+        name: String, synopsis: String = "", verbs: [Verb] = [], defaultVerb: String? = nil, summary: String, options: [any ArgumentKey] = [],
+        positionals: [any PositionalKey]? = nil, cellPositionals: [any PositionalKey]? = nil, optionsBeforePositionals: Bool = false, examples: [String] = [],
+        notes: @autoclosure @escaping @Sendable () -> String = ""
     ) {
         self.name = name
-        self.synopsis = synopsis
         self.verbs = verbs
         self.summary = summary
-        arguments = ArgumentSpec(options, optionsBeforePositionals: optionsBeforePositionals)
+        arguments = ArgumentSpec(options: options.map(\.option), operands: positionals?.map(\.operand), optionsBeforePositionals: optionsBeforePositionals)
         arguments.verbs = verbs.map(\.name)
+        arguments.defaultVerb = defaultVerb
+        cellArguments = arguments
+        if let cellPositionals { cellArguments.operands = cellPositionals.map(\.operand) }
+        if positionals != nil {
+            self.synopsis = verbs.isEmpty ? arguments.synopsis(after: nil) : ""
+            for i in self.verbs.indices { self.verbs[i].synopsis = arguments.synopsis(after: self.verbs[i].name) }
+        } else {
+            self.synopsis = synopsis
+        }
         self.examples = examples
         makeNotes = notes
     }
@@ -73,5 +93,13 @@ struct CommandDeclaration: Sendable {
         if !options.isEmpty { lines += ["", "Options:"] + options }
         if !notes.isEmpty { lines += ["", notes] }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension [CommandDeclaration.Verb] {
+    /// The verbs of a command, one for each case of its action enum (`a.verb(Action.self)` reads
+    /// it back), in their order.
+    static func cases<A: CaseIterable & RawRepresentable>(of _: A.Type) -> Self where A.RawValue == String {
+        A.allCases.map { CommandDeclaration.Verb($0.rawValue) }
     }
 }

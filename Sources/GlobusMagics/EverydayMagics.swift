@@ -9,14 +9,15 @@ import JupyterKernel
 /// `%echo`: writes its words to stdout (or stderr).
 struct EchoMagic: Magic {
     static let toStderr = Flag("--stderr", help: "write to stderr instead of stdout")
+    static let text = Positional<String>("TEXT").anyNumber()
     let declaration = CommandDeclaration(
-        name: "echo", synopsis: "TEXT…", summary: "Print text to stdout (or stderr with --stderr).",
-        options: [toStderr],
+        name: "echo", summary: "Print text to stdout (or stderr with --stderr).",
+        options: [toStderr], positionals: [Self.text],
         examples: ["%echo hello, world", "%echo --stderr \"something went wrong\"", "%echo Using environment $GLOBUS_SDK_ENVIRONMENT"],
         notes: "Words are joined by single spaces. Quotes and $NAME expansion work as in a shell.")
 
     func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
-        let text = call.arguments.positionals.joined(separator: " ") + "\n"
+        let text = call.arguments.text(Self.text) + "\n"
         session.output.stream(call.arguments[Self.toStderr] ? .stderr : .stdout, text)
         return nil
     }
@@ -36,14 +37,13 @@ struct ClearMagic: Magic {
 /// `%sleep`: waits, and can be interrupted; `--progress` shows a countdown updated in place.
 struct SleepMagic: Magic {
     static let progress = Flag("--progress", help: "show a countdown that updates in place")
+    static let seconds = Positional<Double>("SECONDS", in: 0...86400)
     let declaration = CommandDeclaration(
-        name: "sleep", synopsis: "SECONDS", summary: "Wait for SECONDS (interruptible with the stop button or Ctrl-C).",
-        options: [progress], examples: ["%sleep --progress 3"])
+        name: "sleep", summary: "Wait for SECONDS (interruptible with the stop button or Ctrl-C).",
+        options: [progress], positionals: [Self.seconds], examples: ["%sleep --progress 3"])
 
     func run(_ call: Invocation, in session: MagicSession) throws(MagicError) -> MimeBundle? {
-        guard call.arguments.positionals.count == 1, let s = Double(call.arguments.positionals[0]), s >= 0, s <= 86400 else {
-            throw usageError("expected a number of seconds between 0 and 86400")
-        }
+        let s = call.arguments[Self.seconds]
         let out = session.output
         out.flush()
         let progressID = call.arguments[Self.progress] ? "sleep-\(session.context.executionCount)-\(monotonicNanoseconds())" : nil

@@ -29,7 +29,8 @@ final class GlobusMagic: CellMagic, @unchecked Sendable {
         // value that reads like an option (`--body-file=…`) stays a value. A cell body is the
         // command's to fill in, as a document (JSON) or word by word (transfer batches).
         let kept = session.kept
-        var args = try sub.declaration.arguments.parse(words, command: sub.commandName) { (word, slot) throws(MagicError) in
+        let grammar = call.body == nil ? sub.declaration.arguments : sub.declaration.cellArguments
+        var args = try grammar.parse(words, command: sub.commandName) { (word, slot) throws(MagicError) in
             switch slot {
             case .option(let o): return o.expandsKeptValues ? try kept.expand(word) : word
             case .positional(let before): return try kept.expand(word, encode: sub.keptValueEncoding(positionalAfter: before))
@@ -96,8 +97,8 @@ final class GlobusMagic: CellMagic, @unchecked Sendable {
         guard let sub = GlobusSubcommands.named(first) else { return [] }
         if args.last == "--as" && sub.keepsResult { return [] }
         let seen = self.session.seen
-        let names = sub.declaration.arguments.complete(Array(args.dropFirst()), prefix: prefix) { positionals in
-            sub.collectionPathPositions.contains(positionals.count) ? seen.complete(prefix) : sub.completePositional(positionals, prefix: prefix)
+        let names = sub.declaration.arguments.complete(Array(args.dropFirst()), prefix: prefix, collectionPaths: seen.complete) { positionals in
+            sub.completePositional(positionals, prefix: prefix)
         }
         return sub.keepsResult && "--as".hasPrefix(prefix) && prefix.hasPrefix("-") ? names + ["--as"] : names
     }

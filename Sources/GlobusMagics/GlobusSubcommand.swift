@@ -21,10 +21,9 @@ protocol GlobusSubcommand {
     /// The typed arguments from the parsed words (and the cell body, when it takes one).
     init(_ arguments: ParsedArguments, body: String?) throws(MagicError)
     func run(_ globus: GlobusContext) throws(MagicError) -> MimeBundle?
-    /// Candidates for the next positional argument after `positionals`.
+    /// Candidates for the next positional argument after `positionals`, where the declaration
+    /// offers none (a declared collection path or choice completes by itself).
     static func completePositional(_ positionals: [String], prefix: String) -> [String]
-    /// The positions of `COLLECTION[:PATH]` arguments, completed from what the session has seen.
-    static var collectionPathPositions: Set<Int> { get }
     /// How a kept value's text is written into the positional that follows `before` (as it is,
     /// by default; `call` writes it into its PATH as one path segment).
     static func keptValueEncoding(positionalAfter before: [String]) -> (String) -> String
@@ -39,22 +38,14 @@ extension GlobusSubcommand {
     static var keepsResult: Bool { false }
     static var showsJSONTree: Bool { false }
     static func completePositional(_ positionals: [String], prefix: String) -> [String] { [] }
-    static var collectionPathPositions: Set<Int> { [] }
     static func keptValueEncoding(positionalAfter before: [String]) -> (String) -> String { { $0 } }
     static var verbatimVerbs: [String] { [] }
     /// The name used in messages, e.g. `globus login`.
     static var commandName: String { "globus " + declaration.name }
     /// `text` when it is a Globus id (a UUID), else a usage error naming `what` it should be.
     static func id(_ text: String, _ what: String) throws(MagicError) -> String {
-        guard PathSegment.isUUID(text) else {
-            throw usage("'\(text)' is not a \(what) id: Globus ids are UUIDs, like 6c54cade-bde5-45c1-bdea-f4bd71dba2cc")
-        }
+        guard GlobusID(argument: text) != nil else { throw usage(GlobusID.refusal(text, what)) }
         return text
-    }
-
-    /// Completion of a first word chosen from an action enum (`list`, `show`, …).
-    static func completeAction<A: CaseIterable & RawRepresentable>(_: A.Type, _ pos: [String], prefix: String) -> [String] where A.RawValue == String {
-        pos.isEmpty ? A.allCases.map(\.rawValue).filter { $0.hasPrefix(prefix) } : []
     }
 
     /// A listing's items (under `key`) as a table, or `empty` when there are none; the JSON is kept.

@@ -84,7 +84,7 @@ import GlobusSDK
         #expect(payload.count == 1 && payload[0]["source"] == "page")
         // Examples first, then the usage, as every command's help (the everyday ones and %globus's alike).
         let text = payload[0]["data"]?["text/plain"]?.string ?? ""
-        #expect(text.hasPrefix("Examples:\n  %echo hello, world") && text.contains("\nUsage: %echo TEXT… [--stderr]\n"), "\(text)")
+        #expect(text.hasPrefix("Examples:\n  %echo hello, world") && text.contains("\nUsage: %echo [TEXT…] [--stderr]\n"), "\(text)")
         #expect(text.contains("  --stderr") && text.hasSuffix("Quotes and $NAME expansion work as in a shell."), "\(text)")
         let (_, o) = run("%help")
         #expect(o.displays[0]["text/markdown"] != nil && o.displays[0]["text/html"] != nil)

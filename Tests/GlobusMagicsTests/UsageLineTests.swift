@@ -23,7 +23,7 @@ import Testing
         #expect(TransferCommand.usageLine.hasPrefix("%globus transfer SOURCE:PATH DEST:PATH [--recursive] [--label TEXT] [--sync-level exists|size|mtime|checksum]"))
         #expect(LoginCommand.usageLine.hasPrefix("%globus login [--scope SCOPE]… [--service "))
         #expect(MkdirCommand.usageLine == "%globus mkdir COLLECTION:PATH")
-        #expect(EchoMagic().usage == "%echo TEXT… [--stderr]")
+        #expect(EchoMagic().usage == "%echo [TEXT…] [--stderr]")
         #expect(EnvMagic().usage == "%env [NAME[=VALUE] | NAME VALUE] [--ask] [--unset]")
         #expect(LsMagic().usage == "%lsmagic")
     }
@@ -36,11 +36,11 @@ import Testing
             } catch { return error.executionError.evalue }
         }
         #expect(problem(TaskCommand.self, ["show", "x", "--limit", "3"]) == "globus task: --limit goes with list")
-        #expect(problem(TaskCommand.self, ["wait", "x", "--timeout", "3", "--interval", "1"]) == nil)
+        #expect(problem(TaskCommand.self, ["wait", "6c54cade-bde5-45c1-bdea-f4bd71dba2cc", "--timeout", "3", "--interval", "1"]) == nil)
         #expect(problem(FlowsCommand.self, ["status", "x", "--interval", "1"]) == "globus flows: --interval goes with --wait")
         #expect(problem(CallCommand.self, ["transfer", "GET", "/x", "--limit", "3"]) == "globus call: --limit goes with --paginate")
         #expect(problem(DemoCommand.self, ["off", "--as", "alice"]) == "globus demo: --as goes with on")
-        // A first word that is no verb is left to the command, which names the verbs.
-        #expect(problem(TaskCommand.self, ["lsit", "--limit", "3"]) == nil)
+        // A first word that is no verb is refused as such, naming the verbs, not the option.
+        #expect(problem(TaskCommand.self, ["lsit", "--limit", "3"]) == "globus task: unknown verb 'lsit'; expected list, show TASK, wait TASK or cancel TASK")
     }
 }

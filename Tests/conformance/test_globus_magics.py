@@ -191,7 +191,7 @@ def test_consent_and_version(globus):
     r, msgs = cell(kc, "%globus version")
     assert "globus-kernel 0.1.0" in message_texts(msgs) and "globus-sdk 4.10.0" in message_texts(msgs)
     r, msgs = cell(kc, "%globus consent")
-    assert r["status"] == "error" and "give one or more scopes" in r["evalue"]
+    assert r["status"] == "error" and "missing SCOPE" in r["evalue"]
 
 
 def test_consent_error_has_the_remedy_and_it_works(globus):

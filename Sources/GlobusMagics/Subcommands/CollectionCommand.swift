@@ -5,10 +5,12 @@ import JupyterKernel
 /// `%globus collection search TEXT` / `%globus collection show ID|NAME`.
 struct CollectionCommand: GlobusSubcommand {
     static let limit = Option<Int>("--limit", value: "N", help: "show at most N matches (default 25, at most 1000)", in: 1...1000).forVerbs("search")
+    static let text = Positional<String>("TEXT").repeated().forVerbs("search")
+    static let collection = Positional<String>("COLLECTION").repeated().forVerbs("show")
     static let declaration = CommandDeclaration(
-        name: "collection", verbs: [.init("search", "TEXT"), .init("show", "COLLECTION")],
+        name: "collection", verbs: .cases(of: Action.self),
         summary: "Find collections by name or description, or show one (by id, or by a name only one collection has).",
-        options: [limit],
+        options: [limit], positionals: [Self.text, Self.collection],
         examples: ["%globus collection search tutorial", "%globus collection show 'Globus Tutorial Collection 1' --as c1"])
     static var keepsResult: Bool { true }
 
@@ -18,15 +20,9 @@ struct CollectionCommand: GlobusSubcommand {
     var limit: Int
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard let first = a.positionals.first, let action = Action(rawValue: first) else { throw Self.usage("expected search TEXT or show COLLECTION") }
-        guard a.positionals.count >= 2 else { throw Self.usage("\(first) needs \(action == .search ? "TEXT" : "a COLLECTION")") }
-        self.action = action
-        text = a.positionals.dropFirst().joined(separator: " ")
+        action = a.verb(Action.self)
+        text = a.text(action == .search ? Self.text : Self.collection)
         limit = a[Self.limit] ?? 25
-    }
-
-    static func completePositional(_ pos: [String], prefix: String) -> [String] {
-        completeAction(Action.self, pos, prefix: prefix)
     }
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {

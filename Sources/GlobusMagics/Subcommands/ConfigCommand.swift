@@ -54,16 +54,16 @@ struct ConfigCommand: GlobusSubcommand {
     static func key(_ name: String) -> Key? { keys.first { $0.name == name } }
     static var keyNames: [String] { keys.map(\.name) }
 
+    static let setting = Positional<String>("KEY[=VALUE]").optional()
     static let declaration = CommandDeclaration(
-        name: "config", synopsis: "[KEY[=VALUE]]", summary: "Show or change the settings: \(keyNames.joined(separator: ", ")). KEY= (empty) goes back to the default.",
+        name: "config", summary: "Show or change the settings: \(keyNames.joined(separator: ", ")). KEY= (empty) goes back to the default.", positionals: [Self.setting],
         examples: ["%globus config", "%globus config auto_relogin=true", "%globus config storage=memory"])
 
     enum Action { case showAll, show(Key), set(Key, String) }
     var action: Action
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard a.positionals.count <= 1 else { throw Self.usage("give one KEY or KEY=VALUE at a time") }
-        guard let arg = a.positionals.first else { action = .showAll; return }
+        guard let arg = a[Self.setting] else { action = .showAll; return }
         let name = arg.firstIndex(of: "=").map { String(arg[..<$0]) } ?? arg
         guard let key = Self.key(name) else { throw Self.usage("unknown key '\(name)'; keys: \(Self.keyNames.joined(separator: ", "))") }
         action = arg.firstIndex(of: "=").map { .set(key, String(arg[arg.index(after: $0)...])) } ?? .show(key)

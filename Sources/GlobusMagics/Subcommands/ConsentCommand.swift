@@ -3,8 +3,9 @@ import JupyterKernel
 
 /// `%globus consent SCOPE…`: log in again for more scopes (a GARE's remedy).
 struct ConsentCommand: GlobusSubcommand {
+    static let scopeTexts = Positional<String>("SCOPE").repeated()
     static let declaration = CommandDeclaration(
-        name: "consent", synopsis: "SCOPE…", summary: "Log in again, consenting to more scopes.",
+        name: "consent", summary: "Log in again, consenting to more scopes.", positionals: [Self.scopeTexts],
         examples: [
             "%globus consent 'urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/COLLECTION/data_access]'",
             "%globus consent urn:globus:auth:scope:groups.api.globus.org:all"
@@ -14,8 +15,7 @@ struct ConsentCommand: GlobusSubcommand {
     var scopes: [Scope] = []
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard !a.positionals.isEmpty else { throw Self.usage("give one or more scopes") }
-        texts = a.positionals.map { $0.hasPrefix("'") && $0.hasSuffix("'") && $0.count > 1 ? String($0.dropFirst().dropLast()) : $0 }
+        texts = a[Self.scopeTexts].map { $0.hasPrefix("'") && $0.hasSuffix("'") && $0.count > 1 ? String($0.dropFirst().dropLast()) : $0 }
         for text in texts {
             do { scopes += try ScopeParser.parse(text) } catch { throw Self.usage("invalid scope '\(text)': \(error)") }
         }

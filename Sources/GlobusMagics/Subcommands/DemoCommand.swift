@@ -8,8 +8,9 @@ struct DemoCommand: GlobusSubcommand {
         "--as", value: "USERNAME", help: "approve logins automatically as this simulated person (unattended runs; not under JupyterHub, where you are always your hub user)"
     ).forVerbs("on")
     static let declaration = CommandDeclaration(
-        name: "demo", verbs: [.init("on"), .init("off"), .init("status")], summary: "Offline demo: run against a local Globus Simulator (no account or network needed).",
-        options: [approveAs], examples: ["%globus demo on", "%globus demo on --as alice@uchicago.edu", "%globus demo off"])
+        name: "demo", verbs: .cases(of: Action.self), defaultVerb: Action.status.rawValue,
+        summary: "Offline demo: run against a local Globus Simulator (no account or network needed).",
+        options: [approveAs], positionals: [], examples: ["%globus demo on", "%globus demo on --as alice@uchicago.edu", "%globus demo off"])
     static var needsGlobus: Bool { false }
 
     enum Action: String, CaseIterable { case on, off, status }
@@ -17,15 +18,8 @@ struct DemoCommand: GlobusSubcommand {
     var approveAs: String?
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard a.positionals.count <= 1, let action = Action(rawValue: a.positionals.first ?? "status") else {
-            throw Self.usage("expected on, off or status")
-        }
-        self.action = action
+        action = a.verb(Action.self)
         approveAs = a[Self.approveAs]
-    }
-
-    static func completePositional(_ pos: [String], prefix: String) -> [String] {
-        completeAction(Action.self, pos, prefix: prefix)
     }
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {

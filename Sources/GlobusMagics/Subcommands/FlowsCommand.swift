@@ -10,10 +10,12 @@ struct FlowsCommand: GlobusSubcommand {
     static let wait = Flag("--wait", help: "with status: wait until the run ends, with live progress").forVerbs("status")
     static let interval = Option<Double>("--interval", value: "SECONDS", help: "with --wait: how often to look (default 1)", in: 0.2...600).goesWith(wait)
     static let limit = Option<Int>("--limit", value: "N", help: "with list: fetch at most N flows (default: up to 10000)", in: 1...1_000_000).forVerbs("list")
+    static let flow = Positional<GlobusID>("FLOW_ID", idOf: "flow").forVerbs("run")
+    static let run = Positional<GlobusID>("RUN_ID", idOf: "run").forVerbs("status")
     static let declaration = CommandDeclaration(
-        name: "flows", verbs: [.init("list"), .init("run", "FLOW_ID"), .init("status", "RUN_ID")],
+        name: "flows", verbs: .cases(of: Action.self),
         summary: "Globus Flows: list the flows you can run, run one (consent to its scope is asked once), follow a run.",
-        options: [body, label, wait, interval, limit],
+        options: [body, label, wait, interval, limit], positionals: [Self.flow, Self.run],
         examples: [
             "%globus flows list", "%globus flows run 24bc4997-b483-4c25-a19c-64b0afc00743 --body '{\"source\": \"/~/data\"}' --as run",
             "%globus flows status @{run.run_id} --wait"
@@ -30,12 +32,12 @@ struct FlowsCommand: GlobusSubcommand {
     var limit: Int?
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard let first = a.positionals.first, let action = Action(rawValue: first) else { throw Self.usage("expected list, run or status") }
-        self.action = action
-        guard a.positionals.count == (action == .list ? 1 : 2) else {
-            throw Self.usage(action == .list ? "list takes no id" : "\(first) needs one \(action == .run ? "FLOW_ID" : "RUN_ID")")
+        action = a.verb(Action.self)
+        switch action {
+        case .list: id = nil
+        case .run: id = a[Self.flow].text
+        case .status: id = a[Self.run].text
         }
-        id = a.positionals.count > 1 ? try Self.id(a.positionals[1], action == .run ? "flow" : "run") : nil
         if let text = a[Self.body] {
             guard case .json(let doc, _)? = try? a.kept.substitute(intoBody: text), doc.object != nil else {
                 throw Self.usage("--body must be a JSON object, e.g. '{\"source\": \"/~/data\"}'")
@@ -46,10 +48,6 @@ struct FlowsCommand: GlobusSubcommand {
         wait = a[Self.wait]
         interval = a[Self.interval] ?? 1
         limit = a[Self.limit]
-    }
-
-    static func completePositional(_ pos: [String], prefix: String) -> [String] {
-        completeAction(Action.self, pos, prefix: prefix)
     }
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {

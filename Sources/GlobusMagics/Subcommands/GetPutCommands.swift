@@ -10,17 +10,18 @@ import JupyterKernel
 /// streamed to a local file with live progress.
 struct GetCommand: GlobusSubcommand {
     static let overwrite = Flag("--overwrite", help: "replace LOCAL when it exists (else it is kept and nothing is downloaded)")
+    static let remote = Positional<CollectionPath>("COLLECTION:PATH")
+    static let local = Positional<String>("LOCAL").optional()
     static let declaration = CommandDeclaration(
-        name: "get", synopsis: "COLLECTION:PATH [LOCAL]",
+        name: "get",
         summary:
             "Download a file from a collection's HTTPS server to LOCAL (by default the file's name, in the current folder), with live progress. An interrupt stops it and leaves no partial file; an existing LOCAL is kept unless --overwrite.",
-        options: [overwrite],
+        options: [overwrite], positionals: [Self.remote, Self.local],
         examples: [
             "%globus get 'Globus Tutorial Collection 1':/~/samples/table.csv",
             "%globus get 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/data/results.csv data/results.csv --overwrite"
         ])
     static var keepsResult: Bool { true }
-    static var collectionPathPositions: Set<Int> { [0] }
 
     var remote: CollectionPath
     var path: String
@@ -28,13 +29,13 @@ struct GetCommand: GlobusSubcommand {
     var overwrite: Bool
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard (1...2).contains(a.positionals.count) else { throw Self.usage("expected COLLECTION:PATH [LOCAL]") }
-        remote = CollectionPath(a.positionals[0])
+        remote = a[Self.remote]
         guard let p = remote.path, !p.hasSuffix("/") else { throw Self.usage("give a file's path: COLLECTION:/path/to/file") }
         path = p
         let name = p.split(separator: "/").last.map(String.init) ?? ""
-        guard a.positionals.count == 2 || (name != "." && name != "..") else { throw Self.usage("give LOCAL: '\(name)' is no file name") }
-        local = a.positionals.count == 2 ? a.positionals[1] : name
+        let given = a[Self.local]
+        guard given != nil || (name != "." && name != "..") else { throw Self.usage("give LOCAL: '\(name)' is no file name") }
+        local = given ?? name
         overwrite = a[Self.overwrite]
     }
 
@@ -63,17 +64,18 @@ struct GetCommand: GlobusSubcommand {
 /// from a local file with live progress.
 struct PutCommand: GlobusSubcommand {
     static let overwrite = Flag("--overwrite", help: "replace the remote file when it exists (else it is kept and nothing is uploaded)")
+    static let local = Positional<String>("LOCAL")
+    static let remote = Positional<CollectionPath>("COLLECTION:PATH")
     static let declaration = CommandDeclaration(
-        name: "put", synopsis: "LOCAL COLLECTION:PATH",
+        name: "put",
         summary:
             "Upload a local file to a collection's HTTPS server (a PATH ending in / takes LOCAL's name), with live progress. An existing remote file is kept unless --overwrite. An interrupt stops it.",
-        options: [overwrite],
+        options: [overwrite], positionals: [Self.local, Self.remote],
         examples: [
             "%globus put results.csv 'Globus Tutorial Collection 1':/~/uploads/",
             "%globus put plots/fig1.png 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/figures/fig1.png --overwrite"
         ])
     static var keepsResult: Bool { true }
-    static var collectionPathPositions: Set<Int> { [1] }
 
     var local: String
     var remote: CollectionPath
@@ -81,9 +83,8 @@ struct PutCommand: GlobusSubcommand {
     var overwrite: Bool
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard a.positionals.count == 2 else { throw Self.usage("expected LOCAL COLLECTION:PATH") }
-        local = a.positionals[0]
-        remote = CollectionPath(a.positionals[1])
+        local = a[Self.local]
+        remote = a[Self.remote]
         guard let p = remote.path else { throw Self.usage("give where it goes: COLLECTION:/path/to/file or COLLECTION:/folder/") }
         let name = local.split(separator: "/").last.map(String.init) ?? local
         path = p.hasSuffix("/") ? p + name : p

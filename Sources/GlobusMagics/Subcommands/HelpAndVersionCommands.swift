@@ -3,8 +3,9 @@ import JupyterKernel
 
 /// `%globus help [SUBCOMMAND]`.
 struct GlobusHelpCommand: GlobusSubcommand {
+    static let subcommand = Positional<String>("SUBCOMMAND").optional()
     static let declaration = CommandDeclaration(
-        name: "help", synopsis: "[SUBCOMMAND]", summary: "Show the subcommands, or one subcommand's usage.",
+        name: "help", summary: "Show the subcommands, or one subcommand's usage.", positionals: [Self.subcommand],
         examples: ["%globus help", "%globus help call"])
     static var needsGlobus: Bool { false }
 
@@ -12,7 +13,7 @@ struct GlobusHelpCommand: GlobusSubcommand {
     var page: MimeBundle
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard let name = a.positionals.first else {
+        guard let name = a[Self.subcommand] else {
             page = HelpPages.bundle(title: "%globus", text: HelpPages.globusOverview)
             return
         }
@@ -33,7 +34,7 @@ struct GlobusHelpCommand: GlobusSubcommand {
 struct VersionCommand: GlobusSubcommand {
     static let declaration = CommandDeclaration(
         name: "version", summary: "Show the versions of the kernel, the SDK and the libraries.",
-        examples: ["%globus version", "%globus help"])
+        positionals: [], examples: ["%globus version", "%globus help"])
     static var needsGlobus: Bool { false }
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {}

@@ -17,7 +17,7 @@ struct LoginCommand: GlobusSubcommand {
     static let declaration = CommandDeclaration(
         name: "login",
         summary: "Sign in to Globus (paste-the-code login; tokens are shared with the Python SDK's UserApp).",
-        options: [scope, service, force, code, noRefresh, sessionDomain, sessionIdentity, sessionPolicy, mfa, promptLogin],
+        options: [scope, service, force, code, noRefresh, sessionDomain, sessionIdentity, sessionPolicy, mfa, promptLogin], positionals: [],
         examples: ["%globus login", "%globus login --service timers", "%globus login --code PASTE_CODE_HERE"])
 
     var scopes: [Scope] = []
@@ -27,7 +27,6 @@ struct LoginCommand: GlobusSubcommand {
     var parameters = AuthorizationParameters()
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard a.positionals.isEmpty else { throw Self.usage("unexpected argument '\(a.positionals[0])'") }
         for text in a.all(Self.scope) {
             do { scopes += try ScopeParser.parse(text) } catch { throw Self.usage("invalid scope '\(text)': \(error)") }
         }

@@ -8,10 +8,9 @@ struct LogoutCommand: GlobusSubcommand {
         name: "logout",
         summary:
             "Revoke and remove every token this kernel's app has stored (all services) and forget the identity, so someone else can log in. --all is accepted and means the same.",
-        options: [all], examples: ["%globus logout", "%globus logout\n%globus login"])
+        options: [all], positionals: [], examples: ["%globus logout", "%globus logout\n%globus login"])
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard a.positionals.isEmpty else { throw Self.usage("unexpected argument '\(a.positionals[0])'") }
     }
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {

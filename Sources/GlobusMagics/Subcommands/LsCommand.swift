@@ -7,9 +7,10 @@ import JupyterKernel
 struct LsCommand: GlobusSubcommand {
     static let long = Flag("-l", "--long", help: "show type, size, permissions and modification time")
     static let all = Flag("-a", "--all", help: "also show hidden files (names starting with .)")
+    static let location = Positional<CollectionPath>("COLLECTION[:PATH]")
     static let declaration = CommandDeclaration(
-        name: "ls", synopsis: "COLLECTION[:PATH]", summary: "List a folder on a collection (by id, or by a name only one collection has).",
-        options: [long, all],
+        name: "ls", summary: "List a folder on a collection (by id, or by a name only one collection has).",
+        options: [long, all], positionals: [Self.location],
         examples: [
             "%globus ls 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/", "%globus ls 'Globus Tutorial Collection 1':/~/data --long",
             "%globus ls @{dest.destination_endpoint_id}:/~/ --as listing"
@@ -21,8 +22,7 @@ struct LsCommand: GlobusSubcommand {
     var all: Bool
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard a.positionals.count == 1 else { throw Self.usage("expected one COLLECTION[:PATH], e.g. %globus ls COLLECTION_ID:/~/") }
-        location = CollectionPath(a.positionals[0])
+        location = a[Self.location]
         long = a[Self.long]
         all = a[Self.all]
     }
@@ -61,6 +61,4 @@ struct LsCommand: GlobusSubcommand {
         if let html = Rendering.htmlTable(shown) { b["text/html"] = .string("<p><code>\(HTML.escape(where_))</code></p>" + html) }
         return b
     }
-
-    static var collectionPathPositions: Set<Int> { [0] }
 }

@@ -4,17 +4,15 @@ import JupyterKernel
 
 /// `%globus mkdir COLLECTION:PATH`.
 struct MkdirCommand: GlobusSubcommand {
+    static let location = Positional<CollectionPath>("COLLECTION:PATH")
     static let declaration = CommandDeclaration(
-        name: "mkdir", synopsis: "COLLECTION:PATH", summary: "Make a folder on a collection.",
+        name: "mkdir", summary: "Make a folder on a collection.", positionals: [Self.location],
         examples: ["%globus mkdir 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/results", "%globus mkdir 'Globus Tutorial Collection 2':/~/results/2026"])
 
     var location: CollectionPath
 
-    static var collectionPathPositions: Set<Int> { [0] }
-
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard a.positionals.count == 1 else { throw Self.usage("expected one COLLECTION:PATH") }
-        location = CollectionPath(a.positionals[0])
+        location = a[Self.location]
         guard location.path != nil else { throw Self.usage("name the folder to make: COLLECTION:PATH") }
     }
 

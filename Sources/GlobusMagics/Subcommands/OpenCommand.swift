@@ -11,18 +11,18 @@ struct OpenCommand: GlobusSubcommand {
     static let lines = Option<Int>("--lines", value: "N", help: "show at most N lines of a text file (default 40)", in: 1...100_000)
     static let bytes = Option<String>("--bytes", value: "RANGE", help: "read only these bytes: START-END or START- (at most 16 MB)")
     static let asText = Flag("--as-text", help: "show the file as text, whatever it holds")
+    static let location = Positional<CollectionPath>("COLLECTION:PATH")
     static let declaration = CommandDeclaration(
-        name: "open", synopsis: "COLLECTION:PATH",
+        name: "open",
         summary:
             "Show a file in the cell: text, a CSV or TSV table, JSON, an image (PNG, JPEG, GIF, SVG) or Markdown. A large file is read by its first 1 MB only; %globus get downloads it whole.",
-        options: [lines, bytes, asText],
+        options: [lines, bytes, asText], positionals: [Self.location],
         examples: [
             "%globus open 'Globus Tutorial Collection 1':/~/samples/table.csv --as table",
             "%globus open 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/samples/gradient.png",
             "%globus open 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/data/log.txt --lines 100 --bytes 0-65535"
         ])
     static var keepsResult: Bool { true }
-    static var collectionPathPositions: Set<Int> { [0] }
 
     /// How much of a file is read when it is not all read.
     static let headBytes: Int64 = 1 << 20
@@ -38,8 +38,7 @@ struct OpenCommand: GlobusSubcommand {
     var asText: Bool
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard a.positionals.count == 1 else { throw Self.usage("expected one COLLECTION:PATH, e.g. %globus open COLLECTION_ID:/~/file.txt") }
-        location = CollectionPath(a.positionals[0])
+        location = a[Self.location]
         guard let p = location.path, !p.hasSuffix("/") else { throw Self.usage("give a file's path: COLLECTION:/path/to/file (%globus ls lists a folder)") }
         path = p
         lineCount = a[Self.lines] ?? 40

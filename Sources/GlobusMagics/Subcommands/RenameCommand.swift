@@ -4,8 +4,10 @@ import JupyterKernel
 
 /// `%globus rename COLLECTION:OLD NEW`.
 struct RenameCommand: GlobusSubcommand {
+    static let location = Positional<CollectionPath>("COLLECTION:OLD_PATH")
+    static let newPath = Positional<String>("NEW_PATH")
     static let declaration = CommandDeclaration(
-        name: "rename", synopsis: "COLLECTION:OLD_PATH NEW_PATH", summary: "Rename or move a file or folder within a collection.",
+        name: "rename", summary: "Rename or move a file or folder within a collection.", positionals: [Self.location, Self.newPath],
         examples: [
             "%globus rename 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/results /~/results-2026",
             "%globus rename 'Globus Tutorial Collection 2':/~/draft.txt /~/final.txt"
@@ -14,13 +16,10 @@ struct RenameCommand: GlobusSubcommand {
     var location: CollectionPath
     var newPath: String
 
-    static var collectionPathPositions: Set<Int> { [0] }
-
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard a.positionals.count == 2 else { throw Self.usage("expected COLLECTION:OLD_PATH NEW_PATH") }
-        location = CollectionPath(a.positionals[0])
+        location = a[Self.location]
         guard location.path != nil else { throw Self.usage("name what to rename: COLLECTION:OLD_PATH") }
-        newPath = a.positionals[1]
+        newPath = a[Self.newPath]
     }
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {

@@ -6,9 +6,10 @@ import JupyterKernel
 struct RmCommand: GlobusSubcommand {
     static let recursive = Flag("--recursive", "-r", help: "delete a folder and everything in it")
     static let label = Option<String>("--label", value: "TEXT", help: "a label for the task")
+    static let locations = Positional<CollectionPath>("COLLECTION:PATH").repeated()
     static let declaration = CommandDeclaration(
-        name: "rm", synopsis: "COLLECTION:PATH…", summary: "Delete files or folders (a delete task; watch it with %globus task wait).",
-        options: [recursive, label],
+        name: "rm", summary: "Delete files or folders (a delete task; watch it with %globus task wait).",
+        options: [recursive, label], positionals: [Self.locations],
         examples: ["%globus rm 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/old.txt", "%globus rm 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/results --recursive --as cleanup"])
     static var keepsResult: Bool { true }
 
@@ -16,11 +17,8 @@ struct RmCommand: GlobusSubcommand {
     var recursive: Bool
     var label: String?
 
-    static var collectionPathPositions: Set<Int> { Set(0..<32) }  // every argument is one
-
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard !a.positionals.isEmpty else { throw Self.usage("expected COLLECTION:PATH") }
-        locations = a.positionals.map(CollectionPath.init)
+        locations = a[Self.locations]
         guard locations.allSatisfy({ $0.path != nil }) else { throw Self.usage("name what to delete: COLLECTION:PATH") }
         guard Set(locations.map(\.collection)).count == 1 else { throw Self.usage("one delete task works on one collection") }
         recursive = a[Self.recursive]

@@ -17,15 +17,12 @@ import JupyterKernel
 /// told to native apps; the output says so and names the login that requires it.
 struct SessionCommand: GlobusSubcommand {
     static let declaration = CommandDeclaration(
-        name: "session", verbs: [.init("show")], summary: "Show the identities in your login session and when each authenticated.",
+        name: "session", verbs: [.init("show")], summary: "Show the identities in your login session and when each authenticated.", positionals: [],
         examples: ["%globus session show", "%globus login --session-identity alice@anl.gov"])
     static var keepsResult: Bool { true }
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard a.positionals == ["show"] else { throw Self.usage("expected: %globus session show") }
     }
-
-    static func completePositional(_ pos: [String], prefix: String) -> [String] { pos.isEmpty && "show".hasPrefix(prefix) ? ["show"] : [] }
 
     /// One identity in the session.
     struct Authentication {

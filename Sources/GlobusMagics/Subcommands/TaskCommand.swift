@@ -13,10 +13,11 @@ struct TaskCommand: GlobusSubcommand {
     static let limit = Option<Int>("--limit", value: "N", help: "list at most N tasks, newest first (default 10; Transfer lists the newest 1000)", in: 1...1000).forVerbs("list")
     static let timeout = Option<Double>("--timeout", value: "SECONDS", help: "wait at most this long", in: 0...604_800).forVerbs("wait")
     static let interval = Option<Double>("--interval", value: "SECONDS", help: "how often to look (default 1)", in: 0.2...600).forVerbs("wait")
+    static let task = Positional<GlobusID>("TASK", idOf: "task").forVerbs("show", "wait", "cancel")
     static let declaration = CommandDeclaration(
-        name: "task", verbs: [.init("list"), .init("show", "TASK"), .init("wait", "TASK"), .init("cancel", "TASK")],
+        name: "task", verbs: .cases(of: Action.self),
         summary: "Your Transfer tasks: list them, show one, wait for one with live progress (interrupt stops the waiting, not the task), cancel one.",
-        options: [limit, timeout, interval],
+        options: [limit, timeout, interval], positionals: [Self.task],
         examples: ["%globus task list", "%globus task wait @{task.task_id}", "%globus task cancel TASK_ID"])
     static var keepsResult: Bool { true }
 
@@ -28,23 +29,11 @@ struct TaskCommand: GlobusSubcommand {
     var interval: Double
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard let first = a.positionals.first, let action = Action(rawValue: first) else {
-            throw Self.usage("expected list, show, wait or cancel")
-        }
-        self.action = action
-        if action == .list {
-            guard a.positionals.count == 1 else { throw Self.usage("list takes no task id") }
-        } else {
-            guard a.positionals.count == 2 else { throw Self.usage("\(action.rawValue) needs one TASK id") }
-            task = try Self.id(a.positionals[1], "task")
-        }
+        action = a.verb(Action.self)
+        task = action == .list ? nil : a[Self.task].text
         limit = a[Self.limit] ?? 10
         timeout = a[Self.timeout]
         interval = a[Self.interval] ?? 1
-    }
-
-    static func completePositional(_ pos: [String], prefix: String) -> [String] {
-        completeAction(Action.self, pos, prefix: prefix)
     }
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {

@@ -10,11 +10,18 @@ struct TimerCommand: GlobusSubcommand {
     static let name = Option<String>("--name", value: "NAME", help: "the timer's name").forVerbs("create")
     static let interval = Option<Int>("--interval", value: "SECONDS", help: "run every SECONDS (default: once, now)", in: 60...31_536_000).forVerbs("create")
     static let stopAfterRuns = Option<Int>("--stop-after-runs", value: "N", help: "with --interval: stop after N runs", in: 1...1_000_000).goesWith(interval)
+    /// What a timer runs (only transfers, for now).
+    enum Kind: String, CaseIterable, ArgumentValue { case transfer }
+    static let kind = Positional<Kind>("transfer").forVerbs("create")
+    static let source = Positional<CollectionPath>("SRC:PATH").forVerbs("create")
+    static let destination = Positional<CollectionPath>("DST:PATH").forVerbs("create")
+    static let timer = Positional<GlobusID>("TIMER", idOf: "timer").forVerbs("show", "delete")
+    /// Its verbs, as declared.
+    enum Verb: String, CaseIterable { case create, list, show, delete }
     static let declaration = CommandDeclaration(
-        name: "timer",
-        verbs: [.init("create", "transfer SRC:PATH DST:PATH"), .init("list"), .init("show", "TIMER"), .init("delete", "TIMER")],
+        name: "timer", verbs: .cases(of: Verb.self),
         summary: "Globus Timers: transfers that run later or again and again (consent for mapped collections is asked once).",
-        options: [recursive, name, interval, stopAfterRuns],
+        options: [recursive, name, interval, stopAfterRuns], positionals: [Self.kind, Self.source, Self.destination, Self.timer],
         examples: [
             "%globus timer create transfer 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/data 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/nightly --recursive --interval 86400 --as nightly",
             "%globus timer list", "%globus timer delete @{nightly.timer.job_id}"
@@ -28,38 +35,20 @@ struct TimerCommand: GlobusSubcommand {
     var every: Int?
     var runs: Int?
 
-    static var collectionPathPositions: Set<Int> { [2, 3] }
-
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        let p = a.positionals
-        switch p.first {
-        case "create":
-            guard p.count == 4, p[1] == "transfer" else { throw Self.usage("expected: create transfer SRC:PATH DST:PATH") }
-            let src = CollectionPath(p[2]), dst = CollectionPath(p[3])
+        switch a.verb(Verb.self) {
+        case .create:
+            let src = a[Self.source], dst = a[Self.destination]
             guard src.path != nil, dst.path != nil else { throw Self.usage("give both paths: SRC:PATH DST:PATH") }
             action = .create(source: src, destination: dst)
-        case "list":
-            guard p.count == 1 else { throw Self.usage("list takes no id") }
-            action = .list
-        case "show", "delete":
-            guard p.count == 2 else { throw Self.usage("\(p[0]) needs one TIMER id") }
-            let id = try Self.id(p[1], "timer")
-            action = p[0] == "show" ? .show(id) : .delete(id)
-        default:
-            throw Self.usage("expected create transfer, list, show or delete")
+        case .list: action = .list
+        case .show: action = .show(a[Self.timer].text)
+        case .delete: action = .delete(a[Self.timer].text)
         }
         recursive = a[Self.recursive]
         timerName = a[Self.name]
         every = a[Self.interval]
         runs = a[Self.stopAfterRuns]
-    }
-
-    static func completePositional(_ pos: [String], prefix: String) -> [String] {
-        switch pos.count {
-        case 0: return ["create", "list", "show", "delete"].filter { $0.hasPrefix(prefix) }
-        case 1 where pos[0] == "create": return "transfer".hasPrefix(prefix) ? ["transfer"] : []
-        default: return []
-        }
     }
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {

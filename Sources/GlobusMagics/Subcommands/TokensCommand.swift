@@ -11,13 +11,12 @@ import JupyterKernel
 struct TokensCommand: GlobusSubcommand {
     static let full = Flag("--full", help: "show the scopes whole (they are shortened to fit by default)")
     static let declaration = CommandDeclaration(
-        name: "tokens", summary: "List the stored logins: resource servers, scopes, expiry, refresh (never the tokens).", options: [full],
+        name: "tokens", summary: "List the stored logins: resource servers, scopes, expiry, refresh (never the tokens).", options: [full], positionals: [],
         examples: ["%globus tokens", "%globus tokens --full"])
 
     var full: Bool
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard a.positionals.isEmpty else { throw Self.usage("unexpected argument '\(a.positionals[0])'") }
         full = a[Self.full]
     }
 

@@ -10,11 +10,16 @@ struct TransferCommand: GlobusSubcommand {
     static let syncLevel = Option<TaskDocument.SyncLevel>("--sync-level", value: "LEVEL", help: "skip files already there by this test")
     static let verifyChecksum = Flag("--verify-checksum", help: "verify each file's checksum after it is copied")
     static let dryRun = Flag("--dry-run", help: "show the task document instead of submitting it")
+    static let source = Positional<CollectionPath>("SOURCE:PATH")
+    static let destination = Positional<CollectionPath>("DEST:PATH")
+    /// The collections of a `%%globus transfer` cell's first line (the paths are in the cell).
+    static let sourceCollection = Positional<CollectionPath>("SOURCE")
+    static let destinationCollection = Positional<CollectionPath>("DEST")
     static let declaration = CommandDeclaration(
         name: "transfer",
-        synopsis: "SOURCE:PATH DEST:PATH",
         summary: "Copy files or folders between collections (a transfer task; %%globus transfer SOURCE DEST takes one SRC_PATH DST_PATH pair a line).",
-        options: [recursive, label, syncLevel, verifyChecksum, dryRun],
+        options: [recursive, label, syncLevel, verifyChecksum, dryRun], positionals: [Self.source, Self.destination],
+        cellPositionals: [Self.sourceCollection, Self.destinationCollection],
         examples: [
             "%globus transfer 6c54cade-bde5-45c1-bdea-f4bd71dba2cc:/~/data 31ce9ba0-176d-45a5-add3-f37d233ba47d:/~/data --recursive --as task",
             "%globus task wait @{task.task_id}",
@@ -28,13 +33,9 @@ struct TransferCommand: GlobusSubcommand {
     var destinationName: String
     var dryRun: Bool
 
-    static var collectionPathPositions: Set<Int> { [0, 1] }
-
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard a.positionals.count == 2 else {
-            throw Self.usage(body == nil ? "expected SOURCE:PATH DEST:PATH" : "%%globus transfer takes SOURCE DEST on its first line, then SRC_PATH DST_PATH pairs")
-        }
-        let src = CollectionPath(a.positionals[0]), dst = CollectionPath(a.positionals[1])
+        let src = body == nil ? a[Self.source] : a[Self.sourceCollection]
+        let dst = body == nil ? a[Self.destination] : a[Self.destinationCollection]
         sourceName = src.collection
         destinationName = dst.collection
         document = TaskDocument(kind: .transfer, source: src.collection, destination: dst.collection)

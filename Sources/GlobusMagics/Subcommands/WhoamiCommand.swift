@@ -7,12 +7,11 @@ struct WhoamiCommand: GlobusSubcommand {
     static let linkedIdentities = Flag("--linked-identities", help: "list every linked identity")
     static let declaration = CommandDeclaration(
         name: "whoami", summary: "Show who is logged in.",
-        options: [linkedIdentities], examples: ["%globus whoami", "%globus whoami --linked-identities"])
+        options: [linkedIdentities], positionals: [], examples: ["%globus whoami", "%globus whoami --linked-identities"])
 
     var linked: Bool
 
     init(_ a: ParsedArguments, body: String?) throws(MagicError) {
-        guard a.positionals.isEmpty else { throw Self.usage("unexpected argument '\(a.positionals[0])'") }
         linked = a[Self.linkedIdentities]
     }
 
