@@ -9,16 +9,14 @@ Usage: bench/compare_kernels.py --old PATH --new PATH --sim PATH [--rounds 4]
   e.g. git worktree add --detach /tmp/old <commit> && (cd /tmp/old && swift build -c release --product globus-kernel)
 """
 import argparse
-import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from globus_bench import GK_CALL, cache_tokens, run, token_file  # noqa: E402
+from globus_bench import GK_CALL, cache_tokens, run, start_sim, token_file  # noqa: E402
 from kernel_bench import LeanClient, launch, stop  # noqa: E402
 
 
@@ -52,8 +50,7 @@ def main():
     ap.add_argument("--sim", required=True)
     ap.add_argument("--rounds", type=int, default=4)
     a = ap.parse_args()
-    sim = subprocess.Popen([a.sim, "--port", "0", "--ready-json"], stdout=subprocess.PIPE, text=True)
-    env = json.loads(sim.stdout.readline())["environment"]
+    sim, env = start_sim(a.sim)
     home = tempfile.mkdtemp()
     cache_tokens(env, home)
     import requests

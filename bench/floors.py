@@ -18,7 +18,6 @@ The client is the same hand-signing ZeroMQ client for the kernel and for every f
 cost is in both. Usage: bench/floors.py --kernel PATH --floors DIR --sim PATH [--starts 15] [--cells 500]
 """
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -27,7 +26,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from globus_bench import GK_CALL, cache_tokens, run, token_file  # noqa: E402
+from globus_bench import GK_CALL, cache_tokens, run, start_sim, token_file  # noqa: E402
 from kernel_bench import LeanClient, launch, stop  # noqa: E402
 
 
@@ -110,8 +109,7 @@ def main():
     ap.add_argument("--starts", type=int, default=15)
     ap.add_argument("--cells", type=int, default=500)
     a = ap.parse_args()
-    sim = subprocess.Popen([a.sim, "--port", "0", "--ready-json"], stdout=subprocess.PIPE, text=True)
-    env = json.loads(sim.stdout.readline())["environment"]
+    sim, env = start_sim(a.sim)
     home = tempfile.mkdtemp()
     saved = dict(os.environ)
     kernel = [a.kernel, "run", "--connection-file", "{cf}"]

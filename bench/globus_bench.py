@@ -34,9 +34,21 @@ def run(client, code, timeout=60):
     return reply
 
 
-def start_sim(path):
-    # One JSON line announces the simulator (--ready-json); plain HTTP, as in earlier figures.
-    p = subprocess.Popen([path, "--port", "0", "--ready-json"], stdout=subprocess.PIPE, text=True)
+def arguments(**counts):
+    """The command line of a bench of the kernel against the simulator: --kernel and --sim, and
+    a whole-number option for each count (name=default)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--sim", required=True)
+    for name, default in counts.items():
+        ap.add_argument(f"--{name}", type=int, default=default)
+    return ap.parse_args()
+
+
+def start_sim(path, *options):
+    """The simulator on a free port with `options`, and the environment it announces in one JSON
+    line (--ready-json). Plain HTTP unless `options` has --tls, as in earlier figures."""
+    p = subprocess.Popen([path, "--port", "0", "--ready-json", *options], stdout=subprocess.PIPE, text=True)
     return p, json.loads(p.stdout.readline())["environment"]
 
 
@@ -79,12 +91,7 @@ def token_file(home):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kernel", required=True)
-    ap.add_argument("--sim", required=True)
-    ap.add_argument("--calls", type=int, default=200)
-    ap.add_argument("--starts", type=int, default=5)
-    a = ap.parse_args()
+    a = arguments(calls=200, starts=5)
     sim, env = start_sim(a.sim)
     home = tempfile.mkdtemp()
     cache_tokens(env, home)

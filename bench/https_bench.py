@@ -10,7 +10,6 @@
 
 Usage: bench/https_bench.py --kernel PATH --sim PATH [--mb 200] [--runs 3]
 """
-import argparse
 import json
 import os
 import statistics
@@ -20,7 +19,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from globus_bench import cache_tokens, run, token_file  # noqa: E402
+from globus_bench import arguments, cache_tokens, run, start_sim, token_file  # noqa: E402
 from kernel_bench import LeanClient, launch, stop  # noqa: E402
 
 T1 = "6c54cade-bde5-45c1-bdea-f4bd71dba2cc"
@@ -28,14 +27,8 @@ HTTPS_SCOPE = f"https://auth.globus.org/scopes/{T1}/https"
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kernel", required=True)
-    ap.add_argument("--sim", required=True)
-    ap.add_argument("--mb", type=int, default=200)
-    ap.add_argument("--runs", type=int, default=3)
-    a = ap.parse_args()
-    sim = subprocess.Popen([a.sim, "--port", "0", "--ready-json", "--tls"], stdout=subprocess.PIPE, text=True)
-    env = json.loads(sim.stdout.readline())["environment"]
+    a = arguments(mb=200, runs=3)
+    sim, env = start_sim(a.sim, "--tls")
     home = tempfile.mkdtemp()
     import requests
     for path, size in [("/~/big.dat", a.mb << 20), ("/~/big.csv", 100 << 20)]:

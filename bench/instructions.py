@@ -18,7 +18,6 @@ Usage: bench/instructions.py --kernel PATH --sim PATH [--old PATH] [--calls 100]
 """
 import argparse
 import glob
-import json
 import os
 import re
 import shutil
@@ -28,7 +27,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from globus_bench import GK_CALL, cache_tokens, run, token_file  # noqa: E402
+from globus_bench import GK_CALL, cache_tokens, run, start_sim, token_file  # noqa: E402
 from kernel_bench import LeanClient, launch, stop  # noqa: E402
 
 PHASES = ("start-up", "first call", "warm call", "paging")
@@ -132,8 +131,7 @@ def main():
     a = ap.parse_args()
     if not shutil.which("valgrind"):
         sys.exit("instructions: valgrind is not installed (make setup installs it)")
-    sim = subprocess.Popen([a.sim, "--port", "0", "--ready-json"], stdout=subprocess.PIPE, text=True)
-    env = json.loads(sim.stdout.readline())["environment"]
+    sim, env = start_sim(a.sim)
     home = tempfile.mkdtemp()
     saved = dict(os.environ)
     try:

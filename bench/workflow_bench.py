@@ -9,17 +9,14 @@ same simulator, same token file.
 
 Usage: bench/workflow_bench.py --kernel PATH --sim PATH [--submits 30] [--items 10000]
 """
-import argparse
-import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from globus_bench import PY_SETUP, cache_tokens, run, token_file  # noqa: E402
+from globus_bench import PY_SETUP, arguments, cache_tokens, run, start_sim, token_file  # noqa: E402
 from kernel_bench import LeanClient, launch, stop  # noqa: E402
 
 T1 = "6c54cade-bde5-45c1-bdea-f4bd71dba2cc"
@@ -76,16 +73,8 @@ def measure(argv, cells, a, tmp):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kernel", required=True)
-    ap.add_argument("--sim", required=True)
-    ap.add_argument("--submits", type=int, default=30)
-    ap.add_argument("--pages", type=int, default=10)
-    ap.add_argument("--items", type=int, default=10000)
-    a = ap.parse_args()
-    sim = subprocess.Popen([a.sim, "--port", "0", "--ready-json", "--task-seconds", str(TASK_SECONDS)],
-                           stdout=subprocess.PIPE, text=True)
-    env = json.loads(sim.stdout.readline())["environment"]
+    a = arguments(submits=30, pages=10, items=10000)
+    sim, env = start_sim(a.sim, "--task-seconds", str(TASK_SECONDS))
     home = tempfile.mkdtemp()
     cache_tokens(env, home)
     import requests

@@ -58,14 +58,21 @@ import Testing
         }
     }
 
+    /// Two students' notebooks on a hub: bob's (student02) logged in, alice's (student01) not yet.
+    static func twoStudentsOnAHub(
+        _ sim: RunningSimulator, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> (bob: SimulatedNotebook, alice: SimulatedNotebook) {
+        let bob = SimulatedNotebook(sim, variables: ["JUPYTERHUB_USER": "student02"])
+        let bobIn = try await bob.run("%globus login\n%globus whoami", as: "bob@globusid.org")
+        #expect(bobIn.1.text.contains("bob@globusid.org"), "\(bobIn)", sourceLocation: sourceLocation)
+        return (bob, SimulatedNotebook(sim, variables: ["JUPYTERHUB_USER": "student01"]))
+    }
+
     @Test func onAHubAFolderSwappedForALinkToAnothersTokensIsCaught() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
-        let bob = SimulatedNotebook(sim, variables: ["JUPYTERHUB_USER": "student02"])
-        let bobIn = try await bob.run("%globus login\n%globus whoami", as: "bob@globusid.org")
-        #expect(bobIn.1.text.contains("bob@globusid.org"), "\(bobIn)")
+        let (bob, alice) = try await Self.twoStudentsOnAHub(sim)
         let bobsFolder = String(bob.tokenFile[..<bob.tokenFile.lastIndex(of: "/")!])
-        let alice = SimulatedNotebook(sim, variables: ["JUPYTERHUB_USER": "student01"])
         _ = try await alice.run("%globus config token_path=\(alice.home)/swap/tokens.json\n%globus login")
         #expect(try await alice.run("%globus whoami").1.text.contains("alice@uchicago.edu"))
         // Between two cells the folder becomes a link to bob's.
@@ -80,10 +87,7 @@ import Testing
     @Test func onAHubATokenFileWithASecondNameIsRefused() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
-        let bob = SimulatedNotebook(sim, variables: ["JUPYTERHUB_USER": "student02"])
-        let bobIn = try await bob.run("%globus login\n%globus whoami", as: "bob@globusid.org")
-        #expect(bobIn.1.text.contains("bob@globusid.org"), "\(bobIn)")
-        let alice = SimulatedNotebook(sim, variables: ["JUPYTERHUB_USER": "student01"])
+        let (bob, alice) = try await Self.twoStudentsOnAHub(sim)
         mkdir(alice.home + "/linked", 0o700)
         #expect(link(bob.tokenFile, alice.home + "/linked/tokens.json") == 0, "\(String(cString: strerror(errno))) \(bob.tokenFile)")
         let (outcome, out) = try await alice.run("%globus config token_path=\(alice.home)/linked/tokens.json\n%globus whoami", stdin: false)

@@ -77,44 +77,49 @@ let mappedCollection = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
         }
     }
 
-    @Test func interruptingAWaitStopsTheWaitingNotTheTask() async throws {
+    /// Alice's notebook with a transfer kept as `t` whose task the simulator holds paused: only
+    /// an interrupt or a timeout ends a wait on it.
+    func withAPausedTransfer(_ body: (RunningSimulator, SimulatedNotebook) async throws -> Void) async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
         await sim.admin("faults", #"{"fault": "taskpause"}"#)
         let nb = SimulatedNotebook(sim)
         _ = try await nb.run("%globus login\n%globus transfer \(tutorial1):/~/file1.txt \(tutorial2):/~/file1.txt --as t")
-        let out = RecordingOutput()
-        let interp = nb.interp
-        let taskID = try #require(nb.kept("t")?["task_id"]?.string)
-        func polls() async -> Int { await sim.requestedPaths().count { $0.hasSuffix("/task/\(taskID)") } }
-        async let outcome = onThread {
-            interp.execute("%globus task wait @{t.task_id} --interval 0.2", context: ExecutionContext(executionCount: 9, allowStdin: false), output: out)
+        try await body(sim, nb)
+    }
+
+    @Test func interruptingAWaitStopsTheWaitingNotTheTask() async throws {
+        try await withAPausedTransfer { sim, nb in
+            let out = RecordingOutput()
+            let interp = nb.interp
+            let taskID = try #require(nb.kept("t")?["task_id"]?.string)
+            func polls() async -> Int { await sim.requestedPaths().count { $0.hasSuffix("/task/\(taskID)") } }
+            async let outcome = onThread {
+                interp.execute("%globus task wait @{t.task_id} --interval 0.2", context: ExecutionContext(executionCount: 9, allowStdin: false), output: out)
+            }
+            try await Task.sleep(nanoseconds: 800_000_000)
+            out.interrupted = true
+            let pollsAtTheInterrupt = await polls()
+            // The task is paused, so only the interrupt can end the wait; and it ends it at once: at
+            // most the poll already on its way is made after it.
+            #expect(try await outcome == .error(.interrupted))
+            #expect(await polls() - pollsAtTheInterrupt <= 1, "the wait went on polling after the interrupt")
+            #expect(out.stderr.contains("Stopped waiting") && out.stderr.contains("goes on at Globus"))
+            _ = try await nb.run("%globus task show @{t.task_id} --as shown")
+            let shown = nb.kept("shown")
+            #expect(shown?["status"] == "ACTIVE" && shown?["is_paused"] == true, "the task itself goes on")
         }
-        try await Task.sleep(nanoseconds: 800_000_000)
-        out.interrupted = true
-        let pollsAtTheInterrupt = await polls()
-        // The task is paused, so only the interrupt can end the wait; and it ends it at once: at
-        // most the poll already on its way is made after it.
-        #expect(try await outcome == .error(.interrupted))
-        #expect(await polls() - pollsAtTheInterrupt <= 1, "the wait went on polling after the interrupt")
-        #expect(out.stderr.contains("Stopped waiting") && out.stderr.contains("goes on at Globus"))
-        _ = try await nb.run("%globus task show @{t.task_id} --as shown")
-        let shown = nb.kept("shown")
-        #expect(shown?["status"] == "ACTIVE" && shown?["is_paused"] == true, "the task itself goes on")
     }
 
     @Test func aWaitShowsOneLiveDisplayAndTimesOutWithTheCommandToWaitAgain() async throws {
-        let sim = try await RunningSimulator()
-        defer { sim.stop() }
-        await sim.admin("faults", #"{"fault": "taskpause"}"#)
-        let nb = SimulatedNotebook(sim)
-        _ = try await nb.run("%globus login\n%globus transfer \(tutorial1):/~/file1.txt \(tutorial2):/~/file1.txt --as t")
-        let (r, o) = try await nb.run("%globus task wait @{t.task_id} --timeout 0.5 --interval 0.2")
-        guard case .error(let e) = r else { Issue.record("the wait did not time out"); return }
-        #expect(e.ename == "TimeoutError" && e.traceback.last?.hasPrefix("  %globus task wait ") == true)
-        #expect(o.displays.count == 1 && o.displays[0]["text/plain"]?.string?.contains("ACTIVE (PAUSED_BY_ADMIN)") == true)
-        #expect(o.displays[0]["application/json"] == nil, "the live line is HTML and text")
-        #expect(Set(o.updates).count <= 1, "every update goes to the one display")
+        try await withAPausedTransfer { _, nb in
+            let (r, o) = try await nb.run("%globus task wait @{t.task_id} --timeout 0.5 --interval 0.2")
+            guard case .error(let e) = r else { Issue.record("the wait did not time out"); return }
+            #expect(e.ename == "TimeoutError" && e.traceback.last?.hasPrefix("  %globus task wait ") == true)
+            #expect(o.displays.count == 1 && o.displays[0]["text/plain"]?.string?.contains("ACTIVE (PAUSED_BY_ADMIN)") == true)
+            #expect(o.displays[0]["application/json"] == nil, "the live line is HTML and text")
+            #expect(Set(o.updates).count <= 1, "every update goes to the one display")
+        }
     }
 
     @Test func failedTasksAndCancelSayWhy() async throws {

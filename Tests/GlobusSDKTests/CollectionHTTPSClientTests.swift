@@ -302,12 +302,6 @@ import Testing
     }
 }
 
-/// A new empty directory under /tmp.
-func scratchDirectory() -> String {
-    var t = Array("/tmp/gk-https-XXXXXX".utf8CString)
-    return String(cString: mkdtemp(&t)!)
-}
-
 func readFile(_ path: String) throws -> [UInt8] {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { throw GlobusError.usage("cannot read \(path)") }

@@ -6,6 +6,12 @@ import Testing
     import Glibc
 #endif
 
+/// A new empty directory under /tmp.
+func scratchDirectory() -> String {
+    var t = Array("/tmp/gk-sdk-XXXXXX".utf8CString)
+    return String(cString: mkdtemp(&t)!)
+}
+
 func writeAll(_ path: String, _ text: String) -> Bool {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     defer { close(fd) }

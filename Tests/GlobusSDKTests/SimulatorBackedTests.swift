@@ -31,6 +31,15 @@ func makeClientApp(_ sim: RunningSimulator, secret: String? = nil) -> GlobusApp 
         settings: sim.settings, storage: MemoryTokenStorage())
 }
 
+/// A service-account app that has called Transfer once (its token in hand), and only then the
+/// simulator's `faults` (the admin API's JSON) set.
+func calledClientApp(_ sim: RunningSimulator, thenFaults faults: String) async throws -> GlobusApp {
+    let app = makeClientApp(sim)
+    _ = try await onThread { try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")) }
+    await sim.admin("faults", faults)
+    return app
+}
+
 /// A login flow that approves through the simulator, counting how often it ran.
 final class ScriptedFlow: LoginFlow, @unchecked Sendable {
     let sim: RunningSimulator
@@ -142,12 +151,11 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
         defer { sim.stop() }
         let app = makeApp(sim)
         let flow = ScriptedFlow(sim)
-        let mapped = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
         let (first, scopes) = try await onThread { () -> (Int, [String]) in
             app.addScopeRequirements("transfer.api.globus.org", [Scope(Scopes.transferAll)])
             try app.login(flow: flow, force: true)
             do {
-                _ = try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/operation/endpoint/\(mapped)/ls"))
+                _ = try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/operation/endpoint/\(Fixtures.mapped)/ls"))
                 return (0, [])
             } catch {
                 guard case .api(let e)? = error as? GlobusError else { return (-1, []) }
@@ -155,10 +163,10 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
             }
         }
         #expect(first == 403)
-        #expect(scopes == [Scopes.transferDataAccess([mapped]).description])
+        #expect(scopes == [Scopes.transferDataAccess([Fixtures.mapped]).description])
         let status = try await onThread {
             try app.call(
-                ServiceRequest(service: .transfer, method: "GET", path: "/operation/endpoint/\(mapped)/ls"),
+                ServiceRequest(service: .transfer, method: "GET", path: "/operation/endpoint/\(Fixtures.mapped)/ls"),
                 onLoginRequired: { need throws(GlobusError) in try app.login(flow: flow, parameters: need.authorizationParameters) },
                 redrive: true
             ).status
@@ -171,12 +179,11 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
         defer { sim.stop() }
         let app = makeApp(sim)
         let flow = ScriptedFlow(sim)
-        let mapped = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
         let (before, after, who, found) = try await onThread { () throws -> (Bool, Bool, String?, Int) in
             app.addScopeRequirements("transfer.api.globus.org", [Scope(Scopes.transferAll)])
             try app.login(flow: flow)
             // Now require data_access on the mapped collection: the root scope is there, the consent is not.
-            app.addScopeRequirements("transfer.api.globus.org", [Scopes.transferDataAccess([mapped])])
+            app.addScopeRequirements("transfer.api.globus.org", [Scopes.transferDataAccess([Fixtures.mapped])])
             let before = try app.loginRequired()
             try app.login(flow: flow)
             let after = try app.loginRequired()
@@ -233,39 +240,29 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
         let body = try await onThread { try JSON.parse(app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")).body) }
         #expect(body["total"] == 0)
         let bad = makeClientApp(sim, secret: "wrong")
-        let err = try await onThread { () -> Int in
-            do { _ = try bad.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")); return 0 } catch {
-                if case .api(let e)? = error as? GlobusError { return e.httpStatus }
-                return -1
-            }
-        }
+        let err = try await onThread { globusError { () throws(GlobusError) in try bad.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")) }?.httpStatus }
         #expect(err == 401)
     }
 
     @Test func retriesInjectedFailuresAndHonoursNoRetry() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
-        let app = makeClientApp(sim)
-        _ = try await onThread { try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")) }
-        await sim.admin("faults", #"{"faults":["status=503@/transfer/v0.10/task_listx2","429=0@/transfer/v0.10/task_listx1","drop@/transfer/v0.10/task_listx1"]}"#)
+        let app = try await calledClientApp(
+            sim, thenFaults: #"{"faults":["status=503@/transfer/v0.10/task_listx2","429=0@/transfer/v0.10/task_listx1","drop@/transfer/v0.10/task_listx1"]}"#)
         let status = try await onThread { try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")).status }
         #expect(status == 200)
         await sim.admin("faults", #"{"fault":"status=502@/transfer/v0.10/task_listx1"}"#)
         var req = ServiceRequest(service: .transfer, method: "GET", path: "/task_list")
         req.retry = .none
         let noRetry = req
-        let failed = try await onThread { () -> Int in
-            do { _ = try app.call(noRetry); return 0 } catch { if case .api(let e)? = error as? GlobusError { return e.httpStatus }; return -1 }
-        }
+        let failed = try await onThread { globusError { () throws(GlobusError) in try app.call(noRetry) }?.httpStatus }
         #expect(failed == 502)
     }
 
     @Test func cancellationEndsASlowCallPromptly() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
-        let app = makeClientApp(sim)
-        _ = try await onThread { try app.call(ServiceRequest(service: .transfer, method: "GET", path: "/task_list")) }
-        await sim.admin("faults", #"{"fault":"latency=5000@/transfer/v0.10/task_list"}"#)
+        let app = try await calledClientApp(sim, thenFaults: #"{"fault":"latency=5000@/transfer/v0.10/task_list"}"#)
         let cancel = Mutex(false)
         let flag = CancelFlag()
         let started = monotonicSeconds()
@@ -288,8 +285,7 @@ final class ScriptedFlow: LoginFlow, @unchecked Sendable {
     @Test func tokensStoredInTheFileAreSharedWithANewApp() async throws {
         let sim = try await RunningSimulator()
         defer { sim.stop() }
-        var t = Array("/tmp/gk-sdk-XXXXXX".utf8CString)
-        let dir = String(cString: mkdtemp(&t)!)
+        let dir = scratchDirectory()
         let flow = ScriptedFlow(sim)
         try await onThread {
             let app = makeApp(sim, storage: try JSONTokenStorage(path: dir + "/tokens.json"))

@@ -13,8 +13,7 @@ extension SimulatorBackedTests {
     func tlsSimulator() async throws -> RunningSimulator {
         var config = Simulator.Configuration()
         config.tls = try TLSMaterial.make()
-        var t = Array("/tmp/gk-tls-XXXXXX".utf8CString)
-        config.caPath = try config.tls!.writeCA(to: String(cString: mkdtemp(&t)!) + "/ca.pem")
+        config.caPath = try config.tls!.writeCA(to: scratchDirectory() + "/ca.pem")
         return try await RunningSimulator(config)
     }
 

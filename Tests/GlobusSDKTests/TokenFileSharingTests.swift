@@ -13,17 +13,12 @@ import Testing
 /// keeps what it does not know: the kernel must read through a rewrite, keep what Python keeps,
 /// and never call a file corrupt for one entry it cannot use.
 @Suite(.serialized) struct TokenFileSharingTests {
-    func tempFile() -> String {
-        var t = Array("/tmp/gk-share-XXXXXX".utf8CString)
-        return String(cString: mkdtemp(&t)!) + "/tokens.json"
-    }
-
     let entry = TokenData(
         resourceServer: "transfer.api.globus.org", identityID: "i1", scope: "urn:globus:auth:scope:transfer.api.globus.org:all",
         accessToken: "AT", refreshToken: "RT", expiresAtSeconds: 1_900_000_000, tokenType: "Bearer")
 
     @Test func unknownKeysAndUntouchedEntriesAreKeptAsPythonKeepsThem() throws {
-        let path = tempFile()
+        let path = scratchDirectory() + "/tokens.json"
         _ = writeAll(
             path,
             #"""
@@ -40,7 +35,7 @@ import Testing
     }
 
     @Test func anEntryThatCannotBeUsedDoesNotMakeTheFileCorrupt() throws {
-        let path = tempFile()
+        let path = scratchDirectory() + "/tokens.json"
         // Integral floats are the same instant; 1.5 is refused by the Python SDK too.
         _ = writeAll(
             path,
@@ -59,7 +54,7 @@ import Testing
     }
 
     @Test func aFileBeingRewrittenIsReadAgainNotMovedAside() throws {
-        let path = tempFile()
+        let path = scratchDirectory() + "/tokens.json"
         let s = try JSONTokenStorage(path: path)
         try s.store([entry])
         let full = readFile(path)!
@@ -79,7 +74,7 @@ import Testing
     }
 
     @Test func aFileThatStaysUnreadableIsMovedAsideAfterItSettles() throws {
-        let path = tempFile()
+        let path = scratchDirectory() + "/tokens.json"
         _ = writeAll(path, "{\"data\": ")
         let written = monotonicSeconds()
         let s = try JSONTokenStorage(path: path)

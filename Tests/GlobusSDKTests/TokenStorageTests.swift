@@ -8,13 +8,8 @@ import Testing
 #endif
 
 @Suite(.serialized) struct TokenStorageTests {
-    func tempDir() -> String {
-        var t = Array("/tmp/gk-sdk-XXXXXX".utf8CString)
-        return String(cString: mkdtemp(&t)!)
-    }
-
     @Test func writesThePythonSDKFileByteForByte() throws {
-        let dir = tempDir()
+        let dir = scratchDirectory()
         let s = try JSONTokenStorage(path: dir + "/app/tokens.json")
         try s.store([
             TokenData(
@@ -41,7 +36,7 @@ import Testing
     }
 
     @Test func aWarmReadIsOneStatAndEveryLaterWriteIsSeen() throws {
-        let dir = tempDir()
+        let dir = scratchDirectory()
         let path = dir + "/tokens.json"
         func file(_ token: String) -> String {
             #"{"data": {"DEFAULT": {"transfer.api.globus.org": {"resource_server": "transfer.api.globus.org", "identity_id": "i", "scope": "s", "access_token": "\#(token)", "refresh_token": null, "expires_at_seconds": 1796083916, "token_type": "Bearer"}}}, "format_version": "2.0", "globus-sdk.version": "4.10.0"}"#
@@ -76,7 +71,7 @@ import Testing
     /// stamp once it has been looked at, so the loop above cannot show it here): a read is
     /// trusted for later calls only when the file's last change was a second or more before it.
     @Test func aReadSoonAfterAChangeIsNotKept() throws {
-        let dir = tempDir()
+        let dir = scratchDirectory()
         _ = writeAll(dir + "/f", "{}")
         var stamp = try #require(FileStamp(try FileAccess.anywhere.directory(of: dir + "/f", what: "f", create: false)))
         stamp.modified = timespec(tv_sec: 1000, tv_nsec: 0)
@@ -87,7 +82,7 @@ import Testing
     }
 
     @Test func readsFormat1AndOmitsNulls() throws {
-        let dir = tempDir()
+        let dir = scratchDirectory()
         let path = dir + "/tokens.json"
         _ = writeAll(
             path,
@@ -102,7 +97,7 @@ import Testing
     }
 
     @Test func corruptFileIsMovedAsideNotOverwritten() throws {
-        let dir = tempDir()
+        let dir = scratchDirectory()
         let path = dir + "/tokens.json"
         _ = writeAll(path, "{not json")
         let s = try JSONTokenStorage(path: path)
@@ -118,7 +113,7 @@ import Testing
     /// demo mode runs) leaves the folder as it found it: no lock file, no folder, and a file that
     /// cannot be parsed stays where it is.
     @Test func aStoreOnlyReadLeavesNoTrace() throws {
-        let dir = tempDir()
+        let dir = scratchDirectory()
         let path = dir + "/tokens.json"
         _ = writeAll(
             path,
@@ -141,7 +136,7 @@ import Testing
         #expect(listDir(corrupt) == ["tokens.json"])
     }
     @Test func sqliteRoundTripWithThePythonSchema() throws {
-        let dir = tempDir()
+        let dir = scratchDirectory()
         let s = try SQLiteTokenStorage(path: dir + "/a/tokens.db")
         let t = TokenData(
             resourceServer: "transfer.api.globus.org", identityID: "i", scope: "s", accessToken: "AT", refreshToken: nil,

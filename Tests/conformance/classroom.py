@@ -21,7 +21,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,7 @@ import time
 import psutil
 import requests
 
-from conftest import free_port
+from conftest import free_port, stop_process_group
 from remote_kernels import KernelServer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -241,12 +240,7 @@ c.JupyterHub.load_roles = [{{"name": "classroom", "services": ["classroom"],
             return
         everything = self.processes()
         if self.hub.poll() is None:
-            os.killpg(self.hub.pid, signal.SIGTERM)
-            try:
-                self.hub.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.hub.pid, signal.SIGKILL)
-                self.hub.wait()
+            stop_process_group(self.hub, grace=30)
         for p in everything:
             try:
                 p.kill()

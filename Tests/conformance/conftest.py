@@ -2,6 +2,7 @@
 import json
 import secrets
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -48,6 +49,17 @@ def collect_iopub(kc, msg_id, timeout=10):
             continue
         msgs.append(m)
     raise AssertionError(f"no idle for {msg_id}")
+
+
+def interrupt_during(km, kc, code, after, timeout=10):
+    """Runs `code`, interrupts the kernel `after` seconds into it and waits for the cell's reply.
+    Returns (msg_id, the reply, seconds from the interrupt to the reply)."""
+    msg_id = kc.execute(code)
+    time.sleep(after)
+    t = time.time()
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=timeout)
+    return msg_id, reply, time.time() - t
 
 
 def stdout_of(msgs, name="stdout"):
@@ -98,6 +110,17 @@ def reset_peak_rss(pid):
     """Starts VmHWM again from the current VmRSS (Linux's clear_refs, value 5)."""
     with open(f"/proc/{pid}/clear_refs", "w") as f:
         f.write("5")
+
+
+def stop_process_group(proc, grace=20):
+    """Ends a process started with start_new_session=True and everything it started: SIGTERM to
+    its process group, SIGKILL if it has not ended after `grace` seconds."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 def free_port():

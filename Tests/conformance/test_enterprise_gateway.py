@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 import pytest
 import requests
 
-from conftest import Sim, free_port
+from conftest import Sim, free_port, stop_process_group
 from remote_kernels import KernelServer, interrupted_wait, sign_in_and_call
 
 REPO = Path(__file__).resolve().parents[2]
@@ -237,12 +237,7 @@ def enterprise_gateway(tmp_path):
         yield sim, server, host, remote_home, tmp_path
     finally:
         if gateway:
-            os.killpg(gateway.pid, signal.SIGTERM)
-            try:
-                gateway.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(gateway.pid, signal.SIGKILL)
-                gateway.wait()
+            stop_process_group(gateway)
         if log:
             log.close()
         if sim:

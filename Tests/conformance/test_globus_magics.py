@@ -7,7 +7,7 @@ import pytest
 import requests
 from jupyter_client.manager import start_new_kernel
 
-from conftest import AUTOMATION_CLIENT, Sim, collect_iopub, message_texts, run_cell, sign_in_link, stdout_of
+from conftest import AUTOMATION_CLIENT, Sim, collect_iopub, interrupt_during, message_texts, run_cell, sign_in_link, stdout_of
 
 MAPPED = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
 ALL_MESSAGES = []
@@ -86,6 +86,25 @@ def login_with_stdin(sim, kc, code_line="%globus login", identity="alice@uchicag
     return reply["content"], shown[0], msgs
 
 
+@pytest.fixture
+def alice(globus):
+    """(sim, km, kc): a kernel started by `globus`, logged in (the code prompt answered) as
+    alice@uchicago.edu."""
+    sim, start = globus
+    km, kc = start()
+    assert login_with_stdin(sim, kc)[0]["status"] == "ok"
+    return sim, km, kc
+
+
+def login_then_run(sim, kc, login, code, expected):
+    """Runs `login` (a login or consent line; its code prompt answered), then `code`: both
+    succeed and what `code` shows includes `expected`."""
+    reply, _, _ = login_with_stdin(sim, kc, login)
+    assert reply["status"] == "ok"
+    r, msgs = cell(kc, code)
+    assert r["status"] == "ok" and expected in message_texts(msgs)
+
+
 def test_stdin_login_replaces_the_prompt_in_place(globus):
     sim, start = globus
     km, kc = start()
@@ -130,10 +149,8 @@ def test_two_step_login_without_stdin_and_cached_login_after_restart(globus, tmp
     assert data["application/json"]["DATA_TYPE"] == "task_list"
 
 
-def test_call_renders_tree_text_and_table_and_filters(globus):
-    sim, start = globus
-    km, kc = start()
-    login_with_stdin(sim, kc)
+def test_call_renders_tree_text_and_table_and_filters(alice):
+    sim, km, kc = alice
     r, msgs = cell(kc, "%globus call transfer GET /endpoint_search -Q filter_fulltext=tutorial")
     data = [m for m in msgs if m["msg_type"] == "execute_result"][0]["content"]["data"]
     assert {"application/json", "text/plain", "text/html"} <= set(data)
@@ -159,10 +176,8 @@ def test_call_renders_tree_text_and_table_and_filters(globus):
     assert "transfer.api.globus.org" in t and "| refresh" in t
 
 
-def test_gcs_calls_find_the_manager_through_transfer(globus):
-    sim, start = globus
-    km, kc = start()
-    login_with_stdin(sim, kc)
+def test_gcs_calls_find_the_manager_through_transfer(alice):
+    sim, km, kc = alice
     endpoint = "6c54cade-bde5-45c1-bdea-f4bd71dba2cc"
     msg_id = kc.execute(f"%globus call gcs {endpoint} GET /api/collections --jmespath 'data[].display_name'", allow_stdin=True)
     # The endpoint's manage_collections scope is new: the kernel logs in for it, then retries.
@@ -179,40 +194,29 @@ def test_gcs_calls_find_the_manager_through_transfer(globus):
     assert endpoint in message_texts(msgs)
 
 
-def test_consent_and_version(globus):
-    sim, start = globus
-    km, kc = start()
-    login_with_stdin(sim, kc)
+def test_consent_and_version(alice):
+    sim, km, kc = alice
     scope = f"urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/{MAPPED}/data_access]"
-    reply, _, msgs = login_with_stdin(sim, kc, f"%globus consent '{scope}'")
-    assert reply["status"] == "ok"
-    r, msgs = cell(kc, f"%globus call transfer GET /operation/endpoint/{MAPPED}/ls --jmespath 'DATA[].name'")
-    assert r["status"] == "ok" and "notes.txt" in message_texts(msgs)
+    login_then_run(sim, kc, f"%globus consent '{scope}'", f"%globus call transfer GET /operation/endpoint/{MAPPED}/ls --jmespath 'DATA[].name'",
+                   "notes.txt")
     r, msgs = cell(kc, "%globus version")
     assert "globus-kernel 0.1.0" in message_texts(msgs) and "globus-sdk 4.10.0" in message_texts(msgs)
     r, msgs = cell(kc, "%globus consent")
     assert r["status"] == "error" and "missing SCOPE" in r["evalue"]
 
 
-def test_consent_error_has_the_remedy_and_it_works(globus):
-    sim, start = globus
-    km, kc = start()
-    login_with_stdin(sim, kc)
+def test_consent_error_has_the_remedy_and_it_works(alice):
+    sim, km, kc = alice
     r, msgs = cell(kc, f"%globus call transfer GET /operation/endpoint/{MAPPED}/ls")
     assert r["status"] == "error" and r["ename"] == "GlobusAPIError"
     assert r["evalue"] == "403 ConsentRequired: Missing required data_access consent"
     remedy = r["traceback"][-1].strip()
     assert remedy == f"%globus login --scope 'urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/{MAPPED}/data_access]'"
-    reply, _, _ = login_with_stdin(sim, kc, remedy)
-    assert reply["status"] == "ok"
-    r, msgs = cell(kc, f"%globus call transfer GET /operation/endpoint/{MAPPED}/ls --jmespath 'DATA[].name'")
-    assert r["status"] == "ok" and "experiment-42" in message_texts(msgs)
+    login_then_run(sim, kc, remedy, f"%globus call transfer GET /operation/endpoint/{MAPPED}/ls --jmespath 'DATA[].name'", "experiment-42")
 
 
-def test_auto_relogin_on_a_session_requirement(globus):
-    sim, start = globus
-    km, kc = start()
-    login_with_stdin(sim, kc)  # alice@uchicago.edu
+def test_auto_relogin_on_a_session_requirement(alice):
+    sim, km, kc = alice
     sim.post_admin("faults", {"fault": "domain=anl.gov@/groups/"})
     r, msgs = cell(kc, "%globus call groups GET /groups/my_groups")
     assert r["ename"] == "GlobusAPIError" and r["traceback"][-1].strip() == "%globus login --session-domain anl.gov"
@@ -229,10 +233,8 @@ def test_auto_relogin_on_a_session_requirement(globus):
     assert "Data Science 101" in message_texts(msgs)  # still Alice's groups
 
 
-def test_switching_accounts_needs_logout(globus):
-    sim, start = globus
-    km, kc = start()
-    login_with_stdin(sim, kc)
+def test_switching_accounts_needs_logout(alice):
+    sim, km, kc = alice
     reply, _, msgs = login_with_stdin(sim, kc, "%globus login --force", identity="bob@globusid.org")
     assert reply["status"] == "error" and reply["ename"] == "LoginRequired"
     assert "%globus logout" in "\n".join(reply["traceback"])
@@ -243,10 +245,8 @@ def test_switching_accounts_needs_logout(globus):
     assert message_texts(msgs).startswith("bob@globusid.org")
 
 
-def test_refresh_after_expiry_and_relogin_after_revoked_refresh(globus):
-    sim, start = globus
-    km, kc = start()
-    login_with_stdin(sim, kc)
+def test_refresh_after_expiry_and_relogin_after_revoked_refresh(alice):
+    sim, km, kc = alice
     sim.post_admin("expire-tokens")
     r, msgs = cell(kc, "%globus call transfer GET /task_list")
     assert r["status"] == "ok"
@@ -278,12 +278,7 @@ def test_interrupt_ends_a_slow_call_quickly(globus):
     km, kc = start(GLOBUS_CLIENT_ID=cid, GLOBUS_CLIENT_SECRET=secret)
     cell(kc, "%globus call transfer GET /task_list")
     sim.post_admin("faults", {"fault": "latency=10000@/transfer/v0.10/task_list"})
-    msg_id = kc.execute("%globus call transfer GET /task_list")
-    time.sleep(0.5)
-    t = time.time()
-    km.interrupt_kernel()
-    reply = kc.get_shell_msg(timeout=5)
-    elapsed = time.time() - t
+    msg_id, reply, elapsed = interrupt_during(km, kc, "%globus call transfer GET /task_list", after=0.5, timeout=5)
     assert reply["content"]["ename"] == "KeyboardInterrupt"
     assert elapsed < 0.5, f"interrupt took {elapsed:.3f} s"
     print(f"\ninterrupt during a held call: reply after {elapsed * 1000:.0f} ms")
@@ -330,10 +325,8 @@ def test_help_completion_and_is_complete(globus):
     assert kc.get_shell_msg(timeout=5)["content"]["status"] == "incomplete"
 
 
-def test_linked_identities_ask_for_view_identity_set(globus):
-    sim, start = globus
-    km, kc = start()
-    login_with_stdin(sim, kc)
+def test_linked_identities_ask_for_view_identity_set(alice):
+    sim, km, kc = alice
     # The default login has no view_identity_set: whoami --linked-identities logs in for it first.
     reply, _, msgs = login_with_stdin(sim, kc, "%globus whoami --linked-identities")
     assert reply["status"] == "ok"
@@ -341,10 +334,8 @@ def test_linked_identities_ask_for_view_identity_set(globus):
     assert "alice@uchicago.edu" in listed and "alice@anl.gov" in listed
 
 
-def test_https_reuses_one_connection_for_fifty_calls(globus):
-    sim, start = globus
-    km, kc = start()
-    login_with_stdin(sim, kc)
+def test_https_reuses_one_connection_for_fifty_calls(alice):
+    sim, km, kc = alice
     reply, _ = run_cell(kc, "%globus call transfer GET /task_list")
     before = sim.http.get(sim.admin + "connections").json()["connections"]
     for _ in range(50):
@@ -409,10 +400,8 @@ def test_demo_mode_never_touches_the_real_token_file(globus, tmp_path):
     assert "transfer.api.globus.org" in message_texts(msgs) and "real-person" in message_texts(msgs)
 
 
-def test_logout_removes_every_token_even_those_another_session_stored(globus, tmp_path):
-    sim, start = globus
-    km, kc = start()
-    login_with_stdin(sim, kc)
+def test_logout_removes_every_token_even_those_another_session_stored(alice, tmp_path):
+    sim, km, kc = alice
     # A Timers token, stored by this session; the next kernel has never heard of Timers.
     reply, _, _ = login_with_stdin(sim, kc, "%globus call timers GET /jobs/ --allow-errors")
     km.restart_kernel(now=True)
@@ -427,10 +416,8 @@ def test_logout_removes_every_token_even_those_another_session_stored(globus, tm
     assert reply["status"] == "ok"
 
 
-def test_a_token_never_goes_to_another_host(globus, tmp_path):
-    sim, start = globus
-    km, kc = start()
-    login_with_stdin(sim, kc)
+def test_a_token_never_goes_to_another_host(alice, tmp_path):
+    sim, km, kc = alice
     catcher = Sim()  # another origin: it records whatever reaches it
     try:
         tokens = tmp_path / ".globus" / "app" / "61338d24-54d5-408f-a10d-66c06b59f6d2" / "globus-kernel" / "tokens.json"

@@ -5,8 +5,10 @@ import base64
 import json
 import time
 
+import pytest
+
 from conftest import TUTORIAL_CLIENT, message_texts, reset_peak_rss, sign_in_link, status_kb
-from test_globus_magics import cell, globus, login_with_stdin  # noqa: F401 (fixture)
+from test_globus_magics import alice, cell, globus, login_with_stdin  # noqa: F401 (fixtures)
 
 T1 = "6c54cade-bde5-45c1-bdea-f4bd71dba2cc"
 T2 = "31ce9ba0-176d-45a5-add3-f37d233ba47d"
@@ -16,10 +18,18 @@ def result(msgs):
     return [m for m in msgs if m["msg_type"] == "execute_result"][-1]["content"]["data"]
 
 
-def test_open_shows_the_csv_as_a_table_and_the_png_as_an_image(globus):
-    sim, start = globus
-    km, kc = start()
-    assert login_with_stdin(sim, kc)[0]["status"] == "ok"
+@pytest.fixture
+def alice_with_https(alice):
+    """`alice` once Tutorial Collection 1's https scope is given: the first open of the sample
+    CSV asked for it in the cell."""
+    sim, km, kc = alice
+    r, _, msgs = login_with_stdin(sim, kc, code_line=f"%globus open {T1}:/~/samples/table.csv")
+    assert r["status"] == "ok", message_texts(msgs)
+    return alice
+
+
+def test_open_shows_the_csv_as_a_table_and_the_png_as_an_image(alice):
+    sim, km, kc = alice
     # The collection's https scope is asked for once, by the first open, in the cell.
     r, _, msgs = login_with_stdin(sim, kc, code_line=f"%globus open {T1}:/~/samples/table.csv --as table")
     assert r["status"] == "ok", message_texts(msgs)
@@ -31,10 +41,8 @@ def test_open_shows_the_csv_as_a_table_and_the_png_as_an_image(globus):
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and "PNG image, 160×96" in result(msgs)["text/plain"]
 
 
-def test_get_then_put_round_trip_and_put_keeps_an_existing_file(globus, tmp_path):
-    sim, start = globus
-    km, kc = start()
-    assert login_with_stdin(sim, kc)[0]["status"] == "ok"
+def test_get_then_put_round_trip_and_put_keeps_an_existing_file(alice, tmp_path):
+    sim, km, kc = alice
     local = tmp_path / "metadata.json"
     r, _, msgs = login_with_stdin(sim, kc, code_line=f"%globus get {T1}:/~/samples/metadata.json {local}")
     assert r["status"] == "ok", message_texts(msgs)
@@ -60,13 +68,9 @@ def test_get_then_put_round_trip_and_put_keeps_an_existing_file(globus, tmp_path
     assert message_texts(msgs).startswith("Examples:\n  %globus put ") and "--overwrite" in message_texts(msgs)
 
 
-def test_a_1_gb_get_keeps_the_kernel_small(globus, tmp_path):
+def test_a_1_gb_get_keeps_the_kernel_small(alice_with_https, tmp_path):
     """The download streams to the file: the kernel's resident memory grows by under 20 MB."""
-    sim, start = globus
-    km, kc = start()
-    assert login_with_stdin(sim, kc)[0]["status"] == "ok"
-    r, _, msgs = login_with_stdin(sim, kc, code_line=f"%globus open {T1}:/~/samples/table.csv")
-    assert r["status"] == "ok", message_texts(msgs)
+    sim, km, kc = alice_with_https
     size = 1 << 30
     sim.post_admin("files", {"collection": T1, "path": "/~/big.dat", "size": size})
     local = tmp_path / "big.dat"
@@ -99,12 +103,8 @@ def revoke_collection_tokens(sim, home, collection):
                   timeout=10).raise_for_status()
 
 
-def test_a_401_from_a_collection_server_asks_for_its_login_and_the_remedy_works(globus, tmp_path):
-    sim, start = globus
-    km, kc = start()
-    assert login_with_stdin(sim, kc)[0]["status"] == "ok"
-    r, _, msgs = login_with_stdin(sim, kc, code_line=f"%globus open {T1}:/~/samples/table.csv")
-    assert r["status"] == "ok", message_texts(msgs)
+def test_a_401_from_a_collection_server_asks_for_its_login_and_the_remedy_works(alice_with_https, tmp_path):
+    sim, km, kc = alice_with_https
     # Where the cell cannot ask (nbclient, papermill): the sign-in link for the collection's
     # scope, and the command that finishes it.
     revoke_collection_tokens(sim, tmp_path, T1)
@@ -130,14 +130,10 @@ def test_a_401_from_a_collection_server_asks_for_its_login_and_the_remedy_works(
     assert r["status"] == "ok" and "5 rows, 4 columns" in result(msgs)["text/plain"], message_texts(msgs)
 
 
-def test_a_403_from_a_collection_server_names_the_login_for_it_and_the_remedy_works(globus):
+def test_a_403_from_a_collection_server_names_the_login_for_it_and_the_remedy_works(alice_with_https):
     """A 403 that says no more (no requirement in it): the error names both causes, and the
     login for the collection's scope, which runs as shown."""
-    sim, start = globus
-    km, kc = start()
-    assert login_with_stdin(sim, kc)[0]["status"] == "ok"
-    r, _, msgs = login_with_stdin(sim, kc, code_line=f"%globus open {T1}:/~/samples/table.csv")
-    assert r["status"] == "ok", message_texts(msgs)
+    sim, km, kc = alice_with_https
     sim.post_admin("faults", {"fault": f"status=403@/https/{T1}/x1"})
     r, msgs = cell(kc, f"%globus open {T1}:/~/samples/table.csv", allow_stdin=False)
     assert r["status"] == "error" and r["ename"] == "GlobusAPIError" and r["evalue"].startswith("403"), r

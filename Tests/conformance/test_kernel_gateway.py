@@ -2,7 +2,6 @@
 it only over the gateway's HTTP and WebSocket API: a login whose code prompt crosses the
 WebSocket, a call, an interrupt and a restart through the REST API, and tokens that survive it."""
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -10,7 +9,7 @@ import time
 import pytest
 import requests
 
-from conftest import Sim, free_port
+from conftest import Sim, free_port, stop_process_group
 from remote_kernels import KernelServer, interrupted_wait, sign_in_and_call
 
 @pytest.fixture
@@ -36,12 +35,7 @@ def gateway(tmp_path):
             assert time.monotonic() < deadline, "the gateway did not answer"
             time.sleep(0.2)
     yield sim, server, tmp_path
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    stop_process_group(proc)
     log.close()
     sim.stop()
 

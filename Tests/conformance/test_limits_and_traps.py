@@ -12,7 +12,7 @@ import time
 import pytest
 from jupyter_client.manager import start_new_kernel
 
-from conftest import RawKernel, Sim, TUTORIAL_CLIENT, run_cell, status_kb, stdout_of
+from conftest import RawKernel, Sim, TUTORIAL_CLIENT, interrupt_during, run_cell, status_kb, stdout_of
 
 TOKEN_DIR = (".globus", "app", TUTORIAL_CLIENT, "globus-kernel")
 
@@ -92,12 +92,7 @@ def logged_in_kernel(tmp_path, **variables):
 def test_an_interrupt_ends_logout_at_once_and_the_tokens_are_still_removed(logged_in, tmp_path):
     sim, km, kc = logged_in
     sim.post_admin("faults", {"fault": "latency=80000@/auth/v2/oauth2/token/revoke"})
-    msg_id = kc.execute("%globus logout")
-    time.sleep(0.5)
-    t = time.time()
-    km.interrupt_kernel()
-    reply = kc.get_shell_msg(timeout=10)
-    took = time.time() - t
+    msg_id, reply, took = interrupt_during(km, kc, "%globus logout", after=0.5, timeout=10)
     print(f"interrupt during logout answered in {took * 1000:.0f} ms")
     assert reply["parent_header"]["msg_id"] == msg_id
     assert reply["content"]["ename"] == "KeyboardInterrupt" and "removed from this computer" in reply["content"]["evalue"]

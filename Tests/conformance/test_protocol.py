@@ -240,15 +240,19 @@ def test_heartbeat_echoes(tmp_path):
         rk.close()
 
 
-def test_ipc_transport(tmp_path):
-    rk = RawKernel(tmp_path, transport="ipc")
+def _serves_a_cell(rk, text):
+    """`%echo text` through a client of `rk` answers with the text; `rk` is closed after."""
     try:
         kc = rk.client()
-        reply, msgs = run_cell(kc, "%echo over ipc")
-        assert stdout_of(msgs) == "over ipc\n"
+        reply, msgs = run_cell(kc, f"%echo {text}")
+        assert stdout_of(msgs) == text + "\n"
         kc.stop_channels()
     finally:
         rk.close()
+
+
+def test_ipc_transport(tmp_path):
+    _serves_a_cell(RawKernel(tmp_path, transport="ipc"), "over ipc")
 
 
 def _kernel_info_works(kc):
@@ -362,14 +366,7 @@ def test_bad_connection_file_exits_with_one_line(tmp_path, content, needle):
 def test_every_spelling_of_the_connection_file_serves(tmp_path, argv):
     # The first three take the kernel's fast start (no argument parser); the others go through
     # ArgumentParser, which reads them the same way.
-    rk = RawKernel(tmp_path, argv=argv)
-    try:
-        kc = rk.client()
-        reply, msgs = run_cell(kc, "%echo served")
-        assert stdout_of(msgs) == "served\n"
-        kc.stop_channels()
-    finally:
-        rk.close()
+    _serves_a_cell(RawKernel(tmp_path, argv=argv), "served")
 
 
 def test_more_than_the_connection_file_is_for_the_argument_parser(tmp_path):

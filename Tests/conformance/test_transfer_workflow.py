@@ -2,20 +2,17 @@
 updated in place, list the destination, in three cells that pass the task id along with
 @{NAME}; interrupting a wait stops the waiting, not the task; a mapped collection's missing
 consent ends with the exact login."""
-import time
 
-from conftest import collect_iopub, message_texts
-from test_globus_magics import cell, globus, login_with_stdin  # noqa: F401 (fixture)
+from conftest import collect_iopub, interrupt_during, message_texts
+from test_globus_magics import alice, cell, globus, login_then_run, login_with_stdin  # noqa: F401 (fixtures)
 
 T1 = "6c54cade-bde5-45c1-bdea-f4bd71dba2cc"
 T2 = "31ce9ba0-176d-45a5-add3-f37d233ba47d"
 MAPPED = "a7e9c3d1-5b2f-4e8a-9c6d-3f1b2e4d5c6a"
 
 
-def test_submit_watch_and_list_in_three_cells(globus):
-    sim, start = globus
-    km, kc = start()
-    assert login_with_stdin(sim, kc)[0]["status"] == "ok"
+def test_submit_watch_and_list_in_three_cells(alice):
+    sim, km, kc = alice
     r, msgs = cell(kc, f"%globus transfer '{T1}:/~/data' {T2}:/~/copy --recursive --as task")
     assert r["status"] == "ok", message_texts(msgs)
     assert "Kept as task" in message_texts(msgs)
@@ -35,19 +32,12 @@ def test_submit_watch_and_list_in_three_cells(globus):
     assert message_texts(msgs).strip().splitlines() == ["results.csv", "readme.md"]
 
 
-def test_interrupting_a_wait_stops_the_waiting_not_the_task(globus):
-    sim, start = globus
-    km, kc = start()
-    assert login_with_stdin(sim, kc)[0]["status"] == "ok"
+def test_interrupting_a_wait_stops_the_waiting_not_the_task(alice):
+    sim, km, kc = alice
     sim.post_admin("faults", {"fault": "taskpause"})
     r, msgs = cell(kc, f"%globus transfer {T1}:/~/file1.txt {T2}:/~/file1.txt --as t")
     assert r["status"] == "ok", message_texts(msgs)
-    msg_id = kc.execute("%globus task wait @{t.task_id}")
-    time.sleep(1.5)
-    t = time.time()
-    km.interrupt_kernel()
-    reply = kc.get_shell_msg(timeout=5)
-    elapsed = time.time() - t
+    msg_id, reply, elapsed = interrupt_during(km, kc, "%globus task wait @{t.task_id}", after=1.5, timeout=5)
     assert reply["content"]["ename"] == "KeyboardInterrupt"
     assert elapsed < 0.5, f"the wait took {elapsed:.3f} s to stop"
     said = message_texts(collect_iopub(kc, msg_id))
@@ -58,19 +48,14 @@ def test_interrupting_a_wait_stops_the_waiting_not_the_task(globus):
     assert "Cancelled task" in message_texts(msgs)
 
 
-def test_a_mapped_collection_asks_for_exactly_its_consent(globus):
-    sim, start = globus
-    km, kc = start()
-    assert login_with_stdin(sim, kc)[0]["status"] == "ok"
+def test_a_mapped_collection_asks_for_exactly_its_consent(alice):
+    sim, km, kc = alice
     r, msgs = cell(kc, f"%globus transfer {MAPPED}:/~/notes.txt {T2}:/~/notes.txt")
     assert r["status"] == "error" and r["ename"] == "GlobusAPIError"
     remedy = [l.strip() for l in r["traceback"] if l.strip().startswith("%globus login --scope")]
     assert remedy and f"{MAPPED}/data_access" in remedy[0], r["traceback"]
     # The remedy, run as shown, makes the same transfer work.
-    reply, _, _ = login_with_stdin(sim, kc, remedy[0])
-    assert reply["status"] == "ok"
-    r, msgs = cell(kc, f"%globus transfer {MAPPED}:/~/notes.txt {T2}:/~/notes.txt")
-    assert r["status"] == "ok" and "Submitted transfer task" in message_texts(msgs)
+    login_then_run(sim, kc, remedy[0], f"%globus transfer {MAPPED}:/~/notes.txt {T2}:/~/notes.txt", "Submitted transfer task")
 
 
 def test_every_verb_through_a_real_kernel(globus):
