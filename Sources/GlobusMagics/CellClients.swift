@@ -47,12 +47,20 @@ struct ShellThreadLogin: @unchecked Sendable {
 }
 
 extension GlobusContext {
-    /// The HTTPS server of collection `collectionID` (`open`, `get`, `put`): its address and
+    /// The id of `collection` (an id, or a name only one collection has) and its HTTPS server
+    /// (`open`, `get`, `put`): its address and
     /// whether it needs `data_access` come from Transfer. Its https scope is asked for with the
     /// cell's login the first time (once per collection: the token is stored). A mapped
     /// collection's `data_access` consent is what Transfer asks with a GARE: as for `ls` and
     /// `transfer`, the cell logs in for it only with `auto_relogin`, and otherwise the error
     /// names the `%globus login --scope …` that gives it.
+    func https(for collection: String) throws(MagicError) -> (id: String, client: CollectionHTTPSClient) {
+        let app = try app()
+        let id = try collectionID(collection, app: app)
+        return (id, try https(id, app: app))
+    }
+
+    /// The HTTPS server of the collection with id `collectionID` (see ``https(for:)``).
     func https(_ collectionID: String, app: GlobusApp) throws(MagicError) -> CollectionHTTPSClient {
         var https = try sdk { () throws(GlobusError) in
             try CollectionHTTPSClient.forCollection(collectionID, transfer: transfer(app), options: clientOptions(app))

@@ -44,9 +44,7 @@ struct GetCommand: GlobusSubcommand {
         if !overwrite && LocalFile.exists(local) {
             throw Self.usage("\(local) already exists and was kept; add --overwrite to replace it, or give another LOCAL")
         }
-        let app = try g.app()
-        let id = try g.collectionID(remote.collection, app: app)
-        let https = try g.https(id, app: app)
+        let (id, https) = try g.https(for: remote.collection)
         let progress = LiveProgress(g.output, what: "Downloading \(path) to \(local)")
         let (path, local, overwrite, files, cancelled) = (path, local, overwrite, g.session.files, g.isCancelled)
         let bytes = try g.onCollection(https) { () throws(MagicError) in
@@ -54,9 +52,7 @@ struct GetCommand: GlobusSubcommand {
                 try https.download(path, to: local, files: files, replace: overwrite, progress: progress.handler, isCancelled: cancelled)
             }
         }
-        var b = MimeBundle(text: "Downloaded \(remote.collection):\(path) to \(local): \(formatBytes(Int(bytes))) in \(formatSeconds(progress.elapsed)).")
-        b[Rendering.keptOnly] = ["collection": .string(id), "path": .string(path), "local_path": .string(local), "bytes": .int(Int(bytes))]
-        return b
+        return moved("Downloaded \(remote.collection):\(path) to \(local)", id: id, path: path, local: local, bytes: bytes, seconds: progress.elapsed)
     }
 }
 
@@ -93,9 +89,7 @@ struct PutCommand: GlobusSubcommand {
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
         try g.checkLocal(local, what: "the file to upload")
-        let app = try g.app()
-        let id = try g.collectionID(remote.collection, app: app)
-        let https = try g.https(id, app: app)
+        let (id, https) = try g.https(for: remote.collection)
         let (path, local, files, cancelled) = (path, local, g.session.files, g.isCancelled)
         let (bytes, seconds) = try g.onCollection(https) { () throws(MagicError) in
             // As get keeps LOCAL: a HEAD first, and only a 404 lets the upload go on.
@@ -108,10 +102,16 @@ struct PutCommand: GlobusSubcommand {
             }
             return (sent, progress.elapsed)
         }
-        var b = MimeBundle(text: "Uploaded \(local) to \(remote.collection):\(path): \(formatBytes(Int(bytes))) in \(formatSeconds(seconds)).")
-        b[Rendering.keptOnly] = ["collection": .string(id), "path": .string(path), "local_path": .string(local), "bytes": .int(Int(bytes))]
-        return b
+        return moved("Uploaded \(local) to \(remote.collection):\(path)", id: id, path: path, local: local, bytes: bytes, seconds: seconds)
     }
+}
+
+/// What `get` and `put` say when a file has moved (`what`: how many bytes in how long), and
+/// keep for `--as`: the collection's id, the remote path, the local path and the bytes.
+private func moved(_ what: String, id: String, path: String, local: String, bytes: Int64, seconds: Double) -> MimeBundle {
+    var b = MimeBundle(text: "\(what): \(formatBytes(Int(bytes))) in \(formatSeconds(seconds)).")
+    b[Rendering.keptOnly] = ["collection": .string(id), "path": .string(path), "local_path": .string(local), "bytes": .int(Int(bytes))]
+    return b
 }
 
 extension GlobusContext {

@@ -57,9 +57,7 @@ struct OpenCommand: GlobusSubcommand {
     }
 
     func run(_ g: GlobusContext) throws(MagicError) -> MimeBundle? {
-        let app = try g.app()
-        let id = try g.collectionID(location.collection, app: app)
-        let https = try g.https(id, app: app)
+        let https = try g.https(for: location.collection).client
         return try g.onCollection(https) { () throws(MagicError) in try show(https, g) }
     }
 
