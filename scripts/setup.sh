@@ -2,11 +2,12 @@
 # Installs what building and testing need, on a fresh Debian machine or an existing one:
 # Debian packages (apt-get) and the Python tools (into the ignored .venv). Arguments name more
 # Debian packages a target needs (`make image-root`: debootstrap, with SETUP_DEBIAN_ONLY=1).
+# libjemalloc2: a test runs the kernel with an allocator put in with LD_PRELOAD.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for p in libzmq3-dev libcurl4-openssl-dev libsqlite3-dev pkg-config tmux chromium chromium-driver node-configurable-http-proxy openssh-server iproute2 "$@"; do
+for p in libzmq3-dev libcurl4-openssl-dev libsqlite3-dev libjemalloc2 pkg-config tmux chromium chromium-driver node-configurable-http-proxy openssh-server iproute2 "$@"; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

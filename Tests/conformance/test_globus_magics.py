@@ -432,3 +432,20 @@ def test_a_token_never_goes_to_another_host(alice, tmp_path):
         assert catcher.http.get(catcher.admin + "requests").json()["requests"] == []
     finally:
         catcher.stop()
+
+
+@pytest.mark.parametrize("preload", ["", "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"])
+def test_calls_work_with_the_allocator_the_process_was_given(globus, preload):
+    # libcurl is bound deep (its symbols looked up among its own libraries first) only when
+    # malloc is libc's; with an allocator put in with LD_PRELOAD it is loaded as usual, so memory
+    # one allocator made never reaches the other's free. Both run a login, calls and a listing.
+    sim, start = globus
+    km, kc = start(LD_PRELOAD=preload)
+    assert login_with_stdin(sim, kc)[0]["status"] == "ok"
+    for code, expected in (("%globus call transfer GET /task_list -Q limit=1", "task_list"),
+                           ("%globus ls 'Globus Tutorial Collection 1':/~/", "samples")):
+        r, msgs = cell(kc, code)
+        assert r["status"] == "ok" and expected in message_texts(msgs), message_texts(msgs)
+    with open(f"/proc/{km.provisioner.process.pid}/maps") as f:
+        maps = f.read()
+    assert "libcurl" in maps and (("libjemalloc" in maps) == bool(preload))
