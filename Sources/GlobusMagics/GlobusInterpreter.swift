@@ -7,7 +7,10 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
     /// This kernel's version.
     public static var version: String { KernelVersion.current }
 
-    let registry: MagicRegistry
+    /// The commands, made on first use (the first cell, completion or inspection), from the shell
+    /// thread: a `kernel_info_reply` does not need them, and their declarations' first use costs
+    /// the runtime's generic-type and conformance lookups.
+    private(set) lazy var registry: MagicRegistry = MagicRegistry.standard(globus: globus)
     /// The kernel's environment variables (`%env`, `$NAME`, and what the Globus settings are made from).
     let environment: KernelEnvironment
     /// The kernel's Globus state (its secrets are masked in every output).
@@ -18,7 +21,6 @@ public final class GlobusInterpreter: Interpreter, @unchecked Sendable {
     public init(settings: KernelSettings) {
         environment = KernelEnvironment(settings)
         globus = GlobusSession(environment: environment)
-        registry = MagicRegistry.standard(globus: globus)
     }
 
     public var info: KernelInfo {
