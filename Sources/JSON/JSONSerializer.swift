@@ -59,13 +59,35 @@ extension JSON {
                 o.values[i].write(into: &out, indent: indent, sortKeys: sortKeys, level: level + 1)
             }
             if sortKeys {
-                for (n, i) in o.keys.indices.sorted(by: { o.keys[$0] < o.keys[$1] }).enumerated() { member(i, first: n == 0) }
+                // String's own order is fast, and for ASCII keys (the usual case) it is their
+                // byte order; where two neighbours are not in byte order, sort again by bytes.
+                var order = o.keys.indices.sorted { o.keys[$0] < o.keys[$1] }
+                if zip(order, order.dropFirst()).contains(where: { !JSON.keyPrecedes(o.keys[$0], o.keys[$1]) }) {
+                    order.sort { JSON.keyPrecedes(o.keys[$0], o.keys[$1]) }
+                }
+                for (n, i) in order.enumerated() { member(i, first: n == 0) }
             } else {
                 for i in o.keys.indices { member(i, first: i == 0) }
             }
             JSON.newline(&out, indent: indent, level: level)
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// Whether key `a` sorts before `b` by code point, as Python's `sort_keys` sorts: their UTF-8
+    /// bytes compared in order (UTF-8 keeps code point order). Not `String`'s `<`, which orders
+    /// by Unicode's canonical equivalence: accented keys came out in another order than Python's,
+    /// and `é` and `e` + U+0301 (two members to JSON) compared equal.
+    static func keyPrecedes(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (a.utf8, b.utf8)
+        var (i, j) = (x.startIndex, y.startIndex)
+        while i != x.endIndex && j != y.endIndex {
+            let (p, q) = (x[i], y[j])
+            if p != q { return p < q }
+            x.formIndex(after: &i)
+            y.formIndex(after: &j)
+        }
+        return i == x.endIndex && j != y.endIndex
     }
 
     static func newline(_ out: inout [UInt8], indent: Int, level: Int) {

@@ -20,6 +20,33 @@ import Testing
         }
     }
 
+    /// `sortKeys` orders members as Python's `sort_keys` does, by code point, for any keys:
+    /// keys made of ASCII, accented letters precomposed and decomposed (canonically equal to
+    /// `String`, two members to JSON), CJK and characters beyond the BMP.
+    @Test func sortedKeysAreInCodePointOrderAsPythonSortsThem() throws {
+        let pieces = ["a", "B", "z", "_", "1", "é", "e\u{301}", "\u{301}", "ä", "ß", "字", "😀", "\u{10FFFF}", "\u{FFFF}", " "]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for _ in 0..<300 {
+            var object = JSONObject()
+            for _ in 0..<(1 + next(8)) {
+                let key = (0..<(1 + next(4))).map { _ in pieces[next(pieces.count)] }.joined()
+                object[key] = .int(next(100))
+            }
+            let written = JSON.object(object).serialized(sortKeys: true)
+            guard case .object(let back) = try JSON.parse(written) else { Issue.record("not an object: \(written)"); return }
+            let codePointOrder = object.keys.sorted { $0.unicodeScalars.map(\.value).lexicographicallyPrecedes($1.unicodeScalars.map(\.value)) }
+            #expect(back.keys == codePointOrder, "\(written)")
+            #expect(back.count == object.count)
+        }
+        // The two spellings of é are two members, the decomposed one first (U+0065 < U+00E9).
+        let twoSpellings: JSON = ["\u{E9}": 1, "e\u{301}": 2]
+        #expect(twoSpellings.serialized(sortKeys: true) == "{\"e\u{301}\":2,\"\u{E9}\":1}")
+    }
+
     @Test func prettyPrintsLikePython() {
         let v: JSON = ["a": [1, 2], "b": [:], "c": []]
         #expect(v.serialized(indent: 2) == "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {},\n  \"c\": []\n}")
