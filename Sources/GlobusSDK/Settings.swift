@@ -140,3 +140,18 @@ public struct Settings: Sendable, Equatable {
         return storage == .sqlite ? try SQLiteTokenStorage(path: path, files: files) : try JSONTokenStorage(path: path, files: files)
     }
 }
+
+extension Settings: CustomReflectable {
+    /// The settings as `print`, `dump` and string interpolation show them: the client secret
+    /// only as whether there is one, so printing an app's settings never shows it.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "environment": environment, "http": http, "clientID": clientID as Any,
+                "clientSecret": clientSecret == nil ? "nil" : "(set, not shown)", "appName": appName as Any, "storage": storage,
+                "tokenPath": tokenPath as Any, "refreshTokens": refreshTokens, "redirectURI": redirectURI as Any,
+                "autoRedriveGARE": autoRedriveGARE, "products": products, "home": home
+            ], displayStyle: .struct)
+    }
+}

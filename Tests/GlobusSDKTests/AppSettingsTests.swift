@@ -31,6 +31,16 @@ import Testing
         #expect(robot.settings.appName == "nightly" && robot.settings.clientID == "c-id")
     }
 
+    @Test func printingSettingsNeverShowsTheClientSecret() throws {
+        let app = try GlobusApp(
+            settings: Settings(variables: ["GLOBUS_CLIENT_ID": "c-id", "GLOBUS_CLIENT_SECRET": "s3cret-value"]), storage: MemoryTokenStorage())
+        var dumped = ""
+        dump(app.settings, to: &dumped)
+        for shown in ["\(app.settings)", String(describing: app.settings), String(reflecting: app.settings), dumped] {
+            #expect(!shown.contains("s3cret-value") && shown.contains("c-id") && shown.contains("(set, not shown)"), "\(shown)")
+        }
+    }
+
     @Test func theStoreTheSettingsNameIsThePythonSDKsDefaultFile() throws {
         let home = scratchDirectory()
         var settings = try Settings(variables: ["GLOBUS_CLIENT_ID": tutorial, "GLOBUS_APP_NAME": "My App", "HOME": home])
