@@ -61,10 +61,10 @@ let package = Package(
         .target(name: "Support"),
 
         // An ordered JSON value with a strict parser and a stable serializer.
-        .target(name: "JSON"),
+        .target(name: "JSON", dependencies: ["Support"]),
 
         // Other people's text made safe to show: HTML escaping by byte, visible terminal controls.
-        .target(name: "Escaping"),
+        .target(name: "Escaping", dependencies: ["Support"]),
 
         // The Jupyter messaging protocol and kernel server. Knows nothing of Globus.
         .target(

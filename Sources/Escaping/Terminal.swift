@@ -1,3 +1,5 @@
+import Support
+
 /// Text made safe to show on a terminal.
 ///
 /// `jupyter console` writes `text/plain` and stream output straight to the terminal, so a
@@ -9,7 +11,7 @@ public enum Terminal {
     /// (which reorder what is shown, so that `evil\u{202E}txt.exe` reads as `evilexe.txt`)
     /// replaced by a visible escape: `\x1b`, `\x9b`, `\u202e`. Everything else is unchanged.
     public static func visible(_ text: String) -> String {
-        guard mayNeedEscape(text.utf8) else { return text }
+        guard mayNeedEscape(text) else { return text }
         var out = String.UnicodeScalarView()
         for s in text.unicodeScalars {
             guard needsEscape(s) else {
@@ -25,12 +27,15 @@ public enum Terminal {
 
     /// False when no scalar of `bytes` needs an escape (a fast scan of the UTF-8 bytes: C0 and
     /// DEL are single bytes, C1 controls start with 0xC2, the bidirectional controls with 0xE2).
-    static func mayNeedEscape(_ bytes: String.UTF8View) -> Bool {
-        var iterator = bytes.makeIterator()
-        while let b = iterator.next() {
-            if b < 0x20 { if b != 0x09 && b != 0x0A { return true } } else if b == 0x7F || b == 0xC2 || b == 0xE2 { return true }
+    /// Plain ASCII is passed over eight bytes at a time.
+    static func mayNeedEscape(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            ByteScan.firstIndex(
+                in: bytes, from: 0,
+                mayMatch: { ByteScan.Word.hasByte(lessThan: 0x20, in: $0) || ByteScan.Word.hasByte(0x7F, in: $0) || ByteScan.Word.hasNonASCII($0) },
+                isMatch: { b in b < 0x20 ? b != 0x09 && b != 0x0A : b == 0x7F || b == 0xC2 || b == 0xE2 }) < bytes.count
         }
-        return false
     }
 
     /// Whether a scalar is shown as an escape.

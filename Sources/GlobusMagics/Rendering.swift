@@ -85,23 +85,53 @@ enum Rendering {
     /// Columns: scalar members in order of first appearance, the most common first, then nested
     /// members (shown as compact JSON); at most 8.
     static func columns(_ rows: [JSON]) -> [String] {
-        var order: [String] = []
-        var count: [String: Int] = [:]
-        var nested: Set<String> = []
-        for r in rows.prefix(100) {
+        // Members by first appearance, with how many rows have each and whether any is nested.
+        var order: [String] = [], count: [Int] = [], nested: [Bool] = []
+        // Where each member is in `order`, made when first needed: the members of one object are
+        // distinct, so the first row needs no lookup.
+        var position: [String: Int]? = nil
+        func seen(_ key: String) -> Int? {
+            if position == nil { position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) }) }
+            return position![key]
+        }
+        for (row, r) in rows.prefix(100).enumerated() {
+            // Rows of a listing mostly have the same members in the same order (some missing):
+            // a member is then the one after the last, found without hashing its name.
+            var next = 0
             for (k, v) in r.object! {
-                if count[k] == nil { order.append(k) }
-                count[k, default: 0] += 1
-                if v.array != nil || v.object != nil { nested.insert(k) }
+                let p: Int
+                if next < order.count && order[next] == k {
+                    p = next
+                } else if row > 0, let i = seen(k) {
+                    p = i
+                } else {
+                    p = order.count
+                    order.append(k)
+                    count.append(0)
+                    nested.append(false)
+                    position?[k] = p
+                }
+                next = p + 1
+                count[p] += 1
+                if v.array != nil || v.object != nil { nested[p] = true }
             }
         }
-        let preferred = ["name", "display_name", "id", "task_id", "status", "type", "size", "label", "username", "subject"]
         // Each column's rank is worked out once: scalar before nested, preferred names in their
         // order, then the most common, then the first seen.
-        let ranked = order.enumerated().map { offset, key in
-            (key: key, rank: (nested.contains(key) ? 1 : 0, preferred.firstIndex(of: key) ?? 100, -count[key]!, offset))
+        let ranked = order.indices.map { p in
+            (key: order[p], rank: (nested[p] ? 1 : 0, preferredRank(order[p]), -count[p], p))
         }.sorted { $0.rank < $1.rank }
         return Array(ranked.map(\.key).filter { $0 != "DATA_TYPE" && !$0.hasPrefix("@") }.prefix(8))
+    }
+
+    /// The members shown first, in this order, when a listing has them.
+    static let preferredColumns = ["name", "display_name", "id", "task_id", "status", "type", "size", "label", "username", "subject"]
+
+    /// Where `key` is among ``preferredColumns`` (100 when it is not): lengths are compared
+    /// first, as most names differ in length.
+    static func preferredRank(_ key: String) -> Int {
+        let n = key.utf8.count
+        return preferredColumns.firstIndex { $0.utf8.count == n && $0 == key } ?? 100
     }
 
     static func cell(_ v: JSON?) -> String {

@@ -1,3 +1,5 @@
+import Support
+
 extension JSON {
     /// Serializes compactly (`{"a":1}`), keys in stored order, slashes not escaped.
     public var serialized: String { serialized() }
@@ -112,19 +114,28 @@ extension JSON {
     public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)
         var s = s
-        // Runs of bytes that need no escape are copied whole (most strings are one such run).
+        // Runs of bytes that need no escape are copied whole (most strings are one such run),
+        // found eight bytes at a time.
         s.withUTF8 { bytes in
             var run = 0
-            for i in bytes.indices {
-                let b = bytes[i]
-                if b >= 0x20 && b != 0x22 && b != 0x5C { continue }
+            while case let i = nextEscape(in: bytes, from: run), i < bytes.count {
                 if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i])) }
-                writeEscape(b, into: &out)
+                writeEscape(bytes[i], into: &out)
                 run = i + 1
             }
             if run < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...])) }
         }
         out.append(0x22)
+    }
+
+    /// The index of the first byte at or after `start` that a JSON string escapes (a control
+    /// character, a quote or a backslash), or `bytes.count`.
+    @inline(__always)
+    static func nextEscape(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        ByteScan.firstIndex(
+            in: bytes, from: start,
+            mayMatch: { ByteScan.Word.hasByte(lessThan: 0x20, in: $0) || ByteScan.Word.hasByte(0x22, in: $0) || ByteScan.Word.hasByte(0x5C, in: $0) },
+            isMatch: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
     }
 
     /// The escape for a quote, a backslash or a control character.

@@ -17,6 +17,34 @@ import GlobusSDK
         }
     }
 
+    /// A listing's columns are chosen as by their definition (scalar before nested, preferred
+    /// names in order, the most common, the first seen; at most 8, no DATA_TYPE or @-names),
+    /// for rows of the same members in the same order, in other orders, and with members missing.
+    @Test func columnsFollowTheirDefinitionForAnyRows() {
+        let names = ["DATA_TYPE", "name", "id", "status", "owner", "@datatype", "bytes", "label", "x", "nested", "z", "y"]
+        let preferred = ["name", "display_name", "id", "task_id", "status", "type", "size", "label", "username", "subject"]
+        var rng = Xoshiro(seed: (7, 0x9E37_79B9_7F4A_7C15, 2, 4))
+        for _ in 0..<2_000 {
+            let template = names.shuffled(using: &rng).prefix(Int.random(in: 1...names.count, using: &rng))
+            let rows: [JSON] = (0..<Int.random(in: 1...6, using: &rng)).map { _ in
+                var members = Array(template.filter { _ in Int.random(in: 0..<5, using: &rng) > 0 })
+                if Bool.random(using: &rng) && Bool.random(using: &rng) { members.shuffle(using: &rng) }
+                var o = JSONObject()
+                for m in members { o[m] = m == "nested" || Int.random(in: 0..<8, using: &rng) == 0 ? ["k": 1] : .string(m) }
+                return .object(o)
+            }
+            // The definition, member by member.
+            var seen: [String] = []
+            for r in rows { for (k, _) in r.object! where !seen.contains(k) { seen.append(k) } }
+            func isNested(_ k: String) -> Bool { rows.contains { r in r[k].map { $0.object != nil || $0.array != nil } ?? false } }
+            func rank(_ k: String) -> (Int, Int, Int, Int) {
+                (isNested(k) ? 1 : 0, preferred.firstIndex(of: k) ?? 100, -rows.filter { $0[k] != nil }.count, seen.firstIndex(of: k)!)
+            }
+            let expected = Array(seen.sorted { rank($0) < rank($1) }.filter { $0 != "DATA_TYPE" && !$0.hasPrefix("@") }.prefix(8))
+            #expect(Rendering.columns(rows) == expected, "\(rows)")
+        }
+    }
+
     let listing: JSON = [
         "DATA_TYPE": "file_list",
         "DATA": [

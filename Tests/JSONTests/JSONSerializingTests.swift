@@ -9,6 +9,27 @@ import Testing
         #expect(JSON.string("").serialized == #""""#)
     }
 
+    /// Any string, of every byte kind at every position (the serializer passes over plain text
+    /// eight bytes at a time), is written as a byte-by-byte escaper writes it, and parses back.
+    @Test func anyStringIsEscapedAsByteByByte() throws {
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        let pieces = ["a", "b", "\"", "\\", "\n", "\u{01}", "\u{1F}", " ", "~", "\u{7F}", "é", "日", "😀", "/"]
+        for _ in 0..<5_000 {
+            let s = (0..<next(40)).map { _ in pieces[next(pieces.count)] }.joined()
+            var expected: [UInt8] = [0x22]
+            for b in s.utf8 {
+                if b < 0x20 || b == 0x22 || b == 0x5C { JSON.writeEscape(b, into: &expected) } else { expected.append(b) }
+            }
+            expected.append(0x22)
+            #expect(Array(JSON.string(s).serialized.utf8) == expected, "\(s.debugDescription)")
+            #expect(try JSON.parse(JSON.string(s).serialized) == .string(s))
+        }
+    }
+
     @Test func membersAreFoundWithoutParsingTheRest() throws {
         let text = #"{"DATA": [{"p": "a\"]}{", "n": [1, -2.5e3, true, null, {"x": {}}]}], "s": "}\\", "next_marker": "m2", "has_next_page": false}"#
         let m = try JSON.members(["next_marker", "has_next_page", "absent"], of: Array(text.utf8))
