@@ -88,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "globus-kernel",
             dependencies: [
-                "JupyterKernel", "GlobusMagics", "GlobusSDK", "JSON",
+                "JupyterKernel", "GlobusMagics", "GlobusSDK", "JSON", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]),
 
