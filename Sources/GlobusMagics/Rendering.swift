@@ -180,17 +180,30 @@ enum Rendering {
     /// and cells do not wrap, so rows stay one line high.
     static func htmlTable(_ headers: [String], _ cells: [[String]], more: Int = 0, width: Int = htmlCellWidth, note: String = shortenedNote) -> String {
         var cut = false
-        var h = "<table><thead><tr>" + headers.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        // One string, appended to in place: no string per cell or row to join afterwards.
+        var h = "<table><thead><tr>"
+        for header in headers {
+            h += "<th>"
+            h += HTML.escape(header)
+            h += "</th>"
+        }
+        h += "</tr></thead><tbody>"
         for row in cells {
-            h +=
-                "<tr>"
-                + row.map { value in
-                    let (shown, shortened) = fit(value, width)
-                    cut = cut || shortened
-                    return shortened
-                        ? "<td style=\"white-space:nowrap\" title=\"\(HTML.escape(value))\">\(HTML.escape(shown))</td>"
-                        : "<td style=\"white-space:nowrap\">\(HTML.escape(shown))</td>"
-                }.joined() + "</tr>"
+            h += "<tr>"
+            for value in row {
+                let (shown, shortened) = fit(value, width)
+                cut = cut || shortened
+                h += "<td style=\"white-space:nowrap\""
+                if shortened {
+                    h += " title=\""
+                    h += HTML.escape(value)
+                    h += "\""
+                }
+                h += ">"
+                h += HTML.escape(shown)
+                h += "</td>"
+            }
+            h += "</tr>"
         }
         h += "</tbody></table>"
         if more > 0 { h += "<p>… and \(more) more rows</p>" }
