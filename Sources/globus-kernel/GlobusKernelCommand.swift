@@ -87,7 +87,7 @@ func makeKernelServer(_ info: ConnectionInfo) throws -> KernelServer {
 /// `gnutls_global_init` themselves before any use. Set while the process has one thread, after
 /// its variables were read (neither its settings nor `%env` see it); a value already set is kept.
 func skipUnusedLibraryInitialization() {
-    setenv("GNUTLS_NO_IMPLICIT_INIT", "1", 0)
+    setLibraryVariable("GNUTLS_NO_IMPLICIT_INIT", "1")
 }
 
 /// Where to put the kernelspec (shared by install and uninstall).
