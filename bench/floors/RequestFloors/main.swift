@@ -3,6 +3,9 @@
 //   request-floors http URL TOKEN_FILE N   N GETs on one kept-alive libcurl connection, with the
 //                                          Transfer token of the token file; prints the
 //                                          median microseconds a request: the simulator's own time
+//   request-floors first URL TOKEN_FILE    one GET in this fresh process: loading libcurl, its TLS
+//                                          set-up, a new connection and its handshake, the request;
+//                                          prints its microseconds (a new process a sample)
 //   request-floors token-file PATH N       reads and parses the token file N times; prints the
 //                                          median microseconds
 
@@ -45,6 +48,13 @@ func timeHTTP(url: String, token: String, count: Int) throws -> Double {
     return median(times)
 }
 
+func timeFirstRequest(url: String, token: String) throws -> Double {
+    let t = microseconds()
+    let response = try CurlTransport().send(HTTPRequest(method: "GET", url: url, headers: [("Authorization", "Bearer \(token)")])) { false }
+    if response.status != 200 { failed("GET \(url): status \(response.status)") }
+    return microseconds() - t
+}
+
 func timeTokenFile(path: String, count: Int) throws -> Double {
     var times: [Double] = []
     for _ in 0..<count {
@@ -65,8 +75,9 @@ let args = Array(CommandLine.arguments.dropFirst())
 do {
     switch (args.first, args.count) {
     case ("http", 4): print(try timeHTTP(url: args[1], token: try transferToken(inFile: args[2]), count: Int(args[3]) ?? 200))
+    case ("first", 3): print(try timeFirstRequest(url: args[1], token: try transferToken(inFile: args[2])))
     case ("token-file", 3): print(try timeTokenFile(path: args[1], count: Int(args[2]) ?? 200))
-    default: failed("usage: request-floors http URL TOKEN_FILE N | token-file PATH N")
+    default: failed("usage: request-floors http URL TOKEN_FILE N | first URL TOKEN_FILE | token-file PATH N")
     }
 } catch {
     failed("\(error)")
