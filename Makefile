@@ -27,8 +27,11 @@ setup:
 build:
 	swift build
 
+# Release builds take the flags in scripts/swift-release-flags (the images and docs/deploy.md too).
+RELEASE := swift build -c release $(shell grep -v '^\#' scripts/swift-release-flags)
+
 release:
-	swift build -c release
+	$(RELEASE)
 
 # A kernelspec inside the build folder, found through JUPYTER_PATH (nothing in $HOME changes).
 kernelspec: build
@@ -93,7 +96,7 @@ classroom: setup release
 FUZZ_CASES ?= 1000000
 FUZZ_SEED ?= 1
 fuzz: setup
-	swift build -c release --product jmespath-check
+	$(RELEASE) --product jmespath-check
 	$(PY) Tests/conformance/jmespath_fuzz.py --checker $(CURDIR)/.build/release/jmespath-check --cases $(FUZZ_CASES) --seed $(FUZZ_SEED)
 
 # The GlobusSDK documentation: its catalog (Sources/GlobusSDK/GlobusSDK.docc), every public

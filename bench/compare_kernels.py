@@ -6,7 +6,7 @@ result, tokens in the token file). For telling a change from the machine's mood:
 builds see the same load.
 
 Usage: bench/compare_kernels.py --old PATH --new PATH --sim PATH [--rounds 4]
-  e.g. git worktree add --detach /tmp/old <commit> && (cd /tmp/old && swift build -c release --product globus-kernel)
+  e.g. git worktree add --detach /tmp/old <commit> && (cd /tmp/old && make release)
 """
 import argparse
 import os

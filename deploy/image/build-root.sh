@@ -30,7 +30,7 @@ DEB_RUNTIME="ca-certificates python3 python3-venv libcurl4 libzmq5 libsqlite3-0 
 PYPI_PINS="jupyterlab==4.6.6 jupyterhub==6.1.1 papermill==2.7.0"  # and their dependencies: constraints.txt
 # The Swift runtime linked in (the image needs no Swift); symbols stripped at link (-s: 105 MB
 # for the two executables instead of 209 MB; a crash's backtrace then shows addresses only).
-SWIFT_BUILD="swift build -c release --static-swift-stdlib -Xlinker -s"
+SWIFT_BUILD="swift build -c release $(grep -v '^#' scripts/swift-release-flags) --static-swift-stdlib -Xlinker -s"
 PRODUCTS="globus-kernel globus-sim"
 VENV=/opt/venv
 NB_USER=jovyan
@@ -194,7 +194,7 @@ EOF
       kernel)  # built here, when the steps need it (its own scratch path, .build-image)
         echo "== the kernel: $SWIFT_BUILD --scratch-path .build-image"
         for p in $PRODUCTS; do nice -n 10 $SWIFT_BUILD --scratch-path .build-image --product "$p"; done
-        local bin; bin=$(swift build -c release --scratch-path .build-image --show-bin-path)
+        local bin; bin=$($SWIFT_BUILD --scratch-path .build-image --show-bin-path)
         for p in $PRODUCTS; do install -m 0755 "$bin/$p" "$root$2"; done ;;
       papermill)
         mkdir -p "$root$2"
