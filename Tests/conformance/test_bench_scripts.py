@@ -30,13 +30,16 @@ def test_floors_print_each_figure_against_its_floor():
             kernel, floor, multiple = (float(x) for x in re.findall(r"\d+\.\d+", row[len(figure):])[:3])
             assert kernel > 0 and floor > 0 and abs(kernel / floor / multiple - 1) < 0.02, row  # printed rounded
     assert re.search(r"warm call overhead\s+-?\d+\.\d+", out) and re.search(r"token file \(ms\)\s+\d+\.\d+", out), out
+    # The first call's floor holds a fresh process's first request (libcurl loaded, a new connection).
+    assert re.search(r"first request \(ms\)\s+\d+\.\d+", out) and "minimal start + token file + first request" in out, out
 
 
 @pytest.mark.skipif(not shutil.which("valgrind"), reason="make bench-instructions installs valgrind; make test does not need it")
 def test_instruction_counts_per_phase_with_the_top_functions():
-    out = bench("instructions.py", "--calls", "3", "--top", "5", timeout=600)
+    # Ten: in a release build (the Swift runtime linked in) the dynamic linker's frames fill the first five.
+    out = bench("instructions.py", "--calls", "3", "--top", "10", timeout=600)
     counts = {m.group(1): int(m.group(2).replace(",", "")) for m in re.finditer(r"^(start-up|first call|warm call|paging)\s+([\d,]+)$", out, re.M)}
     assert set(counts) == {"start-up", "first call", "warm call", "paging"}, out
     assert all(n > 100_000 for n in counts.values()), counts
     assert counts["first call"] > counts["warm call"], counts  # the first call opens the token file and a connection
-    assert "start-up: top 5 functions" in out and "globus_kernel_main" in out, out
+    assert "start-up: top 10 functions" in out and "globus_kernel_main" in out, out

@@ -28,9 +28,10 @@ SWIFT_IMAGE=swift:6.3.1-bookworm        # the Dockerfile's build stage: the tool
 DEB_BUILD="libzmq3-dev libcurl4-openssl-dev libsqlite3-dev pkg-config"
 DEB_RUNTIME="ca-certificates python3 python3-venv libcurl4 libzmq5 libsqlite3-0 tini"
 PYPI_PINS="jupyterlab==4.6.6 jupyterhub==6.1.1 papermill==2.7.0"  # and their dependencies: constraints.txt
-# The Swift runtime linked in (the image needs no Swift); symbols stripped at link (-s: 105 MB
-# for the two executables instead of 209 MB; a crash's backtrace then shows addresses only).
-SWIFT_BUILD="swift build -c release $(grep -v '^#' scripts/swift-release-flags) --static-swift-stdlib -Xlinker -s"
+# The release flags (scripts/swift-release-flags: the Swift runtime linked in, so the image needs
+# no Swift); symbols stripped at link (-s: 105 MB for the two executables instead of 209 MB; a
+# crash's backtrace then shows addresses only).
+SWIFT_BUILD="swift build -c release $(grep -v '^#' scripts/swift-release-flags) -Xlinker -s"
 PRODUCTS="globus-kernel globus-sim"
 VENV=/opt/venv
 NB_USER=jovyan
