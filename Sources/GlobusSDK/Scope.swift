@@ -105,25 +105,42 @@ public enum ScopeParser {
     /// How long a scope string may be, in UTF-8 bytes.
     public static let maximumLength = 64 << 10
 
+    /// The scope names and the marks `[`, `]` and `*` of `text`, split at those marks and at spaces,
+    /// as the Python SDK's tokenizer splits them. The marks are ASCII, so the text is split by UTF-8
+    /// byte (Python splits by code point, which is the same): a mark followed by a combining
+    /// character is still a mark.
     static func tokenize(_ text: String) throws(ScopeParseError) -> [String] {
         guard text.utf8.count <= ScopeParser.maximumLength else {
             throw ScopeParseError("a scope string of \(text.utf8.count) bytes is longer than \(ScopeParser.maximumLength)")
         }
-        let chars = Array(text)
+        let (open, close, star, space) = (UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "*"), UInt8(ascii: " "))
+        let bytes = Array(text.utf8)
         var tokens: [String] = []
         var start = 0
-        for (i, c) in chars.enumerated() where "[]* ".contains(c) {
-            let next: Character? = i + 1 < chars.count ? chars[i + 1] : nil
-            if c == "*" && next == " " { throw ScopeParseError("'*' must not be followed by a space") }
-            if c == "]", let n = next, n != " " && n != "]" { throw ScopeParseError("']' may only be followed by a space or ']'") }
-            if c == " " && next == "[" { throw ScopeParseError("'[' cannot have a preceding space") }
-            if start != i { tokens.append(String(chars[start..<i])) }
+        for (i, c) in bytes.enumerated() where c == open || c == close || c == star || c == space {
+            let next: UInt8? = i + 1 < bytes.count ? bytes[i + 1] : nil
+            if c == star && next == space { throw ScopeParseError("'*' must not be followed by a space") }
+            if c == close, let n = next, n != space && n != close { throw ScopeParseError("']' may only be followed by a space or ']'") }
+            if c == space && next == open { throw ScopeParseError("'[' cannot have a preceding space") }
+            if start != i { tokens.append(String(decoding: bytes[start..<i], as: UTF8.self)) }
             start = i + 1
-            if c != " " { tokens.append(String(c)) }
+            if c != space { tokens.append(String(UnicodeScalar(c))) }
         }
-        let rest = String(chars[min(start, chars.count)...]).trimmingSpaces
-        if !rest.isEmpty { tokens.append(rest) }
+        // What follows the last mark or space, without the white space around it (Python's `strip`).
+        let rest = String(decoding: bytes[start...], as: UTF8.self).unicodeScalars
+        if let first = rest.firstIndex(where: { !isPythonSpace($0) }), let last = rest.lastIndex(where: { !isPythonSpace($0) }) {
+            tokens.append(String(rest[first...last]))
+        }
         return tokens
+    }
+
+    /// Whether Python's `str.isspace` holds for `c` (what its `strip()` takes away): the ASCII
+    /// controls \t to \r and \u{1C} to \u{1F}, and Unicode's spaces and line and paragraph separators.
+    static func isPythonSpace(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
+        default: false
+        }
     }
 
     static func parseTrees(_ tokens: [String]) throws(ScopeParseError) -> [Tree] {
@@ -174,12 +191,5 @@ extension Scope {
         name = uncheckedName
         self.optional = optional
         self.dependencies = dependencies
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        guard let a = firstIndex(where: { $0 != " " }), let b = lastIndex(where: { $0 != " " }) else { return "" }
-        return String(self[a...b])
     }
 }

@@ -1,4 +1,5 @@
 import JSON
+import PropertyBased
 import Testing
 @testable import GlobusSDK
 
@@ -44,6 +45,60 @@ import Testing
     func errorMessages(_ input: String, _ message: String) {
         #expect(throws: ScopeParseError.self) { try ScopeParser.parse(input) }
         do { _ = try ScopeParser.parse(input) } catch { #expect(error.message == message) }
+    }
+
+    /// Cases run through the Python SDK's tokenizer (globus_sdk 4.10, `scopes._graph_parser._tokenize`)
+    /// and written down with its answers: combining marks, white space Python strips at the end.
+    @Test(arguments: [
+        ("a\t", ["a"]), ("a\u{A0}", ["a"]), ("a\u{1C}", ["a"]), (" a ", ["a"]), ("a\u{2028}", ["a"]),
+        ("a[\u{301}b]", ["a", "[", "\u{301}b", "]"]), ("\u{301}[b]", ["\u{301}", "[", "b", "]"]),
+        ("é[ü *ö]", ["é", "[", "ü", "*", "ö", "]"]), ("a\tb c", ["a\tb", "c"])
+    ])
+    func tokenizesAsThePythonSDKDoes(_ input: String, _ tokens: [String]) throws {
+        #expect(try ScopeParser.tokenize(input) == tokens)
+    }
+
+    @Test func aMarkBeforeACombiningCharacterIsStillAMark() {
+        for input in ["a]\u{301}", "a[b]\n"] {
+            #expect(throws: ScopeParseError.self) { try ScopeParser.tokenize(input) }
+            do { _ = try ScopeParser.tokenize(input) } catch { #expect(error.message == "']' may only be followed by a space or ']'") }
+        }
+    }
+
+    /// The tokenizer, which splits UTF-8 bytes, against Python's algorithm written out over code
+    /// points (`python` below), for random text of marks, spaces, white space and other characters.
+    @Test func tokensAreThoseOfPythonsAlgorithmForAnyText() async {
+        let pieces: [Unicode.Scalar] = ["[", "]", "*", " ", " ", "a", "b", "\t", "\n", "\u{A0}", "\u{1C}", "\u{301}", "é", "\u{2028}", "\u{3000}", "😀"]
+        let text = Gen<Int>.int(in: 0...(pieces.count - 1)).map { pieces[$0] }.array(of: 0...12).map { String(String.UnicodeScalarView($0)) }
+        await propertyCheck(count: 3000, input: text) { input in
+            let ours: Tokenized
+            do throws(ScopeParseError) { ours = .tokens(try ScopeParser.tokenize(input)) } catch { ours = .refused(error.message) }
+            #expect(ours == python(input), "\(input.debugDescription)")
+        }
+    }
+
+    enum Tokenized: Equatable {
+        case tokens([String])
+        case refused(String)
+    }
+
+    /// Python's `_tokenize` (globus_sdk 4.10), line by line, over Unicode scalars.
+    func python(_ text: String) -> Tokenized {
+        let chars = Array(text.unicodeScalars)
+        var tokens: [String] = []
+        var start = 0
+        for (i, c) in chars.enumerated() where "[]* ".unicodeScalars.contains(c) {
+            let next = i + 1 < chars.count ? chars[i + 1] : nil
+            if c == "*" && next == " " { return .refused("'*' must not be followed by a space") }
+            if c == "]", let n = next, n != " " && n != "]" { return .refused("']' may only be followed by a space or ']'") }
+            if c == " " && next == "[" { return .refused("'[' cannot have a preceding space") }
+            if start != i { tokens.append(String(String.UnicodeScalarView(chars[start..<i]))) }
+            start = i + 1
+            if c != " " { tokens.append(String(c)) }
+        }
+        let rest = chars[start...].drop(while: ScopeParser.isPythonSpace).reversed().drop(while: ScopeParser.isPythonSpace).reversed()
+        if !rest.isEmpty { tokens.append(String(String.UnicodeScalarView(rest))) }
+        return .tokens(tokens)
     }
 
     @Test func resourceServers() {
