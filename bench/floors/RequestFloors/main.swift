@@ -3,9 +3,9 @@
 //   request-floors http URL TOKEN_FILE N   N GETs on one kept-alive libcurl connection, with the
 //                                          Transfer token of the token file; prints the
 //                                          median microseconds a request: the simulator's own time
-//   request-floors first URL TOKEN_FILE    one GET in this fresh process: loading libcurl, its TLS
-//                                          set-up, a new connection and its handshake, the request;
-//                                          prints its microseconds (a new process a sample)
+//   request-floors first URL TOKEN_FILE    one GET in this fresh process: loading libcurl, a new
+//                                          connection (and its TLS handshake for an https URL),
+//                                          the request; prints its microseconds (a process a sample)
 //   request-floors token-file PATH N       reads and parses the token file N times; prints the
 //                                          median microseconds
 
