@@ -29,11 +29,13 @@ struct DynamicLibrary {
     /// The first of `names` that opens (`libcurl.so.4`, then `libcurl.so`), or a configuration
     /// error naming the library and the package that has it.
     ///
-    /// Opened with `RTLD_LAZY`: a function of the library's own dependencies is bound on its first
-    /// call, as in any program linked to them, rather than every one of them at load (libcurl's
-    /// Kerberos, LDAP and RTMP functions are never called here): a first call takes 4 % fewer
-    /// instructions. The functions this process calls are looked up with `dlsym` at load, so a
-    /// library that lacks one is still refused there.
+    /// Opened with `RTLD_LAZY`: the functions of those of libcurl's dependencies not linked with
+    /// `BIND_NOW` (Kerberos, RTMP, nghttp2, zlib, brotli, GMP, libffi; libcurl, OpenSSL and LDAP
+    /// bind at load whatever the flag) are bound on their first call, as in any program linked to
+    /// them, rather than all at load: a first call takes 4 % fewer instructions. The functions
+    /// this process calls are looked up with `dlsym` at load, so a library that lacks one is still
+    /// refused there; a broken install whose dependency lacks a function would now fail when that
+    /// function is first called instead.
     init(_ names: [String], install: String) throws(GlobusError) {
         let flags = RTLD_LAZY | RTLD_LOCAL | (DynamicLibrary.bindsDeep ? RTLD_DEEPBIND : 0)
         for name in names {

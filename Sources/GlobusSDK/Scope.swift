@@ -8,9 +8,10 @@ public struct Scope: Hashable, Sendable, CustomStringConvertible {
     /// Scopes consented through this one (`name[dep …]`).
     public let dependencies: [Scope]
 
-    /// A scope without special characters in its name.
+    /// A scope without special characters in its name (`[`, `]`, `*` or a space, wherever they
+    /// stand: the parser splits at those bytes even before a combining character).
     public init(_ name: String, optional: Bool = false, dependencies: [Scope] = []) {
-        precondition(!name.contains { "[]* ".contains($0) }, "Scope names may not contain '[]* '; use ScopeParser.parse")
+        precondition(!name.utf8.contains { ScopeParser.isMark($0) }, "Scope names may not contain '[]* '; use ScopeParser.parse")
         self.name = name
         self.optional = optional
         self.dependencies = dependencies
@@ -117,7 +118,7 @@ public enum ScopeParser {
         let bytes = Array(text.utf8)
         var tokens: [String] = []
         var start = 0
-        for (i, c) in bytes.enumerated() where c == open || c == close || c == star || c == space {
+        for (i, c) in bytes.enumerated() where isMark(c) {
             let next: UInt8? = i + 1 < bytes.count ? bytes[i + 1] : nil
             if c == star && next == space { throw ScopeParseError("'*' must not be followed by a space") }
             if c == close, let n = next, n != space && n != close { throw ScopeParseError("']' may only be followed by a space or ']'") }
@@ -132,6 +133,11 @@ public enum ScopeParser {
             tokens.append(String(rest[first...last]))
         }
         return tokens
+    }
+
+    /// Whether `b` is one of the bytes a scope string is split at: `[`, `]`, `*` and space.
+    static func isMark(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "[") || b == UInt8(ascii: "]") || b == UInt8(ascii: "*") || b == UInt8(ascii: " ")
     }
 
     /// Whether Python's `str.isspace` holds for `c` (what its `strip()` takes away): the ASCII

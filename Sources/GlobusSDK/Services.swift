@@ -115,7 +115,11 @@ public enum Scopes {
     /// resume), or nil: such calls need the flow's own scope and token.
     public static func flowActedOn(path: String) -> String? {
         let parts = path.split(separator: "/").map(String.init)
-        guard parts.count >= 3, parts[0] == "flows", parts[1].count == 36, parts[2] == "run" || parts.count >= 4 && parts[3] == "resume" else { return nil }
+        // A flow id is a UUID: anything else (a 36-character name with a space or a bracket)
+        // would make a scope string that says something else.
+        guard parts.count >= 3, parts[0] == "flows", PathSegment.isUUID(parts[1]), parts[2] == "run" || parts.count >= 4 && parts[3] == "resume" else {
+            return nil
+        }
         return parts[1]
     }
 

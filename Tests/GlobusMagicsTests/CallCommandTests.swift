@@ -15,6 +15,17 @@ import Testing
         }
     }
 
+    /// A flow path whose id is not a UUID (36 characters with a `*`, which once stopped the kernel
+    /// at a scope precondition) is an ordinary Flows call: Flows answers it, and the kernel goes on.
+    @Test func aRunPathWithoutAUUIDIsAnOrdinaryCall() async throws {
+        try await withNotebook { nb in
+            let (r, _) = try await nb.run("%globus login\n%globus call flows POST '/flows/aaaaaaaa-bbbb-cccc-dddd-eeee*fffffff/run' --body '{}'")
+            guard case .error(let e) = r else { Issue.record("\(r)"); return }
+            #expect(e.ename == "GlobusAPIError" && e.evalue.hasPrefix("404"), "\(e)")
+            #expect(try await nb.run("%echo still here").1.text.contains("still here"))
+        }
+    }
+
     /// Paging from an offset a person typed at Int.max: Transfer refuses it (offset and limit past
     /// its window) and the cell names that answer; nothing overflows and the kernel goes on.
     @Test func pagingFromAnOffsetAtIntMaxEndsInTransfersAnswer() async throws {

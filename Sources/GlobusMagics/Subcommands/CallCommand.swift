@@ -198,7 +198,7 @@ struct CallCommand: GlobusSubcommand {
         if service == .flows, let flow = Scopes.flowActedOn(path: path) {
             // Running a flow acts as the flow: its own scope, its own token (as SpecificFlowClient).
             resourceServer = flow
-            app.addScopeRequirements(flow, [Scope(Scopes.flowUser(flow))])
+            app.addScopeRequirements(flow, [SpecificFlowScopes(flow).user])
         }
         for scope in scopes {
             app.addScopeRequirements(Scopes.resourceServer(of: scope.name) ?? (resourceServer ?? service.resourceServer), [scope])

@@ -109,7 +109,7 @@ public struct SpecificFlowScopes: Sendable {
     /// The flow's id, which is also its resource server.
     public let resourceServer: String
     /// `…/flow_<id>_user`: run the flow.
-    public var user: Scope { Scope(Scopes.flowUser(resourceServer)) }
+    public var user: Scope { Scope(uncheckedName: Scopes.flowUser(resourceServer), optional: false, dependencies: []) }
 
     /// The scopes of the flow `flowID`.
     public init(_ flowID: String) { resourceServer = flowID }
@@ -132,7 +132,9 @@ public struct GCSEndpointScopes: Sendable {
     /// The endpoint's id, which is also its resource server.
     public let resourceServer: String
     /// Manage the endpoint's collections.
-    public var manageCollections: Scope { Scope("urn:globus:auth:scope:\(resourceServer):manage_collections") }
+    public var manageCollections: Scope {
+        Scope(uncheckedName: "urn:globus:auth:scope:\(resourceServer):manage_collections", optional: false, dependencies: [])
+    }
 
     /// The scopes of the endpoint `endpointID`.
     public init(_ endpointID: String) { resourceServer = endpointID }
@@ -144,7 +146,7 @@ public struct GCSCollectionScopes: Sendable {
     public let collectionID: String
     /// Reach the collection's data through Transfer (needed for mapped collections, as a
     /// dependency of Transfer's scope: ``TransferClient/addAppDataAccessScope(_:)``).
-    public var dataAccess: Scope { Scope(Scopes.dataAccess(collectionID)) }
+    public var dataAccess: Scope { Scope(uncheckedName: Scopes.dataAccess(collectionID), optional: false, dependencies: []) }
     /// Reach the collection's data over HTTPS (``CollectionHTTPSClient``); the collection is its
     /// resource server.
     public var https: Scope { Scope(uncheckedName: "https://auth.globus.org/scopes/\(collectionID)/https", optional: false, dependencies: []) }
