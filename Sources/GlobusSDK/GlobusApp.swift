@@ -32,7 +32,7 @@ public final class GlobusApp: @unchecked Sendable {
     private let state = Locked<State>(State())
 
     struct State {
-        var requirements: [(String, [Scope])] = [("auth.globus.org", [Scope(uncheckedName: "openid", optional: false, dependencies: [])])]
+        var requirements: [(String, [Scope])] = [("auth.globus.org", [Scope(uncheckedName: "openid")])]
         /// Scopes with dependencies already found in the consent forest (identity → scope strings).
         var consentsMet: [String: Set<String>] = [:]
     }

@@ -193,7 +193,10 @@ public enum ScopeParser {
 }
 
 extension Scope {
-    init(uncheckedName: String, optional: Bool, dependencies: [Scope]) {
+    /// A scope whose name is not checked for `[]* `: for names the parser made, and for names
+    /// built from an id a caller or a service gave (a malformed id then makes a scope Auth
+    /// refuses, never a stopped process).
+    init(uncheckedName: String, optional: Bool = false, dependencies: [Scope] = []) {
         name = uncheckedName
         self.optional = optional
         self.dependencies = dependencies

@@ -129,8 +129,8 @@ public enum Scopes {
     /// Transfer with a mapped collection's data_access: `transfer:all[*…/data_access]`.
     public static func transferDataAccess(_ collections: [String]) -> Scope {
         Scope(
-            uncheckedName: transferAll, optional: false,
-            dependencies: collections.map { Scope(uncheckedName: dataAccess($0), optional: true, dependencies: []) })
+            uncheckedName: transferAll,
+            dependencies: collections.map { Scope(uncheckedName: dataAccess($0), optional: true) })
     }
 
     /// The resource server a scope string belongs to, when it can be told from the string.

@@ -3,9 +3,10 @@
 #endif
 
 /// The process's environment variables as a dictionary: with `setLibraryVariable`, the one
-/// place any module of this package reads or writes the process environment. A program calls it once at its entry point and passes
-/// the values (or the settings made from them) down; nothing reads a variable later, so what
-/// a setting is can be told from the value a function was given.
+/// place any module of this package reads or writes the process environment. A program calls
+/// it once at its entry point and passes the values (or the settings made from them) down;
+/// nothing reads a variable later, so what a setting is can be told from the value a function
+/// was given.
 ///
 /// An entry without `=` is left out; of two entries with one name, the later wins.
 public func processVariables() -> [String: String] {

@@ -109,7 +109,7 @@ public struct SpecificFlowScopes: Sendable {
     /// The flow's id, which is also its resource server.
     public let resourceServer: String
     /// `…/flow_<id>_user`: run the flow.
-    public var user: Scope { Scope(uncheckedName: Scopes.flowUser(resourceServer), optional: false, dependencies: []) }
+    public var user: Scope { Scope(uncheckedName: Scopes.flowUser(resourceServer)) }
 
     /// The scopes of the flow `flowID`.
     public init(_ flowID: String) { resourceServer = flowID }
@@ -133,7 +133,7 @@ public struct GCSEndpointScopes: Sendable {
     public let resourceServer: String
     /// Manage the endpoint's collections.
     public var manageCollections: Scope {
-        Scope(uncheckedName: "urn:globus:auth:scope:\(resourceServer):manage_collections", optional: false, dependencies: [])
+        Scope(uncheckedName: "urn:globus:auth:scope:\(resourceServer):manage_collections")
     }
 
     /// The scopes of the endpoint `endpointID`.
@@ -146,17 +146,17 @@ public struct GCSCollectionScopes: Sendable {
     public let collectionID: String
     /// Reach the collection's data through Transfer (needed for mapped collections, as a
     /// dependency of Transfer's scope: ``TransferClient/addAppDataAccessScope(_:)``).
-    public var dataAccess: Scope { Scope(uncheckedName: Scopes.dataAccess(collectionID), optional: false, dependencies: []) }
+    public var dataAccess: Scope { Scope(uncheckedName: Scopes.dataAccess(collectionID)) }
     /// Reach the collection's data over HTTPS (``CollectionHTTPSClient``); the collection is its
     /// resource server.
-    public var https: Scope { Scope(uncheckedName: "https://auth.globus.org/scopes/\(collectionID)/https", optional: false, dependencies: []) }
+    public var https: Scope { Scope(uncheckedName: "https://auth.globus.org/scopes/\(collectionID)/https") }
     /// Reach a mapped collection's data over HTTPS: `…/https[*…/data_access]`, the `data_access`
     /// consent under the https scope, as a non-high-assurance mapped collection requires (a guest
     /// collection has no `data_access` scope: use ``https``).
     public var httpsWithDataAccess: Scope {
         Scope(
-            uncheckedName: "https://auth.globus.org/scopes/\(collectionID)/https", optional: false,
-            dependencies: [Scope(uncheckedName: Scopes.dataAccess(collectionID), optional: true, dependencies: [])])
+            uncheckedName: "https://auth.globus.org/scopes/\(collectionID)/https",
+            dependencies: [Scope(uncheckedName: Scopes.dataAccess(collectionID), optional: true)])
     }
 
     /// The scopes of the collection `collectionID`.
